@@ -1,0 +1,76 @@
+/* common/err.c - the one error type. */
+#include "common/err.h"
+
+#include <stdarg.h>
+
+#include "common/banned.h"
+
+void err_init(struct err *err)
+{
+	err->code = 0;
+	buf_init(&err->msg);
+	buf_init(&err->detail);
+	buf_init(&err->hint);
+}
+
+void err_release(struct err *err)
+{
+	buf_release(&err->msg);
+	buf_release(&err->detail);
+	buf_release(&err->hint);
+	err->code = 0;
+}
+
+void err_clear(struct err *err)
+{
+	err_release(err);
+}
+
+int err_set(struct err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+	if (err->code)
+		return err->code;
+	err->code = code ? code : ERR_FAIL;
+	buf_reset(&err->msg);
+	va_start(ap, fmt);
+	buf_vaddf(&err->msg, fmt, ap);
+	va_end(ap);
+	/* a message is one line: trim what libraries end theirs with */
+	while (err->msg.len && (err->msg.data[err->msg.len - 1] == '\n' || err->msg.data[err->msg.len - 1] == ' '))
+		buf_truncate(&err->msg, err->msg.len - 1);
+	return err->code;
+}
+
+void err_detail(struct err *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&err->detail, fmt, ap);
+	va_end(ap);
+	if (err->detail.len && err->detail.data[err->detail.len - 1] != '\n')
+		buf_addch(&err->detail, '\n');
+}
+
+void err_hint(struct err *err, const char *fmt, ...)
+{
+	va_list ap;
+	buf_reset(&err->hint);
+	va_start(ap, fmt);
+	buf_vaddf(&err->hint, fmt, ap);
+	va_end(ap);
+}
+
+int err_exit_status(int code)
+{
+	switch (code) {
+	case 0:
+		return 0;
+	case ERR_INPUT:
+	case ERR_NOTFOUND:
+	case ERR_EXISTS:
+		return 2;
+	default:
+		return 1;
+	}
+}
