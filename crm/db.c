@@ -1,0 +1,278 @@
+/* crm/db.c - the database connection over libpq. */
+#include "crm/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "common/banned.h"
+
+struct crm_db {
+	PGconn *conn;
+};
+
+struct crm_res {
+	PGresult *res;
+};
+
+/* Which ERR_* a failed statement is, by its SQLSTATE class. */
+static int code_for_sqlstate(const char *state)
+{
+	if (!state)
+		return ERR_DB;
+	if (!strcmp(state, "23505"))
+		return ERR_EXISTS;
+	if (!strncmp(state, "23", 2) || !strncmp(state, "22", 2))
+		return ERR_INPUT; /* integrity or data exception: what the user gave */
+	if (!strcmp(state, "42501"))
+		return ERR_DENIED;
+	if (!strcmp(state, "57014") || !strncmp(state, "08", 2) || !strcmp(state, "40001") ||
+	    !strcmp(state, "40P01") || !strcmp(state, "55P03"))
+		return ERR_TEMPFAIL;
+	return ERR_DB;
+}
+
+static int set_result_error(struct err *err, const PGresult *res, PGconn *conn)
+{
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	int code;
+
+	if (err->code)
+		return err->code;
+	code = code_for_sqlstate(state);
+	if (msg)
+		err_set(err, code, "%s", msg);
+	else
+		err_set(err, code, "database: %s", PQerrorMessage(conn));
+	if (detail)
+		err_detail(err, "%s", detail);
+	if (hint)
+		err_hint(err, "%s", hint);
+	return err->code;
+}
+
+static void notice_to_log(void *arg, const char *message)
+{
+	(void)arg;
+	/* NOTICEs from IF NOT EXISTS and the like are for -v only */
+	log_debug("%.*s", (int)strcspn(message, "\n"), message);
+}
+
+int crm_db_connect(struct crm_db **out, const char *conninfo, struct err *err)
+{
+	PGconn *conn = PQconnectdb(conninfo);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		err_set(err, ERR_DB, "could not connect to the database: %s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return err->code;
+	}
+	PQsetNoticeProcessor(conn, notice_to_log, NULL);
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->conn = conn;
+	return 0;
+}
+
+void crm_db_free(struct crm_db *db)
+{
+	if (!db)
+		return;
+	PQfinish(db->conn);
+	free(db);
+}
+
+static int check_result(struct crm_db *db, PGresult *res, struct err *err)
+{
+	ExecStatusType st = PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_IN || st == PGRES_COPY_OUT)
+		return 0;
+	return set_result_error(err, res, db->conn);
+}
+
+int crm_db_exec(struct crm_db *db, const char *sql, struct err *err)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int rc = check_result(db, res, err);
+	PQclear(res);
+	return rc;
+}
+
+int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
+		 const char *const *params, struct err *err)
+{
+	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	int rc = check_result(db, res, err);
+	if (rc || !out) {
+		PQclear(res);
+		if (out)
+			*out = NULL;
+		return rc;
+	}
+	*out = xmalloc(sizeof(**out));
+	(*out)->res = res;
+	return 0;
+}
+
+int crm_db_value(char **out, struct crm_db *db, const char *sql, int nparams, const char *const *params,
+		 struct err *err)
+{
+	struct crm_res *res;
+	int rc = crm_db_query(&res, db, sql, nparams, params, err);
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (crm_res_rows(res) > 0 && crm_res_get(res, 0, 0))
+		*out = xstrdup(crm_res_get(res, 0, 0));
+	crm_res_free(res);
+	return 0;
+}
+
+int crm_db_begin(struct crm_db *db, struct err *err)
+{
+	return crm_db_exec(db, "BEGIN", err);
+}
+
+int crm_db_commit(struct crm_db *db, struct err *err)
+{
+	return crm_db_exec(db, "COMMIT", err);
+}
+
+void crm_db_rollback(struct crm_db *db)
+{
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		PQclear(PQexec(db->conn, "ROLLBACK"));
+}
+
+int crm_db_copy_in_begin(struct crm_db *db, const char *sql, struct err *err)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int rc = 0;
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		rc = set_result_error(err, res, db->conn);
+	PQclear(res);
+	return rc;
+}
+
+/* Collect the results that follow the end of a COPY, keeping the first error. */
+static int finish_copy(struct crm_db *db, struct err *err)
+{
+	PGresult *res;
+	int rc = 0;
+	while ((res = PQgetResult(db->conn))) {
+		if (!rc && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = set_result_error(err, res, db->conn);
+		PQclear(res);
+	}
+	return rc;
+}
+
+int crm_db_copy_in_put(struct crm_db *db, const char *data, size_t len, struct err *err)
+{
+	while (len) {
+		int n = len > (1 << 30) ? (1 << 30) : (int)len;
+		if (PQputCopyData(db->conn, data, n) != 1) {
+			err_set(err, ERR_DB, "could not send data to the database: %s", PQerrorMessage(db->conn));
+			PQputCopyEnd(db->conn, "client error");
+			finish_copy(db, err);
+			return err->code;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int crm_db_copy_in_end(struct crm_db *db, struct err *err)
+{
+	if (PQputCopyEnd(db->conn, NULL) != 1)
+		err_set(err, ERR_DB, "could not end the copy: %s", PQerrorMessage(db->conn));
+	finish_copy(db, err);
+	return err->code;
+}
+
+int crm_db_copy_out(struct crm_db *db, const char *sql, crm_db_copy_fn fn, void *ctx, struct err *err)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	char *chunk;
+	int n, rc = 0, stopped = 0;
+
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		rc = set_result_error(err, res, db->conn);
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	while ((n = PQgetCopyData(db->conn, &chunk, 0)) > 0) {
+		if (!stopped && fn(ctx, chunk, (size_t)n))
+			stopped = 1; /* keep reading: libpq must see the end of the COPY */
+		PQfreemem(chunk);
+	}
+	if (n == -2)
+		err_set(err, ERR_DB, "could not read from the database: %s", PQerrorMessage(db->conn));
+	rc = finish_copy(db, err);
+	if (!rc && stopped)
+		rc = err_set(err, ERR_FAIL, "could not write the output");
+	return err->code ? err->code : rc;
+}
+
+int crm_res_rows(const struct crm_res *res)
+{
+	return PQntuples(res->res);
+}
+
+int crm_res_cols(const struct crm_res *res)
+{
+	return PQnfields(res->res);
+}
+
+const char *crm_res_name(const struct crm_res *res, int col)
+{
+	return PQfname(res->res, col);
+}
+
+const char *crm_res_get(const struct crm_res *res, int row, int col)
+{
+	if (PQgetisnull(res->res, row, col))
+		return NULL;
+	return PQgetvalue(res->res, row, col);
+}
+
+enum crm_res_kind crm_res_kind(const struct crm_res *res, int col)
+{
+	/* type OIDs from pg_type.dat: they never change */
+	switch (PQftype(res->res, col)) {
+	case 16: return CRM_RES_BOOL;
+	case 20: case 21: case 23: case 700: case 701: case 1700: return CRM_RES_NUMBER;
+	default: return CRM_RES_TEXT;
+	}
+}
+
+long long crm_res_affected(const struct crm_res *res)
+{
+	const char *n = PQcmdTuples(res->res);
+	return *n ? strtoll(n, NULL, 10) : 0;
+}
+
+void crm_res_free(struct crm_res *res)
+{
+	if (!res)
+		return;
+	PQclear(res->res);
+	free(res);
+}
+
+void crm_db_quote_ident(struct buf *out, const char *ident)
+{
+	buf_addch(out, '"');
+	for (const char *p = ident; *p; p++) {
+		if (*p == '"')
+			buf_addch(out, '"');
+		buf_addch(out, *p);
+	}
+	buf_addch(out, '"');
+}

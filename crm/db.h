@@ -1,0 +1,61 @@
+/* crm/db.h - the database connection: the one place that speaks libpq.
+ *
+ * Every query is parameterised; results are read through struct crm_res so
+ * that no other file needs <libpq-fe.h>. Errors carry PostgreSQL's message,
+ * detail and hint, and a code from common/err.h chosen by SQLSTATE (a unique,
+ * foreign-key or check violation is the user's input: ERR_INPUT / ERR_EXISTS). */
+#ifndef CRM_DB_H
+#define CRM_DB_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+
+struct crm_db;
+struct crm_res;
+
+/* Connect with a libpq connection string (or URI). */
+int crm_db_connect(struct crm_db **out, const char *conninfo, struct err *err);
+void crm_db_free(struct crm_db *db);
+
+/* Run one or more statements that take no parameters and return no rows. */
+int crm_db_exec(struct crm_db *db, const char *sql, struct err *err);
+/* Run one statement with text parameters ($1 … $n; a NULL is SQL NULL). *out
+ * is the caller's (crm_res_free); out may be NULL when the rows do not matter. */
+int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
+		 const char *const *params, struct err *err);
+/* The first column of the first row of a query, malloc'd (NULL for no row or SQL NULL). */
+int crm_db_value(char **out, struct crm_db *db, const char *sql, int nparams, const char *const *params,
+		 struct err *err);
+
+int crm_db_begin(struct crm_db *db, struct err *err);
+int crm_db_commit(struct crm_db *db, struct err *err);
+/* Roll back an open transaction, if any; never fails in a way callers handle. */
+void crm_db_rollback(struct crm_db *db);
+
+/* COPY ... FROM STDIN: begin, put any number of chunks, end. A failed put or
+ * end leaves the connection usable (the COPY is ended). */
+int crm_db_copy_in_begin(struct crm_db *db, const char *sql, struct err *err);
+int crm_db_copy_in_put(struct crm_db *db, const char *data, size_t len, struct err *err);
+int crm_db_copy_in_end(struct crm_db *db, struct err *err);
+
+/* COPY ... TO STDOUT: each chunk goes to fn; a non-zero return from fn stops. */
+typedef int (*crm_db_copy_fn)(void *ctx, const char *data, size_t len);
+int crm_db_copy_out(struct crm_db *db, const char *sql, crm_db_copy_fn fn, void *ctx, struct err *err);
+
+/* Rows, columns, and values (borrowed until crm_res_free; NULL for SQL NULL). */
+int crm_res_rows(const struct crm_res *res);
+int crm_res_cols(const struct crm_res *res);
+const char *crm_res_name(const struct crm_res *res, int col);
+const char *crm_res_get(const struct crm_res *res, int row, int col);
+/* What kind of value a column holds, for JSON output. */
+enum crm_res_kind { CRM_RES_TEXT, CRM_RES_NUMBER, CRM_RES_BOOL };
+enum crm_res_kind crm_res_kind(const struct crm_res *res, int col);
+/* The number of rows a command touched (INSERT, UPDATE, DELETE). */
+long long crm_res_affected(const struct crm_res *res);
+void crm_res_free(struct crm_res *res);
+
+/* Quote an identifier (a column alias built from a name we own) for SQL text. */
+void crm_db_quote_ident(struct buf *out, const char *ident);
+
+#endif

@@ -1,0 +1,163 @@
+-- 002_security.sql - users' data permissions by row-level security (SPEC section 2).
+--
+-- A command run with --as LOGIN sets crmgate.login and switches to the role
+-- crmgate_app, to which every policy below applies. A salesperson sees the
+-- customers they own and everything under them; a sales manager sees those of
+-- their department and the departments below it; every other role sees all.
+-- Without --as a command runs as the database owner, whom RLS does not limit.
+
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'crmgate_app') THEN
+		CREATE ROLE crmgate_app NOLOGIN;
+	END IF;
+	-- the owner must be able to SET ROLE crmgate_app
+	IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+		EXECUTE format('GRANT crmgate_app TO %I', current_user);
+	END IF;
+END
+$$;
+
+GRANT USAGE ON SCHEMA crm TO crmgate_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA crm TO crmgate_app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA crm TO crmgate_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA crm GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO crmgate_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA crm GRANT USAGE, SELECT ON SEQUENCES TO crmgate_app;
+-- password hashes are for the login check alone
+REVOKE ALL ON crm.app_user FROM crmgate_app;
+GRANT SELECT (id, login, name, role, salesperson_id) ON crm.app_user TO crmgate_app;
+REVOKE ALL ON crm.schema_migrations FROM crmgate_app;
+GRANT SELECT ON crm.schema_migrations TO crmgate_app;
+
+-- Who is asking. These read crm.app_user as its owner (SECURITY DEFINER), and
+-- policies call them as "(SELECT f())" so each runs once per query, not per row.
+CREATE FUNCTION crm.current_login() RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT nullif(current_setting('crmgate.login', true), '')
+$$;
+
+CREATE FUNCTION crm.current_role_name() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT u.role FROM crm.app_user u WHERE u.login = crm.current_login()
+$$;
+
+-- Does the current user see every customer?
+CREATE FUNCTION crm.sees_all() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT coalesce((SELECT u.role NOT IN ('salesperson', 'sales_manager')
+		FROM crm.app_user u WHERE u.login = crm.current_login()), false)
+$$;
+
+-- The salespeople whose customers the current user sees: themselves, or for
+-- a sales manager everyone in their department and the departments below it.
+CREATE FUNCTION crm.visible_owners() RETURNS bigint[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	WITH RECURSIVE me AS (
+		SELECT u.role, u.salesperson_id, s.department_id
+		FROM crm.app_user u LEFT JOIN crm.salesperson s ON s.id = u.salesperson_id
+		WHERE u.login = crm.current_login()
+	), tree(id) AS (
+		SELECT department_id FROM me WHERE role = 'sales_manager' AND department_id IS NOT NULL
+		UNION
+		SELECT d.id FROM crm.department d JOIN tree ON d.parent_id = tree.id
+	)
+	SELECT coalesce(array_agg(DISTINCT x), '{}') FROM (
+		SELECT salesperson_id AS x FROM me WHERE salesperson_id IS NOT NULL
+		UNION ALL
+		SELECT s.id FROM crm.salesperson s WHERE s.department_id IN (SELECT id FROM tree)
+	) ids
+$$;
+
+ALTER TABLE crm.customer ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_owner ON crm.customer TO crmgate_app
+	USING ((SELECT crm.sees_all()) OR owner_id = ANY ((SELECT crm.visible_owners())::bigint[]));
+
+ALTER TABLE crm.lead ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_owner ON crm.lead TO crmgate_app
+	USING ((SELECT crm.sees_all()) OR owner_id = ANY ((SELECT crm.visible_owners())::bigint[]));
+
+-- Everything under a customer follows the customer (whose own policy applies
+-- inside these subqueries).
+ALTER TABLE crm.contact ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_customer ON crm.contact TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id));
+
+ALTER TABLE crm.customer_assignment ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_customer ON crm.customer_assignment TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id));
+
+ALTER TABLE crm.lead_contact ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_lead ON crm.lead_contact TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.lead l WHERE l.id = lead_id));
+
+ALTER TABLE crm.product_intent ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_customer_or_lead ON crm.product_intent TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id)
+		OR EXISTS (SELECT 1 FROM crm.lead l WHERE l.id = lead_id));
+
+ALTER TABLE crm.opportunity ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_customer_or_owner ON crm.opportunity TO crmgate_app
+	USING ((SELECT crm.sees_all()) OR owner_id = ANY ((SELECT crm.visible_owners())::bigint[])
+		OR EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id));
+
+ALTER TABLE crm.opportunity_competitor ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_opportunity ON crm.opportunity_competitor TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.opportunity o WHERE o.id = opportunity_id));
+ALTER TABLE crm.opportunity_team ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_opportunity ON crm.opportunity_team TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.opportunity o WHERE o.id = opportunity_id));
+ALTER TABLE crm.opportunity_stage_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_opportunity ON crm.opportunity_stage_history TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.opportunity o WHERE o.id = opportunity_id));
+
+ALTER TABLE crm.sales_order ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_customer_or_owner ON crm.sales_order TO crmgate_app
+	USING ((SELECT crm.sees_all()) OR owner_id = ANY ((SELECT crm.visible_owners())::bigint[])
+		OR EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id));
+
+ALTER TABLE crm.order_line ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_order ON crm.order_line TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.sales_order o WHERE o.id = order_id));
+ALTER TABLE crm.delivery ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_order ON crm.delivery TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.sales_order o WHERE o.id = order_id));
+
+ALTER TABLE crm.invoice ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_customer ON crm.invoice TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id));
+ALTER TABLE crm.receipt ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_customer ON crm.receipt TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id));
+
+ALTER TABLE crm.activity ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_customer_or_owner ON crm.activity TO crmgate_app
+	USING ((SELECT crm.sees_all()) OR owner_id = ANY ((SELECT crm.visible_owners())::bigint[])
+		OR EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id));
+
+ALTER TABLE crm.expense ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_charged_to ON crm.expense TO crmgate_app
+	USING ((SELECT crm.sees_all()) OR salesperson_id = ANY ((SELECT crm.visible_owners())::bigint[])
+		OR EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id)
+		OR EXISTS (SELECT 1 FROM crm.opportunity o WHERE o.id = opportunity_id)
+		OR EXISTS (SELECT 1 FROM crm.activity a WHERE a.id = activity_id));
+
+ALTER TABLE crm.complaint ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_customer ON crm.complaint TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.customer c WHERE c.id = customer_id));
+ALTER TABLE crm.complaint_log ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_complaint ON crm.complaint_log TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.complaint c WHERE c.id = complaint_id));
+
+-- Passwords: salted bcrypt hashes from pgcrypto, checked by crm.check_password.
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
+
+CREATE FUNCTION crm.hash_password(pw text) RETURNS text
+LANGUAGE sql VOLATILE AS $$
+	SELECT CASE WHEN pw IS NULL OR pw = '' THEN NULL ELSE public.crypt(pw, public.gen_salt('bf', 8)) END
+$$;
+
+CREATE FUNCTION crm.check_password(who text, pw text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT coalesce((SELECT u.password_hash IS NOT NULL AND u.password_hash = public.crypt(pw, u.password_hash)
+		FROM crm.app_user u WHERE u.login = who), false)
+$$;
