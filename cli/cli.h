@@ -1,0 +1,62 @@
+/* cli/cli.h - what every subcommand shares: settings, the database on
+ * demand, output in the chosen format, and the usage helpers.
+ *
+ * A handler returns 0, a negative ERR_* with err filled (main prints it and
+ * exits 2 for bad input, 1 for the rest), or a positive exit status when it
+ * has already said what there was to say. Only cli/ prints errors or exits. */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdio.h>
+
+#include "common/config.h"
+#include "common/err.h"
+#include "crm/db.h"
+#include "crm/store.h"
+
+enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
+
+struct cli {
+	struct config *cfg;
+	struct crm_store_opts store;
+	enum out_format format;
+	int format_set;     /* --format was given */
+	char today[11];     /* the local date, YYYY-MM-DD */
+	struct crm_db *db;  /* opened by cli_db on first use */
+	const char *argv0;
+};
+
+/* The database, opened (and migrated, and --as applied) on first use. */
+int cli_db(struct cli *cli, struct crm_db **out, struct err *err);
+
+/* Usage errors: ERR_INPUT with "usage: ..." as the hint. */
+int cli_usage_error(struct err *err, const char *usage, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Is "-h" or "--help" among the first arguments? Then print usage and return 1. */
+int cli_wants_help(int argc, char **argv, const char *usage);
+
+/* Print a result in the chosen format: a table for people, CSV or JSON for
+ * programs (JSON numbers and booleans as such, NULL as null). */
+void out_rows(const struct cli *cli, const struct crm_res *res, FILE *f);
+/* Print one row as "name: value" lines (JSON: one object). */
+void out_record(const struct cli *cli, const struct crm_res *res, int row, FILE *f);
+/* Print a heading before a table, only in table format. */
+void out_heading(const struct cli *cli, FILE *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Handlers, one per command file. */
+int cmd_db(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_import(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_export(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_targets(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_entity(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err);
+
+/* The extra verbs of some entities (customer view, contact tree...): the
+ * handler for entity.verb, or NULL. */
+typedef int (*cli_handler)(struct cli *cli, int argc, char **argv, struct err *err);
+cli_handler views_find(const char *entity, const char *verb, const char **summary);
+/* Print the extra verbs of an entity for its help text. */
+void views_list(const char *entity, FILE *f);
+
+#endif

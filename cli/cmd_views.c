@@ -1,0 +1,410 @@
+/* cli/cmd_views.c - the views the manual names: a customer's whole picture
+ * (客户全貌), a salesperson's (业务员全貌), a customer's reporting lines
+ * (汇报关系), and moving customers between salespeople (客户分配). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/log.h"
+#include "crm/entity.h"
+#include "common/banned.h"
+
+/* ------------------------------------------------------------- sections */
+
+/* A view is a record and named sections of rows; JSON gets one object. */
+struct view {
+	struct cli *cli;
+	int sections;
+};
+
+static int view_query(struct crm_res **out, struct view *v, const char *sql, const char *code, struct err *err)
+{
+	struct crm_db *db;
+	const char *params[] = { code };
+	int rc = cli_db(v->cli, &db, err);
+	if (!rc)
+		rc = crm_db_query(out, db, sql, 1, params, err);
+	return rc;
+}
+
+static void view_begin(struct view *v, const struct crm_res *record)
+{
+	if (v->cli->format == OUT_JSON) {
+		fputs("{\"record\": ", stdout);
+		out_record(v->cli, record, 0, stdout);
+	} else {
+		out_record(v->cli, record, 0, stdout);
+	}
+}
+
+static int view_section(struct view *v, const char *title, const char *key, const char *sql, const char *code,
+			struct err *err)
+{
+	struct crm_res *res = NULL;
+	int rc = view_query(&res, v, sql, code, err);
+	if (rc)
+		return rc;
+	if (v->cli->format == OUT_JSON) {
+		printf(", \"%s\": ", key);
+		out_rows(v->cli, res, stdout);
+	} else if (v->cli->format == OUT_CSV) {
+		printf("\r\n# %s\r\n", key);
+		out_rows(v->cli, res, stdout);
+	} else {
+		printf("\n%s (%d)\n", title, crm_res_rows(res));
+		if (crm_res_rows(res))
+			out_rows(v->cli, res, stdout);
+	}
+	v->sections++;
+	crm_res_free(res);
+	return 0;
+}
+
+static void view_end(struct view *v)
+{
+	if (v->cli->format == OUT_JSON)
+		fputs("}\n", stdout);
+}
+
+/* ------------------------------------------------------ customer view */
+
+static const char customer_record_sql[] =
+	"SELECT c.code, c.name, c.short_name, cat.name AS category, r.name AS region, c.industry, c.status,"
+	" s.code AS owner_code, s.name AS owner, d.name AS department, c.address, c.postcode, c.phone, c.email,"
+	" c.created_on,"
+	" (SELECT coalesce(sum(l.quantity * l.price), 0) FROM crm.sales_order o JOIN crm.order_line l"
+	"  ON l.order_id = o.id WHERE o.customer_id = c.id)::numeric(14,2) AS revenue,"
+	" ((SELECT coalesce(sum(amount), 0) FROM crm.invoice WHERE customer_id = c.id)"
+	"  - (SELECT coalesce(sum(amount), 0) FROM crm.receipt WHERE customer_id = c.id)) AS arrears"
+	" FROM crm.customer c LEFT JOIN crm.customer_category cat ON cat.id = c.category_id"
+	" LEFT JOIN crm.region r ON r.id = c.region_id LEFT JOIN crm.salesperson s ON s.id = c.owner_id"
+	" LEFT JOIN crm.department d ON d.id = s.department_id WHERE c.code = $1";
+
+static const struct {
+	const char *title, *key, *sql;
+} customer_sections[] = {
+	{ "contacts 联系人", "contacts",
+	  "SELECT k.code, k.name, k.title, k.department, b.name AS reports_to, k.birthday, k.mobile, k.email"
+	  " FROM crm.contact k JOIN crm.customer c ON c.id = k.customer_id LEFT JOIN crm.contact b"
+	  " ON b.id = k.reports_to_id WHERE c.code = $1 ORDER BY k.code" },
+	{ "opportunities 商机", "opportunities",
+	  "SELECT o.code, o.name, st.name AS stage, o.amount, o.status, o.expected_close_on, s.name AS owner,"
+	  " o.fail_reason, w.name AS winning_competitor FROM crm.opportunity o JOIN crm.customer c"
+	  " ON c.id = o.customer_id LEFT JOIN crm.sales_stage st ON st.mode_id = o.mode_id AND st.seq = o.stage_seq"
+	  " LEFT JOIN crm.salesperson s ON s.id = o.owner_id LEFT JOIN crm.competitor w"
+	  " ON w.id = o.winning_competitor_id WHERE c.code = $1 ORDER BY o.created_on DESC, o.code" },
+	{ "orders 销售订单", "orders",
+	  "SELECT o.code, o.ordered_on, count(l.id) AS lines, coalesce(sum(l.quantity * l.price), 0)::numeric(14,2)"
+	  " AS amount, s.name AS owner FROM crm.sales_order o JOIN crm.customer c ON c.id = o.customer_id"
+	  " LEFT JOIN crm.order_line l ON l.order_id = o.id LEFT JOIN crm.salesperson s ON s.id = o.owner_id"
+	  " WHERE c.code = $1 GROUP BY o.id, s.name ORDER BY o.ordered_on DESC, o.code" },
+	{ "invoices and receipts 开票与收款", "payments",
+	  "SELECT 'invoice' AS kind, i.code, i.invoiced_on AS on_date, i.amount FROM crm.invoice i"
+	  " JOIN crm.customer c ON c.id = i.customer_id WHERE c.code = $1"
+	  " UNION ALL SELECT 'receipt', r.code, r.received_on, r.amount FROM crm.receipt r"
+	  " JOIN crm.customer c ON c.id = r.customer_id WHERE c.code = $1 ORDER BY 3 DESC, 2" },
+	{ "activities 活动", "activities",
+	  "SELECT a.code, a.type, a.subject, a.status, a.planned_at, a.done_at, s.name AS owner,"
+	  " (a.status = 'planned' AND a.planned_at < now()) AS overdue FROM crm.activity a"
+	  " JOIN crm.customer c ON c.id = a.customer_id LEFT JOIN crm.salesperson s ON s.id = a.owner_id"
+	  " WHERE c.code = $1 ORDER BY a.planned_at DESC NULLS LAST, a.code LIMIT 50" },
+	{ "complaints 投诉", "complaints",
+	  "SELECT p.code, p.reason, p.status, p.received_at, s.name AS assignee, p.resolved_at, p.verified_at"
+	  " FROM crm.complaint p JOIN crm.customer c ON c.id = p.customer_id LEFT JOIN crm.salesperson s"
+	  " ON s.id = p.assignee_id WHERE c.code = $1 ORDER BY p.received_at DESC, p.code" },
+	{ "expenses 费用", "expenses",
+	  "SELECT e.code, e.type, e.amount, e.spent_on FROM crm.expense e JOIN crm.customer c"
+	  " ON c.id = e.customer_id OR e.opportunity_id IN (SELECT id FROM crm.opportunity WHERE customer_id = c.id)"
+	  " OR e.activity_id IN (SELECT id FROM crm.activity WHERE customer_id = c.id)"
+	  " WHERE c.code = $1 ORDER BY e.spent_on DESC, e.code" },
+	{ "assignments 客户分配", "assignments",
+	  "SELECT a.at, a.action, f.name AS from_salesperson, t.name AS to_salesperson, a.by_login"
+	  " FROM crm.customer_assignment a JOIN crm.customer c ON c.id = a.customer_id"
+	  " LEFT JOIN crm.salesperson f ON f.id = a.from_salesperson_id LEFT JOIN crm.salesperson t"
+	  " ON t.id = a.to_salesperson_id WHERE c.code = $1 ORDER BY a.at DESC" },
+};
+
+static const char customer_view_usage[] =
+	"usage: crmgate customer view CUSTOMER\n"
+	"\n"
+	"Everything about one customer (客户全貌): the record with revenue and arrears, its contacts,\n"
+	"opportunities, orders, invoices and receipts, activities, complaints, expenses and\n"
+	"the history of its assignment to salespeople.";
+
+static int customer_view(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct view v = { cli, 0 };
+	struct crm_res *rec = NULL;
+	int rc;
+
+	if (cli_wants_help(argc, argv, customer_view_usage))
+		return 0;
+	if (argc != 2)
+		return cli_usage_error(err, customer_view_usage, "'customer view' takes one CUSTOMER code");
+	if ((rc = view_query(&rec, &v, customer_record_sql, argv[1], err)))
+		return rc;
+	if (!crm_res_rows(rec)) {
+		crm_res_free(rec);
+		return err_set(err, ERR_NOTFOUND, "there is no customer '%s'%s", argv[1],
+			       cli->store.as_login ? " that you may see" : "");
+	}
+	view_begin(&v, rec);
+	crm_res_free(rec);
+	for (size_t i = 0; !rc && i < sizeof(customer_sections) / sizeof(customer_sections[0]); i++)
+		rc = view_section(&v, customer_sections[i].title, customer_sections[i].key, customer_sections[i].sql,
+				  argv[1], err);
+	view_end(&v);
+	return rc;
+}
+
+/* --------------------------------------------------- salesperson view */
+
+static const char salesperson_record_sql[] =
+	"SELECT s.code, s.name, d.name AS department, s.email, s.mobile,"
+	" (SELECT count(*) FROM crm.customer WHERE owner_id = s.id) AS customers,"
+	" (SELECT count(*) FROM crm.opportunity WHERE owner_id = s.id AND status = 'open') AS open_opportunities,"
+	" (SELECT coalesce(sum(amount), 0) FROM crm.opportunity WHERE owner_id = s.id AND status = 'open')"
+	"  AS open_amount,"
+	" (SELECT coalesce(sum(l.quantity * l.price), 0) FROM crm.sales_order o JOIN crm.order_line l"
+	"  ON l.order_id = o.id WHERE o.owner_id = s.id)::numeric(14,2) AS revenue,"
+	" (SELECT count(*) FROM crm.activity WHERE owner_id = s.id AND status = 'planned' AND planned_at < now())"
+	"  AS overdue_activities"
+	" FROM crm.salesperson s LEFT JOIN crm.department d ON d.id = s.department_id WHERE s.code = $1";
+
+static const struct {
+	const char *title, *key, *sql;
+} salesperson_sections[] = {
+	{ "customers 客户 (by revenue, top 50)", "customers",
+	  "SELECT c.code, c.name, c.status, r.name AS region,"
+	  " coalesce((SELECT sum(l.quantity * l.price) FROM crm.sales_order o JOIN crm.order_line l"
+	  " ON l.order_id = o.id WHERE o.customer_id = c.id), 0)::numeric(14,2) AS revenue"
+	  " FROM crm.customer c JOIN crm.salesperson s ON s.id = c.owner_id LEFT JOIN crm.region r"
+	  " ON r.id = c.region_id WHERE s.code = $1 ORDER BY revenue DESC, c.code LIMIT 50" },
+	{ "open opportunities 商机", "opportunities",
+	  "SELECT o.code, o.name, c.name AS customer, st.name AS stage, o.amount, o.expected_close_on"
+	  " FROM crm.opportunity o JOIN crm.salesperson s ON s.id = o.owner_id JOIN crm.customer c"
+	  " ON c.id = o.customer_id LEFT JOIN crm.sales_stage st ON st.mode_id = o.mode_id AND st.seq = o.stage_seq"
+	  " WHERE s.code = $1 AND o.status = 'open' ORDER BY o.expected_close_on NULLS LAST, o.code LIMIT 50" },
+	{ "recent orders 销售订单", "orders",
+	  "SELECT o.code, o.ordered_on, c.name AS customer, coalesce(sum(l.quantity * l.price), 0)::numeric(14,2)"
+	  " AS amount FROM crm.sales_order o JOIN crm.salesperson s ON s.id = o.owner_id JOIN crm.customer c"
+	  " ON c.id = o.customer_id LEFT JOIN crm.order_line l ON l.order_id = o.id WHERE s.code = $1"
+	  " GROUP BY o.id, c.name ORDER BY o.ordered_on DESC, o.code LIMIT 20" },
+	{ "activities 活动 (planned and overdue first)", "activities",
+	  "SELECT a.code, a.type, a.subject, c.name AS customer, a.status, a.planned_at,"
+	  " (a.status = 'planned' AND a.planned_at < now()) AS overdue FROM crm.activity a"
+	  " JOIN crm.salesperson s ON s.id = a.owner_id LEFT JOIN crm.customer c ON c.id = a.customer_id"
+	  " WHERE s.code = $1 ORDER BY (a.status = 'planned') DESC, a.planned_at DESC NULLS LAST LIMIT 30" },
+};
+
+static const char salesperson_view_usage[] =
+	"usage: crmgate salesperson view SALESPERSON\n"
+	"\n"
+	"One salesperson's whole picture (业务员全貌): customers, open opportunities, orders and\n"
+	"activities, with totals.";
+
+static int salesperson_view(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct view v = { cli, 0 };
+	struct crm_res *rec = NULL;
+	int rc;
+
+	if (cli_wants_help(argc, argv, salesperson_view_usage))
+		return 0;
+	if (argc != 2)
+		return cli_usage_error(err, salesperson_view_usage, "'salesperson view' takes one SALESPERSON code");
+	if ((rc = view_query(&rec, &v, salesperson_record_sql, argv[1], err)))
+		return rc;
+	if (!crm_res_rows(rec)) {
+		crm_res_free(rec);
+		return err_set(err, ERR_NOTFOUND, "there is no salesperson '%s'", argv[1]);
+	}
+	view_begin(&v, rec);
+	crm_res_free(rec);
+	for (size_t i = 0; !rc && i < sizeof(salesperson_sections) / sizeof(salesperson_sections[0]); i++)
+		rc = view_section(&v, salesperson_sections[i].title, salesperson_sections[i].key,
+				  salesperson_sections[i].sql, argv[1], err);
+	view_end(&v);
+	return rc;
+}
+
+/* ------------------------------------------------------- contact tree */
+
+/* Roots are contacts who report to nobody in the same customer. */
+static const char tree_sql[] =
+	"WITH RECURSIVE c AS (SELECT id FROM crm.customer WHERE code = $1),"
+	" tree AS ("
+	"  SELECT k.id, k.code, k.name, k.title, k.reports_to_id, 0 AS depth, ARRAY[k.code::text] AS path"
+	"  FROM crm.contact k JOIN c ON k.customer_id = c.id WHERE k.reports_to_id IS NULL"
+	"   OR NOT EXISTS (SELECT 1 FROM crm.contact b WHERE b.id = k.reports_to_id AND b.customer_id = c.id)"
+	"  UNION ALL"
+	"  SELECT k.id, k.code, k.name, k.title, k.reports_to_id, t.depth + 1, t.path || k.code::text"
+	"  FROM crm.contact k JOIN tree t ON k.reports_to_id = t.id WHERE t.depth < 100)"
+	" SELECT t.depth, t.code, t.name, t.title, b.code AS reports_to_code"
+	" FROM tree t LEFT JOIN crm.contact b ON b.id = t.reports_to_id ORDER BY t.path";
+
+static const char tree_usage[] =
+	"usage: crmgate contact tree CUSTOMER\n"
+	"\n"
+	"The customer's contacts by their reporting lines (汇报关系), as an indented tree.";
+
+static int contact_tree(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct view v = { cli, 0 };
+	struct crm_res *res = NULL, *cust = NULL;
+	int rc;
+
+	if (cli_wants_help(argc, argv, tree_usage))
+		return 0;
+	if (argc != 2)
+		return cli_usage_error(err, tree_usage, "'contact tree' takes one CUSTOMER code");
+	if ((rc = view_query(&cust, &v, "SELECT code, name FROM crm.customer WHERE code = $1", argv[1], err)))
+		return rc;
+	if (!crm_res_rows(cust)) {
+		crm_res_free(cust);
+		return err_set(err, ERR_NOTFOUND, "there is no customer '%s'", argv[1]);
+	}
+	rc = view_query(&res, &v, tree_sql, argv[1], err);
+	if (!rc && cli->format != OUT_TABLE) {
+		out_rows(cli, res, stdout);
+	} else if (!rc) {
+		int rows = crm_res_rows(res);
+		printf("%s %s\n", crm_res_get(cust, 0, 0), crm_res_get(cust, 0, 1));
+		for (int r = 0; r < rows; r++) {
+			int depth = (int)strtol(crm_res_get(res, r, 0), NULL, 10);
+			const char *title = crm_res_get(res, r, 3);
+			/* a branch line goes on below a level while a later row sits at it */
+			for (int d = 0; d < depth; d++) {
+				int more = 0;
+				for (int n = r + 1; n < rows; n++) {
+					int dn = (int)strtol(crm_res_get(res, n, 0), NULL, 10);
+					if (dn <= d)
+						break;
+					if (dn == d + 1) {
+						more = 1;
+						break;
+					}
+				}
+				fputs(more ? "│   " : "    ", stdout);
+			}
+			int last = 1;
+			for (int n = r + 1; n < rows; n++) {
+				int dn = (int)strtol(crm_res_get(res, n, 0), NULL, 10);
+				if (dn < depth)
+					break;
+				if (dn == depth) {
+					last = 0;
+					break;
+				}
+			}
+			printf("%s%s (%s)%s%s\n", last ? "└── " : "├── ", crm_res_get(res, r, 2),
+			       crm_res_get(res, r, 1), title ? ", " : "", title ? title : "");
+		}
+		if (!rows)
+			printf("(no contacts)\n");
+	}
+	crm_res_free(res);
+	crm_res_free(cust);
+	return rc;
+}
+
+/* ---------------------------------------------------- assign / reclaim */
+
+static const char assign_usage[] =
+	"usage: crmgate customer assign CUSTOMER SALESPERSON\n"
+	"       crmgate customer reclaim CUSTOMER SALESPERSON\n"
+	"\n"
+	"assign gives the customer to the salesperson (客户分配); reclaim takes it back from the\n"
+	"salesperson who has it, leaving it unassigned. Each move is recorded with who and when.";
+
+static int move_customer(struct cli *cli, int argc, char **argv, int reclaim, struct err *err)
+{
+	static const char assign_sql[] =
+		"WITH c AS (SELECT id, owner_id FROM crm.customer WHERE code = $1 FOR UPDATE),"
+		" s AS (SELECT id FROM crm.salesperson WHERE code = $2),"
+		" u AS (UPDATE crm.customer SET owner_id = (SELECT id FROM s) WHERE id = (SELECT id FROM c)"
+		"  AND EXISTS (SELECT 1 FROM s) RETURNING id)"
+		" INSERT INTO crm.customer_assignment (customer_id, action, from_salesperson_id, to_salesperson_id, by_login)"
+		" SELECT c.id, 'assign', c.owner_id, (SELECT id FROM s),"
+		"  coalesce(crm.current_login(), current_user) FROM c WHERE EXISTS (SELECT 1 FROM u)";
+	static const char reclaim_sql[] =
+		"WITH c AS (SELECT cu.id, cu.owner_id FROM crm.customer cu JOIN crm.salesperson s ON s.id = cu.owner_id"
+		"  WHERE cu.code = $1 AND s.code = $2 FOR UPDATE OF cu),"
+		" u AS (UPDATE crm.customer SET owner_id = NULL WHERE id = (SELECT id FROM c) RETURNING id)"
+		" INSERT INTO crm.customer_assignment (customer_id, action, from_salesperson_id, to_salesperson_id, by_login)"
+		" SELECT c.id, 'reclaim', c.owner_id, NULL, coalesce(crm.current_login(), current_user) FROM c"
+		" WHERE EXISTS (SELECT 1 FROM u)";
+	const char *params[2];
+	struct crm_res *res = NULL;
+	struct crm_db *db;
+	char *found = NULL;
+	int rc;
+
+	if (cli_wants_help(argc, argv, assign_usage))
+		return 0;
+	if (argc != 3)
+		return cli_usage_error(err, assign_usage, "'customer %s' takes a CUSTOMER and a SALESPERSON",
+				       reclaim ? "reclaim" : "assign");
+	params[0] = argv[1];
+	params[1] = argv[2];
+	if ((rc = cli_db(cli, &db, err)))
+		return rc;
+	if ((rc = crm_db_value(&found, db, "SELECT 1 FROM crm.salesperson WHERE code = $1", 1, params + 1, err)))
+		return rc;
+	if (!found)
+		return err_set(err, ERR_NOTFOUND, "there is no salesperson '%s'", argv[2]);
+	free(found);
+	if ((rc = crm_db_query(&res, db, reclaim ? reclaim_sql : assign_sql, 2, params, err)))
+		return rc;
+	if (crm_res_affected(res) == 0)
+		rc = reclaim ? err_set(err, ERR_NOTFOUND, "customer '%s' is not %s's to take back", argv[1], argv[2])
+			     : err_set(err, ERR_NOTFOUND, "there is no customer '%s'%s", argv[1],
+				       cli->store.as_login ? " that you may change" : "");
+	else
+		log_info(reclaim ? "took customer %s back from %s" : "gave customer %s to %s", argv[1], argv[2]);
+	crm_res_free(res);
+	return rc;
+}
+
+static int customer_assign(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	return move_customer(cli, argc, argv, 0, err);
+}
+
+static int customer_reclaim(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	return move_customer(cli, argc, argv, 1, err);
+}
+
+/* -------------------------------------------------------------- table */
+
+static const struct {
+	const char *entity, *verb;
+	cli_handler fn;
+	const char *summary;
+} views[] = {
+	{ "customer", "view", customer_view, "CUSTOMER: everything about one customer (客户全貌)" },
+	{ "customer", "assign", customer_assign, "CUSTOMER SALESPERSON: give a customer to a salesperson" },
+	{ "customer", "reclaim", customer_reclaim, "CUSTOMER SALESPERSON: take a customer back" },
+	{ "contact", "tree", contact_tree, "CUSTOMER: the reporting lines of a customer's contacts" },
+	{ "salesperson", "view", salesperson_view, "SALESPERSON: one salesperson's whole picture (业务员全貌)" },
+};
+
+cli_handler views_find(const char *entity, const char *verb, const char **summary)
+{
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+		if (!strcmp(views[i].entity, entity) && !strcmp(views[i].verb, verb)) {
+			if (summary)
+				*summary = views[i].summary;
+			return views[i].fn;
+		}
+	return NULL;
+}
+
+void views_list(const char *entity, FILE *f)
+{
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+		if (!strcmp(views[i].entity, entity))
+			fprintf(f, "       crmgate %s %s %s\n", entity, views[i].verb, views[i].summary);
+}

@@ -1,0 +1,224 @@
+/* cli/main.c - crmgate's entry point: global options, the command table,
+ * and the one place that turns an error into a message and an exit status. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "crm/entity.h"
+#include "common/banned.h"
+
+#ifndef CRMGATE_VERSION
+#define CRMGATE_VERSION "unknown"
+#endif
+
+struct command {
+	const char *name;
+	cli_handler fn;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "db", cmd_db, "the database: init, start, stop, status, migrate, psql, reset, dump, restore" },
+	{ "gen", cmd_gen, "fill the database with realistic synthetic data" },
+	{ "import", cmd_import, "import a CSV file into an entity, all or nothing" },
+	{ "export", cmd_export, "write an entity's rows as CSV to standard output" },
+	{ "targets", cmd_targets, "preview a target set: an entity and a filter" },
+	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
+};
+
+static const char usage[] =
+	"usage: crmgate [--db CONNINFO] [--as LOGIN] [--format table|csv|json] [-q|-v] COMMAND [ARGS]\n"
+	"       crmgate --version | --help | COMMAND --help";
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "%s\n\ncrmgate is the marketing and sales-document side of a CRM.\n\ncommands:\n", usage);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nentities (crmgate ENTITY list|show|add|edit|delete, import, export, targets):\n");
+	for (size_t i = 0; i < crm_nentities; i++)
+		fprintf(f, "  %-18s %s\n", crm_entities[i]->name, crm_entities[i]->title);
+	fprintf(f, "\nglobal options (before or after the command):\n"
+		   "  --db CONNINFO      use this PostgreSQL server (default: the embedded one in var/)\n"
+		   "  --as LOGIN         take this user's view: row-level security limits what it sees\n"
+		   "                     (default: $CRMGATE_USER, else the database owner, who sees all)\n"
+		   "  --format FORMAT    table (default), csv or json\n"
+		   "  -q, --quiet        only errors\n"
+		   "  -v, --verbose      say more\n"
+		   "\nsettings: crmgate.conf in the working directory or $CRMGATE_CONFIG; any key also as\n"
+		   "CRMGATE_SECTION_KEY in the environment. See 'man crmgate' and README.md.\n");
+}
+
+int cli_usage_error(struct err *err, const char *use, const char *fmt, ...)
+{
+	va_list ap;
+	struct buf msg = BUF_INIT;
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	err_set(err, ERR_INPUT, "%s", msg.data);
+	err_hint(err, "%s", use);
+	buf_release(&msg);
+	return err->code;
+}
+
+int cli_wants_help(int argc, char **argv, const char *use)
+{
+	for (int i = 1; i < argc && i < 3; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("%s\n", use);
+			return 1;
+		}
+	return 0;
+}
+
+int cli_db(struct cli *cli, struct crm_db **out, struct err *err)
+{
+	int rc = 0;
+	if (!cli->db)
+		rc = crm_store_open(&cli->db, &cli->store, err);
+	*out = cli->db;
+	return rc;
+}
+
+/* Take the global options out of argv, wherever they stand (up to "--"). */
+static int global_options(struct cli *cli, int *argc, char **argv, struct err *err)
+{
+	int out = 1;
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		const char *value = NULL;
+		const char *name = NULL;
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		for (const char *const *g = (const char *const[]){ "--db", "--as", "--format", NULL }; *g; g++) {
+			size_t n = strlen(*g);
+			if (!strncmp(a, *g, n) && (a[n] == '=' || !a[n])) {
+				name = *g;
+				if (a[n] == '=')
+					value = a + n + 1;
+				else if (i + 1 < *argc)
+					value = argv[++i];
+				else
+					return cli_usage_error(err, usage, "option '%s' needs a value", *g);
+			}
+		}
+		if (name && !strcmp(name, "--db")) {
+			cli->store.conninfo = value;
+		} else if (name && !strcmp(name, "--as")) {
+			cli->store.as_login = value;
+		} else if (name) {
+			if (!strcmp(value, "table"))
+				cli->format = OUT_TABLE;
+			else if (!strcmp(value, "csv"))
+				cli->format = OUT_CSV;
+			else if (!strcmp(value, "json"))
+				cli->format = OUT_JSON;
+			else
+				return cli_usage_error(err, usage, "--format must be table, csv or json, not '%s'", value);
+			cli->format_set = 1;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			log_set_level(LOG_QUIET);
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			log_set_level(LOG_VERBOSE);
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
+/* [general] timezone sets the local time zone, so that "today" is the
+ * marketer's today; the session takes the same zone. */
+static void set_today(struct cli *cli)
+{
+	const char *tz = config_get(cli->cfg, "general", "timezone");
+	time_t now = time(NULL);
+	struct tm tm;
+	if (tz) {
+		setenv("TZ", tz, 1);
+		cli->store.timezone = tz;
+	}
+	tzset();
+	localtime_r(&now, &tm);
+	strftime(cli->today, sizeof(cli->today), "%Y-%m-%d", &tm);
+}
+
+static int dispatch(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	const char *name = argv[1];
+	if (!name) {
+		print_help(stderr);
+		return 2;
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		print_help(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("crmgate %s\n", CRMGATE_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return commands[i].fn(cli, argc - 1, argv + 1, err);
+	if (crm_entity_find(name))
+		return cmd_entity(cli, argc - 1, argv + 1, err);
+	err_set(err, ERR_INPUT, "'%s' is not a crmgate command", name);
+	err_hint(err, "'crmgate --help' lists the commands");
+	return err->code;
+}
+
+static void print_error(const struct err *err)
+{
+	fprintf(stderr, "crmgate: %s\n", err->msg.len ? err->msg.data : "failed");
+	if (err->detail.len)
+		fputs(err->detail.data, stderr);
+	if (err->hint.len)
+		fprintf(stderr, "hint: %s\n", err->hint.data);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	struct err err = ERR_INIT;
+	int rc;
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	cli.argv0 = argv[0];
+	cli.store.vardir = "var";
+	cli.store.as_login = getenv("CRMGATE_USER");
+	if (cli.store.as_login && !*cli.store.as_login)
+		cli.store.as_login = NULL;
+	rc = config_load(&cli.cfg, &err);
+	if (!rc)
+		rc = global_options(&cli, &argc, argv, &err);
+	if (!rc) {
+		if (!cli.store.conninfo)
+			cli.store.conninfo = config_get(cli.cfg, "database", "url");
+		set_today(&cli);
+		rc = dispatch(&cli, argc, argv, &err);
+	}
+	if (rc < 0)
+		print_error(&err);
+	crm_db_free(cli.db);
+	config_free(cli.cfg);
+	err_release(&err);
+	if (fflush(stdout) && !rc) {
+		fprintf(stderr, "crmgate: could not write the output\n");
+		return 1;
+	}
+	return rc < 0 ? err_exit_status(rc) : rc;
+}

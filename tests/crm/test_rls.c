@@ -1,0 +1,141 @@
+/* tests/crm/test_rls.c - data permissions by row-level security: two
+ * salespeople, their manager and an admin look at the same database. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "common/xalloc.h"
+
+static char *db;
+static char *dir;
+static struct buf out, errout;
+
+static int crmgate(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int crmgate(const char *fmt, ...)
+{
+	struct buf args = BUF_INIT;
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	buf_vaddf(&args, fmt, ap);
+	va_end(ap);
+	rc = test_run(&out, &errout, NULL, NULL, "--db '%s' %s", db, args.data);
+	buf_release(&args);
+	return rc;
+}
+
+static void import(const char *entity, const char *content)
+{
+	char path[512], *args;
+	snprintf(path, sizeof(path), "%s/%s.csv", dir, entity);
+	test_write_file(path, content);
+	args = xstrfmt("import %s '%s'", entity, path);
+	cr_assert_eq(test_run(&out, &errout, NULL, NULL, "--db '%s' %s", db, args), 0, "%s: %s", entity, errout.data);
+	free(args);
+}
+
+static void setup(void)
+{
+	db = test_db_create();
+	dir = test_tmpdir();
+	buf_init(&out);
+	buf_init(&errout);
+	import("department", "code,name,parent_code\nHQ,总部,\nD1,销售一部,HQ\nD2,销售二部,HQ\n");
+	import("salesperson", "code,name,department_code\nS1,王伟,D1\nS2,李娜,D1\nS3,陈晨,D2\nM1,周经理,D1\n");
+	import("user", "login,name,role,salesperson_code,password\n"
+		       "wang,王伟,salesperson,S1,pw1\nli,李娜,salesperson,S2,pw2\nchen,陈晨,salesperson,S3,pw3\n"
+		       "zhou,周经理,sales_manager,M1,pw4\nboss,老板,executive,,pw5\n");
+	import("customer", "code,name,owner_code\nA1,甲公司,S1\nA2,乙公司,S1\nB1,丙公司,S2\nC1,丁公司,S3\n");
+	import("contact", "code,customer_code,name\nKA1,A1,甲联系人\nKB1,B1,丙联系人\nKC1,C1,丁联系人\n");
+	import("product", "code,name,list_price\nP1,产品一,100\n");
+	import("order", "code,customer_code,owner_code,ordered_on\nO1,A1,S1,2025-01-02\nO2,B1,S2,2025-01-03\n");
+	import("order-line", "order_code,product_code,quantity,price\nO1,P1,2,100\nO2,P1,1,90\n");
+}
+
+static void teardown(void)
+{
+	test_db_drop(db);
+	test_rmdir(dir);
+	buf_release(&out);
+	buf_release(&errout);
+}
+
+TestSuite(rls, .init = setup, .fini = teardown);
+
+static void codes_are(const char *as, const char *entity, const char *want)
+{
+	char *args = xstrfmt("--as %s --format csv %s list", as, entity);
+	struct buf got = BUF_INIT;
+	cr_assert_eq(test_run(&out, &errout, NULL, NULL, "--db '%s' %s", db, args), 0, "%s", errout.data);
+	/* the first column of every row after the header */
+	for (char *line = strstr(out.data, "\r\n"); line && line[2]; line = strstr(line + 2, "\r\n")) {
+		size_t n = strcspn(line + 2, ",\r");
+		buf_add(&got, line + 2, n);
+		buf_addch(&got, ' ');
+	}
+	cr_assert_str_eq(got.data, want, "%s sees these %s rows: '%s'", as, entity, got.data);
+	buf_release(&got);
+	free(args);
+}
+
+Test(rls, a_salesperson_sees_only_their_customers)
+{
+	codes_are("wang", "customer", "A1 A2 ");
+	codes_are("li", "customer", "B1 ");
+	codes_are("chen", "customer", "C1 ");
+}
+
+Test(rls, what_is_under_a_customer_follows_it)
+{
+	codes_are("wang", "contact", "KA1 ");
+	codes_are("li", "contact", "KB1 ");
+	codes_are("wang", "order", "O1 ");
+	codes_are("li", "order", "O2 ");
+	codes_are("wang", "order-line", "O1 ");
+}
+
+Test(rls, a_manager_sees_the_department_and_an_executive_everything)
+{
+	codes_are("zhou", "customer", "A1 A2 B1 ");
+	codes_are("boss", "customer", "A1 A2 B1 C1 ");
+	codes_are("zhou", "contact", "KA1 KB1 ");
+}
+
+Test(rls, without_as_the_owner_sees_all)
+{
+	cr_assert_eq(crmgate("targets customer --count%s", ""), 0, "%s", errout.data);
+	cr_assert_str_eq(out.data, "4\n");
+}
+
+Test(rls, no_peeking_or_changing_other_peoples_customers)
+{
+	cr_assert_eq(crmgate("--as wang customer show %s", "B1"), 2);
+	cr_assert(strstr(errout.data, "there is no customer 'B1'"), "%s", errout.data);
+	cr_assert_eq(crmgate("--as wang customer view %s", "B1"), 2);
+	cr_assert_neq(crmgate("--as wang customer edit B1 name=%s", "抢来的"), 0);
+	cr_assert_neq(crmgate("--as wang customer delete %s", "B1"), 0);
+	/* a salesperson cannot hand a new customer to someone else */
+	cr_assert_neq(crmgate("--as wang customer add code=Z1 name=新 owner_code=%s", "S2"), 0);
+	cr_assert_eq(crmgate("--as wang customer add code=Z2 name=新 owner_code=%s", "S1"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format csv customer show %s", "B1"), 0);
+	cr_assert(strstr(out.data, "丙公司"), "B1 is unchanged: %s", out.data);
+}
+
+Test(rls, the_filter_does_not_widen_the_view)
+{
+	/* a filter that matches every customer still finds only wang's two */
+	cr_assert_eq(crmgate("--as wang targets customer --where \"owner_code = 'S2' or owner_code != 'S2'\" --count%s", ""), 0,
+		     "%s", errout.data);
+	cr_assert_str_eq(out.data, "2\n");
+}
+
+Test(rls, unknown_login_and_passwords)
+{
+	cr_assert_eq(crmgate("--as %s customer list", "nobody"), 2);
+	cr_assert(strstr(errout.data, "there is no user 'nobody'"), "%s", errout.data);
+	cr_assert_eq(crmgate("--format csv export %s", "user"), 0);
+	cr_assert_null(strstr(out.data, "pw1"), "passwords are never exported: %s", out.data);
+	cr_assert(strstr(out.data, "wang,王伟,salesperson,S1,\r\n"), "%s", out.data);
+}

@@ -1,0 +1,143 @@
+/* tests/testlib.c - shared test helpers: databases, running the binary, files. */
+#include "testlib.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/xalloc.h"
+#include "crm/db.h"
+
+static const char *env_or_die(const char *name)
+{
+	const char *v = getenv(name);
+	if (!v || !*v)
+		cr_assert_fail("%s is not set: run the tests through 'make check'", name);
+	return v;
+}
+
+static int admin_exec(const char *sql)
+{
+	struct err err = ERR_INIT;
+	struct crm_db *db = NULL;
+	char *conninfo = xstrfmt("%s dbname=postgres", env_or_die("CRMGATE_TEST_PG"));
+	int rc = crm_db_connect(&db, conninfo, &err);
+	if (!rc)
+		rc = crm_db_exec(db, sql, &err);
+	if (rc)
+		fprintf(stderr, "test database: %s\n", err.msg.data);
+	crm_db_free(db);
+	free(conninfo);
+	err_release(&err);
+	return rc;
+}
+
+char *test_db_create(void)
+{
+	static unsigned seq;
+	char name[64];
+	char *sql;
+	int rc;
+
+	snprintf(name, sizeof(name), "t_%ld_%u", (long)getpid(), seq++);
+	sql = xstrfmt("CREATE DATABASE %s TEMPLATE crm_template", name);
+	rc = admin_exec(sql);
+	free(sql);
+	cr_assert_eq(rc, 0, "could not create test database %s", name);
+	return xstrfmt("%s dbname=%s", env_or_die("CRMGATE_TEST_PG"), name);
+}
+
+void test_db_drop(char *conninfo)
+{
+	const char *name = conninfo ? strstr(conninfo, "dbname=") : NULL;
+	if (name) {
+		char *sql = xstrfmt("DROP DATABASE IF EXISTS %s WITH (FORCE)", name + 7);
+		admin_exec(sql);
+		free(sql);
+	}
+	free(conninfo);
+}
+
+static void slurp(struct buf *b, FILE *f)
+{
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(b, chunk, n);
+}
+
+int test_run(struct buf *out, struct buf *errout, const char *dir, const char *in_file, const char *fmt, ...)
+{
+	char outname[] = "/tmp/crmgate-test-out-XXXXXX";
+	char errname[] = "/tmp/crmgate-test-err-XXXXXX";
+	int ofd = mkstemp(outname), efd = mkstemp(errname);
+	struct buf cmd = BUF_INIT, args = BUF_INIT;
+	va_list ap;
+	int status;
+
+	cr_assert(ofd >= 0 && efd >= 0, "could not make temporary files");
+	close(ofd);
+	close(efd);
+	va_start(ap, fmt);
+	buf_vaddf(&args, fmt, ap);
+	va_end(ap);
+	if (dir)
+		buf_addf(&cmd, "cd '%s' && ", dir);
+	buf_addf(&cmd, "'%s' %s <%s >%s 2>%s", env_or_die("CRMGATE_BIN"), args.data,
+		 in_file ? in_file : "/dev/null", outname, errname);
+	status = system(cmd.data);
+	if (out) {
+		FILE *f = fopen(outname, "rb");
+		buf_reset(out);
+		if (f) {
+			slurp(out, f);
+			fclose(f);
+		}
+	}
+	if (errout) {
+		FILE *f = fopen(errname, "rb");
+		buf_reset(errout);
+		if (f) {
+			slurp(errout, f);
+			fclose(f);
+		}
+	}
+	unlink(outname);
+	unlink(errname);
+	buf_release(&cmd);
+	buf_release(&args);
+	if (status == -1)
+		return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+void test_write_file(const char *path, const char *content)
+{
+	FILE *f = fopen(path, "wb");
+	cr_assert(f, "could not write %s", path);
+	cr_assert_eq(fwrite(content, 1, strlen(content), f), strlen(content));
+	cr_assert_eq(fclose(f), 0);
+}
+
+char *test_tmpdir(void)
+{
+	char tmpl[] = "/tmp/crmgate-t-XXXXXX";
+	cr_assert(mkdtemp(tmpl), "could not make a temporary directory");
+	return xstrdup(tmpl);
+}
+
+void test_rmdir(char *dir)
+{
+	if (dir && !strncmp(dir, "/tmp/crmgate-t-", 15)) {
+		char *cmd = xstrfmt("rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+		free(cmd);
+	}
+	free(dir);
+}

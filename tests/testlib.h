@@ -1,0 +1,44 @@
+/* tests/testlib.h - what every test needs: assert_ok, a fresh database, and the
+ * real crmgate binary run as a user would run it.
+ *
+ * tests/run.sh starts a PostgreSQL server for the whole run and prepares a
+ * database "crm_template" with every migration applied; CRMGATE_TEST_PG holds
+ * the connection string of that server (without dbname) and CRMGATE_BIN the
+ * binary under test. */
+#ifndef TESTS_TESTLIB_H
+#define TESTS_TESTLIB_H
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+
+/* Assert that a call returning an int status succeeded; on failure print the
+ * error it left in err. */
+#define assert_ok(expr, err)                                                                       \
+	do {                                                                                       \
+		int assert_ok_rc_ = (expr);                                                        \
+		cr_assert_eq(assert_ok_rc_, 0, "%s returned %d: %s\n%s", #expr, assert_ok_rc_,      \
+			     (err)->msg.data, (err)->detail.data);                                 \
+	} while (0)
+
+/* A new database made from crm_template (the whole schema, no rows). Returns
+ * its connection string, malloc'd; test_db_drop removes it again. */
+char *test_db_create(void);
+void test_db_drop(char *conninfo);
+
+/* Run the crmgate binary with args (a shell command line after "crmgate"),
+ * in directory dir (NULL: the current one), with stdin from in_file (NULL:
+ * /dev/null). Captures standard output and error; returns the exit status
+ * (or 128 + signal). */
+int test_run(struct buf *out, struct buf *errout, const char *dir, const char *in_file, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Write a file (the test's fixture) in full; dies on failure. */
+void test_write_file(const char *path, const char *content);
+/* A new private directory under /tmp, malloc'd; test_rmdir removes it and all below. */
+char *test_tmpdir(void);
+void test_rmdir(char *dir);
+
+#endif
