@@ -73,6 +73,9 @@ int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err)
 			return cli_usage_error(err, usage, "'%s' is not an option of gen", argv[i]);
 		}
 	}
+	if (cli->store.as_login)
+		return err_set(err, ERR_INPUT, "gen fills the whole database: it runs as the database owner, not --as %s",
+			       cli->store.as_login);
 	if ((rc = cli_db(cli, &db, err)))
 		return rc;
 	progress_start(&g.bar, "gen", 0);
@@ -94,5 +97,6 @@ int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err)
 	printf("  %-16s %9ld    %-16s %9ld\n", "order lines", st.order_lines, "invoices", st.invoices);
 	printf("  %-16s %9ld    %-16s %9ld\n", "receipts", st.receipts, "activities", st.activities);
 	printf("  %-16s %9ld    %-16s %9ld\n", "expenses", st.expenses, "complaints", st.complaints);
+	printf("  %-16s %9ld    %-16s %9ld\n", "stage history", st.stage_history, "complaint log", st.complaint_log);
 	return 0;
 }

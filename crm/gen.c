@@ -8,7 +8,9 @@
  * owner and size, an opportunity's dates) instead of keeping it. Only three
  * prefix arrays of 32-bit ids per customer are kept (first contact, first
  * opportunity, first order). Tables are streamed in dependency order with
- * COPY ... FROM STDIN (text format) in chunks of about 1 MB.
+ * COPY ... FROM STDIN (text format) in chunks of about 1 MB, with the
+ * foreign keys and plain indexes dropped and made again at the end (see
+ * bulk_begin).
  *
  * Customer value is lognormal (sigma 1.75): a customer's number and size of
  * orders both grow with the square root of its "size", so that revenue is

@@ -38,9 +38,14 @@ struct crm_gen_stats {
 /* Fill an empty CRM database. Fails with ERR_INPUT ("the database already
  * holds N customers", hint "run 'crmgate db reset --yes' first") when
  * crm.customer, or any other table it fills, holds rows; with ERR_INPUT for
- * bad options. Runs in one transaction: all or nothing. The database user
- * must own the tables (the stage and complaint triggers are switched off
- * while the generator writes those logs itself). *out may be NULL. */
+ * bad options. Runs in one transaction: all or nothing.
+ *
+ * To load fast it works as pg_restore does: inside that transaction it drops
+ * the foreign keys and the plain (not unique) indexes of the tables it fills
+ * and makes them again from their catalog definitions at the end, which
+ * checks every row; the stage and complaint triggers are off while it writes
+ * those logs itself. So the database user must own the tables, and other
+ * sessions wait for the tables until it commits. *out may be NULL. */
 int crm_gen_run(struct crm_gen_stats *out, struct crm_db *db, const struct crm_gen_opts *opts, struct err *err);
 
 #endif
