@@ -244,6 +244,25 @@ static const char tree_sql[] =
 	" SELECT t.depth, t.code, t.name, t.title, b.code AS reports_to_code"
 	" FROM tree t LEFT JOIN crm.contact b ON b.id = t.reports_to_id ORDER BY t.path";
 
+static int depth_of(const struct crm_res *res, int row)
+{
+	return (int)strtol(crm_res_get(res, row, 0), NULL, 10);
+}
+
+/* In the tree's rows (depth first, in path order), is there another row at
+ * depth d below row r before the branch of r's ancestor at d ends? */
+static int has_later_sibling(const struct crm_res *res, int r, int d)
+{
+	for (int n = r + 1; n < crm_res_rows(res); n++) {
+		int dn = depth_of(res, n);
+		if (dn < d)
+			return 0;
+		if (dn == d)
+			return 1;
+	}
+	return 0;
+}
+
 static const char tree_usage[] =
 	"usage: crmgate contact tree CUSTOMER\n"
 	"\n"
@@ -272,32 +291,12 @@ static int contact_tree(struct cli *cli, int argc, char **argv, struct err *err)
 		int rows = crm_res_rows(res);
 		printf("%s %s\n", crm_res_get(cust, 0, 0), crm_res_get(cust, 0, 1));
 		for (int r = 0; r < rows; r++) {
-			int depth = (int)strtol(crm_res_get(res, r, 0), NULL, 10);
+			int depth = depth_of(res, r);
 			const char *title = crm_res_get(res, r, 3);
-			/* a branch line goes on below a level while a later row sits at it */
-			for (int d = 0; d < depth; d++) {
-				int more = 0;
-				for (int n = r + 1; n < rows; n++) {
-					int dn = (int)strtol(crm_res_get(res, n, 0), NULL, 10);
-					if (dn <= d)
-						break;
-					if (dn == d + 1) {
-						more = 1;
-						break;
-					}
-				}
-				fputs(more ? "│   " : "    ", stdout);
-			}
-			int last = 1;
-			for (int n = r + 1; n < rows; n++) {
-				int dn = (int)strtol(crm_res_get(res, n, 0), NULL, 10);
-				if (dn < depth)
-					break;
-				if (dn == depth) {
-					last = 0;
-					break;
-				}
-			}
+			/* a line goes on down at every level whose row has a sibling below */
+			for (int d = 0; d < depth; d++)
+				fputs(has_later_sibling(res, r, d) ? "│   " : "    ", stdout);
+			int last = !has_later_sibling(res, r, depth);
 			printf("%s%s (%s)%s%s\n", last ? "└── " : "├── ", crm_res_get(res, r, 2),
 			       crm_res_get(res, r, 1), title ? ", " : "", title ? title : "");
 		}

@@ -1,0 +1,131 @@
+/* tests/cli/test_views.c - the views the manual names, through the real
+ * binary: reporting lines, a customer's and a salesperson's whole picture,
+ * and moving customers between salespeople. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "common/xalloc.h"
+
+static char *db;
+static char *dir;
+static struct buf out, errout;
+
+static int crmgate(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int crmgate(const char *fmt, ...)
+{
+	struct buf args = BUF_INIT;
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	buf_vaddf(&args, fmt, ap);
+	va_end(ap);
+	rc = test_run(&out, &errout, NULL, NULL, "--db '%s' %s", db, args.data);
+	buf_release(&args);
+	return rc;
+}
+
+static void import(const char *entity, const char *content)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s.csv", dir, entity);
+	test_write_file(path, content);
+	cr_assert_eq(crmgate("import %s '%s'", entity, path), 0, "%s: %s", entity, errout.data);
+}
+
+static void setup(void)
+{
+	db = test_db_create();
+	dir = test_tmpdir();
+	buf_init(&out);
+	buf_init(&errout);
+	import("department", "code,name\nD1,销售一部\n");
+	import("salesperson", "code,name,department_code\nS1,王伟,D1\nS2,李娜,D1\n");
+	import("customer", "code,name,owner_code\nC1,甲公司,S1\nC2,乙公司,S2\n");
+	/* K1 and K3 report to K2, K4 to K1; K9 is another customer's */
+	import("contact", "code,customer_code,name,title,reports_to_code\n"
+			  "K1,C1,张三,采购经理,K2\nK2,C1,赵总,总经理,\nK3,C1,李四,,K2\nK4,C1,王五,采购员,K1\n"
+			  "K9,C2,钱六,,\n");
+	import("sales-stage", "mode_code,mode_name,seq,name,probability\nSTD,标准,1,接洽,10\nSTD,标准,2,报价,50\n");
+	import("opportunity", "code,name,customer_code,owner_code,mode_code,stage_seq,amount,status\n"
+			      "OP1,一号商机,C1,S1,STD,2,5000,open\n");
+	import("product", "code,name,list_price,cost\nP1,产品一,100,60\nP2,产品二,50,20\n");
+	import("order", "code,customer_code,owner_code,ordered_on\nO1,C1,S1,2025-03-01\n");
+	import("order-line", "order_code,product_code,quantity,price,cost\nO1,P1,2,100,60\nO1,P2,1,50,20\n");
+	import("invoice", "code,order_code,customer_code,invoiced_on,amount\nI1,O1,C1,2025-03-02,250\n");
+	import("receipt", "code,customer_code,invoice_code,received_on,amount\nR1,C1,I1,2025-03-10,100\n");
+	import("complaint", "code,customer_code,reason,status\nQ1,C1,交货延迟,new\n");
+	import("activity", "code,type,subject,customer_code,owner_code,planned_at,status\n"
+			   "A1,拜访,季度回访,C1,S1,2020-01-01T10:00:00+08,planned\n");
+}
+
+static void teardown(void)
+{
+	test_db_drop(db);
+	test_rmdir(dir);
+	buf_release(&out);
+	buf_release(&errout);
+}
+
+TestSuite(views, .init = setup, .fini = teardown);
+
+Test(views, contact_tree_shows_the_reporting_lines)
+{
+	cr_assert_eq(crmgate("contact tree C1"), 0, "%s", errout.data);
+	cr_assert_str_eq(out.data, "C1 甲公司\n"
+				   "└── 赵总 (K2), 总经理\n"
+				   "    ├── 张三 (K1), 采购经理\n"
+				   "    │   └── 王五 (K4), 采购员\n"
+				   "    └── 李四 (K3)\n");
+	cr_assert_eq(crmgate("--format csv contact tree C1"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "2,K4,王五,采购员,K1\r\n"), "%s", out.data);
+	cr_assert_eq(crmgate("contact tree NOPE"), 2);
+	cr_assert(strstr(errout.data, "there is no customer 'NOPE'"), "%s", errout.data);
+}
+
+Test(views, customer_view_holds_everything)
+{
+	cr_assert_eq(crmgate("customer view C1"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "revenue:    250.00\n"), "%s", out.data);
+	cr_assert(strstr(out.data, "arrears:    150.00\n"), "%s", out.data);
+	cr_assert(strstr(out.data, "contacts 联系人 (4)"), "%s", out.data);
+	cr_assert(strstr(out.data, "opportunities 商机 (1)"), "%s", out.data);
+	cr_assert(strstr(out.data, "报价"), "the stage is shown by name: %s", out.data);
+	cr_assert(strstr(out.data, "orders 销售订单 (1)"), "%s", out.data);
+	cr_assert(strstr(out.data, "complaints 投诉 (1)"), "%s", out.data);
+	cr_assert(strstr(out.data, "activities 活动 (1)"), "%s", out.data);
+	cr_assert_null(strstr(out.data, "钱六"), "another customer's contact: %s", out.data);
+	cr_assert_eq(crmgate("--format json customer view C1"), 0, "%s", errout.data);
+	cr_assert(!strncmp(out.data, "{\"record\": {\"code\": \"C1\"", 24), "%s", out.data);
+	cr_assert(strstr(out.data, "\"revenue\": 250.00"), "%s", out.data);
+	cr_assert(strstr(out.data, "\"overdue\": true"), "%s", out.data);
+}
+
+Test(views, assign_and_reclaim_are_recorded)
+{
+	cr_assert_eq(crmgate("customer assign C1 S2"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format csv customer show C1"), 0);
+	cr_assert(strstr(out.data, ",S2,"), "C1 now belongs to S2: %s", out.data);
+	cr_assert_eq(crmgate("customer reclaim C1 S1"), 2, "C1 is not S1's any more");
+	cr_assert(strstr(errout.data, "customer 'C1' is not S1's to take back"), "%s", errout.data);
+	cr_assert_eq(crmgate("customer reclaim C1 S2"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format json customer view C1"), 0);
+	cr_assert(strstr(out.data, "\"owner_code\": null"), "%s", out.data);
+	cr_assert(strstr(out.data, "\"action\": \"reclaim\", \"from_salesperson\": \"李娜\""), "%s", out.data);
+	cr_assert(strstr(out.data, "\"action\": \"assign\", \"from_salesperson\": \"王伟\", \"to_salesperson\": \"李娜\""),
+		  "%s", out.data);
+	cr_assert_eq(crmgate("customer assign C1 S9"), 2);
+	cr_assert(strstr(errout.data, "there is no salesperson 'S9'"), "%s", errout.data);
+}
+
+Test(views, salesperson_view_adds_up)
+{
+	cr_assert_eq(crmgate("salesperson view S1"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "customers:          1\n"), "%s", out.data);
+	cr_assert(strstr(out.data, "open_amount:        5000.00\n"), "%s", out.data);
+	cr_assert(strstr(out.data, "revenue:            250.00\n"), "%s", out.data);
+	cr_assert(strstr(out.data, "overdue_activities: 1\n"), "%s", out.data);
+	cr_assert(strstr(out.data, "一号商机"), "%s", out.data);
+}
