@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "crm/entity.h"
 #include "common/banned.h"
 
@@ -16,6 +17,19 @@
 struct view {
 	struct cli *cli;
 	int sections;
+};
+
+struct view_section {
+	const char *title, *key, *sql; /* sql takes the code as $1 */
+};
+
+/* A whole picture: one record and sections of rows, all by one code. */
+struct view_def {
+	const char *usage;
+	const char *what; /* "customer" */
+	const char *record_sql;
+	const struct view_section *sections;
+	size_t nsections;
 };
 
 static int view_query(struct crm_res **out, struct view *v, const char *sql, const char *code, struct err *err)
@@ -38,21 +52,20 @@ static void view_begin(struct view *v, const struct crm_res *record)
 	}
 }
 
-static int view_section(struct view *v, const char *title, const char *key, const char *sql, const char *code,
-			struct err *err)
+static int view_section(struct view *v, const struct view_section *sec, const char *code, struct err *err)
 {
 	struct crm_res *res = NULL;
-	int rc = view_query(&res, v, sql, code, err);
+	int rc = view_query(&res, v, sec->sql, code, err);
 	if (rc)
 		return rc;
 	if (v->cli->format == OUT_JSON) {
-		printf(", \"%s\": ", key);
+		printf(", \"%s\": ", sec->key);
 		out_rows(v->cli, res, stdout);
 	} else if (v->cli->format == OUT_CSV) {
-		printf("\r\n# %s\r\n", key);
+		printf("\r\n# %s\r\n", sec->key);
 		out_rows(v->cli, res, stdout);
 	} else {
-		printf("\n%s (%d)\n", title, crm_res_rows(res));
+		printf("\n%s (%d)\n", sec->title, crm_res_rows(res));
 		if (crm_res_rows(res))
 			out_rows(v->cli, res, stdout);
 	}
@@ -81,9 +94,7 @@ static const char customer_record_sql[] =
 	" LEFT JOIN crm.region r ON r.id = c.region_id LEFT JOIN crm.salesperson s ON s.id = c.owner_id"
 	" LEFT JOIN crm.department d ON d.id = s.department_id WHERE c.code = $1";
 
-static const struct {
-	const char *title, *key, *sql;
-} customer_sections[] = {
+static const struct view_section customer_sections[] = {
 	{ "contacts 联系人", "contacts",
 	  "SELECT k.code, k.name, k.title, k.department, b.name AS reports_to, k.birthday, k.mobile, k.email"
 	  " FROM crm.contact k JOIN crm.customer c ON c.id = k.customer_id LEFT JOIN crm.contact b"
@@ -132,31 +143,9 @@ static const char customer_view_usage[] =
 	"opportunities, orders, invoices and receipts, activities, complaints, expenses and\n"
 	"the history of its assignment to salespeople.";
 
-static int customer_view(struct cli *cli, int argc, char **argv, struct err *err)
-{
-	struct view v = { cli, 0 };
-	struct crm_res *rec = NULL;
-	int rc;
-
-	if (cli_wants_help(argc, argv, customer_view_usage))
-		return 0;
-	if (argc != 2)
-		return cli_usage_error(err, customer_view_usage, "'customer view' takes one CUSTOMER code");
-	if ((rc = view_query(&rec, &v, customer_record_sql, argv[1], err)))
-		return rc;
-	if (!crm_res_rows(rec)) {
-		crm_res_free(rec);
-		return err_set(err, ERR_NOTFOUND, "there is no customer '%s'%s", argv[1],
-			       cli->store.as_login ? " that you may see" : "");
-	}
-	view_begin(&v, rec);
-	crm_res_free(rec);
-	for (size_t i = 0; !rc && i < sizeof(customer_sections) / sizeof(customer_sections[0]); i++)
-		rc = view_section(&v, customer_sections[i].title, customer_sections[i].key, customer_sections[i].sql,
-				  argv[1], err);
-	view_end(&v);
-	return rc;
-}
+static const struct view_def customer_view_def = {
+	customer_view_usage, "customer", customer_record_sql, customer_sections, ARRAY_SIZE(customer_sections),
+};
 
 /* --------------------------------------------------- salesperson view */
 
@@ -172,9 +161,7 @@ static const char salesperson_record_sql[] =
 	"  AS overdue_activities"
 	" FROM crm.salesperson s LEFT JOIN crm.department d ON d.id = s.department_id WHERE s.code = $1";
 
-static const struct {
-	const char *title, *key, *sql;
-} salesperson_sections[] = {
+static const struct view_section salesperson_sections[] = {
 	{ "customers 客户 (by revenue, top 50)", "customers",
 	  "SELECT c.code, c.name, c.status, r.name AS region,"
 	  " coalesce((SELECT sum(l.quantity * l.price) FROM crm.sales_order o JOIN crm.order_line l"
@@ -204,29 +191,44 @@ static const char salesperson_view_usage[] =
 	"One salesperson's whole picture (业务员全貌): customers, open opportunities, orders and\n"
 	"activities, with totals.";
 
-static int salesperson_view(struct cli *cli, int argc, char **argv, struct err *err)
+static const struct view_def salesperson_view_def = {
+	salesperson_view_usage, "salesperson", salesperson_record_sql, salesperson_sections,
+	ARRAY_SIZE(salesperson_sections),
+};
+
+static int run_view(struct cli *cli, const struct view_def *def, int argc, char **argv, struct err *err)
 {
 	struct view v = { cli, 0 };
 	struct crm_res *rec = NULL;
 	int rc;
 
-	if (cli_wants_help(argc, argv, salesperson_view_usage))
+	if (cli_wants_help(argc, argv, def->usage))
 		return 0;
 	if (argc != 2)
-		return cli_usage_error(err, salesperson_view_usage, "'salesperson view' takes one SALESPERSON code");
-	if ((rc = view_query(&rec, &v, salesperson_record_sql, argv[1], err)))
+		return cli_usage_error(err, def->usage, "'%s view' takes one code", def->what);
+	if ((rc = view_query(&rec, &v, def->record_sql, argv[1], err)))
 		return rc;
 	if (!crm_res_rows(rec)) {
 		crm_res_free(rec);
-		return err_set(err, ERR_NOTFOUND, "there is no salesperson '%s'", argv[1]);
+		return err_set(err, ERR_NOTFOUND, "there is no %s '%s'%s", def->what, argv[1],
+			       cli->store.as_login ? " that you may see" : "");
 	}
 	view_begin(&v, rec);
 	crm_res_free(rec);
-	for (size_t i = 0; !rc && i < sizeof(salesperson_sections) / sizeof(salesperson_sections[0]); i++)
-		rc = view_section(&v, salesperson_sections[i].title, salesperson_sections[i].key,
-				  salesperson_sections[i].sql, argv[1], err);
+	for (size_t i = 0; !rc && i < def->nsections; i++)
+		rc = view_section(&v, &def->sections[i], argv[1], err);
 	view_end(&v);
 	return rc;
+}
+
+static int customer_view(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	return run_view(cli, &customer_view_def, argc, argv, err);
+}
+
+static int salesperson_view(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	return run_view(cli, &salesperson_view_def, argc, argv, err);
 }
 
 /* ------------------------------------------------------- contact tree */
@@ -392,7 +394,7 @@ static const struct {
 
 cli_handler views_find(const char *entity, const char *verb, const char **summary)
 {
-	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(views); i++)
 		if (!strcmp(views[i].entity, entity) && !strcmp(views[i].verb, verb)) {
 			if (summary)
 				*summary = views[i].summary;
@@ -403,7 +405,7 @@ cli_handler views_find(const char *entity, const char *verb, const char **summar
 
 void views_list(const char *entity, FILE *f)
 {
-	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(views); i++)
 		if (!strcmp(views[i].entity, entity))
 			fprintf(f, "       crmgate %s %s %s\n", entity, views[i].verb, views[i].summary);
 }

@@ -1078,16 +1078,19 @@ static int parse_not(struct parser *p, struct buf *out)
 	return rc;
 }
 
-static int parse_and(struct parser *p, struct buf *out)
+/* operand (kw operand)...: "a and b and c", "x or y", parenthesised when
+ * there is more than one operand. */
+static int parse_chain(struct parser *p, struct buf *out, const char *kw, const char *op,
+		       int (*operand)(struct parser *p, struct buf *out))
 {
 	struct buf sql = BUF_INIT;
 	int rc, n = 0;
 
 	for (;;) {
-		rc = parse_not(p, &sql);
-		if (rc || !is_kw(p, "and"))
+		rc = operand(p, &sql);
+		if (rc || !is_kw(p, kw))
 			break;
-		buf_adds(&sql, " AND ");
+		buf_adds(&sql, op);
 		n++;
 		if ((rc = next(p)))
 			break;
@@ -1098,24 +1101,14 @@ static int parse_and(struct parser *p, struct buf *out)
 	return rc;
 }
 
+static int parse_and(struct parser *p, struct buf *out)
+{
+	return parse_chain(p, out, "and", " AND ", parse_not);
+}
+
 static int parse_or(struct parser *p, struct buf *out)
 {
-	struct buf sql = BUF_INIT;
-	int rc, n = 0;
-
-	for (;;) {
-		rc = parse_and(p, &sql);
-		if (rc || !is_kw(p, "or"))
-			break;
-		buf_adds(&sql, " OR ");
-		n++;
-		if ((rc = next(p)))
-			break;
-	}
-	if (!rc)
-		buf_addf(out, n ? "(%s)" : "%s", sql.data);
-	buf_release(&sql);
-	return rc;
+	return parse_chain(p, out, "or", " OR ", parse_and);
 }
 
 int crm_filter_compile(struct crm_query *q, const struct crm_entity *e, const char *src, const char *today,

@@ -116,6 +116,30 @@ int test_run(struct buf *out, struct buf *errout, const char *dir, const char *i
 	return WEXITSTATUS(status);
 }
 
+int test_crmgate(struct buf *out, struct buf *errout, const char *db, const char *fmt, ...)
+{
+	struct buf args = BUF_INIT;
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	buf_vaddf(&args, fmt, ap);
+	va_end(ap);
+	rc = test_run(out, errout, NULL, NULL, "--db '%s' %s", db, args.data);
+	buf_release(&args);
+	return rc;
+}
+
+void test_import(const char *db, const char *dir, const char *entity, const char *content)
+{
+	struct buf errout = BUF_INIT;
+	char *path = xstrfmt("%s/%s.csv", dir, entity);
+	test_write_file(path, content);
+	cr_assert_eq(test_crmgate(NULL, &errout, db, "import %s '%s'", entity, path), 0, "import %s: %s", entity,
+		     errout.data);
+	buf_release(&errout);
+	free(path);
+}
+
 void test_write_file(const char *path, const char *content)
 {
 	FILE *f = fopen(path, "wb");

@@ -35,6 +35,12 @@ void test_db_drop(char *conninfo);
 int test_run(struct buf *out, struct buf *errout, const char *dir, const char *in_file, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* test_run for the database db: "crmgate --db DB ARGS" in the current folder. */
+int test_crmgate(struct buf *out, struct buf *errout, const char *db, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Write content to DIR/ENTITY.csv and import it into db; the import must succeed. */
+void test_import(const char *db, const char *dir, const char *entity, const char *content);
+
 /* Write a file (the test's fixture) in full; dies on failure. */
 void test_write_file(const char *path, const char *content);
 /* A new private directory under /tmp, malloc'd; test_rmdir removes it and all below. */

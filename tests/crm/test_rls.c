@@ -12,29 +12,8 @@ static char *db;
 static char *dir;
 static struct buf out, errout;
 
-static int crmgate(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int crmgate(const char *fmt, ...)
-{
-	struct buf args = BUF_INIT;
-	va_list ap;
-	int rc;
-	va_start(ap, fmt);
-	buf_vaddf(&args, fmt, ap);
-	va_end(ap);
-	rc = test_run(&out, &errout, NULL, NULL, "--db '%s' %s", db, args.data);
-	buf_release(&args);
-	return rc;
-}
-
-static void import(const char *entity, const char *content)
-{
-	char path[512], *args;
-	snprintf(path, sizeof(path), "%s/%s.csv", dir, entity);
-	test_write_file(path, content);
-	args = xstrfmt("import %s '%s'", entity, path);
-	cr_assert_eq(test_run(&out, &errout, NULL, NULL, "--db '%s' %s", db, args), 0, "%s: %s", entity, errout.data);
-	free(args);
-}
+#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
+#define import(entity, content) test_import(db, dir, entity, content)
 
 static void setup(void)
 {
