@@ -139,8 +139,3 @@ const char *config_get(const struct config *cfg, const char *section, const char
 		}
 	return found && *found ? found : NULL;
 }
-
-const char *config_path(const struct config *cfg)
-{
-	return cfg->path;
-}

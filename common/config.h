@@ -19,7 +19,5 @@ void config_free(struct config *cfg);
 /* The value of section.key (environment first), or NULL when unset or empty.
  * Borrowed until config_free. */
 const char *config_get(const struct config *cfg, const char *section, const char *key);
-/* The file the settings came from, or NULL when there was none. */
-const char *config_path(const struct config *cfg);
 
 #endif

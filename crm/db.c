@@ -195,31 +195,6 @@ int crm_db_copy_in_end(struct crm_db *db, struct err *err)
 	return err->code;
 }
 
-int crm_db_copy_out(struct crm_db *db, const char *sql, crm_db_copy_fn fn, void *ctx, struct err *err)
-{
-	PGresult *res = PQexec(db->conn, sql);
-	char *chunk;
-	int n, rc = 0, stopped = 0;
-
-	if (PQresultStatus(res) != PGRES_COPY_OUT) {
-		rc = set_result_error(err, res, db->conn);
-		PQclear(res);
-		return rc;
-	}
-	PQclear(res);
-	while ((n = PQgetCopyData(db->conn, &chunk, 0)) > 0) {
-		if (!stopped && fn(ctx, chunk, (size_t)n))
-			stopped = 1; /* keep reading: libpq must see the end of the COPY */
-		PQfreemem(chunk);
-	}
-	if (n == -2)
-		err_set(err, ERR_DB, "could not read from the database: %s", PQerrorMessage(db->conn));
-	rc = finish_copy(db, err);
-	if (!rc && stopped)
-		rc = err_set(err, ERR_FAIL, "could not write the output");
-	return err->code ? err->code : rc;
-}
-
 int crm_res_rows(const struct crm_res *res)
 {
 	return PQntuples(res->res);

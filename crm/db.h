@@ -39,10 +39,6 @@ int crm_db_copy_in_begin(struct crm_db *db, const char *sql, struct err *err);
 int crm_db_copy_in_put(struct crm_db *db, const char *data, size_t len, struct err *err);
 int crm_db_copy_in_end(struct crm_db *db, struct err *err);
 
-/* COPY ... TO STDOUT: each chunk goes to fn; a non-zero return from fn stops. */
-typedef int (*crm_db_copy_fn)(void *ctx, const char *data, size_t len);
-int crm_db_copy_out(struct crm_db *db, const char *sql, crm_db_copy_fn fn, void *ctx, struct err *err);
-
 /* Rows, columns, and values (borrowed until crm_res_free; NULL for SQL NULL). */
 int crm_res_rows(const struct crm_res *res);
 int crm_res_cols(const struct crm_res *res);
