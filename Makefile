@@ -17,7 +17,7 @@ DESTDIR ?=
 CC ?= cc
 SANITIZE ?=
 
-PKGS := libpq
+PKGS := libpq libzip
 TEST_PKGS := criterion
 
 ifeq ($(SANITIZE),)
