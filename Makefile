@@ -17,7 +17,7 @@ DESTDIR ?=
 CC ?= cc
 SANITIZE ?=
 
-PKGS := libpq libzip
+PKGS := libpq libzip libxml-2.0
 TEST_PKGS := criterion
 
 ifeq ($(SANITIZE),)
