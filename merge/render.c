@@ -1,0 +1,199 @@
+/* merge/render.c - render a compiled template for one target's record. */
+#include "merge/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xalloc.h"
+#include "merge/format.h"
+#include "common/banned.h"
+
+#define MAX_DEPTH 32
+
+void merge_tpl_init(struct merge_tpl *t, enum merge_escape escape)
+{
+	memset(t, 0, sizeof(*t));
+	t->root.kind = MERGE_NODE_SECTION;
+	t->escape = escape;
+}
+
+static void node_release(struct merge_node *n)
+{
+	for (size_t i = 0; i < n->nchildren; i++)
+		node_release(&n->children[i]);
+	free(n->children);
+	free(n->text);
+	merge_field_release(&n->field);
+}
+
+void merge_tpl_release(struct merge_tpl *t)
+{
+	node_release(&t->root);
+	memset(t, 0, sizeof(*t));
+}
+
+struct merge_node *merge_node_add(struct merge_node *parent, enum merge_node_kind kind)
+{
+	struct merge_node *n;
+	ALLOC_GROW(parent->children, parent->nchildren + 1, parent->alloc);
+	n = &parent->children[parent->nchildren++];
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	return n;
+}
+
+void merge_escape(struct buf *out, const char *s, size_t len, enum merge_escape esc)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (esc == MERGE_ESC_NONE) {
+			buf_addch(out, c);
+			continue;
+		}
+		switch (c) {
+		case '&': buf_adds(out, "&amp;"); break;
+		case '<': buf_adds(out, "&lt;"); break;
+		case '>': buf_adds(out, "&gt;"); break;
+		case '"': buf_adds(out, "&quot;"); break;
+		case '\'': buf_adds(out, esc == MERGE_ESC_HTML ? "&#39;" : "&apos;"); break;
+		case '\r':
+			if (esc == MERGE_ESC_WORDML && i + 1 < len && s[i + 1] == '\n')
+				break; /* CRLF is one break */
+			/* fall through */
+		case '\n':
+			if (esc == MERGE_ESC_WORDML)
+				buf_adds(out, "</w:t><w:br/><w:t xml:space=\"preserve\">");
+			else
+				buf_addch(out, c);
+			break;
+		default:
+			/* XML 1.0 has no place for other control characters */
+			if (esc == MERGE_ESC_WORDML && (unsigned char)c < 0x20 && c != '\t')
+				break;
+			buf_addch(out, c);
+		}
+	}
+}
+
+int merge_value_text(struct buf *out, const struct value *v, const struct merge_field *f, struct err *err)
+{
+	struct buf raw = BUF_INIT;
+	int rc = 0;
+
+	if (!v || v->kind == VALUE_NULL)
+		return 0;
+	switch (v->kind) {
+	case VALUE_TEXT: buf_adds(&raw, v->u.text); break;
+	case VALUE_NUMBER:
+		rc = merge_format_number(&raw, v->u.number.decimal, f->number_picture, v->u.number.money, err);
+		break;
+	case VALUE_DATE:
+		rc = merge_format_date(&raw, v->u.date.y, v->u.date.m, v->u.date.d, v->u.date.hh, v->u.date.mi,
+				       v->u.date.ss, f->date_picture, NULL, err);
+		break;
+	case VALUE_BOOL: buf_adds(&raw, v->u.boolean ? "是" : "否"); break;
+	case VALUE_LIST:
+	case VALUE_OBJECT:
+		rc = err_set(err, ERR_INPUT, "field '%s' is a %s: use it as a section ({{#%s}}…{{/%s}})", f->name,
+			     v->kind == VALUE_LIST ? "list" : "record", f->name, f->name);
+		break;
+	case VALUE_NULL: break;
+	}
+	if (!rc && f->text_format) {
+		struct buf cased = BUF_INIT;
+		rc = merge_format_text(&cased, raw.data, f->text_format, err);
+		buf_release(&raw);
+		raw = cased;
+	}
+	if (!rc && raw.len) {
+		if (f->before)
+			buf_adds(out, f->before);
+		buf_add(out, raw.data, raw.len);
+		if (f->after)
+			buf_adds(out, f->after);
+	}
+	if (rc && err->code)
+		err_detail(err, "in field '%s'", f->name);
+	buf_release(&raw);
+	return rc;
+}
+
+/* Sections nest: a name is looked up in the innermost record first. */
+struct scope {
+	const struct value *rec;
+	const struct scope *outer;
+};
+
+static const struct value *lookup(const struct scope *s, const char *name)
+{
+	size_t first = strcspn(name, ".");
+	for (; s; s = s->outer) {
+		const struct value *v;
+		if (!s->rec || s->rec->kind != VALUE_OBJECT)
+			continue;
+		/* the scope that has the first step of a path holds the rest */
+		for (size_t i = 0; i < s->rec->u.object.nr; i++) {
+			const char *key = s->rec->u.object.members[i].key;
+			if (strlen(key) == first && !strncmp(key, name, first)) {
+				v = value_lookup(s->rec, name);
+				return v;
+			}
+		}
+	}
+	return NULL;
+}
+
+static int render_children(struct buf *out, const struct merge_tpl *t, const struct merge_node *n,
+			   const struct scope *s, int depth, struct err *err);
+
+static int render_section(struct buf *out, const struct merge_tpl *t, const struct merge_node *n,
+			  const struct scope *s, int depth, struct err *err)
+{
+	const struct value *v = lookup(s, n->text);
+	int rc = 0;
+
+	if (depth > MAX_DEPTH)
+		return err_set(err, ERR_INPUT, "sections nest deeper than %d", MAX_DEPTH);
+	if (n->inverted)
+		return value_truthy(v) ? 0 : render_children(out, t, n, s, depth + 1, err);
+	if (!value_truthy(v))
+		return 0;
+	if (v->kind == VALUE_LIST) {
+		for (size_t i = 0; !rc && i < v->u.list.nr; i++) {
+			struct scope inner = { v->u.list.items[i], s };
+			rc = render_children(out, t, n, &inner, depth + 1, err);
+		}
+		return rc;
+	}
+	struct scope inner = { v->kind == VALUE_OBJECT ? v : NULL, s };
+	return render_children(out, t, n, &inner, depth + 1, err);
+}
+
+static int render_children(struct buf *out, const struct merge_tpl *t, const struct merge_node *n,
+			   const struct scope *s, int depth, struct err *err)
+{
+	struct buf val = BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n->nchildren; i++) {
+		const struct merge_node *c = &n->children[i];
+		switch (c->kind) {
+		case MERGE_NODE_TEXT: buf_add(out, c->text, c->len); break;
+		case MERGE_NODE_FIELD:
+			buf_reset(&val);
+			rc = merge_value_text(&val, lookup(s, c->field.name), &c->field, err);
+			if (!rc)
+				merge_escape(out, val.data, val.len, t->escape);
+			break;
+		case MERGE_NODE_SECTION: rc = render_section(out, t, c, s, depth, err); break;
+		}
+	}
+	buf_release(&val);
+	return rc;
+}
+
+int merge_render(struct buf *out, const struct merge_tpl *t, const struct value *rec, struct err *err)
+{
+	struct scope s = { rec, NULL };
+	return render_children(out, t, &t->root, &s, 0, err);
+}

@@ -1,0 +1,118 @@
+/* tests/merge/test_text.c - text templates: placeholders, switches, sections,
+ * escaping, and the errors a marketer sees. */
+#include <string.h>
+
+#include "testlib.h"
+#include "merge/text.h"
+
+/* A quote for an order: a customer, its owner, and two lines. */
+static struct value *quote_record(void)
+{
+	struct value *rec = value_new_object(), *cust = value_new_object(), *owner = value_new_object();
+	struct value *lines = value_new_list();
+	const char *items[][3] = { { "P1", "数控机床", "12000.00" }, { "P2", "刀具 <套装> & 配件", "350.5" } };
+
+	value_object_set(cust, "name", value_new_text("上海华东机械有限公司"));
+	value_object_set(owner, "name", value_new_text("王伟"));
+	value_object_set(owner, "mobile", value_new_null());
+	value_object_set(rec, "customer", cust);
+	value_object_set(rec, "owner", owner);
+	value_object_set(rec, "code", value_new_text("SO0001"));
+	value_object_set(rec, "ordered_on", value_new_date(2026, 11, 26));
+	value_object_set(rec, "total", value_new_number("12350.5", 1));
+	value_object_set(rec, "note", value_new_text("第一行\n第二行"));
+	for (size_t i = 0; i < 2; i++) {
+		struct value *l = value_new_object();
+		value_object_set(l, "product_code", value_new_text(items[i][0]));
+		value_object_set(l, "product_name", value_new_text(items[i][1]));
+		value_object_set(l, "amount", value_new_number(items[i][2], 1));
+		value_list_push(lines, l);
+	}
+	value_object_set(rec, "lines", lines);
+	value_object_set(rec, "vip", value_new_bool(0));
+	return rec;
+}
+
+static void renders(const char *src, enum merge_escape esc, const char *want)
+{
+	struct merge_tpl t;
+	struct err err = ERR_INIT;
+	struct buf out = BUF_INIT;
+	struct value *rec = quote_record();
+
+	assert_ok(merge_text_compile(&t, src, esc, &err), &err);
+	assert_ok(merge_render(&out, &t, rec, &err), &err);
+	cr_expect_str_eq(out.data, want, "template '%s'", src);
+	merge_tpl_release(&t);
+	value_free(rec);
+	buf_release(&out);
+	err_release(&err);
+}
+
+Test(text, fields_and_related_records)
+{
+	renders("尊敬的{{customer.name}}：您的客户经理是{{ owner.name }}。", MERGE_ESC_NONE,
+		"尊敬的上海华东机械有限公司：您的客户经理是王伟。");
+	renders("{{owner.mobile}}|{{no.such.field}}|", MERGE_ESC_NONE, "||");
+	renders("{{owner.mobile \\b \"电话：\"}}{{owner.name \\b \"联系人：\" \\f \"。\"}}", MERGE_ESC_NONE, "联系人：王伟。");
+}
+
+Test(text, default_formats_and_switches)
+{
+	renders("{{ordered_on}} {{total}}", MERGE_ESC_NONE, "2026年11月26日 12,350.50");
+	renders("{{ordered_on \\@ \"yyyy-MM-dd\"}} {{total \\# \"#,##0\"}}", MERGE_ESC_NONE, "2026-11-26 12,351");
+	renders("{{code \\* Lower}}", MERGE_ESC_NONE, "so0001");
+}
+
+Test(text, sections_repeat_and_choose)
+{
+	renders("{{#lines}}{{product_code}}={{amount}}; {{/lines}}", MERGE_ESC_NONE, "P1=12,000.00; P2=350.50; ");
+	/* inside a section the outer record is still there */
+	renders("{{#lines}}{{code}}/{{product_code}} {{/lines}}", MERGE_ESC_NONE, "SO0001/P1 SO0001/P2 ");
+	renders("{{#vip}}VIP{{/vip}}{{^vip}}普通{{/vip}}", MERGE_ESC_NONE, "普通");
+	renders("{{^lines}}无明细{{/lines}}{{#owner}}{{name}}{{/owner}}", MERGE_ESC_NONE, "王伟");
+}
+
+Test(text, escaping)
+{
+	renders("<p>{{#lines}}{{product_name}}{{/lines}}</p>", MERGE_ESC_HTML,
+		"<p>数控机床刀具 &lt;套装&gt; &amp; 配件</p>");
+	renders("{{note}}", MERGE_ESC_WORDML, "第一行</w:t><w:br/><w:t xml:space=\"preserve\">第二行");
+	renders("{{note}}", MERGE_ESC_NONE, "第一行\n第二行");
+}
+
+Test(text, errors_say_where)
+{
+	static const struct {
+		const char *src, *msg;
+	} bad[] = {
+		{ "Hello {{name", "line 1, column 7: '{{' is never closed by '}}'" },
+		{ "a\n{{#lines}}\nx", "line 2: section 'lines' is never closed" },
+		{ "{{#a}}{{#b}}{{/a}}{{/b}}", "line 1, column 13: section 'a' is closed while another one is open" },
+		{ "x{{/a}}", "line 1, column 2: section 'a' is closed but was never opened" },
+		{ "{{#}}", "line 1, column 1: a section needs a name" },
+		{ "第{{name \\q 1}}", "line 1, column 2: field 'name': unknown switch '\\q'" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct merge_tpl t;
+		struct err err = ERR_INIT;
+		cr_expect_eq(merge_text_compile(&t, bad[i].src, MERGE_ESC_NONE, &err), ERR_INPUT, "'%s'", bad[i].src);
+		cr_expect_str_eq(err.msg.data, bad[i].msg, "'%s'", bad[i].src);
+		err_release(&err);
+	}
+}
+
+Test(text, a_list_in_a_field_is_an_error)
+{
+	struct merge_tpl t;
+	struct err err = ERR_INIT;
+	struct buf out = BUF_INIT;
+	struct value *rec = quote_record();
+	assert_ok(merge_text_compile(&t, "{{lines}}", MERGE_ESC_NONE, &err), &err);
+	cr_assert_eq(merge_render(&out, &t, rec, &err), ERR_INPUT);
+	cr_assert(strstr(err.msg.data, "field 'lines' is a list"), "%s", err.msg.data);
+	merge_tpl_release(&t);
+	value_free(rec);
+	buf_release(&out);
+	err_release(&err);
+}
