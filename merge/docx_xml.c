@@ -281,7 +281,7 @@ static int gather_placeholders(xmlNodePtr p)
 		spans[nspans][0] = (size_t)(s - pt.all.data);
 		spans[nspans][1] = (size_t)(e + 2 - pt.all.data);
 		nspans++;
-		count++;
+		count += !strchr("#^/", s[2]); /* fields, not section tags */
 		s = e + 2;
 	}
 	/* last first, so that the offsets of earlier spans stay true */

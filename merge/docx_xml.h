@@ -28,8 +28,7 @@
 
 /* Rewrite the part named part (for messages) from xml into out. A part that
  * is not well-formed XML, or has a DTD, is ERR_INPUT naming the part and
- * the line. *fields counts the placeholders found (a part with none can be
- * copied as it is). */
+ * the line. *fields counts the fields found, section tags aside. */
 int merge_docx_prepare(struct buf *out, int *fields, const char *part, const char *xml, size_t len,
 		       struct err *err);
 

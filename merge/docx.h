@@ -1,0 +1,31 @@
+/* merge/docx.h - fill a Word .docx template for one target after another.
+ *
+ * The template is compiled once: its document, header, footer, footnote and
+ * endnote parts are prepared (merge/docx_xml.c) and compiled into fixed
+ * bytes and field slots (merge/text.c); every other part is copied into each
+ * output still compressed. Rendering a target then writes bytes and escaped
+ * values only, so memory stays flat however many targets there are. */
+#ifndef MERGE_DOCX_H
+#define MERGE_DOCX_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+#include "common/value.h"
+
+struct merge_docx;
+
+/* Compile the template held in data (the bytes must outlive the handle);
+ * label names it in messages. Broken zips, broken XML, unclosed or crossed
+ * sections are ERR_INPUT naming the part. */
+int merge_docx_compile(struct merge_docx **out, const void *data, size_t len, const char *label, struct err *err);
+void merge_docx_free(struct merge_docx *d);
+
+/* How many fields the template holds (0: nothing to merge). */
+int merge_docx_fields(const struct merge_docx *d);
+
+/* Write the template filled with rec to path (which must not exist yet: the
+ * caller picks a free name). */
+int merge_docx_render(struct merge_docx *d, const struct value *rec, const char *path, struct err *err);
+
+#endif

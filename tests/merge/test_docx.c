@@ -1,0 +1,123 @@
+/* tests/merge/test_docx.c - a Word template filled end to end: the fields of
+ * the body, a header and a repeating table row, for two targets. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "common/xalloc.h"
+#include "merge/docx.h"
+#include "merge/docx_xml.h"
+#include "merge/docx_zip.h"
+
+#define W "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+
+static const char *const parts[][2] = {
+	{ "[Content_Types].xml",
+	  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+	  "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	  "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+	  "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+	  "<Override PartName=\"/word/document.xml\" "
+	  "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+	  "<Override PartName=\"/word/header1.xml\" "
+	  "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/></Types>" },
+	{ "_rels/.rels",
+	  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+	  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	  "officeDocument\" Target=\"word/document.xml\"/></Relationships>" },
+	{ "word/_rels/document.xml.rels",
+	  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+	  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	  "header\" Target=\"header1.xml\"/></Relationships>" },
+	{ "word/header1.xml",
+	  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:hdr " W "><w:p><w:r><w:t>报价单 {{co</w:t></w:r>"
+	  "<w:r><w:t>de}}</w:t></w:r></w:p></w:hdr>" },
+	{ "word/document.xml",
+	  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document " W "><w:body>"
+	  "<w:p><w:r><w:t xml:space=\"preserve\">致 </w:t></w:r><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+	  "<w:r><w:instrText> MERGEFIELD customer.name </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/>"
+	  "</w:r><w:r><w:t>«customer.name»</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
+	  "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>{{#lines}}{{product_name}}</w:t></w:r></w:p></w:tc>"
+	  "<w:tc><w:p><w:r><w:t>{{amount}}{{/lines}}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+	  "<w:p><w:r><w:t>合计：{{total}}</w:t></w:r></w:p>"
+	  "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\" "
+	  "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"/></w:sectPr>"
+	  "</w:body></w:document>" },
+};
+
+static struct value *order(const char *code, const char *customer, int nlines)
+{
+	struct value *rec = value_new_object(), *cust = value_new_object(), *lines = value_new_list();
+	value_object_set(cust, "name", value_new_text(customer));
+	value_object_set(rec, "customer", cust);
+	value_object_set(rec, "code", value_new_text(code));
+	for (int i = 0; i < nlines; i++) {
+		struct value *l = value_new_object();
+		value_object_set(l, "product_name", value_new_text(i ? "刀具 & <配件>" : "数控机床"));
+		value_object_set(l, "amount", value_new_number(i ? "350.5" : "12000", 1));
+		value_list_push(lines, l);
+	}
+	value_object_set(rec, "lines", lines);
+	value_object_set(rec, "total", value_new_number(nlines > 1 ? "12350.5" : "12000", 1));
+	return rec;
+}
+
+Test(docx, fills_body_header_and_rows)
+{
+	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/quote.docx", dir);
+	struct err err = ERR_INIT;
+	struct merge_zip_writer *w;
+	struct merge_docx *d;
+	struct buf data = BUF_INIT, part = BUF_INIT, check = BUF_INIT;
+	FILE *f;
+
+	assert_ok(merge_zip_writer_open(&w, tpl, &err), &err);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		assert_ok(merge_zip_writer_add(w, parts[i][0], parts[i][1], strlen(parts[i][1]), &err), &err);
+	assert_ok(merge_zip_writer_close(w, &err), &err);
+	f = fopen(tpl, "rb");
+	cr_assert(f);
+	for (int c; (c = getc(f)) != EOF;)
+		buf_addch(&data, (char)c);
+	fclose(f);
+
+	assert_ok(merge_docx_compile(&d, data.data, data.len, "quote.docx", &err), &err);
+	cr_assert_eq(merge_docx_fields(d), 5, "customer.name, product_name, amount, total, code");
+	for (int t = 0; t < 2; t++) {
+		struct value *rec = order(t ? "SO2" : "SO1", t ? "乙公司" : "上海华东机械有限公司", t ? 2 : 1);
+		char *path = xstrfmt("%s/SO%d.docx", dir, t + 1);
+		struct merge_zip *z;
+		int fields;
+		assert_ok(merge_docx_render(d, rec, path, &err), &err);
+		assert_ok(merge_zip_open_file(&z, path, &err), &err);
+		cr_assert_eq(merge_zip_count(z), 5, "every part is there");
+		assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "word/document.xml"), &part, &err), &err);
+		/* well-formed: it parses again */
+		assert_ok(merge_docx_prepare(&check, &fields, "out", part.data, part.len, &err), &err);
+		cr_assert_null(strstr(part.data, "{{"), "no placeholder left: %s", part.data);
+		cr_assert_null(strstr(part.data, "«"), "no field result left");
+		if (t == 0) {
+			cr_assert(strstr(part.data, "上海华东机械有限公司"), "%s", part.data);
+			cr_assert(strstr(part.data, "合计：12,000.00"), "%s", part.data);
+		} else {
+			cr_assert(strstr(part.data, "刀具 &amp; &lt;配件&gt;"), "values are escaped: %s", part.data);
+			cr_assert(strstr(part.data, "350.50"), "%s", part.data);
+			/* the row repeats: two rows in the table */
+			cr_assert(strstr(strstr(part.data, "<w:tr>") + 1, "<w:tr>"), "%s", part.data);
+		}
+		assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "word/header1.xml"), &part, &err), &err);
+		cr_assert(strstr(part.data, t ? "报价单 SO2" : "报价单 SO1"), "%s", part.data);
+		merge_zip_free(z);
+		value_free(rec);
+		free(path);
+	}
+	merge_docx_free(d);
+	buf_release(&data);
+	buf_release(&part);
+	buf_release(&check);
+	free(tpl);
+	test_rmdir(dir);
+}
