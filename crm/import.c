@@ -673,10 +673,10 @@ static int write_rows(struct crm_import *imp, long *written, struct err *err)
 		rc = crm_db_query(&res, imp->db, sql.data, 0, NULL, err);
 	if (!rc)
 		*written = crm_res_affected(res);
-	if (!rc && skipping)
-		rc = crm_db_exec(imp->db, "SET LOCAL session_replication_role = origin", err);
 	else
 		err_detail(err, "the rows passed every check of crmgate's but the database refused them");
+	if (!rc && skipping)
+		rc = crm_db_exec(imp->db, "SET LOCAL session_replication_role = origin", err);
 	crm_res_free(res);
 	buf_release(&sql);
 	return rc;
@@ -810,6 +810,11 @@ int crm_import_finish(struct crm_import *imp, long *rows, struct err *err)
 	if (!rc && !imp->bad_total)
 		rc = write_rows(imp, &written, err);
 	phase_done(imp, "rows written");
+	/* a row that every check passed but that UPDATE did not reach is one
+	 * row-level security hides from this user for writing */
+	if (!rc && !imp->bad_total && imp->opts.update && written < imp->rows)
+		rc = err_set(err, ERR_DENIED, "%s: %ld of %ld rows may not be changed by this user", imp->opts.source,
+			     imp->rows - written, imp->rows);
 	if (!rc && !imp->bad_total && imp->opts.update)
 		rc = written_cycles(imp, err);
 	if (!rc && imp->bad_total)

@@ -148,6 +148,29 @@ ALTER TABLE crm.complaint_log ENABLE ROW LEVEL SECURITY;
 CREATE POLICY by_complaint ON crm.complaint_log TO crmgate_app
 	USING (EXISTS (SELECT 1 FROM crm.complaint c WHERE c.id = complaint_id));
 
+-- Reference data (the organisation, categories, regions, products, sales
+-- modes, competitors) is read by everyone and changed only by those who keep
+-- it: admins, customer admins, sales managers and marketers.
+CREATE FUNCTION crm.keeps_reference_data() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT coalesce((SELECT u.role IN ('admin', 'customer_admin', 'sales_manager', 'marketer')
+		FROM crm.app_user u WHERE u.login = crm.current_login()), false)
+$$;
+
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['department', 'salesperson', 'customer_category', 'region',
+		'product_category', 'product', 'sales_mode', 'sales_stage', 'competitor'] LOOP
+		EXECUTE format('ALTER TABLE crm.%I ENABLE ROW LEVEL SECURITY', t);
+		EXECUTE format('CREATE POLICY read_all ON crm.%I FOR SELECT TO crmgate_app USING (true)', t);
+		EXECUTE format('CREATE POLICY keepers_write ON crm.%I FOR ALL TO crmgate_app'
+			' USING ((SELECT crm.keeps_reference_data())) WITH CHECK ((SELECT crm.keeps_reference_data()))', t);
+	END LOOP;
+END
+$$;
+
 -- Passwords: salted bcrypt hashes from pgcrypto, checked by crm.check_password.
 CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 

@@ -102,6 +102,15 @@ Test(rls, no_peeking_or_changing_other_peoples_customers)
 	cr_assert(strstr(out.data, "丙公司"), "B1 is unchanged: %s", out.data);
 }
 
+Test(rls, only_keepers_change_reference_data)
+{
+	cr_assert_neq(crmgate("--as wang product add code=P9 name=%s", "私加产品"), 0, "a salesperson keeps no products");
+	cr_assert_neq(crmgate("--as wang salesperson edit S2 name=%s", "改名"), 0);
+	cr_assert_eq(crmgate("--as wang --format csv product list%s", ""), 0, "but reads them: %s", errout.data);
+	cr_assert(strstr(out.data, "P1,产品一"), "%s", out.data);
+	cr_assert_eq(crmgate("--as zhou product add code=P9 name=%s", "新产品"), 0, "%s", errout.data);
+}
+
 Test(rls, the_filter_does_not_widen_the_view)
 {
 	/* a filter that matches every customer still finds only wang's two */
