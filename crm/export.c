@@ -10,8 +10,9 @@
 
 #define FETCH_ROWS "5000"
 
-/* The text of one column as the CSV contract writes it. */
-static void column_expr(struct buf *b, const struct crm_column *col, size_t i)
+/* The text of one column as the CSV contract writes it, from the row
+ * aliased alias; a reference's code comes from the join aliased ref. */
+static void column_expr(struct buf *b, const struct crm_column *col, const char *alias, const char *ref)
 {
 	switch (col->type) {
 	case CRM_TEXT:
@@ -20,34 +21,52 @@ static void column_expr(struct buf *b, const struct crm_column *col, size_t i)
 		if (col->flags & CRM_VIRTUAL)
 			buf_adds(b, col->expr);
 		else
-			buf_addf(b, "t.%s", col->sql);
+			buf_addf(b, "%s.%s", alias, col->sql);
 		break;
 	case CRM_INT:
 	case CRM_DECIMAL:
-	case CRM_MONEY: buf_addf(b, "t.%s::text", col->sql); break;
-	case CRM_DATE: buf_addf(b, "to_char(t.%s, 'YYYY-MM-DD')", col->sql); break;
-	case CRM_TIME: buf_addf(b, "to_char(t.%s, 'YYYY-MM-DD\"T\"HH24:MI:SSOF')", col->sql); break;
-	case CRM_BOOL: buf_addf(b, "CASE WHEN t.%s THEN 'true' WHEN NOT t.%s THEN 'false' END", col->sql, col->sql); break;
-	case CRM_REF: buf_addf(b, "x%zu.%s", i, crm_column_target(col)->key); break;
+	case CRM_MONEY: buf_addf(b, "%s.%s::text", alias, col->sql); break;
+	case CRM_DATE: buf_addf(b, "to_char(%s.%s, 'YYYY-MM-DD')", alias, col->sql); break;
+	case CRM_TIME: buf_addf(b, "to_char(%s.%s, 'YYYY-MM-DD\"T\"HH24:MI:SSOF')", alias, col->sql); break;
+	case CRM_BOOL:
+		buf_addf(b, "CASE WHEN %s.%s THEN 'true' WHEN NOT %s.%s THEN 'false' END", alias, col->sql, alias,
+			 col->sql);
+		break;
+	case CRM_REF: buf_addf(b, "%s.%s", ref, crm_column_target(col)->key); break;
 	case CRM_PASSWORD: buf_adds(b, "NULL::text"); break; /* never exported */
 	}
-	buf_addf(b, " AS %s", col->name);
+}
+
+void crm_export_select_list(struct buf *cols, struct buf *joins, const struct crm_entity *e, const char *alias,
+			    const char *prefix, int *njoins)
+{
+	for (size_t i = 0; i < e->ncolumns; i++) {
+		const struct crm_column *col = &e->columns[i];
+		struct buf ref = BUF_INIT, name = BUF_INIT;
+		/* a virtual column's expression speaks of "t" alone */
+		if ((col->flags & CRM_VIRTUAL) && strcmp(alias, "t"))
+			continue;
+		if (col->type == CRM_REF) {
+			buf_addf(&ref, "x%d", ++*njoins);
+			buf_addf(joins, " LEFT JOIN %s %s ON %s.id = %s.%s", crm_column_target(col)->table, ref.data,
+				 ref.data, alias, col->sql);
+		}
+		buf_adds(cols, cols->len ? ", " : "");
+		column_expr(cols, col, alias, ref.data);
+		buf_addf(&name, "%s%s", prefix, col->name);
+		buf_adds(cols, " AS ");
+		crm_db_quote_ident(cols, name.data);
+		buf_release(&ref);
+		buf_release(&name);
+	}
 }
 
 void crm_export_sql(struct buf *out, const struct crm_entity *e, const char *joins, const char *where, long limit)
 {
-	buf_adds(out, "SELECT ");
-	for (size_t i = 0; i < e->ncolumns; i++) {
-		buf_adds(out, i ? ", " : "");
-		column_expr(out, &e->columns[i], i);
-	}
-	buf_addf(out, " FROM %s t", e->table);
-	for (size_t i = 0; i < e->ncolumns; i++) {
-		const struct crm_column *col = &e->columns[i];
-		if (col->type == CRM_REF)
-			buf_addf(out, " LEFT JOIN %s x%zu ON x%zu.id = t.%s", crm_column_target(col)->table, i, i,
-				 col->sql);
-	}
+	struct buf cols = BUF_INIT, refs = BUF_INIT;
+	int n = 0;
+	crm_export_select_list(&cols, &refs, e, "t", "", &n);
+	buf_addf(out, "SELECT %s FROM %s t%s", cols.data, e->table, refs.data);
 	if (joins && *joins)
 		buf_addf(out, " %s", joins);
 	if (where && *where)
@@ -55,6 +74,8 @@ void crm_export_sql(struct buf *out, const struct crm_entity *e, const char *joi
 	buf_addf(out, " ORDER BY %s", e->order);
 	if (limit > 0)
 		buf_addf(out, " LIMIT %ld", limit);
+	buf_release(&cols);
+	buf_release(&refs);
 }
 
 static int write_all(FILE *out, const struct buf *b, struct err *err)

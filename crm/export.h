@@ -16,6 +16,13 @@
  * condition (may be ""), in the entity's order; limit <= 0 for all rows. */
 void crm_export_sql(struct buf *out, const struct crm_entity *e, const char *joins, const char *where, long limit);
 
+/* Append to cols the columns of e's row aliased alias, as the CSV writes
+ * them, each named prefix + its import name ("customer.name"), and to joins
+ * the LEFT JOINs that give references their codes (aliases x1, x2, ...
+ * counted by *njoins, which the caller starts at 0). */
+void crm_export_select_list(struct buf *cols, struct buf *joins, const struct crm_entity *e, const char *alias,
+			    const char *prefix, int *njoins);
+
 /* Write e's rows (filtered as above, with params for $1..$n) to out as CSV
  * with a header row. Streams through a cursor: memory stays flat. */
 int crm_export_csv(FILE *out, struct crm_db *db, const struct crm_entity *e, const char *joins, const char *where,

@@ -115,7 +115,8 @@ int merge_docx_fields(const struct merge_docx *d)
 	return d->fields;
 }
 
-int merge_docx_render(struct merge_docx *d, const struct value *rec, const char *path, struct err *err)
+int merge_docx_render(struct merge_docx *d, const struct value *rec, const struct value *globals, const char *path,
+		      struct err *err)
 {
 	struct merge_zip_writer *w = NULL;
 	int rc = merge_zip_writer_open(&w, path, err);
@@ -126,7 +127,7 @@ int merge_docx_render(struct merge_docx *d, const struct value *rec, const char 
 			continue;
 		}
 		buf_reset(&d->out);
-		rc = merge_render(&d->out, &d->parts[i].tpl, rec, err);
+		rc = merge_render(&d->out, &d->parts[i].tpl, rec, globals, err);
 		if (!rc)
 			rc = merge_zip_writer_add(w, merge_zip_name(d->zip, i), d->out.data, d->out.len, err);
 	}

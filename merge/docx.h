@@ -24,8 +24,9 @@ void merge_docx_free(struct merge_docx *d);
 /* How many fields the template holds (0: nothing to merge). */
 int merge_docx_fields(const struct merge_docx *d);
 
-/* Write the template filled with rec to path (which must not exist yet: the
- * caller picks a free name). */
-int merge_docx_render(struct merge_docx *d, const struct value *rec, const char *path, struct err *err);
+/* Write the template filled with rec (and globals, as merge_render takes
+ * them) to path, which the caller has chosen free. */
+int merge_docx_render(struct merge_docx *d, const struct value *rec, const struct value *globals, const char *path,
+		      struct err *err);
 
 #endif

@@ -192,8 +192,10 @@ static int render_children(struct buf *out, const struct merge_tpl *t, const str
 	return rc;
 }
 
-int merge_render(struct buf *out, const struct merge_tpl *t, const struct value *rec, struct err *err)
+int merge_render(struct buf *out, const struct merge_tpl *t, const struct value *rec, const struct value *globals,
+		 struct err *err)
 {
-	struct scope s = { rec, NULL };
+	struct scope g = { globals, NULL };
+	struct scope s = { rec, globals ? &g : NULL };
 	return render_children(out, t, &t->root, &s, 0, err);
 }

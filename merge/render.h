@@ -46,10 +46,12 @@ void merge_tpl_release(struct merge_tpl *t);
 /* Append a child to a section node (or the root); returns it, zeroed but for kind. */
 struct merge_node *merge_node_add(struct merge_node *parent, enum merge_node_kind kind);
 
-/* Render t for the record rec (an object: the target's fields, "today" and
- * whatever the caller adds) into out. A value that cannot be formatted by
- * its switch is ERR_INPUT naming the field. */
-int merge_render(struct buf *out, const struct merge_tpl *t, const struct value *rec, struct err *err);
+/* Render t for the record rec (an object: the target's fields) into out.
+ * A name rec lacks is looked up in globals ("today", "unsubscribe_url"), an
+ * object or NULL. A value that cannot be formatted by its switch is
+ * ERR_INPUT naming the field. */
+int merge_render(struct buf *out, const struct merge_tpl *t, const struct value *rec, const struct value *globals,
+		 struct err *err);
 
 /* Format one value as a field shows it (switches applied, not escaped). */
 int merge_value_text(struct buf *out, const struct value *v, const struct merge_field *f, struct err *err);

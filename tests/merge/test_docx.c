@@ -91,7 +91,7 @@ Test(docx, fills_body_header_and_rows)
 		char *path = xstrfmt("%s/SO%d.docx", dir, t + 1);
 		struct merge_zip *z;
 		int fields;
-		assert_ok(merge_docx_render(d, rec, path, &err), &err);
+		assert_ok(merge_docx_render(d, rec, NULL, path, &err), &err);
 		assert_ok(merge_zip_open_file(&z, path, &err), &err);
 		cr_assert_eq(merge_zip_count(z), 5, "every part is there");
 		assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "word/document.xml"), &part, &err), &err);

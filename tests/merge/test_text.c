@@ -41,7 +41,7 @@ static void renders(const char *src, enum merge_escape esc, const char *want)
 	struct value *rec = quote_record();
 
 	assert_ok(merge_text_compile(&t, src, esc, &err), &err);
-	assert_ok(merge_render(&out, &t, rec, &err), &err);
+	assert_ok(merge_render(&out, &t, rec, NULL, &err), &err);
 	cr_expect_str_eq(out.data, want, "template '%s'", src);
 	merge_tpl_release(&t);
 	value_free(rec);
@@ -109,7 +109,7 @@ Test(text, a_list_in_a_field_is_an_error)
 	struct buf out = BUF_INIT;
 	struct value *rec = quote_record();
 	assert_ok(merge_text_compile(&t, "{{lines}}", MERGE_ESC_NONE, &err), &err);
-	cr_assert_eq(merge_render(&out, &t, rec, &err), ERR_INPUT);
+	cr_assert_eq(merge_render(&out, &t, rec, NULL, &err), ERR_INPUT);
 	cr_assert(strstr(err.msg.data, "field 'lines' is a list"), "%s", err.msg.data);
 	merge_tpl_release(&t);
 	value_free(rec);

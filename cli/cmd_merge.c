@@ -1,0 +1,264 @@
+/* cli/cmd_merge.c - crmgate merge: one filled document per target. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/log.h"
+#include "common/progress.h"
+#include "common/xalloc.h"
+#include "crm/entity.h"
+#include "crm/filter.h"
+#include "crm/record.h"
+#include "merge/docx.h"
+#include "merge/text.h"
+#include "common/banned.h"
+
+static const char usage[] =
+	"usage: crmgate merge --template FILE --targets ENTITY [--where FILTER] --out DIR [--name PATTERN]\n"
+	"\n"
+	"Fills the template for every ENTITY row that FILTER selects and writes one file per target\n"
+	"into DIR (created if missing). FILE is a Word .docx (MERGEFIELD fields and {{name}}\n"
+	"placeholders, {{#list}}…{{/list}} rows, {{#flag}}/{{^flag}} sections) or a text template\n"
+	"(.txt, .html). Fields are the target's CSV columns, the rows it refers to through a dot\n"
+	"(customer.name, owner.mobile) and today; Word's \\@ \\# \\* switches format them.\n"
+	"\n"
+	"  --name PATTERN  file names, a template too (default {{code}} and the template's extension);\n"
+	"                  a name already there gets a suffix (-2, -3…): nothing is overwritten";
+
+struct merge_run {
+	struct merge_docx *docx;  /* or */
+	struct merge_tpl text;
+	int is_text;
+	const char *ext;          /* ".docx", ".txt", ".html" */
+	struct merge_tpl name;    /* the file name pattern */
+	const char *outdir;
+	struct value *globals;
+	struct progress bar;
+	long done;
+	struct buf body, fname, path;
+};
+
+/* A file name from a rendered pattern: no path separators, no control
+ * characters, no leading dot, not too long for a file system. */
+static void safe_file_name(struct buf *out, const char *s)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		buf_addch(&b, c < 0x20 || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' || c == '"' ||
+					      c == '<' || c == '>' || c == '|'
+				      ? '_'
+				      : (char)c);
+	}
+	while (b.len && (b.data[0] == '.' || b.data[0] == ' '))
+		memmove(b.data, b.data + 1, b.len--);
+	if (!b.len)
+		buf_adds(&b, "target");
+	/* 200 bytes, cut on a UTF-8 character boundary */
+	if (b.len > 200) {
+		size_t n = 200;
+		while (n && ((unsigned char)b.data[n] & 0xC0) == 0x80)
+			n--;
+		buf_truncate(&b, n);
+	}
+	buf_reset(out);
+	buf_add(out, b.data, b.len);
+	buf_release(&b);
+}
+
+/* Claim a path nobody has: name.ext, else name-2.ext, name-3.ext... The
+ * empty file created here is replaced by the document. */
+static int claim_path(struct buf *path, const char *dir, const char *name, const char *ext, struct err *err)
+{
+	for (int n = 1; n < 100000; n++) {
+		int fd;
+		buf_reset(path);
+		if (n == 1)
+			buf_addf(path, "%s/%s%s", dir, name, ext);
+		else
+			buf_addf(path, "%s/%s-%d%s", dir, name, n, ext);
+		fd = open(path->data, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return err_set(err, ERR_FAIL, "could not write '%s': %s", path->data, strerror(errno));
+	}
+	return err_set(err, ERR_FAIL, "no free file name for '%s' in '%s'", name, dir);
+}
+
+static int write_text(const char *path, const struct buf *body, struct err *err)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(body->data, 1, body->len, f) != body->len || fclose(f)) {
+		if (f)
+			fclose(f);
+		return err_set(err, ERR_FAIL, "could not write '%s': %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+static int merge_one(void *ctx, const struct value *rec, struct err *err)
+{
+	struct merge_run *m = ctx;
+	int rc;
+
+	buf_reset(&m->body);
+	if ((rc = merge_render(&m->body, &m->name, rec, m->globals, err)))
+		return rc;
+	safe_file_name(&m->fname, m->body.data);
+	if ((rc = claim_path(&m->path, m->outdir, m->fname.data, m->ext, err)))
+		return rc;
+	if (m->is_text) {
+		buf_reset(&m->body);
+		rc = merge_render(&m->body, &m->text, rec, m->globals, err);
+		if (!rc)
+			rc = write_text(m->path.data, &m->body, err);
+	} else {
+		rc = merge_docx_render(m->docx, rec, m->globals, m->path.data, err);
+	}
+	if (rc)
+		unlink(m->path.data);
+	else
+		progress_update(&m->bar, ++m->done);
+	return rc;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path, struct err *err)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1; !rc; s++) {
+		if (*s && *s != '/')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) && errno != EEXIST)
+			rc = err_set(err, ERR_FAIL, "could not create '%s': %s", p, strerror(errno));
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+static int read_file(struct buf *out, const char *path, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	if (!f)
+		return err_set(err, ERR_INPUT, "could not open template '%s': %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(out, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+static const char *extension(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && !strchr(dot, '/') ? dot : "";
+}
+
+static int compile_template(struct merge_run *m, const char *path, struct buf *data, struct err *err)
+{
+	const char *ext = extension(path);
+	int rc;
+
+	if ((rc = read_file(data, path, err)))
+		return rc;
+	if (!strcmp(ext, ".docx")) {
+		m->ext = ".docx";
+		return merge_docx_compile(&m->docx, data->data, data->len, path, err);
+	}
+	if (strcmp(ext, ".txt") && strcmp(ext, ".html") && strcmp(ext, ".htm"))
+		return err_set(err, ERR_INPUT, "template '%s': a template is a .docx, .txt or .html file", path);
+	m->is_text = 1;
+	m->ext = !strcmp(ext, ".txt") ? ".txt" : ".html";
+	rc = merge_text_compile(&m->text, data->data, m->ext[1] == 't' ? MERGE_ESC_NONE : MERGE_ESC_HTML, err);
+	if (rc) {
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "%s: %s", path, err->msg.data);
+		buf_reset(&err->msg);
+		buf_add(&err->msg, msg.data, msg.len);
+		buf_release(&msg);
+	}
+	return rc;
+}
+
+int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	const char *template = NULL, *targets = NULL, *where = "", *outdir = NULL, *pattern = "{{code}}";
+	struct merge_run m = { 0 };
+	struct buf data = BUF_INIT;
+	const struct crm_entity *e;
+	struct crm_query q;
+	struct crm_db *db;
+	int rc;
+
+	if (cli_wants_help(argc, argv, usage))
+		return 0;
+	for (int i = 1; i < argc; i++) {
+		const char **slot = !strcmp(argv[i], "--template") ? &template
+				    : !strcmp(argv[i], "--targets") ? &targets
+				    : !strcmp(argv[i], "--where")   ? &where
+				    : !strcmp(argv[i], "--out")     ? &outdir
+				    : !strcmp(argv[i], "--name")    ? &pattern
+								    : NULL;
+		if (!slot || i + 1 >= argc)
+			return cli_usage_error(err, usage, "'%s' is not an option of merge, or lacks its value", argv[i]);
+		*slot = argv[++i];
+	}
+	if (!template || !targets || !outdir)
+		return cli_usage_error(err, usage, "merge needs --template, --targets and --out");
+	if (!(e = crm_entity_find(targets)))
+		return cli_usage_error(err, usage, "'%s' is not an entity ('crmgate --help' lists them)", targets);
+	crm_query_init(&q);
+	merge_tpl_init(&m.text, MERGE_ESC_NONE);
+	merge_tpl_init(&m.name, MERGE_ESC_NONE);
+	buf_init(&m.body);
+	buf_init(&m.fname);
+	buf_init(&m.path);
+	m.outdir = outdir;
+	rc = compile_template(&m, template, &data, err);
+	if (!rc) {
+		merge_tpl_release(&m.name);
+		rc = merge_text_compile(&m.name, pattern, MERGE_ESC_NONE, err);
+	}
+	if (!rc)
+		rc = crm_filter_compile(&q, e, where, cli->today, err);
+	if (!rc)
+		rc = make_dirs(outdir, err);
+	if (!rc)
+		rc = cli_db(cli, &db, err);
+	if (!rc) {
+		int y, mo, d;
+		m.globals = value_new_object();
+		if (sscanf(cli->today, "%d-%d-%d", &y, &mo, &d) == 3)
+			value_object_set(m.globals, "today", value_new_date(y, mo, d));
+		progress_start(&m.bar, "merging", 0);
+		rc = crm_records_each(NULL, db, e, &q, 0, merge_one, &m, err);
+		progress_done(&m.bar);
+	}
+	if (!rc)
+		log_info("wrote %ld document%s into %s", m.done, m.done == 1 ? "" : "s", outdir);
+	value_free(m.globals);
+	merge_docx_free(m.docx);
+	merge_tpl_release(&m.text);
+	merge_tpl_release(&m.name);
+	buf_release(&m.body);
+	buf_release(&m.fname);
+	buf_release(&m.path);
+	buf_release(&data);
+	crm_query_release(&q);
+	return rc;
+}

@@ -1,0 +1,152 @@
+/* tests/cli/test_merge.c - crmgate merge end to end: birthday letters from a
+ * text template and from a Word template, file names, no overwriting. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "common/xalloc.h"
+#include "merge/docx_zip.h"
+
+static char *db, *dir;
+static struct buf out, errout;
+
+#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
+#define import(entity, content) test_import(db, dir, entity, content)
+
+static void setup(void)
+{
+	db = test_db_create();
+	dir = test_tmpdir();
+	buf_init(&out);
+	buf_init(&errout);
+	import("salesperson", "code,name,mobile\nS1,王伟,13800000001\n");
+	import("customer", "code,name,short_name,owner_code\nC1,上海华东机械有限公司,华东机械,S1\n");
+	import("contact", "code,customer_code,name,gender,birthday\n"
+			  "K1,C1,张三,男,1985-03-02\nK2,C1,\"李<四>&\",,1990-12-31\nK3,C1,王五,男,1970-07-01\n");
+}
+
+static void teardown(void)
+{
+	test_db_drop(db);
+	test_rmdir(dir);
+	buf_release(&out);
+	buf_release(&errout);
+}
+
+TestSuite(merge, .init = setup, .fini = teardown);
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	cr_assert(f, "%s is missing", path);
+	for (int c; (c = getc(f)) != EOF;)
+		buf_addch(&b, (char)c);
+	fclose(f);
+	return buf_detach(&b, NULL);
+}
+
+/* How many files (not dot files) DIR/sub holds. */
+static int files_in(const char *sub)
+{
+	char *path = xstrfmt("%s/%s", dir, sub);
+	DIR *d = opendir(path);
+	struct dirent *ent;
+	int n = 0;
+	cr_assert(d, "%s is missing", path);
+	while ((ent = readdir(d)))
+		n += ent->d_name[0] != '.';
+	closedir(d);
+	free(path);
+	return n;
+}
+
+Test(merge, text_letters_one_per_target)
+{
+	char *tpl = xstrfmt("%s/bday.txt", dir), *letter, *path;
+	test_write_file(tpl, "{{name}}{{#gender}}（{{gender}}）{{/gender}}：{{customer.short_name}}的{{owner.name}}"
+			     "（{{owner.mobile}}）祝您{{birthday \\@ \"M月d日\"}}生日快乐！\n");
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --where \"code in ('K1', 'K2')\" --out '%s/out'",
+			     tpl, dir),
+		     0, "%s", errout.data);
+	cr_assert_eq(files_in("out"), 2, "only the documents, one per target");
+	path = xstrfmt("%s/out/K1.txt", dir);
+	letter = slurp(path);
+	cr_assert_str_eq(letter, "张三（男）：华东机械的王伟（13800000001）祝您3月2日生日快乐！\n");
+	free(letter);
+	free(path);
+	path = xstrfmt("%s/out/K2.txt", dir);
+	letter = slurp(path);
+	cr_assert_str_eq(letter, "李<四>&：华东机械的王伟（13800000001）祝您12月31日生日快乐！\n", "no escaping in text");
+	free(letter);
+	free(path);
+
+	/* again into the same folder, named by a pattern: nothing is overwritten */
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --where \"code = 'K1'\" --out '%s/out'", tpl, dir), 0,
+		     "%s", errout.data);
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/out' --name '{{customer.code}}/{{name}}'",
+			     tpl, dir),
+		     0, "%s", errout.data);
+	path = xstrfmt("%s/out/K1-2.txt", dir);
+	free(slurp(path));
+	free(path);
+	path = xstrfmt("%s/out/C1_张三.txt", dir);
+	free(slurp(path));
+	free(path);
+	cr_assert_eq(files_in("out"), 6);
+	free(tpl);
+}
+
+Test(merge, html_values_are_escaped_and_errors_name_the_line)
+{
+	char *tpl = xstrfmt("%s/mail.html", dir), *bad = xstrfmt("%s/bad.txt", dir), *letter, *path;
+	test_write_file(tpl, "<p>{{name}}</p>");
+	test_write_file(bad, "Hello\n{{#gender}} no end\n");
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --where \"code = 'K2'\" --out '%s/h'", tpl, dir), 0,
+		     "%s", errout.data);
+	path = xstrfmt("%s/h/K2.html", dir);
+	letter = slurp(path);
+	cr_assert_str_eq(letter, "<p>李&lt;四&gt;&amp;</p>");
+	free(letter);
+	free(path);
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/b'", bad, dir), 2);
+	cr_assert(strstr(errout.data, "bad.txt: line 2: section 'gender' is never closed"), "%s", errout.data);
+	cr_assert_eq(crmgate("merge --template '%s' --targets nothing --out '%s/b'", tpl, dir), 2);
+	free(tpl);
+	free(bad);
+}
+
+Test(merge, word_template)
+{
+	static const char *const parts[][2] = {
+		{ "[Content_Types].xml", "<?xml version=\"1.0\"?><Types "
+					 "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>" },
+		{ "word/document.xml",
+		  "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/"
+		  "main\"><w:body><w:p><w:r><w:t>亲爱的{{na</w:t></w:r><w:r><w:t>me}}</w:t></w:r></w:p>"
+		  "<w:p><w:fldSimple w:instr=\" MERGEFIELD customer.name \"><w:r><w:t>«x»</w:t></w:r></w:fldSimple></w:p>"
+		  "</w:body></w:document>" },
+	};
+	struct err err = ERR_INIT;
+	struct merge_zip_writer *w;
+	struct merge_zip *z;
+	struct buf part = BUF_INIT;
+	char *tpl = xstrfmt("%s/letter.docx", dir), *path = xstrfmt("%s/w/K2.docx", dir);
+
+	assert_ok(merge_zip_writer_open(&w, tpl, &err), &err);
+	for (size_t i = 0; i < 2; i++)
+		assert_ok(merge_zip_writer_add(w, parts[i][0], parts[i][1], strlen(parts[i][1]), &err), &err);
+	assert_ok(merge_zip_writer_close(w, &err), &err);
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/w'", tpl, dir), 0, "%s", errout.data);
+	cr_assert_eq(files_in("w"), 3);
+	assert_ok(merge_zip_open_file(&z, path, &err), &err);
+	assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "word/document.xml"), &part, &err), &err);
+	cr_assert(strstr(part.data, "亲爱的李&lt;四&gt;&amp;"), "%s", part.data);
+	cr_assert(strstr(part.data, "上海华东机械有限公司"), "%s", part.data);
+	merge_zip_free(z);
+	buf_release(&part);
+	free(tpl);
+	free(path);
+}
