@@ -103,10 +103,17 @@ int merge_field_parse(struct merge_field *out, const char *instr, int mergefield
 		case '*':
 			/* MERGEFORMAT and CHARFORMAT keep Word's formatting, which the
 			 * merge keeps anyway */
-			if (!strcasecmp(arg, "MERGEFORMAT") || !strcasecmp(arg, "CHARFORMAT"))
+			if (!strcasecmp(arg, "MERGEFORMAT") || !strcasecmp(arg, "CHARFORMAT")) {
 				free(arg);
-			else
-				rc = set_once(&out->text_format, arg, sw, err);
+			} else if (out->text_format) {
+				/* Word applies "\* Lower \* FirstCap" in turn */
+				char *both = xstrfmt("%s %s", out->text_format, arg);
+				free(out->text_format);
+				free(arg);
+				out->text_format = both;
+			} else {
+				out->text_format = arg;
+			}
 			break;
 		default:
 			free(arg);

@@ -1,32 +1,70 @@
 /* merge/format.h - a merge field's value as Word's field switches format it:
- * \@ date-time pictures, \# numeric pictures, \* text formats. Numbers are
- * exact decimal text throughout: money is never rounded through a double. */
+ * \@ date-time pictures, \# numeric pictures, \* text formats (ECMA-376
+ * part 1, 17.16.4.1-3; Word's help on the \@, \# and \* switches).
+ *
+ * Numbers are exact decimal text throughout: no value passes through a
+ * double, so money prints to the cent whatever its size. Each function
+ * appends to out and returns 0, or returns ERR_INPUT with err set and out as
+ * it was. */
 #ifndef MERGE_FORMAT_H
 #define MERGE_FORMAT_H
 
 #include "common/buf.h"
 #include "common/err.h"
 
-/* Append the date (and time: hh, mi, ss; 0 for a date alone) by picture:
- * yyyy yy, M MM MMM MMMM, d dd ddd dddd, H HH h hh, m mm, s ss, AM/PM am/pm,
- * 'quoted literal text'; any other character is copied. picture NULL or ""
- * is zh-CN's "yyyy年M月d日". lang "en" names months and days in English;
- * NULL or "zh-CN" in Chinese (十一月, 星期四; MMM 11月, ddd 周四). */
+/* Append the date y-m-d (and the time hh:mi:ss; pass 0s for a date alone)
+ * by a \@ picture. Picture items:
+ *   yy (or y) 26, yyyy (three or more y) 2026; Y is taken as y
+ *   M 1, MM 01, MMM 11月 / Nov, MMMM 十一月 / November (M is always month)
+ *   d 5, dd 05, ddd 周四 / Thu, dddd 星期四 / Thursday; D is taken as d
+ *   H HH 24-hour, h hh 12-hour, m mm minutes (m is always minutes),
+ *   s ss seconds, AM/PM (AM, PM) and am/pm (am, pm)
+ *   'text' (or ‘text’) copied as it is
+ * Every other character, letters included, is copied as it is, as Word does:
+ * a picture never fails. NULL or "" is zh-CN's "yyyy年M月d日". lang picks
+ * the month and day names: NULL, "" or "zh…" Chinese, anything else English.
+ * A date or time out of range (2026-02-30, 24:00) is ERR_INPUT. */
 int merge_format_date(struct buf *out, int y, int m, int d, int hh, int mi, int ss, const char *picture,
 		      const char *lang, struct err *err);
 
-/* Append the decimal number (text: "-1234.5") by picture: 0 a digit always
- * shown, # a digit shown when needed, ',' in the integer part groups
- * thousands, '.' the decimal point; rounding half away from zero to the
- * picture's decimals, a '#' decimal dropping a trailing zero; a second
- * ';'-section for negative numbers (shown without the minus) and a third for
- * zero; other text ('%', '¥', quoted text) is copied as it is (Word does not
- * scale for '%'). picture NULL or "": money as "#,##0.00", other numbers
- * with grouped thousands and their own decimals. */
+/* Append decimal (exact text such as "-1234.5": an optional sign, digits,
+ * an optional point and digits) by a \# picture. Picture items:
+ *   0   a digit, or 0 when the number has none there ("00000": 00012)
+ *   #   a digit, or a space when the number has none there (Word's rule:
+ *       "$###" shows 15 as "$ 15"; "0.##" shows 2.5 as "2.5 ")
+ *   x   before the point: drops the digits left of it ("x##": 492); after
+ *       it: a digit like 0
+ *   .   the decimal point; the number is rounded half away from zero to the
+ *       places after it (0.125 by "0.00": 0.13)
+ *   ,   anywhere in the integer part: group thousands (1,234,567)
+ *   -   a minus when negative, else a space;  + a plus, a minus, or a space
+ *       for zero
+ *   ;   a second section for negative numbers (shown without their minus)
+ *       and a third for zero; either may be text alone ("'-'")
+ *   'text', %, ¥, $ and any other character: copied as it is (% does not
+ *       multiply by 100: Word's "##%" shows 33 as "33%")
+ * Without a -, + or negative section, a negative number gets a minus in
+ * front of the whole result ("-¥1,234.50"); a number that rounds to zero
+ * gets none. Integer digits are never lost for want of places: "0" shows
+ * 1234 as "1234".
+ * picture NULL or "" is not a Word picture but our default: with is_money
+ * "#,##0.00" without padding (1,234.50; 0.50), otherwise the number as given
+ * with its integer part grouped (1,234,567; 3.5; -0.125).
+ * ERR_INPUT: decimal not a number ("'12a' is not a number"), a picture
+ * without a digit place, an unclosed quote, or more than three sections. */
 int merge_format_number(struct buf *out, const char *decimal, const char *picture, int is_money, struct err *err);
 
-/* Append text by a \* switch: Upper, Lower, FirstCap (first letter), Caps
- * (each word's first letter); only ASCII letters change case. */
-int merge_format_text(struct buf *out, const char *text, const char *name, struct err *err);
+/* Append UTF-8 text by \* switch names, applied left to right when several
+ * are given separated by spaces ("Lower FirstCap", as Word applies
+ * "\* Lower \* FirstCap"); names ignore case:
+ *   Upper, Lower    every ASCII letter
+ *   FirstCap        the first character, when an ASCII letter, made upper
+ *                   case; the rest is left as it is
+ *   Caps            each word (after a space) starts upper case, the rest
+ *                   of its ASCII letters lower case ("mary SMITH": Mary Smith)
+ *   MERGEFORMAT, CHARFORMAT   nothing (formatting is kept anyway)
+ * Letters beyond ASCII (汉字, é) are left as they are. NULL or "" copies the
+ * text. Any other name is ERR_INPUT ("unknown format switch 'Roman'"). */
+int merge_format_text(struct buf *out, const char *text, const char *switch_names, struct err *err);
 
 #endif

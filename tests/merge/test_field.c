@@ -22,6 +22,7 @@ static const struct field_case ok_cases[] = {
 	{ "MERGEFIELD q \\b \"say \\\"hi\\\" \"", 1, "q", NULL, NULL, NULL, "say \"hi\" ", NULL },
 	{ "birthday \\@ \"M月d日\"", 0, "birthday", "M月d日", NULL, NULL, NULL, NULL },
 	{ "owner.name", 0, "owner.name", NULL, NULL, NULL, NULL, NULL },
+	{ "MERGEFIELD n \\* Lower \\* MERGEFORMAT \\* FirstCap", 1, "n", NULL, NULL, "Lower FirstCap", NULL, NULL },
 };
 
 Test(field, parses_word_field_codes)
