@@ -321,25 +321,10 @@ static const char assign_usage[] =
 
 static int move_customer(struct cli *cli, int argc, char **argv, int reclaim, struct err *err)
 {
-	static const char assign_sql[] =
-		"WITH c AS (SELECT id, owner_id FROM crm.customer WHERE code = $1 FOR UPDATE),"
-		" s AS (SELECT id FROM crm.salesperson WHERE code = $2),"
-		" u AS (UPDATE crm.customer SET owner_id = (SELECT id FROM s) WHERE id = (SELECT id FROM c)"
-		"  AND EXISTS (SELECT 1 FROM s) RETURNING id)"
-		" INSERT INTO crm.customer_assignment (customer_id, action, from_salesperson_id, to_salesperson_id, by_login)"
-		" SELECT c.id, 'assign', c.owner_id, (SELECT id FROM s),"
-		"  coalesce(crm.current_login(), current_user) FROM c WHERE EXISTS (SELECT 1 FROM u)";
-	static const char reclaim_sql[] =
-		"WITH c AS (SELECT cu.id, cu.owner_id FROM crm.customer cu JOIN crm.salesperson s ON s.id = cu.owner_id"
-		"  WHERE cu.code = $1 AND s.code = $2 FOR UPDATE OF cu),"
-		" u AS (UPDATE crm.customer SET owner_id = NULL WHERE id = (SELECT id FROM c) RETURNING id)"
-		" INSERT INTO crm.customer_assignment (customer_id, action, from_salesperson_id, to_salesperson_id, by_login)"
-		" SELECT c.id, 'reclaim', c.owner_id, NULL, coalesce(crm.current_login(), current_user) FROM c"
-		" WHERE EXISTS (SELECT 1 FROM u)";
-	const char *params[2];
-	struct crm_res *res = NULL;
+	/* crm.move_customer decides who may move what (sql/002_security.sql) */
+	const char *params[3];
 	struct crm_db *db;
-	char *found = NULL;
+	char *outcome = NULL;
 	int rc;
 
 	if (cli_wants_help(argc, argv, assign_usage))
@@ -349,22 +334,22 @@ static int move_customer(struct cli *cli, int argc, char **argv, int reclaim, st
 				       reclaim ? "reclaim" : "assign");
 	params[0] = argv[1];
 	params[1] = argv[2];
-	if ((rc = cli_db(cli, &db, err)))
+	params[2] = reclaim ? "reclaim" : "assign";
+	if ((rc = cli_db(cli, &db, err)) ||
+	    (rc = crm_db_value(&outcome, db, "SELECT crm.move_customer($1, $2, $3)", 3, params, err)))
 		return rc;
-	if ((rc = crm_db_value(&found, db, "SELECT 1 FROM crm.salesperson WHERE code = $1", 1, params + 1, err)))
-		return rc;
-	if (!found)
-		return err_set(err, ERR_NOTFOUND, "there is no salesperson '%s'", argv[2]);
-	free(found);
-	if ((rc = crm_db_query(&res, db, reclaim ? reclaim_sql : assign_sql, 2, params, err)))
-		return rc;
-	if (crm_res_affected(res) == 0)
-		rc = reclaim ? err_set(err, ERR_NOTFOUND, "customer '%s' is not %s's to take back", argv[1], argv[2])
-			     : err_set(err, ERR_NOTFOUND, "there is no customer '%s'%s", argv[1],
-				       cli->store.as_login ? " that you may change" : "");
+	if (!strcmp(outcome, "no customer"))
+		rc = err_set(err, ERR_NOTFOUND, "there is no customer '%s'", argv[1]);
+	else if (!strcmp(outcome, "no salesperson"))
+		rc = err_set(err, ERR_NOTFOUND, "there is no salesperson '%s'", argv[2]);
+	else if (!strcmp(outcome, "not theirs"))
+		rc = err_set(err, ERR_NOTFOUND, "customer '%s' is not %s's to take back", argv[1], argv[2]);
+	else if (!strcmp(outcome, "denied"))
+		rc = err_set(err, ERR_DENIED, "user '%s' may not move customer '%s' to or from %s", cli->store.as_login,
+			     argv[1], argv[2]);
 	else
 		log_info(reclaim ? "took customer %s back from %s" : "gave customer %s to %s", argv[1], argv[2]);
-	crm_res_free(res);
+	free(outcome);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 
 #include "testlib.h"
 #include "common/xalloc.h"
+#include "crm/db.h"
 
 static char *db;
 static char *dir;
@@ -109,6 +110,45 @@ Test(rls, only_keepers_change_reference_data)
 	cr_assert_eq(crmgate("--as wang --format csv product list%s", ""), 0, "but reads them: %s", errout.data);
 	cr_assert(strstr(out.data, "P1,产品一"), "%s", out.data);
 	cr_assert_eq(crmgate("--as zhou product add code=P9 name=%s", "新产品"), 0, "%s", errout.data);
+}
+
+Test(rls, a_manager_moves_customers_within_the_department)
+{
+	cr_assert_eq(crmgate("--as zhou customer assign A1 %s", "S2"), 0, "%s", errout.data);
+	codes_are("li", "customer", "A1 B1 ");
+	codes_are("wang", "customer", "A2 ");
+	codes_are("wang", "order", "");
+	codes_are("li", "order", "O1 O2 ");
+	cr_assert_eq(crmgate("--as zhou customer reclaim A1 %s", "S2"), 0, "%s", errout.data);
+	codes_are("li", "customer", "B1 ");
+	cr_assert_eq(crmgate("--as zhou customer assign A1 %s", "S1"), 0, "an unassigned customer: %s", errout.data);
+	/* outside the department, and not a manager's job for a salesperson */
+	cr_assert_eq(crmgate("--as zhou customer assign C1 %s", "S1"), 1);
+	cr_assert(strstr(errout.data, "may not move customer 'C1'"), "%s", errout.data);
+	cr_assert_eq(crmgate("--as zhou customer assign A2 %s", "S3"), 1);
+	cr_assert_eq(crmgate("--as wang customer assign A2 %s", "S2"), 1);
+	cr_assert_eq(crmgate("--as wang salesperson edit S3 department_code=%s", "D1"), 1,
+		     "nobody but admins moves people between departments");
+	cr_assert_eq(crmgate("--as zhou salesperson edit S3 department_code=%s", "D1"), 1,
+		     "a manager cannot widen their own view");
+}
+
+Test(rls, every_table_open_to_users_has_row_security)
+{
+	struct err err = ERR_INIT;
+	struct crm_db *conn;
+	char *open_tables = NULL;
+	assert_ok(crm_db_connect(&conn, db, &err), &err);
+	assert_ok(crm_db_value(&open_tables, conn,
+			       "SELECT string_agg(c.relname, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+			       " WHERE n.nspname = 'crm' AND c.relkind = 'r' AND NOT c.relrowsecurity AND"
+			       " (has_table_privilege('crmgate_app', c.oid, 'INSERT')"
+			       "  OR has_table_privilege('crmgate_app', c.oid, 'UPDATE')"
+			       "  OR has_table_privilege('crmgate_app', c.oid, 'DELETE'))",
+			       0, NULL, &err),
+		  &err);
+	cr_assert_null(open_tables, "writable without row-level security: %s", open_tables);
+	crm_db_free(conn);
 }
 
 Test(rls, the_filter_does_not_widen_the_view)
