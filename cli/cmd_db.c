@@ -180,7 +180,15 @@ static int db_tool(struct cli *cli, const char *verb, const char *file, struct e
 		 * it up to this binary's migrations */
 		char *argv[] = { "pg_restore", "--no-owner", "--single-transaction", "--exit-on-error", "--dbname", ci,
 				 (char *)file, NULL };
-		rc = crm_store_connect(&db, &cli->store, err);
+		char *list[] = { "pg_restore", "--list", (char *)file, NULL };
+		struct buf listed = BUF_INIT;
+		/* a file pg_restore cannot read must not cost the data there is */
+		rc = proc_run(list, NULL, &listed, err);
+		buf_release(&listed);
+		if (rc)
+			err_hint(err, "'%s' is not a dump made by 'crmgate db dump'; nothing was changed", file);
+		if (!rc)
+			rc = crm_store_connect(&db, &cli->store, err);
 		if (!rc)
 			rc = crm_db_exec(db, "DROP SCHEMA IF EXISTS crm CASCADE", err);
 		if (!rc)

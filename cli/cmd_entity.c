@@ -52,8 +52,12 @@ static int entity_list(struct cli *cli, const struct crm_entity *e, int argc, ch
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--where") && i + 1 < argc)
 			where = argv[++i];
-		else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
-			limit = strtol(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
+			char *end;
+			limit = strtol(argv[++i], &end, 10);
+			if (*end || limit < 0)
+				return err_set(err, ERR_INPUT, "--limit takes a whole number (0: all), not '%s'", argv[i]);
+		}
 		else
 			return usage_error(e, err, "'list' takes --where FILTER and --limit N");
 	}
@@ -152,9 +156,15 @@ static int entity_write(struct cli *cli, const struct crm_entity *e, const char 
 	if (!rc)
 		rc = crm_import_finish(imp, &rows, err);
 	crm_import_free(imp);
-	if (!rc)
-		log_info("%s %s%s%s", key ? "changed" : "added", e->name, key || e->key ? " " : "",
-			 key ? key : e->key ? values[0] : "");
+	if (!rc && !key) {
+		const char *given = "";
+		for (size_t i = 0; e->key && i < n; i++)
+			if (!strcmp(names[i], e->key))
+				given = values[i];
+		log_info("added %s %s", e->name, given);
+	} else if (!rc) {
+		log_info("changed %s %s", e->name, key);
+	}
 	for (size_t i = 0; i < nargs; i++)
 		free(owned[i]);
 	free(owned);

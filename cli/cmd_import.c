@@ -44,8 +44,13 @@ int cmd_import(struct cli *cli, int argc, char **argv, struct err *err)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--update"))
 			opts.update = 1;
-		else if (!strcmp(argv[i], "--max-errors") && i + 1 < argc)
-			opts.max_errors = (int)strtol(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--max-errors") && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 1000000)
+				return cli_usage_error(err, usage, "--max-errors takes a number from 1 to 1000000");
+			opts.max_errors = (int)n;
+		}
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage_error(err, usage, "unknown option '%s'", argv[i]);
 		else if (!entity)
@@ -59,7 +64,8 @@ int cmd_import(struct cli *cli, int argc, char **argv, struct err *err)
 		return cli_usage_error(err, usage, "'import' needs an ENTITY and a FILE");
 	if (!(e = crm_entity_find(entity)))
 		return cli_usage_error(err, usage, "'%s' is not an entity ('crmgate --help' lists them)", entity);
-	in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	/* close-on-exec: a server started on demand must not inherit it */
+	in = strcmp(path, "-") ? fopen(path, "rbe") : stdin;
 	if (!in)
 		return err_set(err, ERR_INPUT, "could not open '%s': %s", path, strerror(errno));
 	if ((rc = cli_db(cli, &db, err)))

@@ -44,8 +44,12 @@ int cmd_targets(struct cli *cli, int argc, char **argv, struct err *err)
 			where = argv[++i];
 		else if (!strcmp(argv[i], "--count"))
 			count_only = 1;
-		else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
-			limit = strtol(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
+			char *end;
+			limit = strtol(argv[++i], &end, 10);
+			if (*end || limit < 0)
+				return err_set(err, ERR_INPUT, "--limit takes a whole number (0: all), not '%s'", argv[i]);
+		}
 		else if (argv[i][0] == '-')
 			return cli_usage_error(err, usage, "unknown option '%s'", argv[i]);
 		else if (!entity)

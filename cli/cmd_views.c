@@ -242,7 +242,7 @@ static const char tree_sql[] =
 	"   OR NOT EXISTS (SELECT 1 FROM crm.contact b WHERE b.id = k.reports_to_id AND b.customer_id = c.id)"
 	"  UNION ALL"
 	"  SELECT k.id, k.code, k.name, k.title, k.reports_to_id, t.depth + 1, t.path || k.code::text"
-	"  FROM crm.contact k JOIN tree t ON k.reports_to_id = t.id WHERE t.depth < 100)"
+	"  FROM crm.contact k JOIN tree t ON k.reports_to_id = t.id, c WHERE k.customer_id = c.id AND t.depth < 100)"
 	" SELECT t.depth, t.code, t.name, t.title, b.code AS reports_to_code"
 	" FROM tree t LEFT JOIN crm.contact b ON b.id = t.reports_to_id ORDER BY t.path";
 

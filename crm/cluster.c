@@ -2,6 +2,7 @@
 #include "crm/cluster.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -79,16 +80,29 @@ static int user_can_reach(const char *user, const char *dir)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* Make directory path (or take the one there) and hand it to owner. A path
+ * that is a symbolic link, or a folder someone else owns, is refused: in
+ * /tmp another user could have planted it to receive our socket or to make
+ * root hand a folder of theirs to postgres. */
 static int make_dir(const char *path, mode_t mode, const char *owner, struct err *err)
 {
+	struct passwd *pw = owner ? getpwnam(owner) : NULL;
+	struct stat st;
+	int fd, rc = 0;
+
+	if (owner && !pw)
+		return err_set(err, ERR_FAIL, "there is no user '%s' to run PostgreSQL as", owner);
 	if (mkdir(path, mode) && errno != EEXIST)
 		return err_set(err, ERR_FAIL, "could not create directory '%s': %s", path, strerror(errno));
-	if (owner) {
-		struct passwd *pw = getpwnam(owner);
-		if (!pw || chown(path, pw->pw_uid, pw->pw_gid))
-			return err_set(err, ERR_FAIL, "could not give directory '%s' to user '%s'", path, owner);
-	}
-	return 0;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, ERR_FAIL, "'%s' is not a directory of ours (a symbolic link?)", path);
+	if (fstat(fd, &st) || (st.st_uid != geteuid() && (!pw || st.st_uid != pw->pw_uid)))
+		rc = err_set(err, ERR_FAIL, "directory '%s' belongs to someone else: refusing to use it", path);
+	else if (pw && fchown(fd, pw->pw_uid, pw->pw_gid))
+		rc = err_set(err, ERR_FAIL, "could not give directory '%s' to user '%s'", path, owner);
+	close(fd);
+	return rc;
 }
 
 int crm_cluster_init(struct crm_cluster *c, const char *vardir, struct err *err)
@@ -204,12 +218,23 @@ char *crm_cluster_conninfo(const struct crm_cluster *c)
 static int run_initdb(struct crm_cluster *c, struct err *err)
 {
 	char *initdb = crm_cluster_program(c, "initdb");
-	char *argv[] = { initdb, "-D", c->datadir, "-U", PG_USER, "--auth=trust", "-E", "UTF8",
-			 "--locale=C.UTF-8", NULL };
+	/* the socket, whose folder only we can enter, is the only way in */
+	char *argv[] = { initdb, "-D", c->datadir, "-U", PG_USER, "--auth-local=trust", "--auth-host=reject", "-E",
+			 "UTF8", "--locale=C.UTF-8", NULL };
 	struct buf out = BUF_INIT;
 	int rc = make_dir(c->datadir, 0700, c->run_as, err);
 	if (!rc)
 		rc = proc_run(argv, c->run_as, &out, err);
+	if (!rc) {
+		/* and stays the only one however the server is started */
+		char *conf = xstrfmt("%s/postgresql.conf", c->datadir);
+		FILE *f = fopen(conf, "a");
+		if (!f || fputs("\n# crmgate: the Unix socket alone, for this user alone\n"
+				"listen_addresses = ''\nunix_socket_permissions = 0700\n",
+				f) < 0 || fclose(f))
+			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", conf, strerror(errno));
+		free(conf);
+	}
 	if (rc)
 		err_hint(err, "is PostgreSQL installed? 'make demo' installs it (package postgresql-15)");
 	buf_release(&out);
@@ -254,6 +279,11 @@ int crm_cluster_start(struct crm_cluster *c, int *created, struct err *err)
 	}
 	if (!crm_cluster_running(c)) {
 		/* the socket is the only way in, and only for this user (root can always) */
+		/* pg_ctl hands -o to a shell: a quote in the path would break out */
+		if (strpbrk(c->sockdir, "'\\")) {
+			rc = err_set(err, ERR_INPUT, "the folder '%s' has a quote or backslash in its path", c->sockdir);
+			goto done;
+		}
 		opts = xstrfmt("-c listen_addresses='' -c unix_socket_directories='%s'"
 			       " -c unix_socket_permissions=0700",
 			       c->sockdir);

@@ -72,6 +72,12 @@ int crm_db_connect(struct crm_db **out, const char *conninfo, struct err *err)
 		PQfinish(conn);
 		return err->code;
 	}
+	/* our CSV, filters and documents are UTF-8, whatever PGCLIENTENCODING says */
+	if (PQsetClientEncoding(conn, "UTF8")) {
+		err_set(err, ERR_DB, "could not use UTF-8 with the database: %s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return err->code;
+	}
 	PQsetNoticeProcessor(conn, notice_to_log, NULL);
 	*out = xcalloc(1, sizeof(**out));
 	(*out)->conn = conn;

@@ -130,9 +130,17 @@ static const struct crm_column contact_cols[] = {
 	DFLT("sms_opt_out", CRM_BOOL, "false"),
 	DFLT("mail_opt_out", CRM_BOOL, "false"),
 };
+static const struct crm_check contact_checks[] = {
+	{ "reports_to_code",
+	  "s.reports_to_code IS NOT NULL AND s.customer_code IS NOT NULL AND (EXISTS (SELECT 1 FROM crm.contact b"
+	  " JOIN crm.customer u ON u.id = b.customer_id WHERE b.code = s.reports_to_code AND u.code <> s.customer_code)"
+	  " OR EXISTS (SELECT 1 FROM stg b WHERE b.code = s.reports_to_code AND b.customer_code <> s.customer_code))",
+	  "'contact ''' || s.reports_to_code || ''' belongs to another customer'" },
+};
 static const struct crm_entity contact = {
 	"contact", "crm.contact", "contacts 联系人", ENTITY_COLUMNS(contact_cols),
 	.key = "code", .label = "name", .order = "t.code",
+	.checks = contact_checks, .nchecks = ARRAY_SIZE(contact_checks),
 };
 
 /* ------------------------------------------------------------------- leads */
@@ -245,8 +253,12 @@ static const struct crm_entity sales_stage = {
 	"sales-stage", "crm.sales_stage", "sales stages 销售阶段", ENTITY_COLUMNS(sales_stage_cols),
 	.key = NULL, .label = "name", .order = "(SELECT m.code FROM crm.sales_mode m WHERE m.id = t.mode_id), t.seq",
 	.checks = sales_stage_checks, .nchecks = ARRAY_SIZE(sales_stage_checks),
+	/* only rows the checks will let through may create a mode; the checks
+	 * then report the others by line */
 	.pre_import_sql = "INSERT INTO crm.sales_mode (code, name)"
-			  " SELECT DISTINCT ON (mode_code) mode_code, mode_name FROM stg ORDER BY mode_code, line"
+			  " SELECT DISTINCT ON (mode_code) mode_code, mode_name FROM stg"
+			  " WHERE mode_code = btrim(mode_code) AND mode_code <> '' AND mode_code !~ '[[:cntrl:]]'"
+			  " AND mode_name IS NOT NULL AND mode_name !~ '[[:cntrl:]]' ORDER BY mode_code, line"
 			  " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
 };
 
@@ -289,8 +301,9 @@ static const struct crm_check opportunity_checks[] = {
 	{ "closed_on", "coalesce(s.status, 'open') <> 'open' AND s.closed_on IS NULL",
 	  "'a ' || s.status || ' opportunity needs a closed_on date'" },
 	{ "closed_on",
-	  "CASE WHEN crm.is_date(s.closed_on) AND crm.is_date(s.created_on) THEN s.closed_on::date < s.created_on::date END",
-	  "'closed on ' || s.closed_on || ', before it was created on ' || s.created_on" },
+	  "CASE WHEN crm.is_date(s.closed_on) AND (s.created_on IS NULL OR crm.is_date(s.created_on))"
+	  " THEN s.closed_on::date < coalesce(s.created_on::date, current_date) END",
+	  "'closed on ' || s.closed_on || ', before it was created on ' || coalesce(s.created_on, 'today')" },
 	{ "contact_code",
 	  "s.contact_code IS NOT NULL AND s.customer_code IS NOT NULL AND EXISTS (SELECT 1 FROM crm.contact c"
 	  " JOIN crm.customer u ON u.id = c.customer_id WHERE c.code = s.contact_code AND u.code <> s.customer_code)",

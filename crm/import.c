@@ -766,7 +766,7 @@ static int report_bad(struct crm_import *imp, struct err *err)
 	size_t shown = imp->nbad < (size_t)imp->opts.max_errors ? imp->nbad : (size_t)imp->opts.max_errors;
 
 	qsort(imp->bad, imp->nbad, sizeof(*imp->bad), cmp_bad);
-	err_set(err, ERR_INPUT, "%s: %ld bad row%s: nothing was imported", imp->opts.source, imp->bad_total,
+	err_set(err, ERR_INPUT, "%s: %ld problem%s: nothing was imported", imp->opts.source, imp->bad_total,
 		imp->bad_total == 1 ? "" : "s");
 	for (size_t i = 0; i < shown; i++) {
 		buf_reset(&line);

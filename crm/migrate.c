@@ -98,7 +98,12 @@ int crm_migrate_run(struct crm_db *db, int *applied, struct err *err)
 		if (!(rc = apply_one(db, f, err)))
 			count++;
 	}
-	crm_db_exec(db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")", err);
+	{
+		/* an unlock that fails after a good run is no error of the run's */
+		struct err ignored = ERR_INIT;
+		crm_db_exec(db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")", &ignored);
+		err_release(&ignored);
+	}
 	if (applied)
 		*applied = count;
 	return rc;

@@ -178,6 +178,9 @@ Test(import, reporting_cycles_are_refused)
 	cr_assert(strstr(errout.data, "cycle.csv:2: column 'reports_to_code':"), "%s", errout.data);
 	cr_assert(strstr(errout.data, "cycle.csv:5: column 'reports_to_code': a row cannot refer to itself"), "%s",
 		  errout.data);
+	cr_assert_eq(import("contact", "other.csv", "code,customer_code,name,reports_to_code\nK20,C2,外人,K1\n"), 2);
+	cr_assert(strstr(errout.data, "other.csv:2: column 'reports_to_code': contact 'K1' belongs to another customer"),
+		  "%s", errout.data);
 	cr_assert_eq(crmgate("targets contact --count"), 0);
 	cr_assert_str_eq(out.data, "3\n");
 }
