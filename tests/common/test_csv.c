@@ -40,6 +40,7 @@ static const struct csv_case cases[] = {
 	{ "crlf inside quotes is kept", "a,\"l1\r\nl2\"\r\nb,c\r\n", "1:a|l1\r\nl2;3:b|c;" },
 	{ "empty fields", "a,,c\n,,\n", "1:a||c;2:||;" },
 	{ "empty lines are no records", "a\n\n\nb\n", "1:a;4:b;" },
+	{ "a record of one quoted field", "a\n\"A1\"\n\"\"\nb\n", "1:a;2:A1;3:;4:b;" },
 	{ "chinese", "名称,地区\n上海华东机械有限公司,华东\n", "1:名称|地区;2:上海华东机械有限公司|华东;" },
 	{ "stray quote", "a,b\"c\n", "1:a|b\"c!1;" },
 	{ "text after closing quote", "\"ab\"c,d\n", "1:abc|d!0;" },
