@@ -682,74 +682,68 @@ static int write_rows(struct crm_import *imp, long *written, struct err *err)
 	return rc;
 }
 
-/* A reporting line (or category tree) that leads back to where it started.
- * New rows cannot be referred to by rows already in the table, so in an
- * insert a cycle lies within the input: walk the staging table up from every
- * row before anything is written. (Duplicate keys are reported already and
- * would make the walk ambiguous.) */
-static int staged_cycles(struct crm_import *imp, struct err *err)
+/* Run a cycle walk (SQL giving the lines of rows that lead back to
+ * themselves) and note each such row. */
+static int note_cycles(struct crm_import *imp, const struct crm_column *self, const struct buf *sql,
+		       struct err *err)
 {
-	const struct crm_column *self = self_ref(imp);
-	const char *key = imp->e->key;
-	struct buf sql = BUF_INIT;
 	struct crm_res *res = NULL;
-	char *unique = NULL;
-	int rc;
-
-	if (!self)
-		return 0;
-	buf_addf(&sql, "SELECT count(%s) = count(DISTINCT %s) FROM stg", key, key);
-	rc = crm_db_value(&unique, imp->db, sql.data, 0, NULL, err);
-	if (rc || strcmp(unique, "t"))
-		goto done;
-	buf_reset(&sql);
-	buf_addf(&sql,
-		 "WITH RECURSIVE walk(line, start, cur, depth) AS ("
-		 " SELECT s.line, s.%s, s.%s, 1 FROM stg s WHERE s.%s <> s.%s"
-		 " UNION ALL"
-		 " SELECT w.line, w.start, p.%s, w.depth + 1 FROM walk w JOIN stg p ON p.%s = w.cur"
-		 " WHERE w.cur <> w.start AND p.%s IS NOT NULL AND w.depth <= (SELECT count(*) FROM stg))"
-		 " SELECT DISTINCT line FROM walk WHERE cur = start ORDER BY 1 LIMIT %d",
-		 key, self->name, self->name, key, self->name, key, self->name, imp->opts.max_errors);
-	rc = crm_db_query(&res, imp->db, sql.data, 0, NULL, err);
+	int rc = crm_db_query(&res, imp->db, sql->data, 0, NULL, err);
 	for (int r = 0; !rc && r < crm_res_rows(res); r++)
 		note_bad(imp, strtol(crm_res_get(res, r, 0), NULL, 10), self->name,
 			 "the chain of references leads back to this row (a cycle)");
-done:
 	crm_res_free(res);
-	free(unique);
-	buf_release(&sql);
 	return rc;
 }
 
-/* In an update, rows already in the table take part: walk the table up from
- * the changed rows after writing them (the transaction is still open). */
-static int written_cycles(struct crm_import *imp, struct err *err)
+/* A reporting line (or category tree) that leads back to where it started.
+ * New rows cannot be referred to by rows already in the table, so in an
+ * insert a cycle lies within the input: walk the staging table up from every
+ * row before anything is written. In an update rows already in the table
+ * take part: walk the table up from the changed rows after writing them
+ * (the transaction is still open). CYCLE stops a walk that runs into a loop
+ * it is not part of, so each walk is as long as its chain. (Duplicate keys
+ * are reported already and would make the walk ambiguous.) */
+static int check_cycles(struct crm_import *imp, struct err *err)
 {
 	const struct crm_column *self = self_ref(imp);
 	const struct crm_entity *e = imp->e;
+	const char *key = e->key;
 	struct buf sql = BUF_INIT;
-	struct crm_res *res = NULL;
-	int rc;
+	char *unique = NULL;
+	int rc = 0;
 
 	if (!self)
 		return 0;
-	buf_addf(&sql,
-		 "WITH RECURSIVE walk(start, cur, depth) AS ("
-		 " SELECT t.id, t.%s, 1 FROM %s t JOIN stg s ON s.%s = t.%s WHERE t.%s IS NOT NULL"
-		 " UNION ALL"
-		 " SELECT w.start, t.%s, w.depth + 1 FROM walk w JOIN %s t ON t.id = w.cur"
-		 " WHERE w.cur <> w.start AND t.%s IS NOT NULL AND w.depth < 100000)"
-		 " SELECT DISTINCT s.line FROM walk w"
-		 " JOIN %s t ON t.id = w.start JOIN stg s ON s.%s = t.%s WHERE w.cur = w.start"
-		 " ORDER BY 1 LIMIT %d",
-		 self->sql, e->table, e->key, e->key, self->sql, self->sql, e->table, self->sql, e->table, e->key,
-		 e->key, imp->opts.max_errors);
-	rc = crm_db_query(&res, imp->db, sql.data, 0, NULL, err);
-	for (int r = 0; !rc && r < crm_res_rows(res); r++)
-		note_bad(imp, strtol(crm_res_get(res, r, 0), NULL, 10), self->name,
-			 "the chain of references leads back to this row (a cycle)");
-	crm_res_free(res);
+	if (!imp->opts.update) {
+		buf_addf(&sql, "SELECT count(%s) = count(DISTINCT %s) FROM stg", key, key);
+		rc = crm_db_value(&unique, imp->db, sql.data, 0, NULL, err);
+		if (rc || strcmp(unique, "t"))
+			goto done;
+		buf_reset(&sql);
+		buf_addf(&sql,
+			 "WITH RECURSIVE walk(line, start, cur) AS ("
+			 " SELECT s.line, s.%s, s.%s FROM stg s WHERE s.%s <> s.%s"
+			 " UNION ALL"
+			 " SELECT w.line, w.start, p.%s FROM walk w JOIN stg p ON p.%s = w.cur"
+			 " WHERE w.cur <> w.start AND p.%s IS NOT NULL) CYCLE cur SET looped USING path"
+			 " SELECT DISTINCT line FROM walk WHERE cur = start ORDER BY 1 LIMIT %d",
+			 key, self->name, self->name, key, self->name, key, self->name, imp->opts.max_errors);
+	} else {
+		buf_addf(&sql,
+			 "WITH RECURSIVE walk(start, cur) AS ("
+			 " SELECT t.id, t.%s FROM %s t JOIN stg s ON s.%s = t.%s WHERE t.%s IS NOT NULL"
+			 " UNION ALL"
+			 " SELECT w.start, t.%s FROM walk w JOIN %s t ON t.id = w.cur"
+			 " WHERE w.cur <> w.start AND t.%s IS NOT NULL) CYCLE cur SET looped USING path"
+			 " SELECT DISTINCT s.line FROM walk w JOIN %s t ON t.id = w.start JOIN stg s ON s.%s = t.%s"
+			 " WHERE w.cur = w.start ORDER BY 1 LIMIT %d",
+			 self->sql, e->table, key, key, self->sql, self->sql, e->table, self->sql, e->table, key, key,
+			 imp->opts.max_errors);
+	}
+	rc = note_cycles(imp, self, &sql, err);
+done:
+	free(unique);
 	buf_release(&sql);
 	return rc;
 }
@@ -805,7 +799,7 @@ int crm_import_finish(struct crm_import *imp, long *rows, struct err *err)
 	if (!rc)
 		rc = run_checks(imp, err);
 	if (!rc && !imp->opts.update)
-		rc = staged_cycles(imp, err);
+		rc = check_cycles(imp, err);
 	phase_done(imp, "rows checked");
 	if (!rc && !imp->bad_total)
 		rc = write_rows(imp, &written, err);
@@ -816,7 +810,7 @@ int crm_import_finish(struct crm_import *imp, long *rows, struct err *err)
 		rc = err_set(err, ERR_DENIED, "%s: %ld of %ld rows may not be changed by this user", imp->opts.source,
 			     imp->rows - written, imp->rows);
 	if (!rc && !imp->bad_total && imp->opts.update)
-		rc = written_cycles(imp, err);
+		rc = check_cycles(imp, err);
 	if (!rc && imp->bad_total)
 		rc = report_bad(imp, err);
 	if (!rc)

@@ -178,6 +178,10 @@ Test(import, reporting_cycles_are_refused)
 	cr_assert(strstr(errout.data, "cycle.csv:2: column 'reports_to_code':"), "%s", errout.data);
 	cr_assert(strstr(errout.data, "cycle.csv:5: column 'reports_to_code': a row cannot refer to itself"), "%s",
 		  errout.data);
+	/* in an edit, the rows already there take part: K1 reports to K2 */
+	cr_assert_eq(crmgate("contact edit K2 reports_to_code=K1"), 2);
+	cr_assert(strstr(errout.data, "edit: column 'reports_to_code': the chain of references leads back"), "%s",
+		  errout.data);
 	cr_assert_eq(import("contact", "other.csv", "code,customer_code,name,reports_to_code\nK20,C2,外人,K1\n"), 2);
 	cr_assert(strstr(errout.data, "other.csv:2: column 'reports_to_code': contact 'K1' belongs to another customer"),
 		  "%s", errout.data);
