@@ -315,6 +315,47 @@ static const struct crm_entity opportunity = {
 	.checks = opportunity_checks, .nchecks = ARRAY_SIZE(opportunity_checks),
 };
 
+/* who else competes for an opportunity, and who works it beside its owner */
+static const struct crm_column opportunity_competitor_cols[] = {
+	REF("opportunity_code", "opportunity_id", "opportunity", CRM_REQUIRED),
+	REF("competitor_code", "competitor_id", "competitor", CRM_REQUIRED),
+};
+static const struct crm_check opportunity_competitor_checks[] = {
+	{ "competitor_code",
+	  "count(*) OVER (PARTITION BY s.opportunity_code, s.competitor_code) > 1 OR EXISTS (SELECT 1 FROM"
+	  " crm.opportunity_competitor x JOIN crm.opportunity o ON o.id = x.opportunity_id JOIN crm.competitor c"
+	  " ON c.id = x.competitor_id WHERE o.code = s.opportunity_code AND c.code = s.competitor_code)",
+	  "'competitor ''' || s.competitor_code || ''' is named twice for opportunity ''' || s.opportunity_code || ''''" },
+};
+static const struct crm_entity opportunity_competitor = {
+	"opportunity-competitor", "crm.opportunity_competitor", "opportunity competitors 商机竞争对手",
+	ENTITY_COLUMNS(opportunity_competitor_cols), .key = NULL, .label = NULL,
+	.order = "(SELECT o.code FROM crm.opportunity o WHERE o.id = t.opportunity_id),"
+		 " (SELECT c.code FROM crm.competitor c WHERE c.id = t.competitor_id)",
+	.checks = opportunity_competitor_checks, .nchecks = ARRAY_SIZE(opportunity_competitor_checks),
+};
+
+static const struct crm_column opportunity_team_cols[] = {
+	REF("opportunity_code", "opportunity_id", "opportunity", CRM_REQUIRED),
+	REF("salesperson_code", "salesperson_id", "salesperson", CRM_REQUIRED),
+	COL("role", CRM_TEXT, 0),
+};
+static const struct crm_check opportunity_team_checks[] = {
+	{ "salesperson_code",
+	  "count(*) OVER (PARTITION BY s.opportunity_code, s.salesperson_code) > 1 OR EXISTS (SELECT 1 FROM"
+	  " crm.opportunity_team x JOIN crm.opportunity o ON o.id = x.opportunity_id JOIN crm.salesperson p"
+	  " ON p.id = x.salesperson_id WHERE o.code = s.opportunity_code AND p.code = s.salesperson_code)",
+	  "'salesperson ''' || s.salesperson_code || ''' is named twice for opportunity ''' || s.opportunity_code"
+	  " || ''''" },
+};
+static const struct crm_entity opportunity_team = {
+	"opportunity-team", "crm.opportunity_team", "opportunity teams 商机团队", ENTITY_COLUMNS(opportunity_team_cols),
+	.key = NULL, .label = NULL,
+	.order = "(SELECT o.code FROM crm.opportunity o WHERE o.id = t.opportunity_id),"
+		 " (SELECT p.code FROM crm.salesperson p WHERE p.id = t.salesperson_id)",
+	.checks = opportunity_team_checks, .nchecks = ARRAY_SIZE(opportunity_team_checks),
+};
+
 /* ------------------------------------------------------------------ orders */
 
 static const struct crm_column order_cols[] = {
@@ -340,6 +381,16 @@ static const struct crm_entity order_line = {
 	"order-line", "crm.order_line", "order lines 订单明细", ENTITY_COLUMNS(order_line_cols),
 	.key = NULL, .label = NULL,
 	.order = "(SELECT o.code FROM crm.sales_order o WHERE o.id = t.order_id), t.id",
+};
+
+static const struct crm_column delivery_cols[] = {
+	REF("order_code", "order_id", "order", CRM_REQUIRED),
+	COL("delivered_on", CRM_DATE, CRM_REQUIRED),
+	COL("note", CRM_TEXT, CRM_MULTILINE),
+};
+static const struct crm_entity delivery = {
+	"delivery", "crm.delivery", "deliveries 发货", ENTITY_COLUMNS(delivery_cols), .key = NULL, .label = NULL,
+	.order = "(SELECT o.code FROM crm.sales_order o WHERE o.id = t.order_id), t.delivered_on, t.id",
 };
 
 static const struct crm_column invoice_cols[] = {
@@ -445,8 +496,8 @@ static const struct crm_entity complaint = {
 const struct crm_entity *const crm_entities[] = {
 	&department, &salesperson, &user, &customer_category, &region, &product_category,
 	&customer, &contact, &lead, &lead_contact, &product, &intent, &sales_mode, &sales_stage,
-	&competitor, &opportunity, &order, &order_line, &invoice, &receipt, &activity, &expense,
-	&complaint,
+	&competitor, &opportunity, &opportunity_competitor, &opportunity_team, &order, &order_line, &delivery,
+	&invoice, &receipt, &activity, &expense, &complaint,
 };
 const size_t crm_nentities = ARRAY_SIZE(crm_entities);
 

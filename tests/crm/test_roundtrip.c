@@ -25,7 +25,9 @@ Test(roundtrip, every_entity_of_a_generated_crm)
 		char *path = xstrfmt("%s/%s.csv", dir, name);
 		buf_init(&first[i]);
 		cr_assert_eq(test_crmgate(&out, &errout, db, "export %s", name), 0, "%s: %s", name, errout.data);
-		cr_assert(strchr(out.data, '\n') && strchr(out.data, '\n')[1], "gen made no %s rows", name);
+		/* gen makes every kind of row but deliveries */
+		if (strcmp(name, "delivery"))
+			cr_assert(strchr(out.data, '\n') && strchr(out.data, '\n')[1], "gen made no %s rows", name);
 		buf_add(&first[i], out.data, out.len);
 		test_write_file(path, out.data);
 		free(path);
