@@ -14,6 +14,8 @@
 #include "crm/db.h"
 #include "crm/store.h"
 
+struct crm_entity;
+
 enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
 
 struct cli {
@@ -31,6 +33,9 @@ int cli_db(struct cli *cli, struct crm_db **out, struct err *err);
 
 /* Usage errors: ERR_INPUT with "usage: ..." as the hint. */
 int cli_usage_error(struct err *err, const char *usage, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The entity named name, or NULL with a usage error in err. */
+const struct crm_entity *cli_entity(const char *name, const char *usage, struct err *err);
 
 /* Is "-h" or "--help" among the first arguments? Then print usage and return 1. */
 int cli_wants_help(int argc, char **argv, const char *usage);

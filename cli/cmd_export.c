@@ -37,8 +37,8 @@ int cmd_export(struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if (!entity)
 		return cli_usage_error(err, usage, "'export' needs an ENTITY");
-	if (!(e = crm_entity_find(entity)))
-		return cli_usage_error(err, usage, "'%s' is not an entity ('crmgate --help' lists them)", entity);
+	if (!(e = cli_entity(entity, usage, err)))
+		return err->code;
 	crm_query_init(&q);
 	rc = crm_filter_compile(&q, e, where ? where : "", cli->today, err);
 	if (!rc)

@@ -62,8 +62,8 @@ int cmd_import(struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if (!entity || !path)
 		return cli_usage_error(err, usage, "'import' needs an ENTITY and a FILE");
-	if (!(e = crm_entity_find(entity)))
-		return cli_usage_error(err, usage, "'%s' is not an entity ('crmgate --help' lists them)", entity);
+	if (!(e = cli_entity(entity, usage, err)))
+		return err->code;
 	/* close-on-exec: a server started on demand must not inherit it */
 	in = strcmp(path, "-") ? fopen(path, "rbe") : stdin;
 	if (!in)

@@ -220,8 +220,8 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if (!template || !targets || !outdir)
 		return cli_usage_error(err, usage, "merge needs --template, --targets and --out");
-	if (!(e = crm_entity_find(targets)))
-		return cli_usage_error(err, usage, "'%s' is not an entity ('crmgate --help' lists them)", targets);
+	if (!(e = cli_entity(targets, usage, err)))
+		return err->code;
 	crm_query_init(&q);
 	merge_tpl_init(&m.text, MERGE_ESC_NONE);
 	merge_tpl_init(&m.name, MERGE_ESC_NONE);

@@ -59,8 +59,8 @@ int cmd_targets(struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if (!entity)
 		return cli_usage_error(err, usage, "'targets' needs an ENTITY");
-	if (!(e = crm_entity_find(entity)))
-		return cli_usage_error(err, usage, "'%s' is not an entity ('crmgate --help' lists them)", entity);
+	if (!(e = cli_entity(entity, usage, err)))
+		return err->code;
 	crm_query_init(&q);
 	if ((rc = crm_filter_compile(&q, e, where, cli->today, err)) || (rc = cli_db(cli, &db, err)))
 		goto done;

@@ -70,6 +70,14 @@ int cli_usage_error(struct err *err, const char *use, const char *fmt, ...)
 	return err->code;
 }
 
+const struct crm_entity *cli_entity(const char *name, const char *use, struct err *err)
+{
+	const struct crm_entity *e = crm_entity_find(name);
+	if (!e)
+		cli_usage_error(err, use, "'%s' is not an entity ('crmgate --help' lists them)", name);
+	return e;
+}
+
 int cli_wants_help(int argc, char **argv, const char *use)
 {
 	for (int i = 1; i < argc && i < 3; i++)
