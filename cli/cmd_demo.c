@@ -12,7 +12,8 @@ static const char usage[] =
 	"Runs the whole job on the embedded database in var/: resets it, generates a realistic\n"
 	"CRM (1000 customers unless --customers says otherwise), and shows what a user would\n"
 	"look at first: a summary of the data, a customer's whole picture, its reporting lines,\n"
-	"and the contacts whose birthday falls in the next 7 days.";
+	"the contacts whose birthday falls in the next 7 days, and a birthday letter for each of\n"
+	"them in out/birthday.";
 
 /* Run one crmgate command line as a user would type it, echoing it first. */
 static int step(struct cli *cli, const char *line, int argc, char **argv, struct err *err)
@@ -26,6 +27,8 @@ static int step(struct cli *cli, const char *line, int argc, char **argv, struct
 		rc = cmd_gen(cli, argc, argv, err);
 	else if (!strcmp(argv[0], "targets"))
 		rc = cmd_targets(cli, argc, argv, err);
+	else if (!strcmp(argv[0], "merge"))
+		rc = cmd_merge(cli, argc, argv, err);
 	else
 		rc = cmd_entity(cli, argc, argv, err);
 	return rc;
@@ -76,6 +79,14 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 		char *a[] = { "targets", "contact", "--where", "birthday within 7 days and not email_opt_out", NULL };
 		if ((rc = step(cli, "targets contact --where \"birthday within 7 days and not email_opt_out\"", 4, a,
 			       err)))
+			return rc;
+	}
+	{
+		char *a[] = { "merge", "--template", "birthday.txt", "--targets", "contact", "--where",
+			      "birthday within 7 days and not mail_opt_out", "--out", "out/birthday", NULL };
+		if ((rc = step(cli, "merge --template birthday.txt --targets contact --where \"birthday within 7 days"
+				    " and not mail_opt_out\" --out out/birthday",
+			       9, a, err)))
 			return rc;
 	}
 	printf("\nThe data lives in var/ (PostgreSQL, started on demand; 'crmgate db stop' stops it).\n"

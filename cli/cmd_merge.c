@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/embedded.h"
 #include "common/log.h"
 #include "common/progress.h"
 #include "common/xalloc.h"
@@ -24,7 +25,8 @@ static const char usage[] =
 	"Fills the template for every ENTITY row that FILTER selects and writes one file per target\n"
 	"into DIR (created if missing). FILE is a Word .docx (MERGEFIELD fields and {{name}}\n"
 	"placeholders, {{#list}}…{{/list}} rows, {{#flag}}/{{^flag}} sections) or a text template\n"
-	"(.txt, .html). Fields are the target's CSV columns, the rows it refers to through a dot\n"
+	"(.txt, .html); birthday.txt is built in. Fields are the target's CSV columns, the rows it\n"
+	"refers to through a dot "
 	"(customer.name, owner.mobile) and today; Word's \\@ \\# \\* switches format them.\n"
 	"\n"
 	"  --name PATTERN  file names, a template too (default {{code}} and the template's extension);\n"
@@ -150,11 +152,22 @@ static int make_dirs(const char *path, struct err *err)
 	return rc;
 }
 
+/* A template file, or one of the templates built into crmgate
+ * (templates/ in the source: "birthday.txt") when no such file exists. */
 static int read_file(struct buf *out, const char *path, struct err *err)
 {
 	FILE *f = fopen(path, "rb");
 	char chunk[65536];
 	size_t n;
+	if (!f && errno == ENOENT && !strchr(path, '/')) {
+		char *name = xstrfmt("templates/%s", path);
+		const struct embedded_file *ef = embedded_find(name);
+		free(name);
+		if (ef) {
+			buf_add(out, ef->data, ef->len);
+			return 0;
+		}
+	}
 	if (!f)
 		return err_set(err, ERR_INPUT, "could not open template '%s': %s", path, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)

@@ -92,19 +92,20 @@ int crm_export_csv(FILE *out, struct crm_db *db, const struct crm_entity *e, con
 	struct crm_res *res = NULL;
 	int rc;
 
-	for (size_t i = 0; i < e->ncolumns; i++) {
+	buf_adds(&sql, "DECLARE export_rows NO SCROLL CURSOR FOR ");
+	crm_export_sql(&sql, e, joins, where, 0);
+	rc = crm_db_begin(db, err);
+	if (!rc)
+		rc = crm_db_query(NULL, db, sql.data, nparams, params, err);
+	/* the header only once the query stands: a failed export writes nothing */
+	for (size_t i = 0; !rc && i < e->ncolumns; i++) {
 		buf_adds(&line, i ? "," : "");
 		csv_add_field(&line, e->columns[i].name);
 	}
-	buf_adds(&line, "\r\n");
-	rc = write_all(out, &line, err);
-
-	buf_adds(&sql, "DECLARE export_rows NO SCROLL CURSOR FOR ");
-	crm_export_sql(&sql, e, joins, where, 0);
-	if (!rc)
-		rc = crm_db_begin(db, err);
-	if (!rc)
-		rc = crm_db_query(NULL, db, sql.data, nparams, params, err);
+	if (!rc) {
+		buf_adds(&line, "\r\n");
+		rc = write_all(out, &line, err);
+	}
 	while (!rc) {
 		int n;
 		crm_res_free(res);

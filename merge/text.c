@@ -135,6 +135,34 @@ static int add_tag(struct compiler *c, const char *at, const char *body, size_t 
 	return rc;
 }
 
+/* A section tag alone on its line (blanks around it) takes the whole line
+ * with it, so that a letter has no empty line where a section was: returns
+ * how many blanks before the tag to drop, and moves *next past the line's
+ * end. A field, or a tag that shares its line with text, is kept as it is. */
+static size_t standalone(const char *src, const char *open, const char *after, const char **next)
+{
+	const char *a = open, *z = after;
+	const char *body = open + 2;
+	while (*body == ' ')
+		body++;
+	if (*body != '#' && *body != '^' && *body != '/')
+		return 0;
+	while (a > src && (a[-1] == ' ' || a[-1] == '\t'))
+		a--;
+	if (a > src && a[-1] != '\n')
+		return 0;
+	while (*z == ' ' || *z == '\t')
+		z++;
+	if (*z == '\r' && z[1] == '\n')
+		z += 2;
+	else if (*z == '\n')
+		z++;
+	else if (*z)
+		return 0;
+	*next = z;
+	return (size_t)(open - a);
+}
+
 int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape escape, struct err *err)
 {
 	struct compiler c = { .src = src, .err = err, .xml = escape == MERGE_ESC_WORDML };
@@ -149,14 +177,17 @@ int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape e
 			add_text(&c, p, strlen(p));
 			break;
 		}
-		add_text(&c, p, (size_t)(open - p));
 		close = strstr(open + 2, "}}");
 		if (!close) {
+			add_text(&c, p, (size_t)(open - p));
 			rc = fail(&c, open, "'{{' is never closed by '}}'");
 			break;
 		}
+		const char *next = close + 2;
+		size_t lead = standalone(src, open, close + 2, &next);
+		add_text(&c, p, (size_t)(open - p) - lead);
 		rc = add_tag(&c, open, open + 2, (size_t)(close - open - 2));
-		p = close + 2;
+		p = next;
 	}
 	if (!rc && c.depth > 0) {
 		int line = c.stack[c.depth]->line;

@@ -73,6 +73,14 @@ Test(text, sections_repeat_and_choose)
 	renders("{{^lines}}无明细{{/lines}}{{#owner}}{{name}}{{/owner}}", MERGE_ESC_NONE, "王伟");
 }
 
+Test(text, a_section_tag_alone_on_its_line_leaves_no_empty_line)
+{
+	renders("尊敬的客户：\n  {{#vip}}\n贵宾专享\n  {{/vip}}\n{{^vip}}\r\n普通\r\n{{/vip}}\r\n谢谢", MERGE_ESC_NONE,
+		"尊敬的客户：\n普通\r\n谢谢");
+	renders("a {{#vip}}x{{/vip}} b\n", MERGE_ESC_NONE, "a  b\n");
+	renders("{{#lines}}\n- {{product_code}}\n{{/lines}}\n", MERGE_ESC_NONE, "- P1\n- P2\n");
+}
+
 Test(text, escaping)
 {
 	renders("<p>{{#lines}}{{product_name}}{{/lines}}</p>", MERGE_ESC_HTML,
