@@ -106,6 +106,71 @@ static void fill(struct value *obj, const struct crm_res *res, int row, int *col
 	}
 }
 
+/* The fields of an order line in a record. */
+static const char *const line_fields[] = { "product_code", "product_name", "unit", "quantity", "price", "amount" };
+
+/* An order's record also holds its lines and total, for quotes. */
+static int is_order(const struct crm_entity *e)
+{
+	return !strcmp(e->name, "order");
+}
+
+/* The lines of the same orders, in the same order, for a second cursor. */
+static void build_lines_sql(struct buf *sql, const struct crm_entity *e, const struct crm_query *q)
+{
+	buf_addf(sql,
+		 "DECLARE record_lines NO SCROLL CURSOR FOR SELECT t.code, p.code, p.name, p.unit, l.quantity::text,"
+		 " l.price::text, (l.quantity * l.price)::numeric(14,2)::text FROM crm.order_line l"
+		 " JOIN %s t ON t.id = l.order_id JOIN crm.product p ON p.id = l.product_id %s",
+		 e->table, q->joins.data);
+	if (q->where.len)
+		buf_addf(sql, " WHERE %s", q->where.data);
+	buf_addf(sql, " ORDER BY %s, l.id", e->order);
+}
+
+/* The second cursor's place: lines come in batches, orders in others. */
+struct lines_cursor {
+	struct crm_db *db;
+	struct crm_res *res;
+	int row;
+	int done;
+};
+
+/* Add to rec the list "lines" of order code: the cursor's rows while they
+ * belong to it (both cursors are in the orders' order). */
+static int attach_lines(struct value *rec, struct lines_cursor *lc, const char *code, struct err *err)
+{
+	struct value *lines = value_new_list();
+	int rc = 0;
+
+	value_object_set(rec, "lines", lines);
+	while (!lc->done) {
+		if (!lc->res || lc->row >= crm_res_rows(lc->res)) {
+			crm_res_free(lc->res);
+			lc->res = NULL;
+			lc->row = 0;
+			if ((rc = crm_db_query(&lc->res, lc->db, "FETCH " FETCH_ROWS " FROM record_lines", 0, NULL, err)))
+				return rc;
+			if (!crm_res_rows(lc->res)) {
+				lc->done = 1;
+				break;
+			}
+		}
+		if (strcmp(crm_res_get(lc->res, lc->row, 0), code))
+			break;
+		struct value *line = value_new_object();
+		for (int c = 0; c < (int)ARRAY_SIZE(line_fields); c++) {
+			const char *v = crm_res_get(lc->res, lc->row, c + 1);
+			value_object_set(line, line_fields[c], !v ? value_new_null()
+						   : c >= 3 ? value_new_number(v, c >= 4)
+							    : value_new_text(v));
+		}
+		value_list_push(lines, line);
+		lc->row++;
+	}
+	return rc;
+}
+
 static void build_sql(struct buf *sql, const struct crm_entity *e, const struct shape *s, const struct crm_query *q)
 {
 	struct buf cols = BUF_INIT, joins = BUF_INIT;
@@ -134,6 +199,9 @@ static void build_sql(struct buf *sql, const struct crm_entity *e, const struct 
 		buf_addf(&cols, ", %s.id IS NOT NULL AS \"%s\"", alias, s->rel[i].name);
 		crm_export_select_list(&cols, &joins, s->rel[i].e, alias, prefix, &n);
 	}
+	if (is_order(e))
+		buf_adds(&cols, ", (SELECT coalesce(sum(l.quantity * l.price), 0)::numeric(14,2)::text"
+				" FROM crm.order_line l WHERE l.order_id = t.id) AS total");
 	buf_addf(sql, "DECLARE records NO SCROLL CURSOR FOR SELECT %s FROM %s t%s %s", cols.data, e->table, joins.data,
 		 q->joins.data);
 	if (q->where.len)
@@ -150,6 +218,7 @@ int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e,
 	char **names;
 	struct buf sql = BUF_INIT;
 	struct crm_res *res = NULL;
+	struct lines_cursor lines = { db, NULL, 0, 0 };
 	long done = 0;
 	int rc;
 
@@ -158,6 +227,11 @@ int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e,
 	rc = crm_db_begin(db, err);
 	if (!rc)
 		rc = crm_db_query(NULL, db, sql.data, (int)q->nparams, crm_query_params(q), err);
+	if (!rc && is_order(e)) {
+		buf_reset(&sql);
+		build_lines_sql(&sql, e, q);
+		rc = crm_db_query(NULL, db, sql.data, (int)q->nparams, crm_query_params(q), err);
+	}
 	while (!rc && (limit <= 0 || done < limit)) {
 		crm_res_free(res);
 		res = NULL;
@@ -178,13 +252,19 @@ int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e,
 					value_object_set(rec, s.rel[i].name, value_new_null());
 				}
 			}
-			rc = fn(ctx, rec, err);
+			if (is_order(e)) {
+				value_object_set(rec, "total", value_new_number(crm_res_get(res, r, col++), 1));
+				rc = attach_lines(rec, &lines, crm_res_get(res, r, 0), err);
+			}
+			if (!rc)
+				rc = fn(ctx, rec, err);
 			if (!rc && !err->code)
 				done++;
 			value_free(rec);
 		}
 	}
 	crm_res_free(res);
+	crm_res_free(lines.res);
 	if (!rc)
 		rc = crm_db_commit(db, err);
 	else
@@ -210,6 +290,14 @@ struct value *crm_record_shape(const struct crm_entity *e)
 		for (size_t k = 0; k < s.rel[i].e->ncolumns; k++)
 			value_object_set(obj, s.rel[i].e->columns[k].name, value_new_null());
 		value_object_set(rec, s.rel[i].name, obj);
+	}
+	if (is_order(e)) {
+		struct value *lines = value_new_list(), *line = value_new_object();
+		for (size_t k = 0; k < ARRAY_SIZE(line_fields); k++)
+			value_object_set(line, line_fields[k], value_new_null());
+		value_list_push(lines, line);
+		value_object_set(rec, "lines", lines);
+		value_object_set(rec, "total", value_new_null());
 	}
 	shape_release(&s, names);
 	return rec;

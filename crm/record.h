@@ -3,7 +3,9 @@
  * A target's record holds its own columns by their import names (typed:
  * dates as dates, money as money), and for each reference X_code the
  * referenced row as an object X ("customer.name", "owner.mobile"). A
- * contact's "owner" is its customer's salesperson. Records stream through a
+ * contact's "owner" is its customer's salesperson; an order's record holds
+ * its "lines" (product_code, product_name, unit, quantity, price, amount)
+ * and "total". Records stream through a
  * cursor, one at a time: memory stays flat however many targets there are. */
 #ifndef CRM_RECORD_H
 #define CRM_RECORD_H

@@ -118,6 +118,29 @@ Test(merge, html_values_are_escaped_and_errors_name_the_line)
 	free(bad);
 }
 
+Test(merge, a_quote_lists_the_order_lines)
+{
+	char *tpl = xstrfmt("%s/quote.txt", dir), *path, *text;
+	import("product", "code,name,unit\nP1,数控机床,台\nP2,刀具,套\n");
+	import("order", "code,customer_code,owner_code,ordered_on\nO1,C1,S1,2026-11-20\nO2,C1,S1,2026-11-21\n");
+	import("order-line", "order_code,product_code,quantity,price\nO1,P1,2,12000\nO1,P2,3,350.5\nO2,P2,1,99\n");
+	test_write_file(tpl, "{{code}} {{customer.name}}\n{{#lines}}\n{{product_name}} {{quantity}}{{unit}} × {{price}} = "
+			     "{{amount}}\n{{/lines}}\n合计 {{total}}\n");
+	cr_assert_eq(crmgate("merge --template '%s' --targets order --out '%s/q'", tpl, dir), 0, "%s", errout.data);
+	path = xstrfmt("%s/q/O1.txt", dir);
+	text = slurp(path);
+	cr_assert_str_eq(text, "O1 上海华东机械有限公司\n数控机床 2台 × 12,000.00 = 24,000.00\n刀具 3套 × 350.50 = 1,051.50\n"
+			       "合计 25,051.50\n");
+	free(text);
+	free(path);
+	path = xstrfmt("%s/q/O2.txt", dir);
+	text = slurp(path);
+	cr_assert_str_eq(text, "O2 上海华东机械有限公司\n刀具 1套 × 99.00 = 99.00\n合计 99.00\n");
+	free(text);
+	free(path);
+	free(tpl);
+}
+
 Test(merge, word_template)
 {
 	static const char *const parts[][2] = {
