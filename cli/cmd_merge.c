@@ -198,13 +198,8 @@ static int compile_template(struct merge_run *m, const char *path, struct buf *d
 	m->is_text = 1;
 	m->ext = !strcmp(ext, ".txt") ? ".txt" : ".html";
 	rc = merge_text_compile(&m->text, data->data, m->ext[1] == 't' ? MERGE_ESC_NONE : MERGE_ESC_HTML, err);
-	if (rc) {
-		struct buf msg = BUF_INIT;
-		buf_addf(&msg, "%s: %s", path, err->msg.data);
-		buf_reset(&err->msg);
-		buf_add(&err->msg, msg.data, msg.len);
-		buf_release(&msg);
-	}
+	if (rc)
+		err_prefix(err, "%s: ", path);
 	return rc;
 }
 

@@ -42,6 +42,19 @@ int err_set(struct err *err, int code, const char *fmt, ...)
 	return err->code;
 }
 
+void err_prefix(struct err *err, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	buf_add(&msg, err->msg.data, err->msg.len);
+	buf_reset(&err->msg);
+	buf_add(&err->msg, msg.data, msg.len);
+	buf_release(&msg);
+}
+
 void err_detail(struct err *err, const char *fmt, ...)
 {
 	va_list ap;

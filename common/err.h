@@ -39,6 +39,8 @@ void err_clear(struct err *err);
 /* Set the error unless one is set already; returns the code in err (so the
  * first code, not necessarily this one), for `return err_set(...)`. */
 int err_set(struct err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Put context before the message already set ("FILE: " + "line 3: ..."). */
+void err_prefix(struct err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append a line to the detail / set the hint of the error being built. */
 void err_detail(struct err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_hint(struct err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -51,11 +51,7 @@ static int compile_part(struct merge_docx *d, size_t i, struct buf *xml, struct 
 		rc = merge_text_compile(&d->parts[i].tpl, prepared->data, MERGE_ESC_WORDML, err);
 		if (rc) {
 			/* name the part the section or field is in */
-			struct buf msg = BUF_INIT;
-			buf_addf(&msg, "part %s, %s", name, err->msg.data);
-			buf_reset(&err->msg);
-			buf_add(&err->msg, msg.data, msg.len);
-			buf_release(&msg);
+			err_prefix(err, "part %s, ", name);
 		} else {
 			d->parts[i].compiled = 1;
 			d->fields += fields;
@@ -80,13 +76,8 @@ int merge_docx_compile(struct merge_docx **out, const void *data, size_t len, co
 	for (size_t i = 0; !rc && i < merge_zip_count(d->zip); i++)
 		if (text_part(merge_zip_name(d->zip, i)))
 			rc = compile_part(d, i, &xml, &prepared, err);
-	if (rc && err->code && !strstr(err->msg.data, label)) {
-		struct buf msg = BUF_INIT;
-		buf_addf(&msg, "%s: %s", label, err->msg.data);
-		buf_reset(&err->msg);
-		buf_add(&err->msg, msg.data, msg.len);
-		buf_release(&msg);
-	}
+	if (rc && err->code && !strstr(err->msg.data, label))
+		err_prefix(err, "%s: ", label);
 	buf_release(&xml);
 	buf_release(&prepared);
 	if (rc) {
