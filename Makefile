@@ -43,7 +43,11 @@ LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/%.o)
 TEST_SRC := $(wildcard tests/*/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
-EMBED_FILES := $(sort $(wildcard sql/*.sql)) $(sort $(wildcard templates/*))
+# Word templates live unpacked (templates/quote/word/document.xml...) and are
+# zipped at build time; text templates are embedded as they are.
+DOCX_DIRS := $(sort $(patsubst %/word/document.xml,%,$(wildcard templates/*/word/document.xml)))
+DOCX_BUILT := $(DOCX_DIRS:%=$(OUT)/%.docx)
+EMBED_FILES := $(sort $(wildcard sql/*.sql)) $(sort $(filter-out $(DOCX_DIRS),$(wildcard templates/*)))
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 BIN := $(OUT)/crmgate
@@ -76,8 +80,19 @@ $(OUT)/embedgen: scripts/embedgen.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(OUT)/embedded.c: $(OUT)/embedgen $(EMBED_FILES) Makefile
-	$(OUT)/embedgen $(EMBED_FILES) > $@
+$(OUT)/mkdocx: scripts/mkdocx.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror $(shell pkg-config --cflags libzip) -o $@ $< \
+		$(shell pkg-config --libs libzip)
+
+.SECONDEXPANSION:
+$(OUT)/templates/%.docx: $(OUT)/mkdocx $$(shell find templates/$$* -type f)
+	@mkdir -p $(dir $@)
+	$(OUT)/mkdocx $@ templates/$*
+
+# A built template is embedded under its source name: templates/quote.docx.
+$(OUT)/embedded.c: $(OUT)/embedgen $(EMBED_FILES) $(DOCX_BUILT) Makefile
+	$(OUT)/embedgen $(EMBED_FILES) $(foreach d,$(DOCX_BUILT),$(d:$(OUT)/%=%)=$(d)) > $@
 
 $(OUT)/embedded.o: $(OUT)/embedded.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -1,9 +1,14 @@
 /* cli/cmd_demo.c - crmgate demo: the whole job, end to end, on the embedded default. */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/buf.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "common/banned.h"
 
 static const char usage[] =
@@ -11,33 +16,84 @@ static const char usage[] =
 	"\n"
 	"Runs the whole job on the embedded database in var/: resets it, generates a realistic\n"
 	"CRM (1000 customers unless --customers says otherwise), and shows what a user would\n"
-	"look at first: a summary of the data, a customer's whole picture, its reporting lines,\n"
-	"the contacts whose birthday falls in the next 7 days, and a birthday letter for each of\n"
-	"them in out/birthday.";
+	"look at first: a customer's whole picture, its reporting lines, the contacts whose\n"
+	"birthday falls in the next 7 days, a birthday letter for each of them (Word, in\n"
+	"out/birthday) and a quote for an order (Word, in out/quote). The documents of an\n"
+	"earlier demo in those two folders are replaced.";
 
-/* Run one crmgate command line as a user would type it, echoing it first. */
-static int step(struct cli *cli, const char *line, int argc, char **argv, struct err *err)
+#define BIRTHDAYS "birthday within 7 days and not mail_opt_out"
+
+/* The commands, as a user would type them; NULL ends each, "%N" is --customers. */
+static const char *const steps[][10] = {
+	{ "db", "init" },
+	{ "db", "reset", "--yes" },
+	{ "gen", "--seed", "1", "--customers", "%N" },
+	{ "customer", "view", "C0000001" },
+	{ "contact", "tree", "C0000001" },
+	{ "targets", "contact", "--where", BIRTHDAYS },
+	{ "merge", "--template", "birthday.docx", "--targets", "contact", "--where", BIRTHDAYS, "--out",
+	  "out/birthday" },
+	{ "merge", "--template", "quote.docx", "--targets", "order", "--where", "code = 'SO00000001'", "--out",
+	  "out/quote" },
+};
+
+static int run(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	int rc;
-	printf("\n$ crmgate %s\n", line);
-	fflush(stdout);
 	if (!strcmp(argv[0], "db"))
-		rc = cmd_db(cli, argc, argv, err);
-	else if (!strcmp(argv[0], "gen"))
-		rc = cmd_gen(cli, argc, argv, err);
-	else if (!strcmp(argv[0], "targets"))
-		rc = cmd_targets(cli, argc, argv, err);
-	else if (!strcmp(argv[0], "merge"))
-		rc = cmd_merge(cli, argc, argv, err);
-	else
-		rc = cmd_entity(cli, argc, argv, err);
+		return cmd_db(cli, argc, argv, err);
+	if (!strcmp(argv[0], "gen"))
+		return cmd_gen(cli, argc, argv, err);
+	if (!strcmp(argv[0], "targets"))
+		return cmd_targets(cli, argc, argv, err);
+	if (!strcmp(argv[0], "merge"))
+		return cmd_merge(cli, argc, argv, err);
+	return cmd_entity(cli, argc, argv, err);
+}
+
+/* Run one command line, echoing it first as a shell would take it. */
+static int step(struct cli *cli, const char *const *words, char *customers, struct err *err)
+{
+	char *argv[10] = { 0 };
+	int argc = 0, rc;
+
+	fputs("\n$ crmgate", stdout);
+	for (; argc < 10 && words[argc]; argc++) {
+		argv[argc] = !strcmp(words[argc], "%N") ? customers : (char *)words[argc];
+		printf(strpbrk(argv[argc], " '") ? " \"%s\"" : " %s", argv[argc]);
+	}
+	putchar('\n');
+	fflush(stdout);
+	rc = run(cli, argc, argv, err);
+	fflush(stdout);
 	return rc;
+}
+
+/* The documents an earlier demo left in dir: merge never overwrites, and a
+ * second demo should not leave SO00000001-2.docx beside the first. */
+static void clear_documents(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct buf path = BUF_INIT;
+
+	while (d && (de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+		if (!dot || (strcmp(dot, ".docx") && strcmp(dot, ".pdf") && strcmp(dot, ".txt")))
+			continue;
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", dir, de->d_name);
+		if (unlink(path.data) && errno != ENOENT)
+			log_warn("could not remove %s: %s", path.data, strerror(errno));
+	}
+	if (d)
+		closedir(d);
+	buf_release(&path);
 }
 
 int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	char *customers = "1000";
-	int rc;
+	int rc = 0;
 
 	if (cli_wants_help(argc, argv, usage))
 		return 0;
@@ -48,48 +104,15 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	if (crm_store_is_external(&cli->store))
 		return err_set(err, ERR_INPUT, "the demo resets its database: it runs only on the embedded one in var/");
 
-	{
-		char *a[] = { "db", "init", NULL };
-		if ((rc = step(cli, "db init", 2, a, err)))
-			return rc;
-	}
-	{
-		char *a[] = { "db", "reset", "--yes", NULL };
-		if ((rc = step(cli, "db reset --yes", 3, a, err)))
-			return rc;
-	}
-	{
-		char line[64];
-		char *a[] = { "gen", "--seed", "1", "--customers", customers, NULL };
-		snprintf(line, sizeof(line), "gen --seed 1 --customers %s", customers);
-		if ((rc = step(cli, line, 5, a, err)))
-			return rc;
-	}
-	{
-		char *a[] = { "customer", "view", "C0000001", NULL };
-		if ((rc = step(cli, "customer view C0000001", 3, a, err)))
-			return rc;
-	}
-	{
-		char *a[] = { "contact", "tree", "C0000001", NULL };
-		if ((rc = step(cli, "contact tree C0000001", 3, a, err)))
-			return rc;
-	}
-	{
-		char *a[] = { "targets", "contact", "--where", "birthday within 7 days and not email_opt_out", NULL };
-		if ((rc = step(cli, "targets contact --where \"birthday within 7 days and not email_opt_out\"", 4, a,
-			       err)))
-			return rc;
-	}
-	{
-		char *a[] = { "merge", "--template", "birthday.txt", "--targets", "contact", "--where",
-			      "birthday within 7 days and not mail_opt_out", "--out", "out/birthday", NULL };
-		if ((rc = step(cli, "merge --template birthday.txt --targets contact --where \"birthday within 7 days"
-				    " and not mail_opt_out\" --out out/birthday",
-			       9, a, err)))
-			return rc;
-	}
-	printf("\nThe data lives in var/ (PostgreSQL, started on demand; 'crmgate db stop' stops it).\n"
+	clear_documents("out/birthday");
+	clear_documents("out/quote");
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(steps); i++)
+		rc = step(cli, steps[i], customers, err);
+	if (rc)
+		return rc;
+	printf("\nThe birthday letters are in out/birthday and the quote in out/quote/SO00000001.docx:\n"
+	       "open them in Word or LibreOffice. The data lives in var/ (PostgreSQL, started on demand;\n"
+	       "'crmgate db stop' stops it).\n"
 	       "Try: crmgate customer list --where \"code like 'C00000%%'\", crmgate salesperson view S0001,\n"
 	       "     crmgate export customer > customers.csv, crmgate db psql\n");
 	return 0;
