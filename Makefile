@@ -37,7 +37,7 @@ LDFLAGS ?=
 ALL_LDFLAGS := $(OPT) $(LDFLAGS)
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
-LIB_SRC := $(wildcard common/*.c crm/*.c merge/*.c)
+LIB_SRC := $(wildcard common/*.c crm/*.c merge/*.c gateway/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/%.o)

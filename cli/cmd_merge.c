@@ -8,35 +8,33 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "common/embedded.h"
 #include "common/log.h"
 #include "common/progress.h"
 #include "common/xalloc.h"
 #include "crm/entity.h"
 #include "crm/filter.h"
 #include "crm/record.h"
-#include "merge/docx.h"
+#include "gateway/tpl.h"
 #include "merge/text.h"
 #include "common/banned.h"
 
 static const char usage[] =
-	"usage: crmgate merge --template FILE --targets ENTITY [--where FILTER] --out DIR [--name PATTERN]\n"
+	"usage: crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --out DIR [--name PATTERN]\n"
 	"\n"
 	"Fills the template for every ENTITY row that FILTER selects and writes one file per target\n"
-	"into DIR (created if missing). FILE is a Word .docx (MERGEFIELD fields and {{name}}\n"
-	"placeholders, {{#list}}…{{/list}} rows, {{#flag}}/{{^flag}} sections) or a text template\n"
-	"(.txt, .html); birthday.txt is built in. Fields are the target's CSV columns, the rows it\n"
-	"refers to through a dot "
-	"(customer.name, owner.mobile) and today; Word's \\@ \\# \\* switches format them.\n"
+	"into DIR (created if missing). The template is a file, a template stored with 'crmgate\n"
+	"template add', or a built-in one (birthday.docx, birthday.txt, quote.docx): a Word .docx\n"
+	"(MERGEFIELD fields and {{name}} placeholders, {{#list}}…{{/list}} rows, {{#flag}}/{{^flag}}\n"
+	"sections) or a text template (.txt, .html). Fields are the target's CSV columns, the rows it\n"
+	"refers to through a dot (customer.name, owner.mobile), an order's lines and total, and\n"
+	"today; Word's \\@ \\# \\* switches format them. A field the targets lack stops the merge\n"
+	"before anything is written ('crmgate template check FILE --targets ENTITY' lists them).\n"
 	"\n"
 	"  --name PATTERN  file names, a template too (default {{code}} and the template's extension);\n"
 	"                  a name already there gets a suffix (-2, -3…): nothing is overwritten";
 
 struct merge_run {
-	struct merge_docx *docx;  /* or */
-	struct merge_tpl text;
-	int is_text;
-	const char *ext;          /* ".docx", ".txt", ".html" */
+	struct gw_tpl tpl;
 	struct merge_tpl name;    /* the file name pattern */
 	const char *outdir;
 	struct value *globals;
@@ -95,17 +93,6 @@ static int claim_path(struct buf *path, const char *dir, const char *name, const
 	return err_set(err, ERR_FAIL, "no free file name for '%s' in '%s'", name, dir);
 }
 
-static int write_text(const char *path, const struct buf *body, struct err *err)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(body->data, 1, body->len, f) != body->len || fclose(f)) {
-		if (f)
-			fclose(f);
-		return err_set(err, ERR_FAIL, "could not write '%s': %s", path, strerror(errno));
-	}
-	return 0;
-}
-
 static int merge_one(void *ctx, const struct value *rec, struct err *err)
 {
 	struct merge_run *m = ctx;
@@ -115,16 +102,9 @@ static int merge_one(void *ctx, const struct value *rec, struct err *err)
 	if ((rc = merge_render(&m->body, &m->name, rec, m->globals, err)))
 		return rc;
 	safe_file_name(&m->fname, m->body.data);
-	if ((rc = claim_path(&m->path, m->outdir, m->fname.data, m->ext, err)))
+	if ((rc = claim_path(&m->path, m->outdir, m->fname.data, m->tpl.ext, err)))
 		return rc;
-	if (m->is_text) {
-		buf_reset(&m->body);
-		rc = merge_render(&m->body, &m->text, rec, m->globals, err);
-		if (!rc)
-			rc = write_text(m->path.data, &m->body, err);
-	} else {
-		rc = merge_docx_render(m->docx, rec, m->globals, m->path.data, err);
-	}
+	rc = gw_tpl_render_file(&m->tpl, rec, m->globals, m->path.data, &m->body, err);
 	if (rc)
 		unlink(m->path.data);
 	else
@@ -152,62 +132,10 @@ static int make_dirs(const char *path, struct err *err)
 	return rc;
 }
 
-/* A template file, or one of the templates built into crmgate
- * (templates/ in the source: "birthday.txt") when no such file exists. */
-static int read_file(struct buf *out, const char *path, struct err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	if (!f && errno == ENOENT && !strchr(path, '/')) {
-		char *name = xstrfmt("templates/%s", path);
-		const struct embedded_file *ef = embedded_find(name);
-		free(name);
-		if (ef) {
-			buf_add(out, ef->data, ef->len);
-			return 0;
-		}
-	}
-	if (!f)
-		return err_set(err, ERR_INPUT, "could not open template '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	fclose(f);
-	return 0;
-}
-
-static const char *extension(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	return dot && !strchr(dot, '/') ? dot : "";
-}
-
-static int compile_template(struct merge_run *m, const char *path, struct buf *data, struct err *err)
-{
-	const char *ext = extension(path);
-	int rc;
-
-	if ((rc = read_file(data, path, err)))
-		return rc;
-	if (!strcmp(ext, ".docx")) {
-		m->ext = ".docx";
-		return merge_docx_compile(&m->docx, data->data, data->len, path, err);
-	}
-	if (strcmp(ext, ".txt") && strcmp(ext, ".html") && strcmp(ext, ".htm"))
-		return err_set(err, ERR_INPUT, "template '%s': a template is a .docx, .txt or .html file", path);
-	m->is_text = 1;
-	m->ext = !strcmp(ext, ".txt") ? ".txt" : ".html";
-	rc = merge_text_compile(&m->text, data->data, m->ext[1] == 't' ? MERGE_ESC_NONE : MERGE_ESC_HTML, err);
-	if (rc)
-		err_prefix(err, "%s: ", path);
-	return rc;
-}
-
 int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	const char *template = NULL, *targets = NULL, *where = "", *outdir = NULL, *pattern = "{{code}}";
 	struct merge_run m = { 0 };
-	struct buf data = BUF_INIT;
 	const struct crm_entity *e;
 	struct crm_query q;
 	struct crm_db *db;
@@ -231,28 +159,29 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 	if (!(e = cli_entity(targets, usage, err)))
 		return err->code;
 	crm_query_init(&q);
-	merge_tpl_init(&m.text, MERGE_ESC_NONE);
 	merge_tpl_init(&m.name, MERGE_ESC_NONE);
 	buf_init(&m.body);
 	buf_init(&m.fname);
 	buf_init(&m.path);
 	m.outdir = outdir;
-	rc = compile_template(&m, template, &data, err);
+	rc = cli_db(cli, &db, err);
+	if (!rc)
+		rc = gw_tpl_load(&m.tpl, db, template, err);
+	/* a name the targets lack is a typo: say so before writing anything */
+	if (!rc)
+		rc = gw_tpl_compile(&m.tpl, e, err);
 	if (!rc) {
 		merge_tpl_release(&m.name);
 		rc = merge_text_compile(&m.name, pattern, MERGE_ESC_NONE, err);
+		if (rc)
+			err_prefix(err, "--name: ");
 	}
 	if (!rc)
 		rc = crm_filter_compile(&q, e, where, cli->today, err);
 	if (!rc)
 		rc = make_dirs(outdir, err);
-	if (!rc)
-		rc = cli_db(cli, &db, err);
 	if (!rc) {
-		int y, mo, d;
-		m.globals = value_new_object();
-		if (sscanf(cli->today, "%d-%d-%d", &y, &mo, &d) == 3)
-			value_object_set(m.globals, "today", value_new_date(y, mo, d));
+		m.globals = gw_tpl_globals(cli->today);
 		progress_start(&m.bar, "merging", 0);
 		rc = crm_records_each(NULL, db, e, &q, 0, merge_one, &m, err);
 		progress_done(&m.bar);
@@ -260,13 +189,11 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 	if (!rc)
 		log_info("wrote %ld document%s into %s", m.done, m.done == 1 ? "" : "s", outdir);
 	value_free(m.globals);
-	merge_docx_free(m.docx);
-	merge_tpl_release(&m.text);
+	gw_tpl_release(&m.tpl);
 	merge_tpl_release(&m.name);
 	buf_release(&m.body);
 	buf_release(&m.fname);
 	buf_release(&m.path);
-	buf_release(&data);
 	crm_query_release(&q);
 	return rc;
 }

@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import, "import a CSV file into an entity, all or nothing" },
 	{ "export", cmd_export, "write an entity's rows as CSV to standard output" },
 	{ "targets", cmd_targets, "preview a target set: an entity and a filter" },
+	{ "template", cmd_template, "check, store and list document, e-mail and SMS templates" },
 	{ "merge", cmd_merge, "fill a .docx or text template for every target" },
 	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
 };

@@ -2,6 +2,7 @@
 #include "common/err.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "common/banned.h"
 
@@ -63,6 +64,26 @@ void err_detail(struct err *err, const char *fmt, ...)
 	va_end(ap);
 	if (err->detail.len && err->detail.data[err->detail.len - 1] != '\n')
 		buf_addch(&err->detail, '\n');
+}
+
+void err_absorb(struct err *err, const struct err *from, const char *prefix)
+{
+	const char *p = from->detail.data, *nl;
+
+	if (!from->code)
+		return;
+	if (err->code)
+		err_detail(err, "%s%s", prefix, from->msg.data);
+	else
+		err_set(err, from->code, "%s%s", prefix, from->msg.data);
+	for (; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		err_detail(err, "%s%.*s", prefix, (int)(nl - p + (*nl != '\n')), p);
+	}
+	if (!err->hint.len && from->hint.len)
+		err_hint(err, "%s", from->hint.data);
 }
 
 void err_hint(struct err *err, const char *fmt, ...)

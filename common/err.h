@@ -45,6 +45,11 @@ void err_prefix(struct err *err, const char *fmt, ...) __attribute__((format(pri
 void err_detail(struct err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_hint(struct err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Add from's message and detail lines to err, each after prefix: as err's
+ * message when none is set, else as detail lines. For checks that report
+ * every problem of several parts ("FILE: part word/header1.xml, "). */
+void err_absorb(struct err *err, const struct err *from, const char *prefix);
+
 /* The exit status for an error code: 2 for input errors, 1 for the rest. */
 int err_exit_status(int code);
 

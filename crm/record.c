@@ -275,3 +275,30 @@ int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e,
 	shape_release(&s, names);
 	return rc;
 }
+
+struct value *crm_record_shape(const struct crm_entity *e)
+{
+	struct shape s = { 0 };
+	char **names;
+	struct value *rec = value_new_object();
+
+	shape_of(&s, e, &names);
+	for (size_t i = 0; i < e->ncolumns; i++)
+		value_object_set(rec, e->columns[i].name, value_new_null());
+	for (size_t i = 0; i < s.nrel; i++) {
+		struct value *obj = value_new_object();
+		for (size_t k = 0; k < s.rel[i].e->ncolumns; k++)
+			value_object_set(obj, s.rel[i].e->columns[k].name, value_new_null());
+		value_object_set(rec, s.rel[i].name, obj);
+	}
+	if (is_order(e)) {
+		struct value *lines = value_new_list(), *line = value_new_object();
+		for (size_t k = 0; k < ARRAY_SIZE(line_fields); k++)
+			value_object_set(line, line_fields[k], value_new_null());
+		value_list_push(lines, line);
+		value_object_set(rec, "lines", lines);
+		value_object_set(rec, "total", value_new_null());
+	}
+	shape_release(&s, names);
+	return rec;
+}

@@ -39,31 +39,32 @@ static int text_part(const char *name)
 	return 0;
 }
 
-static int compile_part(struct merge_docx *d, size_t i, struct buf *xml, struct buf *prepared, struct err *err)
+/* Compile part i; with a shape, check the names it uses too. Problems are
+ * reported into a fresh err of the caller's, to be prefixed with the part. */
+static int compile_part(struct merge_docx *d, size_t i, struct buf *xml, struct buf *prepared,
+			const struct value *shape, const struct value *globals, struct err *err)
 {
 	const char *name = merge_zip_name(d->zip, i);
+	struct merge_tpl *tpl = &d->parts[i].tpl;
 	int fields = 0;
 	int rc = merge_zip_read(d->zip, i, xml, err);
 
 	if (!rc)
 		rc = merge_docx_prepare(prepared, &fields, name, xml->data, xml->len, err);
-	if (!rc && (fields || strstr(prepared->data, "{{"))) {
-		rc = merge_text_compile(&d->parts[i].tpl, prepared->data, MERGE_ESC_WORDML, err);
-		if (rc) {
-			/* name the part the section or field is in */
-			err_prefix(err, "part %s, ", name);
-		} else {
-			d->parts[i].compiled = 1;
-			d->fields += fields;
-		}
-	}
-	return rc;
+	if (rc || (!fields && !strstr(prepared->data, "{{")))
+		return rc;
+	if ((rc = merge_text_compile(tpl, prepared->data, MERGE_ESC_WORDML, err)))
+		return rc;
+	d->parts[i].compiled = 1;
+	d->fields += fields;
+	return shape ? merge_tpl_check(tpl, prepared->data, shape, globals, err) : 0;
 }
 
-int merge_docx_compile(struct merge_docx **out, const void *data, size_t len, const char *label, struct err *err)
+int merge_docx_compile(struct merge_docx **out, const void *data, size_t len, const char *label,
+		       const struct value *shape, const struct value *globals, struct err *err)
 {
 	struct merge_docx *d = xcalloc(1, sizeof(*d));
-	struct buf xml = BUF_INIT, prepared = BUF_INIT;
+	struct buf xml = BUF_INIT, prepared = BUF_INIT, prefix = BUF_INIT;
 	int rc;
 
 	*out = NULL;
@@ -73,13 +74,25 @@ int merge_docx_compile(struct merge_docx **out, const void *data, size_t len, co
 		rc = err_set(err, ERR_INPUT, "%s: has no word/document.xml: not a Word document", label);
 	if (!rc)
 		d->parts = xcalloc(merge_zip_count(d->zip), sizeof(*d->parts));
-	for (size_t i = 0; !rc && i < merge_zip_count(d->zip); i++)
-		if (text_part(merge_zip_name(d->zip, i)))
-			rc = compile_part(d, i, &xml, &prepared, err);
-	if (rc && err->code && !strstr(err->msg.data, label))
-		err_prefix(err, "%s: ", label);
+	/* every part is compiled, so that one check reports every problem */
+	for (size_t i = 0; d->parts && i < merge_zip_count(d->zip); i++) {
+		struct err perr = ERR_INIT;
+		const char *name = merge_zip_name(d->zip, i);
+		if (!text_part(name) || !compile_part(d, i, &xml, &prepared, shape, globals, &perr))
+			continue;
+		buf_reset(&prefix);
+		/* the zip and XML layers name the package and part themselves */
+		if (!strstr(perr.msg.data, label))
+			buf_addf(&prefix, "%s: ", label);
+		if (!strstr(perr.msg.data, name))
+			buf_addf(&prefix, "part %s, ", name);
+		err_absorb(err, &perr, prefix.data);
+		err_release(&perr);
+		rc = err->code;
+	}
 	buf_release(&xml);
 	buf_release(&prepared);
+	buf_release(&prefix);
 	if (rc) {
 		merge_docx_free(d);
 		return rc;

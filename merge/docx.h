@@ -17,8 +17,12 @@ struct merge_docx;
 
 /* Compile the template held in data (the bytes must outlive the handle);
  * label names it in messages. Broken zips, broken XML, unclosed or crossed
- * sections are ERR_INPUT naming the part. */
-int merge_docx_compile(struct merge_docx **out, const void *data, size_t len, const char *label, struct err *err);
+ * sections are ERR_INPUT: "LABEL: part word/document.xml, paragraph 12:
+ * section 'lines' is never closed (near "…")", one line for each problem of
+ * every part. With a shape (merge_tpl_check), a name the targets lack is
+ * such a problem too. */
+int merge_docx_compile(struct merge_docx **out, const void *data, size_t len, const char *label,
+		       const struct value *shape, const struct value *globals, struct err *err);
 void merge_docx_free(struct merge_docx *d);
 
 /* How many fields the template holds (0: nothing to merge). */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/xalloc.h"
+#include "merge/text.h"
 #include "merge/format.h"
 #include "common/banned.h"
 
@@ -198,4 +199,74 @@ int merge_render(struct buf *out, const struct merge_tpl *t, const struct value 
 	struct scope g = { globals, NULL };
 	struct scope s = { rec, globals ? &g : NULL };
 	return render_children(out, t, &t->root, &s, 0, err);
+}
+
+/* What a template may name, checked against the shape of its records. */
+struct checker {
+	const char *src;
+	enum merge_escape escape;
+	struct err *err;
+};
+
+static void check_children(struct checker *c, const struct merge_node *n, const struct scope *s);
+
+static void unknown(struct checker *c, const struct merge_node *n, const char *name, const char *why)
+{
+	const char *kind = n->kind == MERGE_NODE_SECTION ? "section" : "field";
+	char *msg = why ? xstrfmt("%s '%s' %s", kind, name, why) : xstrfmt("unknown %s '%s'", kind, name);
+	merge_text_problem(c->err, c->src, n->offset, c->escape, msg);
+	free(msg);
+}
+
+static void check_children(struct checker *c, const struct merge_node *n, const struct scope *s)
+{
+	for (size_t i = 0; i < n->nchildren; i++) {
+		const struct merge_node *k = &n->children[i];
+		const struct value *v;
+
+		if (k->kind == MERGE_NODE_TEXT)
+			continue;
+		v = lookup(s, k->kind == MERGE_NODE_FIELD ? k->field.name : k->text);
+		if (!v) {
+			unknown(c, k, k->kind == MERGE_NODE_FIELD ? k->field.name : k->text, NULL);
+			continue;
+		}
+		if (k->kind == MERGE_NODE_FIELD) {
+			if (v->kind == VALUE_LIST || v->kind == VALUE_OBJECT)
+				unknown(c, k, k->field.name,
+					v->kind == VALUE_LIST ? "is a list: repeat it as a section" : "is a record: name one of its fields");
+			continue;
+		}
+		/* a list's items, a record's fields, or a flag: the same scope */
+		const struct value *item = v->kind == VALUE_LIST && v->u.list.nr ? v->u.list.items[0] : v;
+		struct scope inner = { item->kind == VALUE_OBJECT && !k->inverted ? item : NULL, s };
+		check_children(c, k, &inner);
+	}
+}
+
+int merge_tpl_check(const struct merge_tpl *t, const char *src, const struct value *shape, const struct value *globals,
+		    struct err *err)
+{
+	struct checker c = { src, t->escape, err };
+	struct scope g = { globals, NULL };
+	struct scope s = { shape, globals ? &g : NULL };
+	int before = err->code;
+
+	check_children(&c, &t->root, &s);
+	return before ? before : err->code;
+}
+
+static int count_fields(const struct merge_node *n)
+{
+	int count = 0;
+	for (size_t i = 0; i < n->nchildren; i++)
+		count += n->children[i].kind == MERGE_NODE_FIELD	? 1
+			 : n->children[i].kind == MERGE_NODE_SECTION ? count_fields(&n->children[i])
+								      : 0;
+	return count;
+}
+
+int merge_tpl_count_fields(const struct merge_tpl *t)
+{
+	return count_fields(&t->root);
 }

@@ -32,7 +32,7 @@ struct merge_node {
 	int inverted;             /* SECTION: {{^name}} */
 	struct merge_node *children; /* SECTION */
 	size_t nchildren, alloc;
-	int line;                 /* where it stood in the source, for messages */
+	size_t offset;            /* where it stood in the source, for messages */
 };
 
 /* The root of a template: a section that is always shown. */
@@ -52,6 +52,17 @@ struct merge_node *merge_node_add(struct merge_node *parent, enum merge_node_kin
  * ERR_INPUT naming the field. */
 int merge_render(struct buf *out, const struct merge_tpl *t, const struct value *rec, const struct value *globals,
 		 struct err *err);
+
+/* Check that every field and section of t (compiled from src) names
+ * something records shaped like shape have (an object whose members are
+ * present, lists holding one item of their shape), or globals. Each name that
+ * is not there is a problem reported through merge_text_problem; returns
+ * err's code (0 when every name is known). */
+int merge_tpl_check(const struct merge_tpl *t, const char *src, const struct value *shape, const struct value *globals,
+		    struct err *err);
+
+/* How many fields t holds, in sections too (section tags aside). */
+int merge_tpl_count_fields(const struct merge_tpl *t);
 
 /* Format one value as a field shows it (switches applied, not escaped). */
 int merge_value_text(struct buf *out, const struct value *v, const struct merge_field *f, struct err *err);

@@ -16,48 +16,9 @@ struct compiler {
 	struct merge_node *stack[MAX_NESTING + 1]; /* open sections, the root first */
 	int depth;
 	int xml; /* the source is an XML part: tags are XML-escaped */
+	enum merge_escape escape;
 	struct err *err;
 };
-
-static void position(const char *src, const char *at, int *line, int *col)
-{
-	*line = 1;
-	*col = 1;
-	for (const char *p = src; p < at; p++) {
-		if (*p == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)*p & 0xC0) != 0x80) {
-			(*col)++;
-		}
-	}
-}
-
-static int fail(struct compiler *c, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct compiler *c, const char *at, const char *fmt, ...)
-{
-	struct buf msg = BUF_INIT;
-	va_list ap;
-	int line, col;
-
-	position(c->src, at, &line, &col);
-	va_start(ap, fmt);
-	buf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	err_set(c->err, ERR_INPUT, "line %d, column %d: %s", line, col, msg.data);
-	buf_release(&msg);
-	return c->err->code;
-}
-
-static void add_text(struct compiler *c, const char *p, size_t len)
-{
-	struct merge_node *n;
-	if (!len)
-		return;
-	n = merge_node_add(c->stack[c->depth], MERGE_NODE_TEXT);
-	n->text = xstrndup(p, len);
-	n->len = len;
-}
 
 /* In an XML part a tag's text is XML-escaped ("\b &quot;x&quot;" after a
  * round trip through a serializer): read it back as typed. */
@@ -84,19 +45,164 @@ static char *unescape_xml(const char *s, size_t len)
 	return buf_detach(&b, NULL);
 }
 
+static void position(const char *src, const char *at, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (const char *p = src; p < at; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)*p & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+/* A paragraph's start tag: <w:p> or <w:p ...>, not <w:pPr>. */
+static int para_start(const char *p)
+{
+	return !strncmp(p, "<w:p", 4) && (p[4] == '>' || p[4] == ' ' || p[4] == '/');
+}
+
+/* The text a person sees in xml[from, to): tags dropped, entities read, at
+ * most max bytes (whole UTF-8 characters) from its start or, when tail, its end. */
+static void visible_text(struct buf *out, const char *from, const char *to, size_t max, int tail)
+{
+	struct buf b = BUF_INIT;
+	const char *start;
+	for (const char *p = from; p < to; p++) {
+		if (*p == '<') {
+			const char *gt = memchr(p, '>', (size_t)(to - p));
+			if (!gt)
+				break;
+			p = gt;
+			continue;
+		}
+		buf_addch(&b, *p);
+	}
+	char *text = unescape_xml(b.data, b.len);
+	size_t len = strlen(text);
+	start = text;
+	if (len > max) {
+		start = tail ? text + len - max : text;
+		if (tail)
+			while (((unsigned char)*start & 0xC0) == 0x80)
+				start++;
+		len = tail ? strlen(start) : max;
+		while (!tail && len && ((unsigned char)start[len] & 0xC0) == 0x80)
+			len--;
+		if (tail)
+			buf_adds(out, "…");
+	}
+	buf_add(out, start, len);
+	if (!tail && len < strlen(start))
+		buf_adds(out, "…");
+	free(text);
+	buf_release(&b);
+}
+
+/* A section tag between paragraphs had a paragraph of its own in the
+ * template (merge/docx_xml.c lifts it out); one beside a table row was
+ * written in the row's cells. */
+static int lifted_tag(const char *src, const char *p)
+{
+	const char *close;
+	if (p[0] != '{' || p[1] != '{' || !p[2] || !strchr("#^/", p[2]))
+		return 0;
+	if (p - src >= 7 && !memcmp(p - 7, "</w:tr>", 7))
+		return 0;
+	close = strstr(p, "}}");
+	return !close || strncmp(close + 2, "<w:tr", 5);
+}
+
+/* Where offset stands in an XML part, as a person finds it in Word: the
+ * paragraph's number in the part (a section tag that had a paragraph of its
+ * own counts as one) and the text around it. */
+static void where_in_xml(struct buf *where, struct buf *near, const char *src, const char *at)
+{
+	const char *pstart = NULL, *pend;
+	int n = 0, in_para = 0;
+
+	for (const char *p = src; p < at; p++) {
+		if (para_start(p)) {
+			n++;
+			in_para = p[4] != '/';
+			pstart = p;
+		} else if (!strncmp(p, "</w:p>", 6)) {
+			in_para = 0;
+		} else if (!in_para && lifted_tag(src, p)) {
+			n++;
+			pstart = p;
+		}
+	}
+	buf_addf(where, "paragraph %d", n ? n : 1);
+	if (!pstart)
+		pstart = src;
+	pend = strstr(at, "</w:p>");
+	if (!pend)
+		pend = at + strlen(at);
+	visible_text(near, pstart, at, 24, 1);
+	visible_text(near, at, pend, 24, 0);
+}
+
+void merge_text_problem(struct err *err, const char *src, size_t offset, enum merge_escape escape, const char *msg)
+{
+	struct buf where = BUF_INIT, near = BUF_INIT, line = BUF_INIT;
+
+	if (escape == MERGE_ESC_WORDML) {
+		where_in_xml(&where, &near, src, src + offset);
+		buf_addf(&line, "%s: %s (near \"%s\")", where.data, msg, near.data);
+	} else {
+		int l, c;
+		position(src, src + offset, &l, &c);
+		buf_addf(&line, "line %d, column %d: %s", l, c, msg);
+	}
+	if (err->code)
+		err_detail(err, "%s", line.data);
+	else
+		err_set(err, ERR_INPUT, "%s", line.data);
+	buf_release(&where);
+	buf_release(&near);
+	buf_release(&line);
+}
+
+static int fail(struct compiler *c, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct compiler *c, const char *at, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	merge_text_problem(c->err, c->src, (size_t)(at - c->src), c->escape, msg.data);
+	buf_release(&msg);
+	return c->err->code;
+}
+
+static void add_text(struct compiler *c, const char *p, size_t len)
+{
+	struct merge_node *n;
+	if (!len)
+		return;
+	n = merge_node_add(c->stack[c->depth], MERGE_NODE_TEXT);
+	n->text = xstrndup(p, len);
+	n->len = len;
+}
+
 /* One tag's content, trimmed: "#lines", "/lines", "name \@ "M月d日"". */
 static int add_tag(struct compiler *c, const char *at, const char *body, size_t len)
 {
 	char *tag = c->xml ? unescape_xml(body, len) : xstrndup(body, len), *name;
 	struct merge_node *n;
-	int rc = 0, line, col;
+	int rc = 0;
 
 	name = tag;
 	while (isspace((unsigned char)*name))
 		name++;
 	for (char *e = name + strlen(name); e > name && isspace((unsigned char)e[-1]);)
 		*--e = '\0';
-	position(c->src, at, &line, &col);
 	if (*name == '#' || *name == '^') {
 		char *sec = name + 1;
 		while (isspace((unsigned char)*sec))
@@ -109,7 +215,7 @@ static int add_tag(struct compiler *c, const char *at, const char *body, size_t 
 			n = merge_node_add(c->stack[c->depth], MERGE_NODE_SECTION);
 			n->text = xstrdup(sec);
 			n->inverted = *name == '^';
-			n->line = line;
+			n->offset = (size_t)(at - c->src);
 			c->stack[++c->depth] = n;
 		}
 	} else if (*name == '/') {
@@ -124,7 +230,7 @@ static int add_tag(struct compiler *c, const char *at, const char *body, size_t 
 			c->depth--;
 	} else {
 		n = merge_node_add(c->stack[c->depth], MERGE_NODE_FIELD);
-		n->line = line;
+		n->offset = (size_t)(at - c->src);
 		struct err ferr = ERR_INIT;
 		/* the field parser names the field; say where it stands too */
 		if (merge_field_parse(&n->field, name, 0, &ferr))
@@ -165,7 +271,7 @@ static size_t standalone(const char *src, const char *open, const char *after, c
 
 int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape escape, struct err *err)
 {
-	struct compiler c = { .src = src, .err = err, .xml = escape == MERGE_ESC_WORDML };
+	struct compiler c = { .src = src, .err = err, .xml = escape == MERGE_ESC_WORDML, .escape = escape };
 	const char *p = src;
 	int rc = 0;
 
@@ -190,8 +296,10 @@ int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape e
 		p = next;
 	}
 	if (!rc && c.depth > 0) {
-		int line = c.stack[c.depth]->line;
-		rc = err_set(err, ERR_INPUT, "line %d: section '%s' is never closed", line, c.stack[c.depth]->text);
+		char *msg = xstrfmt("section '%s' is never closed", c.stack[c.depth]->text);
+		merge_text_problem(err, src, c.stack[c.depth]->offset, escape, msg);
+		rc = err->code;
+		free(msg);
 	}
 	if (rc)
 		merge_tpl_release(t);

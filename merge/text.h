@@ -13,4 +13,9 @@
  * closed"; every problem found is listed in err->detail. */
 int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape escape, struct err *err);
 
+/* Report a problem at byte offset of src: "line 3, column 5: MSG" in a text
+ * template, "paragraph 12: MSG (near "…")" in a Word part (escape WORDML).
+ * The first problem becomes err's message (ERR_INPUT), later ones its detail. */
+void merge_text_problem(struct err *err, const char *src, size_t offset, enum merge_escape escape, const char *msg);
+
 #endif

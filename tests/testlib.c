@@ -10,6 +10,7 @@
 
 #include "common/xalloc.h"
 #include "crm/db.h"
+#include "merge/docx_zip.h"
 
 static const char *env_or_die(const char *name)
 {
@@ -140,12 +141,34 @@ void test_import(const char *db, const char *dir, const char *entity, const char
 	free(path);
 }
 
+char *test_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	cr_assert(f, "%s is missing", path);
+	for (int c; (c = getc(f)) != EOF;)
+		buf_addch(&b, (char)c);
+	fclose(f);
+	return buf_detach(&b, NULL);
+}
+
 void test_write_file(const char *path, const char *content)
 {
 	FILE *f = fopen(path, "wb");
 	cr_assert(f, "could not write %s", path);
 	cr_assert_eq(fwrite(content, 1, strlen(content), f), strlen(content));
 	cr_assert_eq(fclose(f), 0);
+}
+
+void test_write_docx(const char *path, const char *const (*parts)[2], size_t n)
+{
+	struct merge_zip_writer *w;
+	struct err err = ERR_INIT;
+
+	assert_ok(merge_zip_writer_open(&w, path, &err), &err);
+	for (size_t i = 0; i < n; i++)
+		assert_ok(merge_zip_writer_add(w, parts[i][0], parts[i][1], strlen(parts[i][1]), &err), &err);
+	assert_ok(merge_zip_writer_close(w, &err), &err);
 }
 
 char *test_tmpdir(void)

@@ -41,8 +41,29 @@ int test_crmgate(struct buf *out, struct buf *errout, const char *db, const char
 /* Write content to DIR/ENTITY.csv and import it into db; the import must succeed. */
 void test_import(const char *db, const char *dir, const char *entity, const char *content);
 
+/* A whole file, malloc'd and NUL-terminated; dies when it is missing. */
+char *test_slurp(const char *path);
 /* Write a file (the test's fixture) in full; dies on failure. */
 void test_write_file(const char *path, const char *content);
+/* Write a .docx (a zip) at path from parts[i][0] (name) and parts[i][1]
+ * (content); the [Content_Types].xml, rels and a document part are the
+ * caller's to give. Dies on failure. */
+void test_write_docx(const char *path, const char *const (*parts)[2], size_t n);
+/* The minimal package around a document part, for test_write_docx. */
+#define TEST_DOCX_TYPES                                                                                          \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"                                          \
+	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"                            \
+	"<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"  \
+	"<Default Extension=\"xml\" ContentType=\"application/xml\"/>"                                            \
+	"<Override PartName=\"/word/document.xml\" "                                                              \
+	"ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"
+#define TEST_DOCX_RELS                                                                                          \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"                                          \
+	"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"                    \
+	"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"     \
+	"officeDocument\" Target=\"word/document.xml\"/></Relationships>"
+#define TEST_W "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+
 /* A new private directory under /tmp, malloc'd; test_rmdir removes it and all below. */
 char *test_tmpdir(void);
 void test_rmdir(char *dir);

@@ -84,7 +84,7 @@ Test(docx, fills_body_header_and_rows)
 		buf_addch(&data, (char)c);
 	fclose(f);
 
-	assert_ok(merge_docx_compile(&d, data.data, data.len, "quote.docx", &err), &err);
+	assert_ok(merge_docx_compile(&d, data.data, data.len, "quote.docx", NULL, NULL, &err), &err);
 	cr_assert_eq(merge_docx_fields(d), 5, "customer.name, product_name, amount, total, code");
 	for (int t = 0; t < 2; t++) {
 		struct value *rec = order(t ? "SO2" : "SO1", t ? "乙公司" : "上海华东机械有限公司", t ? 2 : 1);

@@ -95,7 +95,7 @@ Test(text, errors_say_where)
 		const char *src, *msg;
 	} bad[] = {
 		{ "Hello {{name", "line 1, column 7: '{{' is never closed by '}}'" },
-		{ "a\n{{#lines}}\nx", "line 2: section 'lines' is never closed" },
+		{ "a\n{{#lines}}\nx", "line 2, column 1: section 'lines' is never closed" },
 		{ "{{#a}}{{#b}}{{/a}}{{/b}}", "line 1, column 13: section 'a' is closed while another one is open" },
 		{ "x{{/a}}", "line 1, column 2: section 'a' is closed but was never opened" },
 		{ "{{#}}", "line 1, column 1: a section needs a name" },
@@ -123,4 +123,59 @@ Test(text, a_list_in_a_field_is_an_error)
 	value_free(rec);
 	buf_release(&out);
 	err_release(&err);
+}
+
+Test(text, errors_in_a_word_part_name_the_paragraph_and_the_text_near)
+{
+	static const char xml[] = "<w:body><w:p><w:r><w:t>报价单</w:t></w:r></w:p>"
+				  "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>尊敬的 &amp; {{#vip}}贵宾</w:t></w:r></w:p>"
+				  "<w:p><w:r><w:t>end</w:t></w:r></w:p></w:body>";
+	struct merge_tpl t;
+	struct err err = ERR_INIT;
+
+	cr_assert_eq(merge_text_compile(&t, xml, MERGE_ESC_WORDML, &err), ERR_INPUT);
+	cr_expect_str_eq(err.msg.data, "paragraph 2: section 'vip' is never closed (near \"尊敬的 & {{#vip}}贵宾\")");
+	err_release(&err);
+}
+
+Test(text, a_check_names_every_unknown_field_and_where_it_is)
+{
+	const char *src = "{{name}} {{nmae}}\n{{customer.name}} {{customer.nope}}\n"
+			  "{{#lines}}{{product_code}} {{code}}{{/lines}} {{lines}} {{customer}} {{today}}\n"
+			  "{{^vip}}{{name}}{{/vip}}";
+	struct value *shape = value_new_object(), *cust = value_new_object(), *lines = value_new_list();
+	struct value *line = value_new_object(), *globals = value_new_object();
+	struct merge_tpl t;
+	struct err err = ERR_INIT;
+
+	value_object_set(shape, "name", value_new_null());
+	value_object_set(cust, "name", value_new_null());
+	value_object_set(shape, "customer", cust);
+	value_object_set(line, "product_code", value_new_null());
+	value_list_push(lines, line);
+	value_object_set(shape, "lines", lines);
+	value_object_set(globals, "today", value_new_null());
+
+	assert_ok(merge_text_compile(&t, src, MERGE_ESC_NONE, &err), &err);
+	cr_assert_eq(merge_tpl_check(&t, src, shape, globals, &err), ERR_INPUT);
+	cr_expect_str_eq(err.msg.data, "line 1, column 10: unknown field 'nmae'");
+	cr_expect_str_eq(err.detail.data, "line 2, column 19: unknown field 'customer.nope'\n"
+					  "line 3, column 28: unknown field 'code'\n"
+					  "line 3, column 47: field 'lines' is a list: repeat it as a section\n"
+					  "line 3, column 57: field 'customer' is a record: name one of its fields\n"
+					  "line 4, column 1: unknown section 'vip'\n");
+	err_release(&err);
+
+	/* the same template is fine for records that have those fields */
+	value_object_set(shape, "vip", value_new_null());
+	value_object_set(shape, "code", value_new_null());
+	value_object_set(cust, "nope", value_new_null());
+	value_object_set(shape, "nmae", value_new_null());
+	merge_tpl_release(&t);
+	src = "{{name}} {{nmae}} {{customer.nope}} {{#lines}}{{product_code}} {{code}}{{/lines}} {{^vip}}x{{/vip}}";
+	assert_ok(merge_text_compile(&t, src, MERGE_ESC_NONE, &err), &err);
+	assert_ok(merge_tpl_check(&t, src, shape, globals, &err), &err);
+	merge_tpl_release(&t);
+	value_free(shape);
+	value_free(globals);
 }
