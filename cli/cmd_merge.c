@@ -15,11 +15,13 @@
 #include "crm/filter.h"
 #include "crm/record.h"
 #include "gateway/tpl.h"
+#include "merge/batch.h"
 #include "merge/text.h"
 #include "common/banned.h"
 
 static const char usage[] =
 	"usage: crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --out DIR [--name PATTERN]\n"
+	"       crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --combined FILE.docx\n"
 	"\n"
 	"Fills the template for every ENTITY row that FILTER selects and writes one file per target\n"
 	"into DIR (created if missing). The template is a file, a template stored with 'crmgate\n"
@@ -30,11 +32,15 @@ static const char usage[] =
 	"today; Word's \\@ \\# \\* switches format them. A field the targets lack stops the merge\n"
 	"before anything is written ('crmgate template check FILE --targets ENTITY' lists them).\n"
 	"\n"
-	"  --name PATTERN  file names, a template too (default {{code}} and the template's extension);\n"
-	"                  a name already there gets a suffix (-2, -3…): nothing is overwritten";
+	"  --name PATTERN       file names, a template too (default {{code}} and the template's\n"
+	"                       extension); a name already there gets a suffix (-2, -3…): nothing is\n"
+	"                       overwritten\n"
+	"  --combined FILE.docx one document for printing instead: every target its own section on a\n"
+	"                       new page, with its own values in the headers and footers";
 
 struct merge_run {
 	struct gw_tpl tpl;
+	struct merge_batch *batch; /* --combined */
 	struct merge_tpl name;    /* the file name pattern */
 	const char *outdir;
 	struct value *globals;
@@ -132,9 +138,77 @@ static int make_dirs(const char *path, struct err *err)
 	return rc;
 }
 
+struct merge_args {
+	const char *template, *targets, *where, *outdir, *pattern, *combined;
+};
+
+static int parse(struct merge_args *a, int argc, char **argv, struct err *err)
+{
+	a->where = "";
+	a->pattern = "{{code}}";
+	for (int i = 1; i < argc; i++) {
+		const char **slot = !strcmp(argv[i], "--template")   ? &a->template
+				    : !strcmp(argv[i], "--targets")  ? &a->targets
+				    : !strcmp(argv[i], "--where")    ? &a->where
+				    : !strcmp(argv[i], "--out")      ? &a->outdir
+				    : !strcmp(argv[i], "--name")     ? &a->pattern
+				    : !strcmp(argv[i], "--combined") ? &a->combined
+								     : NULL;
+		if (!slot || i + 1 >= argc)
+			return cli_usage_error(err, usage, "'%s' is not an option of merge, or lacks its value", argv[i]);
+		*slot = argv[++i];
+	}
+	if (!a->template || !a->targets || (!a->outdir && !a->combined))
+		return cli_usage_error(err, usage, "merge needs --template, --targets, and --out or --combined");
+	if (a->outdir && a->combined)
+		return cli_usage_error(err, usage, "merge writes one document per target (--out) or one for all (--combined)");
+	return 0;
+}
+
+static int add_to_batch(void *ctx, const struct value *rec, struct err *err)
+{
+	struct merge_run *m = ctx;
+	int rc = merge_batch_add(m->batch, rec, m->globals, err);
+	if (!rc)
+		progress_update(&m->bar, ++m->done);
+	return rc;
+}
+
+/* Every target into one document, a section each: a print batch. */
+static int merge_combined(struct merge_run *m, struct crm_db *db, const struct crm_entity *e,
+			  const struct crm_query *q, const char *path, struct err *err)
+{
+	const char *slash = strrchr(path, '/');
+	int rc = 0;
+
+	if (m->tpl.kind != GW_TPL_DOCX)
+		return err_set(err, ERR_INPUT, "--combined makes a Word document: the template must be a .docx");
+	if (slash && slash != path) {
+		char *dir = xstrfmt("%.*s", (int)(slash - path), path);
+		rc = make_dirs(dir, err);
+		free(dir);
+	}
+	if (!rc)
+		rc = merge_batch_open(&m->batch, m->tpl.docx, path, err);
+	if (rc)
+		return rc;
+	progress_start(&m->bar, "merging", 0);
+	rc = crm_records_each(NULL, db, e, q, 0, add_to_batch, m, err);
+	progress_done(&m->bar);
+	if (rc || !m->done) {
+		merge_batch_discard(m->batch);
+		if (!rc)
+			log_warn("no targets: %s not written", path);
+		return rc;
+	}
+	if (!(rc = merge_batch_close(m->batch, err)))
+		log_info("wrote %s: %ld target%s, each its own section", path, m->done, m->done == 1 ? "" : "s");
+	return rc;
+}
+
 int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	const char *template = NULL, *targets = NULL, *where = "", *outdir = NULL, *pattern = "{{code}}";
+	struct merge_args a = { 0 };
 	struct merge_run m = { 0 };
 	const struct crm_entity *e;
 	struct crm_query q;
@@ -143,51 +217,44 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 
 	if (cli_wants_help(argc, argv, usage))
 		return 0;
-	for (int i = 1; i < argc; i++) {
-		const char **slot = !strcmp(argv[i], "--template") ? &template
-				    : !strcmp(argv[i], "--targets") ? &targets
-				    : !strcmp(argv[i], "--where")   ? &where
-				    : !strcmp(argv[i], "--out")     ? &outdir
-				    : !strcmp(argv[i], "--name")    ? &pattern
-								    : NULL;
-		if (!slot || i + 1 >= argc)
-			return cli_usage_error(err, usage, "'%s' is not an option of merge, or lacks its value", argv[i]);
-		*slot = argv[++i];
-	}
-	if (!template || !targets || !outdir)
-		return cli_usage_error(err, usage, "merge needs --template, --targets and --out");
-	if (!(e = cli_entity(targets, usage, err)))
+	if ((rc = parse(&a, argc, argv, err)))
+		return rc;
+	if (!(e = cli_entity(a.targets, usage, err)))
 		return err->code;
 	crm_query_init(&q);
 	merge_tpl_init(&m.name, MERGE_ESC_NONE);
 	buf_init(&m.body);
 	buf_init(&m.fname);
 	buf_init(&m.path);
-	m.outdir = outdir;
+	m.outdir = a.outdir;
 	rc = cli_db(cli, &db, err);
 	if (!rc)
-		rc = gw_tpl_load(&m.tpl, db, template, err);
+		rc = gw_tpl_load(&m.tpl, db, a.template, err);
 	/* a name the targets lack is a typo: say so before writing anything */
 	if (!rc)
 		rc = gw_tpl_compile(&m.tpl, e, err);
 	if (!rc) {
 		merge_tpl_release(&m.name);
-		rc = merge_text_compile(&m.name, pattern, MERGE_ESC_NONE, err);
+		rc = merge_text_compile(&m.name, a.pattern, MERGE_ESC_NONE, err);
 		if (rc)
 			err_prefix(err, "--name: ");
 	}
 	if (!rc)
-		rc = crm_filter_compile(&q, e, where, cli->today, err);
+		rc = crm_filter_compile(&q, e, a.where, cli->today, err);
 	if (!rc)
-		rc = make_dirs(outdir, err);
-	if (!rc) {
 		m.globals = gw_tpl_globals(cli->today);
-		progress_start(&m.bar, "merging", 0);
-		rc = crm_records_each(NULL, db, e, &q, 0, merge_one, &m, err);
-		progress_done(&m.bar);
+	if (!rc && a.combined) {
+		rc = merge_combined(&m, db, e, &q, a.combined, err);
+	} else if (!rc) {
+		rc = make_dirs(a.outdir, err);
+		if (!rc) {
+			progress_start(&m.bar, "merging", 0);
+			rc = crm_records_each(NULL, db, e, &q, 0, merge_one, &m, err);
+			progress_done(&m.bar);
+		}
+		if (!rc)
+			log_info("wrote %ld document%s into %s", m.done, m.done == 1 ? "" : "s", a.outdir);
 	}
-	if (!rc)
-		log_info("wrote %ld document%s into %s", m.done, m.done == 1 ? "" : "s", outdir);
 	value_free(m.globals);
 	gw_tpl_release(&m.tpl);
 	merge_tpl_release(&m.name);

@@ -142,3 +142,21 @@ int merge_docx_render(struct merge_docx *d, const struct value *rec, const struc
 	}
 	return merge_zip_writer_close(w, err);
 }
+
+struct merge_zip *merge_docx_zip(const struct merge_docx *d)
+{
+	return d->zip;
+}
+
+int merge_docx_compiled(const struct merge_docx *d, size_t i)
+{
+	return d->parts[i].compiled;
+}
+
+int merge_docx_render_part(struct merge_docx *d, size_t i, const struct value *rec, const struct value *globals,
+			   struct buf *out, struct err *err)
+{
+	if (!d->parts[i].compiled)
+		BUG("part %zu holds no field", i);
+	return merge_render(out, &d->parts[i].tpl, rec, globals, err);
+}

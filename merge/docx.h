@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "common/buf.h"
 #include "common/err.h"
 #include "common/value.h"
 
@@ -32,5 +33,13 @@ int merge_docx_fields(const struct merge_docx *d);
  * them) to path, which the caller has chosen free. */
 int merge_docx_render(struct merge_docx *d, const struct value *rec, const struct value *globals, const char *path,
 		      struct err *err);
+
+/* The parts one by one, for writers of other packages (merge/batch.c): the
+ * template's zip, whether entry i is compiled, and entry i rendered for rec
+ * into out (appended; entry i must be compiled). */
+struct merge_zip *merge_docx_zip(const struct merge_docx *d);
+int merge_docx_compiled(const struct merge_docx *d, size_t i);
+int merge_docx_render_part(struct merge_docx *d, size_t i, const struct value *rec, const struct value *globals,
+			   struct buf *out, struct err *err);
 
 #endif

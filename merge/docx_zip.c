@@ -229,6 +229,25 @@ int merge_zip_writer_add(struct merge_zip_writer *w, const char *name, const voi
 	return 0;
 }
 
+int merge_zip_writer_add_file(struct merge_zip_writer *w, const char *name, const char *file, struct err *err)
+{
+	zip_source_t *src;
+	zip_int64_t idx;
+
+	if (!safe_name(name))
+		BUG("part name '%s' is not safe", name);
+	src = zip_source_file(w->za, file, 0, -1);
+	if (!src)
+		return err_set(err, ERR_FAIL, "could not add '%s' to '%s': %s", file, w->path, zip_strerror(w->za));
+	idx = zip_file_add(w->za, name, src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+	if (idx < 0) {
+		zip_source_free(src);
+		return err_set(err, ERR_FAIL, "could not add '%s' to '%s': %s", file, w->path, zip_strerror(w->za));
+	}
+	zip_set_file_compression(w->za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6);
+	return 0;
+}
+
 int merge_zip_writer_copy(struct merge_zip_writer *w, struct merge_zip *src, size_t i, struct err *err)
 {
 	zip_source_t *s = zip_source_zip(w->za, src->za, i, ZIP_FL_COMPRESSED, 0, -1);

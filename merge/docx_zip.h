@@ -43,6 +43,9 @@ int merge_zip_writer_open(struct merge_zip_writer **out, const char *path, struc
 /* Add a part from memory (copied), deflated. */
 int merge_zip_writer_add(struct merge_zip_writer *w, const char *name, const void *data, size_t len,
 			 struct err *err);
+/* Add a part from a file, read when the package is written: the file must
+ * stay until close (for parts too big to hold in memory). */
+int merge_zip_writer_add_file(struct merge_zip_writer *w, const char *name, const char *file, struct err *err);
 /* Add entry i of src as it is stored: no inflating and deflating again.
  * src must stay open until the writer is closed. */
 int merge_zip_writer_copy(struct merge_zip_writer *w, struct merge_zip *src, size_t i, struct err *err);

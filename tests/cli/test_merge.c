@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testlib.h"
 #include "common/xalloc.h"
@@ -160,5 +161,37 @@ Test(merge, word_template)
 	merge_zip_free(z);
 	buf_release(&part);
 	free(tpl);
+	free(path);
+}
+
+Test(merge, a_combined_print_batch_has_every_target)
+{
+	char *path = xstrfmt("%s/print/all.docx", dir);
+	struct merge_zip *z;
+	struct err err = ERR_INIT;
+	struct buf doc = BUF_INIT;
+
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined '%s'", path), 0, "%s",
+		     errout.data);
+	cr_expect(strstr(errout.data, "3 targets, each its own section"), "%s", errout.data);
+	assert_ok(merge_zip_open_file(&z, path, &err), &err);
+	assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "word/document.xml"), &doc, &err), &err);
+	cr_expect(strstr(doc.data, "张三") && strstr(doc.data, "李&lt;四&gt;&amp;") && strstr(doc.data, "王五"), "%s",
+		  doc.data);
+	merge_zip_free(z);
+	buf_release(&doc);
+
+	/* no targets: nothing written, and said so */
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --where \"code = 'none'\" --combined "
+			     "'%s/none.docx'",
+			     dir),
+		     0, "%s", errout.data);
+	cr_expect(strstr(errout.data, "no targets"), "%s", errout.data);
+	char *none = xstrfmt("%s/none.docx", dir);
+	cr_expect_neq(access(none, F_OK), 0, "%s was written", none);
+	free(none);
+	/* a text template cannot be combined; one output or the other */
+	cr_assert_eq(crmgate("merge --template birthday.txt --targets contact --combined '%s/x.docx'", dir), 2);
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined a.docx --out '%s'", dir), 2);
 	free(path);
 }
