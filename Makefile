@@ -17,7 +17,7 @@ DESTDIR ?=
 CC ?= cc
 SANITIZE ?=
 
-PKGS := libpq libzip libxml-2.0
+PKGS := libpq libzip libxml-2.0 libcurl libmicrohttpd
 TEST_PKGS := criterion
 
 ifeq ($(SANITIZE),)
@@ -35,7 +35,8 @@ ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I. -I$(OUT) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS ?=
 ALL_LDFLAGS := $(OPT) $(LDFLAGS)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# libetpan by plain -letpan: its .pc file adds Debian build specs (needs libdpkg-perl, non-PIE)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -letpan -lm
 
 LIB_SRC := $(wildcard common/*.c crm/*.c merge/*.c gateway/*.c)
 CLI_SRC := $(wildcard cli/*.c)
