@@ -8,12 +8,24 @@
 #include "common/buf.h"
 #include "common/err.h"
 
+/* How to run a program; every member is optional (zero: the default). */
+struct proc_opts {
+	const char *as_user;    /* run as this (unprivileged) user */
+	const char *const *env; /* "NAME=value" strings set in the child, NULL-terminated */
+	int timeout;            /* seconds; 0 waits for ever. With a timeout the program runs in a
+				 * process group of its own, and the whole group is killed when the
+				 * time is up (a program that forks a helper, as soffice does) */
+};
+
 /* Run argv[0] with argv, optionally as another (unprivileged) user, in the
  * current directory. Standard output and error are collected into output (if
  * not NULL; capped) or passed through to ours when output is NULL. Returns 0
  * when it exits with status 0; otherwise ERR_FAIL with a message that names
  * the program and, in detail, the end of what it printed. */
 int proc_run(char *const argv[], const char *as_user, struct buf *output, struct err *err);
+
+/* proc_run with more to say about how (opts may be NULL). */
+int proc_run_opts(char *const argv[], const struct proc_opts *opts, struct buf *output, struct err *err);
 
 /* Replace this process with argv[0] (for 'db psql'); returns only on failure. */
 int proc_exec(char *const argv[], struct err *err);

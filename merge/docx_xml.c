@@ -351,6 +351,81 @@ static char *tag_name(const char *tag, size_t len)
 	return xstrndup(a, (size_t)(b - a));
 }
 
+/* A closing tag goes after the row, after any the rows before it put
+ * there: in the order the paragraphs hold them (xmlAddNextSibling would put
+ * each new one first). */
+static void put_after_row(xmlNodePtr row, const char *tag)
+{
+	if (row->next && row->next->type == XML_TEXT_NODE)
+		xmlNodeAddContent(row->next, (const xmlChar *)tag);
+	else
+		xmlAddNextSibling(row, xmlNewDocText(row->doc, (const xmlChar *)tag));
+}
+
+#define MAX_ROW_TAGS 64
+
+struct row_tag {
+	size_t from, to; /* in the paragraph's text */
+	char *name;
+	int opens, lift;
+};
+
+/* A paragraph of a table row that holds section tags among other text:
+ * "{{#lines}}{{product_name}}" in the first cell, "{{amount}}{{/lines}}" in
+ * the last. A tag whose partner is in the same paragraph stays inline
+ * ("{{#discounted}}（折）{{/discounted}}", "{{^lines}}none{{/lines}}"); the
+ * others open before the row or close after it, so that the row repeats. */
+static void lift_row_tags(xmlNodePtr row, struct para_text *pt)
+{
+	struct row_tag tags[MAX_ROW_TAGS];
+	size_t n = 0, open[MAX_ROW_TAGS], depth = 0;
+	const char *all = pt->all.data, *s;
+
+	for (s = all; n < MAX_ROW_TAGS && (s = strstr(s, "{{"));) {
+		const char *e = strstr(s + 2, "}}");
+		if (!e)
+			break;
+		if (is_section_tag(s, (size_t)(e + 2 - s))) {
+			struct row_tag *t = &tags[n++];
+			t->from = (size_t)(s - all);
+			t->to = (size_t)(e + 2 - all);
+			t->name = tag_name(s, t->to - t->from);
+			t->opens = s[2] != '/';
+			t->lift = 1;
+			if (t->opens) {
+				open[depth++] = n - 1;
+			} else if (depth && !strcmp(tags[open[depth - 1]].name, t->name)) {
+				tags[open[--depth]].lift = 0;
+				t->lift = 0;
+			}
+		}
+		s = e + 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *tag = xstrndup(all + tags[i].from, tags[i].to - tags[i].from);
+		if (!tags[i].lift)
+			;
+		else if (tags[i].opens)
+			xmlAddPrevSibling(row, xmlNewDocText(row->doc, (const xmlChar *)tag));
+		else
+			put_after_row(row, tag);
+		free(tag);
+	}
+	/* out of the text, last first: the offsets of earlier tags stay true
+	 * (gather_placeholders left each tag inside one w:t) */
+	while (n-- > 0) {
+		if (tags[n].lift) {
+			size_t k = holder(pt, tags[n].from);
+			char *text = node_text(pt->t.v[k]);
+			size_t at = tags[n].from - pt->start[k], len = tags[n].to - tags[n].from;
+			memmove(text + at, text + at + len, strlen(text + at + len) + 1);
+			set_text(pt->t.v[k], text);
+			free(text);
+		}
+		free(tags[n].name);
+	}
+}
+
 /* Section tags that stand alone, or that open or close a table row range,
  * move out of the paragraph: the paragraph (or the row) then belongs to the
  * section, and a false section leaves nothing behind. */
@@ -371,13 +446,12 @@ static void lift_section_tags(xmlNodePtr p)
 		len--;
 	if (pt.t.nr && is_section_tag(all, len)) {
 		char *tag = xstrndup(all, len);
-		xmlNodePtr text = xmlNewDocText(p->doc, (const xmlChar *)tag);
 		if (row && tag[2] != '/')
-			xmlAddPrevSibling(row, text);
+			xmlAddPrevSibling(row, xmlNewDocText(p->doc, (const xmlChar *)tag));
 		else if (row)
-			xmlAddNextSibling(row, text);
+			put_after_row(row, tag);
 		else
-			xmlAddPrevSibling(p, text);
+			xmlAddPrevSibling(p, xmlNewDocText(p->doc, (const xmlChar *)tag));
 		if (row || holds_objects(p)) {
 			/* a cell needs its paragraph; a picture or text box stays */
 			for (size_t i = 0; i < pt.t.nr; i++)
@@ -388,33 +462,7 @@ static void lift_section_tags(xmlNodePtr p)
 		}
 		free(tag);
 	} else if (row) {
-		/* a row section whose tags share a paragraph with other text:
-		 * "{{#lines}}{{product_name}}" in the first cell */
-		for (size_t i = 0; i < pt.t.nr; i++) {
-			char *s = node_text(pt.t.v[i]), *open;
-			if ((open = strstr(s, "{{#")) || (open = strstr(s, "{{/"))) {
-				char *close = strstr(open, "}}");
-				if (close) {
-					char *tag = xstrndup(open, (size_t)(close + 2 - open));
-					char *name = tag_name(tag, strlen(tag));
-					struct buf matching = BUF_INIT;
-					buf_addf(&matching, "{{%c%s}}", tag[2] == '/' ? '#' : '/', name);
-					/* an inline section inside one paragraph stays inline */
-					if (!strstr(pt.all.data, matching.data)) {
-						memmove(open, close + 2, strlen(close + 2) + 1);
-						set_text(pt.t.v[i], s);
-						if (tag[2] == '/')
-							xmlAddNextSibling(row, xmlNewDocText(p->doc, (const xmlChar *)tag));
-						else
-							xmlAddPrevSibling(row, xmlNewDocText(p->doc, (const xmlChar *)tag));
-					}
-					buf_release(&matching);
-					free(name);
-					free(tag);
-				}
-			}
-			free(s);
-		}
+		lift_row_tags(row, &pt);
 	}
 	para_text_release(&pt);
 }

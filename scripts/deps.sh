@@ -6,7 +6,8 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libpq-dev libxml2-dev libzip-dev libetpan-dev
-libcurl4-gnutls-dev libmicrohttpd-dev libcriterion-dev postgresql-15 postgresql-client-15 time python3"
+libcurl4-gnutls-dev libmicrohttpd-dev libcriterion-dev postgresql-15 postgresql-client-15 time python3
+libreoffice-writer-nogui fonts-wqy-microhei poppler-utils"
 
 command -v dpkg-query >/dev/null 2>&1 || {
 	echo "deps.sh: not a Debian system; install the equivalents of: $(echo $PACKAGES)" >&2

@@ -102,3 +102,18 @@ Test(docx_xml, untrusted_xml_is_refused)
 	err_release(&err);
 	buf_release(&out);
 }
+
+Test(docx_xml, a_section_that_opens_and_closes_in_one_cell_stays_in_its_row)
+{
+	struct buf out = BUF_INIT;
+	int fields;
+	/* "no lines" inside a row, and two row sections that close in order */
+	prepare("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>{{^lines}}暂无明细{{/lines}}</w:t></w:r></w:p></w:tc></w:tr>"
+		"<w:tr><w:tc><w:p><w:r><w:t>{{#vip}}{{#lines}}{{name}}</w:t></w:r></w:p></w:tc>"
+		"<w:tc><w:p><w:r><w:t>{{amount}}{{/lines}}</w:t></w:r></w:p></w:tc>"
+		"<w:tc><w:p><w:r><w:t>{{/vip}}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+		&out, &fields);
+	expect_in(&out, "<w:t>{{^lines}}暂无明细{{/lines}}</w:t></w:r></w:p></w:tc></w:tr>{{#vip}}{{#lines}}<w:tr>");
+	expect_in(&out, "</w:tr>{{/lines}}{{/vip}}</w:tbl>");
+	buf_release(&out);
+}
