@@ -16,12 +16,14 @@
 #include "crm/record.h"
 #include "gateway/tpl.h"
 #include "merge/batch.h"
+#include "merge/office.h"
 #include "merge/text.h"
 #include "common/banned.h"
 
 static const char usage[] =
 	"usage: crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --out DIR [--name PATTERN]\n"
 	"       crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --combined FILE.docx\n"
+	"       (either with --pdf)\n"
 	"\n"
 	"Fills the template for every ENTITY row that FILTER selects and writes one file per target\n"
 	"into DIR (created if missing). The template is a file, a template stored with 'crmgate\n"
@@ -36,11 +38,19 @@ static const char usage[] =
 	"                       extension); a name already there gets a suffix (-2, -3…): nothing is\n"
 	"                       overwritten\n"
 	"  --combined FILE.docx one document for printing instead: every target its own section on a\n"
-	"                       new page, with its own values in the headers and footers";
+	"                       new page, with its own values in the headers and footers\n"
+	"  --pdf                a PDF beside each Word document, through LibreOffice (optional:\n"
+	"                       Debian's libreoffice-writer-nogui)";
+
+/* LibreOffice converts this many documents per start. */
+#define PDF_CHUNK 200
 
 struct merge_run {
 	struct gw_tpl tpl;
 	struct merge_batch *batch; /* --combined */
+	int pdf;
+	char *pdf_paths[PDF_CHUNK]; /* written, waiting to become PDF */
+	size_t npdf;
 	struct merge_tpl name;    /* the file name pattern */
 	const char *outdir;
 	struct value *globals;
@@ -99,6 +109,16 @@ static int claim_path(struct buf *path, const char *dir, const char *name, const
 	return err_set(err, ERR_FAIL, "no free file name for '%s' in '%s'", name, dir);
 }
 
+/* Turn the documents written so far into PDF beside them. */
+static int flush_pdf(struct merge_run *m, struct err *err)
+{
+	int rc = m->npdf ? merge_office_convert((const char *const *)m->pdf_paths, m->npdf, "pdf", m->outdir, err) : 0;
+	for (size_t i = 0; i < m->npdf; i++)
+		free(m->pdf_paths[i]);
+	m->npdf = 0;
+	return rc;
+}
+
 static int merge_one(void *ctx, const struct value *rec, struct err *err)
 {
 	struct merge_run *m = ctx;
@@ -111,10 +131,16 @@ static int merge_one(void *ctx, const struct value *rec, struct err *err)
 	if ((rc = claim_path(&m->path, m->outdir, m->fname.data, m->tpl.ext, err)))
 		return rc;
 	rc = gw_tpl_render_file(&m->tpl, rec, m->globals, m->path.data, &m->body, err);
-	if (rc)
+	if (rc) {
 		unlink(m->path.data);
-	else
-		progress_update(&m->bar, ++m->done);
+		return rc;
+	}
+	progress_update(&m->bar, ++m->done);
+	if (m->pdf) {
+		m->pdf_paths[m->npdf++] = xstrdup(m->path.data);
+		if (m->npdf == PDF_CHUNK)
+			rc = flush_pdf(m, err);
+	}
 	return rc;
 }
 
@@ -140,6 +166,7 @@ static int make_dirs(const char *path, struct err *err)
 
 struct merge_args {
 	const char *template, *targets, *where, *outdir, *pattern, *combined;
+	int pdf;
 };
 
 static int parse(struct merge_args *a, int argc, char **argv, struct err *err)
@@ -147,6 +174,10 @@ static int parse(struct merge_args *a, int argc, char **argv, struct err *err)
 	a->where = "";
 	a->pattern = "{{code}}";
 	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--pdf")) {
+			a->pdf = 1;
+			continue;
+		}
 		const char **slot = !strcmp(argv[i], "--template")   ? &a->template
 				    : !strcmp(argv[i], "--targets")  ? &a->targets
 				    : !strcmp(argv[i], "--where")    ? &a->where
@@ -203,6 +234,11 @@ static int merge_combined(struct merge_run *m, struct crm_db *db, const struct c
 	}
 	if (!(rc = merge_batch_close(m->batch, err)))
 		log_info("wrote %s: %ld target%s, each its own section", path, m->done, m->done == 1 ? "" : "s");
+	if (!rc && m->pdf) {
+		char *dir = slash ? xstrfmt("%.*s", slash == path ? 1 : (int)(slash - path), path) : xstrdup(".");
+		rc = merge_office_convert(&path, 1, "pdf", dir, err);
+		free(dir);
+	}
 	return rc;
 }
 
@@ -227,7 +263,16 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 	buf_init(&m.fname);
 	buf_init(&m.path);
 	m.outdir = a.outdir;
-	rc = cli_db(cli, &db, err);
+	m.pdf = a.pdf;
+	rc = 0;
+	if (a.pdf) {
+		/* before any work: LibreOffice is optional, and may be missing */
+		char *soffice = NULL;
+		rc = merge_office_find(&soffice, err);
+		free(soffice);
+	}
+	if (!rc)
+		rc = cli_db(cli, &db, err);
 	if (!rc)
 		rc = gw_tpl_load(&m.tpl, db, a.template, err);
 	/* a name the targets lack is a typo: say so before writing anything */
@@ -243,6 +288,8 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 		rc = crm_filter_compile(&q, e, a.where, cli->today, err);
 	if (!rc)
 		m.globals = gw_tpl_globals(cli->today);
+	if (!rc && a.pdf && m.tpl.kind != GW_TPL_DOCX)
+		rc = err_set(err, ERR_INPUT, "--pdf converts Word documents: the template must be a .docx");
 	if (!rc && a.combined) {
 		rc = merge_combined(&m, db, e, &q, a.combined, err);
 	} else if (!rc) {
@@ -253,8 +300,12 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 			progress_done(&m.bar);
 		}
 		if (!rc)
+			rc = flush_pdf(&m, err);
+		if (!rc)
 			log_info("wrote %ld document%s into %s", m.done, m.done == 1 ? "" : "s", a.outdir);
 	}
+	for (size_t i = 0; i < m.npdf; i++)
+		free(m.pdf_paths[i]);
 	value_free(m.globals);
 	gw_tpl_release(&m.tpl);
 	merge_tpl_release(&m.name);

@@ -195,3 +195,38 @@ Test(merge, a_combined_print_batch_has_every_target)
 	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined a.docx --out '%s'", dir), 2);
 	free(path);
 }
+
+static void expect_pdf(const char *path)
+{
+	char *pdf = test_slurp(path);
+	cr_expect_eq(strncmp(pdf, "%PDF", 4), 0, "%s is not a PDF", path);
+	free(pdf);
+}
+
+Test(merge, pdf_beside_each_document_and_the_batch)
+{
+	char *p;
+
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/pdf' --pdf", dir), 0, "%s",
+		     errout.data);
+	cr_expect_eq(files_in("pdf"), 6, "three letters, three PDFs");
+	for (int i = 1; i <= 3; i++) {
+		p = xstrfmt("%s/pdf/K%d.pdf", dir, i);
+		expect_pdf(p);
+		free(p);
+	}
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined '%s/batch/all.docx' --pdf", dir),
+		     0, "%s", errout.data);
+	p = xstrfmt("%s/batch/all.pdf", dir);
+	expect_pdf(p);
+	free(p);
+
+	/* without LibreOffice: a clear error before anything is written */
+	setenv("CRMGATE_SOFFICE", "/nonexistent/soffice", 1);
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/none' --pdf", dir), 1);
+	unsetenv("CRMGATE_SOFFICE");
+	cr_expect(strstr(errout.data, "LibreOffice"), "%s", errout.data);
+	p = xstrfmt("%s/none", dir);
+	cr_expect_neq(access(p, F_OK), 0, "nothing written");
+	free(p);
+}

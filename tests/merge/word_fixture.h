@@ -355,7 +355,7 @@ static inline char *wf_fill(const char *dir, struct value *rec)
 
 	wf_write_template(tpl);
 	wf_read_file(&data, tpl);
-	assert_ok(merge_docx_compile(&d, data.data, data.len, "quote.docx", &err), &err);
+	assert_ok(merge_docx_compile(&d, data.data, data.len, "quote.docx", NULL, NULL, &err), &err);
 	assert_ok(merge_docx_render(d, rec, NULL, out, &err), &err);
 	merge_docx_free(d);
 	buf_release(&data);
