@@ -20,7 +20,8 @@
 # Every login with another user name or password fails at once
 # (auth_failure_delay = 0 and no anvil penalty), so tests of a wrong password
 # are fast. As root, mail is read as uid/gid 65534 like Postfix writes it; as a
-# normal user, as that user. Set IMAP_PORT before imap_start to choose the port.
+# normal user, as that user. Set IMAP_PORT before imap_start to choose the
+# port (imap_stop clears it).
 
 if [ -z "${SERVERS_DIR:-}" ]; then
 	for SERVERS_DIR in "$(dirname "$0")" "$(dirname "$0")/servers" tests/servers; do
@@ -129,5 +130,5 @@ imap_stop() {
 		kill -KILL $_left 2>/dev/null
 	fi
 	[ "${IMAP_KEEP:-0}" = 1 ] || rm -rf "$IMAP_DIR"
-	IMAP_DIR= IMAP_PID=
+	IMAP_DIR= IMAP_PID= IMAP_PORT=
 }

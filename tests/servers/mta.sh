@@ -18,7 +18,7 @@
 # Anything for another domain gets "554 5.7.1 Relay access denied" at RCPT;
 # default, relay and local transports are error: too, and master.cf has no
 # smtp client at all. Mail to user+tag@sub.example.test is accepted (VERP).
-# Set MTA_PORT before mta_start to choose the port.
+# Set MTA_PORT before mta_start to choose the port (mta_stop clears it).
 
 # Where this folder is: SERVERS_DIR, else beside $0, else from the repo root.
 if [ -z "${SERVERS_DIR:-}" ]; then
@@ -169,5 +169,5 @@ mta_stop() {
 		kill -KILL $_left 2>/dev/null
 	fi
 	[ "${MTA_KEEP:-0}" = 1 ] || rm -rf "$MTA_DIR"
-	MTA_DIR= MTA_PID=
+	MTA_DIR= MTA_PID= MTA_PORT=
 }

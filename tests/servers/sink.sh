@@ -31,7 +31,7 @@
 #
 # Both kinds take any further smtp-sink option (see `man smtp-sink`), e.g. -M
 # COUNT to stop after COUNT messages, -W RCPT:2 to wait 2 s at RCPT. Set
-# SINK_PORT before sink_start to choose its port.
+# SINK_PORT before sink_start to choose its port (sink_stop clears it).
 
 if [ -z "${SERVERS_DIR:-}" ]; then
 	for SERVERS_DIR in "$(dirname "$0")" "$(dirname "$0")/servers" tests/servers; do
@@ -93,5 +93,5 @@ sink_stop() {
 		kill -KILL $_left 2>/dev/null
 	fi
 	[ "${SINK_KEEP:-0}" = 1 ] || rm -rf "$SINK_DIR"
-	SINK_DIR= SINK_PIDS=
+	SINK_DIR= SINK_PIDS= SINK_PORT= SINK_FAIL_PORT=
 }
