@@ -120,6 +120,11 @@ endif
 asan:
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check
 
+# Smoke test of the real test servers of tests/servers/ on 127.0.0.1.
+.PHONY: servers-check
+servers-check: deps
+	@sh tests/servers/check.sh
+
 demo: all
 	./bin/crmgate demo
 

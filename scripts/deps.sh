@@ -3,11 +3,18 @@
 #
 # Called by every make target; instant when everything is there. Packages are
 # installed by name with apt-get (as root); as another user it says what to run.
+#
+# postfix, dovecot-imapd and kannel are only there for the test servers in
+# tests/servers/, which run private instances on 127.0.0.1. Their packages
+# would start system daemons on install (dovecot and kannel on public
+# addresses): a policy-rc.d that forbids starting services is in place for our
+# apt call only, and postfix is preseeded with "No configuration".
 set -eu
 
 PACKAGES="build-essential pkg-config libpq-dev libxml2-dev libzip-dev libetpan-dev
 libcurl4-gnutls-dev libmicrohttpd-dev libcriterion-dev postgresql-15 postgresql-client-15 time python3
-libreoffice-writer-nogui fonts-wqy-microhei poppler-utils"
+libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
+postfix swaks dovecot-imapd kannel kannel-extras"
 
 command -v dpkg-query >/dev/null 2>&1 || {
 	echo "deps.sh: not a Debian system; install the equivalents of: $(echo $PACKAGES)" >&2
@@ -31,6 +38,40 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps.sh: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+case " $missing " in
+*" postfix "*)
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	;;
+esac
+
+# No service may start during our apt call. An existing policy-rc.d (Docker
+# images have one) is put back afterwards, whatever it said.
+policy=/usr/sbin/policy-rc.d
+saved=$policy.crmgate-saved.$$
+ours=0
+restore_policy() {
+	[ "$ours" = 1 ] || return 0
+	rm -f "$policy"
+	if [ -e "$saved" ] || [ -L "$saved" ]; then mv "$saved" "$policy"; fi
+	ours=0
+}
+trap restore_policy EXIT
+trap 'exit 1' INT TERM
+if [ -e "$policy" ] || [ -L "$policy" ]; then mv "$policy" "$saved"; fi
+ours=1
+printf '#!/bin/sh\n# scripts/deps.sh: no service starts while it installs packages\nexit 101\n' >"$policy"
+chmod 755 "$policy"
+
 apt-get -o DPkg::Lock::Timeout=600 update -q >&2
 # shellcheck disable=SC2086
 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends $missing >&2
+restore_policy
+
+# Belt and braces: if a system daemon of these packages runs anyway (started
+# before, or policy-rc.d ignored), stop it; the tests run their own.
+for svc in postfix dovecot kannel; do
+	[ -x "/etc/init.d/$svc" ] || continue
+	case " $missing " in
+	*" $svc "* | *" $svc-"*) /etc/init.d/$svc stop >/dev/null 2>&1 || true ;;
+	esac
+done
