@@ -1,0 +1,337 @@
+/* gateway/campaign.c - campaigns: what to send, to whom, by which channel. */
+#include "gateway/campaign.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xalloc.h"
+#include "crm/entity.h"
+#include "crm/filter.h"
+#include "common/banned.h"
+
+#define COUNTS                                                                                                  \
+	"count(*) FILTER (WHERE o.status = 'queued') AS queued,"                                                 \
+	" count(*) FILTER (WHERE o.status IN ('claimed', 'sending')) AS sending,"                                \
+	" count(*) FILTER (WHERE o.status = 'sent') AS sent, count(*) FILTER (WHERE o.status = 'unknown') AS unknown," \
+	" count(*) FILTER (WHERE o.status = 'failed') AS failed,"                                                \
+	" count(*) FILTER (WHERE o.status = 'skipped') AS skipped,"                                              \
+	" count(*) FILTER (WHERE o.status = 'bounced') AS bounced,"                                              \
+	" count(*) FILTER (WHERE o.status = 'delivered') AS delivered, count(o.id) AS total"
+
+int gw_channel_valid(const char *channel)
+{
+	return !strcmp(channel, "mail") || !strcmp(channel, "email") || !strcmp(channel, "sms");
+}
+
+/* The column holding a target's address for the channel. */
+static const char *address_column(const char *channel)
+{
+	return !strcmp(channel, "email") ? "email" : !strcmp(channel, "sms") ? "mobile" : "address";
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err)
+{
+	const struct crm_entity *e = crm_entity_find(c->targets);
+	struct buf hex = BUF_INIT;
+	char attempts[16];
+	char *id = NULL;
+	int rc;
+
+	if (!gw_channel_valid(c->channel))
+		return err_set(err, ERR_INPUT, "'%s' is not a channel: mail, email or sms", c->channel);
+	if (!e)
+		return err_set(err, ERR_INPUT, "'%s' is not an entity", c->targets);
+	if (!crm_entity_column(e, address_column(c->channel)))
+		return err_set(err, ERR_INPUT, "a %s has no %s: it cannot be sent %s", e->name, address_column(c->channel),
+			       !strcmp(c->channel, "mail") ? "by post" : !strcmp(c->channel, "sms") ? "texts" : "e-mail");
+	buf_adds(&hex, "\\x");
+	for (size_t i = 0; i < c->template.len; i++)
+		buf_addf(&hex, "%02x", (unsigned char)c->template.data[i]);
+	snprintf(attempts, sizeof(attempts), "%d", c->max_attempts > 0 ? c->max_attempts : 8);
+	const char *params[] = { c->name,	     c->channel,       c->targets,	      c->filter ? c->filter : "",
+				 c->template_name, c->template_kind, c->template.len ? hex.data : NULL,
+				 c->subject,	     c->body_text,     c->body_html,	      c->attach ? c->attach : "none",
+				 c->marketing ? "true" : "false",     c->scheduled_at, c->rate,
+				 c->unknown_policy ? c->unknown_policy : "resend", attempts };
+	rc = crm_db_value(&id, db,
+			  "INSERT INTO crm.campaign (name, channel, targets, filter, template_name, template_kind, template,"
+			  " subject, body_text, body_html, attach, marketing, scheduled_at, rate, unknown_policy, max_attempts)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7::bytea, $8, $9, $10, $11, $12::boolean, $13::timestamptz,"
+			  " $14::numeric, $15, $16::integer) RETURNING id",
+			  16, params, err);
+	if (rc == ERR_EXISTS) {
+		err_clear(err);
+		rc = err_set(err, ERR_EXISTS, "a campaign named '%s' exists already", c->name);
+	} else if (rc == ERR_DENIED) {
+		err_clear(err);
+		rc = err_set(err, ERR_DENIED, "campaigns are run by admins, customer admins, sales managers, marketers"
+					      " and salespeople");
+	}
+	if (!rc)
+		c->id = strtol(id, NULL, 10);
+	free(id);
+	buf_release(&hex);
+	return rc;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int gw_campaign_get(struct crm_db *db, const char *ref, struct gw_campaign *out, struct err *err)
+{
+	const char *params[] = { ref };
+	struct crm_res *res = NULL;
+	int rc = crm_db_query(&res, db,
+			      "SELECT id, name, channel, targets, filter, status, template_name, template_kind, template,"
+			      " subject, body_text, body_html, attach, unknown_policy, scheduled_at::text, rate::text,"
+			      " max_attempts, marketing FROM crm.campaign"
+			      " WHERE name = $1 OR ($1 ~ '^[0-9]{1,18}$' AND id = $1::bigint)",
+			      1, params, err);
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->template);
+	if (!rc && crm_res_rows(res) == 0)
+		rc = err_set(err, ERR_NOTFOUND, "no campaign named '%s'", ref);
+	if (!rc) {
+		const char *tpl = crm_res_get(res, 0, 8);
+		out->id = strtol(crm_res_get(res, 0, 0), NULL, 10);
+		out->name = xstrdup(crm_res_get(res, 0, 1));
+		out->channel = xstrdup(crm_res_get(res, 0, 2));
+		out->targets = xstrdup(crm_res_get(res, 0, 3));
+		out->filter = xstrdup(crm_res_get(res, 0, 4));
+		out->status = xstrdup(crm_res_get(res, 0, 5));
+		out->template_name = dup_or_null(crm_res_get(res, 0, 6));
+		out->template_kind = dup_or_null(crm_res_get(res, 0, 7));
+		for (const char *p = tpl ? tpl + 2 : ""; p[0] && p[1]; p += 2)
+			buf_addch(&out->template, (char)(hexval(p[0]) << 4 | hexval(p[1])));
+		out->subject = dup_or_null(crm_res_get(res, 0, 9));
+		out->body_text = dup_or_null(crm_res_get(res, 0, 10));
+		out->body_html = dup_or_null(crm_res_get(res, 0, 11));
+		out->attach = xstrdup(crm_res_get(res, 0, 12));
+		out->unknown_policy = xstrdup(crm_res_get(res, 0, 13));
+		out->scheduled_at = dup_or_null(crm_res_get(res, 0, 14));
+		out->rate = dup_or_null(crm_res_get(res, 0, 15));
+		out->max_attempts = (int)strtol(crm_res_get(res, 0, 16), NULL, 10);
+		out->marketing = !strcmp(crm_res_get(res, 0, 17), "t");
+	}
+	crm_res_free(res);
+	return rc;
+}
+
+void gw_campaign_release(struct gw_campaign *c)
+{
+	char **strings[] = { &c->name,	    &c->channel,   &c->targets,	 &c->filter,	     &c->status,
+			     &c->template_name, &c->template_kind, &c->subject, &c->body_text,    &c->body_html,
+			     &c->attach,	     &c->unknown_policy, &c->scheduled_at, &c->rate };
+	for (size_t i = 0; i < ARRAY_SIZE(strings); i++) {
+		free(*strings[i]);
+		*strings[i] = NULL;
+	}
+	buf_release(&c->template);
+}
+
+/* SELECT the campaign's targets with their address and whether they may be
+ * sent to: code, contact_id, lead_contact_id, recipient, name, postcode, reason. */
+static void targets_sql(struct buf *sql, const struct gw_campaign *c, const struct crm_entity *e,
+			const struct crm_query *q, int channel_param)
+{
+	const char *col = address_column(c->channel);
+	char optout[32];
+	int has_name = crm_entity_column(e, "name") != NULL;
+
+	snprintf(optout, sizeof(optout), "%s_opt_out", c->channel);
+	buf_addf(sql,
+		 "SELECT x.*, CASE WHEN nullif(btrim(x.recipient), '') IS NULL THEN 'no %s'"
+		 " WHEN x.opted_out THEN 'opted out'"
+		 " WHEN s.reason IS NOT NULL THEN 'suppressed: ' || s.reason"
+		 " WHEN row_number() OVER (PARTITION BY crm.address_key($%d, x.recipient) ORDER BY x.code) > 1"
+		 " OR EXISTS (SELECT 1 FROM crm.outbox o WHERE o.campaign_id = $1 AND o.channel = $%d"
+		 " AND o.status <> 'skipped' AND o.target_code <> x.code"
+		 " AND crm.address_key(o.channel, o.recipient) = crm.address_key($%d, x.recipient))"
+		 " THEN 'duplicate address' END AS reason FROM (SELECT t.code, %s AS contact_id, %s AS lead_contact_id,"
+		 " t.%s::text AS recipient, %s AS name, %s AS postcode, %s AS opted_out FROM %s t%s",
+		 col, channel_param, channel_param, channel_param, !strcmp(e->name, "contact") ? "t.id" : "NULL::bigint",
+		 !strcmp(e->name, "lead-contact") ? "t.id" : "NULL::bigint", col, has_name ? "t.name::text" : "t.code::text",
+		 crm_entity_column(e, "postcode") ? "t.postcode::text" : "NULL::text",
+		 crm_entity_column(e, optout) ? optout : "false", e->table, q->joins.data);
+	if (q->where.len)
+		buf_addf(sql, " WHERE %s", q->where.data);
+	buf_addf(sql, ") x LEFT JOIN crm.suppression s ON s.channel = $%d AND s.address = crm.address_key($%d, x.recipient)",
+		 channel_param, channel_param);
+}
+
+/* The filter, with the campaign id as $1 and the channel as $2 before its own. */
+static int compile(struct crm_query *q, const struct gw_campaign *c, const struct crm_entity *e, const char *today,
+		   struct err *err)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "%ld", c->id);
+	crm_query_init(q);
+	crm_query_param(q, id);
+	crm_query_param(q, c->channel);
+	return crm_filter_compile(q, e, c->filter, today, err);
+}
+
+static int summarise(struct crm_db *db, const char *sql, const struct crm_query *q, struct gw_launch *out,
+		     struct err *err)
+{
+	struct crm_res *res = NULL;
+	int rc = crm_db_query(&res, db, sql, (int)q->nparams, crm_query_params(q), err);
+	for (int r = 0; !rc && r < crm_res_rows(res); r++) {
+		const char *reason = crm_res_get(res, r, 0);
+		long n = strtol(crm_res_get(res, r, 1), NULL, 10);
+		if (!reason) {
+			out->queued += n;
+		} else if (!strcmp(reason, "\x01already")) {
+			out->already += n;
+		} else {
+			out->skipped += n;
+			buf_addf(&out->reasons, "%s: %ld\n", reason, n);
+		}
+	}
+	crm_res_free(res);
+	return rc;
+}
+
+int gw_campaign_plan(struct crm_db *db, const struct gw_campaign *c, const char *today, struct gw_launch *out,
+		     struct err *err)
+{
+	const struct crm_entity *e = crm_entity_find(c->targets);
+	struct buf sql = BUF_INIT;
+	struct crm_query q;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->reasons);
+	if (!e)
+		return err_set(err, ERR_INPUT, "'%s' is not an entity", c->targets);
+	if ((rc = compile(&q, c, e, today, err)))
+		return rc;
+	buf_adds(&sql, "SELECT CASE WHEN EXISTS (SELECT 1 FROM crm.outbox o WHERE o.campaign_id = $1 AND o.channel = $2"
+		       " AND o.target_code = y.code) THEN E'\\x01already' ELSE y.reason END, count(*) FROM (");
+	targets_sql(&sql, c, e, &q, 2);
+	buf_adds(&sql, ") y GROUP BY 1 ORDER BY 2 DESC");
+	rc = summarise(db, sql.data, &q, out, err);
+	crm_query_release(&q);
+	buf_release(&sql);
+	return rc;
+}
+
+int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const char *today, struct gw_launch *out,
+		       struct err *err)
+{
+	const struct crm_entity *e = crm_entity_find(c->targets);
+	struct buf sql = BUF_INIT;
+	struct crm_query q;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->reasons);
+	if (!strcmp(c->status, "cancelled") || !strcmp(c->status, "done"))
+		return err_set(err, ERR_INPUT, "campaign '%s' is %s: it cannot be launched", c->name, c->status);
+	if (!e)
+		return err_set(err, ERR_INPUT, "'%s' is not an entity", c->targets);
+	if ((rc = compile(&q, c, e, today, err)))
+		return rc;
+	buf_adds(&sql, "WITH added AS (INSERT INTO crm.outbox (campaign_id, channel, target_code, contact_id,"
+		       " lead_contact_id, recipient, recipient_name, postcode, status, skip_reason, due_at)"
+		       " SELECT $1::bigint, $2, y.code, y.contact_id, y.lead_contact_id, y.recipient, y.name, y.postcode,"
+		       " CASE WHEN y.reason IS NULL THEN 'queued' ELSE 'skipped' END, y.reason,"
+		       " coalesce((SELECT scheduled_at FROM crm.campaign WHERE id = $1::bigint), now()) FROM (");
+	targets_sql(&sql, c, e, &q, 2);
+	buf_adds(&sql, ") y ON CONFLICT (campaign_id, channel, target_code) DO NOTHING RETURNING skip_reason)"
+		       " SELECT skip_reason, count(*) FROM added GROUP BY 1 ORDER BY 2 DESC");
+	rc = crm_db_begin(db, err);
+	if (!rc)
+		rc = summarise(db, sql.data, &q, out, err);
+	if (!rc) {
+		char id[24];
+		const char *params[] = { id };
+		snprintf(id, sizeof(id), "%ld", c->id);
+		rc = crm_db_query(NULL, db,
+				  "UPDATE crm.campaign SET status = 'running', launched_at = coalesce(launched_at, now()),"
+				  " finished_at = NULL WHERE id = $1::bigint",
+				  1, params, err);
+	}
+	if (!rc)
+		rc = crm_db_commit(db, err);
+	else
+		crm_db_rollback(db);
+	crm_query_release(&q);
+	buf_release(&sql);
+	return rc;
+}
+
+void gw_launch_release(struct gw_launch *l)
+{
+	buf_release(&l->reasons);
+}
+
+int gw_campaign_set_status(struct crm_db *db, const struct gw_campaign *c, const char *verb, struct err *err)
+{
+	static const struct {
+		const char *verb, *from, *to;
+	} moves[] = {
+		{ "pause", "running", "paused" },
+		{ "resume", "paused", "running" },
+		{ "cancel", "draft running paused", "cancelled" },
+	};
+	char id[24];
+	const char *params[] = { id };
+	int rc;
+
+	snprintf(id, sizeof(id), "%ld", c->id);
+	for (size_t i = 0; i < ARRAY_SIZE(moves); i++) {
+		char *sql;
+		if (strcmp(verb, moves[i].verb))
+			continue;
+		if (!strstr(moves[i].from, c->status))
+			return err_set(err, ERR_INPUT, "campaign '%s' is %s: it cannot be %s", c->name, c->status,
+				       !strcmp(verb, "pause") ? "paused" : !strcmp(verb, "resume") ? "resumed" : "cancelled");
+		if ((rc = crm_db_begin(db, err)))
+			return rc;
+		sql = xstrfmt("UPDATE crm.campaign SET status = '%s'%s WHERE id = $1::bigint", moves[i].to,
+			      !strcmp(verb, "cancel") ? ", finished_at = now()" : "");
+		rc = crm_db_query(NULL, db, sql, 1, params, err);
+		free(sql);
+		/* a cancelled campaign's queue is dropped, on the record */
+		if (!rc && !strcmp(verb, "cancel"))
+			rc = crm_db_query(NULL, db,
+					  "UPDATE crm.outbox SET status = 'skipped', skip_reason = 'cancelled', updated_at = now()"
+					  " WHERE campaign_id = $1::bigint AND status = 'queued'",
+					  1, params, err);
+		if (!rc)
+			return crm_db_commit(db, err);
+		crm_db_rollback(db);
+		return rc;
+	}
+	return err_set(err, ERR_INPUT, "'%s' is not a campaign verb", verb);
+}
+
+int gw_campaign_status(struct crm_res **out, struct crm_db *db, const struct gw_campaign *c, struct err *err)
+{
+	char id[24];
+	const char *params[] = { id };
+	snprintf(id, sizeof(id), "%ld", c->id);
+	return crm_db_query(out, db,
+			    "SELECT c.name, c.channel, c.status, " COUNTS " FROM crm.campaign c"
+			    " LEFT JOIN crm.outbox o ON o.campaign_id = c.id WHERE c.id = $1::bigint GROUP BY c.id",
+			    1, params, err);
+}
+
+int gw_campaign_list(struct crm_res **out, struct crm_db *db, struct err *err)
+{
+	return crm_db_query(out, db,
+			    "SELECT c.id, c.name, c.channel, c.targets, c.status, " COUNTS
+			    ", to_char(c.created_at, 'YYYY-MM-DD HH24:MI') AS created_at FROM crm.campaign c"
+			    " LEFT JOIN crm.outbox o ON o.campaign_id = c.id GROUP BY c.id ORDER BY c.id DESC",
+			    0, NULL, err);
+}

@@ -1,0 +1,64 @@
+/* gateway/campaign.h - campaigns: what to send, to whom, by which channel.
+ *
+ * A campaign is created as a draft holding a snapshot of its template and
+ * texts (checked against its targets' records at creation), and launched:
+ * the launch writes one outbox row per target in one transaction — queued,
+ * or skipped with the reason (no address for the channel, opted out,
+ * suppressed, an address another target of the campaign has already) — and
+ * a relaunch adds only targets that are new. */
+#ifndef GATEWAY_CAMPAIGN_H
+#define GATEWAY_CAMPAIGN_H
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "crm/db.h"
+
+struct gw_campaign {
+	long id;
+	char *name, *channel, *targets, *filter, *status;
+	char *template_name, *template_kind; /* NULL when there is none */
+	struct buf template;                 /* its bytes */
+	char *subject, *body_text, *body_html;
+	char *attach;                        /* docx, pdf, none */
+	char *unknown_policy;                /* resend, hold */
+	char *scheduled_at;                  /* NULL: at once */
+	char *rate;                          /* messages per second, NULL: the channel's */
+	int max_attempts;
+	int marketing;
+};
+
+/* The channels a campaign may use, and whether an entity has the address one needs. */
+int gw_channel_valid(const char *channel);
+
+/* Store c (a draft) after checking it; c->id is set. A name taken is ERR_EXISTS. */
+int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err);
+/* The campaign named ref (its name, or its id in digits); ERR_NOTFOUND. */
+int gw_campaign_get(struct crm_db *db, const char *ref, struct gw_campaign *out, struct err *err);
+void gw_campaign_release(struct gw_campaign *c);
+
+/* The outcome of a launch: how many rows were queued and skipped now. */
+struct gw_launch {
+	long queued, skipped, already;
+	struct buf reasons; /* "opted out: 3\nno email: 2\n" */
+};
+
+/* How many targets a launch would queue and skip, without writing anything. */
+int gw_campaign_plan(struct crm_db *db, const struct gw_campaign *c, const char *today, struct gw_launch *out,
+		     struct err *err);
+/* Queue the campaign's targets and set it running. A cancelled campaign is
+ * ERR_INPUT. today (YYYY-MM-DD) is for filters on dates. */
+int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const char *today, struct gw_launch *out,
+		       struct err *err);
+void gw_launch_release(struct gw_launch *l);
+
+/* pause, resume, cancel: running <-> paused, anything but done -> cancelled
+ * (its queued rows become skipped, "cancelled"). */
+int gw_campaign_set_status(struct crm_db *db, const struct gw_campaign *c, const char *verb, struct err *err);
+
+/* One row: the campaign's counts as columns queued, sending, sent, unknown,
+ * failed, skipped, bounced, delivered, total (and its name, channel, status). */
+int gw_campaign_status(struct crm_res **out, struct crm_db *db, const struct gw_campaign *c, struct err *err);
+/* Every campaign with its counts, newest first. */
+int gw_campaign_list(struct crm_res **out, struct crm_db *db, struct err *err);
+
+#endif

@@ -1,0 +1,180 @@
+/* gateway/outbox.c - the durable outbox: claim, send, record, recover. */
+#include "gateway/outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xalloc.h"
+#include "common/banned.h"
+
+/* A session is alive while pg_stat_activity has its pid with the same start. */
+#define HOLDER_GONE                                                                                        \
+	"(NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = o.worker_pid"                         \
+	" AND a.backend_start = o.worker_started) OR o.lease_until < now())"
+
+int gw_outbox_recover(struct crm_db *db, long *claimed, long *unknown, struct err *err)
+{
+	struct crm_res *res = NULL;
+	int rc = crm_db_query(&res, db,
+			      "WITH gone AS (UPDATE crm.outbox o SET"
+			      " status = CASE WHEN o.status = 'claimed' OR c.unknown_policy = 'resend' THEN 'queued'"
+			      " ELSE 'unknown' END,"
+			      " last_error = CASE WHEN o.status = 'claimed' THEN o.last_error"
+			      " ELSE 'outcome unknown: its worker stopped while sending' END,"
+			      " worker_pid = NULL, worker_started = NULL, lease_until = NULL, due_at = now(),"
+			      " updated_at = now() FROM crm.campaign c"
+			      " WHERE c.id = o.campaign_id AND o.status IN ('claimed', 'sending') AND " HOLDER_GONE
+			      " RETURNING o.status, o.last_error)"
+			      " SELECT count(*) FILTER (WHERE last_error IS NULL OR last_error NOT LIKE 'outcome unknown:%'),"
+			      " count(*) FILTER (WHERE last_error LIKE 'outcome unknown:%') FROM gone",
+			      0, NULL, err);
+	if (!rc) {
+		if (claimed)
+			*claimed = strtol(crm_res_get(res, 0, 0), NULL, 10);
+		if (unknown)
+			*unknown = strtol(crm_res_get(res, 0, 1), NULL, 10);
+	}
+	crm_res_free(res);
+	return rc;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+int gw_outbox_claim(struct crm_db *db, const char *channel, int max, struct gw_job **jobs, int *n, struct err *err)
+{
+	char limit[16];
+	const char *params[] = { limit, channel };
+	struct crm_res *res = NULL;
+	int rc;
+
+	*jobs = NULL;
+	*n = 0;
+	snprintf(limit, sizeof(limit), "%d", max);
+	rc = crm_db_query(&res, db,
+			  "UPDATE crm.outbox o SET status = 'claimed', worker_pid = pg_backend_pid(),"
+			  " worker_started = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()),"
+			  " lease_until = now() + interval '15 minutes', attempts = o.attempts + 1, updated_at = now()"
+			  " WHERE o.id IN (SELECT q.id FROM crm.outbox q JOIN crm.campaign c ON c.id = q.campaign_id"
+			  " WHERE q.status = 'queued' AND q.due_at <= now() AND c.status = 'running'"
+			  " AND ($2::text IS NULL OR q.channel = $2) ORDER BY q.due_at, q.id LIMIT $1::integer"
+			  " FOR UPDATE OF q SKIP LOCKED)"
+			  " RETURNING o.id, o.campaign_id, o.channel, o.target_code, o.recipient, o.recipient_name,"
+			  " o.postcode, o.attempts",
+			  2, params, err);
+	if (!rc && crm_res_rows(res)) {
+		*n = crm_res_rows(res);
+		*jobs = xcalloc((size_t)*n, sizeof(**jobs));
+		for (int r = 0; r < *n; r++) {
+			struct gw_job *j = &(*jobs)[r];
+			j->id = strtol(crm_res_get(res, r, 0), NULL, 10);
+			j->campaign_id = strtol(crm_res_get(res, r, 1), NULL, 10);
+			j->channel = xstrdup(crm_res_get(res, r, 2));
+			j->target_code = xstrdup(crm_res_get(res, r, 3));
+			j->recipient = dup_or_null(crm_res_get(res, r, 4));
+			j->recipient_name = dup_or_null(crm_res_get(res, r, 5));
+			j->postcode = dup_or_null(crm_res_get(res, r, 6));
+			j->attempts = (int)strtol(crm_res_get(res, r, 7), NULL, 10);
+		}
+	}
+	crm_res_free(res);
+	return rc;
+}
+
+void gw_jobs_free(struct gw_job *jobs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(jobs[i].channel);
+		free(jobs[i].target_code);
+		free(jobs[i].recipient);
+		free(jobs[i].recipient_name);
+		free(jobs[i].postcode);
+	}
+	free(jobs);
+}
+
+int gw_outbox_sending(struct crm_db *db, const struct gw_job *job, int *go, struct err *err)
+{
+	char id[24];
+	const char *params[] = { id };
+	char *status = NULL;
+	int rc;
+
+	snprintf(id, sizeof(id), "%ld", job->id);
+	rc = crm_db_value(&status, db,
+			  "WITH why AS (SELECT o.id, CASE"
+			  " WHEN s.reason IS NOT NULL THEN 'suppressed: ' || s.reason"
+			  " WHEN o.channel = 'email' AND (ct.email_opt_out OR lc.email_opt_out) THEN 'opted out'"
+			  " WHEN o.channel = 'sms' AND (ct.sms_opt_out OR lc.sms_opt_out) THEN 'opted out'"
+			  " WHEN o.channel = 'mail' AND (ct.mail_opt_out OR lc.mail_opt_out) THEN 'opted out'"
+			  " WHEN c.status = 'cancelled' THEN 'cancelled' END AS reason"
+			  " FROM crm.outbox o JOIN crm.campaign c ON c.id = o.campaign_id"
+			  " LEFT JOIN crm.contact ct ON ct.id = o.contact_id"
+			  " LEFT JOIN crm.lead_contact lc ON lc.id = o.lead_contact_id"
+			  " LEFT JOIN crm.suppression s ON s.channel = o.channel"
+			  " AND s.address = crm.address_key(o.channel, o.recipient) WHERE o.id = $1::bigint)"
+			  " UPDATE crm.outbox o SET status = CASE WHEN why.reason IS NULL THEN 'sending' ELSE 'skipped' END,"
+			  " skip_reason = why.reason, updated_at = now() FROM why WHERE o.id = why.id AND o.status = 'claimed'"
+			  " AND o.worker_pid = pg_backend_pid() RETURNING o.status",
+			  1, params, err);
+	*go = !rc && status && !strcmp(status, "sending");
+	free(status);
+	return rc;
+}
+
+int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_result *r, struct err *err)
+{
+	char id[24], segments[16];
+	const char *params[] = { id, r->message_id, r->reply, r->segments ? segments : NULL };
+	const char *sql = NULL;
+
+	snprintf(id, sizeof(id), "%ld", job->id);
+	snprintf(segments, sizeof(segments), "%d", r->segments);
+	switch (r->outcome) {
+	case GW_SENT:
+		sql = "UPDATE crm.outbox SET status = 'sent', sent_at = now(), message_id = $2, segments = $4::integer,"
+		      " last_error = NULL, worker_pid = NULL, lease_until = NULL, updated_at = now() WHERE id = $1::bigint";
+		break;
+	case GW_TEMPFAIL:
+	case GW_SLOWDOWN:
+		/* exponential backoff with jitter: base 2^(attempts-1), at most an hour, times 0.5..1;
+		 * a slow-down request does not count as an attempt */
+		sql = "UPDATE crm.outbox o SET status = CASE WHEN $5::boolean AND o.attempts >= c.max_attempts"
+		      " THEN 'failed' ELSE 'queued' END, last_error = $3, worker_pid = NULL, lease_until = NULL,"
+		      " attempts = o.attempts - CASE WHEN $5::boolean THEN 0 ELSE 1 END, updated_at = now(),"
+		      " due_at = now() + make_interval(secs => least(3600, coalesce(nullif(current_setting("
+		      "'crmgate.retry_base', true), '')::double precision, 60) * 2 ^ greatest(o.attempts - 1, 0))"
+		      " * (0.5 + random() / 2)) FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint";
+		break;
+	case GW_PERMFAIL:
+		sql = "WITH f AS (UPDATE crm.outbox SET status = 'failed', last_error = $3, worker_pid = NULL,"
+		      " lease_until = NULL, updated_at = now() WHERE id = $1::bigint RETURNING id, channel, recipient)"
+		      " INSERT INTO crm.suppression (channel, address, reason, outbox_id)"
+		      " SELECT channel, crm.address_key(channel, recipient), coalesce(left($3, 200), 'failed'), id FROM f"
+		      " WHERE recipient IS NOT NULL ON CONFLICT DO NOTHING";
+		break;
+	case GW_UNKNOWN:
+		sql = "UPDATE crm.outbox o SET status = CASE WHEN c.unknown_policy = 'resend' THEN 'queued'"
+		      " ELSE 'unknown' END, last_error = 'outcome unknown: ' || coalesce($3, 'no reply'),"
+		      " worker_pid = NULL, lease_until = NULL, updated_at = now() FROM crm.campaign c"
+		      " WHERE c.id = o.campaign_id AND o.id = $1::bigint";
+		break;
+	}
+	if (r->outcome == GW_TEMPFAIL || r->outcome == GW_SLOWDOWN) {
+		const char *p5[] = { id, r->message_id, r->reply, NULL, r->outcome == GW_TEMPFAIL ? "true" : "false" };
+		return crm_db_query(NULL, db, sql, 5, p5, err);
+	}
+	return crm_db_query(NULL, db, sql, 4, params, err);
+}
+
+int gw_outbox_finish(struct crm_db *db, struct err *err)
+{
+	return crm_db_exec(db,
+			   "UPDATE crm.campaign c SET status = 'done', finished_at = now() WHERE c.status = 'running'"
+			   " AND NOT EXISTS (SELECT 1 FROM crm.outbox o WHERE o.campaign_id = c.id"
+			   " AND o.status IN ('queued', 'claimed', 'sending'))",
+			   err);
+}

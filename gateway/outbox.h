@@ -1,0 +1,63 @@
+/* gateway/outbox.h - the durable outbox: claim, send, record, recover.
+ *
+ * A row moves queued -> claimed (a worker took it, in a batch) -> sending
+ * (the worker is about to hand it over) -> sent | failed | unknown, or back
+ * to queued for a retry. Each step commits at once, and progress is recorded
+ * on the sending side only: a row is sent when the other side has said so.
+ * The session that claimed a row is recorded (its backend pid and start):
+ * when that session has ended, the next worker takes the row over at once —
+ * a claimed row goes back to the queue (it was never handed over); a row
+ * that was sending has an unknown outcome, which the campaign's policy
+ * settles (resend, the default, or hold for a person). A lease guards
+ * against a worker that hangs with its session open. */
+#ifndef GATEWAY_OUTBOX_H
+#define GATEWAY_OUTBOX_H
+
+#include "common/err.h"
+#include "crm/db.h"
+
+struct gw_job {
+	long id, campaign_id;
+	char *channel, *target_code, *recipient, *recipient_name, *postcode;
+	int attempts;
+};
+
+enum gw_outcome {
+	GW_SENT,      /* the other side took it */
+	GW_TEMPFAIL,  /* try again later (4xx, 5xx HTTP, 429, timeouts, refused) */
+	GW_PERMFAIL,  /* never: fail the row and suppress the address */
+	GW_UNKNOWN,   /* handed over, no answer: it may have arrived */
+	GW_SLOWDOWN,  /* the other side asked us to slow down: not the row's fault */
+};
+
+struct gw_result {
+	enum gw_outcome outcome;
+	const char *message_id; /* Message-ID, the SMS provider's id */
+	const char *reply;      /* the server's words, for last_error */
+	int segments;           /* SMS */
+};
+
+/* Take over rows whose worker's session has ended (or whose lease ran out);
+ * *claimed counts those requeued, *unknown those whose outcome is unknown. */
+int gw_outbox_recover(struct crm_db *db, long *claimed, long *unknown, struct err *err);
+
+/* Claim up to max due rows of running campaigns (channel may be NULL for
+ * any), oldest first, skipping rows other workers hold. *jobs is the
+ * caller's (gw_jobs_free). */
+int gw_outbox_claim(struct crm_db *db, const char *channel, int max, struct gw_job **jobs, int *n, struct err *err);
+void gw_jobs_free(struct gw_job *jobs, int n);
+
+/* Right before handing job over: checks opt-outs and suppression again
+ * (campaigns run for hours) and marks it sending. *go is 0 when the row was
+ * skipped instead (or is no longer ours). */
+int gw_outbox_sending(struct crm_db *db, const struct gw_job *job, int *go, struct err *err);
+
+/* Record what became of a job. A temporary failure is retried with
+ * exponential backoff and jitter until the campaign's max_attempts; a
+ * permanent one also suppresses the address. */
+int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_result *r, struct err *err);
+
+/* Campaigns that have nothing left to send are done. */
+int gw_outbox_finish(struct crm_db *db, struct err *err);
+
+#endif
