@@ -3,6 +3,7 @@
 #
 #   sh bench/merge.sh                         10,000 quotes (make bench runs it too)
 #   BENCH_MERGE_TARGETS=1000 sh bench/merge.sh  a quicker, smaller run
+#   BENCH_KEEP=1 sh bench/merge.sh            leave the server and its folder running
 #
 # The quote template of the demo (templates/quote/) with placeholders only, since
 # docxtemplater cannot read Word's MERGEFIELD codes: bench/quote-document.xml is
