@@ -2,12 +2,13 @@
 # bench/run.sh - crmgate's benchmarks, each against a named peer in the same run.
 #
 #   make bench                       all of them, at full size
-#   BENCH_CUSTOMERS=100000 make bench  a quicker, smaller run
+#   BENCH_CUSTOMERS=100000 BENCH_MERGE_TARGETS=1000 make bench  a quicker, smaller run
 #
 # import: `crmgate gen` of N customers (wall time, peak memory), then `crmgate
 # import customer` of their N-row CSV into an empty database against a bare
 # `psql \copy` of the same rows into the same table (which resolves no codes
 # and checks nothing): rows per second for each, and the ratio.
+# merge: bench/merge.sh, `crmgate merge` against docxtemplater (see there).
 # Figures are kept in bench/README.md.
 set -eu
 cd "$(dirname "$0")/.."
@@ -57,3 +58,8 @@ awk -v n="$rows" -v a="$imp_s" -v b="$copy_s" -v m="$imp_mb" 'BEGIN {
 	printf "ratio crmgate import / psql \\copy: %.2f (aim: at most 2)\n", a / b
 }'
 echo "rerun: make bench   (BENCH_CUSTOMERS=N for another size)"
+
+# the merge benchmark starts its own server: this one is no longer needed
+pg_stop
+echo
+sh bench/merge.sh
