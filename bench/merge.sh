@@ -187,7 +187,8 @@ want_codes=$(psql "$DB" -qAtX -c "SELECT p.code FROM crm.order_line l JOIN crm.s
 for d in out-crmgate out-dt; do
 	doc=$work/$d/$probe.docx
 	unzip -p "$doc" word/document.xml >"$work/$d.xml"
-	unzip -p "$doc" word/header1.xml word/document.xml word/footer1.xml |
+	# whitespace between elements is no text: only what w:p and w:tab make is
+	unzip -p "$doc" word/header1.xml word/document.xml word/footer1.xml | tr -d '\n' |
 		sed 's/<w:tab\/>/\t/g; s/<\/w:p>/\n/g; s/<[^>]*>//g' >"$work/$d.txt"
 	grep -qF "$want_name" "$work/$d.xml" || { echo "$d/$probe.docx: no customer name '$want_name'" >&2; fail=1; }
 	found=0

@@ -87,22 +87,19 @@ static void safe_file_name(struct buf *out, const char *s)
 	buf_release(&b);
 }
 
-/* Claim a path nobody has: name.ext, else name-2.ext, name-3.ext... The
- * empty file created here is replaced by the document. */
-static int claim_path(struct buf *path, const char *dir, const char *name, const char *ext, struct err *err)
+/* Claim a path nobody has: name.ext, else name-2.ext, name-3.ext...; *fd
+ * is the empty file created there, open for the document. */
+static int claim_path(int *fd, struct buf *path, const char *dir, const char *name, const char *ext, struct err *err)
 {
 	for (int n = 1; n < 100000; n++) {
-		int fd;
 		buf_reset(path);
 		if (n == 1)
 			buf_addf(path, "%s/%s%s", dir, name, ext);
 		else
 			buf_addf(path, "%s/%s-%d%s", dir, name, n, ext);
-		fd = open(path->data, O_WRONLY | O_CREAT | O_EXCL, 0644);
-		if (fd >= 0) {
-			close(fd);
+		*fd = open(path->data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (*fd >= 0)
 			return 0;
-		}
 		if (errno != EEXIST)
 			return err_set(err, ERR_FAIL, "could not write '%s': %s", path->data, strerror(errno));
 	}
@@ -122,15 +119,17 @@ static int flush_pdf(struct merge_run *m, struct err *err)
 static int merge_one(void *ctx, const struct value *rec, struct err *err)
 {
 	struct merge_run *m = ctx;
-	int rc;
+	int rc, fd;
 
 	buf_reset(&m->body);
 	if ((rc = merge_render(&m->body, &m->name, rec, m->globals, err)))
 		return rc;
 	safe_file_name(&m->fname, m->body.data);
-	if ((rc = claim_path(&m->path, m->outdir, m->fname.data, m->tpl.ext, err)))
+	if ((rc = claim_path(&fd, &m->path, m->outdir, m->fname.data, m->tpl.ext, err)))
 		return rc;
-	rc = gw_tpl_render_file(&m->tpl, rec, m->globals, m->path.data, &m->body, err);
+	rc = gw_tpl_render_file(&m->tpl, rec, m->globals, m->path.data, fd, &m->body, err);
+	if (close(fd) && !rc)
+		rc = err_set(err, ERR_FAIL, "could not write '%s': %s", m->path.data, strerror(errno));
 	if (rc) {
 		unlink(m->path.data);
 		return rc;

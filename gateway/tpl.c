@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/csv.h"
 #include "common/embedded.h"
@@ -160,22 +161,17 @@ int gw_tpl_compile(struct gw_tpl *t, const struct crm_entity *e, struct err *err
 }
 
 int gw_tpl_render_file(struct gw_tpl *t, const struct value *rec, const struct value *globals, const char *path,
-		       struct buf *scratch, struct err *err)
+		       int fd, struct buf *scratch, struct err *err)
 {
-	FILE *f;
 	int rc;
 
 	if (t->kind == GW_TPL_DOCX)
-		return merge_docx_render(t->docx, rec, globals, path, err);
+		return merge_docx_render_fd(t->docx, rec, globals, path, fd, err);
 	buf_reset(scratch);
 	if ((rc = merge_render(scratch, &t->text, rec, globals, err)))
 		return rc;
-	f = fopen(path, "wb");
-	if (!f || fwrite(scratch->data, 1, scratch->len, f) != scratch->len || fclose(f)) {
-		if (f)
-			fclose(f);
+	if (write(fd, scratch->data, scratch->len) != (ssize_t)scratch->len)
 		return err_set(err, ERR_FAIL, "could not write '%s': %s", path, strerror(errno));
-	}
 	return 0;
 }
 

@@ -42,9 +42,10 @@ int gw_tpl_compile(struct gw_tpl *t, const struct crm_entity *e, struct err *err
  * The caller frees it; a campaign adds its own before use. */
 struct value *gw_tpl_globals(const char *today);
 
-/* Fill the template for rec into path (a .docx) or into out (text). */
+/* Fill the template for rec into fd, the empty file path the caller has
+ * open; scratch is the caller's, reused between targets. */
 int gw_tpl_render_file(struct gw_tpl *t, const struct value *rec, const struct value *globals, const char *path,
-		       struct buf *scratch, struct err *err);
+		       int fd, struct buf *scratch, struct err *err);
 
 void gw_tpl_release(struct gw_tpl *t);
 

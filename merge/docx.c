@@ -122,8 +122,14 @@ int merge_docx_fields(const struct merge_docx *d)
 int merge_docx_render(struct merge_docx *d, const struct value *rec, const struct value *globals, const char *path,
 		      struct err *err)
 {
+	return merge_docx_render_fd(d, rec, globals, path, -1, err);
+}
+
+int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const struct value *globals,
+			 const char *path, int fd, struct err *err)
+{
 	struct merge_zip_writer *w = NULL;
-	int rc = merge_zip_writer_open(&w, path, err);
+	int rc = merge_zip_writer_open_small(&w, path, fd, err);
 
 	for (size_t i = 0; !rc && i < merge_zip_count(d->zip); i++) {
 		if (!d->parts[i].compiled) {

@@ -34,6 +34,11 @@ int merge_docx_fields(const struct merge_docx *d);
 int merge_docx_render(struct merge_docx *d, const struct value *rec, const struct value *globals, const char *path,
 		      struct err *err);
 
+/* The same into fd, an empty file the caller has open (path names it in
+ * messages): one create and one write per document. */
+int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const struct value *globals,
+			 const char *path, int fd, struct err *err);
+
 /* The parts one by one, for writers of other packages (merge/batch.c): the
  * template's zip, whether entry i is compiled, and entry i rendered for rec
  * into out (appended; entry i must be compiled). */

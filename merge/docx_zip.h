@@ -40,6 +40,10 @@ int merge_zip_read(struct merge_zip *z, size_t i, struct buf *out, struct err *e
 /* Write a new package to path. Nothing appears at path until close
  * succeeds (libzip writes a temporary file and renames it). */
 int merge_zip_writer_open(struct merge_zip_writer **out, const char *path, struct err *err);
+/* The same for a small package (one document): it is built in memory and
+ * written with one write when closed, to fd when it is >= 0 (the caller's
+ * open, empty file; path names it in messages), else to path (replaced). */
+int merge_zip_writer_open_small(struct merge_zip_writer **out, const char *path, int fd, struct err *err);
 /* Add a part from memory (copied), deflated. */
 int merge_zip_writer_add(struct merge_zip_writer *w, const char *name, const void *data, size_t len,
 			 struct err *err);
