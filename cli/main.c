@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "targets", cmd_targets, "preview a target set: an entity and a filter" },
 	{ "template", cmd_template, "check, store and list document, e-mail and SMS templates" },
 	{ "merge", cmd_merge, "fill a .docx or text template for every target" },
+	{ "campaign", cmd_campaign, "create, preview, launch and follow mail, e-mail and SMS campaigns" },
 	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
 };
 

@@ -133,34 +133,40 @@ int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_
 
 	snprintf(id, sizeof(id), "%ld", job->id);
 	snprintf(segments, sizeof(segments), "%d", r->segments);
+	/* every statement takes the same four parameters, and names each with a
+	 * type ("$4::integer IS NULL OR true" where it has no use for it): an
+	 * untyped parameter is an error in PostgreSQL */
 	switch (r->outcome) {
 	case GW_SENT:
-		sql = "UPDATE crm.outbox SET status = 'sent', sent_at = now(), message_id = $2, segments = $4::integer,"
-		      " last_error = NULL, worker_pid = NULL, lease_until = NULL, updated_at = now() WHERE id = $1::bigint";
+		sql = "UPDATE crm.outbox SET status = 'sent', sent_at = now(), message_id = $2::text,"
+		      " segments = $4::integer, last_error = NULL, worker_pid = NULL, lease_until = NULL, updated_at = now()"
+		      " WHERE id = $1::bigint AND ($3::text IS NULL OR true)";
 		break;
 	case GW_TEMPFAIL:
 	case GW_SLOWDOWN:
 		/* exponential backoff with jitter: base 2^(attempts-1), at most an hour, times 0.5..1;
 		 * a slow-down request does not count as an attempt */
 		sql = "UPDATE crm.outbox o SET status = CASE WHEN $5::boolean AND o.attempts >= c.max_attempts"
-		      " THEN 'failed' ELSE 'queued' END, last_error = $3, worker_pid = NULL, lease_until = NULL,"
+		      " THEN 'failed' ELSE 'queued' END, last_error = $3::text, worker_pid = NULL, lease_until = NULL,"
 		      " attempts = o.attempts - CASE WHEN $5::boolean THEN 0 ELSE 1 END, updated_at = now(),"
 		      " due_at = now() + make_interval(secs => least(3600, coalesce(nullif(current_setting("
 		      "'crmgate.retry_base', true), '')::double precision, 60) * 2 ^ greatest(o.attempts - 1, 0))"
-		      " * (0.5 + random() / 2)) FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint";
+		      " * (0.5 + random() / 2)) FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint"
+		      " AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true)";
 		break;
 	case GW_PERMFAIL:
-		sql = "WITH f AS (UPDATE crm.outbox SET status = 'failed', last_error = $3, worker_pid = NULL,"
+		sql = "WITH f AS (UPDATE crm.outbox SET status = 'failed', last_error = $3::text, worker_pid = NULL,"
 		      " lease_until = NULL, updated_at = now() WHERE id = $1::bigint RETURNING id, channel, recipient)"
 		      " INSERT INTO crm.suppression (channel, address, reason, outbox_id)"
 		      " SELECT channel, crm.address_key(channel, recipient), coalesce(left($3, 200), 'failed'), id FROM f"
-		      " WHERE recipient IS NOT NULL ON CONFLICT DO NOTHING";
+		      " WHERE recipient IS NOT NULL AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true)"
+		      " ON CONFLICT DO NOTHING";
 		break;
 	case GW_UNKNOWN:
 		sql = "UPDATE crm.outbox o SET status = CASE WHEN c.unknown_policy = 'resend' THEN 'queued'"
-		      " ELSE 'unknown' END, last_error = 'outcome unknown: ' || coalesce($3, 'no reply'),"
-		      " worker_pid = NULL, lease_until = NULL, updated_at = now() FROM crm.campaign c"
-		      " WHERE c.id = o.campaign_id AND o.id = $1::bigint";
+		      " ELSE 'unknown' END, last_error = 'outcome unknown: ' || coalesce($3::text, 'no reply'),"
+		      " message_id = $2::text, worker_pid = NULL, lease_until = NULL, updated_at = now()"
+		      " FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint AND ($4::integer IS NULL OR true)";
 		break;
 	}
 	if (r->outcome == GW_TEMPFAIL || r->outcome == GW_SLOWDOWN) {

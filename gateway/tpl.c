@@ -24,21 +24,29 @@ static const char *extension(const char *name)
 	return dot && !strchr(dot, '/') ? dot : "";
 }
 
-int gw_tpl_set(struct gw_tpl *t, const char *label, const void *data, size_t len, struct err *err)
+void gw_tpl_set_text(struct gw_tpl *t, const char *label, enum gw_tpl_kind kind, const char *src)
 {
-	const char *ext = extension(label);
-
+	static const char *const exts[] = { ".docx", ".txt", ".html" };
 	memset(t, 0, sizeof(*t));
 	buf_init(&t->data);
 	merge_tpl_init(&t->text, MERGE_ESC_NONE);
 	t->label = xstrdup(label);
-	if (!strcmp(ext, ".docx"))
-		t->kind = GW_TPL_DOCX, t->ext = ".docx";
-	else if (!strcmp(ext, ".txt"))
-		t->kind = GW_TPL_TXT, t->ext = ".txt";
-	else if (!strcmp(ext, ".html") || !strcmp(ext, ".htm"))
-		t->kind = GW_TPL_HTML, t->ext = ".html";
-	else
+	t->kind = kind;
+	t->ext = exts[kind];
+	if (src)
+		buf_adds(&t->data, src);
+}
+
+int gw_tpl_set(struct gw_tpl *t, const char *label, const void *data, size_t len, struct err *err)
+{
+	const char *ext = extension(label);
+	enum gw_tpl_kind kind = !strcmp(ext, ".docx")				? GW_TPL_DOCX
+				: !strcmp(ext, ".txt")				? GW_TPL_TXT
+				: !strcmp(ext, ".html") || !strcmp(ext, ".htm") ? GW_TPL_HTML
+										: (enum gw_tpl_kind)-1;
+
+	gw_tpl_set_text(t, label, kind == (enum gw_tpl_kind)-1 ? GW_TPL_TXT : kind, NULL);
+	if (kind == (enum gw_tpl_kind)-1)
 		return err_set(err, ERR_INPUT, "template '%s': a template is a .docx, .txt or .html file", label);
 	buf_add(&t->data, data, len);
 	return 0;

@@ -30,6 +30,8 @@ struct gw_tpl {
 /* Find and read the template ref (db may be NULL: files and built-ins only).
  * Not found anywhere is ERR_NOTFOUND saying where it looked. */
 int gw_tpl_load(struct gw_tpl *t, struct crm_db *db, const char *ref, struct err *err);
+/* A text template given as a string (a subject, a body read by the caller). */
+void gw_tpl_set_text(struct gw_tpl *t, const char *label, enum gw_tpl_kind kind, const char *src);
 /* Take a template's bytes as they are; kind from the name's extension. */
 int gw_tpl_set(struct gw_tpl *t, const char *label, const void *data, size_t len, struct err *err);
 

@@ -1,0 +1,395 @@
+/* cli/cmd_campaign.c - crmgate campaign: create, preview, launch, status, pause,
+ * resume, cancel, list. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "crm/entity.h"
+#include "crm/filter.h"
+#include "crm/record.h"
+#include "gateway/campaign.h"
+#include "gateway/tpl.h"
+#include "merge/text.h"
+#include "common/banned.h"
+
+static const char usage[] =
+	"usage: crmgate campaign create NAME --channel mail|email|sms --targets ENTITY [--where FILTER]\n"
+	"                               [--template NAME|FILE] [--subject TEXT] [--body FILE]...\n"
+	"                               [--attach docx|pdf|none] [--at TIME] [--rate N] [--policy resend|hold]\n"
+	"                               [--max-attempts N] [--transactional]\n"
+	"       crmgate campaign preview CAMPAIGN [--limit N]\n"
+	"       crmgate campaign launch CAMPAIGN [--yes]\n"
+	"       crmgate campaign status CAMPAIGN\n"
+	"       crmgate campaign pause|resume|cancel CAMPAIGN\n"
+	"       crmgate campaign list\n"
+	"\n"
+	"A campaign sends one message per target of ENTITY that FILTER selects: a letter by post\n"
+	"(mail: --template is the Word letter; 'crmgate send' writes the print batch and an address\n"
+	"list), an e-mail (--subject and --body FILE, a .txt and/or an .html; --template with\n"
+	"--attach docx|pdf attaches the filled Word document), or a text message (sms: --body FILE).\n"
+	"Subjects and bodies are templates like merge's ({{name}}, {{customer.name}}, sections), checked\n"
+	"against ENTITY's records when the campaign is created; the campaign keeps a copy of them.\n"
+	"\n"
+	"launch queues one message per target, once: targets without an address for the channel,\n"
+	"opted out, suppressed (bounced, failed, STOP) or sharing an address with another target are\n"
+	"recorded as skipped, with the reason. On a terminal launch says how many and asks; scripts\n"
+	"pass --yes. 'crmgate send' then delivers the queue. CAMPAIGN is a name or an id.\n"
+	"\n"
+	"  --at TIME          send from then on ('2026-12-01 09:00'); default at once\n"
+	"  --rate N           messages per second for this campaign (default: the channel's rate)\n"
+	"  --policy P         when a message's outcome is unknown (the connection died after it was\n"
+	"                     handed over): resend (default) or hold it for a person to decide\n"
+	"  --transactional    not marketing: no SMS signature, opt-out text or quiet hours\n"
+	"  --limit N          preview: how many targets (default 3)";
+
+struct campaign_args {
+	const char *verb, *name;
+	const char *channel, *targets, *where, *template, *subject, *attach, *at, *rate, *policy, *attempts, *limit;
+	const char *bodies[2];
+	int nbodies, yes, transactional;
+};
+
+static int parse(struct campaign_args *a, int argc, char **argv, struct err *err)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		const char **slot = !strcmp(o, "--channel")	      ? &a->channel
+				    : !strcmp(o, "--targets")	      ? &a->targets
+				    : !strcmp(o, "--where")	      ? &a->where
+				    : !strcmp(o, "--template")     ? &a->template
+				    : !strcmp(o, "--subject")      ? &a->subject
+				    : !strcmp(o, "--attach")       ? &a->attach
+				    : !strcmp(o, "--at")	      ? &a->at
+				    : !strcmp(o, "--rate")	      ? &a->rate
+				    : !strcmp(o, "--policy")       ? &a->policy
+				    : !strcmp(o, "--max-attempts") ? &a->attempts
+				    : !strcmp(o, "--limit")	      ? &a->limit
+								      : NULL;
+		if (!strcmp(o, "--yes")) {
+			a->yes = 1;
+		} else if (!strcmp(o, "--transactional")) {
+			a->transactional = 1;
+		} else if (!strcmp(o, "--body") && i + 1 < argc) {
+			if (a->nbodies == 2)
+				return cli_usage_error(err, usage, "--body is given at most twice (text and HTML)");
+			a->bodies[a->nbodies++] = argv[++i];
+		} else if (slot && i + 1 < argc) {
+			*slot = argv[++i];
+		} else if (o[0] == '-' && o[1]) {
+			return cli_usage_error(err, usage, "'%s' is not an option of campaign, or lacks its value", o);
+		} else if (!a->verb) {
+			a->verb = o;
+		} else if (!a->name) {
+			a->name = o;
+		} else {
+			return cli_usage_error(err, usage, "too many arguments");
+		}
+	}
+	if (!a->verb)
+		return cli_usage_error(err, usage, "campaign needs a verb");
+	return 0;
+}
+
+static int read_text(char **out, const char *path, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+
+	if (!f)
+		return err_set(err, ERR_INPUT, "could not open '%s': %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	*out = buf_detach(&b, NULL);
+	return 0;
+}
+
+/* A subject or body, checked as a template for e's records. */
+static int check_text(const char *label, const char *src, enum gw_tpl_kind kind, const struct crm_entity *e,
+		      struct err *err)
+{
+	struct gw_tpl t;
+	int rc;
+	gw_tpl_set_text(&t, label, kind, src);
+	rc = gw_tpl_compile(&t, e, err);
+	gw_tpl_release(&t);
+	return rc;
+}
+
+/* What each channel needs: a letter, a subject and a body, a text. */
+static int check_channel(const struct campaign_args *a, const struct gw_campaign *c, struct err *err)
+{
+	if (!strcmp(c->channel, "mail") && (!c->template_kind || strcmp(c->template_kind, "docx")))
+		return err_set(err, ERR_INPUT, "a mail campaign needs --template, a Word letter (.docx)");
+	if (!strcmp(c->channel, "email") && !c->subject)
+		return err_set(err, ERR_INPUT, "an e-mail campaign needs --subject");
+	if (!strcmp(c->channel, "email") && !c->body_text && !c->body_html)
+		return err_set(err, ERR_INPUT, "an e-mail campaign needs --body FILE (.txt and/or .html)");
+	if (!strcmp(c->channel, "email") && strcmp(c->attach, "none") && !c->template_kind)
+		return err_set(err, ERR_INPUT, "--attach %s needs --template, the Word document to attach", c->attach);
+	if (!strcmp(c->channel, "sms") && !c->body_text)
+		return err_set(err, ERR_INPUT, "an SMS campaign needs --body FILE, a .txt");
+	if (!strcmp(c->channel, "sms") && c->body_html)
+		return err_set(err, ERR_INPUT, "a text message is plain text: --body takes a .txt for sms");
+	(void)a;
+	return 0;
+}
+
+static int campaign_create(struct cli *cli, const struct campaign_args *a, struct err *err)
+{
+	struct gw_campaign c = { 0 };
+	const struct crm_entity *e;
+	struct crm_query q;
+	struct crm_db *db;
+	struct gw_tpl t = { 0 };
+	int rc;
+
+	if (!a->name || !a->channel || !a->targets)
+		return cli_usage_error(err, usage, "campaign create needs NAME, --channel and --targets");
+	if (!gw_channel_valid(a->channel))
+		return cli_usage_error(err, usage, "'%s' is not a channel: mail, email or sms", a->channel);
+	if (!(e = cli_entity(a->targets, usage, err)))
+		return err->code;
+	if (a->attach && strcmp(a->attach, "docx") && strcmp(a->attach, "pdf") && strcmp(a->attach, "none"))
+		return cli_usage_error(err, usage, "--attach takes docx, pdf or none");
+	if (a->policy && strcmp(a->policy, "resend") && strcmp(a->policy, "hold"))
+		return cli_usage_error(err, usage, "--policy takes resend or hold");
+	buf_init(&c.template);
+	c.name = (char *)a->name;
+	c.channel = (char *)a->channel;
+	c.targets = (char *)e->name;
+	c.filter = (char *)(a->where ? a->where : "");
+	c.attach = (char *)(a->attach ? a->attach : strcmp(a->channel, "mail") ? "none" : "docx");
+	c.subject = (char *)a->subject;
+	c.scheduled_at = (char *)a->at;
+	c.rate = (char *)a->rate;
+	c.unknown_policy = (char *)a->policy;
+	if (a->attempts) {
+		char *end;
+		long n = strtol(a->attempts, &end, 10);
+		if (*end || n < 1 || n > 100)
+			return cli_usage_error(err, usage, "--max-attempts takes a number from 1 to 100");
+		c.max_attempts = (int)n;
+	}
+	c.marketing = !a->transactional;
+
+	/* the filter, checked now rather than at launch */
+	crm_query_init(&q);
+	rc = crm_filter_compile(&q, e, c.filter, cli->today, err);
+	crm_query_release(&q);
+	if (!rc)
+		rc = cli_db(cli, &db, err);
+	if (!rc && a->template) {
+		rc = gw_tpl_load(&t, db, a->template, err);
+		if (!rc)
+			rc = gw_tpl_compile(&t, e, err);
+		if (!rc) {
+			c.template_name = (char *)a->template;
+			c.template_kind = (char *)t.ext + 1;
+			c.template = t.data;
+		}
+	}
+	for (int i = 0; !rc && i < a->nbodies; i++) {
+		const char *dot = strrchr(a->bodies[i], '.');
+		int html = dot && (!strcmp(dot, ".html") || !strcmp(dot, ".htm"));
+		char **slot = html ? &c.body_html : &c.body_text;
+		if (*slot)
+			rc = cli_usage_error(err, usage, "two %s bodies: give one .txt and one .html", html ? "HTML" : "text");
+		if (!rc)
+			rc = read_text(slot, a->bodies[i], err);
+		if (!rc)
+			rc = check_text(a->bodies[i], *slot, html ? GW_TPL_HTML : GW_TPL_TXT, e, err);
+	}
+	if (!rc && c.subject)
+		rc = check_text("--subject", c.subject, GW_TPL_TXT, e, err);
+	if (!rc)
+		rc = check_channel(a, &c, err);
+	if (!rc)
+		rc = gw_campaign_create(db, &c, err);
+	if (!rc)
+		log_info("created campaign '%s' (id %ld), a draft: 'crmgate campaign preview %s', then launch", c.name,
+			 c.id, c.name);
+	free(c.body_text);
+	free(c.body_html);
+	gw_tpl_release(&t);
+	return rc;
+}
+
+/* Render the first targets' messages, as they will go out. */
+struct preview {
+	const struct gw_campaign *c;
+	struct gw_tpl subject, text, html;
+	struct value *globals;
+	struct buf out;
+	long n;
+};
+
+static int preview_one(void *ctx, const struct value *rec, struct err *err)
+{
+	struct preview *p = ctx;
+	const struct value *code = value_lookup(rec, "code");
+	int rc = 0;
+
+	printf("--- %ld: %s\n", ++p->n, code && code->kind == VALUE_TEXT ? code->u.text : "");
+	if (p->c->subject) {
+		buf_reset(&p->out);
+		rc = merge_render(&p->out, &p->subject.text, rec, p->globals, err);
+		if (!rc)
+			printf("Subject: %s\n", p->out.data);
+	}
+	if (!rc && p->c->body_text) {
+		buf_reset(&p->out);
+		rc = merge_render(&p->out, &p->text.text, rec, p->globals, err);
+		if (!rc)
+			printf("\n%s%s", p->out.data, p->out.len && p->out.data[p->out.len - 1] == '\n' ? "" : "\n");
+	}
+	if (!rc && p->c->body_html) {
+		buf_reset(&p->out);
+		rc = merge_render(&p->out, &p->html.text, rec, p->globals, err);
+		if (!rc)
+			printf("\n[HTML]\n%s%s", p->out.data, p->out.len && p->out.data[p->out.len - 1] == '\n' ? "" : "\n");
+	}
+	if (!rc && p->c->template_kind)
+		printf("\n[%s %s, filled for this target]\n", p->c->template_kind, p->c->template_name);
+	return rc;
+}
+
+static int compile_text(struct gw_tpl *t, const char *label, const char *src, enum gw_tpl_kind kind,
+			const struct crm_entity *e, struct err *err)
+{
+	gw_tpl_set_text(t, label, kind, src);
+	return gw_tpl_compile(t, e, err);
+}
+
+static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_campaign *c,
+			    const struct campaign_args *a, struct err *err)
+{
+	const struct crm_entity *e = crm_entity_find(c->targets);
+	struct preview p = { .c = c };
+	struct crm_query q;
+	char *end = NULL;
+	long limit = a->limit ? strtol(a->limit, &end, 10) : 3;
+	int rc;
+
+	if (end && (*end || limit < 1))
+		return cli_usage_error(err, usage, "--limit takes a number of targets");
+	buf_init(&p.out);
+	crm_query_init(&q);
+	rc = compile_text(&p.subject, "subject", c->subject, GW_TPL_TXT, e, err);
+	if (!rc)
+		rc = compile_text(&p.text, "body.txt", c->body_text, GW_TPL_TXT, e, err);
+	if (!rc)
+		rc = compile_text(&p.html, "body.html", c->body_html, GW_TPL_HTML, e, err);
+	if (!rc)
+		rc = crm_filter_compile(&q, e, c->filter, cli->today, err);
+	if (!rc) {
+		printf("campaign '%s': %s to %s%s%s\n", c->name, c->channel, c->targets, *c->filter ? " where " : "",
+		       c->filter);
+		p.globals = gw_tpl_globals(cli->today);
+		rc = crm_records_each(NULL, db, e, &q, limit > 0 ? limit : 3, preview_one, &p, err);
+	}
+	value_free(p.globals);
+	gw_tpl_release(&p.subject);
+	gw_tpl_release(&p.text);
+	gw_tpl_release(&p.html);
+	buf_release(&p.out);
+	crm_query_release(&q);
+	return rc;
+}
+
+static void print_launch(const char *what, const struct gw_launch *l)
+{
+	printf("%s %ld, skipped %ld", what, l->queued, l->skipped);
+	if (l->already)
+		printf(", queued before %ld", l->already);
+	putchar('\n');
+	for (const char *p = l->reasons.data; *p;) {
+		const char *nl = strchr(p, '\n');
+		printf("  %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+}
+
+static int campaign_launch(struct cli *cli, struct crm_db *db, const struct gw_campaign *c,
+			   const struct campaign_args *a, struct err *err)
+{
+	struct gw_launch l;
+	int rc;
+
+	if (!a->yes) {
+		char answer[16] = "";
+		if (!isatty(STDIN_FILENO))
+			return err_set(err, ERR_INPUT, "launch asks before it sends, and this is no terminal: pass --yes");
+		if ((rc = gw_campaign_plan(db, c, cli->today, &l, err)))
+			return rc;
+		print_launch("will queue", &l);
+		gw_launch_release(&l);
+		printf("Launch campaign '%s' (%s)? [y/N] ", c->name, c->channel);
+		fflush(stdout);
+		if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+			printf("not launched\n");
+			return 0;
+		}
+	}
+	if ((rc = gw_campaign_launch(db, c, cli->today, &l, err)))
+		return rc;
+	if (!l.queued && !l.skipped)
+		printf("nothing new to queue: every target of '%s' is in its outbox already\n", c->name);
+	else
+		print_launch("queued", &l);
+	gw_launch_release(&l);
+	log_info("'crmgate send' delivers the queue; 'crmgate campaign status %s' shows how far it is", c->name);
+	return 0;
+}
+
+int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct campaign_args a = { 0 };
+	struct gw_campaign c = { 0 };
+	struct crm_res *res = NULL;
+	struct crm_db *db;
+	int rc;
+
+	if (cli_wants_help(argc, argv, usage))
+		return 0;
+	if ((rc = parse(&a, argc, argv, err)))
+		return rc;
+	if (!strcmp(a.verb, "create"))
+		return campaign_create(cli, &a, err);
+	if ((rc = cli_db(cli, &db, err)))
+		return rc;
+	if (!strcmp(a.verb, "list")) {
+		if (!(rc = gw_campaign_list(&res, db, err)))
+			out_rows(cli, res, stdout);
+		crm_res_free(res);
+		return rc;
+	}
+	if (!a.name)
+		return cli_usage_error(err, usage, "campaign %s needs the campaign's name or id", a.verb);
+	if ((rc = gw_campaign_get(db, a.name, &c, err)))
+		return rc;
+	if (!strcmp(a.verb, "preview"))
+		rc = campaign_preview(cli, db, &c, &a, err);
+	else if (!strcmp(a.verb, "launch"))
+		rc = campaign_launch(cli, db, &c, &a, err);
+	else if (!strcmp(a.verb, "status")) {
+		if (!(rc = gw_campaign_status(&res, db, &c, err)))
+			out_record(cli, res, 0, stdout);
+		crm_res_free(res);
+	} else if (!strcmp(a.verb, "pause") || !strcmp(a.verb, "resume") || !strcmp(a.verb, "cancel")) {
+		if (!(rc = gw_campaign_set_status(db, &c, a.verb, err)))
+			log_info("campaign '%s': %s", c.name,
+				 a.verb[0] == 'p' ? "paused" : a.verb[0] == 'r' ? "running" : "cancelled");
+	} else {
+		rc = cli_usage_error(err, usage, "'%s' is not a campaign verb", a.verb);
+	}
+	gw_campaign_release(&c);
+	return rc;
+}

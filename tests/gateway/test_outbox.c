@@ -1,0 +1,183 @@
+/* tests/gateway/test_outbox.c - launching a campaign queues every target once,
+ * skipping those who may not be sent to; workers claim rows without taking
+ * each other's, and a worker's rows come back when its session ends. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testlib.h"
+#include "common/xalloc.h"
+#include "gateway/campaign.h"
+#include "gateway/outbox.h"
+
+static char *db, *dir;
+
+static void setup(void)
+{
+	db = test_db_create();
+	dir = test_tmpdir();
+	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
+	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
+	test_import(db, dir, "contact",
+		    "code,customer_code,name,email,email_opt_out\n"
+		    "K1,C1,张三,zhang@example.test,false\nK2,C1,李四,,false\nK3,C1,王五,wang@example.test,true\n"
+		    "K4,C1,赵六,ZHANG@example.test,false\nK5,C1,钱七,qian@example.test,false\n"
+		    "K6,C1,孙八,sun@example.test,false\n");
+}
+
+static void teardown(void)
+{
+	test_db_drop(db);
+	test_rmdir(dir);
+}
+
+TestSuite(outbox, .init = setup, .fini = teardown);
+
+static struct crm_db *connect(void)
+{
+	struct crm_db *c;
+	struct err err = ERR_INIT;
+	assert_ok(crm_db_connect(&c, db, &err), &err);
+	return c;
+}
+
+static void exec(struct crm_db *c, const char *sql)
+{
+	struct err err = ERR_INIT;
+	assert_ok(crm_db_exec(c, sql, &err), &err);
+}
+
+static long count(struct crm_db *c, const char *sql)
+{
+	struct err err = ERR_INIT;
+	char *v = NULL;
+	long n;
+	assert_ok(crm_db_value(&v, c, sql, 0, NULL, &err), &err);
+	n = strtol(v, NULL, 10);
+	free(v);
+	return n;
+}
+
+static void create(struct crm_db *c, struct gw_campaign *out)
+{
+	struct gw_campaign camp = { .name = "生日", .channel = "email", .targets = "contact", .filter = "",
+				    .subject = "你好", .body_text = "{{name}}" };
+	struct err err = ERR_INIT;
+	buf_init(&camp.template);
+	assert_ok(gw_campaign_create(c, &camp, &err), &err);
+	assert_ok(gw_campaign_get(c, "生日", out, &err), &err);
+}
+
+Test(outbox, a_launch_queues_each_target_once_and_says_why_it_skips)
+{
+	struct crm_db *c = connect();
+	struct gw_campaign camp;
+	struct gw_launch l;
+	struct err err = ERR_INIT;
+
+	exec(c, "INSERT INTO crm.suppression (channel, address, reason) VALUES ('email', 'qian@example.test', 'bounced')");
+	create(c, &camp);
+	assert_ok(gw_campaign_plan(c, &camp, "2026-11-27", &l, &err), &err);
+	cr_expect_eq(l.queued, 2, "K1 and K6");
+	gw_launch_release(&l);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox"), 0, "a plan writes nothing");
+
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	cr_expect_eq(l.queued, 2);
+	cr_expect_eq(l.skipped, 4);
+	cr_expect(strstr(l.reasons.data, "no email: 1\n"), "%s", l.reasons.data);
+	cr_expect(strstr(l.reasons.data, "opted out: 1\n"), "%s", l.reasons.data);
+	cr_expect(strstr(l.reasons.data, "suppressed: bounced: 1\n"), "%s", l.reasons.data);
+	cr_expect(strstr(l.reasons.data, "duplicate address: 1\n"), "K4 has K1's address: %s", l.reasons.data);
+	gw_launch_release(&l);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE status = 'skipped' AND target_code = 'K4'"), 1);
+
+	/* a relaunch queues nobody twice; a new target is added alone */
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	cr_expect_eq(l.queued + l.skipped, 0);
+	gw_launch_release(&l);
+	exec(c, "INSERT INTO crm.contact (code, customer_id, name, email) SELECT 'K7', id, '周九', 'SUN@example.test'"
+		" FROM crm.customer");
+	exec(c, "INSERT INTO crm.contact (code, customer_id, name, email) SELECT 'K8', id, '吴十', 'wu@example.test'"
+		" FROM crm.customer");
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	cr_expect_eq(l.queued, 1, "K8");
+	cr_expect_eq(l.skipped, 1, "K7 shares K6's address, queued before");
+	gw_launch_release(&l);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox"), 8);
+
+	/* cancelling drops the queue, on the record */
+	assert_ok(gw_campaign_set_status(c, &camp, "cancel", &err), &err);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE status = 'queued'"), 0);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE skip_reason = 'cancelled'"), 3);
+	gw_campaign_release(&camp);
+	assert_ok(gw_campaign_get(c, "生日", &camp, &err), &err);
+	cr_expect_eq(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), ERR_INPUT);
+	gw_campaign_release(&camp);
+	crm_db_free(c);
+}
+
+Test(outbox, workers_never_share_a_row_and_a_gone_worker_loses_its_rows)
+{
+	struct crm_db *c = connect(), *w1 = connect(), *w2 = connect();
+	struct gw_campaign camp;
+	struct gw_launch l;
+	struct gw_job *a, *b;
+	struct err err = ERR_INIT;
+	int na, nb, go;
+	long requeued, unknown;
+
+	create(c, &camp);
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	gw_launch_release(&l);
+	cr_assert_eq(l.queued, 3);
+
+	assert_ok(gw_outbox_claim(w1, "email", 2, &a, &na, &err), &err);
+	assert_ok(gw_outbox_claim(w2, "email", 5, &b, &nb, &err), &err);
+	cr_expect_eq(na, 2);
+	cr_expect_eq(nb, 1, "the third row only");
+	cr_expect_neq(b[0].id, a[0].id);
+	cr_expect_neq(b[0].id, a[1].id);
+
+	/* w1 hands its first row over, then dies before any answer */
+	assert_ok(gw_outbox_sending(w1, &a[0], &go, &err), &err);
+	cr_expect(go);
+	/* while its session lives, nobody takes its rows */
+	assert_ok(gw_outbox_recover(c, &requeued, &unknown, &err), &err);
+	cr_expect_eq(requeued + unknown, 0);
+	crm_db_free(w1);
+	/* the session is gone: the claimed row is queued again, the one it was
+	 * sending has an unknown outcome (the policy, resend, queues it too) */
+	for (int i = 0; i < 50 && count(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()") > 2; i++)
+		usleep(20000);
+	assert_ok(gw_outbox_recover(c, &requeued, &unknown, &err), &err);
+	cr_expect_eq(requeued, 1);
+	cr_expect_eq(unknown, 1);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE status = 'queued'"), 2);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE last_error LIKE 'outcome unknown:%'"), 1);
+
+	/* w2 sends its row; a permanent failure suppresses the address */
+	struct gw_result sent = { GW_SENT, "<1@example.test>", NULL, 0 };
+	struct gw_result bounced = { GW_PERMFAIL, NULL, "550 5.1.1 no such user", 0 };
+	assert_ok(gw_outbox_sending(w2, &b[0], &go, &err), &err);
+	assert_ok(gw_outbox_done(w2, &b[0], &sent, &err), &err);
+	gw_jobs_free(b, nb);
+	assert_ok(gw_outbox_claim(w2, NULL, 5, &b, &nb, &err), &err);
+	cr_assert_eq(nb, 2);
+	assert_ok(gw_outbox_sending(w2, &b[0], &go, &err), &err);
+	assert_ok(gw_outbox_done(w2, &b[0], &bounced, &err), &err);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.suppression WHERE reason LIKE '550%'"), 1);
+	/* a temporary failure comes back later, not now */
+	struct gw_result later = { GW_TEMPFAIL, NULL, "451 try later", 0 };
+	assert_ok(gw_outbox_sending(w2, &b[1], &go, &err), &err);
+	assert_ok(gw_outbox_done(w2, &b[1], &later, &err), &err);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE status = 'queued' AND due_at > now() + interval '20 s'"),
+		     1);
+	gw_jobs_free(b, nb);
+	gw_jobs_free(a, na);
+	assert_ok(gw_outbox_finish(c, &err), &err);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.campaign WHERE status = 'running'"), 1, "one row is still due");
+	gw_campaign_release(&camp);
+	crm_db_free(w2);
+	crm_db_free(c);
+}
