@@ -1,0 +1,556 @@
+/* tests/common/test_http.c - the HTTP server, spoken to with libcurl and raw sockets
+ * on 127.0.0.1 only. */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testlib.h"
+#include "common/http.h"
+#include "common/xalloc.h"
+
+/* ---- handlers ---- */
+
+static int h_echo(struct http_response *out, const struct http_request *req, void *ctx, struct err *err)
+{
+	(void)ctx;
+	(void)err;
+	buf_addf(&out->body, "%s %s\n", req->method, req->path);
+	for (size_t i = 0; i < req->params_nr; i++)
+		buf_addf(&out->body, "%s=%s\n", req->params[i].name, req->params[i].value);
+	http_reply_text(out, 200, NULL);
+	return 0;
+}
+
+static int h_token(struct http_response *out, const struct http_request *req, void *ctx, struct err *err)
+{
+	(void)ctx;
+	(void)err;
+	buf_addf(&out->body, "token=%s", req->rest);
+	http_reply_text(out, 200, NULL);
+	return 0;
+}
+
+static int h_page(struct http_response *out, const struct http_request *req, void *ctx, struct err *err)
+{
+	const char *q = http_param(req, "q");
+	(void)ctx;
+	(void)err;
+	buf_adds(&out->body, "<!doctype html><p title=\"");
+	http_html_escape(&out->body, q ? q : "");
+	buf_adds(&out->body, "\">");
+	http_html_escape(&out->body, q ? q : "");
+	buf_adds(&out->body, "</p>");
+	http_reply_html(out, 200, NULL);
+	return 0;
+}
+
+static int h_fail(struct http_response *out, const struct http_request *req, void *ctx, struct err *err)
+{
+	(void)out;
+	(void)req;
+	(void)ctx;
+	return err_set(err, ERR_DB, "could not connect to 'secret-db-host'");
+}
+
+static int h_body(struct http_response *out, const struct http_request *req, void *ctx, struct err *err)
+{
+	const char *type = http_header(req, "content-type");
+	(void)ctx;
+	(void)err;
+	buf_addf(&out->body, "{\"len\":%zu,\"type\":\"%s\",\"from\":\"%s\"}", req->body.len, type ? type : "",
+		 req->remote);
+	http_reply_json(out, 201, NULL);
+	return 0;
+}
+
+static int h_redirect(struct http_response *out, const struct http_request *req, void *ctx, struct err *err)
+{
+	(void)ctx;
+	return http_redirect(out, 303, http_param(req, "to") ? http_param(req, "to") : "/", err);
+}
+
+static const struct http_route routes[] = {
+    {"GET", "/echo", h_echo}, {"POST", "/form", h_echo}, {NULL, "/any", h_echo},    {"GET", "/u/", h_token},
+    {"GET", "/page", h_page}, {"GET", "/fail", h_fail},	 {"POST", "/body", h_body}, {"GET", "/redirect", h_redirect},
+};
+
+/* ---- clients ---- */
+
+static struct http_server *start(const struct http_options *opt)
+{
+	struct http_server *srv;
+	struct err err = ERR_INIT;
+	assert_ok(http_server_start(&srv, opt, routes, ARRAY_SIZE(routes), NULL, &err), &err);
+	cr_assert(http_server_port(srv) > 0);
+	return srv;
+}
+
+static size_t collect(char *data, size_t size, size_t n, void *userp)
+{
+	buf_add(userp, data, size * n);
+	return size * n;
+}
+
+/* One request with libcurl: returns the status (0 when the transfer failed);
+ * the body and headers go to the bufs when given. */
+static long fetch(unsigned port, const char *method, const char *path, const char *post, const char *type,
+		  struct buf *body, struct buf *headers)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hdrs = NULL;
+	char url[512];
+	long status = 0;
+	struct buf ignore = BUF_INIT;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, body ? body : &ignore);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, headers ? headers : &ignore);
+	if (post) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(post));
+	}
+	if (type) {
+		char h[256];
+		snprintf(h, sizeof(h), "Content-Type: %s", type);
+		hdrs = curl_slist_append(hdrs, h);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	}
+	if (method)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	buf_release(&ignore);
+	return status;
+}
+
+static long get(unsigned port, const char *path, struct buf *body, struct buf *headers)
+{
+	return fetch(port, NULL, path, NULL, NULL, body, headers);
+}
+
+static int dial(unsigned port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct timeval tv = {.tv_sec = 5};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert(fd >= 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* Send data (len bytes), then read until the server closes or 5 s pass. */
+static void raw(unsigned port, const char *data, size_t len, int shut, struct buf *reply)
+{
+	int fd = dial(port);
+	char chunk[4096];
+	ssize_t n;
+
+	for (size_t off = 0; off < len;) {
+		n = send(fd, data + off, len - off, MSG_NOSIGNAL);
+		if (n <= 0)
+			break; /* the server may hang up on a request it refuses */
+		off += (size_t)n;
+	}
+	if (shut)
+		shutdown(fd, SHUT_WR);
+	while ((n = recv(fd, chunk, sizeof(chunk), 0)) > 0)
+		buf_add(reply, chunk, (size_t)n);
+	close(fd);
+}
+
+static void raws(unsigned port, const char *data, int shut, struct buf *reply)
+{
+	raw(port, data, strlen(data), shut, reply);
+}
+
+static void assert_still_serving(unsigned port)
+{
+	struct buf body = BUF_INIT;
+	cr_assert_eq(get(port, "/echo?ok=1", &body, NULL), 200);
+	cr_assert_str_eq(body.data, "GET /echo\nok=1\n");
+	buf_release(&body);
+}
+
+static void setup(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void teardown(void)
+{
+	curl_global_cleanup();
+}
+
+TestSuite(http, .init = setup, .fini = teardown);
+
+/* ---- requests ---- */
+
+/* One request, one answer: the cases that need no more than status and body. */
+static const struct exchange {
+	const char *what, *path, *post, *type;
+	long status;
+	const char *body;
+} exchanges[] = {
+    {"percent-encoded UTF-8 in the query", "/echo?name=%E5%BC%A0%E4%B8%89&city=Z%C3%BCrich&sp=a%20b&flag", NULL, NULL,
+     200, "GET /echo\nname=张三\ncity=Zürich\nsp=a b\nflag=\n"},
+    {"form fields after the query", "/form?src=mail", "name=%E6%9D%8E%E5%9B%9B&flag&msg=hello+world&empty=&last",
+     "application/x-www-form-urlencoded", 200,
+     "POST /form\nsrc=mail\nname=李四\nflag=\nmsg=hello world\nempty=\nlast=\n"},
+    {"a body of another type, headers, the client", "/body", "{\"id\":1}", "application/json", 201,
+     "{\"len\":8,\"type\":\"application/json\",\"from\":\"127.0.0.1\"}"},
+    {"a prefix route", "/u/AbC-123_x", NULL, NULL, 200, "token=AbC-123_x"},
+    {"a prefix route, nothing after", "/u/", NULL, NULL, 200, "token="},
+    {"the prefix without its slash", "/u", NULL, NULL, 404, "not found\n"},
+    {"an exact route is not a prefix", "/echo/more", NULL, NULL, 404, "not found\n"},
+    {"no route", "/nope", NULL, NULL, 404, "not found\n"},
+    {"a failing handler: details only in the log", "/fail", NULL, NULL, 500, "internal server error\n"},
+};
+
+Test(http, exchanges)
+{
+	struct http_server *srv = start(NULL);
+	struct buf body = BUF_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(exchanges); i++) {
+		const struct exchange *x = &exchanges[i];
+		buf_reset(&body);
+		cr_expect_eq(fetch(http_server_port(srv), NULL, x->path, x->post, x->type, &body, NULL), x->status,
+			     "%s: not %ld", x->what, x->status);
+		cr_expect_str_eq(body.data, x->body, "%s", x->what);
+	}
+	buf_release(&body);
+	http_server_stop(srv);
+}
+
+Test(http, long_form_value_arrives_whole)
+{
+	struct http_server *srv = start(NULL);
+	struct buf post = BUF_INIT, body = BUF_INIT, want = BUF_INIT;
+
+	buf_adds(&post, "a=");
+	for (int i = 0; i < 5000; i++)
+		buf_adds(&post, "%E4%B8%AD"); /* 中 */
+	buf_adds(&post, "&b=2");
+	buf_adds(&want, "POST /form\na=");
+	for (int i = 0; i < 5000; i++)
+		buf_adds(&want, "中");
+	buf_adds(&want, "\nb=2\n");
+	cr_assert_eq(
+	    fetch(http_server_port(srv), NULL, "/form", post.data, "application/x-www-form-urlencoded", &body, NULL),
+	    200);
+	cr_assert_str_eq(body.data, want.data);
+	buf_release(&post);
+	buf_release(&body);
+	buf_release(&want);
+	http_server_stop(srv);
+}
+
+Test(http, wrong_method_is_405_with_allow)
+{
+	struct http_server *srv = start(NULL);
+	unsigned port = http_server_port(srv);
+	struct buf body = BUF_INIT, headers = BUF_INIT;
+
+	cr_assert_eq(fetch(port, NULL, "/echo", "a=1", "application/x-www-form-urlencoded", NULL, &headers), 405);
+	cr_assert(strstr(headers.data, "Allow: GET, HEAD\r\n"), "%s", headers.data);
+	buf_reset(&headers);
+	cr_assert_eq(fetch(port, "PUT", "/form", "a=1", "text/plain", NULL, &headers), 405);
+	cr_assert(strstr(headers.data, "Allow: POST\r\n"), "%s", headers.data);
+	buf_reset(&headers);
+	cr_assert_eq(fetch(port, "DELETE", "/any", NULL, NULL, NULL, &headers), 405);
+	cr_assert(strstr(headers.data, "Allow: GET, HEAD, POST\r\n"), "%s", headers.data);
+	cr_assert_eq(fetch(port, NULL, "/any", "x=1", "application/x-www-form-urlencoded", NULL, NULL), 200);
+	cr_assert_eq(get(port, "/any", NULL, NULL), 200);
+	/* HEAD on a GET route: the headers, no body */
+	buf_reset(&body);
+	raws(port, "HEAD /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 0, &body);
+	cr_assert(!strncmp(body.data, "HTTP/1.1 200 ", 13), "%s", body.data);
+	cr_assert(!strcmp(body.data + body.len - 4, "\r\n\r\n"), "%s", body.data);
+	buf_release(&body);
+	buf_release(&headers);
+	http_server_stop(srv);
+}
+
+Test(http, large_body_is_413)
+{
+	struct http_options opt = {.max_body = 1024};
+	struct http_server *srv = start(&opt);
+	unsigned port = http_server_port(srv);
+	struct buf post = BUF_INIT, reply = BUF_INIT;
+	char head[256];
+
+	for (int i = 0; i < 100 * 1024; i++)
+		buf_addch(&post, 'x');
+	cr_assert_eq(fetch(port, NULL, "/body", post.data, "text/plain", NULL, NULL), 413);
+	buf_truncate(&post, 1024);
+	cr_assert_eq(fetch(port, NULL, "/body", post.data, "text/plain", NULL, NULL), 201);
+	/* chunked, so no Content-Length to refuse early: read to the end, then 413 */
+	snprintf(head, sizeof(head),
+		 "POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+		 "%x\r\n",
+		 2000);
+	buf_reset(&post);
+	buf_adds(&post, head);
+	for (int i = 0; i < 2000; i++)
+		buf_addch(&post, 'y');
+	buf_adds(&post, "\r\n0\r\n\r\n");
+	raw(port, post.data, post.len, 0, &reply);
+	cr_assert(!strncmp(reply.data, "HTTP/1.1 413 ", 13), "%s", reply.data);
+	assert_still_serving(port);
+	buf_release(&post);
+	buf_release(&reply);
+	http_server_stop(srv);
+}
+
+Test(http, too_many_params_or_nul_is_400)
+{
+	struct http_options opt = {.max_params = 3};
+	struct http_server *srv = start(&opt);
+	unsigned port = http_server_port(srv);
+
+	cr_assert_eq(get(port, "/echo?a=1&b=2&c=3", NULL, NULL), 200);
+	cr_assert_eq(get(port, "/echo?a=1&b=2&c=3&d=4", NULL, NULL), 400);
+	cr_assert_eq(fetch(port, NULL, "/form?a=1&b=2", "c=3&d=4", "application/x-www-form-urlencoded", NULL, NULL),
+		     400);
+	cr_assert_eq(get(port, "/echo?a=x%00y", NULL, NULL), 400);
+	cr_assert_eq(fetch(port, NULL, "/form", "a=x%00y", "application/x-www-form-urlencoded", NULL, NULL), 400);
+	http_server_stop(srv);
+}
+
+/* ---- responses ---- */
+
+Test(http, html_escapes_and_secures)
+{
+	struct http_server *srv = start(NULL);
+	struct buf body = BUF_INIT, headers = BUF_INIT;
+
+	cr_assert_eq(
+	    get(http_server_port(srv), "/page?q=%3Cscript%3Ealert(%22x%22)%3C%2Fscript%3E%27%26", &body, &headers),
+	    200);
+	cr_assert_str_eq(body.data,
+			 "<!doctype html><p title=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;\">"
+			 "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;</p>");
+	cr_assert(strstr(headers.data, "Content-Type: text/html; charset=utf-8\r\n"), "%s", headers.data);
+	cr_assert(strstr(headers.data, "Content-Security-Policy: default-src 'self'"), "%s", headers.data);
+	cr_assert(strstr(headers.data, "X-Content-Type-Options: nosniff\r\n"), "%s", headers.data);
+	cr_assert(strstr(headers.data, "Referrer-Policy: no-referrer\r\n"), "%s", headers.data);
+	buf_release(&body);
+	buf_release(&headers);
+	http_server_stop(srv);
+}
+
+Test(http, redirect_refuses_header_injection)
+{
+	struct http_server *srv = start(NULL);
+	unsigned port = http_server_port(srv);
+	struct buf headers = BUF_INIT;
+
+	cr_assert_eq(get(port, "/redirect?to=%2Fthanks", NULL, &headers), 303);
+	cr_assert(strstr(headers.data, "Location: /thanks\r\n"), "%s", headers.data);
+	buf_reset(&headers);
+	cr_assert_eq(get(port, "/redirect?to=%2Fx%0D%0ASet-Cookie:%20a=b", NULL, &headers), 500);
+	cr_assert(!strstr(headers.data, "Set-Cookie"), "%s", headers.data);
+	buf_release(&headers);
+	http_server_stop(srv);
+}
+
+Test(http, html_escape_and_header_checks)
+{
+	struct buf b = BUF_INIT;
+	struct http_response res;
+	struct err err = ERR_INIT;
+
+	http_html_escape(&b, "a<b>&\"c'd 中");
+	cr_assert_str_eq(b.data, "a&lt;b&gt;&amp;&quot;c&#39;d 中");
+	buf_release(&b);
+	b.cap = 8;
+	buf_adds(&b, "ok:");
+	cr_assert_eq(http_html_escape(&b, "<<"), -1);
+	cr_assert_str_eq(b.data, "ok:");
+	buf_release(&b);
+
+	http_response_init(&res);
+	cr_assert_eq(http_response_header(&res, "X-A", "1\r\nX-B: 2", &err), ERR_INPUT);
+	cr_assert_eq(res.headers_nr, 0);
+	err_release(&err);
+	assert_ok(http_response_header(&res, "X-A", "1\t2", &err), &err);
+	cr_assert_eq(res.headers_nr, 1);
+	http_response_release(&res);
+}
+
+/* ---- many clients, bad clients ---- */
+
+struct client {
+	unsigned port;
+	int id;
+	int ok;
+};
+
+static void *client_run(void *arg)
+{
+	struct client *c = arg;
+	struct buf body = BUF_INIT;
+	char path[64], want[64];
+
+	for (int i = 0; i < 20; i++) {
+		snprintf(path, sizeof(path), "/echo?c=%d&i=%d", c->id, i);
+		snprintf(want, sizeof(want), "GET /echo\nc=%d\ni=%d\n", c->id, i);
+		buf_reset(&body);
+		if (get(c->port, path, &body, NULL) == 200 && !strcmp(body.data, want))
+			c->ok++;
+	}
+	buf_release(&body);
+	return NULL;
+}
+
+Test(http, concurrent_clients)
+{
+	struct http_server *srv = start(NULL);
+	pthread_t th[8];
+	struct client cl[8];
+
+	for (int i = 0; i < 8; i++) {
+		cl[i] = (struct client){http_server_port(srv), i, 0};
+		cr_assert_eq(pthread_create(&th[i], NULL, client_run, &cl[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(cl[i].ok, 20, "client %d: %d of 20 answered right", i, cl[i].ok);
+	}
+	http_server_stop(srv);
+}
+
+Test(http, malformed_requests)
+{
+	/* a short timeout: a client that stops halfway is dropped within it */
+	struct http_options opt = {.timeout = 1};
+	struct http_server *srv = start(&opt);
+	unsigned port = http_server_port(srv);
+	struct buf req = BUF_INIT, reply = BUF_INIT;
+
+	/* a garbage request line */
+	raw(port, "\x01\x02 garbage \xff\r\n\r\n", 16, 0, &reply);
+	cr_assert(!strncmp(reply.data, "HTTP/1.1 400 ", 13), "%s", reply.data);
+	assert_still_serving(port);
+
+	/* a header larger than the connection's memory */
+	buf_reset(&reply);
+	buf_adds(&req, "GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: ");
+	for (int i = 0; i < 200 * 1024; i++)
+		buf_addch(&req, 'h');
+	buf_adds(&req, "\r\n\r\n");
+	raw(port, req.data, req.len, 0, &reply);
+	cr_assert(!strncmp(reply.data, "HTTP/1.1 431 ", 13), "%s", reply.data);
+	assert_still_serving(port);
+
+	/* a body cut short by the client, which then waits: it gets no answer,
+	 * and the connection is closed when the timeout strikes */
+	buf_reset(&reply);
+	raws(port,
+	     "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+	     "Content-Length: 1000\r\n\r\na=1&b=",
+	     1, &reply);
+	cr_assert(!strstr(reply.data, "HTTP/1.1 200"), "%s", reply.data);
+	assert_still_serving(port);
+
+	/* a client that goes away halfway through its body */
+	{
+		int fd = dial(port);
+		const char *part = "POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\nabc";
+		cr_assert_eq(send(fd, part, strlen(part), MSG_NOSIGNAL), (ssize_t)strlen(part));
+		close(fd);
+	}
+	assert_still_serving(port);
+
+	/* a request line without a version, and a bad Content-Length */
+	buf_reset(&reply);
+	raws(port, "GET /echo\r\n\r\n", 1, &reply);
+	cr_assert(!strncmp(reply.data, "HTTP/1.1 400 ", 13), "%s", reply.data);
+	buf_reset(&reply);
+	raws(port, "POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 1, &reply);
+	cr_assert(!strncmp(reply.data, "HTTP/1.1 400 ", 13), "%s", reply.data);
+	assert_still_serving(port);
+
+	buf_release(&req);
+	buf_release(&reply);
+	http_server_stop(srv);
+}
+
+Test(http, idle_connection_times_out)
+{
+	struct http_options opt = {.timeout = 1};
+	struct http_server *srv = start(&opt);
+	struct buf reply = BUF_INIT;
+	time_t t0 = time(NULL);
+
+	raws(http_server_port(srv), "GET /echo HTTP/1.1\r\n", 0, &reply);
+	cr_assert(time(NULL) - t0 <= 4, "the server kept an idle connection for %ld s", (long)(time(NULL) - t0));
+	cr_assert(!strstr(reply.data, " 200 "), "%s", reply.data);
+	buf_release(&reply);
+	http_server_stop(srv);
+}
+
+Test(http, connection_limit)
+{
+	struct http_options opt = {.threads = 1, .max_connections = 2, .timeout = 1};
+	struct http_server *srv = start(&opt);
+	unsigned port = http_server_port(srv);
+	int a = dial(port), b = dial(port);
+	time_t t0 = time(NULL);
+
+	/* both slots held by idle clients: a new request waits for the timeout to free one */
+	assert_still_serving(port);
+	cr_assert(time(NULL) - t0 >= 1, "a third connection was served at once");
+	close(a);
+	close(b);
+	http_server_stop(srv);
+}
+
+/* ---- lifecycle ---- */
+
+Test(http, stop_with_open_connections_and_restart)
+{
+	for (int i = 0; i < 3; i++) {
+		struct http_server *srv = start(NULL);
+		int fd = dial(http_server_port(srv));
+		send(fd, "GET /echo HTTP/1.1\r\n", 20, MSG_NOSIGNAL);
+		assert_still_serving(http_server_port(srv));
+		http_server_stop(srv);
+		close(fd);
+	}
+	http_server_stop(NULL);
+}
+
+Test(http, port_in_use_and_bad_address)
+{
+	struct http_server *srv = start(NULL), *other = NULL;
+	struct http_options opt = {.port = http_server_port(srv)};
+	struct err err = ERR_INIT;
+
+	cr_assert_eq(http_server_start(&other, &opt, routes, ARRAY_SIZE(routes), NULL, &err), ERR_FAIL);
+	cr_assert_null(other);
+	cr_assert(strstr(err.msg.data, "could not listen on 127.0.0.1 port "), "%s", err.msg.data);
+	err_release(&err);
+	opt = (struct http_options){.address = "localhost"};
+	cr_assert_eq(http_server_start(&other, &opt, routes, ARRAY_SIZE(routes), NULL, &err), ERR_INPUT);
+	cr_assert_str_eq(err.msg.data, "'localhost' is not an IP address to listen on");
+	err_release(&err);
+	http_server_stop(srv);
+}
