@@ -1,4 +1,4 @@
-/* common/http.c - a small HTTP/1.1 server with a route table, over libmicrohttpd.
+/* common/httpd.c - a small HTTP/1.1 server with a route table, over libmicrohttpd.
  *
  * The only file of ours that includes <microhttpd.h>. Threading: one
  * listening socket served by a fixed pool of threads (MHD's internal polling
@@ -11,7 +11,7 @@
  * Implements RFC 9110/9112 server behaviour through libmicrohttpd, and
  * application/x-www-form-urlencoded (HTML 5, 4.10.21.7) through its post
  * processor. */
-#include "common/http.h"
+#include "common/httpd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* tests/common/test_http.c - the HTTP server, spoken to with libcurl and raw sockets
+/* tests/common/test_httpd.c - the HTTP server, spoken to with libcurl and raw sockets
  * on 127.0.0.1 only. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "testlib.h"
-#include "common/http.h"
+#include "common/httpd.h"
 #include "common/xalloc.h"
 
 /* ---- handlers ---- */

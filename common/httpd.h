@@ -1,4 +1,4 @@
-/* common/http.h - a small HTTP/1.1 server with a route table (over libmicrohttpd).
+/* common/httpd.h - a small HTTP/1.1 server with a route table (over libmicrohttpd).
  *
  * For the pages and callbacks crmgate answers itself: unsubscribe links, SMS
  * delivery reports and inbound texts, survey forms. Every request is read
