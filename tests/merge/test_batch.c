@@ -86,7 +86,7 @@ Test(batch, every_target_has_its_section_and_its_header)
 	assert_ok(merge_batch_open(&b, d, path, &err), &err);
 	for (int i = 0; i < 3; i++) {
 		struct value *rec = value_new_object();
-		char code[8];
+		char code[16]; /* room for any int: -O1 checks the bound */
 		snprintf(code, sizeof(code), "C%d", i + 1);
 		value_object_set(rec, "name", value_new_text(names[i]));
 		value_object_set(rec, "code", value_new_text(code));
