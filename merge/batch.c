@@ -2,8 +2,6 @@
 #include "merge/batch.h"
 
 #include <errno.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +9,7 @@
 
 #include "common/buf.h"
 #include "common/xalloc.h"
+#include "merge/docx_xml.h"
 #include "merge/docx_zip.h"
 #include "common/banned.h"
 
@@ -56,56 +55,50 @@ long merge_batch_count(const struct merge_batch *b)
 	return b->n;
 }
 
+/* A header or footer relationship whose part holds fields. */
+static int add_header(void *ctx, const char *id, const char *type, const char *target, struct err *err)
+{
+	struct merge_batch *b = ctx;
+	int footer = !strcmp(type, NS_REL "footer");
+	char *name;
+	long i;
+
+	(void)err;
+	if (!footer && strcmp(type, NS_REL "header"))
+		return 0;
+	/* a target is relative to word/, or absolute from the package root */
+	name = target[0] == '/' ? xstrdup(target + 1) : xstrfmt("word/%s", target);
+	i = merge_zip_find(b->zip, name);
+	free(name);
+	if (i >= 0 && merge_docx_compiled(b->d, (size_t)i)) {
+		struct hf *h;
+		b->hf = xrealloc(b->hf, (b->nhf + 1) * sizeof(*b->hf));
+		h = &b->hf[b->nhf++];
+		memset(h, 0, sizeof(*h));
+		h->rel_id = xstrdup(id);
+		h->cur_id = xstrdup(id);
+		h->part = (size_t)i;
+		h->footer = footer;
+		buf_init(&h->last);
+	}
+	return 0;
+}
+
 /* The template's headers and footers that hold fields, from the document's
  * relationships (ECMA-376 part 1, 11.3.9 and 11.3.6). */
 static int find_headers(struct merge_batch *b, struct err *err)
 {
 	long rels = merge_zip_find(b->zip, RELS);
 	struct buf xml = BUF_INIT;
-	xmlDocPtr doc;
 	int rc;
 
 	if (rels < 0)
 		return 0;
-	if ((rc = merge_zip_read(b->zip, (size_t)rels, &xml, err)))
-		return rc;
-	doc = xmlReadMemory(xml.data, (int)xml.len, RELS, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	rc = merge_zip_read(b->zip, (size_t)rels, &xml, err);
+	if (!rc)
+		rc = merge_docx_relations(RELS, xml.data, xml.len, add_header, b, err);
 	buf_release(&xml);
-	if (!doc || !xmlDocGetRootElement(doc)) {
-		xmlFreeDoc(doc);
-		return err_set(err, ERR_INPUT, "part %s is not well-formed XML", RELS);
-	}
-	for (xmlNodePtr r = xmlDocGetRootElement(doc)->children; r; r = r->next) {
-		xmlChar *id, *type, *target;
-		if (r->type != XML_ELEMENT_NODE || xmlStrcmp(r->name, BAD_CAST "Relationship"))
-			continue;
-		id = xmlGetProp(r, BAD_CAST "Id");
-		type = xmlGetProp(r, BAD_CAST "Type");
-		target = xmlGetProp(r, BAD_CAST "Target");
-		if (id && type && target &&
-		    (!xmlStrcmp(type, BAD_CAST NS_REL "header") || !xmlStrcmp(type, BAD_CAST NS_REL "footer"))) {
-			/* a target is relative to word/, or absolute from the package root */
-			char *name = target[0] == '/' ? xstrdup((char *)target + 1) : xstrfmt("word/%s", (char *)target);
-			long i = merge_zip_find(b->zip, name);
-			if (i >= 0 && merge_docx_compiled(b->d, (size_t)i)) {
-				struct hf *h;
-				b->hf = xrealloc(b->hf, (b->nhf + 1) * sizeof(*b->hf));
-				h = &b->hf[b->nhf++];
-				memset(h, 0, sizeof(*h));
-				h->rel_id = xstrdup((char *)id);
-				h->cur_id = xstrdup((char *)id);
-				h->part = (size_t)i;
-				h->footer = !xmlStrcmp(type, BAD_CAST NS_REL "footer");
-				buf_init(&h->last);
-			}
-			free(name);
-		}
-		xmlFree(id);
-		xmlFree(type);
-		xmlFree(target);
-	}
-	xmlFreeDoc(doc);
-	return 0;
+	return rc;
 }
 
 int merge_batch_open(struct merge_batch **out, struct merge_docx *d, const char *path, struct err *err)

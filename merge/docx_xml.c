@@ -467,15 +467,11 @@ static void lift_section_tags(xmlNodePtr p)
 	para_text_release(&pt);
 }
 
-int merge_docx_prepare(struct buf *out, int *fields, const char *part, const char *xml, size_t len,
-		       struct err *err)
+/* Parse an untrusted part: no DTD, no entities, no network. */
+static int parse(xmlDocPtr *out, const char *part, const char *xml, size_t len, struct err *err)
 {
 	xmlDocPtr doc;
-	struct nodes paras = { 0 };
-	xmlChar *mem = NULL;
-	int size = 0;
 
-	*fields = 0;
 	if (len > (size_t)INT32_MAX)
 		return err_set(err, ERR_INPUT, "part %s is too large", part);
 	doc = xmlReadMemory(xml, (int)len, part, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -489,6 +485,44 @@ int merge_docx_prepare(struct buf *out, int *fields, const char *part, const cha
 		xmlFreeDoc(doc);
 		return err_set(err, ERR_INPUT, "part %s: a DOCTYPE is not allowed in a document part", part);
 	}
+	*out = doc;
+	return 0;
+}
+
+int merge_docx_relations(const char *part, const char *xml, size_t len, merge_relation_fn fn, void *ctx,
+			 struct err *err)
+{
+	xmlDocPtr doc = NULL;
+	int rc = parse(&doc, part, xml, len, err);
+
+	for (xmlNodePtr r = rc ? NULL : xmlDocGetRootElement(doc)->children; r && !rc; r = r->next) {
+		xmlChar *id, *type, *target;
+		if (r->type != XML_ELEMENT_NODE || xmlStrcmp(r->name, BAD_CAST "Relationship"))
+			continue;
+		id = xmlGetProp(r, BAD_CAST "Id");
+		type = xmlGetProp(r, BAD_CAST "Type");
+		target = xmlGetProp(r, BAD_CAST "Target");
+		if (id && type && target)
+			rc = fn(ctx, (const char *)id, (const char *)type, (const char *)target, err);
+		xmlFree(id);
+		xmlFree(type);
+		xmlFree(target);
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int merge_docx_prepare(struct buf *out, int *fields, const char *part, const char *xml, size_t len,
+		       struct err *err)
+{
+	xmlDocPtr doc;
+	struct nodes paras = { 0 };
+	xmlChar *mem = NULL;
+	int size = 0, rc;
+
+	*fields = 0;
+	if ((rc = parse(&doc, part, xml, len, err)))
+		return rc;
 	collect(&paras, xmlDocGetRootElement(doc), "p", 1);
 	for (size_t i = 0; i < paras.nr; i++) {
 		replace_complex_fields(paras.v[i]);

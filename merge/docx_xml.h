@@ -32,4 +32,10 @@
 int merge_docx_prepare(struct buf *out, int *fields, const char *part, const char *xml, size_t len,
 		       struct err *err);
 
+/* Each relationship of a .rels part (ECMA-376 part 2, 9.3): its Id, Type and
+ * Target, given to fn (which may stop the walk by returning non-zero). */
+typedef int (*merge_relation_fn)(void *ctx, const char *id, const char *type, const char *target, struct err *err);
+int merge_docx_relations(const char *part, const char *xml, size_t len, merge_relation_fn fn, void *ctx,
+			 struct err *err);
+
 #endif
