@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "template", cmd_template, "check, store and list document, e-mail and SMS templates" },
 	{ "merge", cmd_merge, "fill a .docx or text template for every target" },
 	{ "campaign", cmd_campaign, "create, preview, launch and follow mail, e-mail and SMS campaigns" },
+	{ "send", cmd_send, "deliver the outbox: letters, e-mail and text messages" },
 	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
 };
 

@@ -43,6 +43,7 @@ void crm_query_init(struct crm_query *q)
 {
 	buf_init(&q->joins);
 	buf_init(&q->where);
+	buf_init(&q->order);
 	q->params = NULL;
 	q->nparams = 0;
 	q->params_alloc = 0;
@@ -56,6 +57,7 @@ void crm_query_release(struct crm_query *q)
 	free(q->params);
 	buf_release(&q->joins);
 	buf_release(&q->where);
+	buf_release(&q->order);
 	crm_query_init(q);
 }
 

@@ -25,6 +25,7 @@ struct crm_query {
 	/* " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id ...", to append after "FROM <table> t" */
 	struct buf joins;
 	struct buf where; /* a boolean SQL expression, or empty when there is no filter */
+	struct buf order; /* an ORDER BY to go before the entity's own ("t.postcode"), or empty */
 	char **params;    /* text values for $1..$n, owned */
 	size_t nparams, params_alloc;
 	int naliases; /* joins made so far: aliases f1, f2, ... */

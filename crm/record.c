@@ -206,7 +206,11 @@ static void build_sql(struct buf *sql, const struct crm_entity *e, const struct 
 		 q->joins.data);
 	if (q->where.len)
 		buf_addf(sql, " WHERE %s", q->where.data);
-	buf_addf(sql, " ORDER BY %s", e->order);
+	/* an order's lines come from a second cursor in the orders' own order */
+	if (q->order.len && !is_order(e))
+		buf_addf(sql, " ORDER BY %s, %s", q->order.data, e->order);
+	else
+		buf_addf(sql, " ORDER BY %s", e->order);
 	buf_release(&cols);
 	buf_release(&joins);
 }

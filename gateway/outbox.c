@@ -127,7 +127,7 @@ int gw_outbox_sending(struct crm_db *db, const struct gw_job *job, int *go, stru
 
 int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_result *r, struct err *err)
 {
-	char id[24], segments[16];
+	char id[24], segments[16], retry[24];
 	const char *params[] = { id, r->message_id, r->reply, r->segments ? segments : NULL };
 	const char *sql = NULL;
 
@@ -153,6 +153,16 @@ int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_
 		      "'crmgate.retry_base', true), '')::double precision, 60) * 2 ^ greatest(o.attempts - 1, 0))"
 		      " * (0.5 + random() / 2)) FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint"
 		      " AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true)";
+		if (r->outcome == GW_SLOWDOWN && r->retry_at)
+			sql = "UPDATE crm.outbox o SET status = 'queued', last_error = $3::text, worker_pid = NULL,"
+			      " lease_until = NULL, attempts = o.attempts - 1, updated_at = now(),"
+			      " due_at = to_timestamp($6::double precision) WHERE o.id = $1::bigint"
+			      " AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true) AND $5::boolean IS NOT NULL";
+		break;
+	case GW_ERROR:
+		sql = "UPDATE crm.outbox SET status = 'failed', last_error = $3::text, worker_pid = NULL,"
+		      " lease_until = NULL, updated_at = now() WHERE id = $1::bigint"
+		      " AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true)";
 		break;
 	case GW_PERMFAIL:
 		sql = "WITH f AS (UPDATE crm.outbox SET status = 'failed', last_error = $3::text, worker_pid = NULL,"
@@ -170,8 +180,9 @@ int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_
 		break;
 	}
 	if (r->outcome == GW_TEMPFAIL || r->outcome == GW_SLOWDOWN) {
-		const char *p5[] = { id, r->message_id, r->reply, NULL, r->outcome == GW_TEMPFAIL ? "true" : "false" };
-		return crm_db_query(NULL, db, sql, 5, p5, err);
+		const char *p6[] = { id, r->message_id, r->reply, NULL, r->outcome == GW_TEMPFAIL ? "true" : "false", retry };
+		snprintf(retry, sizeof(retry), "%lld", (long long)r->retry_at);
+		return crm_db_query(NULL, db, sql, r->retry_at && r->outcome == GW_SLOWDOWN ? 6 : 5, p6, err);
 	}
 	return crm_db_query(NULL, db, sql, 4, params, err);
 }

@@ -13,6 +13,8 @@
 #ifndef GATEWAY_OUTBOX_H
 #define GATEWAY_OUTBOX_H
 
+#include <time.h>
+
 #include "common/err.h"
 #include "crm/db.h"
 
@@ -27,7 +29,8 @@ enum gw_outcome {
 	GW_TEMPFAIL,  /* try again later (4xx, 5xx HTTP, 429, timeouts, refused) */
 	GW_PERMFAIL,  /* never: fail the row and suppress the address */
 	GW_UNKNOWN,   /* handed over, no answer: it may have arrived */
-	GW_SLOWDOWN,  /* the other side asked us to slow down: not the row's fault */
+	GW_SLOWDOWN,  /* the other side asked us to slow down (or quiet hours): not the row's fault */
+	GW_ERROR,     /* failed on our side (a template that cannot be filled): fail, suppress nothing */
 };
 
 struct gw_result {
@@ -35,6 +38,7 @@ struct gw_result {
 	const char *message_id; /* Message-ID, the SMS provider's id */
 	const char *reply;      /* the server's words, for last_error */
 	int segments;           /* SMS */
+	time_t retry_at;        /* GW_SLOWDOWN: not before then (0: the backoff) */
 };
 
 /* Take over rows whose worker's session has ended (or whose lease ran out);

@@ -157,8 +157,8 @@ Test(outbox, workers_never_share_a_row_and_a_gone_worker_loses_its_rows)
 	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE last_error LIKE 'outcome unknown:%'"), 1);
 
 	/* w2 sends its row; a permanent failure suppresses the address */
-	struct gw_result sent = { GW_SENT, "<1@example.test>", NULL, 0 };
-	struct gw_result bounced = { GW_PERMFAIL, NULL, "550 5.1.1 no such user", 0 };
+	struct gw_result sent = { .outcome = GW_SENT, .message_id = "<1@example.test>" };
+	struct gw_result bounced = { .outcome = GW_PERMFAIL, .reply = "550 5.1.1 no such user" };
 	assert_ok(gw_outbox_sending(w2, &b[0], &go, &err), &err);
 	assert_ok(gw_outbox_done(w2, &b[0], &sent, &err), &err);
 	gw_jobs_free(b, nb);
@@ -168,7 +168,7 @@ Test(outbox, workers_never_share_a_row_and_a_gone_worker_loses_its_rows)
 	assert_ok(gw_outbox_done(w2, &b[0], &bounced, &err), &err);
 	cr_expect_eq(count(c, "SELECT count(*) FROM crm.suppression WHERE reason LIKE '550%'"), 1);
 	/* a temporary failure comes back later, not now */
-	struct gw_result later = { GW_TEMPFAIL, NULL, "451 try later", 0 };
+	struct gw_result later = { .outcome = GW_TEMPFAIL, .reply = "451 try later" };
 	assert_ok(gw_outbox_sending(w2, &b[1], &go, &err), &err);
 	assert_ok(gw_outbox_done(w2, &b[1], &later, &err), &err);
 	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE status = 'queued' AND due_at > now() + interval '20 s'"),

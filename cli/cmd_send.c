@@ -1,0 +1,107 @@
+/* cli/cmd_send.c - crmgate send: deliver the outbox. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/log.h"
+#include "gateway/send.h"
+#include "common/banned.h"
+
+static const char usage[] =
+	"usage: crmgate send [--workers N] [--once]\n"
+	"\n"
+	"Delivers the messages of running campaigns as they fall due: letters into a print batch\n"
+	"(out/mail, with an address list sorted by postcode), text messages through the [sms]\n"
+	"provider (files in out/sms by default). Each result is committed at once; several 'send'\n"
+	"processes, here or on other machines sharing the database, never send a message twice, and\n"
+	"the rows of one that stopped are taken over at once. Without --once it keeps waiting for\n"
+	"more until interrupted (Ctrl-C finishes the message in hand).\n"
+	"\n"
+	"  --workers N  N processes side by side (default 1)\n"
+	"  --once       stop when nothing is due";
+
+static volatile int stopping;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* One worker with sessions of its own. */
+static int work(struct cli *cli, const struct gw_send_opts *o, struct err *err)
+{
+	struct crm_db *db = NULL, *rdb = NULL;
+	struct gw_send_stats st;
+	int rc = crm_store_open(&db, &cli->store, err);
+
+	if (!rc)
+		rc = crm_store_open(&rdb, &cli->store, err);
+	if (!rc)
+		rc = gw_send_run(db, rdb, o, &st, err);
+	if (!rc)
+		log_info("sent %ld, to retry %ld, failed %ld, unknown %ld, skipped %ld", st.sent, st.retried, st.failed,
+			 st.unknown, st.skipped);
+	crm_db_free(rdb);
+	crm_db_free(db);
+	return rc;
+}
+
+int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct gw_send_opts o = { .cfg = cli->cfg, .today = cli->today, .stop = &stopping };
+	struct sigaction sa = { 0 };
+	long workers = 1;
+	int failed = 0;
+
+	if (cli_wants_help(argc, argv, usage))
+		return 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--once")) {
+			o.once = 1;
+		} else if (!strcmp(argv[i], "--workers") && i + 1 < argc) {
+			char *end;
+			workers = strtol(argv[++i], &end, 10);
+			if (*end || workers < 1 || workers > 64)
+				return cli_usage_error(err, usage, "--workers takes a number from 1 to 64");
+		} else {
+			return cli_usage_error(err, usage, "'%s' is not an option of send", argv[i]);
+		}
+	}
+	o.mail_dir = config_get(cli->cfg, "mail", "dir");
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (workers == 1)
+		return work(cli, &o, err);
+
+	fflush(NULL);
+	for (long i = 0; i < workers; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return err_set(err, ERR_FAIL, "could not start a worker: %s", strerror(errno));
+		if (pid == 0) {
+			struct err werr = ERR_INIT;
+			int rc = work(cli, &o, &werr);
+			if (rc)
+				log_warn("worker %ld: %s", i + 1, werr.msg.data);
+			fflush(NULL);
+			_exit(rc ? 1 : 0);
+		}
+	}
+	for (;;) {
+		int status;
+		pid_t pid = wait(&status);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;
+		failed += !WIFEXITED(status) || WEXITSTATUS(status);
+	}
+	return failed ? err_set(err, ERR_FAIL, "%d of %ld workers failed", failed, workers) : 0;
+}

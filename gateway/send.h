@@ -1,0 +1,38 @@
+/* gateway/send.h - a worker: claim due outbox rows, fill, send, record.
+ *
+ * Every campaign's templates are compiled once per worker. A row is claimed
+ * in a small batch, its target's record read, its message filled and handed
+ * over, and its result committed at once (gateway/outbox.h). A worker uses
+ * two database sessions: one for the outbox, whose every step commits, and
+ * one that reads the targets' records (a read holds a transaction open).
+ *
+ * Postal mail is done a campaign at a time: its due rows become one print
+ * batch (merge/batch.h, a section per letter, PDF too when LibreOffice is
+ * there) and an address list sorted by postcode, in the mail folder; the
+ * rows are sent when both are written. */
+#ifndef GATEWAY_SEND_H
+#define GATEWAY_SEND_H
+
+#include "common/config.h"
+#include "common/err.h"
+#include "crm/db.h"
+
+struct gw_send_opts {
+	const struct config *cfg; /* [email], [sms], [mail] settings */
+	const char *today;        /* YYYY-MM-DD, for templates */
+	int once;                 /* stop when nothing is due (else wait for more) */
+	int batch;                /* rows per claim; 0: 20 */
+	const char *mail_dir;     /* print batches; NULL: [mail] dir, else out/mail */
+	volatile int *stop;       /* set by a signal handler: finish the row in hand and stop */
+};
+
+struct gw_send_stats {
+	long sent, retried, failed, unknown, skipped;
+};
+
+/* Run a worker until nothing is due (once) or *stop. db holds the outbox,
+ * rdb reads records; both are the caller's. */
+int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts *o, struct gw_send_stats *st,
+		struct err *err);
+
+#endif
