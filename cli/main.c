@@ -214,6 +214,7 @@ int main(int argc, char **argv)
 	 * and page faults on them cost more than the work (bench/README.md). */
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_TOP_PAD, 4 << 20);
+	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	cli.argv0 = argv[0];
