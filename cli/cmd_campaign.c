@@ -95,22 +95,6 @@ static int parse(struct campaign_args *a, int argc, char **argv, struct err *err
 	return 0;
 }
 
-static int read_text(char **out, const char *path, struct err *err)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-
-	if (!f)
-		return err_set(err, ERR_INPUT, "could not open '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	*out = buf_detach(&b, NULL);
-	return 0;
-}
-
 /* A subject or body, checked as a template for e's records. */
 static int check_text(const char *label, const char *src, enum gw_tpl_kind kind, const struct crm_entity *e,
 		      struct err *err)
@@ -200,10 +184,17 @@ static int campaign_create(struct cli *cli, const struct campaign_args *a, struc
 		const char *dot = strrchr(a->bodies[i], '.');
 		int html = dot && (!strcmp(dot, ".html") || !strcmp(dot, ".htm"));
 		char **slot = html ? &c.body_html : &c.body_text;
+		struct gw_tpl b = { 0 };
 		if (*slot)
 			rc = cli_usage_error(err, usage, "two %s bodies: give one .txt and one .html", html ? "HTML" : "text");
+		/* a file, a stored template or a built-in one, as --template */
 		if (!rc)
-			rc = read_text(slot, a->bodies[i], err);
+			rc = gw_tpl_load(&b, db, a->bodies[i], err);
+		if (!rc && b.kind == GW_TPL_DOCX)
+			rc = err_set(err, ERR_INPUT, "--body '%s': a body is a .txt or .html template", a->bodies[i]);
+		if (!rc)
+			*slot = xstrdup(b.data.data);
+		gw_tpl_release(&b);
 		if (!rc)
 			rc = check_text(a->bodies[i], *slot, html ? GW_TPL_HTML : GW_TPL_TXT, e, err);
 	}
@@ -345,6 +336,7 @@ static int campaign_launch(struct cli *cli, struct crm_db *db, const struct gw_c
 	else
 		print_launch("queued", &l);
 	gw_launch_release(&l);
+	fflush(stdout);
 	log_info("'crmgate send' delivers the queue; 'crmgate campaign status %s' shows how far it is", c->name);
 	return 0;
 }

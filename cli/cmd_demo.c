@@ -18,13 +18,15 @@ static const char usage[] =
 	"CRM (1000 customers unless --customers says otherwise), and shows what a user would\n"
 	"look at first: a customer's whole picture, its reporting lines, the contacts whose\n"
 	"birthday falls in the next 7 days, a birthday letter for each of them (Word, in\n"
-	"out/birthday) and a quote for an order (Word, in out/quote). The documents of an\n"
-	"earlier demo in those two folders are replaced.";
+	"out/birthday), a quote for an order (Word, in out/quote), and a birthday text message\n"
+	"campaign sent through the outbox (files in out/sms). The documents and messages of an\n"
+	"earlier demo in those folders are replaced.";
 
 #define BIRTHDAYS "birthday within 7 days and not mail_opt_out"
+#define BIRTHDAYS_SMS "birthday within 7 days"
 
 /* The commands, as a user would type them; NULL ends each, "%N" is --customers. */
-static const char *const steps[][10] = {
+static const char *const steps[][12] = {
 	{ "db", "init" },
 	{ "db", "reset", "--yes" },
 	{ "gen", "--seed", "1", "--customers", "%N" },
@@ -35,6 +37,11 @@ static const char *const steps[][10] = {
 	  "out/birthday" },
 	{ "merge", "--template", "quote.docx", "--targets", "order", "--where", "code = 'SO00000001'", "--out",
 	  "out/quote" },
+	{ "campaign", "create", "生日短信", "--channel", "sms", "--targets", "contact", "--where", BIRTHDAYS_SMS, "--body",
+	  "birthday-sms.txt" },
+	{ "campaign", "launch", "生日短信", "--yes" },
+	{ "send", "--once" },
+	{ "campaign", "status", "生日短信" },
 };
 
 static int run(struct cli *cli, int argc, char **argv, struct err *err)
@@ -47,17 +54,21 @@ static int run(struct cli *cli, int argc, char **argv, struct err *err)
 		return cmd_targets(cli, argc, argv, err);
 	if (!strcmp(argv[0], "merge"))
 		return cmd_merge(cli, argc, argv, err);
+	if (!strcmp(argv[0], "campaign"))
+		return cmd_campaign(cli, argc, argv, err);
+	if (!strcmp(argv[0], "send"))
+		return cmd_send(cli, argc, argv, err);
 	return cmd_entity(cli, argc, argv, err);
 }
 
 /* Run one command line, echoing it first as a shell would take it. */
 static int step(struct cli *cli, const char *const *words, char *customers, struct err *err)
 {
-	char *argv[10] = { 0 };
+	char *argv[12] = { 0 };
 	int argc = 0, rc;
 
 	fputs("\n$ crmgate", stdout);
-	for (; argc < 10 && words[argc]; argc++) {
+	for (; argc < 12 && words[argc]; argc++) {
 		argv[argc] = !strcmp(words[argc], "%N") ? customers : (char *)words[argc];
 		printf(strpbrk(argv[argc], " '") ? " \"%s\"" : " %s", argv[argc]);
 	}
@@ -78,7 +89,7 @@ static void clear_documents(const char *dir)
 
 	while (d && (de = readdir(d))) {
 		const char *dot = strrchr(de->d_name, '.');
-		if (!dot || (strcmp(dot, ".docx") && strcmp(dot, ".pdf") && strcmp(dot, ".txt")))
+		if (!dot || (strcmp(dot, ".docx") && strcmp(dot, ".pdf") && strcmp(dot, ".txt") && strcmp(dot, ".sms")))
 			continue;
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", dir, de->d_name);
@@ -106,13 +117,15 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 
 	clear_documents("out/birthday");
 	clear_documents("out/quote");
+	clear_documents("out/sms");
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(steps); i++)
 		rc = step(cli, steps[i], customers, err);
 	if (rc)
 		return rc;
 	printf("\nThe birthday letters are in out/birthday and the quote in out/quote/SO00000001.docx:\n"
-	       "open them in Word or LibreOffice. The data lives in var/ (PostgreSQL, started on demand;\n"
-	       "'crmgate db stop' stops it).\n"
+	       "open them in Word or LibreOffice. The birthday text messages went through the file\n"
+	       "provider into out/sms (one .sms file each; set [sms] provider = kannel to send them).\n"
+	       "The data lives in var/ (PostgreSQL, started on demand; 'crmgate db stop' stops it).\n"
 	       "Try: crmgate customer list --where \"code like 'C00000%%'\", crmgate salesperson view S0001,\n"
 	       "     crmgate export customer > customers.csv, crmgate db psql\n");
 	return 0;
