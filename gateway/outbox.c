@@ -195,3 +195,25 @@ int gw_outbox_finish(struct crm_db *db, struct err *err)
 			   " AND o.status IN ('queued', 'claimed', 'sending'))",
 			   err);
 }
+
+int gw_outbox_take_token(struct crm_db *db, const char *channel, double rate, double *wait, struct err *err)
+{
+	char r[32];
+	const char *params[] = { channel, r };
+	char *v = NULL;
+	int rc;
+
+	snprintf(r, sizeof(r), "%.6f", rate);
+	rc = crm_db_value(&v, db, "SELECT crm.take_token($1, $2::double precision)", 2, params, err);
+	*wait = rc || !v ? 0 : strtod(v, NULL);
+	free(v);
+	return rc;
+}
+
+int gw_outbox_back_off(struct crm_db *db, const char *channel, double seconds, struct err *err)
+{
+	char s[32];
+	const char *params[] = { channel, s };
+	snprintf(s, sizeof(s), "%.3f", seconds);
+	return crm_db_query(NULL, db, "SELECT crm.back_off($1, $2::double precision)", 2, params, err);
+}

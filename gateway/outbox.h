@@ -61,6 +61,13 @@ int gw_outbox_sending(struct crm_db *db, const struct gw_job *job, int *go, stru
  * permanent one also suppresses the address. */
 int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_result *r, struct err *err);
 
+/* Rate limits, shared by every worker through the database: take a token
+ * from the channel's bucket (rate messages a second); *wait is how long to
+ * wait before sending (a back-off the other side asked for included). */
+int gw_outbox_take_token(struct crm_db *db, const char *channel, double rate, double *wait, struct err *err);
+/* The other side asked us to slow down: every worker of the channel waits seconds. */
+int gw_outbox_back_off(struct crm_db *db, const char *channel, double seconds, struct err *err);
+
 /* Campaigns that have nothing left to send are done. */
 int gw_outbox_finish(struct crm_db *db, struct err *err);
 

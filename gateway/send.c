@@ -145,6 +145,27 @@ static void count(struct worker *w, enum gw_outcome outcome)
 	}
 }
 
+/* Wait for the channel's rate (the campaign's own, else [channel] rate),
+ * shared by every worker through the database. */
+static int pace(struct worker *w, const struct camp *k, const char *channel, struct err *err)
+{
+	const char *conf = k->c.rate ? k->c.rate : config_get(w->o->cfg, channel, "rate");
+	double rate = conf ? strtod(conf, NULL) : 0, wait;
+	int rc;
+
+	if (rate <= 0)
+		return 0;
+	if ((rc = gw_outbox_take_token(w->db, channel, rate, &wait, err)))
+		return rc;
+	while (wait > 0 && !(w->o->stop && *w->o->stop)) {
+		double step = wait > 0.2 ? 0.2 : wait;
+		struct timespec ts = { (time_t)step, (long)((step - (double)(time_t)step) * 1e9) };
+		nanosleep(&ts, NULL);
+		wait -= step;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------ SMS */
 
 struct sms_job {
@@ -187,7 +208,9 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 		gw_sms_decorate(&body, w->text.data, w->signature, w->optout);
 	else
 		buf_adds(&body, w->text.data);
-	if ((rc = gw_outbox_sending(w->db, s->job, &go, err)) || !go) {
+	if (!(rc = pace(w, s->k, "sms", err)))
+		rc = gw_outbox_sending(w->db, s->job, &go, err);
+	if (rc || !go) {
 		if (!rc)
 			w->st->skipped++;
 		buf_release(&body);

@@ -82,6 +82,35 @@ CREATE TABLE crm.rate_bucket (
 	backoff_until timestamptz          -- the other side asked us to slow down
 );
 
+-- Take one token from a channel's bucket, which refills at rate tokens a
+-- second up to one second's worth (a smooth rate, no bursts): returns how many
+-- seconds the caller must wait before it sends (0: at once), counting a
+-- back-off the other side asked for. The row lock makes every worker, on any
+-- machine, share one bucket.
+CREATE FUNCTION crm.take_token(ch text, rate double precision) RETURNS double precision
+LANGUAGE plpgsql AS $$
+DECLARE
+	left_ double precision;
+	backoff double precision;
+BEGIN
+	INSERT INTO crm.rate_bucket (channel, tokens) VALUES (ch, greatest(rate, 1)) ON CONFLICT DO NOTHING;
+	UPDATE crm.rate_bucket SET
+		tokens = least(greatest(rate, 1), tokens + rate * extract(epoch FROM clock_timestamp() - refilled_at)) - 1,
+		refilled_at = clock_timestamp()
+	WHERE channel = ch
+	RETURNING tokens, greatest(0, extract(epoch FROM backoff_until - clock_timestamp())) INTO left_, backoff;
+	RETURN greatest(CASE WHEN left_ >= 0 THEN 0 ELSE -left_ / rate END, coalesce(backoff, 0));
+END
+$$;
+
+-- The other side asked us to slow down: every worker of the channel waits.
+CREATE FUNCTION crm.back_off(ch text, seconds double precision) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO crm.rate_bucket AS b (channel, tokens, backoff_until)
+	VALUES (ch, 0, clock_timestamp() + make_interval(secs => seconds))
+	ON CONFLICT (channel) DO UPDATE SET backoff_until = greatest(b.backoff_until, excluded.backoff_until)
+$$;
+
 -- An address as the suppression list keeps it.
 CREATE FUNCTION crm.address_key(channel text, address text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$

@@ -181,3 +181,24 @@ Test(outbox, workers_never_share_a_row_and_a_gone_worker_loses_its_rows)
 	crm_db_free(w2);
 	crm_db_free(c);
 }
+
+Test(outbox, the_rate_is_shared_and_smooth)
+{
+	struct crm_db *a = connect(), *b = connect();
+	struct err err = ERR_INIT;
+	double wait, total = 0;
+
+	/* 10 a second, a second's worth at hand: two workers taking turns, the 21st token
+	 * of a burst waits for the 11 beyond the first ten, about 1.1 s */
+	for (int i = 0; i < 21; i++) {
+		assert_ok(gw_outbox_take_token(i % 2 ? a : b, "sms", 10, &wait, &err), &err);
+		total = wait;
+	}
+	cr_expect(total > 0.95 && total < 1.15, "the last waits %.2f s", total);
+	/* a back-off asked for by the other side holds every worker */
+	assert_ok(gw_outbox_back_off(a, "email", 30, &err), &err);
+	assert_ok(gw_outbox_take_token(b, "email", 1000, &wait, &err), &err);
+	cr_expect(wait > 29 && wait <= 30, "waits %.2f s", wait);
+	crm_db_free(a);
+	crm_db_free(b);
+}
