@@ -125,11 +125,11 @@ int merge_docx_render(struct merge_docx *d, const struct value *rec, const struc
 	return merge_docx_render_fd(d, rec, globals, path, -1, err);
 }
 
-int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const struct value *globals,
-			 const char *path, int fd, struct err *err)
+/* Fill every part into w; on failure w is discarded. */
+static int fill(struct merge_docx *d, struct merge_zip_writer *w, const struct value *rec, const struct value *globals,
+		struct err *err)
 {
-	struct merge_zip_writer *w = NULL;
-	int rc = merge_zip_writer_open_small(&w, path, fd, err);
+	int rc = 0;
 
 	for (size_t i = 0; !rc && i < merge_zip_count(d->zip); i++) {
 		if (!d->parts[i].compiled) {
@@ -141,12 +141,31 @@ int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const st
 		if (!rc)
 			rc = merge_zip_writer_add(w, merge_zip_name(d->zip, i), d->out.data, d->out.len, err);
 	}
-	if (rc) {
-		if (w)
-			merge_zip_writer_discard(w);
-		return rc;
-	}
-	return merge_zip_writer_close(w, err);
+	if (rc)
+		merge_zip_writer_discard(w);
+	return rc;
+}
+
+int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const struct value *globals,
+			 const char *path, int fd, struct err *err)
+{
+	struct merge_zip_writer *w = NULL;
+	int rc = merge_zip_writer_open_small(&w, path, fd, err);
+
+	if (!rc && !(rc = fill(d, w, rec, globals, err)))
+		rc = merge_zip_writer_close(w, err);
+	return rc;
+}
+
+int merge_docx_render_buf(struct merge_docx *d, const struct value *rec, const struct value *globals,
+			  struct buf *out, struct err *err)
+{
+	struct merge_zip_writer *w = NULL;
+	int rc = merge_zip_writer_open_small(&w, "attachment", -1, err);
+
+	if (!rc && !(rc = fill(d, w, rec, globals, err)))
+		rc = merge_zip_writer_close_buf(w, out, err);
+	return rc;
 }
 
 struct merge_zip *merge_docx_zip(const struct merge_docx *d)

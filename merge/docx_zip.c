@@ -240,24 +240,35 @@ int merge_zip_writer_open_small(struct merge_zip_writer **out, const char *path,
 	return 0;
 }
 
-/* Write the package built in memory to w->path with one write. */
-static int write_memory(struct merge_zip_writer *w, struct err *err)
+/* The package built in memory, read back from its source. */
+static int read_memory(struct merge_zip_writer *w, char **data, zip_uint64_t *size, struct err *err)
 {
 	zip_stat_t st;
-	char *data = NULL;
-	int fd, rc = 0;
+	int rc = 0;
 
+	*data = NULL;
 	if (zip_source_stat(w->memory, &st) || zip_source_open(w->memory))
 		return err_set(err, ERR_FAIL, "could not write '%s': %s", w->path,
 			       zip_error_strerror(zip_source_error(w->memory)));
-	data = xmalloc(st.size ? st.size : 1);
-	if (zip_source_read(w->memory, data, st.size) != (zip_int64_t)st.size)
+	*data = xmalloc(st.size ? st.size : 1);
+	*size = st.size;
+	if (zip_source_read(w->memory, *data, st.size) != (zip_int64_t)st.size)
 		rc = err_set(err, ERR_FAIL, "could not write '%s': %s", w->path,
 			     zip_error_strerror(zip_source_error(w->memory)));
 	zip_source_close(w->memory);
+	return rc;
+}
+
+/* Write the package built in memory to w->path with one write. */
+static int write_memory(struct merge_zip_writer *w, struct err *err)
+{
+	zip_uint64_t size = 0;
+	char *data;
+	int fd, rc = read_memory(w, &data, &size, err);
+
 	if (!rc) {
 		fd = w->fd >= 0 ? w->fd : open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, data, st.size) != (ssize_t)st.size || (fd != w->fd && close(fd))) {
+		if (fd < 0 || write(fd, data, size) != (ssize_t)size || (fd != w->fd && close(fd))) {
 			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", w->path, strerror(errno));
 			if (fd >= 0 && fd != w->fd)
 				close(fd);
@@ -342,6 +353,27 @@ int merge_zip_writer_close(struct merge_zip_writer *w, struct err *err)
 	}
 	if (w->memory)
 		zip_source_free(w->memory);
+	free(w->path);
+	free(w);
+	return rc;
+}
+
+int merge_zip_writer_close_buf(struct merge_zip_writer *w, struct buf *out, struct err *err)
+{
+	zip_uint64_t size = 0;
+	char *data = NULL;
+	int rc = 0;
+
+	if (!w->memory)
+		BUG("close_buf on a writer that writes a file");
+	if (zip_close(w->za)) {
+		rc = err_set(err, ERR_FAIL, "could not build '%s': %s", w->path, zip_strerror(w->za));
+		zip_discard(w->za);
+	} else if (!(rc = read_memory(w, &data, &size, err))) {
+		buf_add(out, data, (size_t)size);
+	}
+	free(data);
+	zip_source_free(w->memory);
 	free(w->path);
 	free(w);
 	return rc;

@@ -55,6 +55,9 @@ int merge_zip_writer_add_file(struct merge_zip_writer *w, const char *name, cons
 int merge_zip_writer_copy(struct merge_zip_writer *w, struct merge_zip *src, size_t i, struct err *err);
 /* Write the package; frees w whether or not it succeeds. */
 int merge_zip_writer_close(struct merge_zip_writer *w, struct err *err);
+/* Close a small package's writer into out (appended) instead of a file;
+ * frees w whether or not it succeeds. */
+int merge_zip_writer_close_buf(struct merge_zip_writer *w, struct buf *out, struct err *err);
 /* Give up: nothing is written; frees w. */
 void merge_zip_writer_discard(struct merge_zip_writer *w);
 

@@ -121,3 +121,48 @@ Test(docx, fills_body_header_and_rows)
 	free(tpl);
 	test_rmdir(dir);
 }
+
+Test(docx, a_document_rendered_into_memory_is_the_same_package)
+{
+	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/quote.docx", dir), *path = xstrfmt("%s/SO1.docx", dir);
+	struct err err = ERR_INIT;
+	struct merge_docx *d;
+	struct buf data = BUF_INIT, mem = BUF_INIT, file = BUF_INIT;
+	struct value *rec = order("SO1", "上海华东机械有限公司", 2);
+
+	test_write_docx(tpl, parts, sizeof(parts) / sizeof(parts[0]));
+	FILE *f = fopen(tpl, "rb");
+	for (int c; (c = getc(f)) != EOF;)
+		buf_addch(&data, (char)c);
+	fclose(f);
+	assert_ok(merge_docx_compile(&d, data.data, data.len, "quote.docx", NULL, NULL, &err), &err);
+	assert_ok(merge_docx_render_buf(d, rec, NULL, &mem, &err), &err);
+	assert_ok(merge_docx_render(d, rec, NULL, path, &err), &err);
+	f = fopen(path, "rb");
+	for (int c; (c = getc(f)) != EOF;)
+		buf_addch(&file, (char)c);
+	fclose(f);
+	/* the same parts (the bytes may differ in the parts' times) */
+	struct merge_zip *zm, *zf;
+	struct buf pm = BUF_INIT, pf = BUF_INIT;
+	assert_ok(merge_zip_open_buffer(&zm, mem.data, mem.len, "mem", &err), &err);
+	assert_ok(merge_zip_open_buffer(&zf, file.data, file.len, "file", &err), &err);
+	cr_assert_eq(merge_zip_count(zm), merge_zip_count(zf));
+	for (size_t i = 0; i < merge_zip_count(zm); i++) {
+		assert_ok(merge_zip_read(zm, i, &pm, &err), &err);
+		assert_ok(merge_zip_read(zf, i, &pf, &err), &err);
+		cr_expect_str_eq(pm.data, pf.data, "%s", merge_zip_name(zm, i));
+	}
+	merge_zip_free(zm);
+	merge_zip_free(zf);
+	buf_release(&pm);
+	buf_release(&pf);
+	value_free(rec);
+	merge_docx_free(d);
+	buf_release(&data);
+	buf_release(&mem);
+	buf_release(&file);
+	free(tpl);
+	free(path);
+	test_rmdir(dir);
+}
