@@ -113,6 +113,7 @@ Test(outbox, a_launch_queues_each_target_once_and_says_why_it_skips)
 	gw_campaign_release(&camp);
 	assert_ok(gw_campaign_get(c, "生日", &camp, &err), &err);
 	cr_expect_eq(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), ERR_INPUT);
+	err_release(&err);
 	gw_campaign_release(&camp);
 	crm_db_free(c);
 }
