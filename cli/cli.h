@@ -59,6 +59,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_template(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err);
 
 /* The extra verbs of some entities (customer view, contact tree...): the
  * handler for entity.verb, or NULL. */
