@@ -1,6 +1,7 @@
 /* tests/testlib.c - shared test helpers: databases, running the binary, files. */
 #include "testlib.h"
 
+#include <curl/curl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,49 @@ static const char *env_or_die(const char *name)
 	if (!v || !*v)
 		cr_assert_fail("%s is not set: run the tests through 'make check'", name);
 	return v;
+}
+
+static size_t collect(char *data, size_t size, size_t n, void *userp)
+{
+	buf_add(userp, data, size * n);
+	return size * n;
+}
+
+long test_http(unsigned port, const char *method, const char *path, const char *post, const char *type,
+	       struct buf *body, struct buf *headers)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hdrs = NULL;
+	char *url = xstrfmt("http://127.0.0.1:%u%s", port, path);
+	long status = 0;
+	struct buf ignore = BUF_INIT;
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, body ? body : &ignore);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, headers ? headers : &ignore);
+	if (post) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(post));
+	}
+	if (type) {
+		char *h = xstrfmt("Content-Type: %s", type);
+		hdrs = curl_slist_append(hdrs, h);
+		free(h);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	}
+	if (method)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	buf_release(&ignore);
+	free(url);
+	return status;
 }
 
 static int admin_exec(const char *sql)

@@ -64,6 +64,13 @@ void test_write_docx(const char *path, const char *const (*parts)[2], size_t n);
 	"officeDocument\" Target=\"word/document.xml\"/></Relationships>"
 #define TEST_W "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
 
+/* One HTTP request with libcurl to 127.0.0.1:port (10 s at most): method
+ * NULL is GET, or POST when post (the body) is given; type, when given, is
+ * its Content-Type. The body and the headers of the answer go to the bufs
+ * when given. Returns the status, 0 when the transfer failed. */
+long test_http(unsigned port, const char *method, const char *path, const char *post, const char *type,
+	       struct buf *body, struct buf *headers);
+
 /* A new private directory under /tmp, malloc'd; test_rmdir removes it and all below. */
 char *test_tmpdir(void);
 void test_rmdir(char *dir);

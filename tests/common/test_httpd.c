@@ -92,50 +92,8 @@ static struct http_server *start(const struct http_options *opt)
 	return srv;
 }
 
-static size_t collect(char *data, size_t size, size_t n, void *userp)
-{
-	buf_add(userp, data, size * n);
-	return size * n;
-}
-
-/* One request with libcurl: returns the status (0 when the transfer failed);
- * the body and headers go to the bufs when given. */
-static long fetch(unsigned port, const char *method, const char *path, const char *post, const char *type,
-		  struct buf *body, struct buf *headers)
-{
-	CURL *c = curl_easy_init();
-	struct curl_slist *hdrs = NULL;
-	char url[512];
-	long status = 0;
-	struct buf ignore = BUF_INIT;
-
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, body ? body : &ignore);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, headers ? headers : &ignore);
-	if (post) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(post));
-	}
-	if (type) {
-		char h[256];
-		snprintf(h, sizeof(h), "Content-Type: %s", type);
-		hdrs = curl_slist_append(hdrs, h);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	}
-	if (method)
-		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(c);
-	buf_release(&ignore);
-	return status;
-}
+/* One request with libcurl (testlib's test_http). */
+#define fetch test_http
 
 static long get(unsigned port, const char *path, struct buf *body, struct buf *headers)
 {

@@ -1,0 +1,116 @@
+/* cli/cmd_serve.c - crmgate serve: unsubscribe links and SMS callbacks over
+ * HTTP until SIGINT or SIGTERM (SPEC sections 5 and 8). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/httpd.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "gateway/web.h"
+#include "common/banned.h"
+
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+#define THREADS 4
+
+static const char usage[] =
+	"usage: crmgate serve [--listen ADDR:PORT]\n"
+	"\n"
+	"Answers unsubscribe links (/u/TOKEN), Kannel's delivery reports (/sms/dlr) and\n"
+	"inbound texts (/sms/in) until interrupted (SIGINT or SIGTERM).\n"
+	"\n"
+	"  --listen ADDR:PORT  where to listen: an IP address and a port, [::1]:8080 for\n"
+	"                      IPv6 (default: [serve] listen, else " DEFAULT_LISTEN ")\n"
+	"\n"
+	"[serve] public_url is the address the links in messages use; [serve] secret\n"
+	"signs unsubscribe links (default: a key kept in the database).";
+
+/* "ADDR:PORT" or "[ADDR]:PORT" into addr (the caller's) and port. */
+static int parse_listen(char **addr, unsigned *port, const char *s, struct err *err)
+{
+	const char *colon = strrchr(s, ':');
+	const char *a = s, *a_end = colon;
+	char *end;
+	unsigned long p;
+
+	*addr = NULL;
+	if (!colon || colon == s)
+		goto bad;
+	if (*s == '[') {
+		if (colon[-1] != ']')
+			goto bad;
+		a = s + 1;
+		a_end = colon - 1;
+	}
+	errno = 0;
+	p = strtoul(colon + 1, &end, 10);
+	if (errno || !colon[1] || *end || p > 65535 || colon[1] == '-' || colon[1] == '+')
+		goto bad;
+	*addr = xstrndup(a, (size_t)(a_end - a));
+	*port = (unsigned)p;
+	return 0;
+bad:
+	return cli_usage_error(err, usage, "'%s' is not ADDR:PORT (such as 127.0.0.1:8080)", s);
+}
+
+int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	const char *listen = config_get(cli->cfg, "serve", "listen");
+	const char *public_url = config_get(cli->cfg, "serve", "public_url");
+	struct gw_web_options wopt = { &cli->store, config_get(cli->cfg, "serve", "secret"), THREADS };
+	struct http_options hopt = { .threads = THREADS };
+	struct http_server *srv = NULL;
+	struct gw_web *web = NULL;
+	const struct http_route *routes;
+	char *addr = NULL;
+	sigset_t stop, old;
+	size_t nroutes;
+	int sig = 0, rc;
+
+	if (cli_wants_help(argc, argv, usage))
+		return 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
+			listen = argv[++i];
+		else if (!strncmp(argv[i], "--listen=", 9))
+			listen = argv[i] + 9;
+		else if (argv[i][0] == '-')
+			return cli_usage_error(err, usage, "unknown option '%s'", argv[i]);
+		else
+			return cli_usage_error(err, usage, "too many arguments");
+	}
+	rc = parse_listen(&addr, &hopt.port, listen ? listen : DEFAULT_LISTEN, err);
+	if (rc)
+		return rc;
+	hopt.address = addr;
+
+	/* the server's threads inherit this mask: the signals come to sigwait */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+
+	rc = gw_web_new(&web, &wopt, err);
+	if (!rc) {
+		routes = gw_web_routes(&nroutes);
+		rc = http_server_start(&srv, &hopt, routes, nroutes, web, err);
+	}
+	if (rc)
+		goto done;
+	log_info("serving on http://%s%s%s:%u/ (public URL %s); stop with Ctrl-C", strchr(addr, ':') ? "[" : "",
+		 addr, strchr(addr, ':') ? "]" : "", http_server_port(srv),
+		 public_url ? public_url : "http://127.0.0.1:8080");
+	fflush(stdout);
+	while (sigwait(&stop, &sig))
+		;
+	log_info("stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+done:
+	http_server_stop(srv);
+	gw_web_free(web);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	free(addr);
+	return rc;
+}

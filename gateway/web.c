@@ -1,0 +1,517 @@
+/* gateway/web.c - unsubscribe pages (RFC 8058 one-click, RFC 2369), Kannel
+ * delivery reports and inbound texts, as routes of common/httpd.
+ *
+ * Connections: the server runs handlers on a fixed pool of threads, so a
+ * pool of at most that many database connections means no handler ever
+ * waits for one, and an idle server holds only what it has used. A
+ * connection is opened on first need and closed after any error (the
+ * database may have restarted); the next request opens a fresh one. */
+#include "gateway/web.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "common/banned.h"
+
+#define DEFAULT_CONNECTIONS 4
+/* "ID.SIG": a bigint, and 32 bytes of HMAC in unpadded base64url */
+#define SIG_LEN 43
+
+struct gw_web {
+	struct crm_store_opts store;
+	char *secret;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct crm_db **idle;
+	size_t idle_nr;
+	unsigned open, max;
+};
+
+/* ---------------------------------------------------------------- the pool */
+
+static int pool_get(struct crm_db **out, struct gw_web *w, struct err *err)
+{
+	int rc;
+
+	*out = NULL;
+	pthread_mutex_lock(&w->lock);
+	while (!w->idle_nr && w->open >= w->max)
+		pthread_cond_wait(&w->freed, &w->lock);
+	if (w->idle_nr) {
+		*out = w->idle[--w->idle_nr];
+		pthread_mutex_unlock(&w->lock);
+		return 0;
+	}
+	w->open++;
+	pthread_mutex_unlock(&w->lock);
+	rc = crm_store_open(out, &w->store, err);
+	if (rc) {
+		pthread_mutex_lock(&w->lock);
+		w->open--;
+		pthread_cond_signal(&w->freed);
+		pthread_mutex_unlock(&w->lock);
+	}
+	return rc;
+}
+
+/* Give db back; after an error it is closed instead (it may be broken). */
+static void pool_put(struct gw_web *w, struct crm_db *db, int failed)
+{
+	if (!db)
+		return;
+	if (failed) {
+		crm_db_rollback(db);
+		crm_db_free(db);
+	}
+	pthread_mutex_lock(&w->lock);
+	if (failed)
+		w->open--;
+	else
+		w->idle[w->idle_nr++] = db;
+	pthread_cond_signal(&w->freed);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err *err)
+{
+	struct gw_web *w = xcalloc(1, sizeof(*w));
+	struct crm_db *db = NULL;
+	int rc;
+
+	*out = NULL;
+	w->store = *opt->store;
+	w->store.as_login = NULL; /* the server acts for recipients, not for a CRM user */
+	w->secret = opt->secret && *opt->secret ? xstrdup(opt->secret) : NULL;
+	w->max = opt->connections ? opt->connections : DEFAULT_CONNECTIONS;
+	w->idle = xcalloc(w->max, sizeof(*w->idle));
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->freed, NULL);
+	rc = pool_get(&db, w, err);
+	if (rc) {
+		gw_web_free(w);
+		return rc;
+	}
+	pool_put(w, db, 0);
+	*out = w;
+	return 0;
+}
+
+void gw_web_free(struct gw_web *web)
+{
+	if (!web)
+		return;
+	for (size_t i = 0; i < web->idle_nr; i++)
+		crm_db_free(web->idle[i]);
+	free(web->idle);
+	pthread_cond_destroy(&web->freed);
+	pthread_mutex_destroy(&web->lock);
+	free(web->secret);
+	free(web);
+}
+
+/* ----------------------------------------------------------------- tokens */
+
+int gw_web_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err)
+{
+	char id[24];
+	const char *params[] = { id, secret };
+	char *token = NULL;
+	int rc;
+
+	snprintf(id, sizeof(id), "%ld", outbox_id);
+	rc = crm_db_value(&token, db, "SELECT crm.unsubscribe_token($1::bigint, $2::text)", 2, params, err);
+	if (!rc && !token)
+		rc = err_set(err, ERR_FAIL, "could not sign an unsubscribe link for outbox row %ld", outbox_id);
+	if (!rc)
+		buf_adds(out, token);
+	free(token);
+	return rc;
+}
+
+int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id,
+			   const char *secret, struct err *err)
+{
+	size_t len = strlen(public_url), at = out->len;
+
+	while (len && public_url[len - 1] == '/')
+		len--;
+	buf_add(out, public_url, len);
+	buf_adds(out, "/u/");
+	if (gw_web_token(out, db, outbox_id, secret, err)) {
+		buf_truncate(out, at);
+		return err->code;
+	}
+	return 0;
+}
+
+/* Parse a positive decimal id without sign, spaces or leading zeros. */
+static int parse_id(long *out, const char *s, size_t len)
+{
+	long v = 0;
+
+	if (!len || len > 18 || s[0] == '0')
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int is_b64url(int c)
+{
+	return isalnum(c) || c == '-' || c == '_';
+}
+
+int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err)
+{
+	const char *dot = strchr(token, '.');
+	struct buf want = BUF_INIT;
+	unsigned char diff = 0;
+	long id;
+	int rc;
+
+	*outbox_id = 0;
+	if (!dot || parse_id(&id, token, (size_t)(dot - token)) || strlen(dot + 1) != SIG_LEN)
+		return err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
+	for (const char *p = dot + 1; *p; p++)
+		if (!is_b64url((unsigned char)*p))
+			return err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
+	rc = gw_web_token(&want, db, id, secret, err);
+	if (rc)
+		goto done;
+	if (want.len != strlen(token)) {
+		rc = err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
+		goto done;
+	}
+	/* every byte compared, whatever differs first: no timing to learn from */
+	for (size_t i = 0; i < want.len; i++)
+		diff |= (unsigned char)(want.data[i] ^ token[i]);
+	if (diff) {
+		rc = err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
+		goto done;
+	}
+	*outbox_id = id;
+done:
+	buf_release(&want);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ pages */
+
+static const char page_head[] =
+	"<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	"<meta name=\"robots\" content=\"noindex\">\n<title>";
+
+static void page_begin(struct buf *b, const char *title)
+{
+	buf_adds(b, page_head);
+	http_html_escape(b, title);
+	buf_adds(b, "</title>\n</head>\n<body>\n<main>\n<h1>");
+	http_html_escape(b, title);
+	buf_adds(b, "</h1>\n");
+}
+
+static void page_end(struct buf *b)
+{
+	buf_adds(b, "</main>\n</body>\n</html>\n");
+}
+
+/* The two languages' words for what a channel sends. */
+static void channel_words(const char *channel, const char **zh, const char **en)
+{
+	if (!strcmp(channel, "email")) {
+		*zh = "营销邮件";
+		*en = "marketing e-mail";
+	} else if (!strcmp(channel, "sms")) {
+		*zh = "营销短信";
+		*en = "marketing text messages";
+	} else {
+		*zh = "营销信件";
+		*en = "marketing letters";
+	}
+}
+
+/* The recipient, enough to recognise, not to harvest: "w***@example.com",
+ * "*******8000"; nothing for a postal address. */
+static void mask_recipient(struct buf *out, const char *channel, const char *recipient)
+{
+	size_t len;
+
+	if (!recipient || !*recipient)
+		return;
+	len = strlen(recipient);
+	if (!strcmp(channel, "email")) {
+		const char *at = strrchr(recipient, '@');
+		if (!at || at == recipient)
+			return;
+		buf_add(out, recipient, 1);
+		buf_adds(out, "***");
+		buf_adds(out, at);
+	} else if (!strcmp(channel, "sms") && len > 4) {
+		buf_adds(out, "*******");
+		buf_adds(out, recipient + len - 4);
+	}
+}
+
+static void page_not_found(struct http_response *res)
+{
+	buf_reset(&res->body);
+	page_begin(&res->body, "链接无效 · Link not valid");
+	buf_adds(&res->body, "<p>这个退订链接无效或已过期。</p>\n"
+			     "<p lang=\"en\">This unsubscribe link is not valid or no longer exists.</p>\n");
+	page_end(&res->body);
+	http_reply_html(res, 404, NULL);
+}
+
+static void page_ask(struct http_response *res, const char *channel, const char *recipient, int done)
+{
+	struct buf who = BUF_INIT;
+	const char *zh, *en;
+
+	channel_words(channel, &zh, &en);
+	mask_recipient(&who, channel, recipient);
+	buf_reset(&res->body);
+	page_begin(&res->body, "退订 · Unsubscribe");
+	buf_adds(&res->body, "<p>");
+	if (done)
+		buf_adds(&res->body, "您已退订，不会再收到我们的");
+	else
+		buf_adds(&res->body, "不再向您发送");
+	http_html_escape(&res->body, zh);
+	if (who.len) {
+		buf_adds(&res->body, "（");
+		http_html_escape(&res->body, who.data);
+		buf_adds(&res->body, "）");
+	}
+	buf_adds(&res->body, done ? "。</p>\n<p lang=\"en\">You are unsubscribed: no more " : "？</p>\n<p lang=\"en\">Stop ");
+	http_html_escape(&res->body, en);
+	if (who.len) {
+		buf_adds(&res->body, " to ");
+		http_html_escape(&res->body, who.data);
+	}
+	buf_adds(&res->body, done ? ".</p>\n" : "?</p>\n");
+	if (!done)
+		/* no action: the form posts to this very URL, whatever the path in front */
+		buf_adds(&res->body, "<form method=\"post\">\n"
+				     "<input type=\"hidden\" name=\"confirm\" value=\"1\">\n"
+				     "<button type=\"submit\">退订 · Unsubscribe</button>\n</form>\n");
+	page_end(&res->body);
+	http_reply_html(res, 200, NULL);
+	buf_release(&who);
+}
+
+/* --------------------------------------------------------------- handlers */
+
+/* Ask about (GET) or unsubscribe (POST) with the token in the path: sql
+ * takes the outbox id and answers the row's channel, its recipient and
+ * whether the recipient is unsubscribed; no row or no channel is a 404. */
+static int unsubscribe_request(struct http_response *res, const struct http_request *req, struct gw_web *w,
+			       const char *sql, struct err *err)
+{
+	struct crm_db *db = NULL;
+	struct crm_res *r = NULL;
+	struct err check = ERR_INIT;
+	char idtext[24];
+	const char *params[] = { idtext };
+	long id = 0;
+	int rc = pool_get(&db, w, err);
+
+	if (rc)
+		return rc;
+	rc = gw_web_token_check(&id, db, req->rest, w->secret, &check);
+	if (rc == ERR_NOTFOUND) {
+		page_not_found(res);
+		rc = 0;
+		goto done;
+	} else if (rc) {
+		err_set(err, rc, "%s", check.msg.data);
+		goto done;
+	}
+	snprintf(idtext, sizeof(idtext), "%ld", id);
+	rc = crm_db_query(&r, db, sql, 1, params, err);
+	if (rc)
+		goto done;
+	if (!crm_res_rows(r) || !crm_res_get(r, 0, 0)) {
+		page_not_found(res);
+		goto done;
+	}
+	if (!strcmp(req->method, "POST"))
+		log_info("serve: outbox row %ld: the recipient unsubscribed from %s", id, crm_res_get(r, 0, 0));
+	page_ask(res, crm_res_get(r, 0, 0), crm_res_get(r, 0, 1), !strcmp(crm_res_get(r, 0, 2), "t"));
+done:
+	err_release(&check);
+	crm_res_free(r);
+	pool_put(w, db, rc != 0);
+	return rc;
+}
+
+static int h_unsubscribe_page(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
+{
+	return unsubscribe_request(res, req, ctx,
+				   "SELECT o.channel, o.recipient, EXISTS (SELECT 1 FROM crm.suppression s"
+				   " WHERE s.channel = o.channel AND s.address = crm.address_key(o.channel, o.recipient))"
+				   " FROM crm.outbox o WHERE o.id = $1::bigint",
+				   err);
+}
+
+/* Any POST unsubscribes: the page's button, and RFC 8058's one-click POST
+ * (body "List-Unsubscribe=One-Click", which needs no looking at). */
+static int h_unsubscribe(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
+{
+	return unsubscribe_request(res, req, ctx,
+				   "SELECT u.channel, o.recipient, true FROM crm.unsubscribe($1::bigint) u(channel)"
+				   " LEFT JOIN crm.outbox o ON o.id = $1::bigint",
+				   err);
+}
+
+static int is_digits(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > max)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* GET /sms/dlr?id=OUTBOX_ID&type=%d&reply=%A&ts=%T */
+static int h_sms_dlr(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
+{
+	struct gw_web *w = ctx;
+	struct crm_db *db = NULL;
+	const char *idtext = http_param(req, "id"), *type = http_param(req, "type");
+	const char *reply = http_param(req, "reply"), *ts = http_param(req, "ts");
+	const char *params[4];
+	char *status = NULL;
+	long id, t;
+	int rc;
+
+	if (!idtext || parse_id(&id, idtext, strlen(idtext)) || !type || !is_digits(type, 2)) {
+		http_reply_text(res, 400, "a delivery report needs id and type\n");
+		return 0;
+	}
+	t = strtol(type, NULL, 10);
+	if (t != 1 && t != 2 && t != 4 && t != 8 && t != 16) {
+		http_reply_text(res, 400, "type must be 1, 2, 4, 8 or 16\n");
+		return 0;
+	}
+	params[0] = idtext;
+	params[1] = type;
+	params[2] = reply;
+	params[3] = ts && is_digits(ts, 12) ? ts : NULL;
+	rc = pool_get(&db, w, err);
+	if (rc)
+		return rc;
+	/* the report's own time when it is plausible, else the time it came */
+	rc = crm_db_value(&status, db,
+			  "SELECT crm.sms_report($1::bigint, $2::integer, $3::text, (SELECT CASE WHEN t BETWEEN"
+			  " now() - interval '30 days' AND now() + interval '1 hour' THEN t END"
+			  " FROM (SELECT to_timestamp($4::bigint) AS t) x))",
+			  4, params, err);
+	if (!rc && !status)
+		http_reply_text(res, 404, "no such SMS\n");
+	else if (!rc)
+		http_reply_text(res, 200, "ok\n");
+	free(status);
+	pool_put(w, db, rc != 0);
+	return rc;
+}
+
+static int is_space_at(const char *s, size_t *len)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\v' || *s == '\f') {
+		*len = 1;
+		return 1;
+	}
+	if (!strncmp(s, "\xe3\x80\x80", 3)) { /* U+3000 IDEOGRAPHIC SPACE */
+		*len = 3;
+		return 1;
+	}
+	return 0;
+}
+
+int gw_web_is_stop(const char *text)
+{
+	static const char *const words[] = { "STOP", "TD", "T", "退订" };
+	const char *end;
+	size_t n;
+
+	while (is_space_at(text, &n))
+		text += n;
+	end = text + strlen(text);
+	while (end > text) {
+		const char *p = end - 1;
+		if (is_space_at(p, &n) && n == 1) {
+			end = p;
+			continue;
+		}
+		if (end - text >= 3 && is_space_at(end - 3, &n) && n == 3) {
+			end -= 3;
+			continue;
+		}
+		break;
+	}
+	n = (size_t)(end - text);
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strlen(words[i]) == n && !strncasecmp(text, words[i], n))
+			return 1;
+	return 0;
+}
+
+/* GET /sms/in?from=%p&to=%P&text=%a: an empty answer, so no reply SMS. */
+static int h_sms_in(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
+{
+	struct gw_web *w = ctx;
+	struct crm_db *db = NULL;
+	const char *from = http_param(req, "from"), *text = http_param(req, "text");
+	const char *params[1];
+	char *n = NULL;
+	int rc;
+
+	if (!from || !*from) {
+		http_reply_text(res, 400, "an inbound SMS needs from\n");
+		return 0;
+	}
+	http_reply_text(res, 200, "");
+	if (!text || !gw_web_is_stop(text))
+		return 0;
+	params[0] = from;
+	rc = pool_get(&db, w, err);
+	if (rc)
+		return rc;
+	rc = crm_db_value(&n, db, "SELECT crm.sms_stop($1)", 1, params, err);
+	/* only digits of what the client sent reach the log */
+	if (!rc && strlen(from) > 4 && is_digits(from + strlen(from) - 4, 4))
+		log_info("serve: an SMS opt-out from a number ending %s: %s opted out", from + strlen(from) - 4,
+			 n ? n : "0");
+	else if (!rc)
+		log_info("serve: an SMS opt-out: %s opted out", n ? n : "0");
+	free(n);
+	pool_put(w, db, rc != 0);
+	return rc;
+}
+
+static const struct http_route routes[] = {
+	{ "GET", "/u/", h_unsubscribe_page },
+	{ "POST", "/u/", h_unsubscribe },
+	/* GET for Kannel; POST too, for HTTP providers that post their callbacks */
+	{ NULL, "/sms/dlr", h_sms_dlr },
+	{ NULL, "/sms/in", h_sms_in },
+};
+
+const struct http_route *gw_web_routes(size_t *n)
+{
+	*n = ARRAY_SIZE(routes);
+	return routes;
+}

@@ -1,0 +1,64 @@
+/* gateway/web.h - the gateway's pages and callbacks for crmgate serve
+ * (SPEC section 5): unsubscribe links, SMS delivery reports, inbound texts.
+ *
+ *   GET  /u/TOKEN   a page (Chinese and English) with one button; changes nothing
+ *   POST /u/TOKEN   opts the recipient out at once (RFC 8058 one-click too)
+ *   GET  /sms/dlr   Kannel's delivery reports: ?id=OUTBOX_ID&type=%d&reply=%A&ts=%T
+ *   GET  /sms/in    Kannel's get-url for inbound texts: ?from=%p&to=%P&text=%a;
+ *                   STOP, TD, T or 退订 opts the number out
+ *
+ * The work of each request is one call of a function of sql/005_serve.sql,
+ * so it is atomic and idempotent. Handlers take a database connection from a
+ * small pool (at most one per handler thread, opened on first use, dropped
+ * after an error); the server acts for the recipients, not for a CRM user,
+ * so it connects as the database owner whatever --as says.
+ *
+ * Unsubscribe tokens: "ID.SIG", SIG = HMAC-SHA256('unsubscribe:' || ID) in
+ * unpadded base64url, computed by PostgreSQL (pgcrypto). The key is
+ * [serve] secret when set, else one generated into the database by the
+ * migration, so that every worker and server sharing the database agrees. */
+#ifndef GATEWAY_WEB_H
+#define GATEWAY_WEB_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/httpd.h"
+#include "crm/db.h"
+#include "crm/store.h"
+
+struct gw_web;
+
+struct gw_web_options {
+	const struct crm_store_opts *store; /* how to connect (as_login is ignored); borrowed */
+	const char *secret;		    /* [serve] secret, or NULL: the database's key; borrowed */
+	unsigned connections;		    /* connections at most; 0: 4 (give the server's thread count) */
+};
+
+/* Check that the database can be reached (applying pending migrations) and
+ * make the routes' shared state. *out is the caller's (gw_web_free), and
+ * must outlive the server its routes are registered with. */
+int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err *err);
+/* Close the pooled connections; call after http_server_stop. NULL: nothing. */
+void gw_web_free(struct gw_web *web);
+
+/* The routes, for http_server_start with ctx = the struct gw_web. */
+const struct http_route *gw_web_routes(size_t *n);
+
+/* Append the unsubscribe token of outbox row outbox_id to out. secret NULL:
+ * the database's key. The database computes it (no row need exist). */
+int gw_web_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err);
+/* Append public_url (a trailing '/' dropped) + "/u/" + the token to out. */
+int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id,
+			   const char *secret, struct err *err);
+/* Check a token: 0 with *outbox_id set when it is genuine, ERR_NOTFOUND
+ * when it is malformed or forged (compared in constant time), ERR_DB when
+ * the database could not say. */
+int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err);
+
+/* Is text an opt-out keyword: STOP, TD, T (ASCII case ignored) or 退订,
+ * after trimming spaces (ASCII and U+3000)? */
+int gw_web_is_stop(const char *text);
+
+#endif
