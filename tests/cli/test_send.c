@@ -28,8 +28,11 @@ static void setup(void)
 		buf_addf(&contacts, "K%02d,C1,客户%d,139%08d,北京市朝阳区%d号,%06d\n", i, i, i, i, 100000 + (i * 37) % 60);
 	test_import(db, dir, "contact", contacts.data);
 	buf_release(&contacts);
-	setenv("CRMGATE_SMS_PROVIDER", xstrfmt("file:%s/sms", dir), 1);
-	setenv("CRMGATE_MAIL_DIR", xstrfmt("%s/mail", dir), 1);
+	char *sms = xstrfmt("file:%s/sms", dir), *mail = xstrfmt("%s/mail", dir);
+	setenv("CRMGATE_SMS_PROVIDER", sms, 1);
+	setenv("CRMGATE_MAIL_DIR", mail, 1);
+	free(sms);
+	free(mail);
 }
 
 static void teardown(void)
