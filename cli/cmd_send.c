@@ -16,7 +16,7 @@ static const char usage[] =
 	"usage: crmgate send [--workers N] [--once]\n"
 	"\n"
 	"Delivers the messages of running campaigns as they fall due: letters into a print batch\n"
-	"(out/mail, with an address list sorted by postcode), text messages through the [sms]\n"
+	"(out/print, with an address list sorted by postcode), text messages through the [sms]\n"
 	"provider (files in out/sms by default). Each result is committed at once; several 'send'\n"
 	"processes, here or on other machines sharing the database, never send a message twice, and\n"
 	"the rows of one that stopped are taken over at once. Without --once it keeps waiting for\n"

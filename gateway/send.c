@@ -322,7 +322,7 @@ static int make_dirs(const char *path, struct err *err)
 static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *err)
 {
 	struct mail_batch m = { w, NULL, NULL, NULL };
-	const char *dir = w->o->mail_dir ? w->o->mail_dir : "out/mail";
+	const char *dir = w->o->mail_dir ? w->o->mail_dir : "out/print";
 	const char **codes = xcalloc((size_t)n, sizeof(*codes));
 	char stamp[32], *base = NULL, *docx = NULL, *csv = NULL;
 	time_t now = time(NULL);

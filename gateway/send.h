@@ -22,7 +22,7 @@ struct gw_send_opts {
 	const char *today;        /* YYYY-MM-DD, for templates */
 	int once;                 /* stop when nothing is due (else wait for more) */
 	int batch;                /* rows per claim; 0: 20 */
-	const char *mail_dir;     /* print batches; NULL: [mail] dir, else out/mail */
+	const char *mail_dir;     /* print batches; NULL: [mail] dir, else out/print */
 	volatile int *stop;       /* set by a signal handler: finish the row in hand and stop */
 };
 
