@@ -18,6 +18,7 @@
 #include "gateway/outbox.h"
 #include "gateway/sms_send.h"
 #include "gateway/tpl.h"
+#include "gateway/web.h"
 #include "merge/batch.h"
 #include "merge/office.h"
 #include "common/banned.h"
@@ -40,6 +41,7 @@ struct worker {
 	struct gw_sms_provider *sms;
 	struct gw_sms_quiet quiet;
 	const char *signature, *optout;
+	const char *secret; /* [serve] secret, or NULL: the database's key */
 	struct buf text;
 };
 
@@ -183,7 +185,6 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 	struct gw_sms_result res;
 	struct buf body = BUF_INIT;
 	struct err serr = ERR_INIT;
-	char id[24];
 	time_t until = 0;
 	int rc, go = 0;
 
@@ -216,9 +217,14 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 		buf_release(&body);
 		return rc;
 	}
-	snprintf(id, sizeof(id), "%ld", s->job->id);
+	/* the provider calls back with this id: signed, so reports cannot be forged */
+	buf_reset(&w->text);
+	if ((rc = gw_web_token(&w->text, w->db, s->job->id, w->secret, err))) {
+		buf_release(&body);
+		return rc;
+	}
 	gw_sms_result_init(&res);
-	struct gw_sms_msg msg = { id, s->job->recipient, NULL, body.data };
+	struct gw_sms_msg msg = { w->text.data, s->job->recipient, NULL, body.data };
 	rc = gw_sms_send(w->sms, &msg, &res, &serr);
 	r.reply = res.reply.len ? res.reply.data : serr.msg.data;
 	r.segments = res.info.segments;
@@ -442,6 +448,7 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 	rc = gw_sms_config_load(&w.sms_cfg, o->cfg, err);
 	w.signature = config_get(o->cfg, "sms", "signature");
 	w.optout = config_get(o->cfg, "sms", "optout_text");
+	w.secret = config_get(o->cfg, "serve", "secret");
 	if (!rc)
 		rc = gw_sms_quiet_parse(&w.quiet, config_get(o->cfg, "sms", "quiet_hours"), err);
 	while (!rc && !(o->stop && *o->stop)) {

@@ -385,7 +385,7 @@ static int is_digits(const char *s, size_t max)
 	return 1;
 }
 
-/* GET /sms/dlr?id=OUTBOX_ID&type=%d&reply=%A&ts=%T */
+/* GET /sms/dlr?id=TOKEN&type=%d&reply=%A&ts=%T (TOKEN: the row's signed id, as /u/ takes it) */
 static int h_sms_dlr(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
 {
 	struct gw_web *w = ctx;
@@ -393,11 +393,11 @@ static int h_sms_dlr(struct http_response *res, const struct http_request *req, 
 	const char *idtext = http_param(req, "id"), *type = http_param(req, "type");
 	const char *reply = http_param(req, "reply"), *ts = http_param(req, "ts");
 	const char *params[4];
-	char *status = NULL;
+	char *status = NULL, idbuf[24];
 	long id, t;
 	int rc;
 
-	if (!idtext || parse_id(&id, idtext, strlen(idtext)) || !type || !is_digits(type, 2)) {
+	if (!idtext || !type || !is_digits(type, 2)) {
 		http_reply_text(res, 400, "a delivery report needs id and type\n");
 		return 0;
 	}
@@ -406,13 +406,29 @@ static int h_sms_dlr(struct http_response *res, const struct http_request *req, 
 		http_reply_text(res, 400, "type must be 1, 2, 4, 8 or 16\n");
 		return 0;
 	}
-	params[0] = idtext;
-	params[1] = type;
-	params[2] = reply;
-	params[3] = ts && is_digits(ts, 12) ? ts : NULL;
 	rc = pool_get(&db, w, err);
 	if (rc)
 		return rc;
+	/* the id in the callback is the row's signed token: a report cannot be forged
+	 * by whoever can reach this page */
+	{
+		struct err check = ERR_INIT;
+		int bad = gw_web_token_check(&id, db, idtext, w->secret, &check);
+		int dberr = bad && bad != ERR_NOTFOUND;
+		err_release(&check);
+		if (bad) {
+			pool_put(w, db, dberr);
+			if (dberr)
+				return err_set(err, ERR_DB, "could not check a delivery report's id");
+			http_reply_text(res, 404, "no such SMS\n");
+			return 0;
+		}
+	}
+	snprintf(idbuf, sizeof(idbuf), "%ld", id);
+	params[0] = idbuf;
+	params[1] = type;
+	params[2] = reply;
+	params[3] = ts && is_digits(ts, 12) ? ts : NULL;
 	/* the report's own time when it is plausible, else the time it came */
 	rc = crm_db_value(&status, db,
 			  "SELECT crm.sms_report($1::bigint, $2::integer, $3::text, (SELECT CASE WHEN t BETWEEN"

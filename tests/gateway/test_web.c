@@ -265,11 +265,16 @@ Test(web, one_click_post_of_rfc_8058)
 
 /* ---- delivery reports ---- */
 
+/* A report as Kannel sends it: the id is the row's signed token. */
 static long dlr(long id, int type, const char *reply)
 {
 	char path[256];
-	snprintf(path, sizeof(path), "/sms/dlr?id=%ld&type=%d&reply=%s&ts=%ld", id, type, reply, (long)time(NULL));
-	return fetch(path, NULL, NULL, NULL);
+	char *t = token(id, NULL);
+	long status;
+	snprintf(path, sizeof(path), "/sms/dlr?id=%s&type=%d&reply=%s&ts=%ld", t, type, reply, (long)time(NULL));
+	status = fetch(path, NULL, NULL, NULL);
+	free(t);
+	return status;
 }
 
 Test(web, delivery_reports_in_any_order_end_delivered)
@@ -308,8 +313,11 @@ Test(web, delivery_reports_in_any_order_end_delivered)
 	cr_expect_eq(fetch("/sms/dlr?type=1", NULL, NULL, NULL), 400);
 	cr_expect_eq(fetch("/sms/dlr?id=2", NULL, NULL, NULL), 400);
 	cr_expect_eq(fetch("/sms/dlr?id=2&type=3", NULL, NULL, NULL), 400);
-	cr_expect_eq(fetch("/sms/dlr?id=2x&type=1", NULL, NULL, NULL), 400);
-	cr_expect_eq(fetch("/sms/dlr?id=999&type=1", NULL, NULL, NULL), 404);
+	/* a bare or forged id: as if there were no such message, nothing changed */
+	cr_expect_eq(fetch("/sms/dlr?id=4&type=1", NULL, NULL, NULL), 404);
+	cr_expect_eq(fetch("/sms/dlr?id=4.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&type=1", NULL, NULL, NULL), 404);
+	expect_value("SELECT status FROM crm.outbox WHERE id = 4", "failed");
+	cr_expect_eq(dlr(999, 1, "x"), 404);
 	cr_expect_eq(dlr(1, 1, "x"), 404);
 	expect_value("SELECT status FROM crm.outbox WHERE id = 1", "sent");
 }
@@ -428,7 +436,8 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 	struct gw_sms_config cfg = { .provider = "kannel", .timeout_ms = 10000 };
 	struct gw_sms_provider *p;
 	struct gw_sms_result res;
-	struct gw_sms_msg msg = { "2", "13800138000", NULL, "你好，张三" };
+	char *signed_id = token(2, NULL);
+	struct gw_sms_msg msg = { signed_id, "13800138000", NULL, "你好，张三" };
 	struct err err = ERR_INIT;
 	struct stat st;
 
@@ -483,4 +492,5 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 	free(user);
 	free(pass);
 	free(dlr_url);
+	free(signed_id);
 }
