@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -541,4 +542,137 @@ Test(smtp, reconnect_after_idle_close)
 	gw_smtp_result_release(&r);
 	err_release(&err);
 	free(url);
+}
+
+/* ------------------------------------------------------------------ TLS */
+
+/* A small SMTP server in Python on 127.0.0.1 with a self-signed certificate,
+ * for what the test Postfix does not offer: STARTTLS (first port) and TLS
+ * from the first byte (second port). It offers AUTH only once encrypted,
+ * and logs one line per message: "tls=1 auth=BASE64 from=... rcpt=...". */
+static const char tls_py[] = "import base64, os, socket, ssl, sys, threading\n"
+			     "cert, key, log = sys.argv[1:4]\n"
+			     "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+			     "ctx.load_cert_chain(cert, key)\n"
+			     "def serve(c, tls):\n"
+			     "    f = c.makefile('rb')\n"
+			     "    def say(s):\n"
+			     "        c.sendall(s.encode() + b'\\r\\n')\n"
+			     "    say('220 tls.example.test ESMTP')\n"
+			     "    auth = mail = rcpt = ''\n"
+			     "    while True:\n"
+			     "        line = f.readline().decode().rstrip('\\r\\n')\n"
+			     "        cmd = line[:4].upper()\n"
+			     "        if not line or cmd == 'QUIT':\n"
+			     "            return\n"
+			     "        if cmd == 'EHLO':\n"
+			     "            say('250-tls.example.test')\n"
+			     "            say('250 AUTH PLAIN LOGIN' if tls else '250 STARTTLS')\n"
+			     "        elif cmd == 'STAR':\n"
+			     "            say('220 go ahead')\n"
+			     "            c = ctx.wrap_socket(c, server_side=True)\n"
+			     "            f = c.makefile('rb')\n"
+			     "            tls = True\n"
+			     "        elif cmd == 'AUTH':\n"
+			     "            auth = line.split()[2] if len(line.split()) > 2 else ''\n"
+			     "            say('235 2.7.0 ok')\n"
+			     "        elif cmd == 'MAIL':\n"
+			     "            mail = line\n"
+			     "            say('250 ok')\n"
+			     "        elif cmd == 'RCPT':\n"
+			     "            rcpt = line\n"
+			     "            say('250 ok')\n"
+			     "        elif cmd == 'DATA':\n"
+			     "            say('354 go')\n"
+			     "            while f.readline() not in (b'.\\r\\n', b''):\n"
+			     "                pass\n"
+			     "            with open(log, 'a') as l:\n"
+			     "                l.write('tls=%d auth=%s %s %s\\n' % (tls, auth, mail, rcpt))\n"
+			     "            say('250 2.0.0 Ok: queued as TLS1')\n"
+			     "        else:\n"
+			     "            say('250 ok')\n"
+			     "def listen(tls):\n"
+			     "    s = socket.socket()\n"
+			     "    s.bind(('127.0.0.1', 0))\n"
+			     "    s.listen()\n"
+			     "    def loop():\n"
+			     "        while True:\n"
+			     "            c, _ = s.accept()\n"
+			     "            if tls:\n"
+			     "                c = ctx.wrap_socket(c, server_side=True)\n"
+			     "            threading.Thread(target=serve, args=(c, tls), daemon=True).start()\n"
+			     "    threading.Thread(target=loop, daemon=True).start()\n"
+			     "    return s.getsockname()[1]\n"
+			     "print(listen(False), listen(True), flush=True)\n"
+			     "sys.stdin.read()\n";
+
+Test(smtp, starttls_and_smtps_with_auth)
+{
+	char *dir = test_tmpdir();
+	char *script = xstrfmt("%s/tls.py", dir), *cert = xstrfmt("%s/cert.pem", dir);
+	char *key = xstrfmt("%s/key.pem", dir), *log = xstrfmt("%s/log", dir);
+	char *cmd = xstrfmt("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "
+			    "/CN=localhost -keyout %s -out %s "
+			    ">/dev/null 2>&1",
+			    key, cert);
+	unsigned plain_port = 0, tls_port = 0;
+	struct err err = ERR_INIT;
+	struct gw_smtp_result r;
+	int in[2], out[2];
+	pid_t pid;
+	FILE *f;
+
+	if (system(cmd))
+		cr_skip_test("openssl could not make a test certificate");
+	test_write_file(script, tls_py);
+	cr_assert(!pipe(in) && !pipe(out));
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (!pid) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execlp("python3", "python3", script, cert, key, log, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	f = fdopen(out[0], "r");
+	cr_assert(fscanf(f, "%u %u", &plain_port, &tls_port) == 2, "the TLS test server did not start");
+	fclose(f);
+
+	gw_smtp_result_init(&r);
+	for (int smtps = 0; smtps < 2; smtps++) {
+		char *url = xstrfmt("%s://127.0.0.1:%u", smtps ? "smtps" : "smtp", smtps ? tls_port : plain_port);
+		struct gw_smtp_opts o = {.url = url, .username = "crm", .password = "s3cret", .command_timeout = 10};
+		struct gw_smtp *s;
+		assert_ok(gw_smtp_open(&s, &o, &err), &err);
+		for (int i = 0; i < 2; i++)
+			assert_ok(gw_smtp_send(s, "a@example.test", "b@example.test", "x\r\n", 3, &r, &err), &err);
+		cr_assert_str_eq(r.queue_id.data, "TLS1");
+		gw_smtp_close(s);
+		free(url);
+	}
+	close(in[1]);
+	waitpid(pid, NULL, 0);
+
+	/* AUTH PLAIN, only ever over TLS: base64 of "crm\0crm\0s3cret" (Cyrus
+	 * SASL, as libetpan calls it, names the user as authzid as well) */
+	char *got = test_slurp(log);
+	static const char line[] = "tls=1 auth=Y3JtAGNybQBzM2NyZXQ= MAIL FROM:<a@example.test>";
+	size_t n = 0;
+	for (const char *p = got; (p = strstr(p, line)); p++)
+		n++;
+	cr_assert_eq(n, 4, "%s", got);
+	cr_assert_null(strstr(got, "tls=0"), "%s", got);
+	free(got);
+	gw_smtp_result_release(&r);
+	err_release(&err);
+	free(cmd);
+	free(log);
+	free(key);
+	free(cert);
+	free(script);
+	test_rmdir(dir);
 }
