@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/xalloc.h"
 #include "gateway/sms_http.h"
 #include "common/banned.h"
@@ -519,28 +520,6 @@ struct filep {
 	char *dir;
 };
 
-static int mkdir_p(const char *dir, struct err *err)
-{
-	char *path = xstrdup(dir);
-	int rc = 0;
-
-	for (char *p = path + 1;; p++) {
-		if (*p != '/' && *p)
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(path, 0777) && errno != EEXIST) {
-			rc = err_set(err, ERR_FAIL, "could not create folder '%s': %s", path, strerror(errno));
-			break;
-		}
-		*p = c;
-		if (!c)
-			break;
-	}
-	free(path);
-	return rc;
-}
-
 static int filep_open(void **state, const struct gw_sms_config *cfg, struct err *err)
 {
 	const char *dir = cfg->provider ? cfg->provider + 5 : "out/sms";
@@ -549,7 +528,7 @@ static int filep_open(void **state, const struct gw_sms_config *cfg, struct err 
 
 	if (!*dir)
 		return err_set(err, ERR_INPUT, "[sms] provider: 'file:' names no folder (such as file:out/sms)");
-	if ((rc = mkdir_p(dir, err)))
+	if ((rc = file_mkdir_p(dir, err)))
 		return rc;
 	f = xcalloc(1, sizeof(*f));
 	f->cfg = cfg;
@@ -565,20 +544,6 @@ static void filep_close(void *state)
 	free(f);
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* DIR/ID.sms, written whole or not at all: a temporary file, fsync, rename,
  * and fsync of the folder, so that a message recorded as sent is on disk. A
  * second send of the same id replaces the file. */
@@ -588,39 +553,26 @@ static int filep_send(void *state, const struct gw_sms_msg *msg, struct gw_sms_r
 	const char *from = msg->from ? msg->from : f->cfg->sender;
 	char *path = xstrfmt("%s/%s.sms", f->dir, msg->id);
 	char *tmp = xstrfmt("%s/.%s.sms.%ld.tmp", f->dir, msg->id, (long)getpid());
-	struct buf content = BUF_INIT;
-	int fd, dfd, rc = 0;
+	struct buf content = BUF_INIT, why = BUF_INIT;
+	struct iovec iov;
+	int rc = 0;
 
 	buf_addf(&content, "Id: %s\nTo: %s\n", msg->id, msg->to);
 	if (from)
 		buf_addf(&content, "From: %s\n", from);
 	buf_addf(&content, "Coding: %s\nSegments: %zu\n\n%s\n", gw_sms_coding_name(res->info.coding),
 		 res->info.segments, msg->text);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || write_all(fd, content.data, content.len) || fsync(fd)) {
+	iov.iov_base = content.data;
+	iov.iov_len = content.len;
+	if (file_put(tmp, path, &iov, 1, &why)) {
 		res->status = GW_SMS_TEMPFAIL;
-		rc = err_set(err, ERR_TEMPFAIL, "SMS to '%s' failed for now: could not write '%s': %s", msg->to, tmp,
-			     strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
+		rc = err_set(err, ERR_TEMPFAIL, "SMS to '%s' failed for now: %s", msg->to, why.data);
 		goto done;
-	}
-	close(fd);
-	if (rename(tmp, path)) {
-		res->status = GW_SMS_TEMPFAIL;
-		rc = err_set(err, ERR_TEMPFAIL, "SMS to '%s' failed for now: could not rename '%s' to '%s': %s",
-			     msg->to, tmp, path, strerror(errno));
-		unlink(tmp);
-		goto done;
-	}
-	if ((dfd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(dfd);
-		close(dfd);
 	}
 	res->status = GW_SMS_SENT;
 	set_reply(res, path, strlen(path));
 done:
+	buf_release(&why);
 	buf_release(&content);
 	free(tmp);
 	free(path);
