@@ -33,15 +33,20 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-/* One worker with sessions of its own. */
+/* One worker with sessions of its own. They are the database owner's
+ * whatever --as says: a worker sends for the campaigns' owners, and needs
+ * to see other sessions in pg_stat_activity to take over their rows. */
 static int work(struct cli *cli, const struct gw_send_opts *o, struct err *err)
 {
+	struct crm_store_opts owner = cli->store;
 	struct crm_db *db = NULL, *rdb = NULL;
 	struct gw_send_stats st;
-	int rc = crm_store_open(&db, &cli->store, err);
+	int rc;
 
+	owner.as_login = NULL;
+	rc = crm_store_open(&db, &owner, err);
 	if (!rc)
-		rc = crm_store_open(&rdb, &cli->store, err);
+		rc = crm_store_open(&rdb, &owner, err);
 	if (!rc)
 		rc = gw_send_run(db, rdb, o, &st, err);
 	if (!rc)

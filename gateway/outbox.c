@@ -8,6 +8,16 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
+/* A row is this session's while it holds it: a row taken over by another
+ * worker (its lease ran out) is not touched by the late result. */
+#define OURS "status IN ('claimed', 'sending') AND worker_pid = pg_backend_pid()"
+#define OURS_O "o.status IN ('claimed', 'sending') AND o.worker_pid = pg_backend_pid()"
+/* exponential backoff with jitter: 60 s (crmgate.retry_base) doubling per
+ * attempt, at most an hour, times 0.5..1 */
+#define BACKOFF                                                                                            \
+	"now() + make_interval(secs => least(3600, coalesce(nullif(current_setting('crmgate.retry_base', true),"  \
+	" '')::double precision, 60) * 2 ^ greatest(o.attempts - 1, 0)) * (0.5 + random() / 2))"
+
 /* A session is alive while pg_stat_activity has its pid with the same start. */
 #define HOLDER_GONE                                                                                        \
 	"(NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = o.worker_pid"                         \
@@ -18,8 +28,8 @@ int gw_outbox_recover(struct crm_db *db, long *claimed, long *unknown, struct er
 	struct crm_res *res = NULL;
 	int rc = crm_db_query(&res, db,
 			      "WITH gone AS (UPDATE crm.outbox o SET"
-			      " status = CASE WHEN o.status = 'claimed' OR c.unknown_policy = 'resend' THEN 'queued'"
-			      " ELSE 'unknown' END,"
+			      " status = CASE WHEN o.status = 'claimed' OR (c.unknown_policy = 'resend'"
+			      " AND o.attempts < c.max_attempts) THEN 'queued' ELSE 'unknown' END,"
 			      " last_error = CASE WHEN o.status = 'claimed' THEN o.last_error"
 			      " ELSE 'outcome unknown: its worker stopped while sending' END,"
 			      " worker_pid = NULL, worker_started = NULL, lease_until = NULL, due_at = now(),"
@@ -117,7 +127,7 @@ int gw_outbox_sending(struct crm_db *db, const struct gw_job *job, int *go, stru
 			  " LEFT JOIN crm.suppression s ON s.channel = o.channel"
 			  " AND s.address = crm.address_key(o.channel, o.recipient) WHERE o.id = $1::bigint)"
 			  " UPDATE crm.outbox o SET status = CASE WHEN why.reason IS NULL THEN 'sending' ELSE 'skipped' END,"
-			  " skip_reason = why.reason, updated_at = now() FROM why WHERE o.id = why.id AND o.status = 'claimed'"
+			  " skip_reason = why.reason, lease_until = now() + interval '15 minutes', updated_at = now() FROM why WHERE o.id = why.id AND o.status = 'claimed'"
 			  " AND o.worker_pid = pg_backend_pid() RETURNING o.status",
 			  1, params, err);
 	*go = !rc && status && !strcmp(status, "sending");
@@ -139,8 +149,8 @@ int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_
 	switch (r->outcome) {
 	case GW_SENT:
 		sql = "UPDATE crm.outbox SET status = 'sent', sent_at = now(), message_id = $2::text,"
-		      " segments = $4::integer, last_error = NULL, worker_pid = NULL, lease_until = NULL, updated_at = now()"
-		      " WHERE id = $1::bigint AND ($3::text IS NULL OR true)";
+		      " segments = $4::integer, last_error = NULL, worker_pid = NULL, worker_started = NULL, lease_until = NULL,"
+		      " updated_at = now() WHERE id = $1::bigint AND " OURS " AND ($3::text IS NULL OR true)";
 		break;
 	case GW_TEMPFAIL:
 	case GW_SLOWDOWN:
@@ -149,34 +159,35 @@ int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_
 		sql = "UPDATE crm.outbox o SET status = CASE WHEN $5::boolean AND o.attempts >= c.max_attempts"
 		      " THEN 'failed' ELSE 'queued' END, last_error = $3::text, worker_pid = NULL, lease_until = NULL,"
 		      " attempts = o.attempts - CASE WHEN $5::boolean THEN 0 ELSE 1 END, updated_at = now(),"
-		      " due_at = now() + make_interval(secs => least(3600, coalesce(nullif(current_setting("
-		      "'crmgate.retry_base', true), '')::double precision, 60) * 2 ^ greatest(o.attempts - 1, 0))"
-		      " * (0.5 + random() / 2)) FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint"
-		      " AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true)";
+		      " due_at = " BACKOFF " FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint"
+		      " AND " OURS_O " AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true)";
 		if (r->outcome == GW_SLOWDOWN && r->retry_at)
 			sql = "UPDATE crm.outbox o SET status = 'queued', last_error = $3::text, worker_pid = NULL,"
 			      " lease_until = NULL, attempts = o.attempts - 1, updated_at = now(),"
-			      " due_at = to_timestamp($6::double precision) WHERE o.id = $1::bigint"
+			      " due_at = to_timestamp($6::double precision) WHERE o.id = $1::bigint AND " OURS_O
 			      " AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true) AND $5::boolean IS NOT NULL";
 		break;
 	case GW_ERROR:
 		sql = "UPDATE crm.outbox SET status = 'failed', last_error = $3::text, worker_pid = NULL,"
-		      " lease_until = NULL, updated_at = now() WHERE id = $1::bigint"
+		      " lease_until = NULL, updated_at = now() WHERE id = $1::bigint AND " OURS
 		      " AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true)";
 		break;
 	case GW_PERMFAIL:
 		sql = "WITH f AS (UPDATE crm.outbox SET status = 'failed', last_error = $3::text, worker_pid = NULL,"
-		      " lease_until = NULL, updated_at = now() WHERE id = $1::bigint RETURNING id, channel, recipient)"
+		      " lease_until = NULL, updated_at = now() WHERE id = $1::bigint AND " OURS " RETURNING id, channel, recipient)"
 		      " INSERT INTO crm.suppression (channel, address, reason, outbox_id)"
 		      " SELECT channel, crm.address_key(channel, recipient), coalesce(left($3, 200), 'failed'), id FROM f"
 		      " WHERE recipient IS NOT NULL AND ($2::text IS NULL OR true) AND ($4::integer IS NULL OR true)"
 		      " ON CONFLICT DO NOTHING";
 		break;
 	case GW_UNKNOWN:
-		sql = "UPDATE crm.outbox o SET status = CASE WHEN c.unknown_policy = 'resend' THEN 'queued'"
-		      " ELSE 'unknown' END, last_error = 'outcome unknown: ' || coalesce($3::text, 'no reply'),"
+		/* resent under the resend policy, with the backoff, until the attempts run out */
+		sql = "UPDATE crm.outbox o SET status = CASE WHEN c.unknown_policy = 'resend'"
+		      " AND o.attempts < c.max_attempts THEN 'queued' ELSE 'unknown' END,"
+		      " last_error = 'outcome unknown: ' || coalesce($3::text, 'no reply'), due_at = " BACKOFF ","
 		      " message_id = $2::text, worker_pid = NULL, lease_until = NULL, updated_at = now()"
-		      " FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint AND ($4::integer IS NULL OR true)";
+		      " FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint AND " OURS_O
+		      " AND ($4::integer IS NULL OR true)";
 		break;
 	}
 	if (r->outcome == GW_TEMPFAIL || r->outcome == GW_SLOWDOWN) {

@@ -17,7 +17,10 @@
 #include "gateway/campaign.h"
 #include "gateway/outbox.h"
 #include "gateway/sms_send.h"
+#include "gateway/mime.h"
+#include "gateway/smtp.h"
 #include "gateway/tpl.h"
+#include "gateway/transport.h"
 #include "gateway/web.h"
 #include "merge/batch.h"
 #include "merge/office.h"
@@ -42,6 +45,12 @@ struct worker {
 	struct gw_sms_quiet quiet;
 	const char *signature, *optout;
 	const char *secret; /* [serve] secret, or NULL: the database's key */
+	const char *public_url;
+	/* e-mail */
+	const struct gw_transport *transport;
+	void *transport_state;
+	struct gw_smtp_opts smtp;
+	char *from_name, *from_addr, *return_path;
 	struct buf text;
 };
 
@@ -159,13 +168,23 @@ static int pace(struct worker *w, const struct camp *k, const char *channel, str
 		return 0;
 	if ((rc = gw_outbox_take_token(w->db, channel, rate, &wait, err)))
 		return rc;
-	while (wait > 0 && !(w->o->stop && *w->o->stop)) {
+	while (wait > 0) {
 		double step = wait > 0.2 ? 0.2 : wait;
 		struct timespec ts = { (time_t)step, (long)((step - (double)(time_t)step) * 1e9) };
+		/* stopped while waiting for its turn: the row goes back, unsent */
+		if (w->o->stop && *w->o->stop)
+			return 1;
 		nanosleep(&ts, NULL);
 		wait -= step;
 	}
 	return 0;
+}
+
+/* A row given back unsent (the worker stops): due again at once. */
+static int give_back(struct worker *w, const struct gw_job *job, struct err *err)
+{
+	struct gw_result r = { .outcome = GW_SLOWDOWN, .reply = "worker stopped", .retry_at = time(NULL) };
+	return gw_outbox_done(w->db, job, &r, err);
 }
 
 /* ------------------------------------------------------------------ SMS */
@@ -175,6 +194,7 @@ struct sms_job {
 	struct camp *k;
 	const struct gw_job *job;
 	int stop; /* the provider refuses us whatever the message: stop the run */
+	int seen; /* the target's record was there */
 };
 
 static int sms_one(void *ctx, const struct value *rec, struct err *err)
@@ -182,6 +202,8 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 	struct sms_job *s = ctx;
 	struct worker *w = s->w;
 	struct gw_result r = { GW_SENT, NULL, NULL, 0, 0 };
+
+	s->seen = 1;
 	struct gw_sms_result res;
 	struct buf body = BUF_INIT;
 	struct err serr = ERR_INIT;
@@ -209,17 +231,21 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 		gw_sms_decorate(&body, w->text.data, w->signature, w->optout);
 	else
 		buf_adds(&body, w->text.data);
-	if (!(rc = pace(w, s->k, "sms", err)))
-		rc = gw_outbox_sending(w->db, s->job, &go, err);
-	if (rc || !go) {
-		if (!rc)
-			w->st->skipped++;
+	/* the provider calls back with this id: signed, so reports cannot be forged;
+	 * made before the row is sending, so that nothing can fail in between */
+	buf_reset(&w->text);
+	if ((rc = gw_web_token(&w->text, w->db, s->job->id, w->secret, err))) {
 		buf_release(&body);
 		return rc;
 	}
-	/* the provider calls back with this id: signed, so reports cannot be forged */
-	buf_reset(&w->text);
-	if ((rc = gw_web_token(&w->text, w->db, s->job->id, w->secret, err))) {
+	rc = pace(w, s->k, "sms", err);
+	if (rc == 1)
+		rc = give_back(w, s->job, err);
+	else if (!rc)
+		rc = gw_outbox_sending(w->db, s->job, &go, err);
+	if (rc || !go) {
+		if (!rc && !(w->o->stop && *w->o->stop))
+			w->st->skipped++;
 		buf_release(&body);
 		return rc;
 	}
@@ -232,6 +258,9 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 		r.message_id = res.reply.data;
 	} else if (res.maybe_sent) {
 		r.outcome = GW_UNKNOWN;
+	} else if (res.http_status == 429) {
+		/* the provider asks every worker to slow down: not this number's fault */
+		r.outcome = GW_SLOWDOWN;
 	} else if (rc == ERR_PERMFAIL && !res.provider_fault) {
 		r.outcome = GW_PERMFAIL;
 	} else {
@@ -239,7 +268,9 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 		s->stop = res.provider_fault;
 	}
 	count(w, r.outcome);
-	rc = gw_outbox_done(w->db, s->job, &r, err);
+	rc = r.outcome == GW_SLOWDOWN ? gw_outbox_back_off(w->db, "sms", 30, err) : 0;
+	if (!rc)
+		rc = gw_outbox_done(w->db, s->job, &r, err);
 	if (!rc && s->stop)
 		rc = err_set(err, ERR_FAIL, "the SMS provider refuses every message: %s", r.reply);
 	gw_sms_result_release(&res);
@@ -248,9 +279,18 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 	return rc;
 }
 
+/* A row whose target has gone (deleted, or hidden from this worker) fails:
+ * otherwise it would come back for ever. */
+static int target_gone(struct worker *w, const struct gw_job *job, struct err *err)
+{
+	struct gw_result r = { .outcome = GW_ERROR, .reply = "the target no longer exists" };
+	count(w, GW_ERROR);
+	return gw_outbox_done(w->db, job, &r, err);
+}
+
 static int send_sms(struct worker *w, const struct gw_job *job, struct err *err)
 {
-	struct sms_job s = { w, NULL, job, 0 };
+	struct sms_job s = { w, NULL, job, 0, 0 };
 	const char *code = job->target_code;
 	int rc;
 
@@ -258,7 +298,219 @@ static int send_sms(struct worker *w, const struct gw_job *job, struct err *err)
 		return rc;
 	if ((rc = camp_get(&s.k, w, job->campaign_id, err)))
 		return rc;
-	return with_records(w, s.k, &code, 1, NULL, sms_one, &s, err);
+	rc = with_records(w, s.k, &code, 1, NULL, sms_one, &s, err);
+	return !rc && !s.seen ? target_gone(w, job, err) : rc;
+}
+
+/* --------------------------------------------------------------- e-mail */
+
+/* "市场部 <marketing@example.test>" or a bare address. */
+static void split_address(const char *s, char **name, char **addr)
+{
+	const char *lt = strrchr(s, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	*name = NULL;
+	if (!lt || !gt) {
+		*addr = xstrdup(s);
+		return;
+	}
+	*addr = xstrfmt("%.*s", (int)(gt - lt - 1), lt + 1);
+	while (lt > s && lt[-1] == ' ')
+		lt--;
+	if (lt > s)
+		*name = xstrfmt("%.*s", (int)(lt - s), s);
+}
+
+struct email_job {
+	struct worker *w;
+	struct camp *k;
+	const struct gw_job *job;
+	int seen;
+};
+
+static int render_into(struct buf *out, struct gw_tpl *t, const char *src, const struct value *rec,
+		       const struct value *globals, struct err *err)
+{
+	buf_reset(out);
+	return src ? merge_render(out, &t->text, rec, globals, err) : 0;
+}
+
+/* The filled Word document, or its PDF, for the attachment. */
+static int attachment(struct worker *w, struct camp *k, const struct gw_job *job, const struct value *rec,
+		      struct buf *out, struct err *err)
+{
+	char tmpl[] = "/tmp/crmgate-pdf-XXXXXX";
+	char *docx = NULL, *pdf = NULL;
+	const char *p;
+	int rc;
+
+	buf_reset(out);
+	if (!strcmp(k->c.attach, "docx"))
+		return merge_docx_render_buf(k->doc.docx, rec, k->globals, out, err);
+	if (!mkdtemp(tmpl))
+		return err_set(err, ERR_FAIL, "could not make a temporary folder: %s", strerror(errno));
+	docx = xstrfmt("%s/%ld.docx", tmpl, job->id);
+	pdf = xstrfmt("%s/%ld.pdf", tmpl, job->id);
+	p = docx;
+	rc = merge_docx_render(k->doc.docx, rec, k->globals, docx, err);
+	if (!rc)
+		rc = merge_office_convert(&p, 1, "pdf", tmpl, err);
+	if (!rc) {
+		FILE *f = fopen(pdf, "rb");
+		char chunk[65536];
+		size_t n;
+		while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(out, chunk, n);
+		if (!f)
+			rc = err_set(err, ERR_FAIL, "could not read '%s': %s", pdf, strerror(errno));
+		else
+			fclose(f);
+	}
+	unlink(docx);
+	unlink(pdf);
+	rmdir(tmpl);
+	free(docx);
+	free(pdf);
+	(void)w;
+	return rc;
+}
+
+static int email_one(void *ctx, const struct value *rec, struct err *err)
+{
+	struct email_job *e = ctx;
+	struct worker *w = e->w;
+	struct camp *k = e->k;
+	const struct gw_job *job = e->job;
+	struct buf subject = BUF_INIT, text = BUF_INIT, html = BUF_INIT, att = BUF_INIT, msg = BUF_INIT;
+	struct buf envelope = BUF_INIT, unsub = BUF_INIT, mailto = BUF_INIT;
+	struct gw_smtp_result sr;
+	struct gw_result r = { .outcome = GW_SENT };
+	struct err merr = ERR_INIT;
+	char *msgid = NULL, *extra[2] = { NULL, NULL }, *attach_name = NULL;
+	const char *domain = strchr(w->from_addr, '@') + 1;
+	int rc = 0, go = 0;
+	unsigned char rnd[8];
+
+	e->seen = 1;
+	gw_smtp_result_init(&sr);
+	/* made before anything is filled: a link the template may show too */
+	rc = gw_smtp_return_path(&envelope, w->return_path, job->id, err);
+	if (!rc && w->public_url)
+		rc = gw_web_unsubscribe_url(&unsub, w->db, w->public_url, job->id, w->secret, err);
+	if (rc)
+		goto done;
+	value_object_set(k->globals, "unsubscribe_url", value_new_text(unsub.data));
+	/* what cannot be filled or built is this message's fault: fail it, suppress nothing */
+	if (render_into(&subject, &k->subject, k->c.subject, rec, k->globals, &merr) ||
+	    render_into(&text, &k->text, k->c.body_text, rec, k->globals, &merr) ||
+	    render_into(&html, &k->html, k->c.body_html, rec, k->globals, &merr) ||
+	    (strcmp(k->c.attach, "none") && attachment(w, k, job, rec, &att, &merr)))
+		r.outcome = GW_ERROR;
+	if (r.outcome == GW_SENT) {
+		if (getentropy(rnd, sizeof(rnd)))
+			memset(rnd, 0, sizeof(rnd));
+		msgid = xstrfmt("crmgate.%ld.%02x%02x%02x%02x%02x%02x%02x%02x@%s", job->id, rnd[0], rnd[1], rnd[2],
+				rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], domain);
+		extra[0] = xstrfmt("X-Crmgate-Outbox: %ld", job->id);
+		buf_addf(&mailto, "%s?subject=unsubscribe", envelope.data);
+		if (att.len)
+			attach_name = xstrfmt("%s-%s.%s", k->c.name, job->target_code, k->c.attach);
+		struct gw_mail m = {
+			.from_name = w->from_name, .from_addr = w->from_addr,
+			.to_name = job->recipient_name, .to_addr = job->recipient,
+			.subject = subject.data, .text = k->c.body_text ? text.data : NULL,
+			.html = k->c.body_html ? html.data : NULL,
+			.attach_name = attach_name, .attach = att.data, .attach_len = att.len,
+			.attach_type = !strcmp(k->c.attach, "pdf") ? "application/pdf"
+				       : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+			.message_id = msgid, .msgid_domain = domain,
+			.unsubscribe_mailto = k->c.marketing ? mailto.data : NULL,
+			/* RFC 8058's one-click link must be https: a plain http public_url
+			 * (the loopback default) still goes into the body's {{unsubscribe_url}} */
+			.unsubscribe_url = k->c.marketing && !strncmp(unsub.data, "https://", 8) ? unsub.data : NULL,
+			.extra = (const char *const *)extra,
+		};
+		if (gw_mime_build(&msg, &m, &merr))
+			r.outcome = GW_ERROR;
+	}
+	if (r.outcome == GW_ERROR) {
+		r.reply = merr.msg.len ? merr.msg.data : "the message could not be built";
+		log_warn("outbox row %ld: %s", job->id, r.reply);
+		count(w, r.outcome);
+		rc = gw_outbox_done(w->db, job, &r, err);
+		goto done;
+	}
+	rc = pace(w, k, "email", err);
+	if (rc == 1)
+		rc = give_back(w, job, err);
+	else if (!rc)
+		rc = gw_outbox_sending(w->db, job, &go, err);
+	if (rc || !go) {
+		if (!rc && !(w->o->stop && *w->o->stop))
+			w->st->skipped++;
+		goto done;
+	}
+	rc = w->transport->send(w->transport_state, envelope.data, job->recipient, msg.data, msg.len, &sr, &merr);
+	r.outcome = rc ? sr.outcome : GW_SENT;
+	r.reply = sr.reply.len ? sr.reply.data : merr.msg.data;
+	r.message_id = msgid;
+	rc = 0;
+	if (r.outcome == GW_SLOWDOWN)
+		rc = gw_outbox_back_off(w->db, "email", 60, err);
+	count(w, r.outcome);
+	if (!rc)
+		rc = gw_outbox_done(w->db, job, &r, err);
+done:
+	gw_smtp_result_release(&sr);
+	err_release(&merr);
+	free(msgid);
+	free(extra[0]);
+	free(attach_name);
+	buf_release(&subject);
+	buf_release(&text);
+	buf_release(&html);
+	buf_release(&att);
+	buf_release(&msg);
+	buf_release(&envelope);
+	buf_release(&unsub);
+	buf_release(&mailto);
+	return rc;
+}
+
+/* The [email] settings, and the transport, opened at the first message. */
+static int open_transport(struct worker *w, struct err *err)
+{
+	const struct config *cfg = w->o->cfg;
+	const char *url = config_get(cfg, "email", "transport");
+	const char *from = config_get(cfg, "email", "from"), *rp = config_get(cfg, "email", "return_path");
+	int rc;
+
+	split_address(from ? from : "crmgate <crmgate@localhost>", &w->from_name, &w->from_addr);
+	if (!strchr(w->from_addr, '@'))
+		return err_set(err, ERR_INPUT, "[email] from: '%s' has no address", from);
+	w->return_path = xstrdup(rp ? rp : w->from_addr);
+	w->smtp.url = url ? url : "file:out/mail";
+	w->smtp.username = config_get(cfg, "email", "username");
+	w->smtp.password = config_get(cfg, "email", "password");
+	if ((rc = gw_transport_find(&w->transport, w->smtp.url, err)))
+		return rc;
+	rc = w->transport->open(&w->transport_state, &w->smtp, err);
+	if (rc)
+		w->transport = NULL;
+	return rc;
+}
+
+static int send_email(struct worker *w, const struct gw_job *job, struct err *err)
+{
+	struct email_job e = { w, NULL, job, 0 };
+	const char *code = job->target_code;
+	int rc;
+
+	if (!w->transport && (rc = open_transport(w, err)))
+		return rc;
+	if ((rc = camp_get(&e.k, w, job->campaign_id, err)))
+		return rc;
+	rc = with_records(w, e.k, &code, 1, NULL, email_one, &e, err);
+	return !rc && !e.seen ? target_gone(w, job, err) : rc;
 }
 
 /* ----------------------------------------------------------- postal mail */
@@ -394,12 +646,17 @@ static int release_rest(struct worker *w, struct gw_job *jobs, int from, int n, 
 {
 	/* rows claimed but not started go back to the queue at once */
 	for (int i = from; i < n; i++) {
-		struct gw_result r = { GW_SLOWDOWN, NULL, "worker stopped", 0, 0 };
-		int rc = gw_outbox_done(w->db, &jobs[i], &r, err);
+		int rc = give_back(w, &jobs[i], err);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+static int by_campaign(const void *a, const void *b)
+{
+	const struct gw_job *x = a, *y = b;
+	return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
 }
 
 static int round_of(struct worker *w, int *claimed, struct err *err)
@@ -407,9 +664,11 @@ static int round_of(struct worker *w, int *claimed, struct err *err)
 	struct gw_job *jobs;
 	int n, rc, i;
 
-	/* letters: a whole campaign's due rows at a time, one batch each */
-	if ((rc = gw_outbox_claim(w->db, "mail", 100000, &jobs, &n, err)))
+	/* letters: a campaign's due rows at a time (in chunks a batch renders well
+	 * within a lease), one batch each */
+	if ((rc = gw_outbox_claim(w->db, "mail", 2000, &jobs, &n, err)))
 		return rc;
+	qsort(jobs, (size_t)n, sizeof(*jobs), by_campaign);
 	for (int from = 0; !rc && from < n;) {
 		int to = from;
 		while (to < n && jobs[to].campaign_id == jobs[from].campaign_id)
@@ -421,10 +680,12 @@ static int round_of(struct worker *w, int *claimed, struct err *err)
 	*claimed = n;
 	if (rc)
 		return rc;
-	if ((rc = gw_outbox_claim(w->db, "sms", w->o->batch > 0 ? w->o->batch : 20, &jobs, &n, err)))
+	if ((rc = gw_outbox_claim(w->db, NULL, w->o->batch > 0 ? w->o->batch : 20, &jobs, &n, err)))
 		return rc;
 	for (i = 0; !rc && i < n && !(w->o->stop && *w->o->stop); i++)
-		rc = send_sms(w, &jobs[i], err);
+		rc = !strcmp(jobs[i].channel, "sms")	  ? send_sms(w, &jobs[i], err)
+		     : !strcmp(jobs[i].channel, "email") ? send_email(w, &jobs[i], err)
+							  : give_back(w, &jobs[i], err);
 	if (i < n) {
 		struct err rerr = ERR_INIT;
 		if (release_rest(w, jobs, i, n, &rerr))
@@ -449,6 +710,9 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 	w.signature = config_get(o->cfg, "sms", "signature");
 	w.optout = config_get(o->cfg, "sms", "optout_text");
 	w.secret = config_get(o->cfg, "serve", "secret");
+	w.public_url = config_get(o->cfg, "serve", "public_url");
+	if (!w.public_url)
+		w.public_url = "http://127.0.0.1:8080";
 	if (!rc)
 		rc = gw_sms_quiet_parse(&w.quiet, config_get(o->cfg, "sms", "quiet_hours"), err);
 	while (!rc && !(o->stop && *o->stop)) {
@@ -471,6 +735,11 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 		camp_free(w.camps[i]);
 	free(w.camps);
 	gw_sms_provider_close(w.sms);
+	if (w.transport)
+		w.transport->close(w.transport_state);
+	free(w.from_name);
+	free(w.from_addr);
+	free(w.return_path);
 	gw_sms_config_release(&w.sms_cfg);
 	buf_release(&w.text);
 	return rc;
