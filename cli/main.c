@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	{ "merge", cmd_merge, "fill a .docx or text template for every target" },
 	{ "campaign", cmd_campaign, "create, preview, launch and follow mail, e-mail and SMS campaigns" },
 	{ "send", cmd_send, "deliver the outbox: letters, e-mail and text messages" },
+	{ "mailbox", cmd_mailbox, "read bounces (and later survey answers) from the mailbox" },
 	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
 };
 
