@@ -21,7 +21,8 @@ static const char usage[] =
 	"address, a delay is noted, a delivery report marks it delivered. Other messages are left\n"
 	"for the survey reader. Prints what it did: bounced N, failed N, delayed N, delivered N,\n"
 	"noted N (nothing new), unmatched N (not ours), other N. Without --once it polls again\n"
-	"every SECONDS (default: [mailbox] interval, else 60) until interrupted.\n"
+	"every SECONDS (default: [mailbox] interval, else 60) until interrupted, and waits for an\n"
+	"IMAP server that cannot be reached.\n"
 	"\n"
 	"  --once               poll once and stop\n"
 	"  --interval SECONDS   time between polls";
@@ -88,8 +89,15 @@ static int mailbox_poll(struct cli *cli, int argc, char **argv, struct err *err)
 	sigaction(SIGTERM, &sa, NULL);
 	do {
 		struct gw_mailbox_stats st = { 0 };
-		if ((rc = gw_mailbox_poll(db, &o, &st, err)))
+		rc = gw_mailbox_poll(db, &o, &st, err);
+		if (rc == ERR_TEMPFAIL && !once) {
+			/* the server is away, or another poll runs: next time */
+			log_warn("%s", err->msg.data);
+			err_clear(err);
+			rc = 0;
+		} else if (rc) {
 			return rc;
+		}
 		if (once || st.bounced + st.failed + st.delayed + st.delivered + st.noted + st.unmatched + st.other)
 			print_stats(cli, &st);
 		for (long s = 0; !once && s < interval && !stopping; s++)

@@ -197,15 +197,22 @@ static int poll_imap(struct crm_db *db, const struct gw_mailbox_opts *o, struct 
 	for (size_t i = 0; i < n; i++) {
 		int bounce = 0;
 		snprintf(uid, sizeof(uid), "%" PRIu32, items[i].uid);
-		if (items[i].size > GW_MAILBOX_MAX_SIZE) {
+		int readable = items[i].size <= GW_MAILBOX_MAX_SIZE;
+		if (!readable) {
 			log_info("mailbox: message %s of %" PRIu32 " bytes is too big to read", uid, items[i].size);
 			st->other++;
 		} else if ((rc = gw_imap_fetch(imap, items[i].uid, &msg, err))) {
-			goto done;
+			/* expunged since it was listed, or bigger than it said: pass it by */
+			if (rc != ERR_NOTFOUND && rc != ERR_INPUT)
+				goto done;
+			log_info("mailbox: message %s passed by: %s", uid, err->msg.data);
+			err_clear(err);
+			readable = 0;
+			rc = 0;
 		}
 		if ((rc = crm_db_begin(db, err)))
 			goto done;
-		if (items[i].size <= GW_MAILBOX_MAX_SIZE)
+		if (readable)
 			rc = record(db, o, msg.data, msg.len, st, &bounce, err);
 		if (!rc)
 			rc = crm_db_query(NULL, db,
@@ -247,6 +254,7 @@ static int read_file(const char *path, struct buf *out, struct err *err)
 	struct stat sb;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), rc = 0;
 	buf_reset(out);
+	/* a symbolic link fails with ELOOP: no MTA delivers one */
 	if (fd < 0)
 		return errno == ENOENT ? ERR_NOTFOUND : err_set(err, ERR_FAIL, "could not open '%s': %s", path, strerror(errno));
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
@@ -319,9 +327,11 @@ static int poll_maildir(struct crm_db *db, const struct gw_mailbox_opts *o, stru
 			continue;
 		}
 		if (big < 0) {
-			rc = big;
+			/* not a message (a folder, a link): left where it is */
+			log_info("mailbox: %s", err->msg.data);
+			err_clear(err);
 			free(from);
-			break;
+			continue;
 		}
 		if (big) {
 			log_info("mailbox: '%s' is too big to read", from);

@@ -329,7 +329,12 @@ Test(mailbox, maildir)
 	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
 	seed(db);
 	deliver_all(md);
+	/* no message: passed by, and left where it is */
+	sub = xstrfmt("%s/new/1795753700.folder", md);
+	cr_assert_eq(mkdir(sub, 0700), 0);
 	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	cr_expect_eq(access(sub, F_OK), 0);
+	free(sub);
 	expect_stats(&st, 4, 1, 1, 2, 1);
 	expect_rows(db);
 	count_cur(md, &seen, &unseen);
