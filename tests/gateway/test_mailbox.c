@@ -31,12 +31,19 @@ struct dovecot {
 	char maildir[512];
 };
 
-/* Start Dovecot; 0, or 1 with *why set when it cannot run here. */
-static int dovecot_start(struct dovecot *d, char **why)
+/* Dovecot alone, serving a Maildir of its own. */
+static const char dovecot_only[] = "SERVERS_DIR=tests/servers; . tests/servers/imap.sh;"
+				   " trap 'imap_stop' EXIT; imap_start >&2 || exit 1;"
+				   " echo \"$IMAP_PORT $IMAP_MAILDIR\"; read x";
+/* Postfix delivering into the Maildir that Dovecot serves; the second word
+ * is Postfix's folder (its configuration is conf/ there). */
+static const char postfix_and_dovecot[] = "SERVERS_DIR=tests/servers; . tests/servers/mta.sh; . tests/servers/imap.sh;"
+					  " trap 'imap_stop; mta_stop' EXIT; mta_start >&2 && imap_start >&2 || exit 1;"
+					  " echo \"$IMAP_PORT $MTA_DIR\"; read x";
+
+/* Start the servers of script; 0, or 1 with *why set when they cannot run here. */
+static int dovecot_start(struct dovecot *d, const char *script, char **why)
 {
-	static const char script[] = "SERVERS_DIR=tests/servers; . tests/servers/imap.sh;"
-				     " trap 'imap_stop' EXIT; imap_start >&2 || exit 1;"
-				     " echo \"$IMAP_PORT $IMAP_MAILDIR\"; read x";
 	int in[2], out[2];
 	FILE *f;
 	char line[600];
@@ -67,7 +74,7 @@ static int dovecot_start(struct dovecot *d, char **why)
 		close(d->in);
 		waitpid(d->pid, NULL, 0);
 		d->pid = 0;
-		*why = xstrfmt("Dovecot did not start (tests/servers/imap.sh says why above; is dovecot-imapd installed?)");
+		*why = xstrfmt("the servers did not start (tests/servers/ says why above; make deps installs them)");
 		return 1;
 	}
 	fclose(f);
@@ -247,7 +254,7 @@ Test(mailbox, imap_dovecot, .timeout = 60)
 	struct buf out = BUF_INIT, errout = BUF_INIT;
 	int seen, unseen, status;
 
-	if (dovecot_start(&d, &why))
+	if (dovecot_start(&d, dovecot_only, &why))
 		cr_skip_test("%s", why);
 	conninfo = test_db_create();
 	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
@@ -409,4 +416,60 @@ Test(mailbox, bad_urls)
 	err_release(&err);
 	crm_db_free(db);
 	test_db_drop(conninfo);
+}
+
+/* The whole way back: Postfix itself bounces a message of row 42 (its
+ * error transport refuses every domain but example.test, 5.0.0) to
+ * bounces+42@example.test, delivers the bounce into the Maildir, and Dovecot
+ * serves it. */
+Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
+{
+	struct dovecot d;
+	char *why = NULL, *conninfo, *url, *cmd;
+	struct crm_db *db;
+	struct err err = ERR_INIT;
+	struct gw_mailbox_stats st = { 0 };
+	struct gw_mailbox_opts o = { .return_path = RP, .timeout = 10 };
+	FILE *p;
+
+	if (geteuid() != 0)
+		cr_skip_test("a private Postfix needs root (tests/servers/mta.sh)");
+	if (dovecot_start(&d, postfix_and_dovecot, &why))
+		cr_skip_test("%s", why);
+	conninfo = test_db_create();
+	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
+	assert_ok(crm_db_exec(db,
+			      "INSERT INTO crm.campaign (id, name, channel, targets, status) OVERRIDING SYSTEM VALUE"
+			      " VALUES (1, 'birthday', 'email', 'contact', 'running');"
+			      "INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
+			      " message_id, sent_at) OVERRIDING SYSTEM VALUE VALUES (42, 1, 'email', 'P42',"
+			      " 'anne@example.org', 'sent', 1, '<crmgate.42.L1veTest@example.test>', now())",
+			      &err),
+		  &err);
+
+	cmd = xstrfmt("sendmail -C '%s/conf' -f bounces+42@example.test -- anne@example.org", d.maildir);
+	p = popen(cmd, "w");
+	cr_assert_not_null(p);
+	fputs("From: Crmgate <news@example.test>\nTo: <anne@example.org>\nSubject: Happy birthday\n"
+	      "X-Crmgate-Outbox: 42\nMessage-ID: <crmgate.42.L1veTest@example.test>\n\nDear Anne,\n", p);
+	cr_assert_eq(pclose(p), 0, "%s", cmd);
+	free(cmd);
+
+	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/INBOX", d.port);
+	o.url = url;
+	for (int i = 0; i < 100 && !st.bounced; i++) {
+		assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+		if (!st.bounced)
+			usleep(100000);
+	}
+	expect_stats(&st, 1, 0, 0, 0, 0);
+	expect_value(db, "SELECT status || ': ' || last_error FROM crm.outbox WHERE id = 42",
+		     "bounced: bounced: 5.0.0 crmgate test MTA delivers to example.test only");
+	expect_value(db, "SELECT address || ' ' || reason FROM crm.suppression", "anne@example.org bounced");
+
+	err_release(&err);
+	crm_db_free(db);
+	test_db_drop(conninfo);
+	free(url);
+	dovecot_stop(&d);
 }
