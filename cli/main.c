@@ -36,6 +36,7 @@ static const struct command commands[] = {
 	{ "campaign", cmd_campaign, "create, preview, launch and follow mail, e-mail and SMS campaigns" },
 	{ "send", cmd_send, "deliver the outbox: letters, e-mail and text messages" },
 	{ "serve", cmd_serve, "answer unsubscribe links and SMS delivery reports and inbound texts over HTTP" },
+	{ "mailbox", cmd_mailbox, "read bounces (and later survey answers) from the mailbox" },
 	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
 };
 

@@ -1,0 +1,377 @@
+/* gateway/mailbox.c - the bounce mailbox: each new message read once, over
+ * IMAP (gateway/imap.c) or from a Maildir, and what a bounce says recorded
+ * in the outbox (SPEC section 5; RFC 3464 through gateway/dsn.c).
+ *
+ * A bounce is believed only as far as it can be tied to what we sent: the
+ * returned Message-ID (its random part is ours alone), or else an outbox id
+ * (X-Crmgate-Outbox, the LOCAL+ID@DOMAIN return path, the envelope id)
+ * together with a recipient block that names the row's own address. Anyone
+ * can send us a message that claims to be a bounce for row 42, but not one
+ * that knows its Message-ID; a bounce that names another address changes
+ * nothing (it is counted as unmatched). */
+#include "gateway/mailbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "gateway/dsn.h"
+#include "gateway/imap.h"
+#include "common/banned.h"
+
+/* the first key of our advisory locks: one poll per mailbox at a time */
+#define LOCK_CLASS "1835167608"
+
+/* What one message did; *bounce is 1 for a bounce (flag it read). */
+static int record(struct crm_db *db, const struct gw_mailbox_opts *o, const char *msg, size_t len,
+		  struct gw_mailbox_stats *st, int *bounce, struct err *err)
+{
+	struct gw_dsn dsn;
+	struct err perr = ERR_INIT;
+	struct crm_res *res = NULL;
+	const struct gw_dsn_rcpt *r = NULL;
+	char id[24], *why = NULL;
+	const char *recipient, *row_mid;
+	int rc = 0, matched = 0, strong = 0;
+	enum gw_dsn_verdict v;
+	long *count = NULL;
+
+	*bounce = 0;
+	if (gw_dsn_parse(&dsn, msg, len, o->return_path, &perr)) {
+		/* too big or too deep for a bounce: whatever it is, not ours to read */
+		log_info("mailbox: a message was not read as a bounce: %s", perr.msg.data);
+		gw_dsn_release(&dsn);
+		err_release(&perr);
+		st->other++;
+		return 0;
+	}
+	err_release(&perr);
+	if (dsn.kind == GW_DSN_NONE) {
+		st->other++;
+		if (o->other)
+			rc = o->other(o->other_ctx, db, msg, len, err);
+		goto done;
+	}
+	*bounce = 1;
+	if (!dsn.outbox_id) {
+		st->unmatched++;
+		goto done;
+	}
+	snprintf(id, sizeof(id), "%ld", dsn.outbox_id);
+	if ((rc = crm_db_query(&res, db,
+			       "SELECT recipient, btrim(message_id, '<> ') FROM crm.outbox"
+			       " WHERE id = $1::bigint AND channel = 'email'",
+			       1, (const char *[]){ id }, err)))
+		goto done;
+	if (crm_res_rows(res) != 1) {
+		log_debug("mailbox: a bounce names outbox row %s, which is no e-mail of ours", id);
+		st->unmatched++;
+		goto done;
+	}
+	recipient = crm_res_get(res, 0, 0);
+	row_mid = crm_res_get(res, 0, 1);
+	strong = dsn.message_id && row_mid && !strcmp(dsn.message_id, row_mid);
+	v = gw_dsn_verdict(&dsn, recipient, &matched, &r);
+	if (!strong && !matched) {
+		log_debug("mailbox: a bounce for outbox row %s names neither its Message-ID nor its address", id);
+		st->unmatched++;
+		goto done;
+	}
+	if (r && r->diagnostic && *r->diagnostic)
+		why = xstrfmt("%s %s", r->status[0] ? r->status : gw_dsn_action_name(r->action), r->diagnostic);
+	else
+		why = xstrfmt("%s %s", r && r->status[0] ? r->status : "", r ? gw_dsn_action_name(r->action) : "");
+	{
+		const char *params[] = { id, why };
+		const char *sql = NULL;
+		crm_res_free(res);
+		res = NULL;
+		/* only a row that went out can bounce: sent, unknown or delivered,
+		 * or queued again after an unknown outcome */
+#define WENT_OUT "(status IN ('sent', 'unknown', 'delivered') OR (status = 'queued' AND attempts > 0))"
+		switch (v) {
+		case GW_DSN_V_BOUNCED:
+			sql = "WITH b AS (UPDATE crm.outbox SET status = 'bounced', last_error = 'bounced: ' || $2::text,"
+			      " worker_pid = NULL, lease_until = NULL, updated_at = now() WHERE id = $1::bigint AND " WENT_OUT
+			      " RETURNING id, channel, recipient),"
+			      " s AS (INSERT INTO crm.suppression (channel, address, reason, outbox_id)"
+			      " SELECT channel, crm.address_key(channel, recipient), 'bounced', id FROM b"
+			      " WHERE recipient IS NOT NULL ON CONFLICT DO NOTHING)"
+			      " SELECT count(*) FROM b";
+			count = &st->bounced;
+			break;
+		case GW_DSN_V_FAILED:
+			sql = "WITH b AS (UPDATE crm.outbox SET status = 'failed', last_error = 'failed: ' || $2::text,"
+			      " worker_pid = NULL, lease_until = NULL, updated_at = now() WHERE id = $1::bigint AND " WENT_OUT
+			      " RETURNING id) SELECT count(*) FROM b";
+			count = &st->failed;
+			break;
+		case GW_DSN_V_DELAYED:
+			sql = "WITH b AS (UPDATE crm.outbox SET last_error = 'delayed: ' || $2::text, updated_at = now()"
+			      " WHERE id = $1::bigint AND status = 'sent' RETURNING id) SELECT count(*) FROM b";
+			count = &st->delayed;
+			break;
+		case GW_DSN_V_DELIVERED:
+			sql = "WITH b AS (UPDATE crm.outbox SET status = 'delivered', delivered_at = now(), updated_at = now()"
+			      " WHERE id = $1::bigint AND status IN ('sent', 'unknown') AND ($2::text IS NULL OR true)"
+			      " RETURNING id) SELECT count(*) FROM b";
+			count = &st->delivered;
+			break;
+		case GW_DSN_V_RELAYED:
+		case GW_DSN_V_NONE:
+			st->noted++;
+			goto done;
+		}
+#undef WENT_OUT
+		if ((rc = crm_db_query(&res, db, sql, 2, params, err)))
+			goto done;
+		if (strcmp(crm_res_get(res, 0, 0), "0"))
+			(*count)++;
+		else if (v == GW_DSN_V_DELAYED)
+			st->delayed++; /* a delay is noted even when the row has moved on */
+		else
+			st->noted++;
+	}
+done:
+	crm_res_free(res);
+	free(why);
+	gw_dsn_release(&dsn);
+	return rc;
+}
+
+static int lock(struct crm_db *db, const char *key, struct err *err)
+{
+	char *got = NULL;
+	int rc = crm_db_value(&got, db, "SELECT pg_try_advisory_lock(" LOCK_CLASS ", hashtext($1))", 1,
+			      (const char *[]){ key }, err);
+	if (!rc && (!got || strcmp(got, "t")))
+		rc = err_set(err, ERR_TEMPFAIL, "another 'mailbox poll' is reading '%s'", key);
+	free(got);
+	return rc;
+}
+
+static void unlock(struct crm_db *db, const char *key)
+{
+	struct err ignored = ERR_INIT;
+	crm_db_query(NULL, db, "SELECT pg_advisory_unlock(" LOCK_CLASS ", hashtext($1))", 1, (const char *[]){ key },
+		     &ignored);
+	err_release(&ignored);
+}
+
+/* ------------------------------------------------------------------ IMAP */
+
+static int poll_imap(struct crm_db *db, const struct gw_mailbox_opts *o, struct gw_mailbox_stats *st, struct err *err)
+{
+	struct gw_imap *imap = NULL;
+	struct gw_imap_item *items = NULL;
+	struct buf msg = BUF_INIT;
+	char *key = NULL, *v = NULL, validity[16], uid[16];
+	uint32_t last = 0;
+	size_t n = 0;
+	int rc, locked = 0;
+
+	if ((rc = gw_imap_open(&imap, o->url, o->timeout, &key, err)))
+		goto done;
+	if ((rc = lock(db, key, err)))
+		goto done;
+	locked = 1;
+	snprintf(validity, sizeof(validity), "%" PRIu32, gw_imap_uidvalidity(imap));
+	if ((rc = crm_db_value(&v, db,
+			       "SELECT last_uid FROM crm.mailbox_state WHERE mailbox = $1 AND uidvalidity = $2::bigint",
+			       2, (const char *[]){ key, validity }, err)))
+		goto done;
+	if (v)
+		last = (uint32_t)strtoul(v, NULL, 10);
+	if ((rc = gw_imap_list(imap, last, &items, &n, err)))
+		goto done;
+	msg.cap = GW_MAILBOX_MAX_SIZE;
+	for (size_t i = 0; i < n; i++) {
+		int bounce = 0;
+		snprintf(uid, sizeof(uid), "%" PRIu32, items[i].uid);
+		int readable = items[i].size <= GW_MAILBOX_MAX_SIZE;
+		if (!readable) {
+			log_info("mailbox: message %s of %" PRIu32 " bytes is too big to read", uid, items[i].size);
+			st->other++;
+		} else if ((rc = gw_imap_fetch(imap, items[i].uid, &msg, err))) {
+			/* expunged since it was listed, or bigger than it said: pass it by */
+			if (rc != ERR_NOTFOUND && rc != ERR_INPUT)
+				goto done;
+			log_info("mailbox: message %s passed by: %s", uid, err->msg.data);
+			err_clear(err);
+			readable = 0;
+			rc = 0;
+		}
+		if ((rc = crm_db_begin(db, err)))
+			goto done;
+		if (readable)
+			rc = record(db, o, msg.data, msg.len, st, &bounce, err);
+		if (!rc)
+			rc = crm_db_query(NULL, db,
+					  "INSERT INTO crm.mailbox_state AS m (mailbox, uidvalidity, last_uid)"
+					  " VALUES ($1, $2::bigint, $3::bigint) ON CONFLICT (mailbox) DO UPDATE SET"
+					  " uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = now()",
+					  3, (const char *[]){ key, validity, uid }, err);
+		if (!rc)
+			rc = crm_db_commit(db, err);
+		if (rc) {
+			crm_db_rollback(db);
+			goto done;
+		}
+		/* recorded: a bounce is flagged read, anything else stays unseen for people */
+		if (bounce && (rc = gw_imap_seen(imap, items[i].uid, err)))
+			goto done;
+	}
+done:
+	if (locked)
+		unlock(db, key);
+	buf_release(&msg);
+	free(items);
+	free(v);
+	free(key);
+	gw_imap_free(imap);
+	return rc;
+}
+
+/* --------------------------------------------------------------- Maildir */
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The whole of a regular file, up to the cap: 1 when it is bigger. */
+static int read_file(const char *path, struct buf *out, struct err *err)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), rc = 0;
+	buf_reset(out);
+	/* a symbolic link fails with ELOOP: no MTA delivers one */
+	if (fd < 0)
+		return errno == ENOENT ? ERR_NOTFOUND : err_set(err, ERR_FAIL, "could not open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return err_set(err, ERR_FAIL, "'%s' is not a regular file", path);
+	}
+	if ((unsigned long long)sb.st_size > out->cap) {
+		close(fd);
+		return 1;
+	}
+	for (;;) {
+		ssize_t got;
+		if (buf_grow(out, 65536)) {
+			rc = 1;
+			break;
+		}
+		got = read(fd, out->data + out->len, 65536);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = err_set(err, ERR_FAIL, "could not read '%s': %s", path, strerror(errno));
+			break;
+		}
+		if (!got)
+			break;
+		out->len += (size_t)got;
+		out->data[out->len] = 0;
+	}
+	close(fd);
+	return rc;
+}
+
+static int poll_maildir(struct crm_db *db, const struct gw_mailbox_opts *o, struct gw_mailbox_stats *st,
+			struct err *err)
+{
+	const char *dir = o->url + 8;
+	char *newdir = xstrfmt("%s/new", dir), **names = NULL;
+	size_t n = 0, alloc = 0;
+	struct buf msg = BUF_INIT;
+	DIR *d = NULL;
+	struct dirent *e;
+	int rc = 0, locked = 0;
+
+	if (!*dir) {
+		rc = err_set(err, ERR_INPUT, "[mailbox] url: 'maildir:' names no folder");
+		goto done;
+	}
+	if ((rc = lock(db, o->url, err)))
+		goto done;
+	locked = 1;
+	if (!(d = opendir(newdir))) {
+		rc = err_set(err, ERR_FAIL, "could not open Maildir folder '%s': %s", newdir, strerror(errno));
+		goto done;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = xstrdup(e->d_name);
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	msg.cap = GW_MAILBOX_MAX_SIZE;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *from = xstrfmt("%s/%s", newdir, names[i]), *to;
+		size_t base = strcspn(names[i], ":");
+		int bounce = 0, big = read_file(from, &msg, err);
+		if (big == ERR_NOTFOUND) { /* another reader took it */
+			free(from);
+			continue;
+		}
+		if (big < 0) {
+			/* not a message (a folder, a link): left where it is */
+			log_info("mailbox: %s", err->msg.data);
+			err_clear(err);
+			free(from);
+			continue;
+		}
+		if (big) {
+			log_info("mailbox: '%s' is too big to read", from);
+			st->other++;
+		} else {
+			if (!(rc = crm_db_begin(db, err)) && !(rc = record(db, o, msg.data, msg.len, st, &bounce, err)))
+				rc = crm_db_commit(db, err);
+			if (rc)
+				crm_db_rollback(db);
+		}
+		/* Maildir: a message read moves to cur/ with its info, S for seen */
+		to = xstrfmt("%s/cur/%.*s:2,%s", dir, (int)base, names[i], bounce ? "S" : "");
+		if (!rc && rename(from, to) && errno != ENOENT)
+			rc = err_set(err, ERR_FAIL, "could not move '%s' to '%s': %s", from, to, strerror(errno));
+		free(from);
+		free(to);
+	}
+done:
+	if (locked)
+		unlock(db, o->url);
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(newdir);
+	buf_release(&msg);
+	return rc;
+}
+
+int gw_mailbox_poll(struct crm_db *db, const struct gw_mailbox_opts *opts, struct gw_mailbox_stats *stats,
+		    struct err *err)
+{
+	if (!opts->url || !*opts->url)
+		return err_set(err, ERR_INPUT, "[mailbox] url is not set");
+	if (!strncmp(opts->url, "maildir:", 8))
+		return poll_maildir(db, opts, stats, err);
+	if (!strncmp(opts->url, "imap://", 7))
+		return poll_imap(db, opts, stats, err);
+	/* not the url itself: it may hold a password */
+	return err_set(err, ERR_INPUT, "[mailbox] url: '%.*s:' is neither imap:// nor maildir:",
+		       (int)strcspn(opts->url, ":/@"), opts->url);
+}

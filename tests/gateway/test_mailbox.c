@@ -1,0 +1,475 @@
+/* tests/gateway/test_mailbox.c - bounces read from a real Dovecot over IMAP
+ * and from a Maildir, recorded in the outbox once.
+ *
+ * The IMAP test starts its own Dovecot with tests/servers/imap.sh (through
+ * a small sh wrapper that stops it again when the test closes its stdin, or
+ * dies), drops bounces into the Maildir Dovecot serves, and polls: a Dovecot
+ * of its own, so that no other test's messages are counted. It is skipped,
+ * saying why, when Dovecot cannot start. The messages are those of
+ * tests/gateway/dsn/ (see test_dsn.c), which name outbox rows 42 to 47. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testlib.h"
+#include "common/xalloc.h"
+#include "crm/db.h"
+#include "gateway/mailbox.h"
+
+#define RP "bounces@example.test"
+
+struct dovecot {
+	pid_t pid;
+	int in;         /* its stdin: closing it stops Dovecot */
+	char port[16];
+	char maildir[512];
+};
+
+/* Dovecot alone, serving a Maildir of its own. */
+static const char dovecot_only[] = "SERVERS_DIR=tests/servers; . tests/servers/imap.sh;"
+				   " trap 'imap_stop' EXIT; imap_start >&2 || exit 1;"
+				   " echo \"$IMAP_PORT $IMAP_MAILDIR\"; read x";
+/* Postfix delivering into the Maildir that Dovecot serves; the second word
+ * is Postfix's folder (its configuration is conf/ there). */
+static const char postfix_and_dovecot[] = "SERVERS_DIR=tests/servers; . tests/servers/mta.sh; . tests/servers/imap.sh;"
+					  " trap 'imap_stop; mta_stop' EXIT; mta_start >&2 && imap_start >&2 || exit 1;"
+					  " echo \"$IMAP_PORT $MTA_DIR\"; read x";
+
+/* Start the servers of script; 0, or 1 with *why set when they cannot run here. */
+static int dovecot_start(struct dovecot *d, const char *script, char **why)
+{
+	int in[2], out[2];
+	FILE *f;
+	char line[600];
+
+	memset(d, 0, sizeof(*d));
+	if (access("tests/servers/imap.sh", R_OK)) {
+		*why = xstrfmt("tests/servers/imap.sh is not here (run from the top folder)");
+		return 1;
+	}
+	if (pipe(in) || pipe(out))
+		cr_assert_fail("pipe: %s", strerror(errno));
+	d->pid = fork();
+	cr_assert_neq(d->pid, -1);
+	if (d->pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		/* nothing of the test runner's may live on in Dovecot */
+		close_range(3, ~0U, 0);
+		execlp("sh", "sh", "-c", script, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	d->in = in[1];
+	f = fdopen(out[0], "r");
+	if (!fgets(line, sizeof(line), f) || sscanf(line, "%15s %511s", d->port, d->maildir) != 2) {
+		fclose(f);
+		close(d->in);
+		waitpid(d->pid, NULL, 0);
+		d->pid = 0;
+		*why = xstrfmt("the servers did not start (tests/servers/ says why above; make deps installs them)");
+		return 1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static void dovecot_stop(struct dovecot *d)
+{
+	if (!d->pid)
+		return;
+	close(d->in);
+	waitpid(d->pid, NULL, 0);
+	d->pid = 0;
+}
+
+/* Deliver a message into a Maildir as an MTA would: tmp/, then new/, owned
+ * by whoever owns the Maildir (Dovecot reads it as that user). */
+static void deliver(const char *maildir, const char *name, const char *content)
+{
+	struct stat sb;
+	char *tmp = xstrfmt("%s/tmp/%s", maildir, name), *dst = xstrfmt("%s/new/%s", maildir, name);
+	test_write_file(tmp, content);
+	cr_assert_eq(stat(maildir, &sb), 0);
+	if (geteuid() == 0)
+		cr_assert_eq(chown(tmp, sb.st_uid, sb.st_gid), 0);
+	cr_assert_eq(rename(tmp, dst), 0, "%s: %s", dst, strerror(errno));
+	free(tmp);
+	free(dst);
+}
+
+static void deliver_fixture(const char *maildir, const char *file)
+{
+	char *path = xstrfmt("tests/gateway/dsn/%s", file), *msg = test_slurp(path);
+	char *name = xstrfmt("1795753701.%s.test", file);
+	deliver(maildir, name, msg);
+	free(name);
+	free(msg);
+	free(path);
+}
+
+static const char survey_reply[] = "From: Anne <anne@example.net>\nTo: survey@example.test\n"
+				   "Subject: Re: your opinion\nMessage-ID: <r1@example.net>\n"
+				   "In-Reply-To: <crmgate.42.Zx81bQ2p@example.test>\n\n1: B\n2: A,C\n";
+
+/* Claims to be a bounce of row 48, for an address that is not the row's. */
+static const char forged[] = "From: MAILER-DAEMON@evil.example\nTo: bounces+48@example.test\n"
+			     "Subject: Undelivered Mail Returned to Sender\n"
+			     "Content-Type: multipart/report; report-type=delivery-status; boundary=f\n\n"
+			     "--f\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; evil.example\n\n"
+			     "Final-Recipient: rfc822; mallory@evil.example\nAction: failed\nStatus: 5.1.1\n--f--\n";
+
+/* A bounce of a row that does not exist. */
+static const char stray[] = "From: MAILER-DAEMON@mx.example.net\nTo: bounces+999@example.test\n"
+			    "Subject: Undelivered Mail Returned to Sender\n"
+			    "Content-Type: multipart/report; report-type=delivery-status; boundary=f\n\n"
+			    "--f\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+			    "Final-Recipient: rfc822; zed@example.net\nAction: failed\nStatus: 5.1.1\n--f--\n";
+
+static void seed(struct crm_db *db)
+{
+	struct err err = ERR_INIT;
+	assert_ok(crm_db_exec(db,
+			      "INSERT INTO crm.campaign (id, name, channel, targets, status) OVERRIDING SYSTEM VALUE"
+			      " VALUES (1, 'birthday', 'email', 'contact', 'running');"
+			      "INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
+			      " message_id, sent_at) OVERRIDING SYSTEM VALUE VALUES"
+			      " (42, 1, 'email', 'P42', 'anne@gone.example.test', 'sent', 1,"
+			      "  '<crmgate.42.Zx81bQ2p@example.test>', now()),"
+			      " (43, 1, 'email', 'P43', 'bob@full.example.test', 'sent', 1,"
+			      "  '<crmgate.43.Zx81bQ2p@example.test>', now()),"
+			      /* another Message-ID than the bounce returns: its address must match */
+			      " (44, 1, 'email', 'P44', 'Erin@Example.net', 'sent', 1, '<crmgate.44.Other@example.test>', now()),"
+			      " (45, 1, 'email', 'P45', 'carol@example.net', 'unknown', 1, NULL, NULL),"
+			      " (46, 1, 'email', 'P46', 'dave@example.org', 'sent', 1,"
+			      "  '<crmgate.46.A7kLm0Qz@example.test>', now()),"
+			      /* never went out: a bounce of it is no bounce */
+			      " (47, 1, 'email', 'P47', 'frank@example.com', 'queued', 0, NULL, NULL),"
+			      " (48, 1, 'email', 'P48', 'grace@example.net', 'sent', 1, '<crmgate.48.x@example.test>', now())",
+			      &err),
+		  &err);
+	err_release(&err);
+}
+
+static char *value(struct crm_db *db, const char *sql)
+{
+	struct err err = ERR_INIT;
+	char *v = NULL;
+	assert_ok(crm_db_value(&v, db, sql, 0, NULL, &err), &err);
+	err_release(&err);
+	return v ? v : xstrdup("(null)");
+}
+
+static void expect_value(struct crm_db *db, const char *sql, const char *want)
+{
+	char *v = value(db, sql);
+	cr_expect_str_eq(v, want, "%s", sql);
+	free(v);
+}
+
+static void expect_rows(struct crm_db *db)
+{
+	expect_value(db,
+		     "SELECT string_agg(id || ' ' || status, ', ' ORDER BY id) FROM crm.outbox",
+		     "42 bounced, 43 sent, 44 bounced, 45 bounced, 46 bounced, 47 queued, 48 sent");
+	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 42", "bounced: 5.1.1 mailbox unavailable");
+	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 43", "delayed: 4.2.2 mailbox full");
+	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 44",
+		     "bounced: 5.1.1 550 5.1.1 <erin@example.net>: Recipient address rejected: User unknown in virtual"
+		     " mailbox table");
+	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 46",
+		     "bounced: 5.0.0 host mx.example.org [192.0.2.40]: 550 unrouteable address");
+	expect_value(db, "SELECT string_agg(address || ' ' || reason || ' ' || outbox_id, ', ' ORDER BY address)"
+			 " FROM crm.suppression",
+		     "anne@gone.example.test bounced 42, carol@example.net bounced 45, dave@example.org bounced 46,"
+		     " erin@example.net bounced 44");
+}
+
+static void expect_stats(const struct gw_mailbox_stats *s, long bounced, long delayed, long noted, long unmatched,
+			 long other)
+{
+	cr_expect_eq(s->bounced, bounced, "bounced %ld", s->bounced);
+	cr_expect_eq(s->failed, 0, "failed %ld", s->failed);
+	cr_expect_eq(s->delayed, delayed, "delayed %ld", s->delayed);
+	cr_expect_eq(s->delivered, 0, "delivered %ld", s->delivered);
+	cr_expect_eq(s->noted, noted, "noted %ld", s->noted);
+	cr_expect_eq(s->unmatched, unmatched, "unmatched %ld", s->unmatched);
+	cr_expect_eq(s->other, other, "other %ld", s->other);
+}
+
+static void deliver_all(const char *maildir)
+{
+	static const char *const files[] = { "postfix-failed.eml", "postfix-delayed.eml", "postfix-smtp-crlf.eml",
+					     "exim-dsn.eml", "exim-plain.eml", "qmail.eml" };
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		deliver_fixture(maildir, files[i]);
+	deliver(maildir, "1795753702.reply.test", survey_reply);
+	deliver(maildir, "1795753702.forged.test", forged);
+	deliver(maildir, "1795753702.stray.test", stray);
+}
+
+/* The files of DIR/cur whose flags are S, and those without. */
+static void count_cur(const char *maildir, int *seen, int *unseen)
+{
+	char *cmd = xstrfmt("ls '%s/cur'", maildir);
+	FILE *p = popen(cmd, "r");
+	char line[512];
+	*seen = *unseen = 0;
+	while (fgets(line, sizeof(line), p)) {
+		char *info = strstr(line, ":2,");
+		cr_assert_not_null(info, "%s", line);
+		if (strchr(info, 'S'))
+			(*seen)++;
+		else
+			(*unseen)++;
+	}
+	pclose(p);
+	free(cmd);
+}
+
+/* A delivery report (NOTIFY=SUCCESS) for row 48. */
+static const char delivered[] = "From: MAILER-DAEMON@mx.example.net\nTo: bounces+48@example.test\n"
+				"Subject: Successful Mail Delivery Report\n"
+				"Content-Type: multipart/report; report-type=delivery-status; boundary=d\n\n"
+				"--d\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+				"Final-Recipient: rfc822; grace@example.net\nAction: delivered\nStatus: 2.0.0\n"
+				"--d\nContent-Type: text/rfc822-headers\n\nMessage-ID: <crmgate.48.x@example.test>\n"
+				"--d--\n";
+
+Test(mailbox, imap_dovecot, .timeout = 60)
+{
+	struct dovecot d;
+	char *why = NULL, *conninfo, *url, *key;
+	struct crm_db *db;
+	struct err err = ERR_INIT;
+	struct gw_mailbox_stats st = { 0 };
+	struct gw_mailbox_opts o = { .return_path = RP, .timeout = 10 };
+	struct buf out = BUF_INIT, errout = BUF_INIT;
+	int seen, unseen, status;
+
+	if (dovecot_start(&d, dovecot_only, &why))
+		cr_skip_test("%s", why);
+	conninfo = test_db_create();
+	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
+	seed(db);
+	deliver_all(d.maildir);
+	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/INBOX", d.port);
+	o.url = url;
+
+	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	expect_stats(&st, 4, 1, 1, 2, 1);
+	expect_rows(db);
+	key = xstrfmt("imap://user@example.test@127.0.0.1:%s/INBOX 9", d.port);
+	expect_value(db, "SELECT mailbox || ' ' || last_uid FROM crm.mailbox_state", key);
+	free(key);
+	/* Dovecot keeps IMAP flags in the file names: the bounces are seen, the reply is not */
+	count_cur(d.maildir, &seen, &unseen);
+	cr_expect_eq(seen, 8, "%d messages flagged seen", seen);
+	cr_expect_eq(unseen, 1, "%d messages left unseen", unseen);
+
+	/* again: nothing is read twice */
+	memset(&st, 0, sizeof(st));
+	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	expect_stats(&st, 0, 0, 0, 0, 0);
+	expect_rows(db);
+
+	/* the command, configured from the environment; one more message */
+	deliver(d.maildir, "1795753703.delivered.test", delivered);
+	setenv("CRMGATE_MAILBOX_URL", url, 1);
+	setenv("CRMGATE_EMAIL_RETURN_PATH", RP, 1);
+	status = test_crmgate(&out, &errout, conninfo, "mailbox poll --once");
+	cr_expect_eq(status, 0, "%s", errout.data);
+	cr_expect_str_eq(out.data, "bounced 0, failed 0, delayed 0, delivered 1, noted 0, unmatched 0, other 0\n");
+	expect_value(db, "SELECT status || ' ' || (delivered_at IS NOT NULL) FROM crm.outbox WHERE id = 48",
+		     "delivered true");
+	status = test_crmgate(&out, &errout, conninfo, "--format json mailbox poll --once");
+	cr_expect_eq(status, 0, "%s", errout.data);
+	cr_expect_str_eq(out.data, "{\"bounced\":0,\"failed\":0,\"delayed\":0,\"delivered\":0,\"noted\":0,"
+				   "\"unmatched\":0,\"other\":0}\n");
+
+	/* a wrong password: the server's refusal, and no password in the message */
+	free(url);
+	url = xstrfmt("imap://user%%40example.test:wrong@127.0.0.1:%s/INBOX", d.port);
+	o.url = url;
+	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_FAIL);
+	cr_expect(strstr(err.msg.data, "could not log in as 'user@example.test'"), "%s", err.msg.data);
+	cr_expect_null(strstr(err.msg.data, "wrong"), "%s", err.msg.data);
+	err_clear(&err);
+	/* a folder that is not there */
+	free(url);
+	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/Nope", d.port);
+	o.url = url;
+	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_FAIL);
+	cr_expect(strstr(err.msg.data, "could not select folder 'Nope'"), "%s", err.msg.data);
+
+	err_release(&err);
+	buf_release(&out);
+	buf_release(&errout);
+	crm_db_free(db);
+	test_db_drop(conninfo);
+	free(url);
+	dovecot_stop(&d);
+}
+
+Test(mailbox, maildir)
+{
+	char *dir = test_tmpdir(), *conninfo = test_db_create(), *url = xstrfmt("maildir:%s/Maildir", dir);
+	char *md = url + 8, *sub;
+	struct crm_db *db;
+	struct err err = ERR_INIT;
+	struct gw_mailbox_stats st = { 0 };
+	struct gw_mailbox_opts o = { .url = url, .return_path = RP };
+	int seen, unseen;
+
+	for (const char *const *s = (const char *const[]){ "", "/cur", "/new", "/tmp", NULL }; *s; s++) {
+		sub = xstrfmt("%s%s", md, *s);
+		cr_assert_eq(mkdir(sub, 0700), 0, "%s", sub);
+		free(sub);
+	}
+	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
+	seed(db);
+	deliver_all(md);
+	/* no message: passed by, and left where it is */
+	sub = xstrfmt("%s/new/1795753700.folder", md);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	cr_expect_eq(access(sub, F_OK), 0);
+	free(sub);
+	expect_stats(&st, 4, 1, 1, 2, 1);
+	expect_rows(db);
+	count_cur(md, &seen, &unseen);
+	cr_expect_eq(seen, 8);
+	cr_expect_eq(unseen, 1);
+	expect_value(db, "SELECT count(*) FROM crm.mailbox_state", "0");
+
+	memset(&st, 0, sizeof(st));
+	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	expect_stats(&st, 0, 0, 0, 0, 0);
+
+	/* the same bounce delivered twice: recorded once */
+	deliver_fixture(md, "postfix-failed.eml");
+	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	expect_stats(&st, 0, 0, 1, 0, 0);
+	expect_rows(db);
+
+	/* one poll of a mailbox at a time */
+	{
+		struct crm_db *other;
+		const char *params[] = { url };
+		assert_ok(crm_db_connect(&other, conninfo, &err), &err);
+		assert_ok(crm_db_query(NULL, other, "SELECT pg_advisory_lock(1835167608, hashtext($1))", 1, params, &err),
+			  &err);
+		cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_TEMPFAIL);
+		char *want = xstrfmt("another 'mailbox poll' is reading '%s'", url);
+		cr_expect_str_eq(err.msg.data, want);
+		free(want);
+		err_clear(&err);
+		crm_db_free(other);
+	}
+
+	err_release(&err);
+	crm_db_free(db);
+	test_db_drop(conninfo);
+	free(url);
+	test_rmdir(dir);
+}
+
+Test(mailbox, bad_urls)
+{
+	static const struct {
+		const char *url;
+		int code;
+		const char *msg;
+	} cases[] = {
+		{ "", ERR_INPUT, "[mailbox] url is not set" },
+		{ "pop3://u:secret@host/INBOX", ERR_INPUT, "[mailbox] url: 'pop3:' is neither imap:// nor maildir:" },
+		{ "imap://host/INBOX", ERR_INPUT,
+		  "[mailbox] url: not imap://USER:PASS@HOST:PORT/FOLDER (percent-encode '@' in the user)" },
+		{ "imap://u:secret@127.0.0.1:99999/INBOX", ERR_INPUT,
+		  "[mailbox] url: not imap://USER:PASS@HOST:PORT/FOLDER (percent-encode '@' in the user)" },
+		{ "imap://u:sec%zzret@127.0.0.1/INBOX", ERR_INPUT,
+		  "[mailbox] url: not imap://USER:PASS@HOST:PORT/FOLDER (percent-encode '@' in the user)" },
+		{ "imap://u:secret@127.0.0.1:1/INBOX", ERR_TEMPFAIL,
+		  "could not connect to IMAP server '127.0.0.1:1': connection refused" },
+		{ "maildir:", ERR_INPUT, "[mailbox] url: 'maildir:' names no folder" },
+		{ "maildir:/nonexistent/Maildir", ERR_FAIL,
+		  "could not open Maildir folder '/nonexistent/Maildir/new': No such file or directory" },
+	};
+	char *conninfo = test_db_create();
+	struct crm_db *db;
+	struct err err = ERR_INIT;
+	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct gw_mailbox_opts o = { .url = cases[i].url, .timeout = 5 };
+		struct gw_mailbox_stats st = { 0 };
+		cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), cases[i].code, "%s: %s", cases[i].url, err.msg.data);
+		cr_expect_str_eq(err.msg.data, cases[i].msg, "%s", cases[i].url);
+		err_clear(&err);
+	}
+	err_release(&err);
+	crm_db_free(db);
+	test_db_drop(conninfo);
+}
+
+/* The whole way back: Postfix itself bounces a message of row 42 (its
+ * error transport refuses every domain but example.test, 5.0.0) to
+ * bounces+42@example.test, delivers the bounce into the Maildir, and Dovecot
+ * serves it. */
+Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
+{
+	struct dovecot d;
+	char *why = NULL, *conninfo, *url, *cmd;
+	struct crm_db *db;
+	struct err err = ERR_INIT;
+	struct gw_mailbox_stats st = { 0 };
+	struct gw_mailbox_opts o = { .return_path = RP, .timeout = 10 };
+	FILE *p;
+
+	if (geteuid() != 0)
+		cr_skip_test("a private Postfix needs root (tests/servers/mta.sh)");
+	if (dovecot_start(&d, postfix_and_dovecot, &why))
+		cr_skip_test("%s", why);
+	conninfo = test_db_create();
+	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
+	assert_ok(crm_db_exec(db,
+			      "INSERT INTO crm.campaign (id, name, channel, targets, status) OVERRIDING SYSTEM VALUE"
+			      " VALUES (1, 'birthday', 'email', 'contact', 'running');"
+			      "INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
+			      " message_id, sent_at) OVERRIDING SYSTEM VALUE VALUES (42, 1, 'email', 'P42',"
+			      " 'anne@example.org', 'sent', 1, '<crmgate.42.L1veTest@example.test>', now())",
+			      &err),
+		  &err);
+
+	cmd = xstrfmt("sendmail -C '%s/conf' -f bounces+42@example.test -- anne@example.org", d.maildir);
+	p = popen(cmd, "w");
+	cr_assert_not_null(p);
+	fputs("From: Crmgate <news@example.test>\nTo: <anne@example.org>\nSubject: Happy birthday\n"
+	      "X-Crmgate-Outbox: 42\nMessage-ID: <crmgate.42.L1veTest@example.test>\n\nDear Anne,\n", p);
+	cr_assert_eq(pclose(p), 0, "%s", cmd);
+	free(cmd);
+
+	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/INBOX", d.port);
+	o.url = url;
+	for (int i = 0; i < 100 && !st.bounced; i++) {
+		assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+		if (!st.bounced)
+			usleep(100000);
+	}
+	expect_stats(&st, 1, 0, 0, 0, 0);
+	expect_value(db, "SELECT status || ': ' || last_error FROM crm.outbox WHERE id = 42",
+		     "bounced: bounced: 5.0.0 crmgate test MTA delivers to example.test only");
+	expect_value(db, "SELECT address || ' ' || reason FROM crm.suppression", "anne@example.org bounced");
+
+	err_release(&err);
+	crm_db_free(db);
+	test_db_drop(conninfo);
+	free(url);
+	dovecot_stop(&d);
+}
