@@ -26,7 +26,7 @@ static const char usage[] =
 #define BIRTHDAYS_SMS "birthday within 7 days"
 
 /* The commands, as a user would type them; NULL ends each, "%N" is --customers. */
-static const char *const steps[][12] = {
+static const char *const steps[][20] = {
 	{ "db", "init" },
 	{ "db", "reset", "--yes" },
 	{ "gen", "--seed", "1", "--customers", "%N" },
@@ -40,8 +40,11 @@ static const char *const steps[][12] = {
 	{ "campaign", "create", "生日短信", "--channel", "sms", "--targets", "contact", "--where", BIRTHDAYS_SMS, "--body",
 	  "birthday-sms.txt" },
 	{ "campaign", "launch", "生日短信", "--yes" },
+	{ "campaign", "create", "生日邮件", "--channel", "email", "--targets", "contact", "--where", BIRTHDAYS_SMS,
+	  "--subject", "{{name}}，生日快乐", "--body", "birthday.txt", "--template", "birthday.docx", "--attach", "docx" },
+	{ "campaign", "launch", "生日邮件", "--yes" },
 	{ "send", "--once" },
-	{ "campaign", "status", "生日短信" },
+	{ "campaign", "list" },
 };
 
 static int run(struct cli *cli, int argc, char **argv, struct err *err)
@@ -64,11 +67,11 @@ static int run(struct cli *cli, int argc, char **argv, struct err *err)
 /* Run one command line, echoing it first as a shell would take it. */
 static int step(struct cli *cli, const char *const *words, char *customers, struct err *err)
 {
-	char *argv[12] = { 0 };
+	char *argv[20] = { 0 };
 	int argc = 0, rc;
 
 	fputs("\n$ crmgate", stdout);
-	for (; argc < 12 && words[argc]; argc++) {
+	for (; argc < 20 && words[argc]; argc++) {
 		argv[argc] = !strcmp(words[argc], "%N") ? customers : (char *)words[argc];
 		printf(strpbrk(argv[argc], " '") ? " \"%s\"" : " %s", argv[argc]);
 	}
@@ -89,7 +92,10 @@ static void clear_documents(const char *dir)
 
 	while (d && (de = readdir(d))) {
 		const char *dot = strrchr(de->d_name, '.');
-		if (!dot || (strcmp(dot, ".docx") && strcmp(dot, ".pdf") && strcmp(dot, ".txt") && strcmp(dot, ".sms")))
+		int maildir = strstr(dir, "/mail/") != NULL; /* every message in a Maildir's new/ */
+		if (de->d_name[0] == '.' ||
+		    (!maildir && (!dot || (strcmp(dot, ".docx") && strcmp(dot, ".pdf") && strcmp(dot, ".txt") &&
+					   strcmp(dot, ".sms")))))
 			continue;
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", dir, de->d_name);
@@ -118,13 +124,15 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	clear_documents("out/birthday");
 	clear_documents("out/quote");
 	clear_documents("out/sms");
+	clear_documents("out/mail/new");
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(steps); i++)
 		rc = step(cli, steps[i], customers, err);
 	if (rc)
 		return rc;
 	printf("\nThe birthday letters are in out/birthday and the quote in out/quote/SO00000001.docx:\n"
-	       "open them in Word or LibreOffice. The birthday text messages went through the file\n"
-	       "provider into out/sms (one .sms file each; set [sms] provider = kannel to send them).\n"
+	       "open them in Word or LibreOffice. The birthday e-mails (with the letter attached) went\n"
+	       "through the file transport into the Maildir out/mail/new, the text messages into out/sms\n"
+	       "(set [email] transport = smtp://HOST:PORT and [sms] provider = kannel to send them).\n"
 	       "The data lives in var/ (PostgreSQL, started on demand; 'crmgate db stop' stops it).\n"
 	       "Try: crmgate customer list --where \"code like 'C00000%%'\", crmgate salesperson view S0001,\n"
 	       "     crmgate export customer > customers.csv, crmgate db psql\n");

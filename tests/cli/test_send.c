@@ -115,3 +115,80 @@ Test(send, letters_become_one_print_batch_sorted_by_postcode)
 	free(csv);
 	free(path);
 }
+
+/* A real MTA (Postfix into a Maildir, when tests/run.sh could start one) or
+ * the Maildir file transport; both leave one file per message. */
+static int maildir_files(const char *maildir)
+{
+	char *sub = xstrfmt("%s/new", maildir);
+	DIR *d = opendir(sub);
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	free(sub);
+	return n;
+}
+
+static void email_campaign(const char *name, int add_contacts)
+{
+	char *body = xstrfmt("%s/b.txt", dir);
+	test_write_file(body, "{{name}}，您好！退订：{{unsubscribe_url}}\n");
+	if (add_contacts)
+		test_import(db, dir, "contact", "code,customer_code,name,email\n"
+						"E1,C1,张三,zhang@example.test\nE2,C1,\"李\"\"四\",li@example.test\n"
+						"E3,C1,王五,wang@example.test\n");
+	cr_assert_eq(crmgate("campaign create %s --channel email --targets contact --where \"code like 'E%%'\""
+			     " --subject '致{{name}}' --body '%s' --template birthday.docx --attach docx",
+			     name, body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch %s --yes", name), 0, "%s", errout.data);
+	free(body);
+}
+
+Test(send, email_into_the_maildir_transport_with_the_letter_attached)
+{
+	char *maildir = xstrfmt("%s/maildir", dir), *url = xstrfmt("file:%s", maildir);
+	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
+	setenv("CRMGATE_EMAIL_FROM", "市场部 <marketing@example.test>", 1);
+	email_campaign("邮件", 1);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_expect_eq(maildir_files(maildir), 3);
+	cr_assert_eq(crmgate("--format csv campaign status 邮件"), 0);
+	cr_expect(strstr(out.data, ",done,0,0,3,0,0,0,0,0,3"), "%s", out.data);
+	unsetenv("CRMGATE_EMAIL_TRANSPORT");
+	unsetenv("CRMGATE_EMAIL_FROM");
+	free(maildir);
+	free(url);
+}
+
+Test(send, a_5xx_fails_and_suppresses_a_4xx_comes_back_later)
+{
+	const char *p5 = getenv("SINK_DATA5XX_PORT"), *p4 = getenv("SINK_RCPT4XX_PORT");
+	char *url;
+	if (!p5 || !p4)
+		cr_skip_test("tests/run.sh started no smtp-sink answering with errors");
+	url = xstrfmt("smtp://127.0.0.1:%s", p5);
+	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
+	setenv("CRMGATE_EMAIL_FROM", "marketing@example.test", 1);
+	email_campaign("拒收", 1);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format csv campaign status 拒收"), 0);
+	cr_expect(strstr(out.data, ",done,0,0,0,0,3,0,0,0,3"), "three failed: %s", out.data);
+	/* the addresses are suppressed: a new campaign skips them */
+	email_campaign("再试", 0);
+	cr_expect(strstr(out.data, "suppressed"), "%s", out.data);
+	free(url);
+	url = xstrfmt("smtp://127.0.0.1:%s", p4);
+	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
+	cr_assert_eq(crmgate("contact add code=E4 customer_code=C1 name=赵六 email=zhao@example.test"), 0, "%s",
+		     errout.data);
+	cr_assert_eq(crmgate("campaign launch 再试 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format csv campaign status 再试"), 0);
+	cr_expect(strstr(out.data, ",running,1,0,0,0,0,"), "a 4xx: queued again, later: %s", out.data);
+	unsetenv("CRMGATE_EMAIL_TRANSPORT");
+	unsetenv("CRMGATE_EMAIL_FROM");
+	free(url);
+}
