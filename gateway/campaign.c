@@ -148,23 +148,29 @@ static void targets_sql(struct buf *sql, const struct gw_campaign *c, const stru
 	int has_name = crm_entity_column(e, "name") != NULL;
 
 	snprintf(optout, sizeof(optout), "%s_opt_out", c->channel);
+	/* the reasons a target cannot be sent to come first; only targets that
+	 * could be sent to compete for an address (an opted-out one does not
+	 * take it from the next) */
 	buf_addf(sql,
-		 "SELECT x.*, CASE WHEN nullif(btrim(x.recipient), '') IS NULL THEN 'no %s'"
-		 " WHEN x.opted_out THEN 'opted out'"
-		 " WHEN s.reason IS NOT NULL THEN 'suppressed: ' || s.reason"
-		 " WHEN row_number() OVER (PARTITION BY crm.address_key($%d, x.recipient) ORDER BY x.code) > 1"
-		 " OR EXISTS (SELECT 1 FROM crm.outbox o WHERE o.campaign_id = $1 AND o.channel = $%d"
-		 " AND o.status <> 'skipped' AND o.target_code <> x.code"
-		 " AND crm.address_key(o.channel, o.recipient) = crm.address_key($%d, x.recipient))"
-		 " THEN 'duplicate address' END AS reason FROM (SELECT t.code, %s AS contact_id, %s AS lead_contact_id,"
+		 "SELECT z.code, z.contact_id, z.lead_contact_id, z.recipient, z.name, z.postcode, coalesce(z.base,"
+		 " CASE WHEN row_number() OVER (PARTITION BY crm.address_key($%d, z.recipient), z.base IS NULL"
+		 " ORDER BY z.code) > 1 OR EXISTS (SELECT 1 FROM crm.outbox o WHERE o.campaign_id = $1 AND o.channel = $%d"
+		 " AND o.status <> 'skipped' AND o.target_code <> z.code"
+		 " AND crm.address_key(o.channel, o.recipient) = crm.address_key($%d, z.recipient))"
+		 " THEN 'duplicate address' END) AS reason FROM (SELECT x.*, CASE"
+		 " WHEN nullif(btrim(x.recipient), '') IS NULL THEN 'no %s' WHEN x.opted_out THEN 'opted out'"
+		 " WHEN s.reason IS NOT NULL THEN 'suppressed: ' || s.reason END AS base"
+		 " FROM (SELECT t.code, %s AS contact_id, %s AS lead_contact_id,"
 		 " t.%s::text AS recipient, %s AS name, %s AS postcode, %s AS opted_out FROM %s t%s",
-		 col, channel_param, channel_param, channel_param, !strcmp(e->name, "contact") ? "t.id" : "NULL::bigint",
+		 channel_param, channel_param, channel_param, col,
+		 !strcmp(e->name, "contact") ? "t.id" : "NULL::bigint",
 		 !strcmp(e->name, "lead-contact") ? "t.id" : "NULL::bigint", col, has_name ? "t.name::text" : "t.code::text",
 		 crm_entity_column(e, "postcode") ? "t.postcode::text" : "NULL::text",
 		 crm_entity_column(e, optout) ? optout : "false", e->table, q->joins.data);
 	if (q->where.len)
 		buf_addf(sql, " WHERE %s", q->where.data);
-	buf_addf(sql, ") x LEFT JOIN crm.suppression s ON s.channel = $%d AND s.address = crm.address_key($%d, x.recipient)",
+	buf_addf(sql,
+		 ") x LEFT JOIN crm.suppression s ON s.channel = $%d AND s.address = crm.address_key($%d, x.recipient)) z",
 		 channel_param, channel_param);
 }
 
@@ -250,6 +256,17 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 	buf_adds(&sql, ") y ON CONFLICT (campaign_id, channel, target_code) DO NOTHING RETURNING skip_reason)"
 		       " SELECT skip_reason, count(*) FROM added GROUP BY 1 ORDER BY 2 DESC");
 	rc = crm_db_begin(db, err);
+	if (!rc) {
+		/* the campaign's status as it is now, held until commit: a cancel or
+		 * pause at the same moment waits, and is not undone */
+		char *status = NULL;
+		const char *p[] = { q.params[0] };
+		rc = crm_db_value(&status, db, "SELECT status FROM crm.campaign WHERE id = $1::bigint FOR UPDATE", 1, p, err);
+		if (!rc && (!status || !strcmp(status, "cancelled") || !strcmp(status, "done") || !strcmp(status, "paused")))
+			rc = err_set(err, ERR_INPUT, "campaign '%s' is %s: it cannot be launched%s", c->name,
+				     status ? status : "gone", status && !strcmp(status, "paused") ? " (resume it)" : "");
+		free(status);
+	}
 	if (!rc)
 		rc = summarise(db, sql.data, &q, out, err);
 	if (!rc) {
@@ -298,10 +315,16 @@ int gw_campaign_set_status(struct crm_db *db, const struct gw_campaign *c, const
 				       !strcmp(verb, "pause") ? "paused" : !strcmp(verb, "resume") ? "resumed" : "cancelled");
 		if ((rc = crm_db_begin(db, err)))
 			return rc;
-		sql = xstrfmt("UPDATE crm.campaign SET status = '%s'%s WHERE id = $1::bigint", moves[i].to,
-			      !strcmp(verb, "cancel") ? ", finished_at = now()" : "");
-		rc = crm_db_query(NULL, db, sql, 1, params, err);
+		/* only from the status it had when read: a concurrent change wins */
+		sql = xstrfmt("UPDATE crm.campaign SET status = '%s'%s WHERE id = $1::bigint"
+			      " AND status = ANY (string_to_array('%s', ' '))",
+			      moves[i].to, !strcmp(verb, "cancel") ? ", finished_at = now()" : "", moves[i].from);
+		struct crm_res *res = NULL;
+		rc = crm_db_query(&res, db, sql, 1, params, err);
 		free(sql);
+		if (!rc && crm_res_affected(res) != 1)
+			rc = err_set(err, ERR_INPUT, "campaign '%s' changed meanwhile: look at its status again", c->name);
+		crm_res_free(res);
 		/* a cancelled campaign's queue is dropped, on the record */
 		if (!rc && !strcmp(verb, "cancel"))
 			rc = crm_db_query(NULL, db,

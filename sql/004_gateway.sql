@@ -115,7 +115,7 @@ $$;
 CREATE FUNCTION crm.address_key(channel text, address text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE channel WHEN 'email' THEN lower(btrim(address))
-		WHEN 'sms' THEN regexp_replace(address, '[^0-9+]', '', 'g')
+		WHEN 'sms' THEN regexp_replace(regexp_replace(address, '[^0-9]', '', 'g'), '^(0086|86)(1[0-9]{10})$', '\2')
 		ELSE btrim(address) END
 $$;
 

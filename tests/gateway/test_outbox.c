@@ -203,3 +203,28 @@ Test(outbox, the_rate_is_shared_and_smooth)
 	crm_db_free(a);
 	crm_db_free(b);
 }
+
+Test(outbox, an_opted_out_target_does_not_take_an_address_from_the_next)
+{
+	struct crm_db *c = connect();
+	struct gw_campaign camp;
+	struct gw_launch l;
+	struct err err = ERR_INIT;
+
+	/* K3 (opted out) has wang@; K9 shares it and may be sent to */
+	exec(c, "INSERT INTO crm.contact (code, customer_id, name, email) SELECT 'K9', id, '冯九', 'Wang@example.test'"
+		" FROM crm.customer");
+	create(c, &camp);
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE target_code = 'K9' AND status = 'queued'"), 1, "%s",
+		     l.reasons.data);
+	gw_launch_release(&l);
+	/* a paused campaign is not launched behind its owner's back */
+	gw_campaign_release(&camp);
+	assert_ok(gw_campaign_get(c, "生日", &camp, &err), &err);
+	assert_ok(gw_campaign_set_status(c, &camp, "pause", &err), &err);
+	cr_expect_eq(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), ERR_INPUT);
+	err_release(&err);
+	gw_campaign_release(&camp);
+	crm_db_free(c);
+}
