@@ -520,6 +520,8 @@ struct mail_batch {
 	struct camp *k;
 	struct merge_batch *batch;
 	FILE *list;
+	struct gw_job *jobs; /* the rows going out, and which of them became a letter */
+	int *printed, n;
 };
 
 /* One CSV field, quoted when it must be (RFC 4180). */
@@ -548,7 +550,11 @@ static const char *text_of(const struct value *rec, const char *name)
 static int letter(void *ctx, const struct value *rec, struct err *err)
 {
 	struct mail_batch *m = ctx;
-	csv_field(m->list, text_of(rec, "code"), 0);
+	const char *code = text_of(rec, "code");
+	for (int i = 0; i < m->n; i++)
+		if (!strcmp(m->jobs[i].target_code, code))
+			m->printed[i] = 1;
+	csv_field(m->list, code, 0);
 	csv_field(m->list, text_of(rec, "name"), 0);
 	csv_field(m->list, text_of(rec, "postcode"), 0);
 	csv_field(m->list, text_of(rec, "address"), 1);
@@ -579,60 +585,73 @@ static int make_dirs(const char *path, struct err *err)
  * is there, and the address list, all sorted by postcode. */
 static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *err)
 {
-	struct mail_batch m = { w, NULL, NULL, NULL };
+	struct mail_batch m = { w, NULL, NULL, NULL, jobs, xcalloc((size_t)n, sizeof(int)), n };
 	const char *dir = w->o->mail_dir ? w->o->mail_dir : "out/print";
 	const char **codes = xcalloc((size_t)n, sizeof(*codes));
 	char stamp[32], *base = NULL, *docx = NULL, *csv = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
-	int rc;
+	int rc, ncodes = 0, sent = 0;
 
-	for (int i = 0; i < n; i++)
-		codes[i] = jobs[i].target_code;
+	rc = camp_get(&m.k, w, jobs[0].campaign_id, err);
+	/* opt-outs and suppression first: only letters that may go are printed */
+	for (int i = 0; !rc && i < n; i++) {
+		int go;
+		rc = gw_outbox_sending(w->db, &jobs[i], &go, err);
+		if (!rc && go)
+			codes[ncodes++] = jobs[i].target_code;
+		else if (!rc)
+			w->st->skipped++;
+	}
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	rc = camp_get(&m.k, w, jobs[0].campaign_id, err);
-	if (!rc)
+	if (!rc && ncodes)
 		rc = make_dirs(dir, err);
-	if (!rc) {
+	if (!rc && ncodes) {
 		base = xstrfmt("%s/campaign-%ld-%s", dir, m.k->c.id, stamp);
 		docx = xstrfmt("%s.docx", base);
 		csv = xstrfmt("%s-addresses.csv", base);
 		if (!(m.list = fopen(csv, "wx")))
 			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", csv, strerror(errno));
-	}
-	if (!rc) {
-		fputs("code,name,postcode,address\r\n", m.list);
-		rc = merge_batch_open(&m.batch, m.k->doc.docx, docx, err);
-	}
-	if (!rc)
-		rc = with_records(w, m.k, codes, (size_t)n, crm_entity_column(m.k->e, "postcode") ? "t.postcode" : NULL,
-				  letter, &m, err);
-	if (m.batch)
-		rc = rc ? (merge_batch_discard(m.batch), rc) : merge_batch_close(m.batch, err);
-	if (m.list && fclose(m.list) && !rc)
-		rc = err_set(err, ERR_FAIL, "could not write '%s': %s", csv, strerror(errno));
-	if (!rc && merge_office_available()) {
-		const char *p = docx;
-		rc = merge_office_convert(&p, 1, "pdf", dir, err);
-	}
-	/* the letters are written: each row is sent */
-	for (int i = 0; !rc && i < n; i++) {
-		struct gw_result r = { GW_SENT, NULL, "in the print batch", 0, 0 };
-		int go;
-		rc = gw_outbox_sending(w->db, &jobs[i], &go, err);
-		if (!rc && go) {
-			r.message_id = docx;
-			count(w, GW_SENT);
-			rc = gw_outbox_done(w->db, &jobs[i], &r, err);
-		} else if (!rc) {
-			w->st->skipped++;
+		if (!rc) {
+			fputs("code,name,postcode,address\r\n", m.list);
+			rc = merge_batch_open(&m.batch, m.k->doc.docx, docx, err);
+		}
+		if (!rc)
+			rc = with_records(w, m.k, codes, (size_t)ncodes,
+					  crm_entity_column(m.k->e, "postcode") ? "t.postcode" : NULL, letter, &m, err);
+		if (m.batch)
+			rc = rc ? (merge_batch_discard(m.batch), rc) : merge_batch_close(m.batch, err);
+		if (m.list && fclose(m.list) && !rc)
+			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", csv, strerror(errno));
+		if (!rc && merge_office_available()) {
+			const char *p = docx;
+			rc = merge_office_convert(&p, 1, "pdf", dir, err);
 		}
 	}
-	if (!rc)
-		log_info("campaign '%s': %d letter%s in %s, addresses in %s", m.k->c.name, n, n == 1 ? "" : "s", docx, csv);
-	else if (csv)
+	/* the letters are written: each printed row is sent; a target that is
+	 * gone fails its row */
+	for (int i = 0; !rc && i < n; i++) {
+		struct gw_result r = { GW_SENT, docx, "in the print batch", 0, 0 };
+		int going = 0;
+		for (int k = 0; k < ncodes; k++)
+			going |= codes[k] == jobs[i].target_code;
+		if (!going)
+			continue;
+		if (!m.printed[i]) {
+			rc = target_gone(w, &jobs[i], err);
+			continue;
+		}
+		count(w, GW_SENT);
+		sent++;
+		rc = gw_outbox_done(w->db, &jobs[i], &r, err);
+	}
+	if (!rc && sent)
+		log_info("campaign '%s': %d letter%s in %s, addresses in %s", m.k->c.name, sent, sent == 1 ? "" : "s", docx,
+			 csv);
+	else if (rc && csv)
 		unlink(csv);
+	free(m.printed);
 	free(codes);
 	free(base);
 	free(docx);
@@ -668,7 +687,8 @@ static int round_of(struct worker *w, int *claimed, struct err *err)
 	 * within a lease), one batch each */
 	if ((rc = gw_outbox_claim(w->db, "mail", 2000, &jobs, &n, err)))
 		return rc;
-	qsort(jobs, (size_t)n, sizeof(*jobs), by_campaign);
+	if (n > 1)
+		qsort(jobs, (size_t)n, sizeof(*jobs), by_campaign);
 	for (int from = 0; !rc && from < n;) {
 		int to = from;
 		while (to < n && jobs[to].campaign_id == jobs[from].campaign_id)

@@ -86,6 +86,8 @@ Test(send, letters_become_one_print_batch_sorted_by_postcode)
 			     " --template birthday.docx"),
 		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 信 --yes"), 0, "%s", errout.data);
+	/* opted out after the launch: not printed */
+	cr_assert_eq(crmgate("contact edit K03 mail_opt_out=true"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 	cr_expect_eq(files_in("mail", ".docx"), 1);
 	cr_expect_eq(files_in("mail", "-addresses.csv"), 1);
@@ -109,9 +111,10 @@ Test(send, letters_become_one_print_batch_sorted_by_postcode)
 		prev = pc;
 		rows++;
 	}
-	cr_expect_eq(rows, 10, "%s", csv);
+	cr_expect_eq(rows, 9, "%s", csv);
+	cr_expect_null(strstr(csv, "K03,"), "%s", csv);
 	cr_assert_eq(crmgate("--format csv campaign status 信"), 0);
-	cr_expect(strstr(out.data, ",done,0,0,10,0,0,0,0,0,10"), "%s", out.data);
+	cr_expect(strstr(out.data, ",done,0,0,9,0,0,1,0,0,10"), "%s", out.data);
 	free(csv);
 	free(path);
 }
