@@ -22,6 +22,7 @@
 struct hf {
 	char *rel_id;      /* its relationship in the template: "rId8" */
 	size_t part;       /* its entry in the template */
+	char *rels_file;   /* its own relationships (a logo), copied out once, or NULL */
 	int footer;
 	struct buf last;   /* the last copy written */
 	char *cur_id;      /* the relationship the current target's sections use */
@@ -170,6 +171,31 @@ static void add_made(struct merge_batch *b, char *name, char *file)
 	b->made[b->nmade++].file = file;
 }
 
+/* A copy of a header that has relationships of its own (a logo: r:embed)
+ * needs them too, under its own name (ECMA-376 part 2, 9.3.3). */
+static int copy_rels(struct merge_batch *b, struct hf *h, const char *base, const char *copy, struct err *err)
+{
+	char *orig = xstrfmt("word/_rels/%s.rels", base);
+	long i = merge_zip_find(b->zip, orig);
+	int rc = 0;
+
+	free(orig);
+	if (i < 0)
+		return 0;
+	if (!h->rels_file) {
+		/* not b->part: it holds the header being copied */
+		struct buf rels = BUF_INIT;
+		h->rels_file = xstrfmt("%s/%s.rels", b->tmpdir, base);
+		rc = merge_zip_read(b->zip, (size_t)i, &rels, err);
+		if (!rc)
+			rc = write_file(h->rels_file, &rels, err);
+		buf_release(&rels);
+	}
+	if (!rc)
+		add_made(b, xstrfmt("word/_rels/%s.rels", copy), xstrdup(h->rels_file));
+	return rc;
+}
+
 /* Fill the headers and footers for this target; a copy the same as the
  * previous target's is shared, so a header without per-target values stays
  * one part. */
@@ -197,6 +223,11 @@ static int fill_headers(struct merge_batch *b, const struct value *rec, const st
 		} else {
 			const char *base = strrchr(orig, '/') + 1;
 			char *name = xstrfmt("word/crmgate-%ld-%s", b->n, base);
+			if ((rc = copy_rels(b, h, base, name + 5, err))) {
+				free(name);
+				free(file);
+				return rc;
+			}
 			free(h->cur_id);
 			h->cur_id = xstrfmt("crmgateR%ldh%zu", b->n, k);
 			buf_addf(&b->rels_extra, "<Relationship Id=\"%s\" Type=\"" NS_REL "%s\" Target=\"%s\"/>",
@@ -394,9 +425,13 @@ void merge_batch_discard(struct merge_batch *b)
 		free(b->made[k].file);
 		free(b->made[k].name);
 	}
+	for (size_t k = 0; k < b->nhf; k++)
+		if (b->hf[k].rels_file)
+			unlink(b->hf[k].rels_file);
 	if (b->tmpdir)
 		rmdir(b->tmpdir);
 	for (size_t k = 0; k < b->nhf; k++) {
+		free(b->hf[k].rels_file);
 		free(b->hf[k].rel_id);
 		free(b->hf[k].cur_id);
 		buf_release(&b->hf[k].last);

@@ -36,6 +36,11 @@ static const char *const parts[][2] = {
 	  "<Relationship Id=\"rId8\" Type=\"" RELTYPE "footer\" Target=\"footer1.xml\"/></Relationships>" },
 	{ "word/header1.xml",
 	  "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:hdr " TEST_W "><w:p><w:r><w:t>致 {{name}}</w:t></w:r></w:p></w:hdr>" },
+	/* the header's own relationships, as a logo in it has */
+	{ "word/_rels/header1.xml.rels",
+	  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+	  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	  "<Relationship Id=\"rId1\" Type=\"" RELTYPE "image\" Target=\"media/logo.png\"/></Relationships>" },
 	{ "word/footer1.xml",
 	  "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:ftr " TEST_W "><w:p><w:r><w:t>示范贸易有限公司</w:t></w:r></w:p></w:ftr>" },
 	{ "word/document.xml",
@@ -121,6 +126,10 @@ Test(batch, every_target_has_its_section_and_its_header)
 	cr_expect(strstr(h1, "致 甲公司"), "%s", h1);
 	cr_expect(strstr(h2, "致 乙 &amp; 丙"), "%s", h2);
 	cr_expect_lt(merge_zip_find(z, "word/crmgate-3-header1.xml"), 0, "an identical header is shared");
+	/* the copy keeps the header's relationships (its logo) */
+	char *hrels = part_of(z, "word/_rels/crmgate-2-header1.xml.rels");
+	cr_expect(strstr(hrels, "media/logo.png"), "%s", hrels);
+	free(hrels);
 	cr_expect_eq(count(doc, "r:id=\"rId8\""), 3, "the footer is shared: %s", doc);
 	cr_expect_eq(count(doc, "r:id=\"rId7\""), 1, "%s", doc);
 	cr_expect_eq(count(doc, "r:id=\"crmgateR2h0\""), 2, "%s", doc);
