@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "common/progress.h"
 #include "common/xalloc.h"
@@ -143,26 +143,6 @@ static int merge_one(void *ctx, const struct value *rec, struct err *err)
 	return rc;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path, struct err *err)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = p + 1; !rc; s++) {
-		if (*s && *s != '/')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			rc = err_set(err, ERR_FAIL, "could not create '%s': %s", p, strerror(errno));
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return rc;
-}
-
 struct merge_args {
 	const char *template, *targets, *where, *outdir, *pattern, *combined;
 	int pdf;
@@ -215,7 +195,7 @@ static int merge_combined(struct merge_run *m, struct crm_db *db, const struct c
 		return err_set(err, ERR_INPUT, "--combined makes a Word document: the template must be a .docx");
 	if (slash && slash != path) {
 		char *dir = xstrfmt("%.*s", (int)(slash - path), path);
-		rc = make_dirs(dir, err);
+		rc = file_mkdir_p(dir, err);
 		free(dir);
 	}
 	if (!rc)
@@ -292,7 +272,7 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 	if (!rc && a.combined) {
 		rc = merge_combined(&m, db, e, &q, a.combined, err);
 	} else if (!rc) {
-		rc = make_dirs(a.outdir, err);
+		rc = file_mkdir_p(a.outdir, err);
 		if (!rc) {
 			progress_start(&m.bar, "merging", 0);
 			rc = crm_records_each(NULL, db, e, &q, 0, merge_one, &m, err);

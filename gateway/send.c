@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "crm/entity.h"
@@ -561,26 +561,6 @@ static int letter(void *ctx, const struct value *rec, struct err *err)
 	return merge_batch_add(m->batch, rec, m->k->globals, err);
 }
 
-/* mkdir -p for the mail folder */
-static int make_dirs(const char *path, struct err *err)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = p + 1; !rc; s++) {
-		if (*s && *s != '/')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			rc = err_set(err, ERR_FAIL, "could not create '%s': %s", p, strerror(errno));
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return rc;
-}
-
 /* One campaign's claimed letters: the print batch, its PDF when LibreOffice
  * is there, and the address list, all sorted by postcode. */
 static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *err)
@@ -606,7 +586,7 @@ static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *e
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	if (!rc && ncodes)
-		rc = make_dirs(dir, err);
+		rc = file_mkdir_p(dir, err);
 	if (!rc && ncodes) {
 		base = xstrfmt("%s/campaign-%ld-%s", dir, m.k->c.id, stamp);
 		docx = xstrfmt("%s.docx", base);
