@@ -257,3 +257,40 @@ void crm_db_quote_ident(struct buf *out, const char *ident)
 	}
 	buf_addch(out, '"');
 }
+
+static const char hexdigits[] = "0123456789abcdef";
+
+void crm_bytea_text(struct buf *out, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	char *s;
+
+	if (buf_grow(out, len * 2 + 2))
+		BUG("a bytea's text is past its buffer's cap");
+	buf_adds(out, "\\x");
+	s = out->data + out->len;
+	for (size_t i = 0; i < len; i++) {
+		*s++ = hexdigits[p[i] >> 4];
+		*s++ = hexdigits[p[i] & 15];
+	}
+	*s = '\0';
+	out->len += len * 2;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int crm_bytea_parse(struct buf *out, const char *text, struct err *err)
+{
+	if (strncmp(text, "\\x", 2) || strlen(text) % 2)
+		return err_set(err, ERR_FAIL, "a bytea value came back in an unexpected form");
+	for (const char *s = text + 2; *s; s += 2) {
+		int hi = hexval(s[0]), lo = hexval(s[1]);
+		if (hi < 0 || lo < 0)
+			return err_set(err, ERR_FAIL, "a bytea value came back in an unexpected form");
+		buf_addch(out, (char)(hi << 4 | lo));
+	}
+	return 0;
+}

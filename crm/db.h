@@ -51,6 +51,11 @@ enum crm_res_kind crm_res_kind(const struct crm_res *res, int col);
 long long crm_res_affected(const struct crm_res *res);
 void crm_res_free(struct crm_res *res);
 
+/* bytea as it travels in text: PostgreSQL's hex format, \x0a1b... Append
+ * data's text form to out; parse a value read back into out (appended). */
+void crm_bytea_text(struct buf *out, const void *data, size_t len);
+int crm_bytea_parse(struct buf *out, const char *text, struct err *err);
+
 /* Quote an identifier (a column alias built from a name we own) for SQL text. */
 void crm_db_quote_ident(struct buf *out, const char *ident);
 

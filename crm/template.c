@@ -12,41 +12,6 @@
 	"name, kind, targets, fields, bytes, sha256, updated_by, to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS')" \
 	" AS updated_at"
 
-static const char hexdigits[] = "0123456789abcdef";
-
-/* bytea travels as text in PostgreSQL's hex format: \x0a1b... */
-static char *to_hex(const struct buf *b)
-{
-	char *s = xmalloc(b->len * 2 + 3), *p = s;
-	*p++ = '\\';
-	*p++ = 'x';
-	for (size_t i = 0; i < b->len; i++) {
-		*p++ = hexdigits[(unsigned char)b->data[i] >> 4];
-		*p++ = hexdigits[(unsigned char)b->data[i] & 15];
-	}
-	*p = '\0';
-	return s;
-}
-
-static int hexval(char c)
-{
-	const char *p = strchr(hexdigits, c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-	return c && p ? (int)(p - hexdigits) : -1;
-}
-
-static int from_hex(struct buf *out, const char *s, struct err *err)
-{
-	if (strncmp(s, "\\x", 2))
-		return err_set(err, ERR_FAIL, "a stored template came back in an unexpected form");
-	for (s += 2; s[0] && s[1]; s += 2) {
-		int hi = hexval(s[0]), lo = hexval(s[1]);
-		if (hi < 0 || lo < 0)
-			return err_set(err, ERR_FAIL, "a stored template came back in an unexpected form");
-		buf_addch(out, (char)(hi << 4 | lo));
-	}
-	return 0;
-}
-
 static int denied(struct err *err, const char *what)
 {
 	err_clear(err);
@@ -57,12 +22,14 @@ static int denied(struct err *err, const char *what)
 int crm_template_put(struct crm_db *db, const struct crm_template *t, int replace, struct err *err)
 {
 	char fields[16];
-	char *hex = to_hex(&t->content);
-	const char *params[] = { t->name, t->kind, t->targets, fields, hex };
+	struct buf hex = BUF_INIT;
+	const char *params[] = { t->name, t->kind, t->targets, fields, NULL };
 	struct crm_res *res = NULL;
 	int rc;
 
 	snprintf(fields, sizeof(fields), "%d", t->fields);
+	crm_bytea_text(&hex, t->content.data, t->content.len);
+	params[4] = hex.data;
 	rc = crm_db_query(&res, db,
 			  replace ? "INSERT INTO crm.document_template (name, kind, targets, fields, content)"
 				    " VALUES ($1, $2, $3, $4, $5::bytea) ON CONFLICT (name) DO UPDATE SET"
@@ -82,7 +49,7 @@ int crm_template_put(struct crm_db *db, const struct crm_template *t, int replac
 		rc = denied(err, "replace");
 	}
 	crm_res_free(res);
-	free(hex);
+	buf_release(&hex);
 	return rc;
 }
 
@@ -104,7 +71,7 @@ int crm_template_get(struct crm_db *db, const char *name, struct crm_template *o
 		out->kind = xstrdup(crm_res_get(res, 0, 1));
 		out->targets = targets ? xstrdup(targets) : NULL;
 		out->fields = (int)strtol(crm_res_get(res, 0, 3), NULL, 10);
-		rc = from_hex(&out->content, crm_res_get(res, 0, 4), err);
+		rc = crm_bytea_parse(&out->content, crm_res_get(res, 0, 4), err);
 	}
 	crm_res_free(res);
 	if (rc)

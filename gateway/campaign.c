@@ -50,9 +50,7 @@ int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err
 	if (!crm_entity_column(e, address_column(c->channel)))
 		return err_set(err, ERR_INPUT, "a %s has no %s: it cannot be sent %s", e->name, address_column(c->channel),
 			       !strcmp(c->channel, "mail") ? "by post" : !strcmp(c->channel, "sms") ? "texts" : "e-mail");
-	buf_adds(&hex, "\\x");
-	for (size_t i = 0; i < c->template.len; i++)
-		buf_addf(&hex, "%02x", (unsigned char)c->template.data[i]);
+	crm_bytea_text(&hex, c->template.data, c->template.len);
 	snprintf(attempts, sizeof(attempts), "%d", c->max_attempts > 0 ? c->max_attempts : 8);
 	const char *params[] = { c->name,	     c->channel,       c->targets,	      c->filter ? c->filter : "",
 				 c->template_name, c->template_kind, c->template.len ? hex.data : NULL,
@@ -80,11 +78,6 @@ int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err
 	return rc;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int gw_campaign_get(struct crm_db *db, const char *ref, struct gw_campaign *out, struct err *err)
 {
 	const char *params[] = { ref };
@@ -110,8 +103,8 @@ int gw_campaign_get(struct crm_db *db, const char *ref, struct gw_campaign *out,
 		out->status = xstrdup(crm_res_get(res, 0, 5));
 		out->template_name = dup_or_null(crm_res_get(res, 0, 6));
 		out->template_kind = dup_or_null(crm_res_get(res, 0, 7));
-		for (const char *p = tpl ? tpl + 2 : ""; p[0] && p[1]; p += 2)
-			buf_addch(&out->template, (char)(hexval(p[0]) << 4 | hexval(p[1])));
+		if (tpl)
+			rc = crm_bytea_parse(&out->template, tpl, err);
 		out->subject = dup_or_null(crm_res_get(res, 0, 9));
 		out->body_text = dup_or_null(crm_res_get(res, 0, 10));
 		out->body_html = dup_or_null(crm_res_get(res, 0, 11));
@@ -123,6 +116,8 @@ int gw_campaign_get(struct crm_db *db, const char *ref, struct gw_campaign *out,
 		out->marketing = !strcmp(crm_res_get(res, 0, 17), "t");
 	}
 	crm_res_free(res);
+	if (rc)
+		gw_campaign_release(out);
 	return rc;
 }
 
