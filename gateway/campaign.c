@@ -202,19 +202,30 @@ static int summarise(struct crm_db *db, const char *sql, const struct crm_query 
 	return rc;
 }
 
-int gw_campaign_plan(struct crm_db *db, const struct gw_campaign *c, const char *today, struct gw_launch *out,
-		     struct err *err)
+/* What plan and launch share: out emptied, the entity, the filter compiled. */
+static int prepare(struct gw_launch *out, const struct crm_entity **e, struct crm_query *q,
+		   const struct gw_campaign *c, const char *today, struct err *err)
 {
-	const struct crm_entity *e = crm_entity_find(c->targets);
-	struct buf sql = BUF_INIT;
-	struct crm_query q;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&out->reasons);
-	if (!e)
+	if (!(*e = crm_entity_find(c->targets)))
 		return err_set(err, ERR_INPUT, "'%s' is not an entity", c->targets);
-	if ((rc = compile(&q, c, e, today, err)))
+	if ((rc = compile(q, c, *e, today, err)))
+		crm_query_release(q);
+	return rc;
+}
+
+int gw_campaign_plan(struct crm_db *db, const struct gw_campaign *c, const char *today, struct gw_launch *out,
+		     struct err *err)
+{
+	const struct crm_entity *e;
+	struct buf sql = BUF_INIT;
+	struct crm_query q;
+	int rc;
+
+	if ((rc = prepare(out, &e, &q, c, today, err)))
 		return rc;
 	buf_adds(&sql, "SELECT CASE WHEN EXISTS (SELECT 1 FROM crm.outbox o WHERE o.campaign_id = $1 AND o.channel = $2"
 		       " AND o.target_code = y.code) THEN E'\\x01already' ELSE y.reason END, count(*) FROM (");
@@ -229,18 +240,13 @@ int gw_campaign_plan(struct crm_db *db, const struct gw_campaign *c, const char 
 int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const char *today, struct gw_launch *out,
 		       struct err *err)
 {
-	const struct crm_entity *e = crm_entity_find(c->targets);
+	const struct crm_entity *e;
 	struct buf sql = BUF_INIT;
 	struct crm_query q;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	buf_init(&out->reasons);
-	if (!strcmp(c->status, "cancelled") || !strcmp(c->status, "done"))
-		return err_set(err, ERR_INPUT, "campaign '%s' is %s: it cannot be launched", c->name, c->status);
-	if (!e)
-		return err_set(err, ERR_INPUT, "'%s' is not an entity", c->targets);
-	if ((rc = compile(&q, c, e, today, err)))
+	/* the status is checked again under the row's lock below */
+	if ((rc = prepare(out, &e, &q, c, today, err)))
 		return rc;
 	buf_adds(&sql, "WITH added AS (INSERT INTO crm.outbox (campaign_id, channel, target_code, contact_id,"
 		       " lead_contact_id, recipient, recipient_name, postcode, status, skip_reason, due_at)"
