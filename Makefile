@@ -38,7 +38,7 @@ ALL_LDFLAGS := $(OPT) $(LDFLAGS)
 # libetpan by plain -letpan: its .pc file adds Debian build specs (needs libdpkg-perl, non-PIE)
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -letpan -lm
 
-LIB_SRC := $(wildcard common/*.c crm/*.c merge/*.c gateway/*.c)
+LIB_SRC := $(wildcard common/*.c crm/*.c merge/*.c gateway/*.c analytics/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/%.o)

@@ -1,0 +1,68 @@
+/* analytics/report.c - a report's tables and figures, and the list of reports. */
+#include "analytics/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xalloc.h"
+#include "common/banned.h"
+
+void an_report_init(struct an_report *r, const char *name, const char *title)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = name;
+	r->title = title;
+}
+
+void an_report_release(struct an_report *r)
+{
+	for (int i = 0; i < r->ntables; i++)
+		crm_res_free(r->tables[i].res);
+	for (int i = 0; i < r->nfigures; i++)
+		free(r->figures[i].value);
+	r->ntables = r->nfigures = 0;
+}
+
+void an_report_table(struct an_report *r, const char *name, const char *title, struct crm_res *res)
+{
+	/* the limit is ours, not the data's: a report that needs more is a bug */
+	if (r->ntables == AN_TABLES_MAX)
+		abort();
+	r->tables[r->ntables++] = (struct an_table){ name, title, res };
+}
+
+void an_report_figure(struct an_report *r, const char *name, const char *label, const char *value)
+{
+	if (r->nfigures == AN_FIGURES_MAX)
+		abort();
+	r->figures[r->nfigures++] = (struct an_figure){ name, label, value ? xstrdup(value) : NULL };
+}
+
+const struct an_table *an_report_find(const struct an_report *r, const char *name)
+{
+	for (int i = 0; i < r->ntables; i++)
+		if (!strcmp(r->tables[i].name, name))
+			return &r->tables[i];
+	return NULL;
+}
+
+const char *an_report_value(const struct an_report *r, const char *name)
+{
+	for (int i = 0; i < r->nfigures; i++)
+		if (!strcmp(r->figures[i].name, name))
+			return r->figures[i].value;
+	return NULL;
+}
+
+/* Every report, in the order the HTML page shows them. */
+const struct an_def an_reports[] = {
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct an_def *an_report_def(const char *name)
+{
+	for (const struct an_def *d = an_reports; d->name; d++)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
