@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -33,14 +34,31 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-/* One worker with sessions of its own. They are the database owner's
+/* How long a worker keeps trying to reach a database that went away (a
+ * restart, a failover) before it gives up, and the longest wait between tries. */
+#define RECONNECT_FOR 300
+#define RECONNECT_WAIT_MAX 10
+
+static void add_stats(struct gw_send_stats *to, const struct gw_send_stats *from)
+{
+	to->sent += from->sent;
+	to->retried += from->retried;
+	to->failed += from->failed;
+	to->unknown += from->unknown;
+	to->skipped += from->skipped;
+}
+
+/* One run of a worker on sessions of its own. They are the database owner's
  * whatever --as says: a worker sends for the campaigns' owners, and needs
- * to see other sessions in pg_stat_activity to take over their rows. */
-static int work(struct cli *cli, const struct gw_send_opts *o, struct err *err)
+ * to see other sessions in pg_stat_activity to take over their rows.
+ * *opened says whether it got its sessions, *lost whether it ended because
+ * one of them (or the database) went away. */
+static int work_once(struct cli *cli, const struct gw_send_opts *o, struct gw_send_stats *total, int *opened,
+		     int *lost, struct err *err)
 {
 	struct crm_store_opts owner = cli->store;
 	struct crm_db *db = NULL, *rdb = NULL;
-	struct gw_send_stats st;
+	struct gw_send_stats st = { 0 };
 	int rc;
 
 	owner.as_login = NULL;
@@ -49,11 +67,50 @@ static int work(struct cli *cli, const struct gw_send_opts *o, struct err *err)
 		rc = crm_store_open(&rdb, &owner, err);
 	if (!rc)
 		rc = gw_send_run(db, rdb, o, &st, err);
+	add_stats(total, &st);
+	*opened = db && rdb;
+	*lost = rc && (!*opened || crm_db_lost(db) || crm_db_lost(rdb));
+	crm_db_free(rdb);
+	crm_db_free(db);
+	return rc;
+}
+
+/* One worker. When the database goes away under it, it connects again
+ * (with a growing pause) and goes on: the rows it held are taken over by
+ * the usual recovery, a message in flight counting as unknown. Only a
+ * database that was there at the start is waited for: a wrong --db fails
+ * at once. */
+static int work(struct cli *cli, const struct gw_send_opts *o, struct err *err)
+{
+	struct gw_send_stats st = { 0 };
+	time_t lost_since = 0;
+	int rc, opened, lost, pause = 1, connected = 0;
+
+	for (;;) {
+		rc = work_once(cli, o, &st, &opened, &lost, err);
+		connected |= opened;
+		if (rc && lost && stopping) {
+			/* asked to stop anyway: what it held is taken over by the next worker */
+			log_warn("stopping without the database (%s)", err->msg.data);
+			err_clear(err);
+			rc = 0;
+		}
+		if (!rc || !lost || stopping || !connected)
+			break;
+		if (!lost_since)
+			lost_since = time(NULL);
+		if (time(NULL) - lost_since > RECONNECT_FOR) {
+			err_prefix(err, "gave up after %d s without the database: ", RECONNECT_FOR);
+			break;
+		}
+		log_warn("lost the database (%s); connecting again in %d s", err->msg.data, pause);
+		err_clear(err);
+		sleep((unsigned)pause);
+		pause = pause * 2 > RECONNECT_WAIT_MAX ? RECONNECT_WAIT_MAX : pause * 2;
+	}
 	if (!rc)
 		log_info("sent %ld, to retry %ld, failed %ld, unknown %ld, skipped %ld", st.sent, st.retried, st.failed,
 			 st.unknown, st.skipped);
-	crm_db_free(rdb);
-	crm_db_free(db);
 	return rc;
 }
 

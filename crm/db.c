@@ -92,6 +92,21 @@ void crm_db_free(struct crm_db *db)
 	free(db);
 }
 
+int crm_db_lost(struct crm_db *db)
+{
+	PGresult *res;
+	int lost;
+
+	if (PQstatus(db->conn) == CONNECTION_BAD)
+		return 1;
+	/* libpq notices a closed connection only when it next talks to the
+	 * server: after a failure, ask */
+	res = PQexec(db->conn, "SELECT 1");
+	lost = PQresultStatus(res) != PGRES_TUPLES_OK && PQstatus(db->conn) == CONNECTION_BAD;
+	PQclear(res);
+	return lost;
+}
+
 static int check_result(struct crm_db *db, PGresult *res, struct err *err)
 {
 	ExecStatusType st = PQresultStatus(res);
@@ -259,6 +274,27 @@ void crm_db_quote_ident(struct buf *out, const char *ident)
 }
 
 static const char hexdigits[] = "0123456789abcdef";
+
+void crm_array_text(struct buf *out, const char *const *items, size_t n)
+{
+	buf_addch(out, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addch(out, ',');
+		if (!items[i]) {
+			buf_adds(out, "NULL");
+			continue;
+		}
+		buf_addch(out, '"');
+		for (const char *p = items[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_addch(out, '\\');
+			buf_addch(out, *p);
+		}
+		buf_addch(out, '"');
+	}
+	buf_addch(out, '}');
+}
 
 void crm_bytea_text(struct buf *out, const void *data, size_t len)
 {

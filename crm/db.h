@@ -17,6 +17,11 @@ struct crm_res;
 /* Connect with a libpq connection string (or URI). */
 int crm_db_connect(struct crm_db **out, const char *conninfo, struct err *err);
 void crm_db_free(struct crm_db *db);
+/* Has the connection been lost (the server restarted or went away)? Asks
+ * the server when libpq has not noticed yet, so call it after a failure,
+ * outside a transaction. A long-running caller connects again; the
+ * session's state is gone. */
+int crm_db_lost(struct crm_db *db);
 
 /* Run one or more statements that take no parameters and return no rows. */
 int crm_db_exec(struct crm_db *db, const char *sql, struct err *err);
@@ -55,6 +60,11 @@ void crm_res_free(struct crm_res *res);
  * data's text form to out; parse a value read back into out (appended). */
 void crm_bytea_text(struct buf *out, const void *data, size_t len);
 int crm_bytea_parse(struct buf *out, const char *text, struct err *err);
+
+/* An array parameter as it travels in text: {"a","b"}, every item quoted,
+ * quotes and backslashes escaped (a NULL item is NULL). Appended to out;
+ * cast it in SQL ($1::text[], $2::integer[]). */
+void crm_array_text(struct buf *out, const char *const *items, size_t n);
 
 /* Quote an identifier (a column alias built from a name we own) for SQL text. */
 void crm_db_quote_ident(struct buf *out, const char *ident);

@@ -26,18 +26,22 @@
 int gw_outbox_recover(struct crm_db *db, long *claimed, long *unknown, struct err *err)
 {
 	struct crm_res *res = NULL;
+	/* the rows are locked first (another worker recovering at the same time
+	 * skips them) and their old status kept, which RETURNING cannot give */
 	int rc = crm_db_query(&res, db,
-			      "WITH gone AS (UPDATE crm.outbox o SET"
+			      "WITH gone AS (SELECT o.id, o.status AS was FROM crm.outbox o"
+			      " WHERE o.status IN ('claimed', 'sending') AND " HOLDER_GONE " FOR UPDATE OF o SKIP LOCKED),"
+			      " taken AS (UPDATE crm.outbox o SET"
 			      " status = CASE WHEN o.status = 'claimed' OR (c.unknown_policy = 'resend'"
 			      " AND o.attempts < c.max_attempts) THEN 'queued' ELSE 'unknown' END,"
+			      " doubts = o.doubts + CASE WHEN o.status = 'sending' THEN 1 ELSE 0 END,"
 			      " last_error = CASE WHEN o.status = 'claimed' THEN o.last_error"
 			      " ELSE 'outcome unknown: its worker stopped while sending' END,"
 			      " worker_pid = NULL, worker_started = NULL, lease_until = NULL, due_at = now(),"
-			      " updated_at = now() FROM crm.campaign c"
-			      " WHERE c.id = o.campaign_id AND o.status IN ('claimed', 'sending') AND " HOLDER_GONE
-			      " RETURNING o.status, o.last_error)"
-			      " SELECT count(*) FILTER (WHERE last_error IS NULL OR last_error NOT LIKE 'outcome unknown:%'),"
-			      " count(*) FILTER (WHERE last_error LIKE 'outcome unknown:%') FROM gone",
+			      " updated_at = now() FROM gone, crm.campaign c WHERE o.id = gone.id AND c.id = o.campaign_id"
+			      " RETURNING gone.was)"
+			      " SELECT count(*) FILTER (WHERE was = 'claimed'), count(*) FILTER (WHERE was = 'sending')"
+			      " FROM taken",
 			      0, NULL, err);
 	if (!rc) {
 		if (claimed)
@@ -185,8 +189,8 @@ int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_
 		sql = "UPDATE crm.outbox o SET status = CASE WHEN c.unknown_policy = 'resend'"
 		      " AND o.attempts < c.max_attempts THEN 'queued' ELSE 'unknown' END,"
 		      " last_error = 'outcome unknown: ' || coalesce($3::text, 'no reply'), due_at = " BACKOFF ","
-		      " message_id = $2::text, worker_pid = NULL, lease_until = NULL, updated_at = now()"
-		      " FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint AND " OURS_O
+		      " message_id = $2::text, doubts = o.doubts + 1, worker_pid = NULL, lease_until = NULL,"
+		      " updated_at = now() FROM crm.campaign c WHERE c.id = o.campaign_id AND o.id = $1::bigint AND " OURS_O
 		      " AND ($4::integer IS NULL OR true)";
 		break;
 	}

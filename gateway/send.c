@@ -706,7 +706,12 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 
 	memset(st, 0, sizeof(*st));
 	buf_init(&w.text);
-	rc = gw_sms_config_load(&w.sms_cfg, o->cfg, err);
+	/* the outbox's promise rests on each commit surviving a crash of the
+	 * server: a 'sending' or 'sent' lost with an asynchronous commit would
+	 * send the message again, with nothing to say it might be a duplicate */
+	rc = crm_db_exec(db, "SET synchronous_commit = on", err);
+	if (!rc)
+		rc = gw_sms_config_load(&w.sms_cfg, o->cfg, err);
 	w.signature = config_get(o->cfg, "sms", "signature");
 	w.optout = config_get(o->cfg, "sms", "optout_text");
 	w.secret = config_get(o->cfg, "serve", "secret");
@@ -714,7 +719,7 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 	if (!w.public_url)
 		w.public_url = "http://127.0.0.1:8080";
 	if (!rc)
-		rc = gw_sms_quiet_parse(&w.quiet, config_get(o->cfg, "sms", "quiet_hours"), err);
+		rc = gw_sms_quiet_parse(&w.quiet, config_get_or(o->cfg, "sms", "quiet_hours", GW_SMS_QUIET_DEFAULT), err);
 	while (!rc && !(o->stop && *o->stop)) {
 		int claimed = 0;
 		rc = gw_outbox_recover(db, &requeued, &unknown, err);

@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -159,6 +163,57 @@ int test_run(struct buf *out, struct buf *errout, const char *dir, const char *i
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+pid_t test_crmgate_bg(const char *log, const char *db, const char *fmt, ...)
+{
+	struct buf cmd = BUF_INIT;
+	va_list ap;
+	pid_t pid;
+
+	buf_addf(&cmd, "exec '%s' --db '%s' ", env_or_die("CRMGATE_BIN"), db);
+	va_start(ap, fmt);
+	buf_vaddf(&cmd, fmt, ap);
+	va_end(ap);
+	buf_addf(&cmd, " </dev/null >>'%s' 2>&1", log);
+	fflush(NULL);
+	pid = fork();
+	cr_assert(pid >= 0, "could not fork");
+	if (!pid) {
+		setpgid(0, 0);
+		execl("/bin/sh", "sh", "-c", cmd.data, (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid); /* both sides: whichever runs first */
+	buf_release(&cmd);
+	return pid;
+}
+
+int test_wait(pid_t pid, int secs)
+{
+	int status;
+
+	for (int i = 0; i < secs * 20; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		usleep(50 * 1000);
+	}
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+unsigned test_free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert(fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+			  !getsockname(fd, (struct sockaddr *)&a, &len),
+		  "no free port on 127.0.0.1");
+	close(fd);
+	return ntohs(a.sin_port);
 }
 
 int test_crmgate(struct buf *out, struct buf *errout, const char *db, const char *fmt, ...)

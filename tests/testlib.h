@@ -11,6 +11,8 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include <sys/types.h>
+
 #include "common/buf.h"
 #include "common/err.h"
 
@@ -70,6 +72,17 @@ void test_write_docx(const char *path, const char *const (*parts)[2], size_t n);
  * when given. Returns the status, 0 when the transfer failed. */
 long test_http(unsigned port, const char *method, const char *path, const char *post, const char *type,
 	       struct buf *body, struct buf *headers);
+
+/* Start "crmgate --db DB ARGS..." (args: a shell command line) in the
+ * background, in a process group of its own (so that kill(-pid, ...) reaches
+ * the workers it forks too), its output appended to log. */
+pid_t test_crmgate_bg(const char *log, const char *db, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Wait up to secs seconds for pid; its exit status (128 + signal), or -1
+ * when it did not end (its group is then killed). */
+int test_wait(pid_t pid, int secs);
+
+/* A free TCP port on 127.0.0.1 (free when asked: bind it soon). */
+unsigned test_free_port(void);
 
 /* A new private directory under /tmp, malloc'd; test_rmdir removes it and all below. */
 char *test_tmpdir(void);
