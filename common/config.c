@@ -120,22 +120,37 @@ void config_free(struct config *cfg)
 	free(cfg);
 }
 
-const char *config_get(const struct config *cfg, const char *section, const char *key)
+/* The value as written (perhaps empty), or NULL when the key is not set. */
+static const char *lookup(const struct config *cfg, const char *section, const char *key)
 {
 	char *name = xstrfmt("CRMGATE_%s_%s", section, key);
 	const char *env;
-	const char *found = NULL;
 
 	for (char *p = name; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	env = getenv(name);
 	free(name);
 	if (env)
-		return *env ? env : NULL;
+		return env;
 	for (size_t i = cfg->nr; i-- > 0;)
-		if (!strcmp(cfg->entries[i].section, section) && !strcmp(cfg->entries[i].key, key)) {
-			found = cfg->entries[i].value;
-			break;
-		}
-	return found && *found ? found : NULL;
+		if (!strcmp(cfg->entries[i].section, section) && !strcmp(cfg->entries[i].key, key))
+			return cfg->entries[i].value;
+	return NULL;
+}
+
+const char *config_get(const struct config *cfg, const char *section, const char *key)
+{
+	const char *v = lookup(cfg, section, key);
+	return v && *v ? v : NULL;
+}
+
+int config_is_set(const struct config *cfg, const char *section, const char *key)
+{
+	return lookup(cfg, section, key) != NULL;
+}
+
+const char *config_get_or(const struct config *cfg, const char *section, const char *key, const char *fallback)
+{
+	const char *v = lookup(cfg, section, key);
+	return !v ? fallback : *v ? v : NULL;
 }

@@ -19,5 +19,10 @@ void config_free(struct config *cfg);
 /* The value of section.key (environment first), or NULL when unset or empty.
  * Borrowed until config_free. */
 const char *config_get(const struct config *cfg, const char *section, const char *key);
+/* For a key with a default that an empty value turns off: fallback when
+ * section.key is not set at all, NULL when it is set empty, else its value. */
+const char *config_get_or(const struct config *cfg, const char *section, const char *key, const char *fallback);
+/* Is section.key set at all (perhaps empty)? */
+int config_is_set(const struct config *cfg, const char *section, const char *key);
 
 #endif

@@ -64,6 +64,10 @@ struct gw_sms_quiet {
 	int start, end; /* minutes after midnight; end may be 1440 (24:00) */
 };
 
+/* Quiet hours when [sms] quiet_hours is not set at all (set it empty to
+ * send marketing texts at any hour). */
+#define GW_SMS_QUIET_DEFAULT "21:00-08:00"
+
 /* Parse "HH:MM-HH:MM" ([sms] quiet_hours); NULL or empty turns quiet hours
  * off. Anything else, or the same start and end, is ERR_INPUT. */
 int gw_sms_quiet_parse(struct gw_sms_quiet *out, const char *spec, struct err *err);

@@ -64,7 +64,13 @@ fi
 pgdir=$PGTEST_DIR
 
 CRMGATE_TEST_PG="host=$pgdir user=postgres"
-export CRMGATE_TEST_PG CRMGATE_BIN
+# the server's data folder and binaries, for the test that restarts it
+CRMGATE_TEST_PGDATA=$pgdir/data
+export CRMGATE_TEST_PG CRMGATE_TEST_PGDATA CRMGATE_BIN PGBIN
+# the tests run at any hour: no default quiet hours for marketing texts
+# (the tests of quiet hours set their own)
+CRMGATE_SMS_QUIET_HOURS=
+export CRMGATE_SMS_QUIET_HOURS
 if ! psql "$CRMGATE_TEST_PG dbname=postgres" -qX -c "CREATE DATABASE crm_template" ||
 	! "$CRMGATE_BIN" -q --db "$CRMGATE_TEST_PG dbname=crm_template" db migrate; then
 	echo "tests/run.sh: could not prepare crm_template" >&2

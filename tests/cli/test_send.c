@@ -2,6 +2,8 @@
  * once, with two workers at once too; opt-outs made after the launch still
  * hold; letters become one print batch and an address list by postcode. */
 #include <dirent.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,4 +196,50 @@ Test(send, a_5xx_fails_and_suppresses_a_4xx_comes_back_later)
 	unsetenv("CRMGATE_EMAIL_TRANSPORT");
 	unsetenv("CRMGATE_EMAIL_FROM");
 	free(url);
+}
+
+/* Quiet hours from this hour to two hours on, or the default when window is NULL. */
+static void sms_campaigns_at_quiet_hours(const char *window, int expect_held)
+{
+	char *body = xstrfmt("%s/b.txt", dir);
+	test_write_file(body, "{{name}}，新品上市\n");
+	if (window)
+		setenv("CRMGATE_SMS_QUIET_HOURS", window, 1);
+	else
+		unsetenv("CRMGATE_SMS_QUIET_HOURS");
+	cr_assert_eq(crmgate("campaign create 营销 --channel sms --targets contact --where \"code <= 'K03'\""
+			     " --body '%s'", body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign create 通知 --channel sms --targets contact --where \"code in ('K04', 'K05')\""
+			     " --body '%s' --transactional", body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 营销 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 通知 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	/* transactional texts go at any hour; marketing ones wait for the morning */
+	cr_expect_eq(files_in("sms", ".sms"), expect_held ? 2 : 5);
+	cr_assert_eq(crmgate("--format json campaign status 营销"), 0, "%s", errout.data);
+	if (expect_held)
+		cr_expect(strstr(out.data, "\"queued\": 3,"), "held until quiet hours end: %s", out.data);
+	else
+		cr_expect(strstr(out.data, "\"sent\": 3,"), "%s", out.data);
+	free(body);
+}
+
+Test(send, marketing_texts_wait_out_the_quiet_hours)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char window[16];
+	localtime_r(&now, &tm);
+	snprintf(window, sizeof(window), "%02d:00-%02d:00", tm.tm_hour, (tm.tm_hour + 2) % 24);
+	sms_campaigns_at_quiet_hours(window, 1);
+}
+
+Test(send, quiet_hours_are_21_to_8_unless_set)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	sms_campaigns_at_quiet_hours(NULL, tm.tm_hour >= 21 || tm.tm_hour < 8);
 }
