@@ -13,6 +13,8 @@
 #include "crm/filter.h"
 #include "crm/record.h"
 #include "gateway/campaign.h"
+#include "gateway/plan.h"
+#include "gateway/sms_text.h"
 #include "gateway/tpl.h"
 #include "merge/text.h"
 #include "common/banned.h"
@@ -216,11 +218,33 @@ static int campaign_create(struct cli *cli, const struct campaign_args *a, struc
 /* Render the first targets' messages, as they will go out. */
 struct preview {
 	const struct gw_campaign *c;
+	const struct config *cfg;
 	struct gw_tpl subject, text, html;
 	struct value *globals;
 	struct buf out;
 	long n;
 };
+
+/* A text as it will go out (marketing: signed, with the opt-out text), and
+ * what it costs. */
+static int preview_sms(struct preview *p, struct err *err)
+{
+	struct buf sent = BUF_INIT;
+	struct gw_sms_info info;
+	int rc;
+
+	if (p->c->marketing)
+		gw_sms_decorate(&sent, p->out.data, config_get(p->cfg, "sms", "signature"),
+				config_get(p->cfg, "sms", "optout_text"));
+	else
+		buf_adds(&sent, p->out.data);
+	rc = gw_sms_measure(&info, sent.data, err);
+	if (!rc)
+		printf("\n%s\n[%zu character%s, %s, %zu segment%s]\n", sent.data, info.chars, info.chars == 1 ? "" : "s",
+		       gw_sms_coding_name(info.coding), info.segments, info.segments == 1 ? "" : "s");
+	buf_release(&sent);
+	return rc;
+}
 
 static int preview_one(void *ctx, const struct value *rec, struct err *err)
 {
@@ -238,7 +262,9 @@ static int preview_one(void *ctx, const struct value *rec, struct err *err)
 	if (!rc && p->c->body_text) {
 		buf_reset(&p->out);
 		rc = merge_render(&p->out, &p->text.text, rec, p->globals, err);
-		if (!rc)
+		if (!rc && !strcmp(p->c->channel, "sms"))
+			rc = preview_sms(p, err);
+		else if (!rc)
 			printf("\n%s%s", p->out.data, p->out.len && p->out.data[p->out.len - 1] == '\n' ? "" : "\n");
 	}
 	if (!rc && p->c->body_html) {
@@ -263,7 +289,7 @@ static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_
 			    const struct campaign_args *a, struct err *err)
 {
 	const struct crm_entity *e = crm_entity_find(c->targets);
-	struct preview p = { .c = c };
+	struct preview p = { .c = c, .cfg = cli->cfg };
 	struct crm_query q;
 	char *end = NULL;
 	long limit = a->limit ? strtol(a->limit, &end, 10) : 3;
@@ -308,12 +334,54 @@ static void print_launch(const char *what, const struct gw_launch *l)
 	}
 }
 
+/* Does url point at this machine (127.x, localhost, [::1])? */
+static int loopback_url(const char *url)
+{
+	const char *host = strstr(url, "://");
+	size_t len;
+
+	host = host ? host + 3 : url;
+	len = *host == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/");
+	return (len == 9 && !strncmp(host, "localhost", 9)) || !strncmp(host, "127.", 4) ||
+	       (len == 5 && !strncmp(host, "[::1]", 5));
+}
+
+/* Marketing e-mail carries unsubscribe links to [serve] public_url: on the
+ * loopback default, no recipient can open them. */
+static void warn_unreachable_links(struct cli *cli, const struct gw_campaign *c)
+{
+	const char *url = config_get(cli->cfg, "serve", "public_url");
+
+	if (strcmp(c->channel, "email") || !c->marketing || (url && !loopback_url(url)))
+		return;
+	log_warn("the unsubscribe links will point at %s, which only this machine can open: set [serve]"
+		 " public_url to the https address where 'crmgate serve' can be reached",
+		 url ? url : "http://127.0.0.1:8080 (the default)");
+}
+
+/* An SMS campaign's queued texts measured: what it will cost, in segments. */
+static int plan_texts(struct cli *cli, struct crm_db *db, const struct gw_campaign *c, struct err *err)
+{
+	struct gw_plan p;
+	int rc = gw_plan_sms(db, c, cli->cfg, cli->today, &p, err);
+
+	if (rc || !p.texts)
+		return rc;
+	printf("%ld text%s, %ld segment%s: %ld GSM 7-bit, %ld UCS-2; %ld longer than one segment", p.texts,
+	       p.texts == 1 ? "" : "s", p.segments, p.segments == 1 ? "" : "s", p.gsm7, p.ucs2, p.multipart);
+	if (p.max_segments > 1)
+		printf(" (the longest %ld)", p.max_segments);
+	putchar('\n');
+	return 0;
+}
+
 static int campaign_launch(struct cli *cli, struct crm_db *db, const struct gw_campaign *c,
 			   const struct campaign_args *a, struct err *err)
 {
 	struct gw_launch l;
 	int rc;
 
+	warn_unreachable_links(cli, c);
 	if (!a->yes) {
 		char answer[16] = "";
 		if (!isatty(STDIN_FILENO))
@@ -336,6 +404,8 @@ static int campaign_launch(struct cli *cli, struct crm_db *db, const struct gw_c
 	else
 		print_launch("queued", &l);
 	gw_launch_release(&l);
+	if ((rc = plan_texts(cli, db, c, err)))
+		return rc;
 	fflush(stdout);
 	log_info("'crmgate send' delivers the queue; 'crmgate campaign status %s' shows how far it is", c->name);
 	return 0;

@@ -17,7 +17,10 @@
 	" count(*) FILTER (WHERE o.status = 'failed') AS failed,"                                                \
 	" count(*) FILTER (WHERE o.status = 'skipped') AS skipped,"                                              \
 	" count(*) FILTER (WHERE o.status = 'bounced') AS bounced,"                                              \
-	" count(*) FILTER (WHERE o.status = 'delivered') AS delivered, count(o.id) AS total"
+	" count(*) FILTER (WHERE o.status = 'delivered') AS delivered, count(o.id) AS total,"                  \
+	" coalesce(sum(o.segments) FILTER (WHERE o.status IN ('queued', 'claimed', 'sending')), 0)"             \
+	" AS segments_to_send,"                                                                                  \
+	" coalesce(sum(o.segments) FILTER (WHERE o.status IN ('sent', 'delivered', 'unknown')), 0) AS segments_sent"
 
 int gw_channel_valid(const char *channel)
 {
