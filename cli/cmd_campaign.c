@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "common/progress.h"
 #include "common/xalloc.h"
 #include "crm/entity.h"
 #include "crm/filter.h"
@@ -26,7 +27,7 @@ static const char usage[] =
 	"                               [--max-attempts N] [--transactional]\n"
 	"       crmgate campaign preview CAMPAIGN [--limit N]\n"
 	"       crmgate campaign launch CAMPAIGN [--yes]\n"
-	"       crmgate campaign status CAMPAIGN\n"
+	"       crmgate campaign status CAMPAIGN [--watch]\n"
 	"       crmgate campaign pause|resume|cancel CAMPAIGN\n"
 	"       crmgate campaign list\n"
 	"\n"
@@ -47,13 +48,15 @@ static const char usage[] =
 	"  --policy P         when a message's outcome is unknown (the connection died after it was\n"
 	"                     handed over): resend (default) or hold it for a person to decide\n"
 	"  --transactional    not marketing: no SMS signature, opt-out text or quiet hours\n"
-	"  --limit N          preview: how many targets (default 3)";
+	"  --limit N          preview: how many targets (default 3)\n"
+	"  --watch            status: a progress bar while 'crmgate send' works, until the campaign\n"
+	"                     is done, paused or cancelled; then the counts";
 
 struct campaign_args {
 	const char *verb, *name;
 	const char *channel, *targets, *where, *template, *subject, *attach, *at, *rate, *policy, *attempts, *limit;
 	const char *bodies[2];
-	int nbodies, yes, transactional;
+	int nbodies, yes, transactional, watch;
 };
 
 static int parse(struct campaign_args *a, int argc, char **argv, struct err *err)
@@ -76,6 +79,8 @@ static int parse(struct campaign_args *a, int argc, char **argv, struct err *err
 			a->yes = 1;
 		} else if (!strcmp(o, "--transactional")) {
 			a->transactional = 1;
+		} else if (!strcmp(o, "--watch")) {
+			a->watch = 1;
 		} else if (!strcmp(o, "--body") && i + 1 < argc) {
 			if (a->nbodies == 2)
 				return cli_usage_error(err, usage, "--body is given at most twice (text and HTML)");
@@ -411,6 +416,44 @@ static int campaign_launch(struct cli *cli, struct crm_db *db, const struct gw_c
 	return 0;
 }
 
+static long column(const struct crm_res *res, const char *name)
+{
+	for (int i = 0; i < crm_res_cols(res); i++)
+		if (!strcmp(crm_res_name(res, i), name))
+			return strtol(crm_res_get(res, 0, i), NULL, 10);
+	return 0;
+}
+
+/* The counts; with watch, first a progress bar (on a terminal) until the
+ * campaign has nothing left in flight or stops running. */
+static int campaign_status(struct cli *cli, struct crm_db *db, const struct gw_campaign *c, int watch,
+			   struct err *err)
+{
+	struct crm_res *res = NULL;
+	struct progress bar;
+	char *label = xstrfmt("campaign %s", c->name);
+	int rc;
+
+	progress_start(&bar, label, 0);
+	while (!(rc = gw_campaign_status(&res, db, c, err)) && watch) {
+		long total = column(res, "total"), left = column(res, "queued") + column(res, "sending");
+		const char *status = crm_res_get(res, 0, 2);
+		if (strcmp(status, "running") || !left)
+			break;
+		bar.total = total;
+		progress_update(&bar, total - left);
+		crm_res_free(res);
+		res = NULL;
+		sleep(1);
+	}
+	progress_done(&bar);
+	if (!rc)
+		out_record(cli, res, 0, stdout);
+	crm_res_free(res);
+	free(label);
+	return rc;
+}
+
 int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	struct campaign_args a = { 0 };
@@ -441,11 +484,8 @@ int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err)
 		rc = campaign_preview(cli, db, &c, &a, err);
 	else if (!strcmp(a.verb, "launch"))
 		rc = campaign_launch(cli, db, &c, &a, err);
-	else if (!strcmp(a.verb, "status")) {
-		if (!(rc = gw_campaign_status(&res, db, &c, err)))
-			out_record(cli, res, 0, stdout);
-		crm_res_free(res);
-	} else if (!strcmp(a.verb, "pause") || !strcmp(a.verb, "resume") || !strcmp(a.verb, "cancel")) {
+	else if (!strcmp(a.verb, "status"))
+		rc = campaign_status(cli, db, &c, a.watch, err); else if (!strcmp(a.verb, "pause") || !strcmp(a.verb, "resume") || !strcmp(a.verb, "cancel")) {
 		if (!(rc = gw_campaign_set_status(db, &c, a.verb, err)))
 			log_info("campaign '%s': %s", c.name,
 				 a.verb[0] == 'p' ? "paused" : a.verb[0] == 'r' ? "running" : "cancelled");

@@ -2,6 +2,7 @@
  * once, with two workers at once too; opt-outs made after the launch still
  * hold; letters become one print batch and an address list by postcode. */
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
@@ -242,4 +243,24 @@ Test(send, quiet_hours_are_21_to_8_unless_set)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	sms_campaigns_at_quiet_hours(NULL, tm.tm_hour >= 21 || tm.tm_hour < 8);
+}
+
+Test(send, status_watch_waits_for_the_workers)
+{
+	char *body = xstrfmt("%s/b.txt", dir), *log = xstrfmt("%s/send.log", dir);
+	pid_t pid;
+
+	test_write_file(body, "{{name}}，您好\n");
+	cr_assert_eq(crmgate("campaign create 慢 --channel sms --targets contact --body '%s' --transactional --rate 20",
+			     body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 慢 --yes"), 0, "%s", errout.data);
+	pid = test_crmgate_bg(log, db, "send");
+	/* 60 texts at 20 a second: --watch returns when the last is sent */
+	cr_assert_eq(crmgate("--format json campaign status 慢 --watch"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "\"queued\": 0, \"sending\": 0, \"sent\": 60,"), "%s", out.data);
+	kill(-pid, SIGTERM);
+	cr_expect_eq(test_wait(pid, 20), 0, "%s", test_slurp(log));
+	free(body);
+	free(log);
 }
