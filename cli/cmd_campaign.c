@@ -380,12 +380,14 @@ static int plan_texts(struct cli *cli, struct crm_db *db, const struct gw_campai
 	return 0;
 }
 
-static int campaign_launch(struct cli *cli, struct crm_db *db, const struct gw_campaign *c,
-			   const struct campaign_args *a, struct err *err)
+static int campaign_launch(struct cli *cli, struct crm_db *db, struct gw_campaign *c, const struct campaign_args *a,
+			   struct err *err)
 {
 	struct gw_launch l;
 	int rc;
 
+	if ((rc = gw_sms_cap_parse(&c->cap, config_get(cli->cfg, "sms", "frequency_cap"), err)))
+		return rc;
 	warn_unreachable_links(cli, c);
 	if (!a->yes) {
 		char answer[16] = "";

@@ -142,8 +142,14 @@ static void targets_sql(struct buf *sql, const struct gw_campaign *c, const stru
 			const struct crm_query *q, int channel_param)
 {
 	const char *col = address_column(c->channel);
-	char optout[32];
+	char optout[32], cap[160] = "";
 	int has_name = crm_entity_column(e, "name") != NULL;
+
+	/* numbers we parsed, not text from anyone: they can be part of the SQL */
+	if (!strcmp(c->channel, "sms") && c->marketing && c->cap.count > 0)
+		snprintf(cap, sizeof(cap),
+			 " WHEN crm.sms_recent(x.recipient, %d) >= %d THEN 'frequency cap: %d in %d days'", c->cap.days,
+			 c->cap.count, c->cap.count, c->cap.days);
 
 	snprintf(optout, sizeof(optout), "%s_opt_out", c->channel);
 	/* the reasons a target cannot be sent to come first; only targets that
@@ -157,10 +163,10 @@ static void targets_sql(struct buf *sql, const struct gw_campaign *c, const stru
 		 " AND crm.address_key(o.channel, o.recipient) = crm.address_key($%d, z.recipient))"
 		 " THEN 'duplicate address' END) AS reason FROM (SELECT x.*, CASE"
 		 " WHEN nullif(btrim(x.recipient), '') IS NULL THEN 'no %s' WHEN x.opted_out THEN 'opted out'"
-		 " WHEN s.reason IS NOT NULL THEN 'suppressed: ' || s.reason END AS base"
+		 " WHEN s.reason IS NOT NULL THEN 'suppressed: ' || s.reason%s END AS base"
 		 " FROM (SELECT t.code, %s AS contact_id, %s AS lead_contact_id,"
 		 " t.%s::text AS recipient, %s AS name, %s AS postcode, %s AS opted_out FROM %s t%s",
-		 channel_param, channel_param, channel_param, col,
+		 channel_param, channel_param, channel_param, col, cap,
 		 !strcmp(e->name, "contact") ? "t.id" : "NULL::bigint",
 		 !strcmp(e->name, "lead-contact") ? "t.id" : "NULL::bigint", col, has_name ? "t.name::text" : "t.code::text",
 		 crm_entity_column(e, "postcode") ? "t.postcode::text" : "NULL::text",

@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "crm/db.h"
+#include "gateway/sms_text.h"
 
 struct gw_campaign {
 	long id;
@@ -25,6 +26,9 @@ struct gw_campaign {
 	char *rate;                          /* messages per second, NULL: the channel's */
 	int max_attempts;
 	int marketing;
+	/* not stored: the frequency cap in force when targets are counted or
+	 * queued ([sms] frequency_cap; marketing texts only) */
+	struct gw_sms_cap cap;
 };
 
 /* The channels a campaign may use, and whether an entity has the address one needs. */

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/xalloc.h"
@@ -260,6 +261,28 @@ int gw_sms_quiet_parse(struct gw_sms_quiet *out, const char *spec, struct err *e
 	out->on = 1;
 	out->start = start;
 	out->end = end;
+	return 0;
+}
+
+int gw_sms_cap_parse(struct gw_sms_cap *out, const char *spec, struct err *err)
+{
+	char *end;
+	long n, d;
+
+	memset(out, 0, sizeof(*out));
+	if (!spec || !*spec)
+		return 0;
+	n = strtol(spec, &end, 10);
+	d = *end == '/' && isdigit((unsigned char)end[1]) ? strtol(end + 1, &end, 10) : 0;
+	if (*end == 'd')
+		end++;
+	if (*end || n < 1 || n > 1000 || d < 1 || d > 3660 || !isdigit((unsigned char)*spec))
+		return err_set(err, ERR_INPUT,
+			       "[sms] frequency_cap '%s' is not of the form N/DAYS (such as 4/30: at most four"
+			       " marketing texts to a number in 30 days)",
+			       spec);
+	out->count = (int)n;
+	out->days = (int)d;
 	return 0;
 }
 

@@ -72,6 +72,16 @@ struct gw_sms_quiet {
  * off. Anything else, or the same start and end, is ERR_INPUT. */
 int gw_sms_quiet_parse(struct gw_sms_quiet *out, const char *spec, struct err *err);
 
+/* The frequency cap on marketing texts: at most count to one number in the
+ * last days ([sms] frequency_cap = "4/30"); count 0 is no cap. */
+struct gw_sms_cap {
+	int count, days;
+};
+
+/* Parse "N/DAYS" (a "d" after the days allowed); NULL or empty is no cap.
+ * Anything else is ERR_INPUT. */
+int gw_sms_cap_parse(struct gw_sms_cap *out, const char *spec, struct err *err);
+
 /* Whether the local time t (the process's time zone, TZ) is inside quiet
  * hours; when it is and until is not NULL, *until is the moment they end. */
 int gw_sms_quiet_at(const struct gw_sms_quiet *q, time_t t, time_t *until);

@@ -264,3 +264,34 @@ Test(send, status_watch_waits_for_the_workers)
 	free(body);
 	free(log);
 }
+
+Test(send, the_frequency_cap_spares_numbers_that_had_enough)
+{
+	char *body = xstrfmt("%s/b.txt", dir);
+
+	test_write_file(body, "{{name}}，新品上市\n");
+	setenv("CRMGATE_SMS_FREQUENCY_CAP", "1/7", 1);
+	cr_assert_eq(crmgate("campaign create 一 --channel sms --targets contact --where \"code <= 'K03'\" --body '%s'",
+			     body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 一 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_expect_eq(files_in("sms", ".sms"), 3);
+	/* a second marketing text within the week: K01..K03 had theirs */
+	cr_assert_eq(crmgate("campaign create 二 --channel sms --targets contact --where \"code <= 'K05'\" --body '%s'",
+			     body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 二 --yes"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "queued 2, skipped 3\n  frequency cap: 1 in 7 days: 3\n"), "%s", out.data);
+	/* a transactional text is no marketing: no cap */
+	cr_assert_eq(crmgate("campaign create 三 --channel sms --targets contact --where \"code <= 'K03'\" --body '%s'"
+			     " --transactional",
+			     body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 三 --yes"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "queued 3, skipped 0"), "%s", out.data);
+	setenv("CRMGATE_SMS_FREQUENCY_CAP", "1/x", 1);
+	cr_expect_eq(crmgate("campaign launch 二 --yes"), 2);
+	cr_expect(strstr(errout.data, "frequency_cap '1/x'"), "%s", errout.data);
+	free(body);
+}

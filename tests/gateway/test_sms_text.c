@@ -554,3 +554,25 @@ Test(sms_text, quiet_hours_across_a_clock_change)
 	cr_expect_eq(until, local(2026, 3, 29, 4, 0, 0));
 	cr_expect_eq(until - t, 90 * 60);
 }
+
+Test(sms_text, frequency_cap)
+{
+	struct gw_sms_cap cap;
+	struct err err = ERR_INIT;
+	static const char *const bad[] = { "x", "4", "4/", "0/30", "4/0", "4/30x", "-1/30", "4/30dd", "/30" };
+
+	assert_ok(gw_sms_cap_parse(&cap, "4/30", &err), &err);
+	cr_expect(cap.count == 4 && cap.days == 30);
+	assert_ok(gw_sms_cap_parse(&cap, "2/7d", &err), &err);
+	cr_expect(cap.count == 2 && cap.days == 7);
+	assert_ok(gw_sms_cap_parse(&cap, NULL, &err), &err);
+	cr_expect_eq(cap.count, 0, "no cap");
+	assert_ok(gw_sms_cap_parse(&cap, "", &err), &err);
+	cr_expect_eq(cap.count, 0, "no cap");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err_clear(&err);
+		cr_expect_eq(gw_sms_cap_parse(&cap, bad[i], &err), ERR_INPUT, "%s", bad[i]);
+		cr_expect(strstr(err.msg.data, bad[i]) && strstr(err.msg.data, "N/DAYS"), "%s", err.msg.data);
+	}
+	err_release(&err);
+}
