@@ -26,6 +26,7 @@ Test(pg_restart, a_restart_mid_campaign_loses_nothing)
 	const char *port = getenv("SINK_PORT"), *msgdir = getenv("SINK_MSGDIR");
 	struct crash c;
 	pid_t send;
+	char *log;
 	int status;
 
 	if (!port || !msgdir)
@@ -42,7 +43,9 @@ Test(pg_restart, a_restart_mid_campaign_loses_nothing)
 	kill(-send, SIGTERM);
 	status = test_wait(send, 20);
 	cr_expect_eq(status, 0, "the workers stop cleanly: %s", test_slurp(c.log));
-	cr_expect(strstr(test_slurp(c.log), "lost the database"), "the workers saw it go: %s", test_slurp(c.log));
+	log = test_slurp(c.log);
+	cr_expect(strstr(log, "lost the database"), "the workers saw it go: %s", log);
+	free(log);
 	crash_check(&c, msgdir);
 	crash_teardown(&c);
 }
