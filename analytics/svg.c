@@ -228,7 +228,7 @@ static void empty(struct buf *out, const char *title)
 }
 
 /* The funnel's layout: labels | bands | notes, one row per stage. */
-#define FUNNEL_W 760
+#define FUNNEL_W 860
 #define FUNNEL_LABEL_W 150
 #define FUNNEL_BAND_W 330
 #define FUNNEL_ROW 46
