@@ -10,8 +10,8 @@
 
 /* The funnel and conversion are of one mode (the one named, else the
  * busiest); the forecast is of every mode unless one is named. */
-#define MODE "crm.an_mode(a.mode)"
-#define MODE_NAMED "(SELECT m.id FROM crm.sales_mode m WHERE m.code = a.mode)"
+#define MODE "a.mode_id"
+#define MODE_NAMED "a.mode_named"
 
 static const struct an_part parts[] = {
 	{ "stages", "Open opportunities by stage 按阶段的未结商机",

@@ -9,9 +9,15 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-/* The row of parameters every report's SQL reads (see query.h). */
+/* The row of parameters every report's SQL reads (see query.h).
+ * MATERIALIZED: the report functions are inlined, and an argument that
+ * was an expression would be evaluated for every row they read (an_mode
+ * counts opportunities: a million times a million); from a row it is a
+ * value, computed once. */
 static const char params_cte[] =
-	"WITH a AS (SELECT $1::date AS f, $2::date AS t, crm.an_owners($3, $4) AS owners, $5::text AS mode,"
+	"WITH a AS MATERIALIZED (SELECT $1::date AS f, $2::date AS t, crm.an_owners($3, $4) AS owners,"
+	" $5::text AS mode, crm.an_mode($5) AS mode_id,"
+	" (SELECT m.id FROM crm.sales_mode m WHERE m.code = $5) AS mode_named,"
 	" $6::integer AS top, $7::date AS today) ";
 
 /* Is s a day of the calendar written YYYY-MM-DD? */

@@ -4,9 +4,11 @@
  * A report's SQL names the parameters through a row "a" that an_query puts
  * in front of it: a.f and a.t (the period's first and last day, NULL for
  * open-ended), a.owners (the salespeople of --department/--salesperson,
- * NULL for everyone: crm.an_owners), a.mode (--sales-mode, text), a.top
- * (--top, 0 for all) and a.today. So a report is
- *   "SELECT r.* FROM a, crm.an_funnel(a.f, a.t, a.owners, crm.an_mode(a.mode)) r" */
+ * NULL for everyone: crm.an_owners), a.mode (--sales-mode, text),
+ * a.mode_id (its id, or else the busiest mode's: crm.an_mode), a.mode_named
+ * (its id, NULL when not given), a.top (--top, 0 for all) and a.today. Each
+ * is computed once. So a report is
+ *   "SELECT r.* FROM a, crm.an_funnel(a.f, a.t, a.owners, a.mode_id) r" */
 #ifndef ANALYTICS_QUERY_H
 #define ANALYTICS_QUERY_H
 
