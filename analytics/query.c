@@ -9,16 +9,39 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-/* The row of parameters every report's SQL reads (see query.h).
- * MATERIALIZED: the report functions are inlined, and an argument that
- * was an expression would be evaluated for every row they read (an_mode
- * counts opportunities: a million times a million); from a row it is a
- * value, computed once. */
+/* The row of parameters every report's SQL reads (see query.h). Every
+ * value is a parameter of the statement, not an expression: PostgreSQL
+ * plans an unnamed statement with its parameters' values, so that "no
+ * period" or "no salesperson" folds away and the inlined report
+ * functions are planned as plain scans and hash joins. */
 static const char params_cte[] =
-	"WITH a AS MATERIALIZED (SELECT $1::date AS f, $2::date AS t, crm.an_owners($3, $4) AS owners,"
-	" $5::text AS mode, crm.an_mode($5) AS mode_id,"
-	" (SELECT m.id FROM crm.sales_mode m WHERE m.code = $5) AS mode_named,"
-	" $6::integer AS top, $7::date AS today) ";
+	"WITH a AS (SELECT $1::date AS f, $2::date AS t, $3::bigint[] AS owners, $4::text AS mode,"
+	" $5::bigint AS mode_id, $6::bigint AS mode_named, $7::integer AS top, $8::date AS today) ";
+
+/* What the codes of p name, computed once before the report's query: the
+ * salespeople (NULL for all), the funnel's mode and the mode named. Only
+ * what sql reads is looked up (an_mode counts open opportunities). */
+static int resolve(char *out[3], struct crm_db *db, const struct an_params *p, const char *sql, struct err *err)
+{
+	static const char *const what[3][2] = {
+		{ "a.owners", "SELECT crm.an_owners($1, $2)::text" },
+		{ "a.mode_id", "SELECT crm.an_mode($3)::text" },
+		{ "a.mode_named", "SELECT m.id::text FROM crm.sales_mode m WHERE m.code = $3" },
+	};
+	const char *params[3] = { p->department, p->salesperson, p->sales_mode };
+	int rc = 0;
+	for (int i = 0; i < 3 && !rc; i++) {
+		struct buf q = BUF_INIT;
+		out[i] = NULL;
+		if (!strstr(sql, what[i][0]))
+			continue;
+		/* each query reads some of the three: the unused CTE gives all three a type */
+		buf_addf(&q, "WITH x AS (SELECT $1::text, $2::text, $3::text) %s", what[i][1]);
+		rc = crm_db_value(&out[i], db, q.data, 3, params, err);
+		buf_release(&q);
+	}
+	return rc;
+}
 
 /* Is s a day of the calendar written YYYY-MM-DD? */
 static int is_day(const char *s)
@@ -71,26 +94,46 @@ int an_params_check(struct crm_db *db, const struct an_params *p, struct err *er
 	return 0;
 }
 
-int an_query(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *sql,
-	     struct err *err)
+static int run(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *prefix,
+	       const char *sql, struct err *err)
 {
 	struct buf q = BUF_INIT;
-	char top[16];
-	const char *params[7];
-	int rc;
+	char top[16], *ids[3] = { NULL, NULL, NULL };
+	const char *params[8];
+	int rc = resolve(ids, db, p, sql, err);
 
 	snprintf(top, sizeof(top), "%d", p->top);
 	params[0] = p->from;
 	params[1] = p->to;
-	params[2] = p->department;
-	params[3] = p->salesperson;
-	params[4] = p->sales_mode;
-	params[5] = top;
-	params[6] = p->today;
+	params[2] = ids[0];
+	params[3] = p->sales_mode;
+	params[4] = ids[1];
+	params[5] = ids[2];
+	params[6] = top;
+	params[7] = p->today;
+	buf_adds(&q, prefix);
 	buf_adds(&q, params_cte);
 	buf_adds(&q, sql);
-	rc = crm_db_query(out, db, q.data, 7, params, err);
+	if (!rc)
+		rc = crm_db_query(out, db, q.data, 8, params, err);
+	for (int i = 0; i < 3; i++)
+		free(ids[i]);
 	buf_release(&q);
+	return rc;
+}
+
+int an_query(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *sql,
+	     struct err *err)
+{
+	return run(out, db, p, "", sql, err);
+}
+
+int an_query_temp(struct crm_db *db, const struct an_params *p, const char *name, const char *sql,
+		  struct err *err)
+{
+	char *prefix = xstrfmt("CREATE TEMP TABLE %s ON COMMIT DROP AS ", name);
+	int rc = run(NULL, db, p, prefix, sql, err);
+	free(prefix);
 	return rc;
 }
 

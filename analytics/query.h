@@ -7,7 +7,8 @@
  * NULL for everyone: crm.an_owners), a.mode (--sales-mode, text),
  * a.mode_id (its id, or else the busiest mode's: crm.an_mode), a.mode_named
  * (its id, NULL when not given), a.top (--top, 0 for all) and a.today. Each
- * is computed once. So a report is
+ * is computed once, before the query, and given to it as a parameter. So
+ * a report is
  *   "SELECT r.* FROM a, crm.an_funnel(a.f, a.t, a.owners, a.mode_id) r" */
 #ifndef ANALYTICS_QUERY_H
 #define ANALYTICS_QUERY_H
@@ -25,6 +26,12 @@ int an_params_check(struct crm_db *db, const struct an_params *p, struct err *er
 /* Run sql (see above) with p's parameters; *out is the caller's. */
 int an_query(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *sql,
 	     struct err *err);
+
+/* CREATE TEMP TABLE name ON COMMIT DROP AS sql (inside a transaction the
+ * caller began): a result that several of a report's queries read, so
+ * that the data is scanned once. name is ours, never the user's. */
+int an_query_temp(struct crm_db *db, const struct an_params *p, const char *name, const char *sql,
+		  struct err *err);
 
 /* A table of a report: its name, its title for people, and its SQL. */
 struct an_part {

@@ -81,22 +81,30 @@ CREATE FUNCTION crm.an_conversion(p_from date, p_to date, p_owners bigint[], p_m
 RETURNS TABLE (stage_seq integer, stage text, reached bigint, next_reached bigint, conversion numeric,
 	avg_days numeric)
 LANGUAGE sql STABLE AS $$
+	-- each step is computed once (MATERIALIZED): the per-stage lookups below
+	-- would otherwise repeat the history's window and grouping for each stage
 	WITH opp AS (
 		SELECT o.id FROM crm.opportunity o
 		WHERE o.mode_id = p_mode AND crm.an_in(o.created_on, p_from, p_to)
 			AND (p_owners IS NULL OR o.owner_id = ANY (p_owners))
-	), hist AS (
+	), hist AS MATERIALIZED (
 		SELECT h.opportunity_id, h.stage_seq, h.status,
 			lead(h.entered_on) OVER (PARTITION BY h.opportunity_id ORDER BY h.entered_on, h.at, h.id)
 				- h.entered_on AS days
 		FROM crm.opportunity_stage_history h JOIN opp ON opp.id = h.opportunity_id
-	), top AS (
-		SELECT hist.opportunity_id, max(hist.stage_seq) AS seq FROM hist GROUP BY hist.opportunity_id
+	), tops AS MATERIALIZED (
+		-- how many opportunities stopped at each highest stage
+		SELECT t.seq, count(*) AS n
+		FROM (SELECT max(hist.stage_seq) AS seq FROM hist GROUP BY hist.opportunity_id) t
+		GROUP BY t.seq
+	), stays AS MATERIALIZED (
+		SELECT hist.stage_seq AS seq, avg(hist.days) AS days FROM hist
+		WHERE hist.status = 'open' AND hist.days IS NOT NULL
+		GROUP BY hist.stage_seq
 	), r AS (
 		SELECT st.seq, st.name::text AS name,
-			(SELECT count(*) FROM top WHERE top.seq >= st.seq) AS reached,
-			(SELECT avg(hist.days) FROM hist
-			 WHERE hist.stage_seq = st.seq AND hist.status = 'open' AND hist.days IS NOT NULL) AS days
+			(SELECT coalesce(sum(tops.n), 0)::bigint FROM tops WHERE tops.seq >= st.seq) AS reached,
+			(SELECT stays.days FROM stays WHERE stays.seq = st.seq) AS days
 		FROM crm.sales_stage st WHERE st.mode_id = p_mode
 	)
 	SELECT r.seq, r.name, r.reached, lead(r.reached) OVER w,
@@ -170,8 +178,18 @@ LANGUAGE sql STABLE AS $$
 	SELECT p.id, p.category_id, s.q, s.rev, s.rev - coalesce(s.line_cost, 0) - coalesce(s.q_nocost, 0) * coalesce(p.cost, 0)
 	FROM (SELECT l.product_id, sum(l.quantity) AS q, sum(l.quantity * l.price) AS rev,
 			sum(l.quantity * l.cost) AS line_cost, sum(l.quantity) FILTER (WHERE l.cost IS NULL) AS q_nocost
-		FROM crm.order_line l JOIN crm.sales_order o ON o.id = l.order_id
-		WHERE crm.an_in(o.ordered_on, p_from, p_to) AND (p_owners IS NULL OR o.owner_id = ANY (p_owners))
+		FROM (
+			-- without a period or salespeople every line counts: no need to
+			-- join the orders (PostgreSQL plans with the parameters' values and
+			-- drops the branch whose condition is false)
+			SELECT l.product_id, l.quantity, l.price, l.cost FROM crm.order_line l
+			WHERE p_from IS NULL AND p_to IS NULL AND p_owners IS NULL
+			UNION ALL
+			SELECT l.product_id, l.quantity, l.price, l.cost
+			FROM crm.order_line l JOIN crm.sales_order o ON o.id = l.order_id
+			WHERE NOT (p_from IS NULL AND p_to IS NULL AND p_owners IS NULL)
+				AND crm.an_in(o.ordered_on, p_from, p_to) AND (p_owners IS NULL OR o.owner_id = ANY (p_owners))
+		) l
 		GROUP BY l.product_id) s
 	JOIN crm.product p ON p.id = s.product_id
 $$;
@@ -206,15 +224,6 @@ LANGUAGE sql STABLE AS $$
 	FROM s LEFT JOIN crm.product_category k ON k.id = s.category_id
 	ORDER BY s.revenue DESC, k.code NULLS LAST
 	LIMIT CASE WHEN p_top > 0 THEN p_top END
-$$;
-
--- Totals of the order lines in the period, for the rankings' summary.
-CREATE FUNCTION crm.an_sales_total(p_from date, p_to date, p_owners bigint[])
-RETURNS TABLE (quantity numeric, revenue numeric, profit numeric, products bigint)
-LANGUAGE sql STABLE AS $$
-	SELECT coalesce(sum(s.quantity), 0), round(coalesce(sum(s.revenue), 0), 2), round(coalesce(sum(s.profit), 0), 2),
-		count(*)
-	FROM crm.an_product_sales(p_from, p_to, p_owners) s
 $$;
 
 -- ----------------------------------------------------------------- intents
@@ -399,28 +408,30 @@ CREATE FUNCTION crm.an_competitors(p_from date, p_to date, p_owners bigint[])
 RETURNS TABLE (competitor_code text, competitor_name text, won_from_us bigint, amount numeric, share numeric,
 	competed bigint, we_won bigint)
 LANGUAGE sql STABLE AS $$
-	WITH o AS (
+	WITH o AS MATERIALIZED (
 		SELECT o.id, o.status, o.amount, o.winning_competitor_id FROM crm.opportunity o
 		WHERE o.status IN ('won', 'lost') AND crm.an_in(o.closed_on, p_from, p_to)
 			AND (p_owners IS NULL OR o.owner_id = ANY (p_owners))
+	), met AS (
+		-- each competitor an opportunity met: its winner, and those recorded against it
+		SELECT o.id, o.status, o.amount, o.winning_competitor_id AS k, false AS listed
+		FROM o WHERE o.winning_competitor_id IS NOT NULL
+		UNION ALL
+		SELECT o.id, o.status, o.amount, oc.competitor_id, true
+		FROM o JOIN crm.opportunity_competitor oc ON oc.opportunity_id = o.id
+	), x AS (
+		SELECT met.k,
+			count(*) FILTER (WHERE NOT met.listed AND met.status = 'lost') AS won_from_us,
+			coalesce(sum(met.amount) FILTER (WHERE NOT met.listed AND met.status = 'lost'), 0) AS amount,
+			count(DISTINCT met.id) AS competed,
+			count(DISTINCT met.id) FILTER (WHERE met.listed AND met.status = 'won') AS we_won
+		FROM met GROUP BY met.k
 	), lost AS (
 		SELECT count(*) AS n FROM o WHERE o.status = 'lost'
-	), x AS (
-		SELECT k.id,
-			(SELECT count(*) FROM o WHERE o.status = 'lost' AND o.winning_competitor_id = k.id) AS won_from_us,
-			(SELECT coalesce(sum(o.amount), 0) FROM o
-			 WHERE o.status = 'lost' AND o.winning_competitor_id = k.id) AS amount,
-			(SELECT count(*) FROM o WHERE o.winning_competitor_id = k.id OR EXISTS (SELECT 1
-				FROM crm.opportunity_competitor oc WHERE oc.opportunity_id = o.id AND oc.competitor_id = k.id))
-				AS competed,
-			(SELECT count(*) FROM o JOIN crm.opportunity_competitor oc ON oc.opportunity_id = o.id
-			 WHERE oc.competitor_id = k.id AND o.status = 'won') AS we_won
-		FROM crm.competitor k
 	)
 	SELECT k.code::text, k.name::text, x.won_from_us, round(x.amount, 2),
 		CASE WHEN lost.n > 0 THEN round(x.won_from_us::numeric / lost.n, 4) ELSE 0 END, x.competed, x.we_won
-	FROM x JOIN crm.competitor k ON k.id = x.id CROSS JOIN lost
-	WHERE x.competed > 0
+	FROM x JOIN crm.competitor k ON k.id = x.k CROSS JOIN lost
 	ORDER BY x.won_from_us DESC, x.competed DESC, k.code
 $$;
 
