@@ -37,7 +37,7 @@ static const char usage[] =
 	"'report html --out FILE' writes every report and chart into one self-contained page.\n"
 	"The definitions (weighted amount, forecast, conversion, win rate) are in README.md.\n"
 	"\n"
-	"reports (main table first):";
+	"reports:";
 
 /* The options and where each goes; a flag takes no value. */
 struct option_def {

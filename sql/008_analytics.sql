@@ -280,7 +280,7 @@ LANGUAGE sql STABLE AS $$
 	SELECT x.source, sum(x.lead), sum(x.conv),
 		CASE WHEN sum(x.lead) > 0 THEN round(sum(x.conv)::numeric / sum(x.lead), 4) END, sum(x.intent)
 	FROM x GROUP BY x.source
-	ORDER BY sum(x.lead) + sum(x.intent) DESC, x.source NULLS LAST
+	ORDER BY sum(x.intent) DESC, sum(x.lead) DESC, x.source NULLS LAST
 $$;
 
 -- -------------------------------------------------------------- complaints
