@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "common/xalloc.h"
 #include "crm/db.h"
 
 static char *db;
@@ -321,4 +322,27 @@ Test(report, bad_input_is_exit_2)
 	cr_assert_eq(crmgate("report"), 2);
 	cr_assert_eq(crmgate("report --help"), 0);
 	cr_assert(strstr(out.data, "complaints"), "%s", out.data);
+}
+
+Test(report, svg_and_html_files)
+{
+	char *svg = NULL, *html = NULL, *text;
+	svg = xstrfmt("%s/funnel.svg", dir);
+	html = xstrfmt("%s/complaints.html", dir);
+	cr_assert_eq(crmgate("-q report funnel --svg %s", svg), 0, "%s", errout.data);
+	text = test_slurp(svg);
+	cr_assert(!strncmp(text, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39), "%s", text);
+	cr_assert(strstr(text, ">接洽</text>"), "the stages are labelled: %s", text);
+	cr_assert(strstr(text, "1 个 · 1,000 (加权 100)"), "count, amount and weighted amount: %s", text);
+	free(text);
+	cr_assert_eq(crmgate("-q report complaints --html %s", html), 0, "%s", errout.data);
+	text = test_slurp(html);
+	cr_assert(strstr(text, "<!DOCTYPE html>"), "%s", text);
+	cr_assert(strstr(text, "<section id=\"complaints\">"), "%s", text);
+	cr_assert(strstr(text, "<td>质量</td><td class=\"num\">3</td><td class=\"num\">0.6000</td>"), "%s", text);
+	cr_assert_null(strstr(text, "<section id=\"funnel\">"), "this report alone: %s", text);
+	free(text);
+	cr_assert_eq(crmgate("report html"), 2, "the page needs a file");
+	free(svg);
+	free(html);
 }
