@@ -47,15 +47,23 @@ struct option_def {
 };
 
 #define P(field) offsetof(struct an_params, field)
+#define OWN ((size_t)-1) /* handled in parse() */
 static const struct option_def options[] = {
-	{ "--from", P(from), 0 },         { "--to", P(to), 0 },
-	{ "--department", P(department), 0 }, { "--salesperson", P(salesperson), 0 },
-	{ "--sales-mode", P(sales_mode), 0 }, { "--by", P(by), 0 },
-	{ "--members", P(members), 0 },   { "--compare", P(compare), 0 },
-	{ "--model", P(model), 0 },       { "--top", (size_t)-1, 0 },
-	{ "--save", (size_t)-1, 1 },      { "--table", (size_t)-1, 0 },
-	{ "--svg", (size_t)-1, 0 },       { "--html", (size_t)-1, 0 },
-	{ "--out", (size_t)-1, 0 },
+	{ "--from", P(from), 0 },
+	{ "--to", P(to), 0 },
+	{ "--department", P(department), 0 },
+	{ "--salesperson", P(salesperson), 0 },
+	{ "--sales-mode", P(sales_mode), 0 },
+	{ "--by", P(by), 0 },
+	{ "--members", P(members), 0 },
+	{ "--compare", P(compare), 0 },
+	{ "--model", P(model), 0 },
+	{ "--save", OWN, 1 },
+	{ "--top", OWN, 0 },
+	{ "--table", OWN, 0 },
+	{ "--svg", OWN, 0 },
+	{ "--html", OWN, 0 },
+	{ "--out", OWN, 0 }, /* report html's name for --html */
 };
 
 struct request {
@@ -96,7 +104,7 @@ static int parse(struct request *q, int argc, char **argv, struct err *err)
 		if (i + 1 >= argc)
 			return usage_error(err, "option '%s' needs a value", o->name);
 		v = argv[++i];
-		if (o->offset != (size_t)-1) {
+		if (o->offset != OWN) {
 			*(const char **)((char *)&q->p + o->offset) = v;
 		} else if (!strcmp(o->name, "--top")) {
 			char *end;
