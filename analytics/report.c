@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/funnel.h"
+#include "analytics/rank.h"
+#include "analytics/stats.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -56,7 +59,21 @@ const char *an_report_value(const struct an_report *r, const char *name)
 
 /* Every report, in the order the HTML page shows them. */
 const struct an_def an_reports[] = {
-	{ NULL, NULL, NULL, NULL },
+	{ "funnel", "the sales funnel, stage conversion and win rate, and the forecast by month", an_funnel,
+	  an_funnel_svg, "Sales funnel and forecast 销售漏斗与销售预测" },
+	{ "products", "product sales ranking: quantity, revenue, profit and share", an_products, an_rank_svg,
+	  "Product sales ranking 产品销售排名" },
+	{ "categories", "product category sales ranking", an_categories, an_rank_svg,
+	  "Product category sales ranking 产品类销售排名" },
+	{ "intents", "intent customers by status and source, product intents, intent sources", an_intents,
+	  an_intents_svg, "Intent analysis 意向分析" },
+	{ "complaints", "complaints by reason (Pareto), status and product; hours per step", an_complaints,
+	  an_complaints_svg, "Complaint analysis 投诉分析" },
+	{ "activities", "activities by type, owner and status, with overdue counts", an_activities,
+	  an_activities_svg, "Activity analysis 活动分析" },
+	{ "opportunities", "lost opportunities by fail reason and by winning competitor", an_opportunities,
+	  an_opportunities_svg, "Won and lost opportunities 失败原因与竞争分析" },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
 const struct an_def *an_report_def(const char *name)
@@ -65,4 +82,11 @@ const struct an_def *an_report_def(const char *name)
 		if (!strcmp(d->name, name))
 			return d;
 	return NULL;
+}
+
+int an_report_run(struct an_report *r, const struct an_def *d, struct crm_db *db, const struct an_params *p,
+		  struct err *err)
+{
+	an_report_init(r, d->name, d->title ? d->title : d->summary);
+	return d->run(db, p, r, err);
 }

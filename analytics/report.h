@@ -76,10 +76,15 @@ struct an_def {
 	const char *summary; /* one line for --help */
 	an_run_fn run;
 	an_svg_fn svg;
+	const char *title; /* for people: "Sales funnel 销售漏斗" (NULL: the summary) */
 };
 
 /* Every report, in the order the HTML page shows them; NULL-terminated by name. */
 extern const struct an_def an_reports[];
 const struct an_def *an_report_def(const char *name);
+/* Initialise r for report d (its name and title) and run it; the caller
+ * releases r whatever this returns. */
+int an_report_run(struct an_report *r, const struct an_def *d, struct crm_db *db, const struct an_params *p,
+		  struct err *err);
 
 #endif

@@ -9,6 +9,7 @@
 # `psql \copy` of the same rows into the same table (which resolves no codes
 # and checks nothing): rows per second for each, and the ratio.
 # merge: bench/merge.sh, `crmgate merge` against docxtemplater (see there).
+# reports: bench/reports.sh, the analytics reports against one scan of the order lines.
 # Figures are kept in bench/README.md.
 set -eu
 cd "$(dirname "$0")/.."
@@ -63,3 +64,6 @@ echo "rerun: make bench   (BENCH_CUSTOMERS=N for another size)"
 pg_stop
 echo
 sh bench/merge.sh
+
+echo
+sh bench/reports.sh

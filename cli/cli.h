@@ -48,6 +48,14 @@ void out_record(const struct cli *cli, const struct crm_res *res, int row, FILE 
 /* Print a heading before a table, only in table format. */
 void out_heading(const struct cli *cli, FILE *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* JSON pieces for output that is more than rows: a string, and a value
+ * that is a number when it is a plain decimal ("1234.50"), else a string
+ * (NULL: null). */
+void out_json_string(FILE *f, const char *s);
+void out_json_scalar(FILE *f, const char *v);
+/* How many terminal columns s takes (CJK characters take two). */
+size_t out_width(const char *s);
+
 /* Handlers, one per command file. */
 int cmd_db(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err);
@@ -62,6 +70,7 @@ int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_send(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_mailbox(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_report(struct cli *cli, int argc, char **argv, struct err *err);
 
 /* The extra verbs of some entities (customer view, contact tree...): the
  * handler for entity.verb, or NULL. */

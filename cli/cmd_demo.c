@@ -20,7 +20,8 @@ static const char usage[] =
 	"look at first: a customer's whole picture, its reporting lines, the contacts whose\n"
 	"birthday falls in the next 7 days, a birthday letter for each of them (Word, in\n"
 	"out/birthday), a quote for an order (Word, in out/quote), and a birthday text message\n"
-	"campaign sent through the outbox (files in out/sms). The documents and messages of an\n"
+	"campaign sent through the outbox (files in out/sms), then the sales funnel and every\n"
+	"report with its charts in one page, out/report.html. The documents and messages of an\n"
 	"earlier demo in those folders are replaced.";
 
 #define BIRTHDAYS "birthday within 7 days and not mail_opt_out"
@@ -46,6 +47,8 @@ static const char *const steps[][20] = {
 	{ "campaign", "launch", "生日邮件", "--yes" },
 	{ "send", "--once" },
 	{ "campaign", "list" },
+	{ "report", "funnel", "--table", "stages" },
+	{ "report", "html", "--out", "out/report.html" },
 };
 
 static int run(struct cli *cli, int argc, char **argv, struct err *err)
@@ -62,6 +65,8 @@ static int run(struct cli *cli, int argc, char **argv, struct err *err)
 		return cmd_campaign(cli, argc, argv, err);
 	if (!strcmp(argv[0], "send"))
 		return cmd_send(cli, argc, argv, err);
+	if (!strcmp(argv[0], "report"))
+		return cmd_report(cli, argc, argv, err);
 	return cmd_entity(cli, argc, argv, err);
 }
 
@@ -138,6 +143,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	       "open them in Word or LibreOffice. The birthday e-mails (with the letter attached) went\n"
 	       "through the file transport into the Maildir out/mail/new, the text messages into out/sms\n"
 	       "(set [email] transport = smtp://HOST:PORT and [sms] provider = kannel to send them).\n"
+	       "Every report and chart is in out/report.html: open it in a browser.\n"
 	       "The data lives in var/ (PostgreSQL, started on demand; 'crmgate db stop' stops it).\n"
 	       "Try: crmgate customer list --where \"code like 'C00000%%'\", crmgate salesperson view S0001,\n"
 	       "     crmgate export customer > customers.csv, crmgate db psql\n");

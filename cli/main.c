@@ -37,6 +37,7 @@ static const struct command commands[] = {
 	{ "send", cmd_send, "deliver the outbox: letters, e-mail and text messages" },
 	{ "serve", cmd_serve, "answer unsubscribe links and SMS delivery reports and inbound texts over HTTP" },
 	{ "mailbox", cmd_mailbox, "read bounces (and later survey answers) from the mailbox" },
+	{ "report", cmd_report, "analytics: the funnel, sales rankings and statistics, as tables, CSV, JSON, SVG, HTML" },
 	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
 };
 

@@ -149,6 +149,47 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+size_t out_width(const char *s)
+{
+	return display_width(s, NULL, 0);
+}
+
+void out_json_string(FILE *f, const char *s)
+{
+	json_string(f, s);
+}
+
+/* Is v a number as JSON writes it, and as PostgreSQL prints numerics:
+ * -?(0|[1-9][0-9]*)(.[0-9]+)? */
+static int is_json_number(const char *v)
+{
+	const char *p = v + (*v == '-');
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return 0;
+	if (*p == '.') {
+		if (!(*++p >= '0' && *p <= '9'))
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return !*p;
+}
+
+void out_json_scalar(FILE *f, const char *v)
+{
+	if (!v)
+		fputs("null", f);
+	else if (is_json_number(v))
+		fputs(v, f);
+	else
+		json_string(f, v);
+}
+
 static void json_value(FILE *f, const struct crm_res *res, int r, int c)
 {
 	const char *v = crm_res_get(res, r, c);

@@ -4,6 +4,7 @@
 # Called by every make target; instant when everything is there. Packages are
 # installed by name with apt-get (as root); as another user it says what to run.
 #
+# chromium renders the analytics page in its test (tests/analytics/test_html.c).
 # postfix, dovecot-imapd and kannel are only there for the test servers in
 # tests/servers/, which run private instances on 127.0.0.1. Their packages
 # would start system daemons on install (dovecot and kannel on public
@@ -13,7 +14,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config libpq-dev libxml2-dev libzip-dev libetpan-dev
 libcurl4-gnutls-dev libmicrohttpd-dev libcriterion-dev postgresql-15 postgresql-client-15 time python3
-libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
+libreoffice-writer-nogui fonts-wqy-microhei poppler-utils chromium
 postfix swaks dovecot-imapd kannel kannel-extras"
 
 command -v dpkg-query >/dev/null 2>&1 || {

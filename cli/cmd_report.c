@@ -1,0 +1,274 @@
+/* cli/cmd_report.c - crmgate report: the analytics of SPEC section 7 as a
+ * table for people, CSV or JSON for programs, and SVG or HTML pictures. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "analytics/html.h"
+#include "analytics/query.h"
+#include "analytics/report.h"
+#include "cli/cli.h"
+#include "common/file.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "common/banned.h"
+
+static const char usage[] =
+	"usage: crmgate report NAME [--from DATE] [--to DATE] [--department D] [--salesperson S]\n"
+	"                      [--sales-mode M] [--top N] [--table TABLE] [--svg FILE] [--html FILE]\n"
+	"       crmgate report html --out FILE [--from DATE] [--to DATE] [--department D] [--salesperson S]\n"
+	"       crmgate report pyramid --by INDICATOR [--members TIER] [--compare RUN] [--save] [--model NAME]\n"
+	"\n"
+	"Prints a report over a period (--from and --to, YYYY-MM-DD, both days included; without\n"
+	"them all time) for the whole company, a department and the departments below it, or one\n"
+	"salesperson. With --as LOGIN a user sees only the data their permissions show them.\n"
+	"\n"
+	"  --format table    (default) for people: the figures, then each table under a heading\n"
+	"  --format csv      exactly one table, the report's main one unless --table names another,\n"
+	"                    with a header row, plain decimals and shares as fractions from 0 to 1\n"
+	"  --format json     one object: the figures as keys, each table an array of rows by name\n"
+	"  --svg FILE        also write the report's chart; --html FILE a page with the report\n"
+	"  --top N           rankings: the first N rows (the shares stay those of the whole)\n"
+	"  --sales-mode M    funnel: this sales mode (default: the one with most open opportunities)\n"
+	"  --by, --members, --compare, --save, --model: the value pyramid's own (see README.md)\n"
+	"\n"
+	"'report html --out FILE' writes every report and chart into one self-contained page.\n"
+	"The definitions (weighted amount, forecast, conversion, win rate) are in README.md.\n"
+	"\n"
+	"reports:";
+
+/* The options and where each goes; a flag takes no value. */
+struct option_def {
+	const char *name;
+	size_t offset; /* of a const char * in struct an_params, or -1 */
+	int flag;
+};
+
+#define P(field) offsetof(struct an_params, field)
+#define OWN ((size_t)-1) /* handled in parse() */
+static const struct option_def options[] = {
+	{ "--from", P(from), 0 },
+	{ "--to", P(to), 0 },
+	{ "--department", P(department), 0 },
+	{ "--salesperson", P(salesperson), 0 },
+	{ "--sales-mode", P(sales_mode), 0 },
+	{ "--by", P(by), 0 },
+	{ "--members", P(members), 0 },
+	{ "--compare", P(compare), 0 },
+	{ "--model", P(model), 0 },
+	{ "--save", OWN, 1 },
+	{ "--top", OWN, 0 },
+	{ "--table", OWN, 0 },
+	{ "--svg", OWN, 0 },
+	{ "--html", OWN, 0 },
+	{ "--out", OWN, 0 }, /* report html's name for --html */
+};
+
+struct request {
+	struct an_params p;
+	const char *name, *table, *svg, *html;
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f, "%s\n", usage);
+	for (const struct an_def *d = an_reports; d->name; d++)
+		fprintf(f, "  %-14s %s\n", d->name, d->summary);
+	fprintf(f, "  %-14s %s\n", "html", "every report in one HTML page (--out FILE)");
+}
+
+#define usage_error(err, ...) cli_usage_error(err, "'crmgate report --help' explains the options", __VA_ARGS__)
+
+static int parse(struct request *q, int argc, char **argv, struct err *err)
+{
+	for (int i = 1; i < argc; i++) {
+		const struct option_def *o = NULL;
+		const char *v;
+		for (size_t k = 0; k < ARRAY_SIZE(options); k++)
+			if (!strcmp(argv[i], options[k].name))
+				o = &options[k];
+		if (!o && argv[i][0] == '-')
+			return usage_error(err, "'%s' is not an option of report", argv[i]);
+		if (!o) {
+			if (q->name)
+				return usage_error(err, "report takes one report name; what is '%s'?", argv[i]);
+			q->name = argv[i];
+			continue;
+		}
+		if (o->flag) {
+			q->p.save = 1;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return usage_error(err, "option '%s' needs a value", o->name);
+		v = argv[++i];
+		if (o->offset != OWN) {
+			*(const char **)((char *)&q->p + o->offset) = v;
+		} else if (!strcmp(o->name, "--top")) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end || !*v || n < 1 || n > 1000000)
+				return usage_error(err, "--top must be a whole number from 1 up, not '%s'", v);
+			q->p.top = (int)n;
+		} else if (!strcmp(o->name, "--table")) {
+			q->table = v;
+		} else if (!strcmp(o->name, "--svg")) {
+			q->svg = v;
+		} else {
+			q->html = v; /* --html and --out */
+		}
+	}
+	if (!q->name)
+		return usage_error(err, "%s", "which report? name one ('crmgate report --help' lists them)");
+	return 0;
+}
+
+/* Write a file whole (or leave what was there). */
+static int write_file(const char *path, const struct buf *content, struct err *err)
+{
+	struct iovec iov = { content->data, content->len };
+	struct buf why = BUF_INIT;
+	char *tmp = xstrfmt("%s.tmp", path);
+	int rc = 0;
+	if (file_put(tmp, path, &iov, 1, &why))
+		rc = err_set(err, ERR_FAIL, "could not write '%s': %s", path, why.data);
+	else
+		log_info("wrote %s", path);
+	free(tmp);
+	buf_release(&why);
+	return rc;
+}
+
+static void print_table_format(const struct cli *cli, const struct an_report *r, const struct an_table *only)
+{
+	size_t w = 0;
+	printf("%s\n", r->title);
+	for (int i = 0; i < r->nfigures; i++)
+		if (out_width(r->figures[i].label) > w)
+			w = out_width(r->figures[i].label);
+	if (r->nfigures)
+		putchar('\n');
+	for (int i = 0; i < r->nfigures; i++) {
+		printf("%s:%*s %s\n", r->figures[i].label, (int)(w - out_width(r->figures[i].label)), "",
+		       r->figures[i].value ? r->figures[i].value : "-");
+	}
+	for (int i = 0; i < r->ntables; i++) {
+		const struct an_table *t = &r->tables[i];
+		if (only && t != only)
+			continue;
+		printf("\n%s (%d)\n", t->title, crm_res_rows(t->res));
+		if (crm_res_rows(t->res))
+			out_rows(cli, t->res, stdout);
+	}
+}
+
+static void print_json(const struct cli *cli, const struct an_report *r)
+{
+	const char *sep = "";
+	putchar('{');
+	for (int i = 0; i < r->nfigures; i++, sep = ",\n ") {
+		fputs(sep, stdout);
+		out_json_string(stdout, r->figures[i].name);
+		fputs(": ", stdout);
+		out_json_scalar(stdout, r->figures[i].value);
+	}
+	for (int i = 0; i < r->ntables; i++, sep = ",\n ") {
+		fputs(sep, stdout);
+		out_json_string(stdout, r->tables[i].name);
+		fputs(": ", stdout);
+		out_rows(cli, r->tables[i].res, stdout);
+	}
+	fputs("}\n", stdout);
+}
+
+static int table_error(const struct an_report *r, const char *name, struct err *err)
+{
+	struct buf names = BUF_INIT;
+	for (int i = 0; i < r->ntables; i++)
+		buf_addf(&names, "%s%s", i ? ", " : "", r->tables[i].name);
+	err_set(err, ERR_INPUT, "report '%s' has no table '%s'", r->name, name);
+	err_hint(err, "its tables: %s", names.data);
+	buf_release(&names);
+	return err->code;
+}
+
+static int html_page(struct crm_db *db, const struct request *q, struct err *err)
+{
+	struct buf page = BUF_INIT;
+	int rc;
+	if (!q->html) {
+		return cli_usage_error(err, "crmgate report html --out FILE", "%s",
+				       "report html needs --out FILE (the page is written to a file)");
+	}
+	rc = an_html_page(&page, db, &q->p, err);
+	if (!rc)
+		rc = write_file(q->html, &page, err);
+	buf_release(&page);
+	return rc;
+}
+
+static int one_report(struct cli *cli, struct crm_db *db, const struct an_def *d, const struct request *q,
+		      struct err *err)
+{
+	struct an_report r;
+	const struct an_table *only = NULL;
+	struct buf pic = BUF_INIT;
+	int rc = an_report_run(&r, d, db, &q->p, err);
+
+	if (!rc && q->table && !(only = an_report_find(&r, q->table)))
+		rc = table_error(&r, q->table, err);
+	if (!rc && cli->format == OUT_CSV && !only && !r.ntables)
+		rc = err_set(err, ERR_INPUT, "report '%s' has no table to print as CSV", r.name);
+	if (!rc && q->svg) {
+		if (d->svg)
+			d->svg(&r, &pic);
+		if (!pic.len)
+			rc = err_set(err, ERR_INPUT, "report '%s' has no chart to write to '%s'", r.name, q->svg);
+		else
+			rc = write_file(q->svg, &pic, err);
+	}
+	if (!rc && q->html) {
+		buf_reset(&pic);
+		an_html_begin(&pic, r.title, &q->p);
+		an_html_report(&pic, d, &r);
+		an_html_end(&pic);
+		rc = write_file(q->html, &pic, err);
+	}
+	if (!rc) {
+		if (cli->format == OUT_CSV)
+			out_rows(cli, (only ? only : &r.tables[0])->res, stdout);
+		else if (cli->format == OUT_JSON)
+			print_json(cli, &r);
+		else
+			print_table_format(cli, &r, only);
+	}
+	buf_release(&pic);
+	an_report_release(&r);
+	return rc;
+}
+
+int cmd_report(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct request q = { .p = { .today = cli->today } };
+	const struct an_def *d = NULL;
+	struct crm_db *db;
+	int rc;
+
+	for (int i = 1; i < argc && i < 3; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			print_usage(stdout);
+			return 0;
+		}
+	if ((rc = parse(&q, argc, argv, err)))
+		return rc;
+	if (strcmp(q.name, "html") && !(d = an_report_def(q.name))) {
+		err_set(err, ERR_INPUT, "'%s' is not a report", q.name);
+		err_hint(err, "'crmgate report --help' lists them");
+		return err->code;
+	}
+	if ((rc = cli_db(cli, &db, err)) || (rc = an_params_check(db, &q.p, err)))
+		return rc;
+	return d ? one_report(cli, db, d, &q, err) : html_page(db, &q, err);
+}
