@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/pyramid.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -56,6 +57,7 @@ const char *an_report_value(const struct an_report *r, const char *name)
 
 /* Every report, in the order the HTML page shows them. */
 const struct an_def an_reports[] = {
+	{ "pyramid", "customers ranked into value tiers by an indicator (客户价值金字塔)", an_pyramid, an_pyramid_svg },
 	{ NULL, NULL, NULL, NULL },
 };
 
