@@ -37,6 +37,7 @@ static const struct command commands[] = {
 	{ "send", cmd_send, "deliver the outbox: letters, e-mail and text messages" },
 	{ "serve", cmd_serve, "answer unsubscribe links and SMS delivery reports and inbound texts over HTTP" },
 	{ "mailbox", cmd_mailbox, "read bounces (and later survey answers) from the mailbox" },
+	{ "value-model", cmd_value_model, "the customer value model: tiers, their cuts, the weights of the score" },
 	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
 };
 

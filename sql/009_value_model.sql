@@ -67,11 +67,12 @@ BEGIN
 	END IF;
 	IF how = 'share' THEN
 		IF EXISTS (SELECT 1 FROM unnest(cuts) c WHERE c IS NULL OR c <= 0 OR c > 1) THEN
-			RAISE EXCEPTION 'tier shares must lie above 0 and at most 1 (100 %%): %', cuts
+			RAISE EXCEPTION 'tier shares must lie above 0 %% and at most 100 %%, not %',
+				(SELECT string_agg(coalesce(trim_scale(c * 100) || ' %', 'none'), ' / ') FROM unnest(cuts) c)
 				USING ERRCODE = 'invalid_parameter_value';
 		END IF;
 		IF (SELECT sum(c) FROM unnest(cuts) c) <> 1 THEN
-			RAISE EXCEPTION 'tier shares must add up to 1 (100 %%), not %', (SELECT sum(c) FROM unnest(cuts) c)
+			RAISE EXCEPTION 'tier shares must add up to 100 %%, not % %%', (SELECT trim_scale(sum(c) * 100) FROM unnest(cuts) c)
 				USING ERRCODE = 'invalid_parameter_value';
 		END IF;
 	ELSE
