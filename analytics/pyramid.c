@@ -325,6 +325,8 @@ int an_pyramid(struct crm_db *db, const struct an_params *p, struct an_report *r
 	if (!rc && p->compare) {
 		rc = load_then(db, p, by, model, err);
 		if (!rc)
+			rc = crm_db_exec(db, "ANALYZE an_pyramid_then", err);
+		if (!rc)
 			rc = migration_tables(db, model, an_report_find(r, "tiers")->res, r, err);
 		if (!rc)
 			an_report_figure(r, "compared_with", "Compared with 比较对象", p->compare);
