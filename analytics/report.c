@@ -7,6 +7,7 @@
 #include "analytics/funnel.h"
 #include "analytics/rank.h"
 #include "analytics/stats.h"
+#include "analytics/pyramid.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -61,6 +62,8 @@ const char *an_report_value(const struct an_report *r, const char *name)
 const struct an_def an_reports[] = {
 	{ "funnel", "the sales funnel, stage conversion and win rate, and the forecast by month", an_funnel,
 	  an_funnel_svg, "Sales funnel and forecast 销售漏斗与销售预测" },
+	{ "pyramid", "customers ranked into value tiers by an indicator (客户价值金字塔)", an_pyramid, an_pyramid_svg,
+	  "Customer value pyramid 客户价值金字塔" },
 	{ "products", "product sales ranking: quantity, revenue, profit and share", an_products, an_rank_svg,
 	  "Product sales ranking 产品销售排名" },
 	{ "categories", "product category sales ranking", an_categories, an_rank_svg,

@@ -71,6 +71,7 @@ int cmd_send(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_mailbox(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_report(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_value_model(struct cli *cli, int argc, char **argv, struct err *err);
 
 /* The extra verbs of some entities (customer view, contact tree...): the
  * handler for entity.verb, or NULL. */

@@ -38,6 +38,7 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "answer unsubscribe links and SMS delivery reports and inbound texts over HTTP" },
 	{ "mailbox", cmd_mailbox, "read bounces (and later survey answers) from the mailbox" },
 	{ "report", cmd_report, "analytics: the funnel, sales rankings and statistics, as tables, CSV, JSON, SVG, HTML" },
+	{ "value-model", cmd_value_model, "the customer value model: tiers, their cuts, the weights of the score" },
 	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
 };
 
