@@ -71,6 +71,9 @@ void test_write_docx(const char *path, const char *const (*parts)[2], size_t n);
 long test_http(unsigned port, const char *method, const char *path, const char *post, const char *type,
 	       struct buf *body, struct buf *headers);
 
+/* Run a shell command line (system(3)); returns its wait status. */
+int test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* A new private directory under /tmp, malloc'd; test_rmdir removes it and all below. */
 char *test_tmpdir(void);
 void test_rmdir(char *dir);
