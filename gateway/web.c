@@ -21,10 +21,14 @@
 #define DEFAULT_CONNECTIONS 4
 /* "ID.SIG": a bigint, and 32 bytes of HMAC in unpadded base64url */
 #define SIG_LEN 43
+#define INBOUND_HOWTO                                                                                          \
+	"set [sms] inbound_secret (or CRMGATE_SMS_INBOUND_SECRET) and add key=SECRET to Kannel's get-url"
 
 struct gw_web {
 	struct crm_store_opts store;
 	char *secret;
+	char *inbound_secret; /* NULL: /sms/in is off */
+	int inbound_warned;   /* under lock: the first refusal of an unconfigured /sms/in is logged */
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	struct crm_db **idle;
@@ -87,6 +91,7 @@ int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err
 	w->store = *opt->store;
 	w->store.as_login = NULL; /* the server acts for recipients, not for a CRM user */
 	w->secret = opt->secret && *opt->secret ? xstrdup(opt->secret) : NULL;
+	w->inbound_secret = opt->inbound_secret && *opt->inbound_secret ? xstrdup(opt->inbound_secret) : NULL;
 	w->max = opt->connections ? opt->connections : DEFAULT_CONNECTIONS;
 	w->idle = xcalloc(w->max, sizeof(*w->idle));
 	pthread_mutex_init(&w->lock, NULL);
@@ -97,6 +102,8 @@ int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err
 		return rc;
 	}
 	pool_put(w, db, 0);
+	if (!w->inbound_secret)
+		log_warn("serve: inbound texts (/sms/in) are refused: " INBOUND_HOWTO);
 	*out = w;
 	return 0;
 }
@@ -111,6 +118,7 @@ void gw_web_free(struct gw_web *web)
 	pthread_cond_destroy(&web->freed);
 	pthread_mutex_destroy(&web->lock);
 	free(web->secret);
+	free(web->inbound_secret);
 	free(web);
 }
 
@@ -165,6 +173,18 @@ static int parse_id(long *out, const char *s, size_t len)
 	return 0;
 }
 
+/* Are a and b the same bytes? Every byte of b is looked at whatever
+ * differs, and a different length too: the time taken tells an attacker
+ * nothing about b, the secret. */
+static int same_secret(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned char diff = alen != blen;
+
+	for (size_t i = 0; i < blen; i++)
+		diff |= (unsigned char)(b[i] ^ (alen ? a[i % alen] : 0));
+	return !diff;
+}
+
 static int is_b64url(int c)
 {
 	return isalnum(c) || c == '-' || c == '_';
@@ -174,7 +194,6 @@ int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, co
 {
 	const char *dot = strchr(token, '.');
 	struct buf want = BUF_INIT;
-	unsigned char diff = 0;
 	long id;
 	int rc;
 
@@ -187,14 +206,7 @@ int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, co
 	rc = gw_web_token(&want, db, id, secret, err);
 	if (rc)
 		goto done;
-	if (want.len != strlen(token)) {
-		rc = err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
-		goto done;
-	}
-	/* every byte compared, whatever differs first: no timing to learn from */
-	for (size_t i = 0; i < want.len; i++)
-		diff |= (unsigned char)(want.data[i] ^ token[i]);
-	if (diff) {
+	if (!same_secret(token, strlen(token), want.data, want.len)) {
 		rc = err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
 		goto done;
 	}
@@ -485,16 +497,33 @@ int gw_web_is_stop(const char *text)
 	return 0;
 }
 
-/* GET /sms/in?from=%p&to=%P&text=%a: an empty answer, so no reply SMS. */
+/* GET /sms/in?key=SECRET&from=%p&to=%P&text=%a: an empty answer, so no reply SMS. */
 static int h_sms_in(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
 {
 	struct gw_web *w = ctx;
 	struct crm_db *db = NULL;
 	const char *from = http_param(req, "from"), *text = http_param(req, "text");
+	const char *key = http_param(req, "key");
 	const char *params[1];
 	char *n = NULL;
 	int rc;
 
+	if (!w->inbound_secret) {
+		int first;
+		pthread_mutex_lock(&w->lock);
+		first = !w->inbound_warned;
+		w->inbound_warned = 1;
+		pthread_mutex_unlock(&w->lock);
+		/* once, not per request: whoever knocks must not fill the log */
+		if (first)
+			log_warn("serve: an inbound text (/sms/in) was refused: " INBOUND_HOWTO);
+		http_reply_text(res, 403, "inbound texts are not enabled here\n");
+		return 0;
+	}
+	if (!key || !same_secret(key, strlen(key), w->inbound_secret, strlen(w->inbound_secret))) {
+		http_reply_text(res, 403, "a wrong or missing key\n");
+		return 0;
+	}
 	if (!from || !*from) {
 		http_reply_text(res, 400, "an inbound SMS needs from\n");
 		return 0;

@@ -4,8 +4,11 @@
  *   GET  /u/TOKEN   a page (Chinese and English) with one button; changes nothing
  *   POST /u/TOKEN   opts the recipient out at once (RFC 8058 one-click too)
  *   GET  /sms/dlr   Kannel's delivery reports: ?id=OUTBOX_ID&type=%d&reply=%A&ts=%T
- *   GET  /sms/in    Kannel's get-url for inbound texts: ?from=%p&to=%P&text=%a;
- *                   STOP, TD, T or 退订 opts the number out
+ *   GET  /sms/in    Kannel's get-url for inbound texts: ?key=SECRET&from=%p&to=%P&text=%a;
+ *                   STOP, TD, T or 退订 opts the number out. SECRET is [sms]
+ *                   inbound_secret: anyone else gets 403, and without one
+ *                   configured the route is off (403 for all), because
+ *                   whoever may call it can opt any number out
  *
  * The work of each request is one call of a function of sql/005_serve.sql,
  * so it is atomic and idempotent. Handlers take a database connection from a
@@ -34,6 +37,7 @@ struct gw_web_options {
 	const struct crm_store_opts *store; /* how to connect (as_login is ignored); borrowed */
 	const char *secret;		    /* [serve] secret, or NULL: the database's key; borrowed */
 	unsigned connections;		    /* connections at most; 0: 4 (give the server's thread count) */
+	const char *inbound_secret;	    /* [sms] inbound_secret, or NULL: /sms/in is off; borrowed */
 };
 
 /* Check that the database can be reached (applying pending migrations) and
