@@ -124,21 +124,40 @@ void gw_web_free(struct gw_web *web)
 
 /* ----------------------------------------------------------------- tokens */
 
-int gw_web_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err)
+/* What a token is for: the word signed with the id (sql/010), and what the
+ * token is called in messages. */
+struct purpose {
+	const char *word, *what;
+};
+static const struct purpose unsubscribe = { "unsubscribe", "the unsubscribe link" };
+static const struct purpose dlr = { "dlr", "the delivery report's id" };
+
+static int sign(struct buf *out, struct crm_db *db, const struct purpose *p, long outbox_id, const char *secret,
+		struct err *err)
 {
 	char id[24];
-	const char *params[] = { id, secret };
+	const char *params[] = { p->word, id, secret };
 	char *token = NULL;
 	int rc;
 
 	snprintf(id, sizeof(id), "%ld", outbox_id);
-	rc = crm_db_value(&token, db, "SELECT crm.unsubscribe_token($1::bigint, $2::text)", 2, params, err);
+	rc = crm_db_value(&token, db, "SELECT crm.sign_token($1, $2::bigint, $3::text)", 3, params, err);
 	if (!rc && !token)
-		rc = err_set(err, ERR_FAIL, "could not sign an unsubscribe link for outbox row %ld", outbox_id);
+		rc = err_set(err, ERR_FAIL, "could not sign %s of outbox row %ld", p->what, outbox_id);
 	if (!rc)
 		buf_adds(out, token);
 	free(token);
 	return rc;
+}
+
+int gw_web_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err)
+{
+	return sign(out, db, &unsubscribe, outbox_id, secret, err);
+}
+
+int gw_web_dlr_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err)
+{
+	return sign(out, db, &dlr, outbox_id, secret, err);
 }
 
 int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id,
@@ -190,7 +209,8 @@ static int is_b64url(int c)
 	return isalnum(c) || c == '-' || c == '_';
 }
 
-int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err)
+static int verify_token(long *outbox_id, struct crm_db *db, const struct purpose *p, const char *token,
+			const char *secret, struct err *err)
 {
 	const char *dot = strchr(token, '.');
 	struct buf want = BUF_INIT;
@@ -199,21 +219,32 @@ int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, co
 
 	*outbox_id = 0;
 	if (!dot || parse_id(&id, token, (size_t)(dot - token)) || strlen(dot + 1) != SIG_LEN)
-		return err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
-	for (const char *p = dot + 1; *p; p++)
-		if (!is_b64url((unsigned char)*p))
-			return err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
-	rc = gw_web_token(&want, db, id, secret, err);
+		return err_set(err, ERR_NOTFOUND, "%s is not valid", p->what);
+	for (const char *q = dot + 1; *q; q++)
+		if (!is_b64url((unsigned char)*q))
+			return err_set(err, ERR_NOTFOUND, "%s is not valid", p->what);
+	rc = sign(&want, db, p, id, secret, err);
 	if (rc)
 		goto done;
 	if (!same_secret(token, strlen(token), want.data, want.len)) {
-		rc = err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
+		rc = err_set(err, ERR_NOTFOUND, "%s is not valid", p->what);
 		goto done;
 	}
 	*outbox_id = id;
 done:
 	buf_release(&want);
 	return rc;
+}
+
+int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err)
+{
+	return verify_token(outbox_id, db, &unsubscribe, token, secret, err);
+}
+
+int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret,
+			   struct err *err)
+{
+	return verify_token(outbox_id, db, &dlr, token, secret, err);
 }
 
 /* ------------------------------------------------------------------ pages */
@@ -397,7 +428,7 @@ static int is_digits(const char *s, size_t max)
 	return 1;
 }
 
-/* GET /sms/dlr?id=TOKEN&type=%d&reply=%A&ts=%T (TOKEN: the row's signed id, as /u/ takes it) */
+/* GET /sms/dlr?id=TOKEN&type=%d&reply=%A&ts=%T (TOKEN: gw_web_dlr_token's) */
 static int h_sms_dlr(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
 {
 	struct gw_web *w = ctx;
@@ -421,13 +452,14 @@ static int h_sms_dlr(struct http_response *res, const struct http_request *req, 
 	rc = pool_get(&db, w, err);
 	if (rc)
 		return rc;
-	/* the id in the callback is the row's signed token: a report cannot be forged
-	 * by whoever can reach this page */
+	/* the id in the callback is the row's token signed for reports: a report
+	 * cannot be forged by whoever can reach this page, and an id seen on its
+	 * way through the provider is no unsubscribe link */
 	{
-		struct err check = ERR_INIT;
-		int bad = gw_web_token_check(&id, db, idtext, w->secret, &check);
+		struct err check_err = ERR_INIT;
+		int bad = gw_web_dlr_token_check(&id, db, idtext, w->secret, &check_err);
 		int dberr = bad && bad != ERR_NOTFOUND;
-		err_release(&check);
+		err_release(&check_err);
 		if (bad) {
 			pool_put(w, db, dberr);
 			if (dberr)

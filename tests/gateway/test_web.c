@@ -108,6 +108,14 @@ static char *token(long id, const char *secret)
 	return buf_detach(&b, NULL);
 }
 
+static char *dlr_token(long id, const char *secret)
+{
+	struct buf b = BUF_INIT;
+	struct err err = ERR_INIT;
+	assert_ok(gw_web_dlr_token(&b, conn, id, secret, &err), &err);
+	return buf_detach(&b, NULL);
+}
+
 static char *upath(long id)
 {
 	char *t = token(id, NULL), *p = xstrfmt("/u/%s", t);
@@ -169,6 +177,58 @@ Test(web, token_round_trip_and_forgeries)
 	free(other);
 	free(forged);
 	free(swapped);
+}
+
+/* Each purpose signs its own message; the unsubscribe links keep the bytes
+ * they had before purposes were named (mail already sent holds them). */
+Test(web, tokens_sign_their_purpose)
+{
+	struct err err = ERR_INIT;
+	char *u = token(7, "k"), *d = dlr_token(7, "k"), *d2 = dlr_token(7, NULL);
+	long id = -1;
+
+	expect_value("SELECT '7.' || translate(rtrim(encode(public.hmac('unsubscribe:7', 'k', 'sha256'), 'base64'),"
+		     " '='), '+/', '-_')",
+		     u);
+	expect_value("SELECT '7.' || translate(rtrim(encode(public.hmac('dlr:7', 'k', 'sha256'), 'base64'), '='),"
+		     " '+/', '-_')",
+		     d);
+	cr_expect_str_neq(u, d);
+	/* a purpose is a word: none can spell another's message */
+	expect_value("SELECT coalesce(crm.sign_token('unsubscribe:7', 1, 'k'), 'null')", "null");
+	expect_value("SELECT coalesce(crm.sign_token('', 1, 'k'), 'null')", "null");
+	/* each check takes its own purpose only */
+	assert_ok(gw_web_dlr_token_check(&id, conn, d2, NULL, &err), &err);
+	cr_expect_eq(id, 7);
+	cr_expect_eq(gw_web_dlr_token_check(&id, conn, u, "k", &err), ERR_NOTFOUND);
+	err_clear(&err);
+	cr_expect_eq(gw_web_token_check(&id, conn, d, "k", &err), ERR_NOTFOUND);
+	cr_expect_eq(id, 0);
+	err_release(&err);
+	free(u);
+	free(d);
+	free(d2);
+}
+
+Test(web, a_report_id_is_no_unsubscribe_link_and_the_other_way_round)
+{
+	char *d = dlr_token(2, NULL), *u = token(2, NULL), *p = xstrfmt("/u/%s", d), *s;
+	char *report = xstrfmt("/sms/dlr?id=%s&type=1&reply=DELIVRD", u);
+
+	/* the id a provider saw in the callback URL: no page, no unsubscribing */
+	cr_expect_eq(fetch(p, NULL, NULL, NULL), 404);
+	cr_expect_eq(fetch(p, "confirm=1", NULL, NULL), 404);
+	cr_expect_eq(fetch(p, "List-Unsubscribe=One-Click", NULL, NULL), 404);
+	s = state();
+	cr_expect_str_eq(s, nothing_done);
+	free(s);
+	/* an unsubscribe link's token makes no report */
+	cr_expect_eq(fetch(report, NULL, NULL, NULL), 404);
+	expect_value("SELECT status || coalesce(dlr_type::text, '') FROM crm.outbox WHERE id = 2", "sent");
+	free(d);
+	free(u);
+	free(p);
+	free(report);
 }
 
 /* ---- unsubscribe pages ---- */
@@ -268,11 +328,11 @@ Test(web, one_click_post_of_rfc_8058)
 
 /* ---- delivery reports ---- */
 
-/* A report as Kannel sends it: the id is the row's signed token. */
+/* A report as Kannel sends it: the id is the row's token signed for reports. */
 static long dlr(long id, int type, const char *reply)
 {
 	char path[256];
-	char *t = token(id, NULL);
+	char *t = dlr_token(id, NULL);
 	long status;
 	snprintf(path, sizeof(path), "/sms/dlr?id=%s&type=%d&reply=%s&ts=%ld", t, type, reply, (long)time(NULL));
 	status = fetch(path, NULL, NULL, NULL);
@@ -481,7 +541,7 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 	struct gw_sms_config cfg = { .provider = "kannel", .timeout_ms = 10000 };
 	struct gw_sms_provider *p;
 	struct gw_sms_result res;
-	char *signed_id = token(2, NULL);
+	char *signed_id = dlr_token(2, NULL);
 	struct gw_sms_msg msg = { signed_id, "13800138000", NULL, "你好，张三" };
 	struct err err = ERR_INIT;
 	struct stat st;
@@ -492,9 +552,10 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 			     "does not run from the repository's top folder");
 	dir = test_tmpdir();
 	file = xstrfmt("%s/kannel.env", dir);
-	if (test_sh("SERVERS_DIR=tests/servers KANNEL_MO_URL='http://127.0.0.1:%u/sms/in?key=" INBOUND_KEY "'; export KANNEL_MO_URL; "
-	       ". tests/servers/kannel.sh && kannel_start && for v in %s; do eval \"echo $v=\\$$v\"; done >%s",
-	       http_server_port(srv), vars, file)) {
+	if (test_sh("SERVERS_DIR=tests/servers KANNEL_MO_URL='http://127.0.0.1:%u/sms/in?key=" INBOUND_KEY "'; "
+		    "export KANNEL_MO_URL; "
+		    ". tests/servers/kannel.sh && kannel_start && for v in %s; do eval \"echo $v=\\$$v\"; done >%s",
+		    http_server_port(srv), vars, file)) {
 		test_sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; kannel_stop", file);
 		test_rmdir(dir);
 		free(file);
