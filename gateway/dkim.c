@@ -132,7 +132,7 @@ int gw_dkim_open(struct gw_dkim **out, const struct config *cfg, struct err *err
 	struct buf missing = BUF_INIT;
 	struct gw_dkim *d;
 	size_t set = 0;
-	int rc;
+	int rc = 0;
 
 	*out = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -142,16 +142,14 @@ int gw_dkim_open(struct gw_dkim **out, const struct config *cfg, struct err *err
 		else
 			buf_addf(&missing, "%s%s", missing.len ? " and " : "", keys[i]);
 	}
-	if (!set)
-		return 0;
-	if (set < ARRAY_SIZE(keys)) {
-		err_set(err, ERR_INPUT, "DKIM signing is half configured: [email] %s %s not set", missing.data,
-			set == 1 ? "are" : "is");
+	if (set && set < ARRAY_SIZE(keys)) {
+		rc = err_set(err, ERR_INPUT, "DKIM signing is half configured: [email] %s %s not set", missing.data,
+			     set == 1 ? "are" : "is");
 		err_hint(err, "set dkim_domain, dkim_selector and dkim_key together, or none of them");
-		buf_release(&missing);
-		return err->code;
 	}
 	buf_release(&missing);
+	if (!set || rc)
+		return rc;
 	for (size_t i = 0; i < 2; i++)
 		if (!is_dns_name(v[i]))
 			return err_set(err, ERR_INPUT, "[email] %s: '%s' is not a domain name", keys[i], v[i]);
