@@ -17,7 +17,7 @@ DESTDIR ?=
 CC ?= cc
 SANITIZE ?=
 
-PKGS := libpq libzip libxml-2.0 libcurl libmicrohttpd
+PKGS := libpq libzip libxml-2.0 libcurl libmicrohttpd libcrypto
 TEST_PKGS := criterion
 
 ifeq ($(SANITIZE),)

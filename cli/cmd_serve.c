@@ -26,7 +26,9 @@ static const char usage[] =
 	"                      IPv6 (default: [serve] listen, else " DEFAULT_LISTEN ")\n"
 	"\n"
 	"[serve] public_url is the address the links in messages use; [serve] secret\n"
-	"signs unsubscribe links (default: a key kept in the database).";
+	"signs unsubscribe links (default: a key kept in the database); [sms]\n"
+	"inbound_secret is the key=SECRET Kannel's get-url must carry to /sms/in\n"
+	"(without it, inbound texts are refused).";
 
 /* "ADDR:PORT" or "[ADDR]:PORT" into addr (the caller's) and port. */
 static int parse_listen(char **addr, unsigned *port, const char *s, struct err *err)
@@ -60,7 +62,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	const char *listen = config_get(cli->cfg, "serve", "listen");
 	const char *public_url = config_get(cli->cfg, "serve", "public_url");
-	struct gw_web_options wopt = { &cli->store, config_get(cli->cfg, "serve", "secret"), THREADS };
+	struct gw_web_options wopt = { &cli->store, config_get(cli->cfg, "serve", "secret"), THREADS,
+				       config_get(cli->cfg, "sms", "inbound_secret") };
 	struct http_options hopt = { .threads = THREADS };
 	struct http_server *srv = NULL;
 	struct gw_web *web = NULL;

@@ -21,10 +21,14 @@
 #define DEFAULT_CONNECTIONS 4
 /* "ID.SIG": a bigint, and 32 bytes of HMAC in unpadded base64url */
 #define SIG_LEN 43
+#define INBOUND_HOWTO                                                                                          \
+	"set [sms] inbound_secret (or CRMGATE_SMS_INBOUND_SECRET) and add key=SECRET to Kannel's get-url"
 
 struct gw_web {
 	struct crm_store_opts store;
 	char *secret;
+	char *inbound_secret; /* NULL: /sms/in is off */
+	int inbound_warned;   /* under lock: the first refusal of an unconfigured /sms/in is logged */
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	struct crm_db **idle;
@@ -87,6 +91,7 @@ int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err
 	w->store = *opt->store;
 	w->store.as_login = NULL; /* the server acts for recipients, not for a CRM user */
 	w->secret = opt->secret && *opt->secret ? xstrdup(opt->secret) : NULL;
+	w->inbound_secret = opt->inbound_secret && *opt->inbound_secret ? xstrdup(opt->inbound_secret) : NULL;
 	w->max = opt->connections ? opt->connections : DEFAULT_CONNECTIONS;
 	w->idle = xcalloc(w->max, sizeof(*w->idle));
 	pthread_mutex_init(&w->lock, NULL);
@@ -97,6 +102,8 @@ int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err
 		return rc;
 	}
 	pool_put(w, db, 0);
+	if (!w->inbound_secret)
+		log_warn("serve: inbound texts (/sms/in) are refused: " INBOUND_HOWTO);
 	*out = w;
 	return 0;
 }
@@ -111,26 +118,46 @@ void gw_web_free(struct gw_web *web)
 	pthread_cond_destroy(&web->freed);
 	pthread_mutex_destroy(&web->lock);
 	free(web->secret);
+	free(web->inbound_secret);
 	free(web);
 }
 
 /* ----------------------------------------------------------------- tokens */
 
-int gw_web_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err)
+/* What a token is for: the word signed with the id (sql/010), and what the
+ * token is called in messages. */
+struct purpose {
+	const char *word, *what;
+};
+static const struct purpose unsubscribe = { "unsubscribe", "the unsubscribe link" };
+static const struct purpose dlr = { "dlr", "the delivery report's id" };
+
+static int sign(struct buf *out, struct crm_db *db, const struct purpose *p, long outbox_id, const char *secret,
+		struct err *err)
 {
 	char id[24];
-	const char *params[] = { id, secret };
+	const char *params[] = { p->word, id, secret };
 	char *token = NULL;
 	int rc;
 
 	snprintf(id, sizeof(id), "%ld", outbox_id);
-	rc = crm_db_value(&token, db, "SELECT crm.unsubscribe_token($1::bigint, $2::text)", 2, params, err);
+	rc = crm_db_value(&token, db, "SELECT crm.sign_token($1, $2::bigint, $3::text)", 3, params, err);
 	if (!rc && !token)
-		rc = err_set(err, ERR_FAIL, "could not sign an unsubscribe link for outbox row %ld", outbox_id);
+		rc = err_set(err, ERR_FAIL, "could not sign %s of outbox row %ld", p->what, outbox_id);
 	if (!rc)
 		buf_adds(out, token);
 	free(token);
 	return rc;
+}
+
+int gw_web_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err)
+{
+	return sign(out, db, &unsubscribe, outbox_id, secret, err);
+}
+
+int gw_web_dlr_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err)
+{
+	return sign(out, db, &dlr, outbox_id, secret, err);
 }
 
 int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id,
@@ -165,43 +192,59 @@ static int parse_id(long *out, const char *s, size_t len)
 	return 0;
 }
 
+/* Are a and b the same bytes? Every byte of b is looked at whatever
+ * differs, and a different length too: the time taken tells an attacker
+ * nothing about b, the secret. */
+static int same_secret(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned char diff = alen != blen;
+
+	for (size_t i = 0; i < blen; i++)
+		diff |= (unsigned char)(b[i] ^ (alen ? a[i % alen] : 0));
+	return !diff;
+}
+
 static int is_b64url(int c)
 {
 	return isalnum(c) || c == '-' || c == '_';
 }
 
-int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err)
+static int verify_token(long *outbox_id, struct crm_db *db, const struct purpose *p, const char *token,
+			const char *secret, struct err *err)
 {
 	const char *dot = strchr(token, '.');
 	struct buf want = BUF_INIT;
-	unsigned char diff = 0;
 	long id;
 	int rc;
 
 	*outbox_id = 0;
 	if (!dot || parse_id(&id, token, (size_t)(dot - token)) || strlen(dot + 1) != SIG_LEN)
-		return err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
-	for (const char *p = dot + 1; *p; p++)
-		if (!is_b64url((unsigned char)*p))
-			return err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
-	rc = gw_web_token(&want, db, id, secret, err);
+		return err_set(err, ERR_NOTFOUND, "%s is not valid", p->what);
+	for (const char *q = dot + 1; *q; q++)
+		if (!is_b64url((unsigned char)*q))
+			return err_set(err, ERR_NOTFOUND, "%s is not valid", p->what);
+	rc = sign(&want, db, p, id, secret, err);
 	if (rc)
 		goto done;
-	if (want.len != strlen(token)) {
-		rc = err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
-		goto done;
-	}
-	/* every byte compared, whatever differs first: no timing to learn from */
-	for (size_t i = 0; i < want.len; i++)
-		diff |= (unsigned char)(want.data[i] ^ token[i]);
-	if (diff) {
-		rc = err_set(err, ERR_NOTFOUND, "the unsubscribe link is not valid");
+	if (!same_secret(token, strlen(token), want.data, want.len)) {
+		rc = err_set(err, ERR_NOTFOUND, "%s is not valid", p->what);
 		goto done;
 	}
 	*outbox_id = id;
 done:
 	buf_release(&want);
 	return rc;
+}
+
+int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err)
+{
+	return verify_token(outbox_id, db, &unsubscribe, token, secret, err);
+}
+
+int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret,
+			   struct err *err)
+{
+	return verify_token(outbox_id, db, &dlr, token, secret, err);
 }
 
 /* ------------------------------------------------------------------ pages */
@@ -385,7 +428,7 @@ static int is_digits(const char *s, size_t max)
 	return 1;
 }
 
-/* GET /sms/dlr?id=TOKEN&type=%d&reply=%A&ts=%T (TOKEN: the row's signed id, as /u/ takes it) */
+/* GET /sms/dlr?id=TOKEN&type=%d&reply=%A&ts=%T (TOKEN: gw_web_dlr_token's) */
 static int h_sms_dlr(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
 {
 	struct gw_web *w = ctx;
@@ -409,13 +452,14 @@ static int h_sms_dlr(struct http_response *res, const struct http_request *req, 
 	rc = pool_get(&db, w, err);
 	if (rc)
 		return rc;
-	/* the id in the callback is the row's signed token: a report cannot be forged
-	 * by whoever can reach this page */
+	/* the id in the callback is the row's token signed for reports: a report
+	 * cannot be forged by whoever can reach this page, and an id seen on its
+	 * way through the provider is no unsubscribe link */
 	{
-		struct err check = ERR_INIT;
-		int bad = gw_web_token_check(&id, db, idtext, w->secret, &check);
+		struct err check_err = ERR_INIT;
+		int bad = gw_web_dlr_token_check(&id, db, idtext, w->secret, &check_err);
 		int dberr = bad && bad != ERR_NOTFOUND;
-		err_release(&check);
+		err_release(&check_err);
 		if (bad) {
 			pool_put(w, db, dberr);
 			if (dberr)
@@ -485,16 +529,33 @@ int gw_web_is_stop(const char *text)
 	return 0;
 }
 
-/* GET /sms/in?from=%p&to=%P&text=%a: an empty answer, so no reply SMS. */
+/* GET /sms/in?key=SECRET&from=%p&to=%P&text=%a: an empty answer, so no reply SMS. */
 static int h_sms_in(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
 {
 	struct gw_web *w = ctx;
 	struct crm_db *db = NULL;
 	const char *from = http_param(req, "from"), *text = http_param(req, "text");
+	const char *key = http_param(req, "key");
 	const char *params[1];
 	char *n = NULL;
 	int rc;
 
+	if (!w->inbound_secret) {
+		int first;
+		pthread_mutex_lock(&w->lock);
+		first = !w->inbound_warned;
+		w->inbound_warned = 1;
+		pthread_mutex_unlock(&w->lock);
+		/* once, not per request: whoever knocks must not fill the log */
+		if (first)
+			log_warn("serve: an inbound text (/sms/in) was refused: " INBOUND_HOWTO);
+		http_reply_text(res, 403, "inbound texts are not enabled here\n");
+		return 0;
+	}
+	if (!key || !same_secret(key, strlen(key), w->inbound_secret, strlen(w->inbound_secret))) {
+		http_reply_text(res, 403, "a wrong or missing key\n");
+		return 0;
+	}
 	if (!from || !*from) {
 		http_reply_text(res, 400, "an inbound SMS needs from\n");
 		return 0;

@@ -3,9 +3,12 @@
  *
  *   GET  /u/TOKEN   a page (Chinese and English) with one button; changes nothing
  *   POST /u/TOKEN   opts the recipient out at once (RFC 8058 one-click too)
- *   GET  /sms/dlr   Kannel's delivery reports: ?id=OUTBOX_ID&type=%d&reply=%A&ts=%T
- *   GET  /sms/in    Kannel's get-url for inbound texts: ?from=%p&to=%P&text=%a;
- *                   STOP, TD, T or 退订 opts the number out
+ *   GET  /sms/dlr   Kannel's delivery reports: ?id=DLR_TOKEN&type=%d&reply=%A&ts=%T
+ *   GET  /sms/in    Kannel's get-url for inbound texts: ?key=SECRET&from=%p&to=%P&text=%a;
+ *                   STOP, TD, T or 退订 opts the number out. SECRET is [sms]
+ *                   inbound_secret: anyone else gets 403, and without one
+ *                   configured the route is off (403 for all), because
+ *                   whoever may call it can opt any number out
  *
  * The work of each request is one call of a function of sql/005_serve.sql,
  * so it is atomic and idempotent. Handlers take a database connection from a
@@ -13,10 +16,13 @@
  * after an error); the server acts for the recipients, not for a CRM user,
  * so it connects as the database owner whatever --as says.
  *
- * Unsubscribe tokens: "ID.SIG", SIG = HMAC-SHA256('unsubscribe:' || ID) in
- * unpadded base64url, computed by PostgreSQL (pgcrypto). The key is
- * [serve] secret when set, else one generated into the database by the
- * migration, so that every worker and server sharing the database agrees. */
+ * Tokens: "ID.SIG", SIG = HMAC-SHA256(PURPOSE || ':' || ID) in unpadded
+ * base64url, computed by PostgreSQL (pgcrypto, sql/010): PURPOSE is
+ * 'unsubscribe' for /u/ and 'dlr' for the id of /sms/dlr, so that an id
+ * seen by the SMS provider is no unsubscribe link and the other way round.
+ * The key is [serve] secret when set, else one generated into the database
+ * by the migration, so that every worker and server sharing the database
+ * agrees. */
 #ifndef GATEWAY_WEB_H
 #define GATEWAY_WEB_H
 
@@ -34,6 +40,7 @@ struct gw_web_options {
 	const struct crm_store_opts *store; /* how to connect (as_login is ignored); borrowed */
 	const char *secret;		    /* [serve] secret, or NULL: the database's key; borrowed */
 	unsigned connections;		    /* connections at most; 0: 4 (give the server's thread count) */
+	const char *inbound_secret;	    /* [sms] inbound_secret, or NULL: /sms/in is off; borrowed */
 };
 
 /* Check that the database can be reached (applying pending migrations) and
@@ -49,6 +56,9 @@ const struct http_route *gw_web_routes(size_t *n);
 /* Append the unsubscribe token of outbox row outbox_id to out. secret NULL:
  * the database's key. The database computes it (no row need exist). */
 int gw_web_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err);
+/* Append the delivery-report id of outbox row outbox_id to out: what the
+ * SMS provider calls /sms/dlr back with. Not an unsubscribe token. */
+int gw_web_dlr_token(struct buf *out, struct crm_db *db, long outbox_id, const char *secret, struct err *err);
 /* Append public_url (a trailing '/' dropped) + "/u/" + the token to out. */
 int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id,
 			   const char *secret, struct err *err);
@@ -56,6 +66,9 @@ int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *publi
  * when it is malformed or forged (compared in constant time), ERR_DB when
  * the database could not say. */
 int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err);
+/* The same for a delivery-report id (gw_web_dlr_token's). */
+int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret,
+			   struct err *err);
 
 /* Is text an opt-out keyword: STOP, TD, T (ASCII case ignored) or 退订,
  * after trimming spaces (ASCII and U+3000)? */

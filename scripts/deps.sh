@@ -5,6 +5,8 @@
 # installed by name with apt-get (as root); as another user it says what to run.
 #
 # chromium renders the analytics page in its test (tests/analytics/test_html.c).
+# openssl (the command) and python3-dkim (dkimpy) are for the DKIM tests: a
+# key made with openssl genrsa, signatures checked by an independent verifier.
 # postfix, dovecot-imapd and kannel are only there for the test servers in
 # tests/servers/, which run private instances on 127.0.0.1. Their packages
 # would start system daemons on install (dovecot and kannel on public
@@ -13,9 +15,9 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libpq-dev libxml2-dev libzip-dev libetpan-dev
-libcurl4-gnutls-dev libmicrohttpd-dev libcriterion-dev postgresql-15 postgresql-client-15 time python3
+libcurl4-gnutls-dev libmicrohttpd-dev libssl-dev libcriterion-dev postgresql-15 postgresql-client-15 time python3
 libreoffice-writer-nogui fonts-wqy-microhei poppler-utils chromium
-postfix swaks dovecot-imapd kannel kannel-extras"
+postfix swaks dovecot-imapd kannel kannel-extras openssl python3-dkim"
 
 command -v dpkg-query >/dev/null 2>&1 || {
 	echo "deps.sh: not a Debian system; install the equivalents of: $(echo $PACKAGES)" >&2

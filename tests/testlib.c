@@ -270,6 +270,20 @@ void test_write_docx(const char *path, const char *const (*parts)[2], size_t n)
 	assert_ok(merge_zip_writer_close(w, &err), &err);
 }
 
+int test_sh(const char *fmt, ...)
+{
+	va_list ap;
+	struct buf cmd = BUF_INIT;
+	int rc;
+
+	va_start(ap, fmt);
+	buf_vaddf(&cmd, fmt, ap);
+	va_end(ap);
+	rc = system(cmd.data);
+	buf_release(&cmd);
+	return rc;
+}
+
 char *test_tmpdir(void)
 {
 	char tmpl[] = "/tmp/crmgate-t-XXXXXX";

@@ -84,6 +84,9 @@ int test_wait(pid_t pid, int secs);
 /* A free TCP port on 127.0.0.1 (free when asked: bind it soon). */
 unsigned test_free_port(void);
 
+/* Run a shell command line (system(3)); returns its wait status. */
+int test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* A new private directory under /tmp, malloc'd; test_rmdir removes it and all below. */
 char *test_tmpdir(void);
 void test_rmdir(char *dir);

@@ -49,7 +49,7 @@ Test(embedded, life_cycle)
 	cr_assert_eq(crmgate("db start"), 0, "starting a running server is a success: %s", errout.data);
 	cr_assert_eq(crmgate("db status"), 0, "%s", errout.data);
 	cr_assert(strstr(out.data, "running"), "%s", out.data);
-	cr_assert(strstr(out.data, "schema: 00"), "%s", out.data);
+	cr_assert(strstr(out.data, "schema: 0") && strstr(out.data, ".sql"), "%s", out.data);
 
 	cr_assert_eq(crmgate("customer add code=C1 name=一号客户"), 0, "%s", errout.data);
 	snprintf(path, sizeof(path), "%s/backup.dump", dir);

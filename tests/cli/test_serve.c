@@ -126,18 +126,28 @@ Test(serve, answers_and_stops_on_sigterm_and_sigint)
 	cr_expect_eq(fetch(port, "/u/1.forged", NULL), 404);
 	cr_expect_eq(fetch(port, path.data, NULL), 200);
 	cr_expect_eq(fetch(port, path.data, "List-Unsubscribe=One-Click"), 200);
-	cr_expect_eq(fetch(port, "/sms/in?from=13800138000&text=hello", NULL), 200);
+	/* no [sms] inbound_secret: inbound texts refused, and the log says how to turn them on */
+	cr_expect_eq(fetch(port, "/sms/in?from=13800138000&text=hello", NULL), 403);
 	cr_expect_eq(fetch(port, "/nope", NULL), 404);
 	assert_ok(crm_db_value(&opted, conn, "SELECT email_opt_out::text FROM crm.contact", 0, NULL, &err), &err);
 	cr_expect_str_eq(opted, "true");
 	free(opted);
 	kill(pid, SIGTERM);
 	expect_exit(pid, 0, log, "stopping (SIGTERM)");
+	{
+		char *text = test_slurp(log);
+		cr_expect(strstr(text, "set [sms] inbound_secret"), "%s", text);
+		free(text);
+	}
 
-	/* again, stopped with Ctrl-C */
+	/* again, with an inbound secret from the environment, stopped with Ctrl-C */
+	setenv("CRMGATE_SMS_INBOUND_SECRET", "k-9f2c", 1);
 	pid = start(log, "127.0.0.1:0");
+	unsetenv("CRMGATE_SMS_INBOUND_SECRET");
 	port = wait_port(log, pid);
 	cr_expect_eq(fetch(port, path.data, NULL), 200);
+	cr_expect_eq(fetch(port, "/sms/in?from=13800138000&text=hello", NULL), 403);
+	cr_expect_eq(fetch(port, "/sms/in?key=k-9f2c&from=13800138000&text=hello", NULL), 200);
 	kill(pid, SIGINT);
 	expect_exit(pid, 0, log, "stopping (SIGINT)");
 	cr_expect_eq(fetch(port, path.data, NULL), 0, "the port still answers");

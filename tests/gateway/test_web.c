@@ -4,7 +4,6 @@
  * database and spoken to with libcurl; and once end to end through a real
  * Kannel (tests/servers/kannel.sh), skipped when Kannel is not installed. */
 #include <curl/curl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,10 @@
 #include "common/xalloc.h"
 #include "gateway/sms_send.h"
 #include "gateway/web.h"
+
+/* [sms] inbound_secret of the server under test; Kannel's get-url carries it */
+#define INBOUND_KEY "in-s3cret-1"
+#define KEY "key=" INBOUND_KEY "&"
 
 static char *db;
 static struct crm_db *conn;
@@ -47,7 +50,7 @@ static const char seed[] =
 static void setup(void)
 {
 	struct err err = ERR_INIT;
-	struct gw_web_options wopt = { &store, NULL, 2 };
+	struct gw_web_options wopt = { &store, NULL, 2, INBOUND_KEY };
 	struct http_options hopt = { .threads = 2 };
 	const struct http_route *routes;
 	size_t n;
@@ -102,6 +105,14 @@ static char *token(long id, const char *secret)
 	struct buf b = BUF_INIT;
 	struct err err = ERR_INIT;
 	assert_ok(gw_web_token(&b, conn, id, secret, &err), &err);
+	return buf_detach(&b, NULL);
+}
+
+static char *dlr_token(long id, const char *secret)
+{
+	struct buf b = BUF_INIT;
+	struct err err = ERR_INIT;
+	assert_ok(gw_web_dlr_token(&b, conn, id, secret, &err), &err);
 	return buf_detach(&b, NULL);
 }
 
@@ -166,6 +177,58 @@ Test(web, token_round_trip_and_forgeries)
 	free(other);
 	free(forged);
 	free(swapped);
+}
+
+/* Each purpose signs its own message; the unsubscribe links keep the bytes
+ * they had before purposes were named (mail already sent holds them). */
+Test(web, tokens_sign_their_purpose)
+{
+	struct err err = ERR_INIT;
+	char *u = token(7, "k"), *d = dlr_token(7, "k"), *d2 = dlr_token(7, NULL);
+	long id = -1;
+
+	expect_value("SELECT '7.' || translate(rtrim(encode(public.hmac('unsubscribe:7', 'k', 'sha256'), 'base64'),"
+		     " '='), '+/', '-_')",
+		     u);
+	expect_value("SELECT '7.' || translate(rtrim(encode(public.hmac('dlr:7', 'k', 'sha256'), 'base64'), '='),"
+		     " '+/', '-_')",
+		     d);
+	cr_expect_str_neq(u, d);
+	/* a purpose is a word: none can spell another's message */
+	expect_value("SELECT coalesce(crm.sign_token('unsubscribe:7', 1, 'k'), 'null')", "null");
+	expect_value("SELECT coalesce(crm.sign_token('', 1, 'k'), 'null')", "null");
+	/* each check takes its own purpose only */
+	assert_ok(gw_web_dlr_token_check(&id, conn, d2, NULL, &err), &err);
+	cr_expect_eq(id, 7);
+	cr_expect_eq(gw_web_dlr_token_check(&id, conn, u, "k", &err), ERR_NOTFOUND);
+	err_clear(&err);
+	cr_expect_eq(gw_web_token_check(&id, conn, d, "k", &err), ERR_NOTFOUND);
+	cr_expect_eq(id, 0);
+	err_release(&err);
+	free(u);
+	free(d);
+	free(d2);
+}
+
+Test(web, a_report_id_is_no_unsubscribe_link_and_the_other_way_round)
+{
+	char *d = dlr_token(2, NULL), *u = token(2, NULL), *p = xstrfmt("/u/%s", d), *s;
+	char *report = xstrfmt("/sms/dlr?id=%s&type=1&reply=DELIVRD", u);
+
+	/* the id a provider saw in the callback URL: no page, no unsubscribing */
+	cr_expect_eq(fetch(p, NULL, NULL, NULL), 404);
+	cr_expect_eq(fetch(p, "confirm=1", NULL, NULL), 404);
+	cr_expect_eq(fetch(p, "List-Unsubscribe=One-Click", NULL, NULL), 404);
+	s = state();
+	cr_expect_str_eq(s, nothing_done);
+	free(s);
+	/* an unsubscribe link's token makes no report */
+	cr_expect_eq(fetch(report, NULL, NULL, NULL), 404);
+	expect_value("SELECT status || coalesce(dlr_type::text, '') FROM crm.outbox WHERE id = 2", "sent");
+	free(d);
+	free(u);
+	free(p);
+	free(report);
 }
 
 /* ---- unsubscribe pages ---- */
@@ -265,11 +328,11 @@ Test(web, one_click_post_of_rfc_8058)
 
 /* ---- delivery reports ---- */
 
-/* A report as Kannel sends it: the id is the row's signed token. */
+/* A report as Kannel sends it: the id is the row's token signed for reports. */
 static long dlr(long id, int type, const char *reply)
 {
 	char path[256];
-	char *t = token(id, NULL);
+	char *t = dlr_token(id, NULL);
 	long status;
 	snprintf(path, sizeof(path), "/sms/dlr?id=%s&type=%d&reply=%s&ts=%ld", t, type, reply, (long)time(NULL));
 	status = fetch(path, NULL, NULL, NULL);
@@ -357,14 +420,14 @@ Test(web, inbound_stop_opts_the_number_out)
 	char *s;
 
 	/* not a stop word: nothing */
-	cr_assert_eq(fetch("/sms/in?from=%2B8613800138000&to=10690000&text=hello", NULL, &body, NULL), 200);
+	cr_assert_eq(fetch("/sms/in?" KEY "from=%2B8613800138000&to=10690000&text=hello", NULL, &body, NULL), 200);
 	s = state();
 	cr_expect_str_eq(s, nothing_done);
 	free(s);
-	cr_expect_eq(fetch("/sms/in?text=TD", NULL, NULL, NULL), 400);
+	cr_expect_eq(fetch("/sms/in?" KEY "text=TD", NULL, NULL, NULL), 400);
 
 	/* 退订 from +86 13800138000: K1 and K3 write that number two other ways */
-	cr_assert_eq(fetch("/sms/in?from=%2B8613800138000&to=10690000&text=%20%E9%80%80%E8%AE%A2%20", NULL, &body,
+	cr_assert_eq(fetch("/sms/in?" KEY "from=%2B8613800138000&to=10690000&text=%20%E9%80%80%E8%AE%A2%20", NULL, &body,
 			   &headers),
 		     200);
 	cr_expect_eq(body.len, 0, "a reply SMS: '%s'", body.data);
@@ -373,8 +436,8 @@ Test(web, inbound_stop_opts_the_number_out)
 	cr_expect_str_eq(s, "K1:01 K2:00 K3:01 LK1:00 | sms:13800138000:stop");
 	free(s);
 	/* again, and td from 13900139000 as the lead contact's 0086 form */
-	cr_assert_eq(fetch("/sms/in?from=%2B8613800138000&text=%E9%80%80%E8%AE%A2", NULL, NULL, NULL), 200);
-	cr_assert_eq(fetch("/sms/in?from=13900139000&text=td", NULL, NULL, NULL), 200);
+	cr_assert_eq(fetch("/sms/in?" KEY "from=%2B8613800138000&text=%E9%80%80%E8%AE%A2", NULL, NULL, NULL), 200);
+	cr_assert_eq(fetch("/sms/in?" KEY "from=13900139000&text=td", NULL, NULL, NULL), 200);
 	s = state();
 	cr_expect_str_eq(s, "K1:01 K2:01 K3:01 LK1:01 | sms:13800138000:stop sms:13900139000:stop");
 	free(s);
@@ -382,22 +445,64 @@ Test(web, inbound_stop_opts_the_number_out)
 	buf_release(&headers);
 }
 
-/* ---- a real Kannel ---- */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
+Test(web, inbound_texts_need_the_key)
 {
-	va_list ap;
-	struct buf cmd = BUF_INIT;
-	int rc;
+	static const char *const paths[] = {
+		"/sms/in?from=13800138000&text=STOP",
+		"/sms/in?key=&from=13800138000&text=STOP",
+		"/sms/in?key=in-s3cret-2&from=13800138000&text=STOP",
+		"/sms/in?key=in-s3cret-&from=13800138000&text=STOP",
+		"/sms/in?key=in-s3cret-11&from=13800138000&text=STOP",
+		"/sms/in?KEY=in-s3cret-1&from=13800138000&text=STOP",
+	};
+	char *s;
 
-	va_start(ap, fmt);
-	buf_vaddf(&cmd, fmt, ap);
-	va_end(ap);
-	rc = system(cmd.data);
-	buf_release(&cmd);
-	return rc;
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+		cr_expect_eq(fetch(paths[i], NULL, NULL, NULL), 403, "%s", paths[i]);
+	/* the key anywhere in the query, escaped or not */
+	cr_expect_eq(fetch("/sms/in?from=13800138000&text=STOP&key=in-s3cret%2D1", NULL, NULL, NULL), 200);
+	s = state();
+	cr_expect_str_eq(s, "K1:01 K2:00 K3:01 LK1:00 | sms:13800138000:stop");
+	free(s);
 }
+
+Test(web, without_an_inbound_secret_inbound_texts_are_refused)
+{
+	struct err err = ERR_INIT;
+	struct gw_web_options wopt = { &store, NULL, 1, NULL };
+	struct http_options hopt = { .threads = 1 };
+	struct gw_web *off;
+	struct http_server *offsrv;
+	const struct http_route *routes;
+	struct buf body = BUF_INIT;
+	size_t n;
+	char *s;
+
+	assert_ok(gw_web_new(&off, &wopt, &err), &err);
+	routes = gw_web_routes(&n);
+	assert_ok(http_server_start(&offsrv, &hopt, routes, n, off, &err), &err);
+	cr_expect_eq(test_http(http_server_port(offsrv), NULL, "/sms/in?from=13800138000&text=STOP", NULL, NULL,
+			       &body, NULL),
+		     403);
+	cr_expect(strstr(body.data, "not enabled"), "%s", body.data);
+	cr_expect_eq(test_http(http_server_port(offsrv), NULL, "/sms/in?key=&from=13800138000&text=STOP", NULL,
+			       NULL, NULL, NULL),
+		     403);
+	/* the rest of the server works */
+	{
+		char *p = upath(1);
+		cr_expect_eq(test_http(http_server_port(offsrv), NULL, p, NULL, NULL, NULL, NULL), 200);
+		free(p);
+	}
+	http_server_stop(offsrv);
+	gw_web_free(off);
+	s = state();
+	cr_expect_str_eq(s, nothing_done);
+	free(s);
+	buf_release(&body);
+}
+
+/* ---- a real Kannel ---- */
 
 /* NAME=value from the state file the start script wrote. */
 static char *state_get(const char *file, const char *name)
@@ -436,7 +541,7 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 	struct gw_sms_config cfg = { .provider = "kannel", .timeout_ms = 10000 };
 	struct gw_sms_provider *p;
 	struct gw_sms_result res;
-	char *signed_id = token(2, NULL);
+	char *signed_id = dlr_token(2, NULL);
 	struct gw_sms_msg msg = { signed_id, "13800138000", NULL, "你好，张三" };
 	struct err err = ERR_INIT;
 	struct stat st;
@@ -447,10 +552,11 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 			     "does not run from the repository's top folder");
 	dir = test_tmpdir();
 	file = xstrfmt("%s/kannel.env", dir);
-	if (sh("SERVERS_DIR=tests/servers KANNEL_MO_URL=http://127.0.0.1:%u/sms/in; export KANNEL_MO_URL; "
-	       ". tests/servers/kannel.sh && kannel_start && for v in %s; do eval \"echo $v=\\$$v\"; done >%s",
-	       http_server_port(srv), vars, file)) {
-		sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; kannel_stop", file);
+	if (test_sh("SERVERS_DIR=tests/servers KANNEL_MO_URL='http://127.0.0.1:%u/sms/in?key=" INBOUND_KEY "'; "
+		    "export KANNEL_MO_URL; "
+		    ". tests/servers/kannel.sh && kannel_start && for v in %s; do eval \"echo $v=\\$$v\"; done >%s",
+		    http_server_port(srv), vars, file)) {
+		test_sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; kannel_stop", file);
 		test_rmdir(dir);
 		free(file);
 		cr_skip_test("Kannel is installed but did not start here (see the log above)");
@@ -475,7 +581,7 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 		  "no delivery report reached /sms/dlr");
 
 	/* 退订 from the operator's network (sent as UCS-2, recoded by smsbox) */
-	cr_expect_eq(sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; "
+	cr_expect_eq(test_sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; "
 			"kannel_mo +8613800138000 10690000 退订",
 			file),
 		     0);
@@ -484,7 +590,7 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 	expect_value("SELECT string_agg(address, ' ' ORDER BY address) FROM crm.suppression WHERE reason = 'stop'",
 		     "13800138000");
 
-	sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; kannel_stop", file);
+	test_sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; kannel_stop", file);
 	gw_sms_result_release(&res);
 	test_rmdir(dir);
 	free(file);
