@@ -234,7 +234,7 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 	/* the provider calls back with this id: signed, so reports cannot be forged;
 	 * made before the row is sending, so that nothing can fail in between */
 	buf_reset(&w->text);
-	if ((rc = gw_web_token(&w->text, w->db, s->job->id, w->secret, err))) {
+	if ((rc = gw_web_dlr_token(&w->text, w->db, s->job->id, w->secret, err))) {
 		buf_release(&body);
 		return rc;
 	}
