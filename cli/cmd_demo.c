@@ -48,6 +48,7 @@ static const char *const steps[][20] = {
 	{ "send", "--once" },
 	{ "campaign", "list" },
 	{ "report", "funnel", "--table", "stages" },
+	{ "report", "pyramid", "--by", "revenue" },
 	{ "report", "html", "--out", "out/report.html" },
 };
 
