@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/campaign.h"
 #include "analytics/funnel.h"
 #include "analytics/rank.h"
 #include "analytics/stats.h"
@@ -76,6 +77,8 @@ const struct an_def an_reports[] = {
 	  an_activities_svg, "Activity analysis 活动分析" },
 	{ "opportunities", "lost opportunities by fail reason and by winning competitor", an_opportunities,
 	  an_opportunities_svg, "Won and lost opportunities 失败原因与竞争分析" },
+	{ "campaign", "what the campaigns launched in the period sent, by campaign and channel", an_campaigns,
+	  an_campaigns_svg, "Campaign results 营销活动结果" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
