@@ -129,6 +129,13 @@ static const struct view_section customer_sections[] = {
 	  " ON c.id = e.customer_id OR e.opportunity_id IN (SELECT id FROM crm.opportunity WHERE customer_id = c.id)"
 	  " OR e.activity_id IN (SELECT id FROM crm.activity WHERE customer_id = c.id)"
 	  " WHERE c.code = $1 ORDER BY e.spent_on DESC, e.code" },
+	{ "campaigns 营销", "campaigns",
+	  "SELECT cp.name AS campaign, o.channel, o.recipient_name, o.recipient, o.status,"
+	  " coalesce(o.skip_reason, o.last_error) AS note, o.sent_at FROM crm.customer c JOIN crm.outbox o"
+	  " ON o.contact_id IN (SELECT k.id FROM crm.contact k WHERE k.customer_id = c.id)"
+	  " OR (o.contact_id IS NULL AND o.target_code = c.code) JOIN crm.campaign cp ON cp.id = o.campaign_id"
+	  " AND (o.contact_id IS NOT NULL OR cp.targets = 'customer')"
+	  " WHERE c.code = $1 ORDER BY o.updated_at DESC, o.id DESC LIMIT 50" },
 	{ "assignments 客户分配", "assignments",
 	  "SELECT a.at, a.action, f.name AS from_salesperson, t.name AS to_salesperson, a.by_login"
 	  " FROM crm.customer_assignment a JOIN crm.customer c ON c.id = a.customer_id"
@@ -140,8 +147,9 @@ static const char customer_view_usage[] =
 	"usage: crmgate customer view CUSTOMER\n"
 	"\n"
 	"Everything about one customer (客户全貌): the record with revenue and arrears, its contacts,\n"
-	"opportunities, orders, invoices and receipts, activities, complaints, expenses and\n"
-	"the history of its assignment to salespeople.";
+	"opportunities, orders, invoices and receipts, activities, complaints, expenses, the\n"
+	"campaign messages sent to it and its contacts, and the history of its assignment to\n"
+	"salespeople.";
 
 static const struct view_def customer_view_def = {
 	customer_view_usage, "customer", customer_record_sql, customer_sections, ARRAY_SIZE(customer_sections),

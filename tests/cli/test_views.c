@@ -78,6 +78,7 @@ Test(views, customer_view_holds_everything)
 	cr_assert(strstr(out.data, "complaints 投诉 (1)"), "%s", out.data);
 	cr_assert(strstr(out.data, "activities 活动 (1)"), "%s", out.data);
 	cr_assert_null(strstr(out.data, "钱六"), "another customer's contact: %s", out.data);
+	cr_assert(strstr(out.data, "campaigns 营销 (0)"), "%s", out.data);
 	cr_assert_eq(crmgate("--format json customer view C1"), 0, "%s", errout.data);
 	cr_assert(!strncmp(out.data, "{\"record\": {\"code\": \"C1\"", 24), "%s", out.data);
 	cr_assert(strstr(out.data, "\"revenue\": 250.00"), "%s", out.data);
@@ -109,4 +110,27 @@ Test(views, salesperson_view_adds_up)
 	cr_assert(strstr(out.data, "revenue:            250.00\n"), "%s", out.data);
 	cr_assert(strstr(out.data, "overdue_activities: 1\n"), "%s", out.data);
 	cr_assert(strstr(out.data, "一号商机"), "%s", out.data);
+}
+
+Test(views, customer_view_shows_the_campaign_messages_of_its_people)
+{
+	char *body = xstrfmt("%s/b.txt", dir), *sms = xstrfmt("file:%s/sms", dir);
+
+	test_write_file(body, "{{name}}，您好\n");
+	setenv("CRMGATE_SMS_PROVIDER", sms, 1);
+	cr_assert_eq(crmgate("contact edit K1 mobile=13800000001"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("contact edit K9 mobile=13800000009"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign create 问候 --channel sms --targets contact --body '%s' --transactional", body), 0,
+		     "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 问候 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format json customer view C1"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "\"campaign\": \"问候\", \"channel\": \"sms\", \"recipient_name\": \"张三\","
+				   " \"recipient\": \"13800000001\", \"status\": \"sent\""),
+		  "%s", out.data);
+	/* K2..K4 have no mobile: skipped, and said why */
+	cr_expect(strstr(out.data, "\"status\": \"skipped\", \"note\": \"no mobile\""), "%s", out.data);
+	cr_expect_null(strstr(out.data, "13800000009"), "another customer's contact: %s", out.data);
+	free(body);
+	free(sms);
 }
