@@ -828,7 +828,9 @@ static int round_of(struct worker *w, int *claimed, struct err *err)
 	*claimed = n;
 	if (rc)
 		return rc;
-	if ((rc = gw_outbox_claim(w->db, NULL, w->o->batch > 0 ? w->o->batch : 20, &jobs, &n, err)))
+	/* per batch: the claim, the records' query (planned each time: some
+	 * milliseconds), the links; 100 rows make them a small part of a row's cost */
+	if ((rc = gw_outbox_claim(w->db, NULL, w->o->batch > 0 ? w->o->batch : 100, &jobs, &n, err)))
 		return rc;
 	handled = xcalloc((size_t)n + 1, sizeof(*handled));
 	ghandled = xcalloc((size_t)n + 1, sizeof(*ghandled));
