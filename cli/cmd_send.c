@@ -24,7 +24,7 @@ static const char usage[] =
 	"\n"
 	"Each worker keeps one SMTP connection open for all its e-mails, and two database sessions:\n"
 	"e-mail goes out as fast as the workers side by side ([email] connections of them, unless\n"
-	"--workers says otherwise; 8 keeps two cores busy towards a nearby server).\n"
+	"--workers says otherwise; 4 to 8 keep two cores busy towards a nearby server).\n"
 	"\n"
 	"  --workers N  N processes side by side (default: [email] connections, else 1)\n"
 	"  --once       stop when nothing is due";
