@@ -884,7 +884,13 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 	buf_init(&w.att);
 	buf_init(&w.mailto);
 	gw_smtp_result_init(&w.sr);
-	rc = gw_sms_config_load(&w.sms_cfg, o->cfg, err);
+	/* the records session reads a batch of targets by key: nested loops over
+	 * the indexes are what it wants, where on tables of some thousand rows
+	 * the planner hashes whole tables instead (the contact's reports_to
+	 * twice: 19 ms against 4 ms a batch of 100 here) */
+	rc = crm_db_exec(rdb, "SET enable_hashjoin = off; SET enable_mergejoin = off", err);
+	if (!rc)
+		rc = gw_sms_config_load(&w.sms_cfg, o->cfg, err);
 	w.signature = config_get(o->cfg, "sms", "signature");
 	w.optout = config_get(o->cfg, "sms", "optout_text");
 	w.secret = config_get(o->cfg, "serve", "secret");
