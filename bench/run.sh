@@ -2,7 +2,8 @@
 # bench/run.sh - crmgate's benchmarks, each against a named peer in the same run.
 #
 #   make bench                       all of them, at full size
-#   BENCH_CUSTOMERS=100000 BENCH_MERGE_TARGETS=1000 make bench  a quicker, smaller run
+#   BENCH_CUSTOMERS=100000 BENCH_MERGE_TARGETS=1000 BENCH_SEND_MESSAGES=2000 make bench
+#                                    a quicker, smaller run
 #
 # import: `crmgate gen` of N customers (wall time, peak memory), then `crmgate
 # import customer` of their N-row CSV into an empty database against a bare
@@ -10,6 +11,7 @@
 # and checks nothing): rows per second for each, and the ratio.
 # merge: bench/merge.sh, `crmgate merge` against docxtemplater (see there).
 # reports: bench/reports.sh, the analytics reports against one scan of the order lines.
+# send: bench/send.sh, `crmgate send` against nodemailer and smtp-source.
 # Figures are kept in bench/README.md.
 set -eu
 cd "$(dirname "$0")/.."
@@ -67,3 +69,5 @@ sh bench/merge.sh
 
 echo
 sh bench/reports.sh
+echo
+sh bench/send.sh

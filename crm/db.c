@@ -1,6 +1,7 @@
 /* crm/db.c - the database connection over libpq. */
 #include "crm/db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,9 @@
 
 struct crm_db {
 	PGconn *conn;
+	/* the statements prepared on this connection, by their text's address */
+	const char **prepared;
+	size_t nprepared, prepared_alloc;
 };
 
 struct crm_res {
@@ -89,6 +93,7 @@ void crm_db_free(struct crm_db *db)
 	if (!db)
 		return;
 	PQfinish(db->conn);
+	free(db->prepared);
 	free(db);
 }
 
@@ -123,11 +128,11 @@ int crm_db_exec(struct crm_db *db, const char *sql, struct err *err)
 	return rc;
 }
 
-int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
-		 const char *const *params, struct err *err)
+/* A statement's result, checked: *out (when out is given) holds it. */
+static int result_of(struct crm_res **out, struct crm_db *db, PGresult *res, struct err *err)
 {
-	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	int rc = check_result(db, res, err);
+
 	if (rc || !out) {
 		PQclear(res);
 		if (out)
@@ -137,6 +142,36 @@ int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int n
 	*out = xmalloc(sizeof(**out));
 	(*out)->res = res;
 	return 0;
+}
+
+int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
+		 const char *const *params, struct err *err)
+{
+	return result_of(out, db, PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0), err);
+}
+
+int crm_db_query_prepared(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
+			  const char *const *params, struct err *err)
+{
+	PGresult *res;
+	char name[32];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < db->nprepared && db->prepared[i] != sql; i++)
+		;
+	snprintf(name, sizeof(name), "crm_p%zu", i);
+	if (i == db->nprepared) {
+		res = PQprepare(db->conn, name, sql, nparams, NULL);
+		if ((rc = check_result(db, res, err))) {
+			PQclear(res);
+			return rc;
+		}
+		PQclear(res);
+		ALLOC_GROW(db->prepared, db->nprepared + 1, db->prepared_alloc);
+		db->prepared[db->nprepared++] = sql;
+	}
+	return result_of(out, db, PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0), err);
 }
 
 int crm_db_value(char **out, struct crm_db *db, const char *sql, int nparams, const char *const *params,

@@ -29,6 +29,12 @@ int crm_db_exec(struct crm_db *db, const char *sql, struct err *err);
  * is the caller's (crm_res_free); out may be NULL when the rows do not matter. */
 int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
 		 const char *const *params, struct err *err);
+/* crm_db_query for a statement run again and again: prepared once per
+ * connection (parsed, and planned once PostgreSQL settles on a generic
+ * plan), then only executed. sql must live as long as db (a string
+ * constant): its address names the prepared statement. */
+int crm_db_query_prepared(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
+			  const char *const *params, struct err *err);
 /* The first column of the first row of a query, malloc'd (NULL for no row or SQL NULL). */
 int crm_db_value(char **out, struct crm_db *db, const char *sql, int nparams, const char *const *params,
 		 struct err *err);

@@ -61,6 +61,13 @@ int gw_outbox_sending(struct crm_db *db, const struct gw_job *job, int *go, stru
  * permanent one also suppresses the address. */
 int gw_outbox_done(struct crm_db *db, const struct gw_job *job, const struct gw_result *r, struct err *err);
 
+/* gw_outbox_done of a job that was sent (r->outcome GW_SENT) and
+ * gw_outbox_sending of the next job, in one statement: one round trip and
+ * one commit between two messages. Neither step waits for anything the
+ * other does; *go is as gw_outbox_sending's for next. */
+int gw_outbox_sent_next(struct crm_db *db, const struct gw_job *job, const struct gw_result *r,
+			const struct gw_job *next, int *go, struct err *err);
+
 /* Rate limits, shared by every worker through the database: take a token
  * from the channel's bucket (rate messages a second); *wait is how long to
  * wait before sending (a back-off the other side asked for included). */

@@ -1,8 +1,11 @@
 /* gateway/send.h - a worker: claim due outbox rows, fill, send, record.
  *
- * Every campaign's templates are compiled once per worker. A row is claimed
- * in a small batch, its target's record read, its message filled and handed
- * over, and its result committed at once (gateway/outbox.h). A worker uses
+ * Every campaign's templates are compiled once per worker. Rows are claimed
+ * in small batches (100), their targets' records read, their messages filled
+ * and handed over one by one, and each result committed at once
+ * (gateway/outbox.h). A batch's e-mails of one campaign read their records
+ * in one query and are all built before the first is handed over; between
+ * two of them one statement records the one and marks the next sending. A worker uses
  * two database sessions: one for the outbox, whose every step commits, and
  * one that reads the targets' records (a read holds a transaction open).
  *
@@ -21,7 +24,7 @@ struct gw_send_opts {
 	const struct config *cfg; /* [email], [sms], [mail] settings */
 	const char *today;        /* YYYY-MM-DD, for templates */
 	int once;                 /* stop when nothing is due (else wait for more) */
-	int batch;                /* rows per claim; 0: 20 */
+	int batch;                /* rows per claim; 0: 100 */
 	const char *mail_dir;     /* print batches; NULL: [mail] dir, else out/print */
 	volatile int *stop;       /* set by a signal handler: finish the row in hand and stop */
 };

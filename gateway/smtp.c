@@ -35,6 +35,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -68,7 +69,8 @@ struct gw_smtp {
 	int smtps;    /* TLS from the first byte */
 	int tls;      /* this connection is encrypted */
 	int loopback; /* this connection goes to 127.0.0.0/8 or ::1 */
-	int used;     /* this connection has carried a transaction: RSET first */
+	int used;     /* this connection has carried a transaction */
+	int clean;    /* ...and the last one ended with the message taken: no RSET needed */
 	char helo[256];
 	long t_connect, t_command, t_final;
 	mailsmtp *smtp;
@@ -203,6 +205,7 @@ static void drop(struct gw_smtp *s)
 	}
 	s->tls = 0;
 	s->used = 0;
+	s->clean = 0;
 }
 
 static void set_timeout(struct gw_smtp *s, long secs)
@@ -404,6 +407,12 @@ static int tcp_connect(struct gw_smtp *s, int *out)
 			}
 		}
 		if (!e && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK))
+			e = errno;
+		/* Each command, and the message's last piece with the final dot,
+		 * is written whole and then waited for: Nagle's algorithm would
+		 * hold the last piece back until the server acknowledges the one
+		 * before, which a server delays (40 ms here) — per message */
+		if (!e && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int)))
 			e = errno;
 		if (!e) {
 			if (ai->ai_family == AF_INET)
@@ -750,37 +759,44 @@ int gw_smtp_send(struct gw_smtp *s, const char *from, const char *rcpt, const ch
 			       valid_addr(from) ? rcpt : from);
 	}
 	/* The server may have closed an idle connection: find out before
-	 * anything of this message is sent, and connect again once. */
+	 * anything of this message is taken, and connect again once. RSET
+	 * only after a transaction that did not end with the server taking
+	 * the message (RFC 5321 4.1.1.5): after a final 2xx the session is
+	 * back where MAIL may start the next one, and the round trip is saved. */
 	for (int again = 1;; again = 0) {
-		if (!s->smtp->stream) {
+		int fresh = !s->smtp->stream;
+		if (fresh) {
 			if ((rc = session_start(s, r, err)))
 				return rc;
-			break;
-		}
-		if (!s->used)
-			break;
-		if (peer_spoke(s)) {
+		} else if (s->used && peer_spoke(s)) {
 			drop(s);
 			continue;
+		} else if (s->used && !s->clean) {
+			await_reply(s, s->t_command);
+			mailsmtp_reset(s->smtp);
+			took_reply(s);
+			if (s->code != 250 && again && (!s->code || s->code == 421)) {
+				drop(s);
+				continue;
+			}
+			if (s->code != 250)
+				return failed(s, r, GW_SMTP_RSET, rcpt, err);
 		}
+		s->used = 1;
+		s->clean = 0;
 		await_reply(s, s->t_command);
-		mailsmtp_reset(s->smtp);
+		mailesmtp_mail_size(s->smtp, from, 0, NULL, len);
 		took_reply(s);
 		if (s->code == 250)
 			break;
-		if (again && (!s->code || s->code == 421)) {
+		/* no reply, or 421, on a connection that had been idle: it was
+		 * closed under us, and nothing of this message was taken */
+		if (again && !fresh && (!s->code || s->code == 421)) {
 			drop(s);
 			continue;
 		}
-		return failed(s, r, GW_SMTP_RSET, rcpt, err);
-	}
-	s->used = 1;
-
-	await_reply(s, s->t_command);
-	mailesmtp_mail_size(s->smtp, from, 0, NULL, len);
-	took_reply(s);
-	if (s->code != 250)
 		return failed(s, r, GW_SMTP_MAIL, rcpt, err);
+	}
 
 	await_reply(s, s->t_command);
 	mailesmtp_rcpt(s->smtp, rcpt, 0, NULL);
@@ -803,6 +819,7 @@ int gw_smtp_send(struct gw_smtp *s, const char *from, const char *rcpt, const ch
 	set_timeout(s, s->t_final);
 	if (read_reply(s) / 100 != 2)
 		return failed(s, r, GW_SMTP_DOT, rcpt, err);
+	s->clean = 1;
 	r->outcome = GW_SENT;
 	r->stage = GW_SMTP_DOT;
 	r->code = s->code;

@@ -85,9 +85,10 @@ int gw_smtp_open(struct gw_smtp **out, const struct gw_smtp_opts *o, struct err 
 /* Send one message of len bytes (CRLF or LF line ends; lines starting with
  * a dot are escaped here, and the bytes arrive as given, CRLF line ends)
  * from the envelope sender to one recipient, on the open connection: RSET
- * first when the connection has carried a transaction before, then MAIL
- * FROM, RCPT TO, DATA. When the server has closed the connection while it
- * was idle, detected before any command of this message is answered,
+ * first when the connection's last transaction did not end with the message
+ * taken (a refused recipient, say), then MAIL FROM, RCPT TO, DATA. When the
+ * server has closed the connection while it was idle, found out before
+ * anything of this message is taken (no reply, or 421, to RSET or MAIL),
  * connects again once and goes on.
  *
  * r (initialised by the caller) is reset and then says what became of it.

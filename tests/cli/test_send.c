@@ -61,13 +61,20 @@ static int files_in(const char *sub, const char *suffix)
 	return n;
 }
 
-Test(send, two_workers_send_every_text_once)
+/* A text message to each of the 60 contacts, launched. */
+static void sms_campaign(void)
 {
 	char *body = xstrfmt("%s/b.txt", dir);
 	test_write_file(body, "{{name}}，您好\n");
 	cr_assert_eq(crmgate("campaign create 通知 --channel sms --targets contact --body '%s' --transactional", body), 0,
 		     "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 通知 --yes"), 0, "%s", errout.data);
+	free(body);
+}
+
+Test(send, two_workers_send_every_text_once)
+{
+	sms_campaign();
 	/* opted out after the launch: checked again right before sending */
 	cr_assert_eq(crmgate("contact edit K07 sms_opt_out=true"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("send --once --workers 2"), 0, "%s", errout.data);
@@ -79,7 +86,6 @@ Test(send, two_workers_send_every_text_once)
 	/* nothing is sent twice: a second run finds nothing due */
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 	cr_expect_eq(files_in("sms", ".sms"), 59);
-	free(body);
 }
 
 Test(send, letters_become_one_print_batch_sorted_by_postcode)
@@ -294,4 +300,103 @@ Test(send, the_frequency_cap_spares_numbers_that_had_enough)
 	cr_expect_eq(crmgate("campaign launch 二 --yes"), 2);
 	cr_expect(strstr(errout.data, "frequency_cap '1/x'"), "%s", errout.data);
 	free(body);
+}
+
+/* The message files of a Maildir, each read whole (NULL-terminated list). */
+static char **maildir_messages(const char *maildir)
+{
+	char *sub = xstrfmt("%s/new", maildir);
+	DIR *d = opendir(sub);
+	char **all = xcalloc(64, sizeof(*all));
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d)) && n < 63;) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = xstrfmt("%s/%s", sub, e->d_name);
+		all[n++] = test_slurp(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(sub);
+	return all;
+}
+
+Test(send, a_batch_of_emails_gives_each_target_its_own_message)
+{
+	char *maildir = xstrfmt("%s/maildir", dir), *url = xstrfmt("file:%s", maildir);
+	char *body = xstrfmt("%s/b.txt", dir);
+	struct buf csv = BUF_INIT;
+	char **msgs;
+	int n = 0;
+
+	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
+	setenv("CRMGATE_EMAIL_FROM", "marketing@example.test", 1);
+	buf_adds(&csv, "code,customer_code,name,email\n");
+	for (int i = 1; i <= 12; i++)
+		buf_addf(&csv, "E%02d,C1,Name%02d,e%02d@example.test\n", i, i, i);
+	test_import(db, dir, "contact", csv.data);
+	test_write_file(body, "Dear {{name}} of {{customer.code}}, this is for {{email}}.\n");
+	cr_assert_eq(crmgate("campaign create 批 --channel email --targets contact --where \"code like 'E%%'\""
+			     " --subject 'for {{code}}' --body '%s' --transactional", body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 批 --yes"), 0, "%s", errout.data);
+	/* after the launch: E03 is deleted (its row fails, the rest of its batch
+	 * goes), E05 opts out (checked right before its turn, in the middle of a
+	 * batch) */
+	cr_assert_eq(crmgate("contact delete E03"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("contact edit E05 email_opt_out=true"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format csv campaign status 批"), 0);
+	cr_expect(strstr(out.data, ",done,0,0,10,0,1,1,0,0,12"), "10 sent, 1 failed, 1 skipped: %s", out.data);
+	msgs = maildir_messages(maildir);
+	for (; msgs[n]; n++) {
+		/* each message's subject, recipient and body name the same target */
+		const char *subject = strstr(msgs[n], "\r\nSubject: for E");
+		cr_assert(subject, "%s", msgs[n]);
+		int i = (int)strtol(subject + strlen("\r\nSubject: for E"), NULL, 10);
+		char *to = xstrfmt("\r\nTo: Name%02d <e%02d@example.test>\r\n", i, i), *dear = xstrfmt("Dear Name%02d of C1, this is for e%02d@", i, i);
+		char *rcpt = xstrfmt("Delivered-To: e%02d@example.test\r\n", i);
+		cr_expect(i != 3 && i != 5, "E%02d was sent", i);
+		cr_expect(strstr(msgs[n], to), "%s", msgs[n]);
+		cr_expect(strstr(msgs[n], rcpt), "%s", msgs[n]);
+		cr_expect(strstr(msgs[n], dear), "%s", msgs[n]);
+		free(to);
+		free(dear);
+		free(rcpt);
+		free(msgs[n]);
+	}
+	cr_expect_eq(n, 10);
+	free(msgs);
+	unsetenv("CRMGATE_EMAIL_TRANSPORT");
+	unsetenv("CRMGATE_EMAIL_FROM");
+	buf_release(&csv);
+	free(body);
+	free(maildir);
+	free(url);
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+Test(send, email_connections_sets_how_many_workers_send)
+{
+	sms_campaign();
+	setenv("CRMGATE_EMAIL_CONNECTIONS", "many", 1);
+	cr_expect_eq(crmgate("send --once"), 2);
+	cr_expect(strstr(errout.data, "[email] connections: 'many' is not a number from 1 to 64"), "%s", errout.data);
+	setenv("CRMGATE_EMAIL_CONNECTIONS", "3", 1);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	/* each worker says what it did */
+	cr_expect_eq(count_of(errout.data, "sent "), 3, "%s", errout.data);
+	cr_expect_eq(files_in("sms", ".sms"), 60, "one file per message, none twice");
+	/* --workers wins */
+	cr_assert_eq(crmgate("send --once --workers 2"), 0, "%s", errout.data);
+	cr_expect_eq(count_of(errout.data, "sent "), 2, "%s", errout.data);
+	unsetenv("CRMGATE_EMAIL_CONNECTIONS");
 }

@@ -228,3 +228,66 @@ Test(outbox, an_opted_out_target_does_not_take_an_address_from_the_next)
 	gw_campaign_release(&camp);
 	crm_db_free(c);
 }
+
+Test(outbox, one_statement_records_a_sent_row_and_marks_the_next_after_checking_it)
+{
+	struct crm_db *c = connect(), *w = connect();
+	struct gw_campaign camp;
+	struct gw_launch l;
+	struct gw_job *a;
+	struct err err = ERR_INIT;
+	int n, go;
+	char *sql;
+
+	create(c, &camp);
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	gw_launch_release(&l);
+	assert_ok(gw_outbox_claim(w, "email", 5, &a, &n, &err), &err);
+	cr_assert_eq(n, 3);
+	struct gw_result sent = { .outcome = GW_SENT, .message_id = "<a@example.test>", .reply = "250 ok" };
+
+	assert_ok(gw_outbox_sending(w, &a[0], &go, &err), &err);
+	cr_assert(go);
+	/* the first is sent, the second may go: it is sending when the call returns */
+	assert_ok(gw_outbox_sent_next(w, &a[0], &sent, &a[1], &go, &err), &err);
+	cr_expect(go);
+	sql = xstrfmt("SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'sent' AND message_id = '<a@example.test>'"
+		      " AND worker_pid IS NULL AND sent_at IS NOT NULL", a[0].id);
+	cr_expect_eq(count(c, sql), 1);
+	free(sql);
+	sql = xstrfmt("SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'sending'", a[1].id);
+	cr_expect_eq(count(c, sql), 1);
+	free(sql);
+
+	/* the third opted out after the launch: the same statement skips it, and
+	 * still records the second */
+	sql = xstrfmt("UPDATE crm.contact SET email_opt_out = true WHERE code = '%s'", a[2].target_code);
+	exec(c, sql);
+	free(sql);
+	sent.message_id = "<b@example.test>";
+	assert_ok(gw_outbox_sent_next(w, &a[1], &sent, &a[2], &go, &err), &err);
+	cr_expect(!go);
+	sql = xstrfmt("SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'sent' AND message_id = '<b@example.test>'",
+		      a[1].id);
+	cr_expect_eq(count(c, sql), 1);
+	free(sql);
+	sql = xstrfmt("SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'skipped' AND skip_reason = 'opted out'",
+		      a[2].id);
+	cr_expect_eq(count(c, sql), 1);
+	free(sql);
+
+	/* a row that is not this session's is neither recorded nor marked */
+	sql = xstrfmt("UPDATE crm.outbox SET status = 'queued', worker_pid = NULL WHERE id IN (%ld, %ld)", a[0].id, a[1].id);
+	exec(c, sql);
+	free(sql);
+	gw_jobs_free(a, n);
+	assert_ok(gw_outbox_claim(c, "email", 5, &a, &n, &err), &err);
+	cr_assert_eq(n, 2);
+	assert_ok(gw_outbox_sent_next(w, &a[0], &sent, &a[1], &go, &err), &err);
+	cr_expect(!go);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE status = 'claimed'"), 2);
+	gw_jobs_free(a, n);
+	gw_campaign_release(&camp);
+	crm_db_free(w);
+	crm_db_free(c);
+}

@@ -432,7 +432,7 @@ Test(smtp, postfix_maildir_intact)
 
 /* ---------------------------------------------------------------- sinks */
 
-/* Many messages on one connection (RSET between them), and AUTH PLAIN
+/* Many messages on one connection (no RSET needed between them), and AUTH PLAIN
  * (smtp-sink offers it and takes any password; 127.0.0.1 is loopback, so
  * the password may go in clear text). */
 Test(smtp, sink_many_on_one_connection)
@@ -516,6 +516,33 @@ Test(smtp, timeout_after_dot_is_unknown)
 	double t0 = now();
 	failing("SINK_DOTSLOW_PORT", 1, GW_UNKNOWN, GW_SMTP_DOT, 0, NULL);
 	cr_assert(now() - t0 < 4, "the final timeout of 1 s took %.1f s", now() - t0);
+}
+
+/* A refused recipient leaves the transaction open: the next message on the
+ * same connection starts with RSET (else the sink would answer MAIL with
+ * 503 nested MAIL command), and is refused at RCPT again, not at MAIL. */
+Test(smtp, rset_after_a_refused_recipient)
+{
+	char *url = url_of("SINK_RCPT4XX_PORT");
+	struct gw_smtp_opts o = {.url = url, .command_timeout = 5};
+	struct err err = ERR_INIT;
+	struct gw_smtp_result r;
+	struct gw_smtp *s;
+	static const char msg[] = "Subject: again\r\n\r\nhello\r\n";
+
+	gw_smtp_result_init(&r);
+	assert_ok(gw_smtp_open(&s, &o, &err), &err);
+	for (int i = 0; i < 3; i++) {
+		err_clear(&err);
+		cr_assert_eq(gw_smtp_send(s, "a@example.test", "b@example.test", msg, strlen(msg), &r, &err), ERR_TEMPFAIL);
+		cr_assert_eq(r.stage, GW_SMTP_RCPT, "message %d: stage %s: %s", i, gw_smtp_stage_name(r.stage),
+			     r.reply.data);
+		cr_assert_eq(r.code, 450, "message %d: %s", i, r.reply.data);
+	}
+	gw_smtp_close(s);
+	gw_smtp_result_release(&r);
+	err_release(&err);
+	free(url);
 }
 
 /* The sink drops a connection idle for 1 s: the next message finds out
