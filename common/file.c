@@ -52,11 +52,38 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int file_put(const char *tmp, const char *path, const struct iovec *iov, int n, struct buf *why)
+/* The name path has in its folder is durable once the folder is synced. */
+static void sync_folder(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd, dfd;
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+}
+
+int file_sync(const char *path, struct err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd)) {
+		err_set(err, ERR_FAIL, "could not save '%s' to disk: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return err->code;
+	}
+	close(fd);
+	sync_folder(path);
+	return 0;
+}
+
+int file_put(const char *tmp, const char *path, const struct iovec *iov, int n, struct buf *why)
+{
+	int fd;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	for (int i = 0; fd >= 0 && i < n; i++)
@@ -73,13 +100,7 @@ int file_put(const char *tmp, const char *path, const struct iovec *iov, int n, 
 		unlink(tmp);
 		return -1;
 	}
-	/* the new name is durable once its folder is synced */
-	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
+	sync_folder(path);
 	return 0;
 fail:
 	buf_addf(why, "could not write '%s': %s", tmp, strerror(errno));

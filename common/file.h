@@ -14,6 +14,10 @@
  * umask); an existing one is fine. */
 int file_mkdir_p(const char *dir, struct err *err);
 
+/* Make a file someone else wrote (libzip, stdio) durable: fsync it and its
+ * folder. For a file whose existence is about to be recorded as done. */
+int file_sync(const char *path, struct err *err);
+
 /* Write the n pieces of iov to tmp (created, or emptied when it exists),
  * fsync it, rename it to path, and fsync path's folder: once this returns 0,
  * path is on disk whole. On failure tmp is removed, path is as it was, what

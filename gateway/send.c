@@ -15,6 +15,7 @@
 #include "crm/filter.h"
 #include "crm/record.h"
 #include "gateway/campaign.h"
+#include "gateway/dkim.h"
 #include "gateway/outbox.h"
 #include "gateway/sms_send.h"
 #include "gateway/mime.h"
@@ -53,6 +54,7 @@ struct worker {
 	void *transport_state;
 	struct gw_smtp_opts smtp;
 	char *from_name, *from_addr, *return_path;
+	struct gw_dkim *dkim; /* NULL: no [email] dkim_* settings */
 	struct gw_smtp_result sr;
 	/* reused from message to message: the filled parts, and a batch's messages */
 	struct buf text, subject, html, att, mailto;
@@ -128,18 +130,7 @@ static int with_records(struct worker *w, struct camp *k, const char *const *cod
 	struct crm_query q;
 	int rc;
 
-	/* a text[] literal: every code quoted, quotes and backslashes escaped */
-	buf_addch(&array, '{');
-	for (size_t i = 0; i < n; i++) {
-		buf_adds(&array, i ? ",\"" : "\"");
-		for (const char *p = codes[i]; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				buf_addch(&array, '\\');
-			buf_addch(&array, *p);
-		}
-		buf_addch(&array, '"');
-	}
-	buf_addch(&array, '}');
+	crm_array_text(&array, codes, n);
 	crm_query_init(&q);
 	buf_addf(&q.where, "t.code = ANY ($%d::text[])", crm_query_param(&q, array.data));
 	if (order)
@@ -502,7 +493,8 @@ static int email_build(void *ctx, const struct value *rec, struct err *err)
 		.unsubscribe_url = k->c.marketing && !strncmp(m->unsub.data, "https://", 8) ? m->unsub.data : NULL,
 		.extra = (const char *const *)extra,
 	};
-	if (gw_mime_build(&m->msg, &mail, &merr))
+	/* signed last: nothing may change the message after this */
+	if (gw_mime_build(&m->msg, &mail, &merr) || (w->dkim && gw_dkim_sign(w->dkim, &m->msg, &merr)))
 		goto failed;
 	m->state = MSG_BUILT;
 	goto done;
@@ -765,6 +757,11 @@ static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *e
 			const char *p = docx;
 			rc = merge_office_convert(&p, 1, "pdf", dir, err);
 		}
+		/* on disk before the rows say the letters are printed */
+		if (!rc)
+			rc = file_sync(docx, err);
+		if (!rc)
+			rc = file_sync(csv, err);
 	}
 	/* the letters are written: each printed row is sent; a target that is
 	 * gone fails its row */
@@ -813,7 +810,7 @@ static int round_of(struct worker *w, int *claimed, struct err *err)
 
 	/* letters: a campaign's due rows at a time (in chunks a batch renders well
 	 * within a lease), one batch each */
-	if ((rc = gw_outbox_claim(w->db, "mail", 2000, &jobs, &n, err)))
+	if ((rc = gw_outbox_claim(w->db, "mail", w->o->campaign_id, 2000, &jobs, &n, err)))
 		return rc;
 	if (n > 1)
 		qsort(jobs, (size_t)n, sizeof(*jobs), by_campaign);
@@ -830,7 +827,7 @@ static int round_of(struct worker *w, int *claimed, struct err *err)
 		return rc;
 	/* per batch: the claim, the records' query (planned each time: some
 	 * milliseconds), the links; 100 rows make them a small part of a row's cost */
-	if ((rc = gw_outbox_claim(w->db, NULL, w->o->batch > 0 ? w->o->batch : 100, &jobs, &n, err)))
+	if ((rc = gw_outbox_claim(w->db, NULL, w->o->campaign_id, w->o->batch > 0 ? w->o->batch : 100, &jobs, &n, err)))
 		return rc;
 	handled = xcalloc((size_t)n + 1, sizeof(*handled));
 	ghandled = xcalloc((size_t)n + 1, sizeof(*ghandled));
@@ -904,6 +901,9 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 		w.public_url = "http://127.0.0.1:8080";
 	if (!rc)
 		rc = gw_sms_quiet_parse(&w.quiet, config_get_or(o->cfg, "sms", "quiet_hours", GW_SMS_QUIET_DEFAULT), err);
+	/* a bad DKIM setting stops the worker before it claims anything */
+	if (!rc)
+		rc = gw_dkim_open(&w.dkim, o->cfg, err);
 	while (!rc && !(o->stop && *o->stop)) {
 		int claimed = 0;
 		rc = gw_outbox_recover(db, &requeued, &unknown, err);
@@ -924,6 +924,7 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 		camp_free(w.camps[i]);
 	free(w.camps);
 	gw_sms_provider_close(w.sms);
+	gw_dkim_close(w.dkim);
 	if (w.transport)
 		w.transport->close(w.transport_state);
 	free(w.from_name);
