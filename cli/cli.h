@@ -68,6 +68,7 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_template(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_send(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_send_one(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_mailbox(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_report(struct cli *cli, int argc, char **argv, struct err *err);

@@ -10,11 +10,12 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "gateway/campaign.h"
 #include "gateway/send.h"
 #include "common/banned.h"
 
 static const char usage[] =
-	"usage: crmgate send [--workers N] [--once]\n"
+	"usage: crmgate send [--workers N] [--once] [--campaign CAMPAIGN]\n"
 	"\n"
 	"Delivers the messages of running campaigns as they fall due: letters into a print batch\n"
 	"(out/print, with an address list sorted by postcode), text messages through the [sms]\n"
@@ -28,7 +29,8 @@ static const char usage[] =
 	"--workers says otherwise; 4 to 8 keep two cores busy towards a nearby server).\n"
 	"\n"
 	"  --workers N  N processes side by side (default: [email] connections, else 1)\n"
-	"  --once       stop when nothing is due";
+	"  --once       stop when nothing is due\n"
+	"  --campaign C only this campaign's messages (a name or an id), the others wait";
 
 static volatile int stopping;
 
@@ -118,13 +120,29 @@ static int work(struct cli *cli, const struct gw_send_opts *o, struct err *err)
 	return rc;
 }
 
+/* The id of the campaign named ref, as the user running send sees it. */
+static int campaign_id(struct cli *cli, const char *ref, long *id, struct err *err)
+{
+	struct gw_campaign c = { 0 };
+	struct crm_db *db;
+	int rc = cli_db(cli, &db, err);
+
+	if (!rc)
+		rc = gw_campaign_get(db, ref, &c, err);
+	if (!rc)
+		*id = c.id;
+	gw_campaign_release(&c);
+	return rc;
+}
+
 int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	struct gw_send_opts o = { .cfg = cli->cfg, .today = cli->today, .stop = &stopping };
 	struct sigaction sa = { 0 };
 	const char *conf = config_get(cli->cfg, "email", "connections");
+	const char *campaign = NULL;
 	long workers = 1;
-	int failed = 0, given = 0;
+	int failed = 0, given = 0, rc;
 
 	if (cli_wants_help(argc, argv, usage))
 		return 0;
@@ -137,6 +155,8 @@ int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
 			if (*end || workers < 1 || workers > 64)
 				return cli_usage_error(err, usage, "--workers takes a number from 1 to 64");
 			given = 1;
+		} else if (!strcmp(argv[i], "--campaign") && i + 1 < argc) {
+			campaign = argv[++i];
 		} else {
 			return cli_usage_error(err, usage, "'%s' is not an option of send", argv[i]);
 		}
@@ -148,6 +168,8 @@ int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
 		if (errno || end == conf || *end || workers < 1 || workers > 64)
 			return err_set(err, ERR_INPUT, "[email] connections: '%s' is not a number from 1 to 64", conf);
 	}
+	if (campaign && (rc = campaign_id(cli, campaign, &o.campaign_id, err)))
+		return rc;
 	o.mail_dir = config_get(cli->cfg, "mail", "dir");
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -162,11 +184,11 @@ int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
 			return err_set(err, ERR_FAIL, "could not start a worker: %s", strerror(errno));
 		if (pid == 0) {
 			struct err werr = ERR_INIT;
-			int rc = work(cli, &o, &werr);
-			if (rc)
+			int wrc = work(cli, &o, &werr);
+			if (wrc)
 				log_warn("worker %ld: %s", i + 1, werr.msg.data);
 			fflush(NULL);
-			_exit(rc ? 1 : 0);
+			_exit(wrc ? 1 : 0);
 		}
 	}
 	for (;;) {

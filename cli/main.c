@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	{ "merge", cmd_merge, "fill a .docx or text template for every target" },
 	{ "campaign", cmd_campaign, "create, preview, launch and follow mail, e-mail and SMS campaigns" },
 	{ "send", cmd_send, "deliver the outbox: letters, e-mail and text messages" },
+	{ "send-one", cmd_send_one, "one message to one target now, through the outbox" },
 	{ "serve", cmd_serve, "answer unsubscribe links and SMS delivery reports and inbound texts over HTTP" },
 	{ "mailbox", cmd_mailbox, "read bounces (and later survey answers) from the mailbox" },
 	{ "report", cmd_report, "analytics: the funnel, sales rankings and statistics, as tables, CSV, JSON, SVG, HTML" },
@@ -50,7 +51,7 @@ static void print_help(FILE *f)
 {
 	fprintf(f, "%s\n\ncrmgate is the marketing and sales-document side of a CRM.\n\ncommands:\n", usage);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nentities (crmgate ENTITY list|show|add|edit|delete, import, export, targets):\n");
 	for (size_t i = 0; i < crm_nentities; i++)
 		fprintf(f, "  %-18s %s\n", crm_entities[i]->name, crm_entities[i]->title);

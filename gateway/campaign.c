@@ -352,6 +352,28 @@ int gw_campaign_set_status(struct crm_db *db, const struct gw_campaign *c, const
 	return err_set(err, ERR_INPUT, "'%s' is not a campaign verb", verb);
 }
 
+int gw_campaign_not_sent(struct crm_db *db, const struct gw_campaign *c, char **status, char **why, struct err *err)
+{
+	char id[24];
+	const char *params[] = { id };
+	struct crm_res *res = NULL;
+	int rc;
+
+	*status = *why = NULL;
+	snprintf(id, sizeof(id), "%ld", c->id);
+	rc = crm_db_query(&res, db,
+			  "SELECT status, coalesce(skip_reason, last_error) FROM crm.outbox WHERE campaign_id = $1::bigint"
+			  " AND status NOT IN ('sent', 'delivered') ORDER BY id LIMIT 1",
+			  1, params, err);
+	if (!rc && crm_res_rows(res)) {
+		const char *w = crm_res_get(res, 0, 1);
+		*status = xstrdup(crm_res_get(res, 0, 0));
+		*why = w ? xstrdup(w) : NULL;
+	}
+	crm_res_free(res);
+	return rc;
+}
+
 int gw_campaign_status(struct crm_res **out, struct crm_db *db, const struct gw_campaign *c, struct err *err)
 {
 	char id[24];

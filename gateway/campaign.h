@@ -61,6 +61,10 @@ int gw_campaign_set_status(struct crm_db *db, const struct gw_campaign *c, const
 
 /* One row: the campaign's counts as columns queued, sending, sent, unknown,
  * failed, skipped, bounced, delivered, total (and its name, channel, status). */
+/* What became of a campaign's first message that did not go out: its status
+ * and the reason (skip reason or last error), malloc'd; both NULL when every
+ * message went. */
+int gw_campaign_not_sent(struct crm_db *db, const struct gw_campaign *c, char **status, char **why, struct err *err);
 int gw_campaign_status(struct crm_res **out, struct crm_db *db, const struct gw_campaign *c, struct err *err);
 /* Every campaign with its counts, newest first. */
 int gw_campaign_list(struct crm_res **out, struct crm_db *db, struct err *err);

@@ -46,9 +46,10 @@ struct gw_result {
 int gw_outbox_recover(struct crm_db *db, long *claimed, long *unknown, struct err *err);
 
 /* Claim up to max due rows of running campaigns (channel may be NULL for
- * any), oldest first, skipping rows other workers hold. *jobs is the
- * caller's (gw_jobs_free). */
-int gw_outbox_claim(struct crm_db *db, const char *channel, int max, struct gw_job **jobs, int *n, struct err *err);
+ * any, campaign_id 0 for every campaign), oldest first, skipping rows other
+ * workers hold. *jobs is the caller's (gw_jobs_free). */
+int gw_outbox_claim(struct crm_db *db, const char *channel, long campaign_id, int max, struct gw_job **jobs, int *n,
+		    struct err *err);
 void gw_jobs_free(struct gw_job *jobs, int n);
 
 /* Right before handing job over: checks opt-outs and suppression again

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testlib.h"
 #include "common/xalloc.h"
@@ -399,4 +400,106 @@ Test(send, email_connections_sets_how_many_workers_send)
 	cr_assert_eq(crmgate("send --once --workers 2"), 0, "%s", errout.data);
 	cr_expect_eq(count_of(errout.data, "sent "), 2, "%s", errout.data);
 	unsetenv("CRMGATE_EMAIL_CONNECTIONS");
+}
+
+/* dkimpy, Debian's (python3-dkim), with the public key given for the one
+ * DNS name it asks: every message of the Maildir verifies, or exit 1. */
+static const char dkim_verifier[] =
+	"import sys, os, dkim\n"
+	"pub = open(sys.argv[2]).read().strip()\n"
+	"def dnsfunc(name, timeout=5):\n"
+	"    name = name.decode() if isinstance(name, bytes) else name\n"
+	"    return ('v=DKIM1; k=rsa; p=' + pub).encode() if name == 'crm._domainkey.example.test.' else None\n"
+	"n = 0\n"
+	"for f in sorted(os.listdir(sys.argv[1])):\n"
+	"    if not dkim.verify(open(os.path.join(sys.argv[1], f), 'rb').read(), dnsfunc=dnsfunc):\n"
+	"        print('fails: ' + f); sys.exit(1)\n"
+	"    n += 1\n"
+	"print('verified %d' % n)\n";
+
+Test(send, email_is_signed_with_dkim_when_configured)
+{
+	char *maildir = xstrfmt("%s/maildir", dir), *url = xstrfmt("file:%s", maildir);
+	char *key = xstrfmt("%s/key.pem", dir), *script = xstrfmt("%s/verify.py", dir), *cmd;
+
+	if (access("/usr/bin/python3", X_OK) || system("/usr/bin/python3 -I -c 'import dkim' 2>/dev/null") ||
+	    system("command -v openssl >/dev/null"))
+		cr_skip_test("dkimpy (python3-dkim) or openssl is not installed (make deps)");
+	cmd = xstrfmt("cd %s && openssl genrsa -out key.pem 2048 2>/dev/null &&"
+		      " openssl rsa -in key.pem -pubout -outform DER 2>/dev/null | base64 -w0 >pub.b64", dir);
+	cr_assert_eq(system(cmd), 0, "openssl could not make a key");
+	free(cmd);
+	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
+	setenv("CRMGATE_EMAIL_FROM", "市场部 <marketing@example.test>", 1);
+	setenv("CRMGATE_EMAIL_DKIM_DOMAIN", "example.test", 1);
+	setenv("CRMGATE_EMAIL_DKIM_SELECTOR", "crm", 1);
+	/* a key that is not there: nothing is claimed, the setting is named */
+	setenv("CRMGATE_EMAIL_DKIM_KEY", "/nonexistent/key.pem", 1);
+	email_campaign("签名", 1);
+	cr_expect_neq(crmgate("send --once"), 0);
+	cr_expect(strstr(errout.data, "/nonexistent/key.pem"), "%s", errout.data);
+	cr_assert_eq(crmgate("--format json campaign status 签名"), 0);
+	cr_expect(strstr(out.data, "\"queued\": 3,"), "%s", out.data);
+	setenv("CRMGATE_EMAIL_DKIM_KEY", key, 1);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_expect_eq(maildir_files(maildir), 3);
+	test_write_file(script, dkim_verifier);
+	cmd = xstrfmt("/usr/bin/python3 -I %s %s/new %s/pub.b64 >%s/verified 2>&1", script, maildir, dir, dir);
+	cr_expect_eq(system(cmd), 0, "dkimpy: %s", test_slurp(xstrfmt("%s/verified", dir)));
+	free(cmd);
+	unsetenv("CRMGATE_EMAIL_DKIM_DOMAIN");
+	unsetenv("CRMGATE_EMAIL_DKIM_SELECTOR");
+	unsetenv("CRMGATE_EMAIL_DKIM_KEY");
+	unsetenv("CRMGATE_EMAIL_TRANSPORT");
+	unsetenv("CRMGATE_EMAIL_FROM");
+	free(maildir);
+	free(url);
+	free(key);
+	free(script);
+}
+
+Test(send, send_campaign_sends_that_campaign_alone)
+{
+	char *body = xstrfmt("%s/b.txt", dir);
+
+	test_write_file(body, "{{name}}，您好\n");
+	cr_assert_eq(crmgate("campaign create 甲 --channel sms --targets contact --where \"code <= 'K02'\" --body '%s'"
+			     " --transactional",
+			     body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign create 乙 --channel sms --targets contact --where \"code = 'K03'\" --body '%s'"
+			     " --transactional",
+			     body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 甲 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 乙 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once --campaign 乙"), 0, "%s", errout.data);
+	cr_expect_eq(files_in("sms", ".sms"), 1);
+	cr_assert_eq(crmgate("--format json campaign status 甲"), 0);
+	cr_expect(strstr(out.data, "\"queued\": 2,"), "the other campaign waits: %s", out.data);
+	cr_expect_eq(crmgate("send --once --campaign 丙"), 2, "no such campaign");
+	free(body);
+}
+
+Test(send, send_one_sends_one_message_now)
+{
+	char *body = xstrfmt("%s/b.txt", dir);
+
+	test_write_file(body, "{{name}}，您的订单已发货\n");
+	cr_assert_eq(crmgate("send-one contact K05 --channel sms --body '%s' --transactional", body), 0, "%s",
+		     errout.data);
+	const char *sent = strstr(out.data, "\nsent:");
+	cr_expect(sent && strtol(sent + 6, NULL, 10) == 1, "%s", out.data);
+	cr_expect_eq(files_in("sms", ".sms"), 1);
+	/* opt-outs hold as for any campaign: not sent, exit 1, and why */
+	cr_assert_eq(crmgate("contact edit K06 sms_opt_out=true"), 0, "%s", errout.data);
+	cr_expect_eq(crmgate("send-one contact K06 --channel sms --body '%s' --transactional", body), 1);
+	cr_expect(strstr(errout.data, "the message was not sent: skipped: opted out"), "%s", errout.data);
+	/* a code is a value, never filter text */
+	cr_expect_eq(crmgate("send-one contact \"K05' or code like 'K%%\" --channel sms --body '%s'", body), 2);
+	cr_expect(strstr(errout.data, "there is no contact 'K05' or code like 'K%'"), "%s", errout.data);
+	cr_expect_eq(files_in("sms", ".sms"), 1);
+	cr_expect_eq(crmgate("send-one contact --channel sms"), 2);
+	cr_expect_eq(crmgate("send-one planet P1 --channel sms"), 2);
+	free(body);
 }

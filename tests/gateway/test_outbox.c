@@ -133,8 +133,8 @@ Test(outbox, workers_never_share_a_row_and_a_gone_worker_loses_its_rows)
 	gw_launch_release(&l);
 	cr_assert_eq(l.queued, 3);
 
-	assert_ok(gw_outbox_claim(w1, "email", 2, &a, &na, &err), &err);
-	assert_ok(gw_outbox_claim(w2, "email", 5, &b, &nb, &err), &err);
+	assert_ok(gw_outbox_claim(w1, "email", 0, 2, &a, &na, &err), &err);
+	assert_ok(gw_outbox_claim(w2, "email", 0, 5, &b, &nb, &err), &err);
 	cr_expect_eq(na, 2);
 	cr_expect_eq(nb, 1, "the third row only");
 	cr_expect_neq(b[0].id, a[0].id);
@@ -163,7 +163,7 @@ Test(outbox, workers_never_share_a_row_and_a_gone_worker_loses_its_rows)
 	assert_ok(gw_outbox_sending(w2, &b[0], &go, &err), &err);
 	assert_ok(gw_outbox_done(w2, &b[0], &sent, &err), &err);
 	gw_jobs_free(b, nb);
-	assert_ok(gw_outbox_claim(w2, NULL, 5, &b, &nb, &err), &err);
+	assert_ok(gw_outbox_claim(w2, NULL, 0, 5, &b, &nb, &err), &err);
 	cr_assert_eq(nb, 2);
 	assert_ok(gw_outbox_sending(w2, &b[0], &go, &err), &err);
 	assert_ok(gw_outbox_done(w2, &b[0], &bounced, &err), &err);
@@ -242,7 +242,7 @@ Test(outbox, one_statement_records_a_sent_row_and_marks_the_next_after_checking_
 	create(c, &camp);
 	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
 	gw_launch_release(&l);
-	assert_ok(gw_outbox_claim(w, "email", 5, &a, &n, &err), &err);
+	assert_ok(gw_outbox_claim(w, "email", 0, 5, &a, &n, &err), &err);
 	cr_assert_eq(n, 3);
 	struct gw_result sent = { .outcome = GW_SENT, .message_id = "<a@example.test>", .reply = "250 ok" };
 
@@ -281,7 +281,7 @@ Test(outbox, one_statement_records_a_sent_row_and_marks_the_next_after_checking_
 	exec(c, sql);
 	free(sql);
 	gw_jobs_free(a, n);
-	assert_ok(gw_outbox_claim(c, "email", 5, &a, &n, &err), &err);
+	assert_ok(gw_outbox_claim(c, "email", 0, 5, &a, &n, &err), &err);
 	cr_assert_eq(n, 2);
 	assert_ok(gw_outbox_sent_next(w, &a[0], &sent, &a[1], &go, &err), &err);
 	cr_expect(!go);
