@@ -15,6 +15,7 @@
 #include "crm/record.h"
 #include "gateway/campaign.h"
 #include "gateway/plan.h"
+#include "gateway/send.h"
 #include "gateway/sms_text.h"
 #include "gateway/tpl.h"
 #include "merge/text.h"
@@ -25,7 +26,7 @@ static const char usage[] =
 	"                               [--template NAME|FILE] [--subject TEXT] [--body FILE]...\n"
 	"                               [--attach docx|pdf|none] [--at TIME] [--rate N] [--policy resend|hold]\n"
 	"                               [--max-attempts N] [--transactional]\n"
-	"       crmgate campaign preview CAMPAIGN [--limit N]\n"
+	"       crmgate campaign preview CAMPAIGN [--limit N] [--test-to ADDRESS]\n"
 	"       crmgate campaign launch CAMPAIGN [--yes]\n"
 	"       crmgate campaign status CAMPAIGN [--watch]\n"
 	"       crmgate campaign pause|resume|cancel CAMPAIGN\n"
@@ -49,12 +50,15 @@ static const char usage[] =
 	"                     handed over): resend (default) or hold it for a person to decide\n"
 	"  --transactional    not marketing: no SMS signature, opt-out text or quiet hours\n"
 	"  --limit N          preview: how many targets (default 3)\n"
+	"  --test-to ADDRESS  preview: also send the first target's message to ADDRESS (an e-mail\n"
+	"                     address or a mobile number) now, outside the outbox; subject \"[TEST] …\"\n"
 	"  --watch            status: a progress bar while 'crmgate send' works, until the campaign\n"
 	"                     is done, paused or cancelled; then the counts";
 
 struct campaign_args {
 	const char *verb, *name;
 	const char *channel, *targets, *where, *template, *subject, *attach, *at, *rate, *policy, *attempts, *limit;
+	const char *test_to;
 	const char *bodies[2];
 	int nbodies, yes, transactional, watch;
 };
@@ -74,6 +78,7 @@ static int parse(struct campaign_args *a, int argc, char **argv, struct err *err
 				    : !strcmp(o, "--policy")       ? &a->policy
 				    : !strcmp(o, "--max-attempts") ? &a->attempts
 				    : !strcmp(o, "--limit")	      ? &a->limit
+				    : !strcmp(o, "--test-to")      ? &a->test_to
 								      : NULL;
 		if (!strcmp(o, "--yes")) {
 			a->yes = 1;
@@ -316,6 +321,15 @@ static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_
 		       c->filter);
 		p.globals = gw_tpl_globals(cli->today);
 		rc = crm_records_each(NULL, db, e, &q, limit > 0 ? limit : 3, preview_one, &p, err);
+	}
+	if (!rc && a->test_to) {
+		struct gw_send_opts o = { .cfg = cli->cfg, .today = cli->today };
+		struct buf report = BUF_INIT;
+		fflush(stdout);
+		rc = gw_send_sample(db, &o, c->id, a->test_to, &report, err);
+		if (!rc)
+			printf("\n%s\n", report.data);
+		buf_release(&report);
 	}
 	value_free(p.globals);
 	gw_tpl_release(&p.subject);

@@ -55,6 +55,7 @@ struct worker {
 	struct gw_smtp_opts smtp;
 	char *from_name, *from_addr, *return_path;
 	struct gw_dkim *dkim; /* NULL: no [email] dkim_* settings */
+	const char *subject_prefix; /* a test message's "[TEST] " */
 	struct gw_smtp_result sr;
 	/* reused from message to message: the filled parts, and a batch's messages */
 	struct buf text, subject, html, att, mailto;
@@ -467,6 +468,11 @@ static int email_build(void *ctx, const struct value *rec, struct err *err)
 	    render_into(&w->html, &k->html, k->c.body_html, rec, k->globals, &merr) ||
 	    (strcmp(k->c.attach, "none") && attachment(k, job, rec, &w->att, &merr)))
 		goto failed;
+	if (w->subject_prefix) {
+		char *subject = buf_detach(&w->subject, NULL);
+		buf_addf(&w->subject, "%s%s", w->subject_prefix, subject);
+		free(subject);
+	}
 	if (!strcmp(k->c.attach, "none"))
 		buf_reset(&w->att);
 	if (getentropy(rnd, sizeof(rnd)))
@@ -867,6 +873,67 @@ static int round_of(struct worker *w, int *claimed, struct err *err)
 	return rc;
 }
 
+/* A worker's settings, buffers and sessions' settings, before its first row. */
+static int worker_init(struct worker *w, struct err *err)
+{
+	int rc;
+
+	buf_init(&w->text);
+	/* the outbox's promise rests on each commit surviving a crash of the
+	 * server: a 'sending' or 'sent' lost with an asynchronous commit would
+	 * send the message again, with nothing to say it might be a duplicate */
+	rc = crm_db_exec(w->db, "SET synchronous_commit = on", err);
+	buf_init(&w->subject);
+	buf_init(&w->html);
+	buf_init(&w->att);
+	buf_init(&w->mailto);
+	gw_smtp_result_init(&w->sr);
+	/* the records session reads a batch of targets by key: nested loops over
+	 * the indexes are what it wants, where on tables of some thousand rows
+	 * the planner hashes whole tables instead (the contact's reports_to
+	 * twice: 19 ms against 4 ms a batch of 100 here) */
+	if (!rc)
+		rc = crm_db_exec(w->rdb, "SET enable_hashjoin = off; SET enable_mergejoin = off", err);
+	if (!rc)
+		rc = gw_sms_config_load(&w->sms_cfg, w->o->cfg, err);
+	w->signature = config_get(w->o->cfg, "sms", "signature");
+	w->optout = config_get(w->o->cfg, "sms", "optout_text");
+	w->secret = config_get(w->o->cfg, "serve", "secret");
+	w->public_url = config_get(w->o->cfg, "serve", "public_url");
+	if (!w->public_url)
+		w->public_url = "http://127.0.0.1:8080";
+	if (!rc)
+		rc = gw_sms_quiet_parse(&w->quiet, config_get_or(w->o->cfg, "sms", "quiet_hours", GW_SMS_QUIET_DEFAULT), err);
+	/* a bad DKIM setting stops the worker before it claims anything */
+	if (!rc)
+		rc = gw_dkim_open(&w->dkim, w->o->cfg, err);
+	return rc;
+}
+
+static void worker_release(struct worker *w)
+{
+	for (size_t i = 0; i < w->ncamps; i++)
+		camp_free(w->camps[i]);
+	free(w->camps);
+	gw_sms_provider_close(w->sms);
+	gw_dkim_close(w->dkim);
+	if (w->transport)
+		w->transport->close(w->transport_state);
+	free(w->from_name);
+	free(w->from_addr);
+	free(w->return_path);
+	gw_sms_config_release(&w->sms_cfg);
+	for (size_t i = 0; i < w->nmsgs; i++)
+		email_msg_release(&w->msgs[i]);
+	free(w->msgs);
+	gw_smtp_result_release(&w->sr);
+	buf_release(&w->text);
+	buf_release(&w->subject);
+	buf_release(&w->html);
+	buf_release(&w->att);
+	buf_release(&w->mailto);
+}
+
 int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts *o, struct gw_send_stats *st,
 		struct err *err)
 {
@@ -875,35 +942,7 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	buf_init(&w.text);
-	/* the outbox's promise rests on each commit surviving a crash of the
-	 * server: a 'sending' or 'sent' lost with an asynchronous commit would
-	 * send the message again, with nothing to say it might be a duplicate */
-	rc = crm_db_exec(db, "SET synchronous_commit = on", err);
-	buf_init(&w.subject);
-	buf_init(&w.html);
-	buf_init(&w.att);
-	buf_init(&w.mailto);
-	gw_smtp_result_init(&w.sr);
-	/* the records session reads a batch of targets by key: nested loops over
-	 * the indexes are what it wants, where on tables of some thousand rows
-	 * the planner hashes whole tables instead (the contact's reports_to
-	 * twice: 19 ms against 4 ms a batch of 100 here) */
-	if (!rc)
-		rc = crm_db_exec(rdb, "SET enable_hashjoin = off; SET enable_mergejoin = off", err);
-	if (!rc)
-		rc = gw_sms_config_load(&w.sms_cfg, o->cfg, err);
-	w.signature = config_get(o->cfg, "sms", "signature");
-	w.optout = config_get(o->cfg, "sms", "optout_text");
-	w.secret = config_get(o->cfg, "serve", "secret");
-	w.public_url = config_get(o->cfg, "serve", "public_url");
-	if (!w.public_url)
-		w.public_url = "http://127.0.0.1:8080";
-	if (!rc)
-		rc = gw_sms_quiet_parse(&w.quiet, config_get_or(o->cfg, "sms", "quiet_hours", GW_SMS_QUIET_DEFAULT), err);
-	/* a bad DKIM setting stops the worker before it claims anything */
-	if (!rc)
-		rc = gw_dkim_open(&w.dkim, o->cfg, err);
+	rc = worker_init(&w, err);
 	while (!rc && !(o->stop && *o->stop)) {
 		int claimed = 0;
 		rc = gw_outbox_recover(db, &requeued, &unknown, err);
@@ -920,25 +959,110 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 			sleep(1);
 		}
 	}
-	for (size_t i = 0; i < w.ncamps; i++)
-		camp_free(w.camps[i]);
-	free(w.camps);
-	gw_sms_provider_close(w.sms);
-	gw_dkim_close(w.dkim);
-	if (w.transport)
-		w.transport->close(w.transport_state);
-	free(w.from_name);
-	free(w.from_addr);
-	free(w.return_path);
-	gw_sms_config_release(&w.sms_cfg);
-	for (size_t i = 0; i < w.nmsgs; i++)
-		email_msg_release(&w.msgs[i]);
-	free(w.msgs);
-	gw_smtp_result_release(&w.sr);
-	buf_release(&w.text);
-	buf_release(&w.subject);
-	buf_release(&w.html);
-	buf_release(&w.att);
-	buf_release(&w.mailto);
+	worker_release(&w);
+	return rc;
+}
+
+/* ------------------------------------------------------------- a sample */
+
+struct sample {
+	struct worker *w;
+	struct camp *k;
+	const char *to;
+	struct buf *report;
+	int seen;
+};
+
+static int sample_email(struct sample *s, const struct value *rec, struct err *err)
+{
+	struct worker *w = s->w;
+	struct gw_job job = { .id = 0, .campaign_id = s->k->c.id, .channel = "email",
+			      .target_code = (char *)text_of(rec, "code"), .recipient = (char *)s->to };
+	struct email_msg m = { NULL, MSG_WAITING, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL };
+	struct email_batch b = { w, s->k, &m, 1 };
+	struct err merr = ERR_INIT;
+	int rc;
+
+	email_msg_reset(&m, &job);
+	w->subject_prefix = "[TEST] ";
+	rc = email_build(&b, rec, err);
+	if (!rc && m.state != MSG_BUILT)
+		rc = err_set(err, ERR_INPUT, "the message could not be filled for %s: %s", job.target_code, m.why.data);
+	if (!rc && w->transport->send(w->transport_state, m.envelope.data, s->to, m.msg.data, m.msg.len, &w->sr, &merr))
+		rc = err_set(err, ERR_FAIL, "%s did not take the test message: %s", w->smtp.url,
+			     w->sr.reply.len ? w->sr.reply.data : merr.msg.data);
+	if (!rc)
+		buf_addf(s->report, "sent a test e-mail to %s, filled for %s %s (%zu bytes, Message-ID <%s>)", s->to,
+			 job.target_code, text_of(rec, "name"), m.msg.len, m.msgid);
+	email_msg_release(&m);
+	err_release(&merr);
+	return rc;
+}
+
+static int sample_sms(struct sample *s, const struct value *rec, struct err *err)
+{
+	struct worker *w = s->w;
+	struct gw_sms_result res;
+	struct buf body = BUF_INIT;
+	struct err serr = ERR_INIT;
+	int rc;
+
+	buf_reset(&w->text);
+	if ((rc = merge_render(&w->text, &s->k->text.text, rec, s->k->globals, err)))
+		return rc;
+	if (s->k->c.marketing)
+		gw_sms_decorate(&body, w->text.data, w->signature, w->optout);
+	else
+		buf_adds(&body, w->text.data);
+	gw_sms_result_init(&res);
+	/* no delivery report for a test: "test" matches no outbox row */
+	struct gw_sms_msg msg = { "test", s->to, NULL, body.data };
+	if (gw_sms_send(w->sms, &msg, &res, &serr))
+		rc = err_set(err, ERR_FAIL, "the SMS provider did not take the test text: %s",
+			     res.reply.len ? res.reply.data : serr.msg.data);
+	else
+		buf_addf(s->report, "sent a test text to %s, filled for %s %s (%zu segment%s)", s->to,
+			 text_of(rec, "code"), text_of(rec, "name"), res.info.segments, res.info.segments == 1 ? "" : "s");
+	gw_sms_result_release(&res);
+	err_release(&serr);
+	buf_release(&body);
+	return rc;
+}
+
+static int sample_one(void *ctx, const struct value *rec, struct err *err)
+{
+	struct sample *s = ctx;
+	s->seen = 1;
+	return !strcmp(s->k->c.channel, "email") ? sample_email(s, rec, err) : sample_sms(s, rec, err);
+}
+
+int gw_send_sample(struct crm_db *db, const struct gw_send_opts *o, long campaign_id, const char *to,
+		   struct buf *report, struct err *err)
+{
+	struct gw_send_stats st;
+	struct worker w = { .db = db, .rdb = db, .o = o, .st = &st };
+	struct sample s = { &w, NULL, to, report, 0 };
+	struct crm_query q;
+	int rc;
+
+	crm_query_init(&q);
+	rc = worker_init(&w, err);
+	if (!rc)
+		rc = camp_get(&s.k, &w, campaign_id, err);
+	if (!rc && !strcmp(s.k->c.channel, "mail"))
+		rc = err_set(err, ERR_INPUT, "campaign '%s' sends letters: there is no address to test;"
+					     " 'crmgate merge' writes a sample letter", s.k->c.name);
+	if (!rc && !strcmp(s.k->c.channel, "email"))
+		rc = open_transport(&w, err);
+	if (!rc && !strcmp(s.k->c.channel, "sms"))
+		rc = gw_sms_provider_open(&w.sms, &w.sms_cfg, err);
+	if (!rc)
+		rc = crm_filter_compile(&q, s.k->e, s.k->c.filter, o->today, err);
+	if (!rc)
+		rc = crm_records_each(NULL, db, s.k->e, &q, 1, sample_one, &s, err);
+	if (!rc && !s.seen)
+		rc = err_set(err, ERR_INPUT, "campaign '%s' has no target to fill a test message for", s.k->c.name);
+	crm_query_release(&q);
+	worker_release(&w);
 	return rc;
 }

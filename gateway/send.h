@@ -39,4 +39,11 @@ struct gw_send_stats {
 int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts *o, struct gw_send_stats *st,
 		struct err *err);
 
+/* A test of campaign campaign_id before its launch: its message filled for
+ * its first target and sent to `to` (an e-mail address or a mobile number)
+ * at once, outside the outbox (a test e-mail's subject starts "[TEST] ").
+ * What was sent is appended to report. A letter campaign has no test. */
+int gw_send_sample(struct crm_db *db, const struct gw_send_opts *o, long campaign_id, const char *to,
+		   struct buf *report, struct err *err);
+
 #endif

@@ -503,3 +503,49 @@ Test(send, send_one_sends_one_message_now)
 	cr_expect_eq(crmgate("send-one planet P1 --channel sms"), 2);
 	free(body);
 }
+
+Test(send, preview_test_to_sends_one_sample_outside_the_outbox)
+{
+	char *maildir = xstrfmt("%s/maildir", dir), *url = xstrfmt("file:%s", maildir), *body = xstrfmt("%s/b.txt", dir);
+	char **msgs;
+
+	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
+	setenv("CRMGATE_EMAIL_FROM", "marketing@example.test", 1);
+	test_write_file(body, "{{name}}，您好\n");
+	cr_assert_eq(crmgate("campaign create 试发 --channel email --targets contact --where \"code = 'K02'\""
+			     " --subject 'Hello {{code}}' --body '%s' --template birthday.docx --attach docx",
+			     body),
+		     0, "%s", errout.data);
+	/* K02 has no e-mail address: a test goes to the address given */
+	cr_assert_eq(crmgate("campaign preview 试发 --test-to tester@example.test"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "sent a test e-mail to tester@example.test, filled for K02 客户2"), "%s", out.data);
+	msgs = maildir_messages(maildir);
+	cr_assert(msgs[0] && !msgs[1], "one message");
+	cr_expect(strstr(msgs[0], "\r\nTo: tester@example.test\r\n"), "%s", msgs[0]);
+	cr_expect(strstr(msgs[0], "\r\nSubject: [TEST] Hello K02\r\n"), "%s", msgs[0]);
+	cr_expect(strstr(msgs[0], "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), "attached");
+	for (char **m = msgs; *m; m++)
+		free(*m);
+	free(msgs);
+	/* nothing queued, nothing recorded: the campaign is still a draft */
+	cr_assert_eq(crmgate("--format json campaign status 试发"), 0);
+	cr_expect(strstr(out.data, "\"status\": \"draft\""), "%s", out.data);
+	cr_expect(strstr(out.data, "\"total\": 0,"), "%s", out.data);
+	/* a text to a number */
+	cr_assert_eq(crmgate("campaign create 试短信 --channel sms --targets contact --where \"code = 'K03'\" --body '%s'",
+			     body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign preview 试短信 --test-to 13900000000"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "sent a test text to 13900000000, filled for K03 客户3 (1 segment)"), "%s", out.data);
+	cr_expect_eq(files_in("sms", ".sms"), 1);
+	/* a letter has no address to test */
+	cr_assert_eq(crmgate("campaign create 试信 --channel mail --targets contact --template birthday.docx"), 0, "%s",
+		     errout.data);
+	cr_expect_eq(crmgate("campaign preview 试信 --test-to x@example.test"), 2);
+	cr_expect(strstr(errout.data, "'crmgate merge' writes a sample letter"), "%s", errout.data);
+	unsetenv("CRMGATE_EMAIL_TRANSPORT");
+	unsetenv("CRMGATE_EMAIL_FROM");
+	free(maildir);
+	free(url);
+	free(body);
+}
