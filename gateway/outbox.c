@@ -28,6 +28,7 @@
 	" WHEN o.channel = 'email' AND (ct.email_opt_out OR lc.email_opt_out) THEN 'opted out'"             \
 	" WHEN o.channel = 'sms' AND (ct.sms_opt_out OR lc.sms_opt_out) THEN 'opted out'"                   \
 	" WHEN o.channel = 'mail' AND (ct.mail_opt_out OR lc.mail_opt_out) THEN 'opted out'"                \
+	" WHEN o.channel = 'sms' AND c.marketing AND crm.sms_capped(o.recipient) THEN 'frequency cap'"        \
 	" WHEN c.status = 'cancelled' THEN 'cancelled' END AS reason"                                      \
 	" FROM crm.outbox o JOIN crm.campaign c ON c.id = o.campaign_id"                                    \
 	" LEFT JOIN crm.contact ct ON ct.id = o.contact_id"                                                \

@@ -46,6 +46,7 @@ struct worker {
 	struct gw_sms_config sms_cfg;
 	struct gw_sms_provider *sms;
 	struct gw_sms_quiet quiet;
+	struct gw_sms_cap cap;
 	const char *signature, *optout;
 	const char *secret; /* [serve] secret, or NULL: the database's key */
 	const char *public_url;
@@ -904,6 +905,15 @@ static int worker_init(struct worker *w, struct err *err)
 		w->public_url = "http://127.0.0.1:8080";
 	if (!rc)
 		rc = gw_sms_quiet_parse(&w->quiet, config_get_or(w->o->cfg, "sms", "quiet_hours", GW_SMS_QUIET_DEFAULT), err);
+	/* the frequency cap, checked again by the database right before each
+	 * marketing text (crm.sms_capped); numbers we parsed, safe in SQL */
+	if (!rc)
+		rc = gw_sms_cap_parse(&w->cap, config_get(w->o->cfg, "sms", "frequency_cap"), err);
+	if (!rc && w->cap.count) {
+		char *set = xstrfmt("SET crmgate.sms_cap = '%d/%d'", w->cap.count, w->cap.days);
+		rc = crm_db_exec(w->db, set, err);
+		free(set);
+	}
 	/* a bad DKIM setting stops the worker before it claims anything */
 	if (!rc)
 		rc = gw_dkim_open(&w->dkim, w->o->cfg, err);

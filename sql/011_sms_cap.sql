@@ -16,3 +16,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 $$;
 REVOKE EXECUTE ON FUNCTION crm.sms_recent(text, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION crm.sms_recent(text, integer) TO crmgate_app;
+
+-- Right before a marketing text is sent the cap is checked again (campaigns
+-- run for hours, others may have sent meanwhile). The worker says what the
+-- cap is in its session, crmgate.sms_cap = 'N/DAYS'; unset or empty: none.
+CREATE FUNCTION crm.sms_capped(address text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN coalesce(current_setting('crmgate.sms_cap', true), '') ~ '^[0-9]+/[0-9]+$'
+		THEN crm.sms_recent(address, split_part(current_setting('crmgate.sms_cap', true), '/', 2)::integer)
+			>= split_part(current_setting('crmgate.sms_cap', true), '/', 1)::integer
+		ELSE false END
+$$;
+GRANT EXECUTE ON FUNCTION crm.sms_capped(text) TO crmgate_app;

@@ -297,6 +297,17 @@ Test(send, the_frequency_cap_spares_numbers_that_had_enough)
 		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 三 --yes"), 0, "%s", errout.data);
 	cr_expect(strstr(out.data, "queued 3, skipped 0"), "%s", out.data);
+	/* queued before the cap was reached: checked again right before sending */
+	setenv("CRMGATE_SMS_FREQUENCY_CAP", "", 1);
+	cr_assert_eq(crmgate("campaign create 四 --channel sms --targets contact --where \"code = 'K04'\" --body '%s'",
+			     body),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 四 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once --campaign 二"), 0, "%s", errout.data); /* K04 and K05 get one */
+	setenv("CRMGATE_SMS_FREQUENCY_CAP", "1/7", 1);
+	cr_assert_eq(crmgate("send --once --campaign 四"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format json campaign status 四"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "\"sent\": 0, \"unknown\": 0, \"failed\": 0, \"skipped\": 1,"), "%s", out.data);
 	setenv("CRMGATE_SMS_FREQUENCY_CAP", "1/x", 1);
 	cr_expect_eq(crmgate("campaign launch 二 --yes"), 2);
 	cr_expect(strstr(errout.data, "frequency_cap '1/x'"), "%s", errout.data);
