@@ -345,6 +345,7 @@ static int open_transport(struct worker *w, struct err *err)
 	w->smtp.url = url ? url : "file:out/mail";
 	w->smtp.username = config_get(cfg, "email", "username");
 	w->smtp.password = config_get(cfg, "email", "password");
+	w->smtp.tls_fingerprint = config_get(cfg, "email", "tls_fingerprint");
 	if ((rc = gw_transport_find(&w->transport, w->smtp.url, err)))
 		return rc;
 	rc = w->transport->open(&w->transport_state, &w->smtp, err);

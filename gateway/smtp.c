@@ -22,8 +22,12 @@
  *    whole command.
  *  - Writes use send() without MSG_NOSIGNAL: a server that hung up kills the
  *    process with SIGPIPE unless it is ignored.
- *  - TLS certificates are not verified, and replies are not size-bounded by
- *    libetpan (a line is read until LF); the text kept here is capped.
+ *  - TLS certificates are not verified against certificate authorities:
+ *    libetpan hands over the server's certificate alone, without its chain.
+ *    It can be pinned instead ([email] tls_fingerprint, SHA-256 of the
+ *    certificate, checked before AUTH and before any message).
+ *  - Replies are not size-bounded by libetpan (a line is read until LF);
+ *    the text kept here is capped.
  *  - Reply codes libetpan does not expect come back as "unexpected code";
  *    the code itself is in the session (response_code), which is what is
  *    used here. */
@@ -46,7 +50,9 @@
 #include <unistd.h>
 
 #include <libetpan/libetpan.h>
+#include <openssl/evp.h>
 
+#include "common/log.h"
 #include "common/xalloc.h"
 #include "gateway/transport.h"
 #include "common/banned.h"
@@ -71,6 +77,7 @@ struct gw_smtp {
 	int loopback; /* this connection goes to 127.0.0.0/8 or ::1 */
 	int used;     /* this connection has carried a transaction */
 	int clean;    /* ...and the last one ended with the message taken: no RSET needed */
+	int told;     /* the unpinned certificate's fingerprint was logged */
 	char helo[256];
 	long t_connect, t_command, t_final;
 	mailsmtp *smtp;
@@ -490,6 +497,60 @@ static int ehlo(struct gw_smtp *s)
 	return 0;
 }
 
+/* Is fingerprint (hex, with or without colons, any case) the digest md? */
+static int same_fingerprint(const char *fingerprint, const unsigned char *md, unsigned len)
+{
+	unsigned i = 0;
+	for (const char *p = fingerprint; *p; p++) {
+		unsigned v;
+		if (*p == ':' || *p == ' ')
+			continue;
+		if (i >= 2 * len || !isxdigit((unsigned char)*p))
+			return 0;
+		v = (unsigned)(isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10);
+		if (v != ((i % 2 ? md[i / 2] : md[i / 2] >> 4) & 0xfu))
+			return 0;
+		i++;
+	}
+	return i == 2 * len;
+}
+
+/* The encrypted connection's certificate against [email] tls_fingerprint;
+ * unpinned, its fingerprint is logged once so that it can be pinned. */
+static int check_certificate(struct gw_smtp *s, struct gw_smtp_result *r, struct err *err)
+{
+	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	struct buf hex = BUF_INIT;
+	ssize_t n = mailstream_ssl_get_certificate(s->smtp->stream, &der);
+	int ok = n > 0 && EVP_Digest(der, (size_t)n, md, &len, EVP_sha256(), NULL);
+
+	free(der);
+	for (unsigned i = 0; ok && i < len; i++)
+		buf_addf(&hex, "%s%02X", i ? ":" : "", md[i]);
+	if (ok && !s->o->tls_fingerprint && !s->told && !s->loopback) {
+		log_warn("SMTP server %s: its TLS certificate is not checked (SHA-256 %s); to pin it, set [email]"
+			 " tls_fingerprint = %s",
+			 s->where, hex.data, hex.data);
+		s->told = 1;
+	}
+	if (s->o->tls_fingerprint && (!ok || !same_fingerprint(s->o->tls_fingerprint, md, len))) {
+		r->stage = GW_SMTP_STARTTLS;
+		drop(s);
+		if (ok)
+			err_set(err, ERR_INPUT, "SMTP server %s: its TLS certificate (SHA-256 %s) is not the one"
+						" [email] tls_fingerprint names",
+				s->where, hex.data);
+		else
+			err_set(err, ERR_INPUT, "SMTP server %s: could not read its TLS certificate to check it", s->where);
+		err_hint(err, "a certificate renewed on purpose needs the new fingerprint; otherwise someone is in between");
+		buf_release(&hex);
+		return ERR_INPUT;
+	}
+	buf_release(&hex);
+	return 0;
+}
+
 static int authenticate(struct gw_smtp *s, struct gw_smtp_result *r, struct err *err)
 {
 	int type;
@@ -556,6 +617,8 @@ static int session_start(struct gw_smtp *s, struct gw_smtp_result *r, struct err
 		took_reply(s);
 		return failed(s, r, GW_SMTP_GREETING, NULL, err);
 	}
+	if (s->tls && (rc = check_certificate(s, r, err)))
+		return rc;
 	if (ehlo(s))
 		return failed(s, r, GW_SMTP_EHLO, NULL, err);
 	if (!s->tls && (s->smtp->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
@@ -564,6 +627,8 @@ static int session_start(struct gw_smtp *s, struct gw_smtp_result *r, struct err
 		took_reply(s);
 		if (rc == MAILSMTP_NO_ERROR) {
 			s->tls = 1;
+			if ((rc = check_certificate(s, r, err)))
+				return rc;
 			if (ehlo(s))
 				return failed(s, r, GW_SMTP_EHLO, NULL, err);
 		} else if (s->code == 220 || !s->code) {

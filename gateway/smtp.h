@@ -25,6 +25,10 @@ struct gw_smtp_opts {
 	const char *url;		 /* smtp://HOST:PORT or smtps://HOST:PORT (port 25 or 465 when left out) */
 	const char *username, *password; /* NULL: no AUTH */
 	const char *helo;		 /* the EHLO name; NULL: this host's name */
+	/* The SHA-256 fingerprint of the server's TLS certificate ("AB:CD:...",
+	 * colons and case free); NULL: not checked (the fingerprint seen is
+	 * logged, once, for pinning) */
+	const char *tls_fingerprint;
 	/* Seconds, whole (libetpan's unit), up to a day; 0: the RFC 5321 defaults. connect:
 	 * the TCP connect (30 s); command: the greeting, each command's reply
 	 * and each write of the message (300 s); final: the reply after the

@@ -12,6 +12,7 @@
  * No test has a .timeout: with two jobs, Criterion 2.4.1's runner then leaks
  * an object of its own now and then, which ASan turns into a failed run.
  * Every wait here is bounded by the client's timeouts or a deadline. */
+#include <ctype.h>
 #include <dirent.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -652,6 +653,18 @@ Test(smtp, starttls_and_smtps_with_auth)
 	if (system(cmd))
 		cr_skip_test("openssl could not make a test certificate");
 	test_write_file(script, tls_py);
+	/* the certificate's SHA-256, as openssl prints it (AB:CD:...), and bare lower case */
+	char *fp_cmd = xstrfmt("openssl x509 -in %s -noout -fingerprint -sha256 | sed 's/.*=//'", cert);
+	char pin[128] = "", pin_plain[128] = "";
+	FILE *fp = popen(fp_cmd, "r");
+	cr_assert(fp && fgets(pin, sizeof(pin), fp), "openssl gave no fingerprint");
+	pclose(fp);
+	free(fp_cmd);
+	pin[strcspn(pin, "\n")] = '\0';
+	for (size_t i = 0, j = 0; pin[i]; i++)
+		if (pin[i] != ':')
+			pin_plain[j++] = (char)tolower((unsigned char)pin[i]);
+	cr_assert(strlen(pin) == 95, "%s", pin);
 	cr_assert(!pipe(in) && !pipe(out));
 	pid = fork();
 	cr_assert_neq(pid, -1);
@@ -679,6 +692,18 @@ Test(smtp, starttls_and_smtps_with_auth)
 			assert_ok(gw_smtp_send(s, "a@example.test", "b@example.test", "x\r\n", 3, &r, &err), &err);
 		cr_assert_str_eq(r.queue_id.data, "TLS1");
 		gw_smtp_close(s);
+		/* pinned: the right fingerprint (colons or not, any case) sends; a
+		 * wrong one stops before the password or any message goes */
+		o.tls_fingerprint = smtps ? pin_plain : pin;
+		assert_ok(gw_smtp_open(&s, &o, &err), &err);
+		assert_ok(gw_smtp_send(s, "a@example.test", "b@example.test", "x\r\n", 3, &r, &err), &err);
+		gw_smtp_close(s);
+		o.tls_fingerprint = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
+		/* open connects at once, so the check stops it there */
+		cr_expect_eq(gw_smtp_open(&s, &o, &err), ERR_INPUT);
+		cr_expect(strstr(err.msg.data, "is not the one [email] tls_fingerprint names"), "%s", err.msg.data);
+		cr_expect(strstr(err.msg.data, pin), "names the certificate's: %s", err.msg.data);
+		err_clear(&err);
 		free(url);
 	}
 	close(in[1]);
@@ -691,7 +716,7 @@ Test(smtp, starttls_and_smtps_with_auth)
 	size_t n = 0;
 	for (const char *p = got; (p = strstr(p, line)); p++)
 		n++;
-	cr_assert_eq(n, 4, "%s", got);
+	cr_assert_eq(n, 6, "%s", got);
 	cr_assert_null(strstr(got, "tls=0"), "%s", got);
 	free(got);
 	gw_smtp_result_release(&r);
