@@ -50,10 +50,9 @@
 #include <unistd.h>
 
 #include <libetpan/libetpan.h>
-#include <openssl/evp.h>
 
-#include "common/log.h"
 #include "common/xalloc.h"
+#include "gateway/tls.h"
 #include "gateway/transport.h"
 #include "common/banned.h"
 
@@ -497,58 +496,18 @@ static int ehlo(struct gw_smtp *s)
 	return 0;
 }
 
-/* Is fingerprint (hex, with or without colons, any case) the digest md? */
-static int same_fingerprint(const char *fingerprint, const unsigned char *md, unsigned len)
-{
-	unsigned i = 0;
-	for (const char *p = fingerprint; *p; p++) {
-		unsigned v;
-		if (*p == ':' || *p == ' ')
-			continue;
-		if (i >= 2 * len || !isxdigit((unsigned char)*p))
-			return 0;
-		v = (unsigned)(isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10);
-		if (v != ((i % 2 ? md[i / 2] : md[i / 2] >> 4) & 0xfu))
-			return 0;
-		i++;
-	}
-	return i == 2 * len;
-}
-
-/* The encrypted connection's certificate against [email] tls_fingerprint;
- * unpinned, its fingerprint is logged once so that it can be pinned. */
+/* The encrypted connection's certificate against [email] tls_fingerprint. */
 static int check_certificate(struct gw_smtp *s, struct gw_smtp_result *r, struct err *err)
 {
-	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
-	struct buf hex = BUF_INIT;
-	ssize_t n = mailstream_ssl_get_certificate(s->smtp->stream, &der);
-	int ok = n > 0 && EVP_Digest(der, (size_t)n, md, &len, EVP_sha256(), NULL);
+	char *where = xstrfmt("SMTP server %s", s->where);
+	int rc = gw_tls_check(s->smtp->stream, where, s->o->tls_fingerprint, s->loopback, &s->told, err);
 
-	free(der);
-	for (unsigned i = 0; ok && i < len; i++)
-		buf_addf(&hex, "%s%02X", i ? ":" : "", md[i]);
-	if (ok && !s->o->tls_fingerprint && !s->told && !s->loopback) {
-		log_warn("SMTP server %s: its TLS certificate is not checked (SHA-256 %s); to pin it, set [email]"
-			 " tls_fingerprint = %s",
-			 s->where, hex.data, hex.data);
-		s->told = 1;
-	}
-	if (s->o->tls_fingerprint && (!ok || !same_fingerprint(s->o->tls_fingerprint, md, len))) {
+	free(where);
+	if (rc) {
 		r->stage = GW_SMTP_STARTTLS;
 		drop(s);
-		if (ok)
-			err_set(err, ERR_INPUT, "SMTP server %s: its TLS certificate (SHA-256 %s) is not the one"
-						" [email] tls_fingerprint names",
-				s->where, hex.data);
-		else
-			err_set(err, ERR_INPUT, "SMTP server %s: could not read its TLS certificate to check it", s->where);
-		err_hint(err, "a certificate renewed on purpose needs the new fingerprint; otherwise someone is in between");
-		buf_release(&hex);
-		return ERR_INPUT;
 	}
-	buf_release(&hex);
-	return 0;
+	return rc;
 }
 
 static int authenticate(struct gw_smtp *s, struct gw_smtp_result *r, struct err *err)

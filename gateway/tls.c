@@ -1,0 +1,56 @@
+/* gateway/tls.c - a TLS server's certificate against its pinned fingerprint. */
+#include "gateway/tls.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+
+#include <openssl/evp.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/banned.h"
+
+/* Is pin (hex, with or without colons and spaces, any case) the digest md? */
+static int same_fingerprint(const char *pin, const unsigned char *md, unsigned len)
+{
+	unsigned i = 0;
+	for (const char *p = pin; *p; p++) {
+		unsigned v;
+		if (*p == ':' || *p == ' ')
+			continue;
+		if (i >= 2 * len || !isxdigit((unsigned char)*p))
+			return 0;
+		v = (unsigned)(isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10);
+		if (v != ((i % 2 ? md[i / 2] : md[i / 2] >> 4) & 0xfu))
+			return 0;
+		i++;
+	}
+	return i == 2 * len;
+}
+
+int gw_tls_check(mailstream *stream, const char *where, const char *pin, int loopback, int *told, struct err *err)
+{
+	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	struct buf hex = BUF_INIT;
+	ssize_t n = mailstream_ssl_get_certificate(stream, &der);
+	int ok = n > 0 && EVP_Digest(der, (size_t)n, md, &len, EVP_sha256(), NULL), rc = 0;
+
+	free(der);
+	for (unsigned i = 0; ok && i < len; i++)
+		buf_addf(&hex, "%s%02X", i ? ":" : "", md[i]);
+	if (!pin) {
+		if (ok && !*told && !loopback)
+			log_warn("%s: its TLS certificate is not checked (SHA-256 %s); pin it with tls_fingerprint = %s", where,
+				 hex.data, hex.data);
+		*told = 1;
+	} else if (!ok) {
+		rc = err_set(err, ERR_INPUT, "%s: could not read its TLS certificate to check it", where);
+	} else if (!same_fingerprint(pin, md, len)) {
+		rc = err_set(err, ERR_INPUT, "%s: its TLS certificate (SHA-256 %s) is not the one tls_fingerprint names",
+			     where, hex.data);
+		err_hint(err, "a certificate renewed on purpose needs the new fingerprint; otherwise someone is in between");
+	}
+	buf_release(&hex);
+	return rc;
+}
