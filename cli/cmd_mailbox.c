@@ -14,7 +14,7 @@
 static const char usage[] =
 	"usage: crmgate mailbox poll [--once] [--interval SECONDS]\n"
 	"\n"
-	"Reads the new messages of the [mailbox] url (imap://USER:PASS@HOST:PORT/FOLDER, or\n"
+	"Reads the new messages of the [mailbox] url (imap[s]://USER:PASS@HOST:PORT/FOLDER, or\n"
 	"maildir:FOLDER) once each. A bounce (a delivery status notification, RFC 3464) ties\n"
 	"itself to the message it returns, through the return path, X-Crmgate-Outbox or its\n"
 	"Message-ID: a permanent failure (5.x.x) marks that outbox row bounced and suppresses the\n"
@@ -72,6 +72,7 @@ static int mailbox_poll(struct cli *cli, int argc, char **argv, struct err *err)
 		interval = 60;
 	o.url = config_get(cli->cfg, "mailbox", "url");
 	o.return_path = config_get(cli->cfg, "email", "return_path");
+	o.tls_fingerprint = config_get(cli->cfg, "mailbox", "tls_fingerprint");
 	{
 		const char *t = config_get(cli->cfg, "mailbox", "timeout");
 		o.timeout = t ? (int)strtol(t, NULL, 10) : 30;

@@ -15,11 +15,13 @@
 #include <libetpan/libetpan.h>
 
 #include "common/xalloc.h"
+#include "gateway/tls.h"
 #include "common/banned.h"
 
 struct gw_imap {
 	mailimap *session;
 	char *where; /* host:port, for messages */
+	int told;    /* an unpinned certificate's fingerprint was logged */
 };
 
 static const char *imap_error(int code)
@@ -86,6 +88,7 @@ static char *pct_decode(const char *s, size_t n)
 struct url {
 	char *user, *pass, *host, *folder;
 	uint16_t port;
+	int tls; /* imaps: TLS from the first byte */
 };
 
 static void url_release(struct url *u)
@@ -102,9 +105,10 @@ static int parse_url(struct url *u, const char *url, struct err *err)
 {
 	const char *rest, *at, *slash, *colon, *hostend, *p;
 	memset(u, 0, sizeof(*u));
-	if (strncmp(url, "imap://", 7))
+	u->tls = !strncmp(url, "imaps://", 8);
+	if (strncmp(url, "imap://", 7) && !u->tls)
 		return err_set(err, ERR_INPUT, "[mailbox] url: not imap://USER:PASS@HOST:PORT/FOLDER");
-	rest = url + 7;
+	rest = url + (u->tls ? 8 : 7);
 	at = strrchr(rest, '@');
 	if (!at)
 		goto bad;
@@ -115,7 +119,7 @@ static int parse_url(struct url *u, const char *url, struct err *err)
 	hostend = slash ? slash : at + 1 + strlen(at + 1);
 	colon = memchr(at + 1, ':', (size_t)(hostend - at - 1));
 	u->host = xstrndup(at + 1, (size_t)((colon ? colon : hostend) - at - 1));
-	u->port = 143;
+	u->port = u->tls ? 993 : 143;
 	if (colon) {
 		unsigned long port = 0;
 		for (p = colon + 1; p < hostend && *p >= '0' && *p <= '9' && port <= 65535; p++)
@@ -133,7 +137,51 @@ bad:
 	return err_set(err, ERR_INPUT, "[mailbox] url: not imap://USER:PASS@HOST:PORT/FOLDER (percent-encode '@' in the user)");
 }
 
-int gw_imap_open(struct gw_imap **out, const char *url, int timeout, char **key, struct err *err)
+/* Does the server offer STARTTLS? Its capabilities, asked for when the
+ * greeting did not list them. */
+static int offers_starttls(mailimap *session)
+{
+	struct mailimap_capability_data *cap = NULL;
+
+	if ((!session->imap_connection_info || !session->imap_connection_info->imap_capability) &&
+	    mailimap_capability(session, &cap) == MAILIMAP_NO_ERROR)
+		mailimap_capability_data_free(cap);
+	return mailimap_has_extension(session, "STARTTLS");
+}
+
+/* Connect, over TLS from the first byte (imaps) or after STARTTLS when the
+ * server offers it; the certificate checked against the pin; a password is
+ * sent in clear text only to this machine. */
+static int connect_tls(struct gw_imap *imap, const struct url *u, const char *pin, struct err *err)
+{
+	int r = u->tls ? mailimap_ssl_connect(imap->session, u->host, u->port)
+		       : mailimap_socket_connect(imap->session, u->host, u->port);
+	int tls = u->tls, loopback;
+
+	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED && r != MAILIMAP_NO_ERROR_AUTHENTICATED)
+		return err_set(err, ERR_TEMPFAIL, "could not connect to IMAP server '%s': %s", imap->where, imap_error(r));
+	loopback = gw_tls_loopback(imap->session->imap_stream);
+	if (!tls && offers_starttls(imap->session)) {
+		if ((r = mailimap_socket_starttls(imap->session)) != MAILIMAP_NO_ERROR)
+			return fail(imap, r, ERR_TEMPFAIL, "start TLS", err);
+		tls = 1;
+	}
+	if (tls) {
+		char *where = xstrfmt("IMAP server '%s'", imap->where);
+		int rc = gw_tls_check(imap->session->imap_stream, where, pin, loopback, &imap->told, err);
+		free(where);
+		return rc;
+	}
+	if (!loopback) {
+		err_set(err, ERR_INPUT, "IMAP server '%s' offers no TLS: the password of '%s' is not sent in clear text",
+			imap->where, u->user);
+		err_hint(err, "use imaps://, or a server that offers STARTTLS");
+		return ERR_INPUT;
+	}
+	return 0;
+}
+
+int gw_imap_open(struct gw_imap **out, const char *url, const char *pin, int timeout, char **key, struct err *err)
 {
 	struct gw_imap *imap = NULL;
 	struct url u;
@@ -150,12 +198,10 @@ int gw_imap_open(struct gw_imap **out, const char *url, int timeout, char **key,
 	if (!imap->session)
 		BUG("mailimap_new failed");
 	mailimap_set_timeout(imap->session, timeout > 0 ? timeout : 30);
-	r = mailimap_socket_connect(imap->session, u.host, u.port);
-	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED && r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
-		rc = err_set(err, ERR_TEMPFAIL, "could not connect to IMAP server '%s': %s", imap->where, imap_error(r));
+	if ((rc = connect_tls(imap, &u, pin, err)))
 		goto done;
-	}
-	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
+	/* a PREAUTH greeting has logged us in already */
+	if (imap->session->imap_state != MAILIMAP_STATE_AUTHENTICATED) {
 		r = mailimap_login(imap->session, u.user, u.pass);
 		if (r != MAILIMAP_NO_ERROR) {
 			char *what = xstrfmt("log in as '%s'", u.user);
@@ -172,7 +218,7 @@ int gw_imap_open(struct gw_imap **out, const char *url, int timeout, char **key,
 		goto done;
 	}
 	if (key)
-		*key = xstrfmt("imap://%s@%s/%s", u.user, imap->where, u.folder);
+		*key = xstrfmt("imap%s://%s@%s/%s", u.tls ? "s" : "", u.user, imap->where, u.folder);
 done:
 	url_release(&u);
 	if (rc)

@@ -23,7 +23,7 @@ struct gw_imap_item {
  * url without its password (malloc'd, the caller's): the name under which
  * the reader keeps its place. ERR_INPUT for a malformed url, ERR_TEMPFAIL
  * when the server cannot be reached, ERR_FAIL when it refuses. */
-int gw_imap_open(struct gw_imap **out, const char *url, int timeout, char **key, struct err *err);
+int gw_imap_open(struct gw_imap **out, const char *url, const char *pin, int timeout, char **key, struct err *err);
 void gw_imap_free(struct gw_imap *imap);
 
 /* The selected folder's UIDVALIDITY (RFC 3501 2.3.1.1). */

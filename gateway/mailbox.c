@@ -179,7 +179,7 @@ static int poll_imap(struct crm_db *db, const struct gw_mailbox_opts *o, struct 
 	size_t n = 0;
 	int rc, locked = 0;
 
-	if ((rc = gw_imap_open(&imap, o->url, o->timeout, &key, err)))
+	if ((rc = gw_imap_open(&imap, o->url, o->tls_fingerprint, o->timeout, &key, err)))
 		goto done;
 	if ((rc = lock(db, key, err)))
 		goto done;
@@ -369,7 +369,7 @@ int gw_mailbox_poll(struct crm_db *db, const struct gw_mailbox_opts *opts, struc
 		return err_set(err, ERR_INPUT, "[mailbox] url is not set");
 	if (!strncmp(opts->url, "maildir:", 8))
 		return poll_maildir(db, opts, stats, err);
-	if (!strncmp(opts->url, "imap://", 7))
+	if (!strncmp(opts->url, "imap://", 7) || !strncmp(opts->url, "imaps://", 8))
 		return poll_imap(db, opts, stats, err);
 	/* not the url itself: it may hold a password */
 	return err_set(err, ERR_INPUT, "[mailbox] url: '%.*s:' is neither imap:// nor maildir:",

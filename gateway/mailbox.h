@@ -39,6 +39,7 @@ struct gw_mailbox_opts {
 	const char *url;          /* [mailbox] url */
 	const char *return_path;  /* [email] return_path (LOCAL@DOMAIN), may be NULL */
 	int timeout;              /* seconds for each IMAP step; 0: 30 */
+	const char *tls_fingerprint; /* [mailbox] tls_fingerprint: the IMAP server's pinned certificate */
 	gw_mailbox_other_fn other; /* may be NULL: other messages are only counted */
 	void *other_ctx;
 };

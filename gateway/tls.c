@@ -1,8 +1,11 @@
 /* gateway/tls.c - a TLS server's certificate against its pinned fingerprint. */
 #include "gateway/tls.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include <openssl/evp.h>
 
@@ -26,6 +29,19 @@ static int same_fingerprint(const char *pin, const unsigned char *md, unsigned l
 		i++;
 	}
 	return i == 2 * len;
+}
+
+int gw_tls_loopback(mailstream *stream)
+{
+	struct sockaddr_storage a;
+	socklen_t len = sizeof(a);
+	int fd = mailstream_low_get_fd(mailstream_get_low(stream));
+
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&a, &len))
+		return 0;
+	if (a.ss_family == AF_INET)
+		return (ntohl(((struct sockaddr_in *)&a)->sin_addr.s_addr) >> 24) == 127;
+	return a.ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&a)->sin6_addr);
 }
 
 int gw_tls_check(mailstream *stream, const char *where, const char *pin, int loopback, int *told, struct err *err)

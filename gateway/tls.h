@@ -13,6 +13,9 @@
 
 #include "common/err.h"
 
+/* Is the other end of stream this machine (127.0.0.0/8 or ::1)? */
+int gw_tls_loopback(mailstream *stream);
+
 /* Check the certificate of stream (a TLS connection to where) against pin
  * (colons and case free; NULL: not pinned). Unpinned, the fingerprint is
  * logged once for *told (not for a loopback server). A certificate that is

@@ -29,12 +29,14 @@ struct dovecot {
 	int in;         /* its stdin: closing it stops Dovecot */
 	char port[16];
 	char maildir[512];
+	char tls_port[16]; /* IMAPS, "0" without a certificate */
+	char dir[512];     /* Dovecot's folder: cert.pem */
 };
 
 /* Dovecot alone, serving a Maildir of its own. */
 static const char dovecot_only[] = "SERVERS_DIR=tests/servers; . tests/servers/imap.sh;"
 				   " trap 'imap_stop' EXIT; imap_start >&2 || exit 1;"
-				   " echo \"$IMAP_PORT $IMAP_MAILDIR\"; read x";
+				   " echo \"$IMAP_PORT $IMAP_MAILDIR $IMAPS_PORT $IMAP_DIR\"; read x";
 /* Postfix delivering into the Maildir that Dovecot serves; the second word
  * is Postfix's folder (its configuration is conf/ there). */
 static const char postfix_and_dovecot[] = "SERVERS_DIR=tests/servers; . tests/servers/mta.sh; . tests/servers/imap.sh;"
@@ -69,7 +71,9 @@ static int dovecot_start(struct dovecot *d, const char *script, char **why)
 	close(out[1]);
 	d->in = in[1];
 	f = fdopen(out[0], "r");
-	if (!fgets(line, sizeof(line), f) || sscanf(line, "%15s %511s", d->port, d->maildir) != 2) {
+	strcpy(d->tls_port, "0");
+	if (!fgets(line, sizeof(line), f) ||
+	    sscanf(line, "%15s %511s %15s %511s", d->port, d->maildir, d->tls_port, d->dir) < 2) {
 		fclose(f);
 		close(d->in);
 		waitpid(d->pid, NULL, 0);
@@ -243,6 +247,43 @@ static const char delivered[] = "From: MAILER-DAEMON@mx.example.net\nTo: bounces
 				"--d\nContent-Type: text/rfc822-headers\n\nMessage-ID: <crmgate.48.x@example.test>\n"
 				"--d--\n";
 
+/* Over TLS: IMAPS and STARTTLS, the certificate pinned by its SHA-256. */
+static void imap_tls(const struct dovecot *d, struct crm_db *db)
+{
+	char *cmd, *url, pin[128] = "";
+	struct gw_mailbox_stats st = { 0 };
+	struct gw_mailbox_opts o = { .return_path = RP, .timeout = 10 };
+	struct err err = ERR_INIT;
+	FILE *p;
+
+	if (!strcmp(d->tls_port, "0"))
+		return; /* no openssl: imap.sh made no certificate */
+	cmd = xstrfmt("openssl x509 -in %s/cert.pem -noout -fingerprint -sha256 | sed 's/.*=//'", d->dir);
+	p = popen(cmd, "r");
+	cr_assert(p && fgets(pin, sizeof(pin), p), "%s", cmd);
+	pclose(p);
+	pin[strcspn(pin, "\n")] = '\0';
+	/* IMAPS with the right pin: read, nothing new */
+	url = xstrfmt("imaps://user%%40example.test:secret@127.0.0.1:%s/INBOX", d->tls_port);
+	o.url = url;
+	o.tls_fingerprint = pin;
+	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	/* another certificate pinned: refused before the password goes, over
+	 * IMAPS and over the plain port's STARTTLS alike */
+	o.tls_fingerprint = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
+	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_INPUT);
+	cr_expect(strstr(err.msg.data, "is not the one tls_fingerprint names"), "%s", err.msg.data);
+	cr_expect(strstr(err.msg.data, pin), "%s", err.msg.data);
+	err_clear(&err);
+	free(url);
+	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/INBOX", d->port);
+	o.url = url;
+	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_INPUT, "STARTTLS was used, and the pin checked");
+	err_release(&err);
+	free(url);
+	free(cmd);
+}
+
 Test(mailbox, imap_dovecot, .timeout = 60)
 {
 	struct dovecot d;
@@ -308,6 +349,8 @@ Test(mailbox, imap_dovecot, .timeout = 60)
 	o.url = url;
 	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_FAIL);
 	cr_expect(strstr(err.msg.data, "could not select folder 'Nope'"), "%s", err.msg.data);
+	err_clear(&err);
+	imap_tls(&d, db);
 
 	err_release(&err);
 	buf_release(&out);

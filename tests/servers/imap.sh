@@ -1,5 +1,6 @@
 # tests/servers/imap.sh - a private Dovecot serving one Maildir over IMAP on
-# 127.0.0.1 (no TLS), for the bounce and survey tests.
+# 127.0.0.1 (STARTTLS offered, and IMAPS, with a self-signed certificate made
+# here when openssl is there), for the bounce and survey tests.
 #
 # Runs as root or as a normal user. Source it (it sources lib.sh beside it;
 # set SERVERS_DIR to this folder if $0 is elsewhere), then:
@@ -8,7 +9,10 @@
 #                background and waits until the IMAP port is its own; serves
 #                MTA_MAILDIR when mta.sh's Postfix runs (start it first), else
 #                a new empty Maildir; exports
-#                  IMAP_PORT     IMAP port on 127.0.0.1 (plaintext LOGIN allowed)
+#                  IMAP_PORT     IMAP port on 127.0.0.1 (plaintext LOGIN allowed,
+#                                STARTTLS offered when there is a certificate)
+#                  IMAPS_PORT    IMAPS port (TLS from the first byte), 0 without
+#                                a certificate; the certificate is IMAP_DIR/cert.pem
 #                  IMAP_USER     user@example.test
 #                  IMAP_PASS     secret
 #                  IMAP_MAILDIR  the Maildir it serves (a test may drop
@@ -67,6 +71,18 @@ service auth {
 		chown -R "$_uid:$_gid" "$IMAP_MAILDIR"
 	fi
 	export IMAP_MAILDIR
+	# a certificate of its own, for STARTTLS and IMAPS; without openssl, clear text only
+	_ssl="ssl = no"
+	IMAPS_PORT=0
+	if command -v openssl >/dev/null &&
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+			-subj /CN=localhost -keyout "$IMAP_DIR/key.pem" -out "$IMAP_DIR/cert.pem" >/dev/null 2>&1 &&
+		srv_port IMAPS_PORT; then
+		_ssl="ssl = yes
+ssl_cert = <$IMAP_DIR/cert.pem
+ssl_key = <$IMAP_DIR/key.pem"
+	fi
+	export IMAPS_PORT
 	chown "$_uid:$_gid" "$IMAP_DIR/home"
 	echo "$IMAP_USER:{PLAIN}$IMAP_PASS::::::" >"$IMAP_DIR/passwd"
 	chmod 644 "$IMAP_DIR/passwd"
@@ -78,7 +94,7 @@ service auth {
 		log_path = $IMAP_DIR/dovecot.log
 		protocols = imap
 		listen = 127.0.0.1
-		ssl = no
+		$_ssl
 		disable_plaintext_auth = no
 		auth_mechanisms = plain login
 		auth_failure_delay = 0
@@ -98,7 +114,8 @@ service auth {
 		    port = $IMAP_PORT
 		  }
 		  inet_listener imaps {
-		    port = 0
+		    address = 127.0.0.1
+		    port = $IMAPS_PORT
 		  }
 		}
 		service anvil {
@@ -130,5 +147,5 @@ imap_stop() {
 		kill -KILL $_left 2>/dev/null
 	fi
 	[ "${IMAP_KEEP:-0}" = 1 ] || rm -rf "$IMAP_DIR"
-	IMAP_DIR= IMAP_PID= IMAP_PORT=
+	IMAP_DIR= IMAP_PID= IMAP_PORT= IMAPS_PORT=
 }
