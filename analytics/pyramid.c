@@ -177,10 +177,13 @@ static int load_then(struct crm_db *db, const struct an_params *p, const char *b
 			return err->code;
 		}
 		free(found);
+		/* only the customers of the owners compared (the run may hold more) */
+		const char *run[] = { cmp, owners };
 		return crm_db_query(NULL, db,
-				    "INSERT INTO an_pyramid_then SELECT customer_id, rank, tier_seq, tier"
-				    " FROM crm.value_run_customer WHERE run_id = $1::bigint",
-				    1, params, err);
+				    "INSERT INTO an_pyramid_then SELECT v.customer_id, v.rank, v.tier_seq, v.tier"
+				    " FROM crm.value_run_customer v JOIN crm.customer c ON c.id = v.customer_id"
+				    " WHERE v.run_id = $1::bigint AND ($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[]))",
+				    2, run, err);
 	}
 	if (dots) {
 		char *from = xstrndup(cmp, (size_t)(dots - cmp));

@@ -436,6 +436,28 @@ Test(pyramid_b, department_and_salesperson_limit_the_customers)
 		       "D", "2,K07;", "0");
 }
 
+/* A saved run of everyone compared with S1's pyramid compares S1's
+ * customers only. Everyone in 2025 (see tier_boundaries_with_ties_and_rounding):
+ * A K02, C K03 (rank 2), D the other eight; S1 now (above): A K02, D K03
+ * (rank 2), K04, K05, K01. K03 moved down; no one moved out. */
+Test(pyramid_b, a_limited_pyramid_compares_its_own_customers)
+{
+	struct an_params all = { .from = FROM, .to = TO, .today = TODAY, .by = "revenue", .save = 1 };
+	struct an_params s1 = { .from = FROM, .to = TO, .today = TODAY, .by = "revenue", .salesperson = "S1" };
+	char *run_id;
+
+	assert_ok(an_pyramid(conn, &all, &rep, &err), &err);
+	run_id = xstrdup(an_report_value(&rep, "run"));
+	s1.compare = run_id;
+	an_report_release(&rep);
+	assert_ok(an_pyramid(conn, &s1, &rep, &err), &err);
+	assert_rows("moves", "down,K03,C,D,2,2;", "move", "customer_code", "from_tier", "to_tier", "from_rank",
+		    "to_rank");
+	assert_figure("moved_up", "0");
+	assert_figure("moved_out", "0");
+	free(run_id);
+}
+
 /* Thresholds: gold from 500, silver from 200, bronze the rest. */
 Test(pyramid_b, value_thresholds_model)
 {
