@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/query.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -60,14 +61,17 @@ static int resolve_model(char **out, struct crm_db *db, const char *model, struc
 	return rc;
 }
 
-/* Fill temporary table `table` (already made) with the pyramid of a period. */
+/* Fill temporary table `table` (already made) with the pyramid of a period
+ * over the customers of owners (NULL: everyone's), with their scores when
+ * `scores` or when ranking by score. */
 static int compute_into(struct crm_db *db, const char *table, const char *from, const char *to, const char *today,
-			const char *by, const char *model, struct err *err)
+			const char *by, const char *model, const char *owners, int scores, struct err *err)
 {
-	const char *params[] = { from, to, today, by, model };
-	char *sql = xstrfmt("INSERT INTO %s SELECT * FROM crm.value_pyramid($1::date, $2::date, $3::date, $4, $5)",
+	const char *params[] = { from, to, today, by, model, owners, scores ? "true" : "false" };
+	char *sql = xstrfmt("INSERT INTO %s SELECT * FROM crm.value_pyramid($1::date, $2::date, $3::date, $4, $5,"
+			    " $6::bigint[], $7::boolean)",
 			    table);
-	int rc = crm_db_query(NULL, db, sql, 5, params, err);
+	int rc = crm_db_query(NULL, db, sql, 7, params, err);
 	free(sql);
 	return rc;
 }
@@ -156,7 +160,7 @@ static int members_table(struct crm_db *db, const char *model, const char *tier,
 
 /* The earlier pyramid into an_pyramid_then: a saved run, or FROM..TO. */
 static int load_then(struct crm_db *db, const struct an_params *p, const char *by, const char *model,
-		     struct err *err)
+		     const char *owners, struct err *err)
 {
 	const char *cmp = p->compare;
 	const char *dots = strstr(cmp, "..");
@@ -173,22 +177,26 @@ static int load_then(struct crm_db *db, const struct an_params *p, const char *b
 			return err->code;
 		}
 		free(found);
+		/* only the customers of the owners compared (the run may hold more) */
+		const char *run[] = { cmp, owners };
 		return crm_db_query(NULL, db,
-				    "INSERT INTO an_pyramid_then SELECT customer_id, rank, tier_seq, tier"
-				    " FROM crm.value_run_customer WHERE run_id = $1::bigint",
-				    1, params, err);
+				    "INSERT INTO an_pyramid_then SELECT v.customer_id, v.rank, v.tier_seq, v.tier"
+				    " FROM crm.value_run_customer v JOIN crm.customer c ON c.id = v.customer_id"
+				    " WHERE v.run_id = $1::bigint AND ($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[]))",
+				    2, run, err);
 	}
 	if (dots) {
 		char *from = xstrndup(cmp, (size_t)(dots - cmp));
 		const char *to = dots + 2;
-		const char *params[] = { *from ? from : NULL, *to ? to : NULL, p->today, by, model };
+		/* the same customers as now; ranks and tiers need no scores */
+		const char *params[] = { *from ? from : NULL, *to ? to : NULL, p->today, by, model, owners };
 		if (!*from && !*to)
 			rc = err_set(err, ERR_INPUT, "--compare '%s' names no period", cmp);
 		else
 			rc = crm_db_query(NULL, db,
 					  "INSERT INTO an_pyramid_then SELECT customer_id, rank, tier_seq, tier"
-					  " FROM crm.value_pyramid($1::date, $2::date, $3::date, $4, $5)",
-					  5, params, err);
+					  " FROM crm.value_pyramid($1::date, $2::date, $3::date, $4, $5, $6::bigint[], false)",
+					  6, params, err);
 		free(from);
 		return rc;
 	}
@@ -295,14 +303,14 @@ static int save_run(struct crm_db *db, const struct an_params *p, const char *by
 int an_pyramid(struct crm_db *db, const struct an_params *p, struct an_report *r, struct err *err)
 {
 	const char *by = p->by ? p->by : "revenue";
-	char *model = NULL;
+	char *model = NULL, *owners = NULL;
 	int rc;
 
 	if ((rc = check_indicator(by, err)))
 		return rc;
 	if ((rc = crm_db_begin(db, err)))
 		return rc;
-	if ((rc = resolve_model(&model, db, p->model, err)))
+	if ((rc = resolve_model(&model, db, p->model, err)) || (rc = an_params_owners(&owners, db, p, err)))
 		goto done;
 	rc = crm_db_exec(db,
 			 "CREATE TEMPORARY TABLE an_pyramid_now ON COMMIT DROP AS"
@@ -311,7 +319,9 @@ int an_pyramid(struct crm_db *db, const struct an_params *p, struct an_report *r
 			 " tier_seq integer, tier text) ON COMMIT DROP",
 			 err);
 	if (!rc)
-		rc = compute_into(db, "an_pyramid_now", p->from, p->to, p->today, by, model, err);
+		/* the scores show in the members and in a saved run */
+		rc = compute_into(db, "an_pyramid_now", p->from, p->to, p->today, by, model, owners,
+				  p->members || p->save, err);
 	if (!rc)
 		rc = crm_db_exec(db, "ANALYZE an_pyramid_now", err);
 	an_report_figure(r, "indicator", "Valued by 价值指标", by);
@@ -323,7 +333,7 @@ int an_pyramid(struct crm_db *db, const struct an_params *p, struct an_report *r
 	if (!rc && p->members)
 		rc = members_table(db, model, p->members, r, err);
 	if (!rc && p->compare) {
-		rc = load_then(db, p, by, model, err);
+		rc = load_then(db, p, by, model, owners, err);
 		if (!rc)
 			rc = crm_db_exec(db, "ANALYZE an_pyramid_then", err);
 		if (!rc)
@@ -339,6 +349,7 @@ done:
 	if (rc)
 		crm_db_rollback(db);
 	free(model);
+	free(owners);
 	return rc;
 }
 

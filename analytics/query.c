@@ -94,6 +94,14 @@ int an_params_check(struct crm_db *db, const struct an_params *p, struct err *er
 	return 0;
 }
 
+int an_params_owners(char **out, struct crm_db *db, const struct an_params *p, struct err *err)
+{
+	char *ids[3] = { NULL, NULL, NULL };
+	int rc = resolve(ids, db, p, "a.owners", err);
+	*out = ids[0];
+	return rc;
+}
+
 static int run(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *prefix,
 	       const char *sql, struct err *err)
 {

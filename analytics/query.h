@@ -23,6 +23,11 @@
  * negative. ERR_INPUT or ERR_NOTFOUND with the culprit named. */
 int an_params_check(struct crm_db *db, const struct an_params *p, struct err *err);
 
+/* The salespeople p limits a report to (--department, --salesperson), as
+ * the text of a PostgreSQL array of their ids ("{}": none), or NULL when p
+ * names neither; *out is the caller's. */
+int an_params_owners(char **out, struct crm_db *db, const struct an_params *p, struct err *err);
+
 /* Run sql (see above) with p's parameters; *out is the caller's. */
 int an_query(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *sql,
 	     struct err *err);

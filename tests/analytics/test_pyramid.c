@@ -380,6 +380,84 @@ Test(pyramid_b, preset_1_19_30_50)
 		    "customers", "value", "value_share");
 }
 
+/* The pyramid of some salespeople's customers (--department, --salesperson)
+ * has these tiers, these members of tier `tier` and this many inactive. */
+static void assert_limited(const char *department, const char *salesperson, const char *tiers, const char *tier,
+			   const char *members, const char *inactive)
+{
+	struct an_params p = { .from = FROM, .to = TO, .today = TODAY, .by = "revenue", .members = tier,
+			       .department = department, .salesperson = salesperson };
+	an_report_release(&rep);
+	assert_ok(an_pyramid(conn, &p, &rep, &err), &err);
+	assert_rows("tiers", tiers, TIER_COLS);
+	assert_rows("members", members, "rank", "customer_code");
+	assert_figure("inactive", inactive);
+}
+
+/* --salesperson takes the customer's owner (every order of dataset B is
+ * S1's), --department the owners in a department and the departments under
+ * it. Here D2 under D1 has S3, who gets K06 and K07; D3 beside D1 has S4,
+ * who gets K10. */
+Test(pyramid_b, department_and_salesperson_limit_the_customers)
+{
+	import("department", "code,name,parent_code\nD2,华东组,D1\nD3,直销部,\n");
+	import("salesperson", "code,name,department_code\nS3,张强,D2\nS4,赵敏,D3\n");
+	sql("UPDATE crm.customer SET owner_id = (SELECT id FROM crm.salesperson WHERE code = 'S3')"
+	    " WHERE code IN ('K06', 'K07');"
+	    "UPDATE crm.customer SET owner_id = (SELECT id FROM crm.salesperson WHERE code = 'S4') WHERE code = 'K10'");
+
+	/* S1: K02 900, K03 500, K04 500, K05 300, K01 100 = 2300, N = 5. A to
+	 * max(1, round(0.05)) = 1, B to round(0.25) = 0, C to round(1.0) = 1
+	 * (nothing past A), D the rest: 1400. 900 / 2300 = 0.3913, 1400 / 2300
+	 * = 0.6087. K11 is S2's: no one is inactive. */
+	assert_limited(NULL, "S1",
+		       "A,1,900.00,0.3913,900.00,900.00;B,0,0.00,0.0000,,;C,0,0.00,0.0000,,;"
+		       "D,4,1400.00,0.6087,100.00,500.00;",
+		       "D", "2,K03;3,K04;4,K05;5,K01;", "0");
+	assert_figure("customers", "5");
+
+	/* D1 and D2 (S1, S2, S3), not D3: everyone but K10. K02 900, K03 500,
+	 * K04 500, K05 300, K06 300, K07 300, K08 200, K01 100, K09 100 = 3200,
+	 * N = 9: A to max(1, round(0.09)) = 1, B to round(0.45) = 0, C to
+	 * round(1.8) = 2, D the rest (1800). 900 / 3200 = 0.28125 → 0.2813,
+	 * 500 / 3200 = 0.15625 → 0.1563, 1800 / 3200 = 0.5625. K11 (S2) is
+	 * inactive in 2025. */
+	assert_limited("D1", NULL,
+		       "A,1,900.00,0.2813,900.00,900.00;B,0,0.00,0.0000,,;C,1,500.00,0.1563,500.00,500.00;"
+		       "D,7,1800.00,0.5625,100.00,500.00;",
+		       "C", "2,K03;", "1");
+	assert_figure("customers", "9");
+
+	/* D2 alone (S3): K06 and K07 tie at 300, broken by code; N = 2: A to
+	 * rank 1, B and C to round(0.1) = round(0.4) = 0, D the rest. */
+	assert_limited("D2", NULL,
+		       "A,1,300.00,0.5000,300.00,300.00;B,0,0.00,0.0000,,;C,0,0.00,0.0000,,;"
+		       "D,1,300.00,0.5000,300.00,300.00;",
+		       "D", "2,K07;", "0");
+}
+
+/* A saved run of everyone compared with S1's pyramid compares S1's
+ * customers only. Everyone in 2025 (see tier_boundaries_with_ties_and_rounding):
+ * A K02, C K03 (rank 2), D the other eight; S1 now (above): A K02, D K03
+ * (rank 2), K04, K05, K01. K03 moved down; no one moved out. */
+Test(pyramid_b, a_limited_pyramid_compares_its_own_customers)
+{
+	struct an_params all = { .from = FROM, .to = TO, .today = TODAY, .by = "revenue", .save = 1 };
+	struct an_params s1 = { .from = FROM, .to = TO, .today = TODAY, .by = "revenue", .salesperson = "S1" };
+	char *run_id;
+
+	assert_ok(an_pyramid(conn, &all, &rep, &err), &err);
+	run_id = xstrdup(an_report_value(&rep, "run"));
+	s1.compare = run_id;
+	an_report_release(&rep);
+	assert_ok(an_pyramid(conn, &s1, &rep, &err), &err);
+	assert_rows("moves", "down,K03,C,D,2,2;", "move", "customer_code", "from_tier", "to_tier", "from_rank",
+		    "to_rank");
+	assert_figure("moved_up", "0");
+	assert_figure("moved_out", "0");
+	free(run_id);
+}
+
 /* Thresholds: gold from 500, silver from 200, bronze the rest. */
 Test(pyramid_b, value_thresholds_model)
 {
