@@ -99,6 +99,10 @@ int cmd_send_one(struct cli *cli, int argc, char **argv, struct err *err)
 		return cli_usage_error(err, usage, "send-one needs the target's entity and code");
 	if (!cli_entity(argv[1], usage, err))
 		return err->code;
+	/* one target, named here: a filter of the user's would widen it */
+	for (int i = 3; i < argc; i++)
+		if (!strcmp(argv[i], "--where") || !strcmp(argv[i], "--targets"))
+			return cli_usage_error(err, usage, "send-one sends to the one target it names: no %s", argv[i]);
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
 	name = xstrfmt("send-one %s %s %s.%ld", argv[1], argv[2], stamp, (long)getpid());

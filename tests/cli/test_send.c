@@ -510,6 +510,9 @@ Test(send, send_one_sends_one_message_now)
 	cr_expect_eq(crmgate("send-one contact \"K05' or code like 'K%%\" --channel sms --body '%s'", body), 2);
 	cr_expect(strstr(errout.data, "there is no contact 'K05' or code like 'K%'"), "%s", errout.data);
 	cr_expect_eq(files_in("sms", ".sms"), 1);
+	cr_expect_eq(crmgate("send-one contact K05 --channel sms --body '%s' --where true", body), 2);
+	cr_expect(strstr(errout.data, "no --where"), "%s", errout.data);
+	cr_expect_eq(files_in("sms", ".sms"), 1);
 	cr_expect_eq(crmgate("send-one contact --channel sms"), 2);
 	cr_expect_eq(crmgate("send-one planet P1 --channel sms"), 2);
 	free(body);
