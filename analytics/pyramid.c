@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analytics/query.h"
+#include "analytics/svg.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -355,23 +356,6 @@ done:
 
 /* ------------------------------------------------------------------ SVG */
 
-/* Text for SVG: the five XML specials escaped. */
-static void svg_text(struct buf *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': buf_adds(out, "&amp;"); break;
-		case '<': buf_adds(out, "&lt;"); break;
-		case '>': buf_adds(out, "&gt;"); break;
-		case '"': buf_adds(out, "&quot;"); break;
-		case '\'': buf_adds(out, "&apos;"); break;
-		default: buf_addch(out, *s);
-		}
-	}
-}
-
-#define SVG_FONT "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
-
 void an_pyramid_svg(const struct an_report *r, struct buf *out)
 {
 	/* top tier darkest: the eye goes to the few that matter most */
@@ -380,48 +364,33 @@ void an_pyramid_svg(const struct an_report *r, struct buf *out)
 	const int layer_h = 56, top = 64, apex_x = 200, half_w = 180, label_x = 410, width = 720;
 	int n = t ? crm_res_rows(t->res) : 0;
 	const char *by = an_report_value(r, "indicator");
+	char *title = by ? xstrfmt("%s — %s", r->title, by) : xstrdup(r->title);
+	struct buf label = BUF_INIT;
 
+	an_svg_begin(out, width, top + (n ? n : 1) * layer_h + 24, title);
 	if (!n)
-		return;
-	buf_addf(out,
-		 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
-		 " font-family=\"" SVG_FONT "\" role=\"img\">\n",
-		 width, top + n * layer_h + 24, width, top + n * layer_h + 24);
-	buf_adds(out, "<title>");
-	svg_text(out, r->title);
-	buf_adds(out, "</title>\n<text x=\"20\" y=\"32\" font-size=\"20\" font-weight=\"bold\" fill=\"#222\">");
-	svg_text(out, r->title);
-	if (by) {
-		buf_adds(out, " — ");
-		svg_text(out, by);
-	}
-	buf_adds(out, "</text>\n");
+		an_svg_text(out, width / 2.0, top + layer_h / 2.0, 14, AN_SVG_MIDDLE, "#888",
+			    "no data for this period 本期无数据");
 	for (int i = 0; i < n; i++) {
 		/* layer i spans the pyramid's widths at heights i and i + 1 */
 		double w0 = (double)half_w * i / n, w1 = (double)half_w * (i + 1) / n;
-		int y0 = top + i * layer_h, y1 = y0 + layer_h;
+		double y0 = top + i * layer_h, y1 = y0 + layer_h;
+		double xy[] = { apex_x - w0, y0, apex_x + w0, y0, apex_x + w1, y1, apex_x - w1, y1 };
 		const char *share = crm_res_get(t->res, i, 3);
-		buf_addf(out,
-			 "<polygon points=\"%.1f,%d %.1f,%d %.1f,%d %.1f,%d\" fill=\"%s\" stroke=\"#fff\""
-			 " stroke-width=\"2\"/>\n",
-			 apex_x - w0, y0, apex_x + w0, y0, apex_x + w1, y1, apex_x - w1, y1,
-			 palette[i % ARRAY_SIZE(palette)]);
+		an_svg_polygon(out, xy, 4, palette[i % ARRAY_SIZE(palette)]);
 		/* the name inside the layer where it fits, the numbers beside it */
-		buf_addf(out, "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\" fill=\"%s\">", apex_x,
-			 y0 + layer_h * 2 / 3, i == 0 ? "#222" : "#fff");
 		if (i > 0)
-			svg_text(out, crm_res_get(t->res, i, 0));
-		buf_adds(out, "</text>\n");
-		buf_addf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n",
-			 apex_x + (w0 + w1) / 2 + 6, y0 + layer_h / 2, label_x - 8, y0 + layer_h / 2);
-		buf_addf(out, "<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"#222\">", label_x, y0 + layer_h / 2 + 5);
-		svg_text(out, crm_res_get(t->res, i, 0));
-		buf_addf(out, ": %s customers 客户, ", crm_res_get(t->res, i, 1));
+			an_svg_text(out, apex_x, y0 + layer_h * 2 / 3.0, 14, AN_SVG_MIDDLE, "#fff", crm_res_get(t->res, i, 0));
+		an_svg_line(out, apex_x + (w0 + w1) / 2 + 6, y0 + layer_h / 2.0, label_x - 8, y0 + layer_h / 2.0, "#999", 1);
+		buf_reset(&label);
+		buf_addf(&label, "%s: %s customers 客户, ", crm_res_get(t->res, i, 0), crm_res_get(t->res, i, 1));
 		if (share)
-			buf_addf(out, "%.1f %% of value 价值占比", strtod(share, NULL) * 100);
+			buf_addf(&label, "%.1f %% of value 价值占比", strtod(share, NULL) * 100);
 		else
-			buf_adds(out, "no value 无价值");
-		buf_adds(out, "</text>\n");
+			buf_adds(&label, "no value 无价值");
+		an_svg_text(out, label_x, y0 + layer_h / 2.0 + 5, 14, AN_SVG_START, "#222", label.data);
 	}
-	buf_adds(out, "</svg>\n");
+	an_svg_end(out);
+	buf_release(&label);
+	free(title);
 }
