@@ -45,7 +45,7 @@ int an_campaigns(struct crm_db *db, const struct an_params *p, struct an_report 
 void an_campaigns_svg(const struct an_report *r, struct buf *out)
 {
 	const struct an_table *t = an_report_find(r, "channels");
-	int n = t ? crm_res_rows(t->res) : 0, channel = t ? an_column(t->res, "channel") : -1;
+	int n = t ? crm_res_rows(t->res) : 0, channel = t ? crm_res_column(t->res, "channel") : -1;
 	struct an_svg_list l;
 
 	if (channel < 0)

@@ -61,12 +61,12 @@ void an_funnel_svg(const struct an_report *r, struct buf *out)
 
 	an_svg_list_init(&l, t ? crm_res_rows(t->res) : 0);
 	for (int i = 0; i < l.n; i++) {
-		buf_addf(&l.notes[i], "%s 个 · ", crm_res_get(t->res, i, an_column(t->res, "count")));
+		buf_addf(&l.notes[i], "%s 个 · ", crm_res_get(t->res, i, crm_res_column(t->res, "count")));
 		an_svg_number(&l.notes[i], an_cell_number(t->res, i, "amount"));
 		buf_adds(&l.notes[i], " (加权 ");
 		an_svg_number(&l.notes[i], an_cell_number(t->res, i, "weighted_amount"));
 		buf_adds(&l.notes[i], ")");
-		l.items[i].label = crm_res_get(t->res, i, an_column(t->res, "stage"));
+		l.items[i].label = crm_res_get(t->res, i, crm_res_column(t->res, "stage"));
 		l.items[i].value = an_cell_number(t->res, i, "amount");
 	}
 	an_svg_list_notes(&l);

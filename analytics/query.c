@@ -192,17 +192,9 @@ int an_query_report(struct an_report *r, struct crm_db *db, const struct an_para
 	return rc;
 }
 
-int an_column(const struct crm_res *res, const char *column)
-{
-	for (int c = 0; c < crm_res_cols(res); c++)
-		if (!strcmp(crm_res_name(res, c), column))
-			return c;
-	return -1;
-}
-
 double an_cell_number(const struct crm_res *res, int row, const char *column)
 {
-	int c = an_column(res, column);
+	int c = crm_res_column(res, column);
 	const char *v = c < 0 ? NULL : crm_res_get(res, row, c);
 	return v ? strtod(v, NULL) : 0;
 }

@@ -73,7 +73,5 @@ int an_query_report(struct an_report *r, struct crm_db *db, const struct an_para
 
 /* A number of a table's cell for drawing (0 for NULL or text). */
 double an_cell_number(const struct crm_res *res, int row, const char *column);
-/* The column of that name, or -1. */
-int an_column(const struct crm_res *res, const char *column);
 
 #endif

@@ -126,7 +126,7 @@ static void table_chart(const struct an_report *r, struct buf *out, enum chart k
 			const char *label_col, const char *value_col, const char *title)
 {
 	const struct an_table *t = an_report_find(r, table);
-	int label = t ? an_column(t->res, label_col) : -1, share = t ? an_column(t->res, "share") : -1;
+	int label = t ? crm_res_column(t->res, label_col) : -1, share = t ? crm_res_column(t->res, "share") : -1;
 	struct an_svg_list l;
 
 	an_svg_list_init(&l, label < 0 ? 0 : crm_res_rows(t->res));

@@ -432,12 +432,11 @@ static int campaign_launch(struct cli *cli, struct crm_db *db, struct gw_campaig
 	return 0;
 }
 
+/* A count of the first row (0 when there is no such column). */
 static long column(const struct crm_res *res, const char *name)
 {
-	for (int i = 0; i < crm_res_cols(res); i++)
-		if (!strcmp(crm_res_name(res, i), name))
-			return strtol(crm_res_get(res, 0, i), NULL, 10);
-	return 0;
+	int c = crm_res_column(res, name);
+	return c < 0 ? 0 : strtol(crm_res_get(res, 0, c), NULL, 10);
 }
 
 /* The counts; with watch, first a progress bar (on a terminal) until the

@@ -42,14 +42,6 @@ static char *code_filter(const char *code)
 	return buf_detach(&f, NULL);
 }
 
-static long total_of(const struct crm_res *res)
-{
-	for (int i = 0; i < crm_res_cols(res); i++)
-		if (!strcmp(crm_res_name(res, i), "total"))
-			return strtol(crm_res_get(res, 0, i), NULL, 10);
-	return -1;
-}
-
 /* The campaign's counts, and exit status 1 unless its message went out (2
  * when there was no such target: the empty campaign is cancelled). */
 static int outcome(struct cli *cli, const char *name, const char *entity, const char *code, struct err *err)
@@ -64,7 +56,7 @@ static int outcome(struct cli *cli, const char *name, const char *entity, const 
 		rc = gw_campaign_get(db, name, &c, err);
 	if (!rc)
 		rc = gw_campaign_status(&res, db, &c, err);
-	if (!rc && total_of(res) == 0) {
+	if (!rc && !strcmp(crm_res_get(res, 0, crm_res_column(res, "total")), "0")) {
 		/* nobody was queued or skipped */
 		gw_campaign_set_status(db, &c, "cancel", err);
 		err_clear(err);

@@ -289,6 +289,14 @@ long long crm_res_affected(const struct crm_res *res)
 	return *n ? strtoll(n, NULL, 10) : 0;
 }
 
+int crm_res_column(const struct crm_res *res, const char *name)
+{
+	for (int c = 0; c < crm_res_cols(res); c++)
+		if (!strcmp(crm_res_name(res, c), name))
+			return c;
+	return -1;
+}
+
 void crm_res_free(struct crm_res *res)
 {
 	if (!res)

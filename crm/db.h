@@ -55,6 +55,8 @@ int crm_res_rows(const struct crm_res *res);
 int crm_res_cols(const struct crm_res *res);
 const char *crm_res_name(const struct crm_res *res, int col);
 const char *crm_res_get(const struct crm_res *res, int row, int col);
+/* The column named name, or -1. */
+int crm_res_column(const struct crm_res *res, const char *name);
 /* What kind of value a column holds, for JSON output. */
 enum crm_res_kind { CRM_RES_TEXT, CRM_RES_NUMBER, CRM_RES_BOOL };
 enum crm_res_kind crm_res_kind(const struct crm_res *res, int col);
