@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -29,19 +30,8 @@ const char *an_svg_colour(int i)
 
 void an_svg_escape(struct buf *out, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': buf_adds(out, "&amp;"); break;
-		case '<': buf_adds(out, "&lt;"); break;
-		case '>': buf_adds(out, "&gt;"); break;
-		case '"': buf_adds(out, "&quot;"); break;
-		case '\'': buf_adds(out, "&#39;"); break;
-		default:
-			/* XML 1.0 has no place for other control characters */
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				buf_addch(out, *s);
-		}
-	}
+	if (s)
+		utf8_add_xml(out, s, strlen(s));
 }
 
 void an_svg_begin(struct buf *out, double width, double height, const char *title)

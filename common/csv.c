@@ -1,5 +1,6 @@
 /* common/csv.c - CSV (RFC 4180) reading and writing, UTF-8. */
 #include "common/csv.h"
+#include "common/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,41 +23,6 @@ void csv_reader_release(struct csv_reader *r)
 	free(r->fields);
 	r->fields = NULL;
 	r->alloc = r->nfields = 0;
-}
-
-int utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	while (p < end) {
-		unsigned c = *p;
-		size_t n;
-		unsigned min;
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		if ((c & 0xE0) == 0xC0)
-			n = 1, min = 0x80, c &= 0x1F;
-		else if ((c & 0xF0) == 0xE0)
-			n = 2, min = 0x800, c &= 0x0F;
-		else if ((c & 0xF8) == 0xF0)
-			n = 3, min = 0x10000, c &= 0x07;
-		else
-			return 0;
-		if ((size_t)(end - p) <= n)
-			return 0;
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-			c = (c << 6) | (p[i] & 0x3F);
-		}
-		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-			return 0;
-		p += n + 1;
-	}
-	return 1;
 }
 
 static struct buf *next_field(struct csv_reader *r)

@@ -37,7 +37,4 @@ int csv_read(struct csv_reader *r);
 /* Append value to out as one CSV field (quoted when it needs to be). */
 void csv_add_field(struct buf *out, const char *value);
 
-/* Is s (of length len) valid UTF-8 without NUL bytes? */
-int utf8_valid(const char *s, size_t len);
-
 #endif

@@ -26,6 +26,7 @@
 #include <microhttpd.h>
 
 #include "common/log.h"
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -609,20 +610,5 @@ int http_redirect(struct http_response *res, int status, const char *location, s
 
 int http_html_escape(struct buf *out, const char *s)
 {
-	size_t len = out->len;
-	int rc = 0;
-
-	for (; *s && !rc; s++) {
-		switch (*s) {
-		case '&': rc = buf_adds(out, "&amp;"); break;
-		case '<': rc = buf_adds(out, "&lt;"); break;
-		case '>': rc = buf_adds(out, "&gt;"); break;
-		case '"': rc = buf_adds(out, "&quot;"); break;
-		case '\'': rc = buf_adds(out, "&#39;"); break;
-		default: rc = buf_addch(out, *s); break;
-		}
-	}
-	if (rc)
-		buf_truncate(out, len);
-	return rc;
+	return utf8_add_xml(out, s, strlen(s));
 }

@@ -114,7 +114,8 @@ void http_reply_json(struct http_response *res, int status, const char *json);
 int http_redirect(struct http_response *res, int status, const char *location, struct err *err);
 
 /* Append s to out with &, <, >, " and ' escaped, for text and attribute
- * values in HTML. Returns -1 when out's cap is reached (out as it was). */
+ * values in HTML (utf8_add_xml: characters XML forbids left out or
+ * replaced). Returns -1 when out's cap is reached (out as it was). */
 int http_html_escape(struct buf *out, const char *s);
 
 #endif

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "crm/entity.h"
 #include "common/banned.h"
@@ -71,43 +72,6 @@ int crm_query_param(struct crm_query *q, const char *value)
 const char *const *crm_query_params(const struct crm_query *q)
 {
 	return (const char *const *)q->params;
-}
-
-/* ----------------------------------------------------------------- UTF-8 */
-
-/* The length of the UTF-8 character at s and its code point in *cp, or 0 when
- * s does not start a valid, shortest-form character. */
-static size_t utf8_decode(const char *str, unsigned long *cp)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned long c;
-	size_t n;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
 }
 
 /* Does a terminal give this character two cells (CJK, full-width forms)? */
@@ -174,11 +138,11 @@ struct field {
 static void add_caret(struct err *err, const char *src, size_t off)
 {
 	struct buf line = BUF_INIT, caret = BUF_INIT;
-	size_t i = 0;
+	size_t i = 0, len = strlen(src);
 
-	while (src[i]) {
-		unsigned long c;
-		size_t n = utf8_decode(src + i, &c);
+	while (i < len) {
+		uint32_t c;
+		size_t n = utf8_decode(src + i, len - i, &c);
 		int width = 1;
 		if (!n) {
 			buf_addch(&line, '?');
@@ -236,8 +200,8 @@ static int is_digit(char c)
 
 static int fail_char(struct parser *p, size_t off)
 {
-	unsigned long c;
-	size_t n = utf8_decode(p->src + off, &c);
+	uint32_t c;
+	size_t n = utf8_decode(p->src + off, strlen(p->src + off), &c);
 
 	if (!n)
 		return fail(p, off, NULL, "invalid UTF-8");
@@ -1122,9 +1086,9 @@ int crm_filter_compile(struct crm_query *q, const struct crm_entity *e, const ch
 	int naliases = q->naliases, rc = 0;
 
 	buf_init(&p.tok.text);
-	for (size_t i = 0; p.src[i] && !rc;) {
-		unsigned long c;
-		size_t n = utf8_decode(p.src + i, &c);
+	for (size_t i = 0, len = strlen(p.src); i < len && !rc;) {
+		uint32_t c;
+		size_t n = utf8_decode(p.src + i, len - i, &c);
 		if (!n)
 			rc = fail(&p, i, NULL, "invalid UTF-8");
 		i += n;

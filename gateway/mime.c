@@ -27,6 +27,7 @@
 #include <libetpan/mailmime_write_generic.h>
 
 #include "common/csv.h"
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/csv.h"
+#include "common/utf8.h"
 #include "common/embedded.h"
 #include "common/xalloc.h"
 #include "crm/record.h"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "merge/text.h"
 #include "merge/format.h"
@@ -45,34 +46,25 @@ struct merge_node *merge_node_add(struct merge_node *parent, enum merge_node_kin
 
 void merge_escape(struct buf *out, const char *s, size_t len, enum merge_escape esc)
 {
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (esc == MERGE_ESC_NONE) {
-			buf_addch(out, c);
-			continue;
-		}
-		switch (c) {
-		case '&': buf_adds(out, "&amp;"); break;
-		case '<': buf_adds(out, "&lt;"); break;
-		case '>': buf_adds(out, "&gt;"); break;
-		case '"': buf_adds(out, "&quot;"); break;
-		case '\'': buf_adds(out, esc == MERGE_ESC_HTML ? "&#39;" : "&apos;"); break;
-		case '\r':
-			if (esc == MERGE_ESC_WORDML && i + 1 < len && s[i + 1] == '\n')
-				break; /* CRLF is one break */
-			/* fall through */
-		case '\n':
-			if (esc == MERGE_ESC_WORDML)
-				buf_adds(out, "</w:t><w:br/><w:t xml:space=\"preserve\">");
-			else
-				buf_addch(out, c);
+	size_t i = 0;
+
+	if (esc != MERGE_ESC_WORDML) {
+		if (esc == MERGE_ESC_NONE)
+			buf_add(out, s, len);
+		else
+			utf8_add_xml(out, s, len);
+		return;
+	}
+	/* Word: each line break (LF, CRLF or a lone CR) is a <w:br/> */
+	while (i <= len) {
+		size_t end = i;
+		while (end < len && s[end] != '\n' && s[end] != '\r')
+			end++;
+		utf8_add_xml(out, s + i, end - i);
+		if (end == len)
 			break;
-		default:
-			/* XML 1.0 has no place for other control characters */
-			if (esc == MERGE_ESC_WORDML && (unsigned char)c < 0x20 && c != '\t')
-				break;
-			buf_addch(out, c);
-		}
+		buf_adds(out, "</w:t><w:br/><w:t xml:space=\"preserve\">");
+		i = end + 1 + (s[end] == '\r' && end + 1 < len && s[end + 1] == '\n');
 	}
 }
 

@@ -97,12 +97,3 @@ Test(csv, write_then_read_gives_the_same_values)
 	buf_release(&line);
 }
 
-Test(utf8, validity)
-{
-	cr_assert(utf8_valid("abc", 3));
-	cr_assert(utf8_valid("中文", strlen("中文")));
-	cr_assert(utf8_valid("\xF0\x9F\x98\x80", 4)); /* an emoji */
-	cr_assert_not(utf8_valid("\xED\xA0\x80", 3)); /* a surrogate */
-	cr_assert_not(utf8_valid("\xE4\xB8", 2));     /* cut short */
-	cr_assert_not(utf8_valid("\xF4\x90\x80\x80", 4)); /* past U+10FFFF */
-}
