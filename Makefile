@@ -8,14 +8,20 @@
 #   make demo            set up, build, start the embedded PostgreSQL, run the demo
 #   make bench           the benchmarks in bench/
 #   make install PREFIX=/usr/local DESTDIR=
+#   make deps [PROFILE=build|demo|check|bench]   only install what is missing
 #
-# Every target first runs scripts/deps.sh, which installs what is missing
-# (Debian packages, by name) and is instant when nothing is.
+# Every target first runs scripts/deps.sh with what that target needs (build:
+# the compiler and -dev packages; demo: and PostgreSQL; check: and the test
+# servers, LibreOffice, Chromium; bench: and Node.js), which installs what is
+# missing (Debian packages, by name) and is instant when nothing is. The
+# libraries' flags are read from pkg-config only after that, into
+# $(OUT)/config.mk: on a fresh machine there is nothing to read before.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
 SANITIZE ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 PKGS := libpq libzip libxml-2.0 libcurl libmicrohttpd libcrypto
 TEST_PKGS := criterion
@@ -28,15 +34,31 @@ OUT ?= build/san
 OPT := -O1 -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 endif
 
+# What the goals on the command line need installed; the largest wins.
+DEPS_PROFILE := $(or $(if $(filter bench,$(MAKECMDGOALS)),bench),$(if $(filter check asan servers-check,$(MAKECMDGOALS)),check),$(if $(filter demo,$(MAKECMDGOALS)),demo),build)
+
+.DEFAULT_GOAL := all
+
+# The library flags, once deps.sh has run. Goals that build nothing do not
+# need them (and must not install packages).
+ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
+-include $(OUT)/config.mk
+endif
+
+$(OUT)/config.mk: Makefile scripts/deps.sh
+	@sh scripts/deps.sh $(DEPS_PROFILE)
+	@mkdir -p $(OUT)
+	@cflags=$$(pkg-config --cflags $(PKGS)) && libs=$$(pkg-config --libs $(PKGS)) && \
+		printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' "$$cflags" "$$libs" >$@.tmp && mv $@.tmp $@
+
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wvla -Werror
 CFLAGS ?= -g
-ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I. -I$(OUT) \
-	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I. -I$(OUT) $(PKG_CFLAGS)
 LDFLAGS ?=
 ALL_LDFLAGS := $(OPT) $(LDFLAGS)
 # libetpan by plain -letpan: its .pc file adds Debian build specs (needs libdpkg-perl, non-PIE)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -letpan -lm
+LIBS = $(PKG_LIBS) -letpan -lm
 
 LIB_SRC := $(wildcard common/*.c crm/*.c merge/*.c gateway/*.c analytics/*.c)
 CLI_SRC := $(wildcard cli/*.c)
@@ -56,10 +78,10 @@ BIN := $(OUT)/crmgate
 .PHONY: all deps check asan demo bench install clean tests
 .DELETE_ON_ERROR:
 
-all: deps bin/crmgate
+all: bin/crmgate
 
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh $(or $(PROFILE),check)
 
 bin/crmgate: $(BIN)
 	@mkdir -p bin
@@ -83,8 +105,7 @@ $(OUT)/embedgen: scripts/embedgen.c
 
 $(OUT)/mkdocx: scripts/mkdocx.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c17 -O2 -Wall -Wextra -Werror $(shell pkg-config --cflags libzip) -o $@ $< \
-		$(shell pkg-config --libs libzip)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
 .SECONDEXPANSION:
 $(OUT)/templates/%.docx: $(OUT)/mkdocx $$(shell find templates/$$* -type f)
@@ -111,7 +132,11 @@ $(OUT)/tests/%: tests/%.c tests/testlib.h $(OUT)/tests/testlib.o $(OUT)/libcrmga
 
 tests: $(BIN) $(TEST_BIN)
 
-check: deps tests
+# The entry points install what they need first, then build in a make of
+# their own (in parallel, and reading the flags that now exist).
+check:
+	@sh scripts/deps.sh check
+	@$(MAKE) --no-print-directory -j$(JOBS) tests
 	@CRMGATE_BIN=$(abspath $(BIN)) sh tests/run.sh $(OUT)/tests $(TEST_BIN:$(OUT)/tests/%=%)
 ifeq ($(CHECK_SANITIZED),1)
 	@$(MAKE) --no-print-directory asan
@@ -122,13 +147,18 @@ asan:
 
 # Smoke test of the real test servers of tests/servers/ on 127.0.0.1.
 .PHONY: servers-check
-servers-check: deps
+servers-check:
+	@sh scripts/deps.sh check
 	@sh tests/servers/check.sh
 
-demo: all
+demo:
+	@sh scripts/deps.sh demo
+	@$(MAKE) --no-print-directory -j$(JOBS) bin/crmgate
 	./bin/crmgate demo
 
-bench: all
+bench:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory -j$(JOBS) bin/crmgate
 	sh bench/run.sh
 
 install: all

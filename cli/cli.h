@@ -26,7 +26,14 @@ struct cli {
 	char today[11];     /* the local date, YYYY-MM-DD */
 	struct crm_db *db;  /* opened by cli_db on first use */
 	const char *argv0;
+	const char *config_file; /* --config */
+	char *vardir;       /* the embedded database's folder: store.vardir */
 };
+
+/* Make the embedded database the one in var/ of the working directory
+ * (unless [database] dir names another): what 'db init' and the demo
+ * create and use. */
+void cli_vardir_here(struct cli *cli);
 
 /* The database, opened (and migrated, and --as applied) on first use. */
 int cli_db(struct cli *cli, struct crm_db **out, struct err *err);

@@ -10,19 +10,25 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "crm/cluster.h"
 #include "common/banned.h"
 
 static const char usage[] =
-	"usage: crmgate demo [--customers N]\n"
+	"usage: crmgate demo [--customers N] [--yes]\n"
 	"\n"
-	"Runs the whole job on the embedded database in var/: resets it, generates a realistic\n"
+	"Runs the whole job on the embedded database in var/ of the working directory (made if\n"
+	"need be): empties it, generates a realistic\n"
 	"CRM (1000 customers unless --customers says otherwise), and shows what a user would\n"
 	"look at first: a customer's whole picture, its reporting lines, the contacts whose\n"
 	"birthday falls in the next 7 days, a birthday letter for each of them (Word, in\n"
 	"out/birthday), a quote for an order (Word, in out/quote), and a birthday text message\n"
 	"campaign sent through the outbox (files in out/sms), then the sales funnel and every\n"
 	"report with its charts in one page, out/report.html. The documents and messages of an\n"
-	"earlier demo in those folders are replaced.";
+	"earlier demo in those folders are replaced.\n"
+	"\n"
+	"The demo empties only a database that holds nothing but its own records: when\n"
+	"anything else is there (a customer you added, an import, a campaign of yours) it\n"
+	"stops and changes nothing, unless --yes says to throw it all away.";
 
 #define BIRTHDAYS "birthday within 7 days and not mail_opt_out"
 #define BIRTHDAYS_SMS "birthday within 7 days"
@@ -114,19 +120,64 @@ static void clear_documents(const char *dir)
 	buf_release(&path);
 }
 
+/* May the demo empty the database in var/? Only when it holds nothing the
+ * demo did not make (crm.demo_foreign_table, sql/017), or --yes. */
+static int may_reset(struct cli *cli, int yes, struct err *err)
+{
+	struct crm_cluster c;
+	struct crm_db *db;
+	char *table = NULL;
+	int exists, rc;
+
+	if ((rc = crm_cluster_init(&c, cli->store.vardir, err)))
+		return rc;
+	exists = crm_cluster_exists(&c);
+	crm_cluster_release(&c);
+	if (!exists || yes)
+		return 0;
+	if ((rc = cli_db(cli, &db, err)) ||
+	    (rc = crm_db_value(&table, db, "SELECT crm.demo_foreign_table()", 0, NULL, err)))
+		return rc;
+	if (table) {
+		err_set(err, ERR_FAIL,
+			"the database in %s holds records the demo did not make (in '%s'): the demo would delete "
+			"them, so it changed nothing",
+			cli->store.vardir, table);
+		err_hint(err, "run the demo in another folder, or 'crmgate demo --yes' to replace everything with "
+			      "the demo's records");
+		free(table);
+		return err->code;
+	}
+	return 0;
+}
+
+static int mark(struct cli *cli, struct err *err)
+{
+	struct crm_db *db;
+	int rc = cli_db(cli, &db, err);
+	return rc ? rc : crm_db_query(NULL, db, "SELECT crm.demo_mark()", 0, NULL, err);
+}
+
 int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	char *customers = "1000";
-	int rc = 0;
+	int rc = 0, yes = 0;
 
 	if (cli_wants_help(argc, argv, usage))
 		return 0;
-	if (argc == 3 && !strcmp(argv[1], "--customers"))
-		customers = argv[2];
-	else if (argc != 1)
-		return cli_usage_error(err, usage, "demo takes only --customers N");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--customers") && i + 1 < argc)
+			customers = argv[++i];
+		else if (!strcmp(argv[i], "--yes"))
+			yes = 1;
+		else
+			return cli_usage_error(err, usage, "demo takes only --customers N and --yes, not '%s'", argv[i]);
+	}
 	if (crm_store_is_external(&cli->store))
 		return err_set(err, ERR_INPUT, "the demo resets its database: it runs only on the embedded one in var/");
+	cli_vardir_here(cli);
+	if ((rc = may_reset(cli, yes, err)))
+		return rc;
 
 	/* the demo's greetings go out whatever the hour: without a setting of
 	 * its own, the default quiet hours (21:00-08:00) would hold them back */
@@ -136,8 +187,13 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	clear_documents("out/quote");
 	clear_documents("out/sms");
 	clear_documents("out/mail/new");
-	for (size_t i = 0; !rc && i < ARRAY_SIZE(steps); i++)
+	/* each step's records are the demo's: a demo that fails half-way
+	 * can still be run again */
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(steps); i++) {
 		rc = step(cli, steps[i], customers, err);
+		if (!rc)
+			rc = mark(cli, err);
+	}
 	if (rc)
 		return rc;
 	printf("\nThe birthday letters are in out/birthday and the quote in out/quote/SO00000001.docx:\n"

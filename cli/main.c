@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "crm/cluster.h"
 #include "crm/entity.h"
 #include "common/banned.h"
 
@@ -44,7 +45,7 @@ static const struct command commands[] = {
 };
 
 static const char usage[] =
-	"usage: crmgate [--db CONNINFO] [--as LOGIN] [--format table|csv|json] [-q|-v] COMMAND [ARGS]\n"
+	"usage: crmgate [--db CONNINFO] [--config FILE] [--as LOGIN] [--format table|csv|json] [-q|-v] COMMAND [ARGS]\n"
 	"       crmgate --version | --help | COMMAND --help";
 
 static void print_help(FILE *f)
@@ -56,14 +57,20 @@ static void print_help(FILE *f)
 	for (size_t i = 0; i < crm_nentities; i++)
 		fprintf(f, "  %-18s %s\n", crm_entities[i]->name, crm_entities[i]->title);
 	fprintf(f, "\nglobal options (before or after the command):\n"
-		   "  --db CONNINFO      use this PostgreSQL server (default: the embedded one in var/)\n"
+		   "  --db CONNINFO      use this PostgreSQL server (default: the embedded one, see below)\n"
+		   "  --config FILE      read the settings from FILE\n"
 		   "  --as LOGIN         take this user's view: row-level security limits what it sees\n"
 		   "                     (default: $CRMGATE_USER, else the database owner, who sees all)\n"
 		   "  --format FORMAT    table (default), csv or json\n"
 		   "  -q, --quiet        only errors\n"
 		   "  -v, --verbose      say more\n"
-		   "\nsettings: crmgate.conf in the working directory or $CRMGATE_CONFIG; any key also as\n"
-		   "CRMGATE_SECTION_KEY in the environment. See 'man crmgate' and README.md.\n");
+		   "\nsettings: --config FILE, else $CRMGATE_CONFIG, else crmgate.conf in the working directory\n"
+		   "or the nearest folder above it, else /etc/crmgate/crmgate.conf; any key also as\n"
+		   "CRMGATE_SECTION_KEY in the environment.\n"
+		   "\nthe embedded database: [database] dir, else the nearest var/ holding one in the working\n"
+		   "directory or above it, else $CRMGATE_HOME, else ~/.local/share/crmgate (as root\n"
+		   "/var/lib/crmgate); 'crmgate db init' makes one in var/ here; 'crmgate db status' says\n"
+		   "which is used. See 'man crmgate' and README.md.\n");
 }
 
 int cli_usage_error(struct err *err, const char *use, const char *fmt, ...)
@@ -97,6 +104,20 @@ int cli_wants_help(int argc, char **argv, const char *use)
 	return 0;
 }
 
+static void set_vardir(struct cli *cli, int here)
+{
+	char *named = config_get_path(cli->cfg, "database", "dir");
+	free(cli->vardir);
+	cli->vardir = crm_cluster_locate(named, here);
+	cli->store.vardir = cli->vardir;
+	free(named);
+}
+
+void cli_vardir_here(struct cli *cli)
+{
+	set_vardir(cli, 1);
+}
+
 int cli_db(struct cli *cli, struct crm_db **out, struct err *err)
 {
 	int rc = 0;
@@ -119,7 +140,8 @@ static int global_options(struct cli *cli, int *argc, char **argv, struct err *e
 				argv[out++] = argv[i++];
 			break;
 		}
-		for (const char *const *g = (const char *const[]){ "--db", "--as", "--format", NULL }; *g; g++) {
+		for (const char *const *g = (const char *const[]){ "--db", "--as", "--format", "--config", NULL }; *g;
+		     g++) {
 			size_t n = strlen(*g);
 			if (!strncmp(a, *g, n) && (a[n] == '=' || !a[n])) {
 				name = *g;
@@ -135,6 +157,8 @@ static int global_options(struct cli *cli, int *argc, char **argv, struct err *e
 			cli->store.conninfo = value;
 		} else if (name && !strcmp(name, "--as")) {
 			cli->store.as_login = value;
+		} else if (name && !strcmp(name, "--config")) {
+			cli->config_file = value;
 		} else if (name) {
 			if (!strcmp(value, "table"))
 				cli->format = OUT_TABLE;
@@ -223,16 +247,16 @@ int main(int argc, char **argv)
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	cli.argv0 = argv[0];
-	cli.store.vardir = "var";
 	cli.store.as_login = getenv("CRMGATE_USER");
 	if (cli.store.as_login && !*cli.store.as_login)
 		cli.store.as_login = NULL;
-	rc = config_load(&cli.cfg, &err);
+	rc = global_options(&cli, &argc, argv, &err);
 	if (!rc)
-		rc = global_options(&cli, &argc, argv, &err);
+		rc = config_load(&cli.cfg, cli.config_file, &err);
 	if (!rc) {
 		if (!cli.store.conninfo)
 			cli.store.conninfo = config_get(cli.cfg, "database", "url");
+		set_vardir(&cli, 0);
 		set_today(&cli);
 		rc = dispatch(&cli, argc, argv, &err);
 	}
@@ -240,6 +264,7 @@ int main(int argc, char **argv)
 		print_error(&err);
 	crm_db_free(cli.db);
 	config_free(cli.cfg);
+	free(cli.vardir);
 	err_release(&err);
 	if (fflush(stdout) && !rc) {
 		fprintf(stderr, "crmgate: could not write the output\n");

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "common/file.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -18,6 +20,7 @@ struct config_entry {
 
 struct config {
 	char *path;
+	enum config_origin origin;
 	struct config_entry *entries;
 	size_t nr, alloc;
 };
@@ -86,24 +89,50 @@ static int parse_file(struct config *cfg, FILE *f, struct err *err)
 	return rc;
 }
 
-int config_load(struct config **out, struct err *err)
+int config_load(struct config **out, const char *path, struct err *err)
 {
-	const char *named = getenv("CRMGATE_CONFIG");
-	const char *path = named && *named ? named : "crmgate.conf";
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
-	FILE *f = fopen(path, "r");
-	int rc = 0;
+	char *found = NULL, *dir;
+	FILE *f;
+	int rc;
 
 	*out = cfg;
+	if (!path || !*path)
+		path = getenv("CRMGATE_CONFIG");
+	if (path && *path) {
+		cfg->origin = CONFIG_NAMED;
+	} else if ((dir = file_find_upwards("crmgate.conf"))) {
+		cfg->origin = CONFIG_NEAREST;
+		found = xstrfmt("%s%scrmgate.conf", dir, strcmp(dir, "/") ? "/" : "");
+		free(dir);
+		path = found;
+	} else if (access(CONFIG_SYSTEM_PATH, F_OK) == 0) {
+		cfg->origin = CONFIG_SYSTEM;
+		path = CONFIG_SYSTEM_PATH;
+	} else {
+		return 0;
+	}
+	f = fopen(path, "r");
 	if (!f) {
-		if (errno == ENOENT && path != named)
-			return 0;
-		return err_set(err, ERR_INPUT, "could not read configuration '%s': %s", path, strerror(errno));
+		rc = err_set(err, ERR_INPUT, "could not read configuration '%s': %s", path, strerror(errno));
+		free(found);
+		return rc;
 	}
 	cfg->path = xstrdup(path);
+	free(found);
 	rc = parse_file(cfg, f, err);
 	fclose(f);
 	return rc;
+}
+
+const char *config_path(const struct config *cfg)
+{
+	return cfg->path;
+}
+
+enum config_origin config_origin(const struct config *cfg)
+{
+	return cfg->origin;
 }
 
 void config_free(struct config *cfg)
@@ -147,6 +176,24 @@ const char *config_get(const struct config *cfg, const char *section, const char
 int config_is_set(const struct config *cfg, const char *section, const char *key)
 {
 	return lookup(cfg, section, key) != NULL;
+}
+
+char *config_get_path(const struct config *cfg, const char *section, const char *key)
+{
+	char *name = xstrfmt("CRMGATE_%s_%s", section, key);
+	const char *v = config_get(cfg, section, key);
+	const char *slash;
+	int from_env;
+
+	for (char *p = name; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	from_env = getenv(name) != NULL;
+	free(name);
+	if (!v)
+		return NULL;
+	if (v[0] == '/' || from_env || !cfg->path || !(slash = strrchr(cfg->path, '/')))
+		return xstrdup(v);
+	return xstrfmt("%.*s/%s", (int)(slash - cfg->path), cfg->path, v);
 }
 
 const char *config_get_or(const struct config *cfg, const char *section, const char *key, const char *fallback)

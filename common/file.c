@@ -109,3 +109,32 @@ fail:
 	unlink(tmp);
 	return -1;
 }
+
+char *file_find_upwards(const char *name)
+{
+	char *dir = getcwd(NULL, 0);
+	size_t len;
+
+	if (!dir)
+		return NULL;
+	len = strlen(dir);
+	if (len == 1)
+		len = 0; /* the root: "/" + name */
+	for (;;) {
+		char *path = xstrfmt("%.*s/%s", (int)len, dir, name);
+		int there = access(path, F_OK) == 0;
+		free(path);
+		if (there) {
+			dir[len ? len : 1] = '\0';
+			return dir;
+		}
+		if (len == 0)
+			break;
+		while (len > 0 && dir[len - 1] != '/')
+			len--;
+		if (len > 0)
+			len--; /* the slash; at the root this leaves 0 */
+	}
+	free(dir);
+	return NULL;
+}

@@ -1,6 +1,7 @@
 /* common/file.h - the file-system steps that messages written to disk share
  * (the e-mail Maildir, the SMS folder): a folder with its parents, and a file
- * that appears whole or not at all. */
+ * that appears whole or not at all; and finding a file the way git finds its
+ * repository. */
 #ifndef COMMON_FILE_H
 #define COMMON_FILE_H
 
@@ -24,5 +25,10 @@ int file_sync(const char *path, struct err *err);
  * went wrong ("could not write 'TMP': No space left on device") is appended
  * to why, and -1 returned: the caller says what it was writing. */
 int file_put(const char *tmp, const char *path, const struct iovec *iov, int n, struct buf *why);
+
+/* The folder, from the working directory up to /, nearest to it that holds
+ * name (a relative path such as "crmgate.conf" or "var/pg/PG_VERSION"):
+ * malloc'd and absolute, or NULL when none does. */
+char *file_find_upwards(const char *name);
 
 #endif

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/proc.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
@@ -105,6 +106,42 @@ static int make_dir(const char *path, mode_t mode, const char *owner, struct err
 	return rc;
 }
 
+/* path made absolute against the working directory; malloc'd */
+static char *absolute(const char *path)
+{
+	char *cwd, *abs;
+	if (path[0] == '/' || !(cwd = getcwd(NULL, 0)))
+		return xstrdup(path);
+	abs = xstrfmt("%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", path);
+	free(cwd);
+	return abs;
+}
+
+char *crm_cluster_locate(const char *named, int here)
+{
+	const char *home = getenv("CRMGATE_HOME"), *xdg = getenv("XDG_DATA_HOME"), *user_home = getenv("HOME");
+	char *dir;
+
+	if (named && *named)
+		return absolute(named);
+	if (here)
+		return absolute("var");
+	if ((dir = file_find_upwards("var/pg/PG_VERSION"))) {
+		char *var = xstrfmt("%s%svar", dir, strcmp(dir, "/") ? "/" : "");
+		free(dir);
+		return var;
+	}
+	if (home && *home)
+		return absolute(home);
+	if (geteuid() == 0)
+		return xstrdup("/var/lib/crmgate");
+	if (xdg && *xdg == '/')
+		return xstrfmt("%s/crmgate", xdg);
+	if (user_home && *user_home == '/')
+		return xstrfmt("%s/.local/share/crmgate", user_home);
+	return absolute("var");
+}
+
 int crm_cluster_init(struct crm_cluster *c, const char *vardir, struct err *err)
 {
 	char real[PATH_MAX];
@@ -113,6 +150,8 @@ int crm_cluster_init(struct crm_cluster *c, const char *vardir, struct err *err)
 	char *fallback = NULL;
 
 	memset(c, 0, sizeof(*c));
+	if (access(vardir, F_OK) && file_mkdir_p(vardir, err))
+		return err->code;
 	if (make_dir(vardir, 0755, NULL, err))
 		return err->code;
 	if (!realpath(vardir, real))

@@ -22,6 +22,17 @@ struct crm_cluster {
 	char *pgbin;    /* folder with initdb, pg_ctl, pg_dump */
 };
 
+/* Where the embedded cluster's folder (var/) is:
+ *   - named, when [database] dir names one;
+ *   - var/ in the working directory, when here (db init, the demo);
+ *   - else, as git finds its repository: the working directory or the
+ *     nearest folder above it that holds var/pg/PG_VERSION, its var/;
+ *   - else $CRMGATE_HOME;
+ *   - else ${XDG_DATA_HOME:-~/.local/share}/crmgate, and as root
+ *     /var/lib/crmgate (which the postgres user can reach).
+ * Returns an absolute path, malloc'd; nothing is created. */
+char *crm_cluster_locate(const char *named, int here);
+
 /* Work out the paths for var/ at vardir (relative to the working directory;
  * created if missing). Does not start anything. */
 int crm_cluster_init(struct crm_cluster *c, const char *vardir, struct err *err);

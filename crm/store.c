@@ -27,7 +27,7 @@ int crm_store_connect(struct crm_db **out, const struct crm_store_opts *opts, st
 {
 	struct crm_cluster cluster;
 	char *conninfo;
-	int rc;
+	int rc, created = 0;
 
 	*out = NULL;
 	if (crm_store_is_external(opts))
@@ -36,7 +36,11 @@ int crm_store_connect(struct crm_db **out, const struct crm_store_opts *opts, st
 		return rc;
 	if (!crm_cluster_running(&cluster))
 		log_debug("starting the embedded PostgreSQL in %s", cluster.datadir);
-	rc = crm_cluster_start(&cluster, NULL, err);
+	rc = crm_cluster_start(&cluster, &created, err);
+	/* a command that found no database made one: say where, so that a
+	 * user in the wrong folder does not take it for their data gone */
+	if (!rc && created)
+		log_info("crmgate: created a new database in %s", cluster.vardir);
 	conninfo = crm_cluster_conninfo(&cluster);
 	if (!rc)
 		rc = crm_db_connect(out, conninfo, err);

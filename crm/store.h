@@ -9,7 +9,7 @@
 
 struct crm_store_opts {
 	const char *conninfo; /* --db or [database] url; NULL: the PG* environment or the embedded cluster */
-	const char *vardir;   /* where the embedded cluster lives: "var" */
+	const char *vardir;   /* where the embedded cluster lives (crm_cluster_locate) */
 	const char *as_login; /* --as / CRMGATE_USER: whose view, or NULL for the owner's */
 	const char *timezone; /* the session's time zone, or NULL for the server's */
 };

@@ -1,23 +1,52 @@
 #!/bin/sh
-# scripts/deps.sh - install the Debian packages crmgate needs, where missing.
+# scripts/deps.sh - install the Debian packages a make target needs, where missing.
 #
-# Called by every make target; instant when everything is there. Packages are
-# installed by name with apt-get (as root); as another user it says what to run.
+# Usage: sh scripts/deps.sh [build|demo|check|bench]   (default: build)
 #
-# chromium renders the analytics page in its test (tests/analytics/test_html.c).
-# openssl (the command) and python3-dkim (dkimpy) are for the DKIM tests: a
-# key made with openssl genrsa, signatures checked by an independent verifier.
-# postfix, dovecot-imapd and kannel are only there for the test servers in
-# tests/servers/, which run private instances on 127.0.0.1. Their packages
-# would start system daemons on install (dovecot and kannel on public
-# addresses): a policy-rc.d that forbids starting services is in place for our
-# apt call only, and postfix is preseeded with "No configuration".
+#   build  compile crmgate: the compiler, pkg-config and the -dev packages
+#   demo   build, and run it: PostgreSQL 15 (server and client)
+#   check  demo, and what the tests start or call: Criterion; LibreOffice and a
+#          CJK font (merged documents converted to PDF and text); Chromium (the
+#          analytics page rendered headless); Postfix, Dovecot and Kannel (the
+#          test servers of tests/servers/, private instances on 127.0.0.1);
+#          swaks; openssl and python3-dkim (a DKIM key, and an independent
+#          verifier); poppler-utils, time, python3
+#   bench  check, and Node.js with npm (the peers docxtemplater and nodemailer),
+#          unless node and npm are already on PATH
+#
+# Instant when everything is there. Packages are installed by name with
+# apt-get (as root); as another user it names what to run and fails.
+#
+# Server packages would start system daemons on install (PostgreSQL's main
+# cluster, dovecot and kannel on public addresses): a policy-rc.d that forbids
+# starting services is in place for our apt call only ($POLICY_RC_D, for the
+# test that runs this script with stand-in tools), and postfix is preseeded
+# with "No configuration".
 set -eu
 
-PACKAGES="build-essential pkg-config libpq-dev libxml2-dev libzip-dev libetpan-dev
-libcurl4-gnutls-dev libmicrohttpd-dev libssl-dev libcriterion-dev postgresql-15 postgresql-client-15 time python3
-libreoffice-writer-nogui fonts-wqy-microhei poppler-utils chromium
-postfix swaks dovecot-imapd kannel kannel-extras openssl python3-dkim"
+profile=${1:-build}
+
+BUILD="build-essential pkg-config libpq-dev libxml2-dev libzip-dev libetpan-dev
+libcurl4-gnutls-dev libmicrohttpd-dev libssl-dev"
+DEMO="postgresql-15 postgresql-client-15"
+CHECK="libcriterion-dev time python3 libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
+chromium postfix swaks dovecot-imapd kannel kannel-extras openssl python3-dkim"
+# Node.js may come from elsewhere than Debian (nodesource, nvm): only when
+# the commands are missing are Debian's packages asked for.
+BENCH=""
+command -v node >/dev/null 2>&1 || BENCH="$BENCH nodejs"
+command -v npm >/dev/null 2>&1 || BENCH="$BENCH npm"
+
+case "$profile" in
+build) PACKAGES="$BUILD" ;;
+demo) PACKAGES="$BUILD $DEMO" ;;
+check) PACKAGES="$BUILD $DEMO $CHECK" ;;
+bench) PACKAGES="$BUILD $DEMO $CHECK $BENCH" ;;
+*)
+	echo "deps.sh: unknown profile '$profile' (build, demo, check or bench)" >&2
+	exit 2
+	;;
+esac
 
 command -v dpkg-query >/dev/null 2>&1 || {
 	echo "deps.sh: not a Debian system; install the equivalents of: $(echo $PACKAGES)" >&2
@@ -49,7 +78,7 @@ esac
 
 # No service may start during our apt call. An existing policy-rc.d (Docker
 # images have one) is put back afterwards, whatever it said.
-policy=/usr/sbin/policy-rc.d
+policy=${POLICY_RC_D:-/usr/sbin/policy-rc.d}
 saved=$policy.crmgate-saved.$$
 ours=0
 restore_policy() {

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -289,6 +290,13 @@ char *test_tmpdir(void)
 	char tmpl[] = "/tmp/crmgate-t-XXXXXX";
 	cr_assert(mkdtemp(tmpl), "could not make a temporary directory");
 	return xstrdup(tmpl);
+}
+
+char *test_tmpdir_open(void)
+{
+	char *dir = test_tmpdir();
+	cr_assert_eq(chmod(dir, 0755), 0, "could not open %s to all", dir);
+	return dir;
 }
 
 void test_rmdir(char *dir)

@@ -89,6 +89,9 @@ int test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A new private directory under /tmp, malloc'd; test_rmdir removes it and all below. */
 char *test_tmpdir(void);
+/* The same, open to every user (mode 0755): as root the embedded PostgreSQL
+ * runs as the postgres user, who must reach its folder. */
+char *test_tmpdir_open(void);
 void test_rmdir(char *dir);
 
 #endif

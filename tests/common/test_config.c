@@ -17,7 +17,7 @@ static struct config *load(const char *text)
 
 	test_write_file(path, text);
 	setenv("CRMGATE_CONFIG", path, 1);
-	assert_ok(config_load(&cfg, &err), &err);
+	assert_ok(config_load(&cfg, NULL, &err), &err);
 	unsetenv("CRMGATE_CONFIG");
 	free(path);
 	err_release(&err);

@@ -52,7 +52,7 @@ static int open_with(struct gw_dkim **out, const char *lines, struct err *err)
 
 	test_write_file(path, text);
 	setenv("CRMGATE_CONFIG", path, 1);
-	rc = config_load(&cfg, err);
+	rc = config_load(&cfg, NULL, err);
 	if (!rc)
 		rc = gw_dkim_open(out, cfg, err);
 	config_free(cfg);

@@ -295,7 +295,7 @@ Test(sms_config, reads_sms_and_serve)
 			      "[serve]\npublic_url = https://crm.example.test/\n");
 	setenv("CRMGATE_CONFIG", path, 1);
 	setenv("CRMGATE_SMS_PASSWORD", "from-env", 1);
-	assert_ok(config_load(&c, &err), &err);
+	assert_ok(config_load(&c, NULL, &err), &err);
 	assert_ok(gw_sms_config_load(&cfg, c, &err), &err);
 	cr_expect_str_eq(cfg.provider, "http");
 	cr_expect_str_eq(cfg.url, "https://sms.example.test/send");
