@@ -18,6 +18,7 @@ SERVERS_DIR=$(dirname "$0")/servers
 . "$(dirname "$0")/pg.sh"
 . "$SERVERS_DIR/mta.sh"
 . "$SERVERS_DIR/sink.sh"
+. "$SERVERS_DIR/kannel.sh"
 
 # The SMTP servers the gateway tests talk to. A server that cannot start
 # (Postfix needs root) exports nothing, and the tests that need it are
@@ -37,6 +38,9 @@ servers_start() {
 	if [ "$(id -u)" = 0 ]; then
 		mta_start || echo "tests/run.sh: no Postfix; the tests that need it are skipped" >&2
 	fi
+	# Kannel for the SMS tests that only send (test_web starts its own,
+	# whose inbound texts go to its own crmgate serve)
+	kannel_start || echo "tests/run.sh: no Kannel; the tests that need it are skipped" >&2
 	sink_start || return 0
 	fail_sink RCPT4XX -r RCPT
 	fail_sink RCPT471 -r RCPT -b "451 4.7.1 try again later"
@@ -52,6 +56,7 @@ servers_start() {
 }
 
 cleanup() {
+	kannel_stop
 	sink_stop
 	mta_stop
 	pg_stop
