@@ -37,7 +37,7 @@ static const struct crm_column department_cols[] = {
 };
 static const struct crm_entity department = {
 	"department", "crm.department", "departments 部门", ENTITY_COLUMNS(department_cols),
-	.key = "code", .label = "name", .order = "t.code",
+	.key = "code", .label = "name", .order = "t.code", .parent = "parent_code",
 };
 
 static const struct crm_column salesperson_cols[] = {
@@ -76,18 +76,20 @@ static const struct crm_column customer_category_cols[] = TREE_COLUMNS("customer
 static const struct crm_entity customer_category = {
 	"customer-category", "crm.customer_category", "customer categories 客户分类",
 	ENTITY_COLUMNS(customer_category_cols), .key = "code", .label = "name", .order = "t.code",
+	.parent = "parent_code",
 };
 
 static const struct crm_column region_cols[] = TREE_COLUMNS("region");
 static const struct crm_entity region = {
 	"region", "crm.region", "regions 地区", ENTITY_COLUMNS(region_cols),
-	.key = "code", .label = "name", .order = "t.code",
+	.key = "code", .label = "name", .order = "t.code", .parent = "parent_code",
 };
 
 static const struct crm_column product_category_cols[] = TREE_COLUMNS("product-category");
 static const struct crm_entity product_category = {
 	"product-category", "crm.product_category", "product categories 产品分类",
 	ENTITY_COLUMNS(product_category_cols), .key = "code", .label = "name", .order = "t.code",
+	.parent = "parent_code",
 };
 
 /* ----------------------------------------------------- customers, contacts */
@@ -137,10 +139,15 @@ static const struct crm_check contact_checks[] = {
 	  " OR EXISTS (SELECT 1 FROM stg b WHERE b.code = s.reports_to_code AND b.customer_code <> s.customer_code))",
 	  "'contact ''' || s.reports_to_code || ''' belongs to another customer'" },
 };
+/* a contact's owner is its customer's salesperson */
+static const struct crm_via contact_vias[] = {
+	{ "owner", "customer_code", "owner_code" },
+};
 static const struct crm_entity contact = {
 	"contact", "crm.contact", "contacts 联系人", ENTITY_COLUMNS(contact_cols),
 	.key = "code", .label = "name", .order = "t.code",
 	.checks = contact_checks, .nchecks = ARRAY_SIZE(contact_checks),
+	.vias = contact_vias, .nvias = ARRAY_SIZE(contact_vias),
 };
 
 /* ------------------------------------------------------------------- leads */
@@ -531,6 +538,31 @@ const struct crm_entity *crm_column_target(const struct crm_column *col)
 	if (!t || !t->key)
 		BUG("column '%s' refers to '%s', which has no key", col->name, col->ref);
 	return t;
+}
+
+const struct crm_via *crm_entity_via(const struct crm_entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nvias; i++)
+		if (!strcmp(e->vias[i].name, name))
+			return &e->vias[i];
+	return NULL;
+}
+
+void crm_via_columns(const struct crm_entity *e, const struct crm_via *v, const struct crm_column **first,
+		     const struct crm_column **then)
+{
+	*first = crm_entity_column(e, v->first);
+	*then = *first && (*first)->type == CRM_REF ? crm_entity_column(crm_column_target(*first), v->then) : NULL;
+	if (!*then || (*then)->type != CRM_REF)
+		BUG("via '%s' of %s does not go through two references", v->name, e->name);
+}
+
+const struct crm_column *crm_entity_parent(const struct crm_entity *e)
+{
+	const struct crm_column *col = e->parent ? crm_entity_column(e, e->parent) : NULL;
+	if (e->parent && (!col || col->type != CRM_REF || crm_column_target(col) != e))
+		BUG("the parent '%s' of %s is not a reference to itself", e->parent, e->name);
+	return col;
 }
 
 char *crm_entity_column_list(const struct crm_entity *e)
