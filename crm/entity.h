@@ -45,11 +45,16 @@ struct crm_column {
 
 /* A rule no column type can state alone (a composite reference, say). bad_when
  * and message are SQL over the staging alias "s", whose columns are the import
- * names, as text; message is an SQL text expression. */
+ * names, as text; message is an SQL text expression. joins (or NULL) are LEFT
+ * JOINs the rule reads, with aliases of its own: a rule that looks at other
+ * rows of the input joins them, once for all rows, where a subquery per row
+ * over the staging table (which has no index) would cost the square of the
+ * rows. */
 struct crm_check {
 	const char *column;
 	const char *bad_when;
 	const char *msg_sql;
+	const char *joins;
 };
 
 /* A related row named as if it were one of the entity's own references,

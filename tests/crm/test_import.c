@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <sys/wait.h>
 
 #include "testlib.h"
 #include "common/xalloc.h"
@@ -187,6 +190,145 @@ Test(import, reporting_cycles_are_refused)
 		  "%s", errout.data);
 	cr_assert_eq(crmgate("targets contact --count"), 0);
 	cr_assert_str_eq(out.data, "3\n");
+}
+
+/* A cycle is named by the rows on it: not by a row whose line runs into it,
+ * nor twice for a row that names itself; in an update the stored rows the
+ * changed ones lead to take part, and only the changed rows are named. */
+Test(import, a_cycle_is_named_by_its_rows_alone)
+{
+	load_basics();
+	cr_assert_eq(import("contact", "loop.csv",
+			    "code,customer_code,name,reports_to_code\n"
+			    "K10,C1,甲,K11\n"  /* 2: on the loop */
+			    "K14,C1,戊,K10\n"  /* 3: runs into it */
+			    "K11,C1,乙,K12\n"  /* 4: on it */
+			    "K15,C1,己,K14\n"  /* 5: runs into it */
+			    "K12,C1,丙,K10\n"  /* 6: on it */
+			    "K13,C1,丁,K13\n"  /* 7: names itself */
+			    "K16,C1,庚,K1\n"), /* 8: a stored contact */
+		     2, "%s", errout.data);
+	cr_assert(strstr(errout.data, "loop.csv: 4 problems: nothing was imported"), "%s", errout.data);
+	for (int line = 2; line <= 6; line += 2) {
+		char *want = xstrfmt("loop.csv:%d: column 'reports_to_code': the chain of references leads back", line);
+		cr_assert(strstr(errout.data, want), "%s", errout.data);
+		free(want);
+	}
+	cr_assert(strstr(errout.data, "loop.csv:7: column 'reports_to_code': a row cannot refer to itself"), "%s",
+		  errout.data);
+	/* stored: K30 -> K31 -> K32 -> K33 */
+	cr_assert_eq(import("contact", "line.csv", "code,customer_code,name,reports_to_code\n"
+						  "K30,C1,a,K31\nK31,C1,b,K32\nK32,C1,c,K33\nK33,C1,d,\n"),
+		     0, "%s", errout.data);
+	{
+		char *args = xstrfmt("import --update contact '%s'",
+				     fixture("close.csv", "code,name,reports_to_code\nK2,x,\nK33,d,K30\n"));
+		cr_assert_eq(crmgate(args), 2, "%s", errout.data);
+		cr_assert(strstr(errout.data, "close.csv: 1 problem: nothing was imported"), "%s", errout.data);
+		cr_assert(strstr(errout.data, "close.csv:3: column 'reports_to_code': the chain of references leads back"),
+			  "%s", errout.data);
+		free(args);
+	}
+	cr_assert_eq(crmgate("contact edit K31 reports_to_code=K33"), 0, "a shorter line is no loop: %s", errout.data);
+	cr_assert_eq(crmgate("contact edit K33 reports_to_code=K31"), 2);
+	cr_assert(strstr(errout.data, "edit: column 'reports_to_code': the chain of references leads back"), "%s",
+		  errout.data);
+}
+
+enum shape { FLAT, CHAIN, CYCLE };
+
+/* n contacts <prefix>0, <prefix>1...: new ones of customer C1 (insert) or
+ * stored ones to change, each reporting to the next (CHAIN), the last to the
+ * first too (CYCLE), or to nobody (FLAT). */
+static char *chain_csv(const char *prefix, long n, enum shape shape, int insert)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, insert ? "code,customer_code,name,reports_to_code\n" : "code,reports_to_code\n");
+	for (long i = 0; i < n; i++) {
+		buf_addf(&b, "%s%ld,", prefix, i);
+		if (insert)
+			buf_addf(&b, "C1,n%ld,", i);
+		if (shape != FLAT && i + 1 < n)
+			buf_addf(&b, "%s%ld\n", prefix, i + 1);
+		else if (shape == CYCLE)
+			buf_addf(&b, "%s0\n", prefix);
+		else
+			buf_adds(&b, "\n");
+	}
+	return buf_detach(&b, NULL);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* One import of content (freed); its exit status must be want, and it must
+ * end within limit seconds (it is killed then). Says how long it took; its
+ * standard error is in errout. */
+static void timed_import(const char *what, const char *name, char *content, int update, int want, int limit)
+{
+	char *errfile = xstrfmt("%s/timed.err", dir), *text;
+	struct timespec t0;
+	double took;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = test_sh("timeout -s KILL %d \"$CRMGATE_BIN\" -q --db '%s' import %scontact '%s' 2>'%s'", limit, db,
+		     update ? "--update " : "", fixture(name, content), errfile);
+	took = seconds_since(&t0);
+	text = test_slurp(errfile);
+	buf_reset(&errout);
+	buf_adds(&errout, text);
+	fprintf(stderr, "reporting lines: %s: %.2f s\n", what, took);
+	cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) != 137, "%s: killed after %d s: a linear walk needs seconds", what,
+		  limit);
+	cr_assert_eq(WEXITSTATUS(rc), want, "%s: %s", what, errout.data);
+	free(text);
+	free(errfile);
+	free(content);
+}
+
+/* Reporting lines are walked in linear time: a chain of n rows once cost n
+ * walks of up to n steps, each copying its path (3,000 rows: 383 s and a
+ * full disk). Chains and cycles of 100,000 contacts, by import and by
+ * --update, each well within a minute here; a quadratic walk needs hours. */
+Test(import, reporting_lines_of_100000_are_walked_in_linear_time, .timeout = 900)
+{
+	const long n = 100000;
+	const int limit = 60;
+	char *want;
+
+	load_basics();
+	timed_import("100,000 contacts, no lines", "flat.csv", chain_csv("F", n, FLAT, 1), 0, 0,
+		     limit);
+	/* the flat file's rows chained, then closed into a cycle by the last row
+	 * alone: that walk goes through every stored row */
+	timed_import("--update: a chain of 100,000", "chain.csv", chain_csv("F", n, CHAIN, 0), 1, 0,
+		     limit);
+	timed_import("--update: one row closes a cycle of 100,000", "close.csv",
+		     xstrfmt("code,reports_to_code\nF%ld,F0\n", n - 1), 1, 2, limit);
+	cr_assert(strstr(errout.data, "close.csv: 1 problem"), "%s", errout.data);
+	cr_assert(strstr(errout.data, "close.csv:2: column 'reports_to_code': the chain of references leads back"), "%s",
+		  errout.data);
+	timed_import("--update: a cycle of 100,000", "cycle.csv", chain_csv("F", n, CYCLE, 0), 1, 2,
+		     limit);
+	want = xstrfmt("cycle.csv: %ld problems: nothing was imported", n);
+	cr_assert(strstr(errout.data, want), "%s", errout.data);
+	free(want);
+	cr_assert(strstr(errout.data, "cycle.csv:2: column 'reports_to_code': the chain"), "%s", errout.data);
+	/* new rows: a chain and a cycle within the file */
+	timed_import("import: a chain of 100,000", "ichain.csv",
+		     chain_csv("N", n, CHAIN, 1), 0, 0, limit);
+	timed_import("import: a cycle of 100,000", "icycle.csv",
+		     chain_csv("M", n, CYCLE, 1), 0, 2, limit);
+	want = xstrfmt("icycle.csv: %ld problems: nothing was imported", n);
+	cr_assert(strstr(errout.data, want), "%s", errout.data);
+	free(want);
+	cr_assert_eq(crmgate("targets contact --count"), 0);
+	cr_assert_str_eq(out.data, "200003\n", "the flat contacts, the chain and those of load_basics");
 }
 
 Test(import, update_changes_only_the_given_columns)
