@@ -1,11 +1,13 @@
 /* crm/import.c - all-or-nothing import through a staging table (COPY). */
 #include "crm/import.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/csv.h"
+#include "common/utf8.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
@@ -184,6 +186,39 @@ static void copy_value(struct buf *b, const char *v)
 	}
 }
 
+/* What every value must be, whatever its column: valid UTF-8 (else it
+ * cannot be staged: returns -1), and free of the characters XML 1.0 forbids
+ * (a merged Word document could not hold them) and of control characters
+ * other than tab and line breaks (they would steer the terminal that shows
+ * the value). Each such value is a problem of its row, named with the code
+ * point; returns 0 when the row can still be staged, so that the other
+ * rows' references to it resolve and its other problems are found too. */
+static int check_chars(struct crm_import *imp, long line, const char *const *values, size_t nvalues)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < nvalues; i++) {
+		const char *v = values[i];
+		char msg[128];
+		uint32_t cp;
+		long at;
+
+		if (!v || imp->cols[i]->type == CRM_PASSWORD || (at = utf8_find_forbidden(v, strlen(v), &cp)) < 0)
+			continue;
+		if (cp == 0xFFFFFFFFu) {
+			snprintf(msg, sizeof(msg), "is not valid UTF-8 (byte %ld)", at + 1);
+			rc = -1;
+		} else if (utf8_control(cp) || cp < 0x20) {
+			snprintf(msg, sizeof(msg), "holds the control character U+%04" PRIX32 ", which crmgate does not store",
+				 cp);
+		} else {
+			snprintf(msg, sizeof(msg), "holds U+%04" PRIX32 ", which XML and so a Word document cannot hold", cp);
+		}
+		note_bad(imp, line, imp->cols[i]->name, msg);
+	}
+	return rc;
+}
+
 int crm_import_row(struct crm_import *imp, long line, const char *const *values, size_t nvalues,
 		   const char *problem, int problem_col, struct err *err)
 {
@@ -199,6 +234,8 @@ int crm_import_row(struct crm_import *imp, long line, const char *const *values,
 		note_bad(imp, line, NULL, msg);
 		return 0;
 	}
+	if (check_chars(imp, line, values, nvalues))
+		return 0;
 	buf_addf(&imp->copy, "%ld", line);
 	for (size_t i = 0; i < nvalues; i++) {
 		buf_addch(&imp->copy, '\t');
@@ -306,13 +343,15 @@ static void sql_string(struct buf *b, const char *s)
 static void type_checks(struct checks *cs, const struct crm_import *imp, const struct crm_column *col)
 {
 	switch (col->type) {
+	/* control characters are refused for every column as the rows are
+	 * read (check_chars): here only what is allowed elsewhere */
 	case CRM_TEXT:
 		if (col->flags & (CRM_KEY))
-			value_check(cs, col, "($v <> btrim($v) OR $v ~ '[[:cntrl:]]')",
-				    "is not a code: no blanks around it, no control characters");
+			value_check(cs, col, "($v <> btrim($v) OR $v ~ '[\\t\\r\\n]')",
+				    "is not a code: no blanks around it, no line breaks or tabs");
 		else if (!(col->flags & CRM_MULTILINE))
-			value_check(cs, col, "$v ~ '[[:cntrl:]]'",
-				    "holds a line break or control character, which this column does not allow");
+			value_check(cs, col, "$v ~ '[\\t\\r\\n]'",
+				    "holds a line break or tab, which this column does not allow");
 		break;
 	case CRM_EMAIL:
 		value_check(cs, col, "$v !~ '^" EMAIL_CHAR "+@" EMAIL_CHAR "+\\." EMAIL_CHAR "+$'",
@@ -785,7 +824,8 @@ static int report_bad(struct crm_import *imp, struct err *err)
 		where_prefix(&line, imp, imp->bad[i].line);
 		if (imp->bad[i].column)
 			buf_addf(&line, "column '%s': ", imp->bad[i].column);
-		buf_adds(&line, imp->bad[i].msg);
+		/* a message may quote the value, and the value anything the file held */
+		utf8_add_visible(&line, imp->bad[i].msg, strlen(imp->bad[i].msg), 0);
 		err_detail(err, "%s", line.data);
 	}
 	if (imp->bad_total > (long)shown)
@@ -877,8 +917,13 @@ int crm_import_csv(long *rows, struct crm_db *db, const struct crm_entity *e, FI
 
 	csv_reader_init(&r, in);
 	got = csv_read(&r);
-	if (got <= 0) {
-		rc = err_set(err, ERR_INPUT, "%s: %s", opts->source, got < 0 ? "could not be read" : "is empty: a header row is needed");
+	if (got == -2 || got == 0) {
+		rc = err_set(err, ERR_INPUT, "%s: %s", opts->source,
+			     got ? "the header row is longer than any CSV header: is this a CSV file?"
+				 : "is empty: a header row is needed");
+		goto done;
+	} else if (got < 0) {
+		rc = err_set(err, ERR_FAIL, "%s: could not be read", opts->source);
 		goto done;
 	}
 	if (r.problem[0]) {
@@ -898,7 +943,9 @@ int crm_import_csv(long *rows, struct crm_db *db, const struct crm_entity *e, FI
 		rc = crm_import_row(imp, r.record_line, values, r.nfields, r.problem[0] ? r.problem : NULL,
 				    r.problem_field, err);
 	}
-	if (!rc && got < 0)
+	if (!rc && got == -2)
+		rc = err_set(err, ERR_INPUT, "%s:%ld: %s", opts->source, r.record_line, r.problem);
+	else if (!rc && got < 0)
 		rc = err_set(err, ERR_FAIL, "%s: could not be read", opts->source);
 	if (!rc)
 		rc = crm_import_finish(imp, rows, err);

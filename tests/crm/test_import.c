@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "testlib.h"
+#include "common/csv.h"
 #include "common/xalloc.h"
 
 static char *db;
@@ -329,6 +330,100 @@ Test(import, reporting_lines_of_100000_are_walked_in_linear_time, .timeout = 900
 	free(want);
 	cr_assert_eq(crmgate("targets contact --count"), 0);
 	cr_assert_str_eq(out.data, "200003\n", "the flat contacts, the chain and those of load_basics");
+}
+
+/* Characters XML forbids (a Word document could not hold them) and control
+ * characters other than tab and line breaks are refused in every column, by
+ * import and by add and edit, each named with its code point; tabs and line
+ * breaks stay where a column takes several lines. */
+Test(import, forbidden_characters_are_refused_with_their_code_point)
+{
+	load_basics();
+	cr_assert_eq(import("contact", "chars.csv",
+			    "code,customer_code,name,title,address,reports_to_code\n"
+			    "K20,C1,bad\xef\xbf\xbename,,,\n"              /* 2: U+FFFE */
+			    "K21,C1,ok,\xef\xbf\xbf,,K20\n"                 /* 3: U+FFFF */
+			    "K22,C1,red,,\"\x1b[31m路\",\n"                /* 4: ESC in a multi-line column */
+			    "K23,C1,\xc2\x9b" "csi,,,\n"                    /* 5: U+009B, a C1 control */
+			    "K24,C1,del\x7f,,,\n"                           /* 6: DEL */
+			    "K25,C1,fine,,\"two\r\nlines\tand a tab\",K21\n" /* 7-8: allowed */
+			    "K26,C1,bell,,\"\a\",\n"),                      /* 9: BEL */
+		     2, "%s", errout.data);
+	cr_assert(strstr(errout.data, "chars.csv: 6 problems: nothing was imported"), "%s", errout.data);
+	cr_assert(strstr(errout.data, "chars.csv:2: column 'name': holds U+FFFE, which XML and so a Word document cannot hold"),
+		  "%s", errout.data);
+	cr_assert(strstr(errout.data, "chars.csv:3: column 'title': holds U+FFFF, which XML"), "%s", errout.data);
+	cr_assert(strstr(errout.data, "chars.csv:4: column 'address': holds the control character U+001B"), "%s",
+		  errout.data);
+	cr_assert(strstr(errout.data, "chars.csv:5: column 'name': holds the control character U+009B"), "%s",
+		  errout.data);
+	cr_assert(strstr(errout.data, "chars.csv:6: column 'name': holds the control character U+007F"), "%s",
+		  errout.data);
+	cr_assert(strstr(errout.data, "chars.csv:9: column 'address': holds the control character U+0007"), "%s",
+		  errout.data);
+	/* a refused row is still there for the others to refer to: no "there is no contact 'K20'" */
+	cr_assert_null(strstr(errout.data, "there is no contact"), "%s", errout.data);
+	cr_assert_eq(crmgate("contact add code=K30 customer_code=C1 name=a\xef\xbf\xbe"), 2);
+	cr_assert(strstr(errout.data, "add: column 'name': holds U+FFFE"), "%s", errout.data);
+	cr_assert_eq(crmgate("contact edit K1 'address=x\x1b]0;t\a'"), 2);
+	cr_assert(strstr(errout.data, "edit: column 'address': holds the control character U+001B"), "%s", errout.data);
+	cr_assert_eq(crmgate("contact edit K1 'title=a\tb'"), 2, "a one-line column takes no tab");
+	cr_assert(strstr(errout.data, "edit: column 'title': 'a\\tb' holds a line break or tab"), "%s", errout.data);
+	cr_assert_eq(crmgate("contact edit K1 'address=a\tb'"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("targets contact --count"), 0);
+	cr_assert_str_eq(out.data, "3\n");
+}
+
+/* A value quoted in an error is shown escaped: a file cannot steer the
+ * terminal of whoever imports it. */
+Test(import, values_in_messages_are_shown_escaped)
+{
+	load_basics();
+	cr_assert_eq(import("customer", "esc.csv", "code,name,created_on,status\n"
+						 "C30,x,\x1b]2;owned\a2025-01-01,active\n"
+						 "C31,y,2025-01-01,\x1b[2Jdormant\n"),
+		     2);
+	cr_assert_null(memchr(errout.data, 0x1b, errout.len), "%s", errout.data);
+	cr_assert_null(memchr(errout.data, 0x07, errout.len), "%s", errout.data);
+	cr_assert(strstr(errout.data, "esc.csv:2: column 'created_on': '\\x1b]2;owned\\x072025-01-01' is not a date"),
+		  "%s", errout.data);
+	cr_assert(strstr(errout.data, "esc.csv:3: column 'status': '\\x1b[2Jdormant' is not one of"), "%s", errout.data);
+}
+
+/* A record that never ends (no line end, an unclosed quote, /dev/zero) stops
+ * the import at 1 MiB with its line, in a moment and in little memory. */
+Test(import, a_record_without_end_stops_the_import)
+{
+	struct buf big = BUF_INIT;
+	char *path;
+	int rc;
+
+	load_basics();
+	rc = test_sh("timeout 20 \"$CRMGATE_BIN\" -q --db '%s' import customer /dev/zero"
+		     " 2>'%s/zero.err'", db, dir);
+	path = xstrfmt("%s/zero.err", dir);
+	{
+		char *err_text = test_slurp(path);
+		cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "status %d: %s", rc, err_text);
+		cr_assert(strstr(err_text, "/dev/zero: the header row is longer than any CSV header"), "%s", err_text);
+		free(err_text);
+	}
+	buf_adds(&big, "code,name\nC40,ok\nC41,\"");
+	for (size_t i = 0; i <= CSV_RECORD_MAX; i += 8)
+		buf_adds(&big, "abcdefgh");
+	cr_assert_eq(import("customer", "open.csv", big.data), 2);
+	cr_assert(strstr(errout.data, "open.csv:3: the record is longer than 1 MiB: a closing quote or a line end is"
+				      " missing (a quoted field starts in it)"),
+		  "%s", errout.data);
+	/* just under the limit is a record like any other */
+	buf_reset(&big);
+	buf_adds(&big, "code,name,address\nC42,ok,\"");
+	while (big.len < CSV_RECORD_MAX - 64)
+		buf_adds(&big, "上海市浦东新区张江路");
+	buf_adds(&big, "\"\n");
+	cr_assert_eq(import("customer", "long.csv", big.data), 0, "%s", errout.data);
+	buf_release(&big);
+	free(path);
 }
 
 Test(import, update_changes_only_the_given_columns)
