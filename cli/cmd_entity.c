@@ -65,6 +65,9 @@ static int entity_list(struct cli *cli, const struct crm_entity *e, int argc, ch
 	rc = crm_filter_compile(&q, e, where, cli->today, err);
 	if (!rc)
 		rc = cli_db(cli, &db, err);
+	/* every row, sorted, may be asked for */
+	if (!rc)
+		rc = crm_db_work(db, CRM_DB_REPORT, err);
 	if (!rc) {
 		crm_export_sql(&sql, e, q.joins.data, q.where.data, limit);
 		rc = crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), err);

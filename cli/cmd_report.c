@@ -268,7 +268,8 @@ int cmd_report(struct cli *cli, int argc, char **argv, struct err *err)
 		err_hint(err, "'crmgate report --help' lists them");
 		return err->code;
 	}
-	if ((rc = cli_db(cli, &db, err)) || (rc = an_params_check(db, &q.p, err)))
+	if ((rc = cli_db(cli, &db, err)) || (rc = crm_db_work(db, CRM_DB_REPORT, err)) ||
+	    (rc = an_params_check(db, &q.p, err)))
 		return rc;
 	return d ? one_report(cli, db, d, &q, err) : html_page(db, &q, err);
 }

@@ -95,6 +95,9 @@ int crm_export_csv(FILE *out, struct crm_db *db, const struct crm_entity *e, con
 	buf_adds(&sql, "DECLARE export_rows NO SCROLL CURSOR FOR ");
 	crm_export_sql(&sql, e, joins, where, 0);
 	rc = crm_db_begin(db, err);
+	/* the first FETCH sorts every row */
+	if (!rc)
+		rc = crm_db_work(db, CRM_DB_REPORT, err);
 	if (!rc)
 		rc = crm_db_query(NULL, db, sql.data, nparams, params, err);
 	/* the header only once the query stands: a failed export writes nothing */

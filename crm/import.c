@@ -145,6 +145,9 @@ int crm_import_begin(struct crm_import **out, struct crm_db *db, const struct cr
 	if ((rc = crm_db_begin(db, err)))
 		return rc;
 	imp->in_tx = 1;
+	/* a file of millions of rows is checked and written in a few statements */
+	if ((rc = crm_db_work(db, CRM_DB_BULK, err)))
+		return rc;
 
 	buf_adds(&sql, "CREATE TEMP TABLE stg (line integer NOT NULL");
 	for (size_t i = 0; i < imp->ncols; i++) {

@@ -233,6 +233,9 @@ int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e,
 	shape_of(&s, e, &names);
 	build_sql(&sql, e, &s, q);
 	rc = crm_db_begin(db, err);
+	/* the first FETCH sorts every target */
+	if (!rc)
+		rc = crm_db_work(db, CRM_DB_REPORT, err);
 	if (!rc)
 		rc = crm_db_query(NULL, db, sql.data, (int)q->nparams, crm_query_params(q), err);
 	if (!rc && is_order(e)) {
