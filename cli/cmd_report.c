@@ -151,8 +151,9 @@ static void print_table_format(const struct cli *cli, const struct an_report *r,
 	if (r->nfigures)
 		putchar('\n');
 	for (int i = 0; i < r->nfigures; i++) {
-		printf("%s:%*s %s\n", r->figures[i].label, (int)(w - out_width(r->figures[i].label)), "",
-		       r->figures[i].value ? r->figures[i].value : "-");
+		printf("%s:%*s ", r->figures[i].label, (int)(w - out_width(r->figures[i].label)), "");
+		out_text(stdout, r->figures[i].value ? r->figures[i].value : "-");
+		putchar('\n');
 	}
 	for (int i = 0; i < r->ntables; i++) {
 		const struct an_table *t = &r->tables[i];

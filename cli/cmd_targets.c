@@ -76,7 +76,7 @@ int cmd_targets(struct cli *cli, int argc, char **argv, struct err *err)
 	crm_res_free(res);
 	res = NULL;
 	buf_reset(&sql);
-	crm_export_sql(&sql, e, q.joins.data, q.where.data, limit);
+	crm_list_sql(&sql, e, q.joins.data, q.where.data, limit);
 	rc = crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), err);
 	if (!rc)
 		out_rows(cli, res, stdout);
