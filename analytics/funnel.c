@@ -8,10 +8,11 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-/* The funnel and conversion are of one mode (the one named, else the
- * busiest); the forecast is of every mode unless one is named. */
+/* Every table and figure is of one sales mode: the one named, else the one
+ * with the most open opportunities (crm.an_mode). A report's figures and its
+ * tables are one set of opportunities: the forecast once added up every
+ * mode beside a funnel of one (sql/014_funnel_one_mode.sql). */
 #define MODE "a.mode_id"
-#define MODE_NAMED "a.mode_named"
 
 static const struct an_part parts[] = {
 	{ "stages", "Open opportunities by stage 按阶段的未结商机",
@@ -19,7 +20,7 @@ static const struct an_part parts[] = {
 	{ "conversion", "Stage-to-stage conversion 阶段转化率",
 	  "SELECT r.* FROM a, crm.an_conversion(a.f, a.t, a.owners, " MODE ") r" },
 	{ "forecast", "Forecast by expected close month 按预计成交月份的销售预测",
-	  "SELECT r.* FROM a, crm.an_forecast(a.f, a.t, a.owners, " MODE_NAMED ") r" },
+	  "SELECT r.* FROM a, crm.an_forecast(a.f, a.t, a.owners, " MODE ") r" },
 };
 
 static const struct an_label labels[] = {
@@ -35,15 +36,18 @@ static const struct an_label labels[] = {
 	{ "win_rate", "win rate 赢单率" },
 };
 
+/* The figures sum the tables they stand above: open_* the stages,
+ * forecast_total and pipeline_total the forecast, won_amount the same won
+ * opportunities that "won" counts. */
 static const char figures_sql[] =
 	"SELECT (SELECT m.code || ' ' || m.name FROM crm.sales_mode m WHERE m.id = " MODE ") AS sales_mode,"
-	" s.open_count, s.open_amount, s.weighted_total, f.forecast_total, f.pipeline_total, f.won_amount,"
+	" s.open_count, s.open_amount, s.weighted_total, f.forecast_total, f.pipeline_total, o.won_amount,"
 	" o.won, o.lost, o.win_rate FROM a,"
 	" LATERAL (SELECT coalesce(sum(x.count), 0) AS open_count, coalesce(sum(x.amount), 0) AS open_amount,"
 	"  coalesce(sum(x.weighted_amount), 0) AS weighted_total"
 	"  FROM crm.an_funnel(a.f, a.t, a.owners, " MODE ") x) s,"
-	" LATERAL (SELECT coalesce(sum(x.forecast), 0) AS forecast_total, coalesce(sum(x.pipeline), 0) AS pipeline_total,"
-	"  coalesce(sum(x.won_amount), 0) AS won_amount FROM crm.an_forecast(a.f, a.t, a.owners, " MODE_NAMED ") x) f,"
+	" LATERAL (SELECT coalesce(sum(x.forecast), 0) AS forecast_total, coalesce(sum(x.pipeline), 0) AS pipeline_total"
+	"  FROM crm.an_forecast(a.f, a.t, a.owners, " MODE ") x) f,"
 	" LATERAL crm.an_outcomes(a.f, a.t, a.owners, " MODE ") o";
 
 int an_funnel(struct crm_db *db, const struct an_params *p, struct an_report *r, struct err *err)

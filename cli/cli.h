@@ -62,6 +62,9 @@ void out_json_string(FILE *f, const char *s);
 void out_json_scalar(FILE *f, const char *v);
 /* How many terminal columns s takes (CJK characters take two). */
 size_t out_width(const char *s);
+/* Print a value for a terminal: on one line, control characters shown as
+ * escapes ("\x1b") rather than obeyed. */
+void out_text(FILE *f, const char *s);
 
 /* Handlers, one per command file. */
 int cmd_db(struct cli *cli, int argc, char **argv, struct err *err);

@@ -65,8 +65,11 @@ static int entity_list(struct cli *cli, const struct crm_entity *e, int argc, ch
 	rc = crm_filter_compile(&q, e, where, cli->today, err);
 	if (!rc)
 		rc = cli_db(cli, &db, err);
+	/* every row, sorted, may be asked for */
+	if (!rc)
+		rc = crm_db_work(db, CRM_DB_REPORT, err);
 	if (!rc) {
-		crm_export_sql(&sql, e, q.joins.data, q.where.data, limit);
+		crm_list_sql(&sql, e, q.joins.data, q.where.data, limit);
 		rc = crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), err);
 	}
 	if (!rc) {
@@ -89,7 +92,7 @@ static int find_row(struct crm_res **out, struct crm_db *db, const struct crm_en
 	int rc;
 
 	buf_addf(&where, "t.%s = $1", crm_entity_key(e)->sql);
-	crm_export_sql(&sql, e, "", where.data, 1);
+	crm_list_sql(&sql, e, "", where.data, 1);
 	rc = crm_db_query(out, db, sql.data, 1, params, err);
 	if (!rc && !crm_res_rows(*out)) {
 		crm_res_free(*out);

@@ -151,8 +151,9 @@ static void print_table_format(const struct cli *cli, const struct an_report *r,
 	if (r->nfigures)
 		putchar('\n');
 	for (int i = 0; i < r->nfigures; i++) {
-		printf("%s:%*s %s\n", r->figures[i].label, (int)(w - out_width(r->figures[i].label)), "",
-		       r->figures[i].value ? r->figures[i].value : "-");
+		printf("%s:%*s ", r->figures[i].label, (int)(w - out_width(r->figures[i].label)), "");
+		out_text(stdout, r->figures[i].value ? r->figures[i].value : "-");
+		putchar('\n');
 	}
 	for (int i = 0; i < r->ntables; i++) {
 		const struct an_table *t = &r->tables[i];
@@ -268,7 +269,8 @@ int cmd_report(struct cli *cli, int argc, char **argv, struct err *err)
 		err_hint(err, "'crmgate report --help' lists them");
 		return err->code;
 	}
-	if ((rc = cli_db(cli, &db, err)) || (rc = an_params_check(db, &q.p, err)))
+	if ((rc = cli_db(cli, &db, err)) || (rc = crm_db_work(db, CRM_DB_REPORT, err)) ||
+	    (rc = an_params_check(db, &q.p, err)))
 		return rc;
 	return d ? one_report(cli, db, d, &q, err) : html_page(db, &q, err);
 }

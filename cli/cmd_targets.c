@@ -62,7 +62,9 @@ int cmd_targets(struct cli *cli, int argc, char **argv, struct err *err)
 	if (!(e = cli_entity(entity, usage, err)))
 		return err->code;
 	crm_query_init(&q);
-	if ((rc = crm_filter_compile(&q, e, where, cli->today, err)) || (rc = cli_db(cli, &db, err)))
+	/* a filter counts and sorts over every row of the entity */
+	if ((rc = crm_filter_compile(&q, e, where, cli->today, err)) || (rc = cli_db(cli, &db, err)) ||
+	    (rc = crm_db_work(db, CRM_DB_REPORT, err)))
 		goto done;
 	buf_addf(&sql, "SELECT count(*) FROM %s t %s%s%s", e->table, q.joins.data, q.where.len ? " WHERE " : "",
 		 q.where.data);
@@ -76,7 +78,7 @@ int cmd_targets(struct cli *cli, int argc, char **argv, struct err *err)
 	crm_res_free(res);
 	res = NULL;
 	buf_reset(&sql);
-	crm_export_sql(&sql, e, q.joins.data, q.where.data, limit);
+	crm_list_sql(&sql, e, q.joins.data, q.where.data, limit);
 	rc = crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), err);
 	if (!rc)
 		out_rows(cli, res, stdout);

@@ -299,7 +299,10 @@ static int contact_tree(struct cli *cli, int argc, char **argv, struct err *err)
 		out_rows(cli, res, stdout);
 	} else if (!rc) {
 		int rows = crm_res_rows(res);
-		printf("%s %s\n", crm_res_get(cust, 0, 0), crm_res_get(cust, 0, 1));
+		out_text(stdout, crm_res_get(cust, 0, 0));
+		putchar(' ');
+		out_text(stdout, crm_res_get(cust, 0, 1));
+		putchar('\n');
 		for (int r = 0; r < rows; r++) {
 			int depth = depth_of(res, r);
 			const char *title = crm_res_get(res, r, 3);
@@ -307,8 +310,16 @@ static int contact_tree(struct cli *cli, int argc, char **argv, struct err *err)
 			for (int d = 0; d < depth; d++)
 				fputs(has_later_sibling(res, r, d) ? "│   " : "    ", stdout);
 			int last = !has_later_sibling(res, r, depth);
-			printf("%s%s (%s)%s%s\n", last ? "└── " : "├── ", crm_res_get(res, r, 2),
-			       crm_res_get(res, r, 1), title ? ", " : "", title ? title : "");
+			fputs(last ? "└── " : "├── ", stdout);
+			out_text(stdout, crm_res_get(res, r, 2));
+			fputs(" (", stdout);
+			out_text(stdout, crm_res_get(res, r, 1));
+			fputs(")", stdout);
+			if (title) {
+				fputs(", ", stdout);
+				out_text(stdout, title);
+			}
+			putchar('\n');
 		}
 		if (!rows)
 			printf("(no contacts)\n");

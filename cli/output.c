@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "common/csv.h"
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -43,13 +44,27 @@ static size_t display_width(const char *s, size_t *bytes_for_max, size_t max)
 	return w;
 }
 
-/* A cell's text on one line, cut to CELL_MAX columns with "…". */
+/* A value as people read it: a boolean as true or false (PostgreSQL's t
+ * and f as the CSV contract writes them), anything else as it is. */
+static const char *cell(const struct crm_res *res, int r, int c)
+{
+	const char *v = crm_res_get(res, r, c);
+	if (v && crm_res_kind(res, c) == CRM_RES_BOOL)
+		return *v == 't' ? "true" : "false";
+	return v;
+}
+
+/* A cell's text on one line, cut to CELL_MAX columns with "…"; a control
+ * character that is no line break or tab is shown as an escape, never
+ * passed to the terminal. */
 static char *cell_text(const char *v)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, line = BUF_INIT;
 	size_t cut;
 	for (const char *p = v ? v : ""; *p; p++)
-		buf_addch(&b, *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p);
+		buf_addch(&line, *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p);
+	utf8_add_visible(&b, line.data, line.len, 1);
+	buf_release(&line);
 	if (display_width(b.data, &cut, CELL_MAX - 1) > CELL_MAX) {
 		buf_truncate(&b, cut);
 		buf_adds(&b, "…");
@@ -73,7 +88,7 @@ static void print_table(const struct crm_res *res, FILE *f)
 		width[c] = display_width(crm_res_name(res, c), NULL, 0);
 	for (int r = 0; r < rows; r++)
 		for (int c = 0; c < cols; c++) {
-			char *t = cell_text(crm_res_get(res, r, c));
+			char *t = cell_text(cell(res, r, c));
 			size_t w = display_width(t, NULL, 0);
 			cells[r * cols + c] = t;
 			if (w > width[c])
@@ -123,7 +138,7 @@ static void print_csv(const struct crm_res *res, FILE *f)
 	buf_adds(&line, "\r\n");
 	for (int r = 0; r < crm_res_rows(res); r++) {
 		for (int c = 0; c < cols; c++) {
-			const char *v = crm_res_get(res, r, c);
+			const char *v = cell(res, r, c);
 			buf_adds(&line, c ? "," : "");
 			csv_add_field(&line, v ? v : "");
 		}
@@ -133,6 +148,8 @@ static void print_csv(const struct crm_res *res, FILE *f)
 	buf_release(&line);
 }
 
+/* A JSON string (RFC 8259): the controls JSON requires escaped, and DEL and
+ * the C1 controls too, so that JSON shown on a terminal cannot steer it. */
 static void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -141,8 +158,10 @@ static void json_string(FILE *f, const char *s)
 			fprintf(f, "\\%c", *p);
 		else if (*p == '\n')
 			fputs("\\n", f);
-		else if (*p < 0x20)
+		else if (*p < 0x20 || *p == 0x7f)
 			fprintf(f, "\\u%04x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0)
+			fprintf(f, "\\u%04x", *++p);
 		else
 			fputc(*p, f);
 	}
@@ -152,6 +171,14 @@ static void json_string(FILE *f, const char *s)
 size_t out_width(const char *s)
 {
 	return display_width(s, NULL, 0);
+}
+
+void out_text(FILE *f, const char *s)
+{
+	struct buf b = BUF_INIT;
+	utf8_add_visible(&b, s, strlen(s), 0);
+	fputs(b.data, f);
+	buf_release(&b);
 }
 
 void out_json_string(FILE *f, const char *s)
@@ -249,16 +276,24 @@ void out_record(const struct cli *cli, const struct crm_res *res, int row, FILE 
 			wmax = w;
 	}
 	for (int c = 0; c < crm_res_cols(res); c++) {
-		const char *name = crm_res_name(res, c), *v = crm_res_get(res, row, c);
+		const char *name = crm_res_name(res, c), *v = cell(res, row, c);
+		struct buf shown = BUF_INIT, lines = BUF_INIT;
 		fprintf(f, "%s:", name);
 		pad(f, wmax - display_width(name, NULL, 0) + 1);
+		/* CRLF is a line break; other controls are shown as escapes */
+		for (const char *p = v ? v : ""; *p; p++)
+			if (!(p[0] == '\r' && p[1] == '\n'))
+				buf_addch(&lines, *p);
+		utf8_add_visible(&shown, lines.data, lines.len, 1);
 		/* a value on several lines continues under itself */
-		for (const char *p = v ? v : ""; *p; p++) {
+		for (const char *p = shown.data; *p; p++) {
 			fputc(*p, f);
 			if (*p == '\n')
 				pad(f, wmax + 2);
 		}
 		fputc('\n', f);
+		buf_release(&shown);
+		buf_release(&lines);
 	}
 }
 

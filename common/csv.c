@@ -77,6 +77,7 @@ int csv_read(struct csv_reader *r)
 {
 	struct buf *f;
 	int c, quoted = 0, after_quote = 0, any = 0;
+	size_t size = 0;
 
 	r->nfields = 0;
 	r->problem[0] = '\0';
@@ -95,6 +96,13 @@ int csv_read(struct csv_reader *r)
 			if (quoted)
 				note(r, "the file ends inside a quoted field");
 			break;
+		}
+		if (++size > CSV_RECORD_MAX) {
+			snprintf(r->problem, sizeof(r->problem),
+				 "the record is longer than %d MiB: a closing quote or a line end is missing%s",
+				 CSV_RECORD_MAX >> 20, quoted ? " (a quoted field starts in it)" : "");
+			r->problem_field = -1;
+			return -2;
 		}
 		if (quoted) {
 			if (c == '"') {

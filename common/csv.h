@@ -26,12 +26,19 @@ struct csv_reader {
 	int npending;
 };
 
+/* The longest record read (in bytes, the line breaks inside quotes counted):
+ * more is no table a person made but a missing quote or line end, or no
+ * CSV at all (/dev/zero), and reading on would only fill memory. */
+#define CSV_RECORD_MAX (1 << 20)
+
 void csv_reader_init(struct csv_reader *r, FILE *in);
 void csv_reader_release(struct csv_reader *r);
 /* Read the next record into r->fields[0..nfields). Returns 1 for a record,
- * 0 at the end of input, -1 on a read error (errno set). A record with a
- * problem (bad UTF-8, NUL, a quote in the wrong place, end of input inside
- * quotes) is returned with r->problem set. An empty line is no record. */
+ * 0 at the end of input, -1 on a read error (errno set), -2 when a record
+ * grows past CSV_RECORD_MAX (r->problem says so; the input cannot be read
+ * further). A record with a problem (bad UTF-8, NUL, a quote in the wrong
+ * place, end of input inside quotes) is returned with r->problem set. An
+ * empty line is no record. */
 int csv_read(struct csv_reader *r);
 
 /* Append value to out as one CSV field (quoted when it needs to be). */

@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "common/log.h"
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -39,25 +40,36 @@ static int code_for_sqlstate(const char *state)
 	return ERR_DB;
 }
 
+/* A server message as the terminal may show it: it can quote a value
+ * ("Key (code)=(...) already exists"), and a value anything a file held. */
+static const char *visible(struct buf *b, const char *s)
+{
+	buf_reset(b);
+	utf8_add_visible(b, s, strlen(s), 1);
+	return b->data;
+}
+
 static int set_result_error(struct err *err, const PGresult *res, PGconn *conn)
 {
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	struct buf b = BUF_INIT;
 	int code;
 
 	if (err->code)
 		return err->code;
 	code = code_for_sqlstate(state);
 	if (msg)
-		err_set(err, code, "%s", msg);
+		err_set(err, code, "%s", visible(&b, msg));
 	else
-		err_set(err, code, "database: %s", PQerrorMessage(conn));
+		err_set(err, code, "database: %s", visible(&b, PQerrorMessage(conn)));
 	if (detail)
-		err_detail(err, "%s", detail);
+		err_detail(err, "%s", visible(&b, detail));
 	if (hint)
-		err_hint(err, "%s", hint);
+		err_hint(err, "%s", visible(&b, hint));
+	buf_release(&b);
 	return err->code;
 }
 
@@ -68,9 +80,47 @@ static void notice_to_log(void *arg, const char *message)
 	log_debug("%.*s", (int)strcspn(message, "\n"), message);
 }
 
+int crm_db_work_seconds(enum crm_db_work work)
+{
+	switch (work) {
+	case CRM_DB_QUICK: return 60;
+	case CRM_DB_REPORT: return 15 * 60;
+	case CRM_DB_BULK: return 2 * 60 * 60;
+	}
+	BUG("unknown kind of work %d", (int)work);
+}
+
+int crm_db_work(struct crm_db *db, enum crm_db_work work, struct err *err)
+{
+	char ms[32];
+	const char *params[] = { ms, PQtransactionStatus(db->conn) == PQTRANS_INTRANS ? "t" : "f" };
+	snprintf(ms, sizeof(ms), "%d", crm_db_work_seconds(work) * 1000);
+	return crm_db_query(NULL, db, "SELECT set_config('statement_timeout', $1, $2::boolean)", 2, params, err);
+}
+
+/* What every session starts with (see crm_db_connect in db.h). A server
+ * before PostgreSQL 14 cannot watch its client during a statement: there
+ * the statement timeout alone bounds a statement whose client has gone. */
+static int session_setup(struct crm_db *db, struct err *err)
+{
+	int rc = crm_db_work(db, CRM_DB_QUICK, err);
+	if (!rc && PQserverVersion(db->conn) >= 140000)
+		rc = crm_db_exec(db, "SET client_connection_check_interval = '1s'", err);
+	if (rc)
+		err_prefix(err, "could not set up the database session: ");
+	return rc;
+}
+
 int crm_db_connect(struct crm_db **out, const char *conninfo, struct err *err)
 {
-	PGconn *conn = PQconnectdb(conninfo);
+	/* the connection string is expanded as dbname is; the name is the
+	 * fallback for it */
+	static const char *const keys[] = { "dbname", "fallback_application_name", NULL };
+	const char *values[] = { conninfo, "crmgate", NULL };
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+	int rc;
+
+	*out = NULL;
 	if (PQstatus(conn) != CONNECTION_OK) {
 		err_set(err, ERR_DB, "could not connect to the database: %s", PQerrorMessage(conn));
 		PQfinish(conn);
@@ -85,7 +135,11 @@ int crm_db_connect(struct crm_db **out, const char *conninfo, struct err *err)
 	PQsetNoticeProcessor(conn, notice_to_log, NULL);
 	*out = xcalloc(1, sizeof(**out));
 	(*out)->conn = conn;
-	return 0;
+	if ((rc = session_setup(*out, err))) {
+		crm_db_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 void crm_db_free(struct crm_db *db)

@@ -14,7 +14,13 @@
 struct crm_db;
 struct crm_res;
 
-/* Connect with a libpq connection string (or URI). */
+/* Connect with a libpq connection string (or URI). The session is set up so
+ * that no statement outlives its client or its purpose: the server checks
+ * every second that the client is still there while a statement runs
+ * (client_connection_check_interval, PostgreSQL 14 and later), and each
+ * statement may run for as long as CRM_DB_QUICK work allows until
+ * crm_db_work says otherwise. The session is named "crmgate" in
+ * pg_stat_activity unless the connection string names it. */
 int crm_db_connect(struct crm_db **out, const char *conninfo, struct err *err);
 void crm_db_free(struct crm_db *db);
 /* Has the connection been lost (the server restarted or went away)? Asks
@@ -38,6 +44,19 @@ int crm_db_query_prepared(struct crm_res **out, struct crm_db *db, const char *s
 /* The first column of the first row of a query, malloc'd (NULL for no row or SQL NULL). */
 int crm_db_value(char **out, struct crm_db *db, const char *sql, int nparams, const char *const *params,
 		 struct err *err);
+
+/* What a session's statements are for, and so how long one may run before
+ * the server cancels it (statement_timeout; the error is ERR_TEMPFAIL). */
+enum crm_db_work {
+	CRM_DB_QUICK,  /* the default: look-ups, one record, one message, a status: 1 minute */
+	CRM_DB_REPORT, /* reports, exports, merges and previews over every customer: 15 minutes */
+	CRM_DB_BULK,   /* import, gen, a campaign's launch, migrations of millions of rows: 2 hours */
+};
+/* The statement timeout of a kind of work, in seconds. */
+int crm_db_work_seconds(enum crm_db_work work);
+/* Let each statement from now on run as long as work needs: for the rest of
+ * the session, or, called inside a transaction, until the transaction ends. */
+int crm_db_work(struct crm_db *db, enum crm_db_work work, struct err *err);
 
 int crm_db_begin(struct crm_db *db, struct err *err);
 int crm_db_commit(struct crm_db *db, struct err *err);

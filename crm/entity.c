@@ -37,7 +37,7 @@ static const struct crm_column department_cols[] = {
 };
 static const struct crm_entity department = {
 	"department", "crm.department", "departments 部门", ENTITY_COLUMNS(department_cols),
-	.key = "code", .label = "name", .order = "t.code",
+	.key = "code", .label = "name", .order = "t.code", .parent = "parent_code",
 };
 
 static const struct crm_column salesperson_cols[] = {
@@ -61,7 +61,7 @@ static const struct crm_column user_cols[] = {
 };
 static const struct crm_check user_checks[] = {
 	{ "salesperson_code", "s.role IN ('salesperson', 'sales_manager') AND s.salesperson_code IS NULL",
-	  "'a user with role ''' || s.role || ''' needs a salesperson_code'" },
+	  "'a user with role ''' || s.role || ''' needs a salesperson_code'", NULL },
 };
 static const struct crm_entity user = {
 	"user", "crm.app_user", "users 用户", ENTITY_COLUMNS(user_cols),
@@ -76,18 +76,20 @@ static const struct crm_column customer_category_cols[] = TREE_COLUMNS("customer
 static const struct crm_entity customer_category = {
 	"customer-category", "crm.customer_category", "customer categories 客户分类",
 	ENTITY_COLUMNS(customer_category_cols), .key = "code", .label = "name", .order = "t.code",
+	.parent = "parent_code",
 };
 
 static const struct crm_column region_cols[] = TREE_COLUMNS("region");
 static const struct crm_entity region = {
 	"region", "crm.region", "regions 地区", ENTITY_COLUMNS(region_cols),
-	.key = "code", .label = "name", .order = "t.code",
+	.key = "code", .label = "name", .order = "t.code", .parent = "parent_code",
 };
 
 static const struct crm_column product_category_cols[] = TREE_COLUMNS("product-category");
 static const struct crm_entity product_category = {
 	"product-category", "crm.product_category", "product categories 产品分类",
 	ENTITY_COLUMNS(product_category_cols), .key = "code", .label = "name", .order = "t.code",
+	.parent = "parent_code",
 };
 
 /* ----------------------------------------------------- customers, contacts */
@@ -130,17 +132,26 @@ static const struct crm_column contact_cols[] = {
 	DFLT("sms_opt_out", CRM_BOOL, "false"),
 	DFLT("mail_opt_out", CRM_BOOL, "false"),
 };
+/* The contact reported to is one of the table (its customer cu) or of the
+ * input (the customers its rows give it, from lo to hi). */
 static const struct crm_check contact_checks[] = {
 	{ "reports_to_code",
-	  "s.reports_to_code IS NOT NULL AND s.customer_code IS NOT NULL AND (EXISTS (SELECT 1 FROM crm.contact b"
-	  " JOIN crm.customer u ON u.id = b.customer_id WHERE b.code = s.reports_to_code AND u.code <> s.customer_code)"
-	  " OR EXISTS (SELECT 1 FROM stg b WHERE b.code = s.reports_to_code AND b.customer_code <> s.customer_code))",
-	  "'contact ''' || s.reports_to_code || ''' belongs to another customer'" },
+	  "s.reports_to_code IS NOT NULL AND s.customer_code IS NOT NULL"
+	  " AND (cu.code <> s.customer_code OR cs.lo <> s.customer_code OR cs.hi <> s.customer_code)",
+	  "'contact ''' || s.reports_to_code || ''' belongs to another customer'",
+	  " LEFT JOIN (crm.contact cb JOIN crm.customer cu ON cu.id = cb.customer_id) ON cb.code = s.reports_to_code"
+	  " LEFT JOIN (SELECT code, min(customer_code) AS lo, max(customer_code) AS hi FROM stg GROUP BY code) cs"
+	  " ON cs.code = s.reports_to_code" },
+};
+/* a contact's owner is its customer's salesperson */
+static const struct crm_via contact_vias[] = {
+	{ "owner", "customer_code", "owner_code" },
 };
 static const struct crm_entity contact = {
 	"contact", "crm.contact", "contacts 联系人", ENTITY_COLUMNS(contact_cols),
 	.key = "code", .label = "name", .order = "t.code",
 	.checks = contact_checks, .nchecks = ARRAY_SIZE(contact_checks),
+	.vias = contact_vias, .nvias = ARRAY_SIZE(contact_vias),
 };
 
 /* ------------------------------------------------------------------- leads */
@@ -209,7 +220,7 @@ static const struct crm_column intent_cols[] = {
 };
 static const struct crm_check intent_checks[] = {
 	{ "customer_code", "s.customer_code IS NULL AND s.lead_code IS NULL",
-	  "'a product intent needs a customer_code or a lead_code'" },
+	  "'a product intent needs a customer_code or a lead_code'", NULL },
 };
 static const struct crm_entity intent = {
 	"intent", "crm.product_intent", "product intents 产品意向", ENTITY_COLUMNS(intent_cols),
@@ -240,14 +251,14 @@ static const struct crm_column sales_stage_cols[] = {
 };
 static const struct crm_check sales_stage_checks[] = {
 	{ "probability", "CASE WHEN s.probability ~ '^-?\\d{1,9}$' THEN s.probability::int NOT BETWEEN 0 AND 100 END",
-	  "'''' || s.probability || ''' is not a probability from 0 to 100'" },
-	{ "seq", "CASE WHEN s.seq ~ '^-?\\d{1,9}$' THEN s.seq::int < 1 END", "'a stage number starts at 1'" },
+	  "'''' || s.probability || ''' is not a probability from 0 to 100'", NULL },
+	{ "seq", "CASE WHEN s.seq ~ '^-?\\d{1,9}$' THEN s.seq::int < 1 END", "'a stage number starts at 1'", NULL },
 	{ "seq", "count(*) OVER (PARTITION BY s.mode_code, s.seq) > 1",
-	  "'stage ' || s.seq || ' of mode ''' || s.mode_code || ''' appears more than once'" },
+	  "'stage ' || s.seq || ' of mode ''' || s.mode_code || ''' appears more than once'", NULL },
 	{ "seq",
 	  "EXISTS (SELECT 1 FROM crm.sales_stage x JOIN crm.sales_mode m ON m.id = x.mode_id"
 	  " WHERE m.code = s.mode_code AND x.seq::text = s.seq)",
-	  "'stage ' || s.seq || ' of mode ''' || s.mode_code || ''' exists already'" },
+	  "'stage ' || s.seq || ' of mode ''' || s.mode_code || ''' exists already'", NULL },
 };
 static const struct crm_entity sales_stage = {
 	"sales-stage", "crm.sales_stage", "sales stages 销售阶段", ENTITY_COLUMNS(sales_stage_cols),
@@ -297,17 +308,17 @@ static const struct crm_check opportunity_checks[] = {
 	  "s.mode_code IS NOT NULL AND s.stage_seq ~ '^-?\\d{1,9}$' AND NOT EXISTS (SELECT 1 FROM"
 	  " crm.sales_stage x JOIN crm.sales_mode m ON m.id = x.mode_id WHERE m.code = s.mode_code"
 	  " AND x.seq::text = s.stage_seq) AND EXISTS (SELECT 1 FROM crm.sales_mode m WHERE m.code = s.mode_code)",
-	  "'sales mode ''' || s.mode_code || ''' has no stage ' || s.stage_seq" },
+	  "'sales mode ''' || s.mode_code || ''' has no stage ' || s.stage_seq", NULL },
 	{ "closed_on", "coalesce(s.status, 'open') <> 'open' AND s.closed_on IS NULL",
-	  "'a ' || s.status || ' opportunity needs a closed_on date'" },
+	  "'a ' || s.status || ' opportunity needs a closed_on date'", NULL },
 	{ "closed_on",
 	  "CASE WHEN crm.is_date(s.closed_on) AND (s.created_on IS NULL OR crm.is_date(s.created_on))"
 	  " THEN s.closed_on::date < coalesce(s.created_on::date, current_date) END",
-	  "'closed on ' || s.closed_on || ', before it was created on ' || coalesce(s.created_on, 'today')" },
+	  "'closed on ' || s.closed_on || ', before it was created on ' || coalesce(s.created_on, 'today')", NULL },
 	{ "contact_code",
 	  "s.contact_code IS NOT NULL AND s.customer_code IS NOT NULL AND EXISTS (SELECT 1 FROM crm.contact c"
 	  " JOIN crm.customer u ON u.id = c.customer_id WHERE c.code = s.contact_code AND u.code <> s.customer_code)",
-	  "'contact ''' || s.contact_code || ''' belongs to another customer'" },
+	  "'contact ''' || s.contact_code || ''' belongs to another customer'", NULL },
 };
 static const struct crm_entity opportunity = {
 	"opportunity", "crm.opportunity", "opportunities 商机", ENTITY_COLUMNS(opportunity_cols),
@@ -325,7 +336,7 @@ static const struct crm_check opportunity_competitor_checks[] = {
 	  "count(*) OVER (PARTITION BY s.opportunity_code, s.competitor_code) > 1 OR EXISTS (SELECT 1 FROM"
 	  " crm.opportunity_competitor x JOIN crm.opportunity o ON o.id = x.opportunity_id JOIN crm.competitor c"
 	  " ON c.id = x.competitor_id WHERE o.code = s.opportunity_code AND c.code = s.competitor_code)",
-	  "'competitor ''' || s.competitor_code || ''' is named twice for opportunity ''' || s.opportunity_code || ''''" },
+	  "'competitor ''' || s.competitor_code || ''' is named twice for opportunity ''' || s.opportunity_code || ''''", NULL },
 };
 static const struct crm_entity opportunity_competitor = {
 	"opportunity-competitor", "crm.opportunity_competitor", "opportunity competitors 商机竞争对手",
@@ -346,7 +357,7 @@ static const struct crm_check opportunity_team_checks[] = {
 	  " crm.opportunity_team x JOIN crm.opportunity o ON o.id = x.opportunity_id JOIN crm.salesperson p"
 	  " ON p.id = x.salesperson_id WHERE o.code = s.opportunity_code AND p.code = s.salesperson_code)",
 	  "'salesperson ''' || s.salesperson_code || ''' is named twice for opportunity ''' || s.opportunity_code"
-	  " || ''''" },
+	  " || ''''", NULL },
 };
 static const struct crm_entity opportunity_team = {
 	"opportunity-team", "crm.opportunity_team", "opportunity teams 商机团队", ENTITY_COLUMNS(opportunity_team_cols),
@@ -435,7 +446,7 @@ static const struct crm_column activity_cols[] = {
 	COL("result", CRM_TEXT, CRM_MULTILINE),
 };
 static const struct crm_check activity_checks[] = {
-	{ "done_at", "s.status = 'done' AND s.done_at IS NULL", "'a done activity needs a done_at time'" },
+	{ "done_at", "s.status = 'done' AND s.done_at IS NULL", "'a done activity needs a done_at time'", NULL },
 };
 static const struct crm_entity activity = {
 	"activity", "crm.activity", "activities 活动", ENTITY_COLUMNS(activity_cols),
@@ -456,7 +467,7 @@ static const struct crm_column expense_cols[] = {
 static const struct crm_check expense_checks[] = {
 	{ "customer_code",
 	  "num_nonnulls(s.opportunity_code, s.activity_code, s.customer_code, s.salesperson_code) = 0",
-	  "'an expense is charged to an opportunity, activity, customer or salesperson: name one'" },
+	  "'an expense is charged to an opportunity, activity, customer or salesperson: name one'", NULL },
 };
 static const struct crm_entity expense = {
 	"expense", "crm.expense", "expenses 费用", ENTITY_COLUMNS(expense_cols),
@@ -479,11 +490,11 @@ static const struct crm_column complaint_cols[] = {
 };
 static const struct crm_check complaint_checks[] = {
 	{ "assignee_code", "s.status IN ('assigned', 'processing') AND s.assignee_code IS NULL",
-	  "'an ' || s.status || ' complaint needs an assignee_code'" },
+	  "'an ' || s.status || ' complaint needs an assignee_code'", NULL },
 	{ "resolved_at", "s.status IN ('resolved', 'verified') AND s.resolved_at IS NULL",
-	  "'a ' || s.status || ' complaint needs a resolved_at time'" },
+	  "'a ' || s.status || ' complaint needs a resolved_at time'", NULL },
 	{ "verified_at", "s.status = 'verified' AND s.verified_at IS NULL",
-	  "'a verified complaint needs a verified_at time'" },
+	  "'a verified complaint needs a verified_at time'", NULL },
 };
 static const struct crm_entity complaint = {
 	"complaint", "crm.complaint", "complaints 投诉", ENTITY_COLUMNS(complaint_cols),
@@ -531,6 +542,31 @@ const struct crm_entity *crm_column_target(const struct crm_column *col)
 	if (!t || !t->key)
 		BUG("column '%s' refers to '%s', which has no key", col->name, col->ref);
 	return t;
+}
+
+const struct crm_via *crm_entity_via(const struct crm_entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nvias; i++)
+		if (!strcmp(e->vias[i].name, name))
+			return &e->vias[i];
+	return NULL;
+}
+
+void crm_via_columns(const struct crm_entity *e, const struct crm_via *v, const struct crm_column **first,
+		     const struct crm_column **then)
+{
+	*first = crm_entity_column(e, v->first);
+	*then = *first && (*first)->type == CRM_REF ? crm_entity_column(crm_column_target(*first), v->then) : NULL;
+	if (!*then || (*then)->type != CRM_REF)
+		BUG("via '%s' of %s does not go through two references", v->name, e->name);
+}
+
+const struct crm_column *crm_entity_parent(const struct crm_entity *e)
+{
+	const struct crm_column *col = e->parent ? crm_entity_column(e, e->parent) : NULL;
+	if (e->parent && (!col || col->type != CRM_REF || crm_column_target(col) != e))
+		BUG("the parent '%s' of %s is not a reference to itself", e->parent, e->name);
+	return col;
 }
 
 char *crm_entity_column_list(const struct crm_entity *e)

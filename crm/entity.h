@@ -45,11 +45,26 @@ struct crm_column {
 
 /* A rule no column type can state alone (a composite reference, say). bad_when
  * and message are SQL over the staging alias "s", whose columns are the import
- * names, as text; message is an SQL text expression. */
+ * names, as text; message is an SQL text expression. joins (or NULL) are LEFT
+ * JOINs the rule reads, with aliases of its own: a rule that looks at other
+ * rows of the input joins them, once for all rows, where a subquery per row
+ * over the staging table (which has no index) would cost the square of the
+ * rows. */
 struct crm_check {
 	const char *column;
 	const char *bad_when;
 	const char *msg_sql;
+	const char *joins;
+};
+
+/* A related row named as if it were one of the entity's own references,
+ * reached through two of them: a contact's "owner" is its customer's
+ * salesperson. Templates (crm/record.c) and filters (crm/filter.c) both
+ * take it, with the fields of the row it reaches ("owner.mobile"). */
+struct crm_via {
+	const char *name;  /* "owner" */
+	const char *first; /* a reference column of the entity: "customer_code" */
+	const char *then;  /* a reference column of the row that reaches: "owner_code" */
 };
 
 struct crm_entity {
@@ -66,6 +81,12 @@ struct crm_entity {
 	/* Run after validation, before the rows are written, over the staging
 	 * table "stg" (sales-stage creates its sales modes here); or NULL. */
 	const char *pre_import_sql;
+	const struct crm_via *vias;
+	size_t nvias;
+	/* The self-reference that makes the rows a classification tree (regions,
+	 * categories, departments), or NULL: a filter on a reference to such a
+	 * row matches the row and the rows below it. */
+	const char *parent;
 };
 
 extern const struct crm_entity *const crm_entities[];
@@ -77,6 +98,13 @@ const struct crm_entity *crm_entity_find(const char *name);
 const struct crm_column *crm_entity_column(const struct crm_entity *e, const char *name);
 /* The key column of e, or NULL. */
 const struct crm_column *crm_entity_key(const struct crm_entity *e);
+/* The via of e named name, or NULL; and the two reference columns it goes
+ * through (the second a column of the first's target). */
+const struct crm_via *crm_entity_via(const struct crm_entity *e, const char *name);
+void crm_via_columns(const struct crm_entity *e, const struct crm_via *v, const struct crm_column **first,
+		     const struct crm_column **then);
+/* The column that makes e a tree (e->parent), or NULL. */
+const struct crm_column *crm_entity_parent(const struct crm_entity *e);
 /* For a reference column, the entity it points at (never NULL for CRM_REF). */
 const struct crm_entity *crm_column_target(const struct crm_column *col);
 /* A comma-separated list of e's column names, for messages; the caller frees it. */

@@ -11,9 +11,15 @@
 #define FETCH_ROWS "5000"
 
 /* The text of one column as the CSV contract writes it, from the row
- * aliased alias; a reference's code comes from the join aliased ref. */
-static void column_expr(struct buf *b, const struct crm_column *col, const char *alias, const char *ref)
+ * aliased alias; a reference's code comes from the join aliased ref. typed:
+ * booleans and numbers keep their type (the same text otherwise). */
+static void column_expr(struct buf *b, const struct crm_column *col, const char *alias, const char *ref, int typed)
 {
+	if (typed && (col->type == CRM_BOOL || col->type == CRM_INT || col->type == CRM_DECIMAL ||
+		      col->type == CRM_MONEY)) {
+		buf_addf(b, "%s.%s", alias, col->sql);
+		return;
+	}
 	switch (col->type) {
 	case CRM_TEXT:
 	case CRM_EMAIL:
@@ -37,8 +43,8 @@ static void column_expr(struct buf *b, const struct crm_column *col, const char 
 	}
 }
 
-void crm_export_select_list(struct buf *cols, struct buf *joins, const struct crm_entity *e, const char *alias,
-			    const char *prefix, int *njoins)
+static void select_list(struct buf *cols, struct buf *joins, const struct crm_entity *e, const char *alias,
+			const char *prefix, int *njoins, int typed)
 {
 	for (size_t i = 0; i < e->ncolumns; i++) {
 		const struct crm_column *col = &e->columns[i];
@@ -52,7 +58,7 @@ void crm_export_select_list(struct buf *cols, struct buf *joins, const struct cr
 				 ref.data, alias, col->sql);
 		}
 		buf_adds(cols, cols->len ? ", " : "");
-		column_expr(cols, col, alias, ref.data);
+		column_expr(cols, col, alias, ref.data, typed);
 		buf_addf(&name, "%s%s", prefix, col->name);
 		buf_adds(cols, " AS ");
 		crm_db_quote_ident(cols, name.data);
@@ -61,11 +67,18 @@ void crm_export_select_list(struct buf *cols, struct buf *joins, const struct cr
 	}
 }
 
-void crm_export_sql(struct buf *out, const struct crm_entity *e, const char *joins, const char *where, long limit)
+void crm_export_select_list(struct buf *cols, struct buf *joins, const struct crm_entity *e, const char *alias,
+			    const char *prefix, int *njoins)
+{
+	select_list(cols, joins, e, alias, prefix, njoins, 0);
+}
+
+static void rows_sql(struct buf *out, const struct crm_entity *e, const char *joins, const char *where, long limit,
+		     int typed)
 {
 	struct buf cols = BUF_INIT, refs = BUF_INIT;
 	int n = 0;
-	crm_export_select_list(&cols, &refs, e, "t", "", &n);
+	select_list(&cols, &refs, e, "t", "", &n, typed);
 	buf_addf(out, "SELECT %s FROM %s t%s", cols.data, e->table, refs.data);
 	if (joins && *joins)
 		buf_addf(out, " %s", joins);
@@ -76,6 +89,16 @@ void crm_export_sql(struct buf *out, const struct crm_entity *e, const char *joi
 		buf_addf(out, " LIMIT %ld", limit);
 	buf_release(&cols);
 	buf_release(&refs);
+}
+
+void crm_export_sql(struct buf *out, const struct crm_entity *e, const char *joins, const char *where, long limit)
+{
+	rows_sql(out, e, joins, where, limit, 0);
+}
+
+void crm_list_sql(struct buf *out, const struct crm_entity *e, const char *joins, const char *where, long limit)
+{
+	rows_sql(out, e, joins, where, limit, 1);
 }
 
 static int write_all(FILE *out, const struct buf *b, struct err *err)
@@ -95,6 +118,9 @@ int crm_export_csv(FILE *out, struct crm_db *db, const struct crm_entity *e, con
 	buf_adds(&sql, "DECLARE export_rows NO SCROLL CURSOR FOR ");
 	crm_export_sql(&sql, e, joins, where, 0);
 	rc = crm_db_begin(db, err);
+	/* the first FETCH sorts every row */
+	if (!rc)
+		rc = crm_db_work(db, CRM_DB_REPORT, err);
 	if (!rc)
 		rc = crm_db_query(NULL, db, sql.data, nparams, params, err);
 	/* the header only once the query stands: a failed export writes nothing */

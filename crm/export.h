@@ -16,6 +16,11 @@
  * condition (may be ""), in the entity's order; limit <= 0 for all rows. */
 void crm_export_sql(struct buf *out, const struct crm_entity *e, const char *joins, const char *where, long limit);
 
+/* crm_export_sql for people and programs (list, show, targets): the same
+ * columns and text, but booleans and numbers keep their SQL types, so that
+ * JSON carries them as true/false and numbers. */
+void crm_list_sql(struct buf *out, const struct crm_entity *e, const char *joins, const char *where, long limit);
+
 /* Append to cols the columns of e's row aliased alias, as the CSV writes
  * them, each named prefix + its import name ("customer.name"), and to joins
  * the LEFT JOINs that give references their codes (aliases x1, x2, ...

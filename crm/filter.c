@@ -129,10 +129,16 @@ struct parser {
 
 /* What the filter compares: a column of the row or of a related row. */
 struct field {
-	struct buf sql;                /* the SQL expression over t, f1, f2, ... */
+	struct buf sql;                /* the SQL expression over t, f1, f2, ... (tree: over tr) */
 	struct buf name;               /* as written: "customer.region" */
 	const struct crm_column *col;  /* the column compared: its type, flags and values */
 	size_t off;                    /* where it starts in the source */
+	/* A row of a tree named through a reference ("region", "category_code"):
+	 * the tree's entity, and the reference's SQL ("f1.region_id"). The
+	 * condition is asked of the tree's rows (alias tr) and holds for a row
+	 * that refers to one of them or to a row below one (tree_condition). */
+	const struct crm_entity *tree;
+	struct buf tree_from;
 };
 
 static void add_caret(struct err *err, const char *src, size_t off)
@@ -364,6 +370,14 @@ static const struct crm_column *ref_by_prefix(const struct crm_entity *e, const 
 	return NULL;
 }
 
+/* The reference column "<prefix>_code" of e whose rows have a label (a
+ * name) that "<prefix>" alone stands for, or NULL. */
+static const struct crm_column *labelled_ref(const struct crm_entity *e, const char *prefix)
+{
+	const struct crm_column *ref = ref_by_prefix(e, prefix);
+	return ref && crm_column_target(ref)->label ? ref : NULL;
+}
+
 /* The optimal string alignment distance of a and b (edits, with swaps of
  * neighbours as one), or a large number for long names. */
 static size_t edit_distance(const char *a, const char *b)
@@ -421,13 +435,18 @@ static int fail_unknown(struct parser *p, size_t off, const struct crm_entity *e
 		if (c->type == CRM_REF && n > 5 && !strcmp(c->name + n - 5, "_code"))
 			consider(&best, &best_d, name, c->name, n - 5); /* "customer" for "customer_code" */
 	}
+	for (size_t i = 0; i < e->nvias; i++)
+		consider(&best, &best_d, name, e->vias[i].name, strlen(e->vias[i].name));
 	if (best.len && best_d <= (len < 5 ? 1 : 2)) {
 		buf_addf(&hint, "did you mean '%s'?", best.data);
 	} else {
+		size_t n = 0;
 		buf_addf(&hint, "the fields of %s are", e->name);
-		for (size_t i = 0, n = 0; i < e->ncolumns; i++)
+		for (size_t i = 0; i < e->ncolumns; i++)
 			if (filterable(&e->columns[i]))
 				buf_addf(&hint, "%s %s", n++ ? "," : "", e->columns[i].name);
+		for (size_t i = 0; i < e->nvias; i++)
+			buf_addf(&hint, ", %s", e->vias[i].name);
 	}
 	rc = fail(p, off, hint.data, "unknown field '%s' for %s", name, e->name);
 	buf_release(&hint);
@@ -496,12 +515,42 @@ static void column_sql(struct buf *out, const char *alias, const struct crm_colu
 	}
 }
 
+/* Join the row a via of e (a contact's "owner") reaches from the row
+ * aliased alias: its two references, one after the other. */
+static int join_via(struct parser *p, size_t off, struct buf *alias, const struct crm_entity *e,
+		    const struct crm_via *via, const struct crm_entity **target)
+{
+	const struct crm_column *first, *then;
+	int rc;
+
+	crm_via_columns(e, via, &first, &then);
+	if (!(rc = join(p, off, alias, first)))
+		rc = join(p, off, alias, then);
+	*target = crm_column_target(then);
+	return rc;
+}
+
+/* Field f names the row ref (a column of the row aliased alias) refers to
+ * by its column col: as a condition on a tree, when that row's entity is one. */
+static void tree_field(struct field *f, const struct buf *alias, const struct crm_column *ref,
+		       const struct crm_column *col)
+{
+	f->tree = crm_column_target(ref);
+	buf_addf(&f->tree_from, "%s.%s", alias->data, ref->sql);
+	column_sql(&f->sql, "tr", col);
+	f->col = col;
+}
+
 /* Read a field name ("birthday", "customer.owner.name") into f: its SQL, with
- * a LEFT JOIN for each related row on the way, and the column it ends at. */
+ * a LEFT JOIN for each related row on the way, and the column it ends at.
+ * A reference's code or name that ends the field ("region", "region_code",
+ * "customer.category") is a condition on a tree when it names a tree's row:
+ * no join, see tree_field. */
 static int parse_field(struct parser *p, struct field *f)
 {
 	const struct crm_entity *e = p->e;
 	struct buf alias = BUF_INIT, seg = BUF_INIT, d = BUF_INIT;
+	const struct crm_via *via = NULL;
 	int rc = 0;
 
 	buf_adds(&alias, "t");
@@ -517,7 +566,8 @@ static int parse_field(struct parser *p, struct field *f)
 			break;
 		if (p->tok.kind == T_DOT) {
 			ref = ref_by_prefix(e, seg.data);
-			if (!ref) {
+			via = ref ? NULL : crm_entity_via(e, seg.data);
+			if (!ref && !via) {
 				col = crm_entity_column(e, seg.data);
 				if (col && col->type == CRM_REF && filterable(col) && seg.len > 5 &&
 				    !strcmp(seg.data + seg.len - 5, "_code")) {
@@ -532,10 +582,11 @@ static int parse_field(struct parser *p, struct field *f)
 				}
 				break;
 			}
-			if ((rc = join(p, seg_off, &alias, ref)))
-				break;
-			e = crm_column_target(ref);
-			if ((rc = next(p)))
+			if (via)
+				rc = join_via(p, seg_off, &alias, e, via, &e);
+			else if (!(rc = join(p, seg_off, &alias, ref)))
+				e = crm_column_target(ref);
+			if (rc || (rc = next(p)))
 				break;
 			if (p->tok.kind != T_IDENT) {
 				rc = fail(p, p->tok.off, NULL, "expected a field of %s after '.', found %s", e->name,
@@ -552,17 +603,31 @@ static int parse_field(struct parser *p, struct field *f)
 		}
 		if (col && col->type == CRM_REF) {
 			/* "customer_code" is the customer's key */
+			const struct crm_entity *target = crm_column_target(col);
+			if (target->parent) {
+				tree_field(f, &alias, col, crm_entity_key(target));
+				break;
+			}
 			if ((rc = join(p, seg_off, &alias, col)))
 				break;
-			col = crm_entity_key(crm_column_target(col));
-		} else if (!col && (ref = ref_by_prefix(e, seg.data)) && crm_column_target(ref)->label) {
-			/* "customer" is the customer's label (its name) */
-			const struct crm_entity *target = crm_column_target(ref);
-			if ((rc = join(p, seg_off, &alias, ref)))
+			col = crm_entity_key(target);
+		} else if (!col && ((ref = labelled_ref(e, seg.data)) || (via = crm_entity_via(e, seg.data)))) {
+			/* "customer" is the customer's label (its name), "owner" a contact's owner's */
+			const struct crm_entity *target = ref ? crm_column_target(ref) : NULL;
+			col = target ? crm_entity_column(target, target->label) : NULL;
+			if (target && target->parent && col) {
+				tree_field(f, &alias, ref, col);
 				break;
-			col = crm_entity_column(target, target->label);
+			}
+			if (ref)
+				rc = join(p, seg_off, &alias, ref);
+			else
+				rc = join_via(p, seg_off, &alias, e, via, &target);
+			if (rc)
+				break;
+			col = target->label ? crm_entity_column(target, target->label) : NULL;
 			if (!col || col->type == CRM_REF)
-				BUG("entity '%s' has a bad label '%s'", target->name, target->label);
+				BUG("entity '%s' has a bad label '%s'", target->name, target->label ? target->label : "");
 		} else if (!col) {
 			rc = fail_unknown(p, seg_off, e, seg.data);
 			break;
@@ -914,7 +979,7 @@ static int parse_within(struct parser *p, const struct field *f, struct buf *out
 	}
 	if (!rc) {
 		if (col->type == CRM_DATE && (col->flags & CRM_ANNUAL))
-			/* crm.next_birthday(NULL, d) is not NULL in 001_core.sql (it is 28 February) */
+			/* a contact without a birthday has none within N days */
 			buf_addf(out, "(%s IS NOT NULL AND crm.next_birthday(%s, $%d::date) <= $%d::date + $%d::int)",
 				 f->sql.data, f->sql.data, tp, tp, np);
 		else if (col->type == CRM_DATE)
@@ -934,12 +999,31 @@ static int at_condition_end(const struct parser *p)
 	return p->tok.kind == T_END || p->tok.kind == T_RPAREN || is_kw(p, "and") || is_kw(p, "or");
 }
 
-/* A field and what is asked of it. */
+/* Condition cond, over the tree's rows (alias tr), for the rows that refer
+ * to a row of the tree through field f: it holds when the row referred to
+ * matches or lies below a row that does ("region = '华东'" for the regions
+ * under 华东 too), and with neg when neither does. The subtree is found
+ * once per query (the subquery is not correlated) by walking down from the
+ * rows that match. A row that refers to none holds neither (SQL NULL). */
+static void tree_condition(struct buf *out, const struct field *f, int neg, const char *cond)
+{
+	const struct crm_entity *t = f->tree;
+	const struct crm_column *parent = crm_entity_parent(t);
+
+	buf_addf(out,
+		 "(%s %sIN (WITH RECURSIVE tree_sub(id) AS (SELECT tr.id FROM %s tr WHERE %s"
+		 " UNION SELECT tc.id FROM %s tc JOIN tree_sub ON tc.%s = tree_sub.id) SELECT tree_sub.id FROM tree_sub))",
+		 f->tree_from.data, neg ? "NOT " : "", t->table, cond, t->table, parent->sql);
+}
+
+/* A field and what is asked of it. A condition on a tree's row is built as
+ * a positive one ("=", "in", "like") over the tree, then negated as a whole
+ * when it was "!=", "not in" or "not like" (see tree_condition). */
 static int parse_condition(struct parser *p, struct buf *out)
 {
-	struct field f = { BUF_INIT, BUF_INIT, NULL, 0 };
-	struct buf d = BUF_INIT, v = BUF_INIT;
-	int rc = parse_field(p, &f), neg = 0;
+	struct field f = { BUF_INIT, BUF_INIT, NULL, 0, NULL, BUF_INIT };
+	struct buf d = BUF_INIT, v = BUF_INIT, cond = BUF_INIT;
+	int rc = parse_field(p, &f), neg = 0, negate = 0;
 
 	if (rc)
 		goto done;
@@ -948,11 +1032,15 @@ static int parse_condition(struct parser *p, struct buf *out)
 		memcpy(op, p->tok.text.data, p->tok.len); /* at most 2 bytes */
 		if (!strcmp(op, "!="))
 			memcpy(op, "<>", 2);
+		if (f.tree && !strcmp(op, "<>")) {
+			memcpy(op, "=", 2);
+			negate = 1;
+		}
 		rc = next(p);
 		if (!rc)
 			rc = parse_value(p, &f, &v);
 		if (!rc)
-			buf_addf(out, "(%s %s %s)", f.sql.data, op, v.data);
+			buf_addf(&cond, "(%s %s %s)", f.sql.data, op, v.data);
 		goto done;
 	}
 	if (is_kw(p, "not")) {
@@ -964,11 +1052,15 @@ static int parse_condition(struct parser *p, struct buf *out)
 				  tok_desc(p, &d));
 			goto done;
 		}
+		if (f.tree) {
+			neg = 0;
+			negate = 1;
+		}
 	}
 	if (is_kw(p, "in")) {
-		rc = parse_in(p, &f, neg, out);
+		rc = parse_in(p, &f, neg, &cond);
 	} else if (is_kw(p, "like") || is_kw(p, "ilike")) {
-		rc = parse_like(p, &f, neg, out);
+		rc = parse_like(p, &f, neg, &cond);
 	} else if (is_kw(p, "is")) {
 		if ((rc = next(p)))
 			goto done;
@@ -982,25 +1074,34 @@ static int parse_condition(struct parser *p, struct buf *out)
 				  tok_desc(p, &d));
 		if (!rc)
 			rc = next(p);
+		/* a tree's row is there when it is referred to */
 		if (!rc)
-			buf_addf(out, "(%s IS %sNULL)", f.sql.data, neg ? "NOT " : "");
+			buf_addf(out, "(%s IS %sNULL)", f.tree ? f.tree_from.data : f.sql.data, neg ? "NOT " : "");
+		goto done_out;
 	} else if (is_kw(p, "within")) {
-		rc = parse_within(p, &f, out);
+		rc = parse_within(p, &f, &cond);
 	} else if (at_condition_end(p)) {
 		if (f.col->type != CRM_BOOL)
 			rc = fail(p, f.off, NULL, "'%s' is %s, not true or false: compare it with a value", f.name.data,
 				  type_noun(f.col->type));
 		else
-			buf_addf(out, "(%s)", f.sql.data);
+			buf_addf(&cond, "(%s)", f.sql.data);
 	} else {
 		rc = fail(p, p->tok.off, NULL, "expected a comparison after '%s', found %s", f.name.data,
 			  tok_desc(p, &d));
 	}
 done:
+	if (!rc && f.tree)
+		tree_condition(out, &f, negate, cond.data);
+	else if (!rc)
+		buf_adds(out, cond.data);
+done_out:
 	buf_release(&f.sql);
 	buf_release(&f.name);
+	buf_release(&f.tree_from);
 	buf_release(&d);
 	buf_release(&v);
+	buf_release(&cond);
 	return rc;
 }
 

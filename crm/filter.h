@@ -5,7 +5,12 @@
  *
  * A filter names fields from the entity's description only (crm/entity.c):
  * its columns by their import names, "X" for the label of the row an "X_code"
- * column refers to, and related fields through a dot ("customer.owner.name").
+ * column refers to, and related fields through a dot ("customer.owner.name"),
+ * and the rows its vias reach as templates do (a contact's "owner.name").
+ * A row of a tree (a region, a category, a department) named through a
+ * reference ("region", "region_code", "customer.region") matches itself and
+ * the rows below it: "customer.region = '华东'" holds for 上海 under 华东;
+ * its own fields through the dot ("region.name") are compared as they are.
  * Every literal becomes a parameter with an explicit cast: no value is ever
  * spliced into SQL text. "not" is two-valued: a condition on a missing value
  * (SQL NULL) is false, so "not customer.region = 'x'" keeps rows without a

@@ -2850,6 +2850,8 @@ int crm_gen_run(struct crm_gen_stats *out, struct crm_db *db, const struct crm_g
 
 	rc = crm_db_begin(db, err);
 	if (!rc)
+		rc = crm_db_work(db, CRM_DB_BULK, err);
+	if (!rc)
 		rc = check_empty(g, tables, ARRAY_SIZE(tables));
 	/* the generator writes the stage history and complaint log itself, with
 	 * the dates the steps happened, instead of the triggers' "now" */

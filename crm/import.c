@@ -1,11 +1,13 @@
 /* crm/import.c - all-or-nothing import through a staging table (COPY). */
 #include "crm/import.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/csv.h"
+#include "common/utf8.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
@@ -143,6 +145,9 @@ int crm_import_begin(struct crm_import **out, struct crm_db *db, const struct cr
 	if ((rc = crm_db_begin(db, err)))
 		return rc;
 	imp->in_tx = 1;
+	/* a file of millions of rows is checked and written in a few statements */
+	if ((rc = crm_db_work(db, CRM_DB_BULK, err)))
+		return rc;
 
 	buf_adds(&sql, "CREATE TEMP TABLE stg (line integer NOT NULL");
 	for (size_t i = 0; i < imp->ncols; i++) {
@@ -184,6 +189,39 @@ static void copy_value(struct buf *b, const char *v)
 	}
 }
 
+/* What every value must be, whatever its column: valid UTF-8 (else it
+ * cannot be staged: returns -1), and free of the characters XML 1.0 forbids
+ * (a merged Word document could not hold them) and of control characters
+ * other than tab and line breaks (they would steer the terminal that shows
+ * the value). Each such value is a problem of its row, named with the code
+ * point; returns 0 when the row can still be staged, so that the other
+ * rows' references to it resolve and its other problems are found too. */
+static int check_chars(struct crm_import *imp, long line, const char *const *values, size_t nvalues)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < nvalues; i++) {
+		const char *v = values[i];
+		char msg[128];
+		uint32_t cp;
+		long at;
+
+		if (!v || imp->cols[i]->type == CRM_PASSWORD || (at = utf8_find_forbidden(v, strlen(v), &cp)) < 0)
+			continue;
+		if (cp == 0xFFFFFFFFu) {
+			snprintf(msg, sizeof(msg), "is not valid UTF-8 (byte %ld)", at + 1);
+			rc = -1;
+		} else if (utf8_control(cp) || cp < 0x20) {
+			snprintf(msg, sizeof(msg), "holds the control character U+%04" PRIX32 ", which crmgate does not store",
+				 cp);
+		} else {
+			snprintf(msg, sizeof(msg), "holds U+%04" PRIX32 ", which XML and so a Word document cannot hold", cp);
+		}
+		note_bad(imp, line, imp->cols[i]->name, msg);
+	}
+	return rc;
+}
+
 int crm_import_row(struct crm_import *imp, long line, const char *const *values, size_t nvalues,
 		   const char *problem, int problem_col, struct err *err)
 {
@@ -199,6 +237,8 @@ int crm_import_row(struct crm_import *imp, long line, const char *const *values,
 		note_bad(imp, line, NULL, msg);
 		return 0;
 	}
+	if (check_chars(imp, line, values, nvalues))
+		return 0;
 	buf_addf(&imp->copy, "%ld", line);
 	for (size_t i = 0; i < nvalues; i++) {
 		buf_addch(&imp->copy, '\t');
@@ -306,13 +346,15 @@ static void sql_string(struct buf *b, const char *s)
 static void type_checks(struct checks *cs, const struct crm_import *imp, const struct crm_column *col)
 {
 	switch (col->type) {
+	/* control characters are refused for every column as the rows are
+	 * read (check_chars): here only what is allowed elsewhere */
 	case CRM_TEXT:
 		if (col->flags & (CRM_KEY))
-			value_check(cs, col, "($v <> btrim($v) OR $v ~ '[[:cntrl:]]')",
-				    "is not a code: no blanks around it, no control characters");
+			value_check(cs, col, "($v <> btrim($v) OR $v ~ '[\\t\\r\\n]')",
+				    "is not a code: no blanks around it, no line breaks or tabs");
 		else if (!(col->flags & CRM_MULTILINE))
-			value_check(cs, col, "$v ~ '[[:cntrl:]]'",
-				    "holds a line break or control character, which this column does not allow");
+			value_check(cs, col, "$v ~ '[\\t\\r\\n]'",
+				    "holds a line break or tab, which this column does not allow");
 		break;
 	case CRM_EMAIL:
 		value_check(cs, col, "$v !~ '^" EMAIL_CHAR "+@" EMAIL_CHAR "+\\." EMAIL_CHAR "+$'",
@@ -440,6 +482,8 @@ static void build_checks(struct checks *cs, const struct crm_import *imp)
 		if (!usable)
 			continue;
 		struct check *c = add_check(cs, col ? col->name : ec->column);
+		if (ec->joins)
+			buf_adds(&cs->joins, ec->joins);
 		buf_addf(&c->cond, "%s", ec->bad_when);
 		buf_addf(&c->msg, "%s", ec->msg_sql);
 	}
@@ -578,8 +622,10 @@ static void ref_joins(struct buf *b, const struct crm_import *imp, int fresh_ids
  * an import's time. A superuser may skip them (session_replication_role)
  * once the rows referred to are locked as those triggers would lock them,
  * so that nobody can delete them before we commit. Tables with triggers of
- * their own (history logs) keep the ordinary path, and so does every user
- * that row-level security limits. Sets *skipping when it did. */
+ * their own that fire on INSERT (history logs) keep the ordinary path, and
+ * so does every user that row-level security limits. (Triggers on UPDATE
+ * alone, such as the customer's owner history, do not matter to an insert.)
+ * Sets *skipping when it did. */
 static int skip_fk_triggers(struct crm_import *imp, int *skipping, struct err *err)
 {
 	struct buf sql = BUF_INIT;
@@ -589,7 +635,7 @@ static int skip_fk_triggers(struct crm_import *imp, int *skipping, struct err *e
 	*skipping = 0;
 	buf_addf(&sql,
 		 "SELECT r.rolsuper AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = '%s'::regclass"
-		 " AND NOT t.tgisinternal) FROM pg_roles r WHERE r.rolname = current_user",
+		 " AND NOT t.tgisinternal AND t.tgtype & 4 <> 0) FROM pg_roles r WHERE r.rolname = current_user",
 		 imp->e->table);
 	rc = crm_db_value(&ok, imp->db, sql.data, 0, NULL, err);
 	if (rc || !ok || strcmp(ok, "t"))
@@ -682,34 +728,29 @@ static int write_rows(struct crm_import *imp, long *written, struct err *err)
 	return rc;
 }
 
-/* Run a cycle walk (SQL giving the lines of rows that lead back to
- * themselves) and note each such row. */
-static int note_cycles(struct crm_import *imp, const struct crm_column *self, const struct buf *sql,
-		       struct err *err)
-{
-	struct crm_res *res = NULL;
-	int rc = crm_db_query(&res, imp->db, sql->data, 0, NULL, err);
-	for (int r = 0; !rc && r < crm_res_rows(res); r++)
-		note_bad(imp, strtol(crm_res_get(res, r, 0), NULL, 10), self->name,
-			 "the chain of references leads back to this row (a cycle)");
-	crm_res_free(res);
-	return rc;
-}
-
 /* A reporting line (or category tree) that leads back to where it started.
+ * crm.cycle_nodes (sql/013_store_rules.sql) finds the rows on a cycle in time
+ * linear in the links it is given, each row visited once, however long the
+ * chains. The links go into a numbered table, stg_walk (i, k: a row's key,
+ * p: the key it links to, line), analysed so that the query that hands them
+ * over is planned on their true number.
+ *
  * New rows cannot be referred to by rows already in the table, so in an
- * insert a cycle lies within the input: walk the staging table up from every
- * row before anything is written. In an update rows already in the table
- * take part: walk the table up from the changed rows after writing them
- * (the transaction is still open). CYCLE stops a walk that runs into a loop
- * it is not part of, so each walk is as long as its chain. (Duplicate keys
- * are reported already and would make the walk ambiguous.) */
+ * insert a cycle lies within the input: the links are those of the staging
+ * table, before anything is written (a row naming itself is reported as such
+ * already). In an update rows already in the table take part: after the
+ * changed rows are written (the transaction is still open), the rows they
+ * lead up to are collected, each once (UNION), one index lookup a step
+ * (LATERAL ... LIMIT 1, whatever plan a join would get), and only the changed
+ * rows on a cycle are reported, by the lines that changed them. (Duplicate
+ * keys are reported already and would make the links ambiguous.) */
 static int check_cycles(struct crm_import *imp, struct err *err)
 {
 	const struct crm_column *self = self_ref(imp);
 	const struct crm_entity *e = imp->e;
 	const char *key = e->key;
 	struct buf sql = BUF_INIT;
+	struct crm_res *res = NULL;
 	char *unique = NULL;
 	int rc = 0;
 
@@ -722,27 +763,46 @@ static int check_cycles(struct crm_import *imp, struct err *err)
 			goto done;
 		buf_reset(&sql);
 		buf_addf(&sql,
-			 "WITH RECURSIVE walk(line, start, cur) AS ("
-			 " SELECT s.line, s.%s, s.%s FROM stg s WHERE s.%s <> s.%s"
-			 " UNION ALL"
-			 " SELECT w.line, w.start, p.%s FROM walk w JOIN stg p ON p.%s = w.cur"
-			 " WHERE w.cur <> w.start AND p.%s IS NOT NULL) CYCLE cur SET looped USING path"
-			 " SELECT DISTINCT line FROM walk WHERE cur = start ORDER BY 1 LIMIT %d",
-			 key, self->name, self->name, key, self->name, key, self->name, imp->opts.max_errors);
+			 "CREATE TEMP TABLE stg_walk ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY s.line)::integer"
+			 " AS i, s.%s AS k, CASE WHEN s.%s <> s.%s THEN s.%s END AS p, s.line FROM stg s",
+			 key, self->name, key, self->name);
 	} else {
 		buf_addf(&sql,
-			 "WITH RECURSIVE walk(start, cur) AS ("
-			 " SELECT t.id, t.%s FROM %s t JOIN stg s ON s.%s = t.%s WHERE t.%s IS NOT NULL"
-			 " UNION ALL"
-			 " SELECT w.start, t.%s FROM walk w JOIN %s t ON t.id = w.cur"
-			 " WHERE w.cur <> w.start AND t.%s IS NOT NULL) CYCLE cur SET looped USING path"
-			 " SELECT DISTINCT s.line FROM walk w JOIN %s t ON t.id = w.start JOIN stg s ON s.%s = t.%s"
-			 " WHERE w.cur = w.start ORDER BY 1 LIMIT %d",
-			 self->sql, e->table, key, key, self->sql, self->sql, e->table, self->sql, e->table, key, key,
-			 imp->opts.max_errors);
+			 "CREATE TEMP TABLE stg_walk ON COMMIT DROP AS WITH RECURSIVE up(k, p) AS ("
+			 " SELECT t.id, t.%s FROM %s t JOIN stg s ON s.%s = t.%s"
+			 " UNION"
+			 " SELECT u.id, u.p FROM up, LATERAL (SELECT t.id, t.%s AS p FROM %s t WHERE t.id = up.p LIMIT 1) u)"
+			 " SELECT row_number() OVER (ORDER BY up.k)::integer AS i, up.k, up.p, NULL::integer AS line FROM up",
+			 self->sql, e->table, key, key, self->sql, e->table);
 	}
-	rc = note_cycles(imp, self, &sql, err);
+	/* a recursive query's size is guessed at ten times its start, and on
+	 * that guess JIT compiles the walk for longer than it runs */
+	rc = crm_db_exec(imp->db, "SET LOCAL jit = off", err);
+	if (!rc)
+		rc = crm_db_exec(imp->db, sql.data, err);
+	if (!rc)
+		rc = crm_db_exec(imp->db, "ANALYZE stg_walk", err);
+	buf_reset(&sql);
+	buf_adds(&sql, "SELECT ");
+	buf_adds(&sql, imp->opts.update ? "s.line" : "w.line");
+	buf_adds(&sql, ", count(*) OVER ()");
+	buf_adds(&sql, " FROM crm.cycle_nodes(ARRAY(SELECT q.i FROM stg_walk w LEFT JOIN stg_walk q ON q.k = w.p"
+		       " ORDER BY w.i)) c(i) JOIN stg_walk w ON w.i = c.i");
+	if (imp->opts.update)
+		buf_addf(&sql, " JOIN %s t ON t.id = w.k JOIN stg s ON s.%s = t.%s", e->table, key, key);
+	buf_addf(&sql, " ORDER BY 1 LIMIT %d", imp->opts.max_errors);
+	if (!rc)
+		rc = crm_db_query(&res, imp->db, sql.data, 0, NULL, err);
+	if (!rc)
+		rc = crm_db_exec(imp->db, "SET LOCAL jit TO DEFAULT", err);
+	for (int r = 0; !rc && r < crm_res_rows(res); r++)
+		note_bad(imp, strtol(crm_res_get(res, r, 0), NULL, 10), self->name,
+			 "the chain of references leads back to this row (a cycle)");
+	/* the rows past the first max_errors are counted, not named */
+	if (!rc && crm_res_rows(res) > 0)
+		imp->bad_total += strtol(crm_res_get(res, 0, 1), NULL, 10) - crm_res_rows(res);
 done:
+	crm_res_free(res);
 	free(unique);
 	buf_release(&sql);
 	return rc;
@@ -767,7 +827,8 @@ static int report_bad(struct crm_import *imp, struct err *err)
 		where_prefix(&line, imp, imp->bad[i].line);
 		if (imp->bad[i].column)
 			buf_addf(&line, "column '%s': ", imp->bad[i].column);
-		buf_adds(&line, imp->bad[i].msg);
+		/* a message may quote the value, and the value anything the file held */
+		utf8_add_visible(&line, imp->bad[i].msg, strlen(imp->bad[i].msg), 0);
 		err_detail(err, "%s", line.data);
 	}
 	if (imp->bad_total > (long)shown)
@@ -809,12 +870,15 @@ int crm_import_finish(struct crm_import *imp, long *rows, struct err *err)
 	if (!rc && !imp->bad_total && imp->opts.update && written < imp->rows)
 		rc = err_set(err, ERR_DENIED, "%s: %ld of %ld rows may not be changed by this user", imp->opts.source,
 			     imp->rows - written, imp->rows);
-	if (!rc && !imp->bad_total && imp->opts.update)
+	if (!rc && !imp->bad_total && imp->opts.update) {
 		rc = check_cycles(imp, err);
+		phase_done(imp, "changed rows checked for cycles");
+	}
 	if (!rc && imp->bad_total)
 		rc = report_bad(imp, err);
 	if (!rc)
 		rc = crm_db_commit(imp->db, err);
+	phase_done(imp, "committed");
 	if (rc) {
 		crm_db_rollback(imp->db);
 	} else if (rows) {
@@ -856,8 +920,13 @@ int crm_import_csv(long *rows, struct crm_db *db, const struct crm_entity *e, FI
 
 	csv_reader_init(&r, in);
 	got = csv_read(&r);
-	if (got <= 0) {
-		rc = err_set(err, ERR_INPUT, "%s: %s", opts->source, got < 0 ? "could not be read" : "is empty: a header row is needed");
+	if (got == -2 || got == 0) {
+		rc = err_set(err, ERR_INPUT, "%s: %s", opts->source,
+			     got ? "the header row is longer than any CSV header: is this a CSV file?"
+				 : "is empty: a header row is needed");
+		goto done;
+	} else if (got < 0) {
+		rc = err_set(err, ERR_FAIL, "%s: could not be read", opts->source);
 		goto done;
 	}
 	if (r.problem[0]) {
@@ -877,7 +946,9 @@ int crm_import_csv(long *rows, struct crm_db *db, const struct crm_entity *e, FI
 		rc = crm_import_row(imp, r.record_line, values, r.nfields, r.problem[0] ? r.problem : NULL,
 				    r.problem_field, err);
 	}
-	if (!rc && got < 0)
+	if (!rc && got == -2)
+		rc = err_set(err, ERR_INPUT, "%s:%ld: %s", opts->source, r.record_line, r.problem);
+	else if (!rc && got < 0)
 		rc = err_set(err, ERR_FAIL, "%s: could not be read", opts->source);
 	if (!rc)
 		rc = crm_import_finish(imp, rows, err);

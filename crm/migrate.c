@@ -63,6 +63,9 @@ static int apply_one(struct crm_db *db, const struct embedded_file *f, struct er
 {
 	const char *params[] = { version_of(f) };
 	int rc = crm_db_begin(db, err);
+	/* a migration may rewrite or index tables of millions of rows */
+	if (!rc)
+		rc = crm_db_work(db, CRM_DB_BULK, err);
 	if (!rc)
 		rc = crm_db_exec(db, (const char *)f->data, err);
 	if (!rc)

@@ -12,7 +12,7 @@
 #define FETCH_ROWS "1000"
 
 /* The related rows a record carries: the targets of the entity's references,
- * and for a contact its customer's salesperson as "owner". */
+ * and those its vias reach (a contact's "owner", its customer's salesperson). */
 struct relation {
 	const char *name;            /* "customer" */
 	const struct crm_entity *e;  /* its entity */
@@ -53,9 +53,13 @@ static void shape_of(struct shape *s, const struct crm_entity *e, char ***names)
 		(*names)[nnames++] = name;
 		add_relation(s, name, crm_column_target(col), xstrfmt("ON %%s.id = t.%s", col->sql));
 	}
-	if (!strcmp(e->name, "contact"))
-		add_relation(s, "owner", crm_entity_find("salesperson"),
-			     xstrdup("ON %s.id = (SELECT c.owner_id FROM crm.customer c WHERE c.id = t.customer_id)"));
+	for (size_t i = 0; i < e->nvias; i++) {
+		const struct crm_column *first, *then;
+		crm_via_columns(e, &e->vias[i], &first, &then);
+		add_relation(s, e->vias[i].name, crm_column_target(then),
+			     xstrfmt("ON %%s.id = (SELECT v.%s FROM %s v WHERE v.id = t.%s)", then->sql,
+				     crm_column_target(first)->table, first->sql));
+	}
 }
 
 static void shape_release(struct shape *s, char **names)
@@ -229,6 +233,9 @@ int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e,
 	shape_of(&s, e, &names);
 	build_sql(&sql, e, &s, q);
 	rc = crm_db_begin(db, err);
+	/* the first FETCH sorts every target */
+	if (!rc)
+		rc = crm_db_work(db, CRM_DB_REPORT, err);
 	if (!rc)
 		rc = crm_db_query(NULL, db, sql.data, (int)q->nparams, crm_query_params(q), err);
 	if (!rc && is_order(e)) {

@@ -269,6 +269,9 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 	buf_adds(&sql, ") y ON CONFLICT (campaign_id, channel, target_code) DO NOTHING RETURNING skip_reason)"
 		       " SELECT skip_reason, count(*) FROM added GROUP BY 1 ORDER BY 2 DESC");
 	rc = crm_db_begin(db, err);
+	/* one statement queues every target */
+	if (!rc)
+		rc = crm_db_work(db, CRM_DB_BULK, err);
 	if (!rc) {
 		/* the campaign's status as it is now, held until commit: a cancel or
 		 * pause at the same moment waits, and is not undone */

@@ -153,8 +153,10 @@ Test(report, funnel_figures_in_json)
 	cr_assert(strstr(out.data, "\"open_count\": 4,"), "%s", out.data);
 	cr_assert(strstr(out.data, "\"open_amount\": 2033.33,"), "%s", out.data);
 	cr_assert(strstr(out.data, "\"weighted_total\": 726.67,"), "%s", out.data);
-	/* every mode: 100.00 + 166.67 + 199.80 + 60.00 + 400.00 */
-	cr_assert(strstr(out.data, "\"forecast_total\": 926.47,"), "%s", out.data);
+	/* STD's alone, as the funnel: 100.00 + 166.67 + 60.00 + 400.00 (not PRJ's O5) */
+	cr_assert(strstr(out.data, "\"forecast_total\": 726.67,"), "%s", out.data);
+	cr_assert(strstr(out.data, "\"pipeline_total\": 2033.33,"), "%s", out.data);
+	cr_assert(strstr(out.data, "\"won_amount\": 1000.00,"), "%s", out.data);
 	cr_assert(strstr(out.data, "\"won\": 2,"), "%s", out.data);
 	cr_assert(strstr(out.data, "\"lost\": 3,"), "%s", out.data);
 	cr_assert(strstr(out.data, "\"win_rate\": 0.4000"), "won 2 of 5 decided: %s", out.data);
@@ -179,13 +181,127 @@ Test(report, conversion_from_the_stage_history)
 
 Test(report, forecast_by_expected_close_month)
 {
-	/* January: O1 100.00 + O2 166.67 + O5 (PRJ) 199.80, won W1 700; lost L2 is not counted */
+	/* the funnel's mode, STD: January O1 100.00 + O2 166.67, won W1 700; lost L2 is not
+	 * counted; PRJ's O5 is PRJ's forecast */
 	assert_csv("funnel --table forecast", "month,open,pipeline,forecast,won,won_amount\r\n"
-					      "2025-01,3,2332.33,466.47,1,700.00\r\n"
+					      "2025-01,2,1333.33,266.67,1,700.00\r\n"
 					      "2025-02,1,200.00,60.00,1,300.00\r\n"
 					      "2025-03,1,500.00,400.00,0,0.00\r\n");
+	assert_csv("funnel --table forecast --sales-mode PRJ", "month,open,pipeline,forecast,won,won_amount\r\n"
+							   "2025-01,1,999.00,199.80,0,0.00\r\n");
 	assert_csv("funnel --table forecast --from 2025-02-01 --to 2025-02-28",
 		   "month,open,pipeline,forecast,won,won_amount\r\n2025-02,1,200.00,60.00,1,300.00\r\n");
+}
+
+/* The value of figure name in a report's JSON ("2033.33", "null"), malloc'd. */
+static char *json_figure(const char *json, const char *name)
+{
+	char *key = xstrfmt("\"%s\": ", name);
+	const char *at = strstr(json, key);
+	size_t n;
+
+	cr_assert(at, "no figure '%s' in %s", name, json);
+	at += strlen(key);
+	n = strcspn(at, ",}\n");
+	free(key);
+	return xstrndup(at, n);
+}
+
+static double json_number(const char *json, const char *name)
+{
+	char *v = json_figure(json, name);
+	double d = strtod(v, NULL);
+	free(v);
+	return d;
+}
+
+/* The first value of a query, as text ("null" for NULL), malloc'd. */
+static char *sql_value(const char *text, const char *mode)
+{
+	struct crm_db *conn = NULL;
+	struct err err = ERR_INIT;
+	const char *params[] = { mode };
+	char *v = NULL;
+
+	assert_ok(crm_db_connect(&conn, db, &err), &err);
+	assert_ok(crm_db_value(&v, conn, text, 1, params, &err), &err);
+	crm_db_free(conn);
+	err_release(&err);
+	return v ? v : xstrdup("null");
+}
+
+/* Every figure of the funnel is of the one mode it names, whichever: each is
+ * computed again here straight from the opportunities of that mode (by the
+ * definitions of README.md, not the report's SQL), and the figures are the
+ * sums of the tables under them. PRJ gets a won and a lost opportunity and
+ * an open one without an expected close date, so that a figure of both modes
+ * or of another set shows. */
+Test(report, funnel_figures_are_all_of_its_one_mode)
+{
+	static const char *const modes[] = { NULL, "STD", "PRJ" };
+	/* o: the opportunities of mode $1 (the default, STD, has most open ones) */
+#define OF_MODE " FROM crm.opportunity o JOIN crm.sales_mode m ON m.id = o.mode_id" \
+		" JOIN crm.sales_stage st ON st.mode_id = o.mode_id AND st.seq = o.stage_seq WHERE m.code = coalesce($1, 'STD')"
+	static const struct {
+		const char *name, *sql;
+	} figures[] = {
+		{ "open_count", "SELECT count(*)" OF_MODE " AND o.status = 'open'" },
+		{ "open_amount", "SELECT coalesce(sum(o.amount), 0)::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
+		{ "weighted_total", "SELECT coalesce(sum(round(o.amount * coalesce(o.probability, st.probability) / 100, 2)), 0)"
+				    "::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
+		{ "pipeline_total", "SELECT coalesce(sum(o.amount), 0)::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
+		{ "forecast_total", "SELECT coalesce(sum(round(o.amount * coalesce(o.probability, st.probability) / 100, 2)), 0)"
+				    "::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
+		{ "won", "SELECT count(*)" OF_MODE " AND o.status = 'won'" },
+		{ "won_amount", "SELECT coalesce(sum(o.amount), 0)::numeric(14,2)" OF_MODE " AND o.status = 'won'" },
+		{ "lost", "SELECT count(*)" OF_MODE " AND o.status = 'lost'" },
+		{ "win_rate", "SELECT round(count(*) FILTER (WHERE o.status = 'won')::numeric"
+			      " / nullif(count(*) FILTER (WHERE o.status IN ('won', 'lost')), 0), 4)" OF_MODE },
+	};
+#undef OF_MODE
+
+	import("opportunity", "code,name,customer_code,owner_code,mode_code,stage_seq,amount,expected_close_on,status,"
+			      "created_on,closed_on\n"
+			      "W3,项目赢,C2,S2,PRJ,1,5000.00,2025-01-20,won,2024-12-01,2025-01-20\n"
+			      "L4,项目输,C3,S3,PRJ,1,800.00,,lost,2024-12-01,2025-02-20\n"
+			      "O6,无期,C3,S3,PRJ,1,50.00,,open,2024-12-01,\n");
+	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		char *opt = modes[m] ? xstrfmt("--sales-mode %s", modes[m]) : xstrdup("");
+		struct buf json = BUF_INIT;
+		double open = 0, pipeline = 0, weighted = 0, forecast = 0;
+
+		cr_assert_eq(crmgate("--format json report funnel %s", opt), 0, "%s", errout.data);
+		buf_add(&json, out.data, out.len);
+		for (size_t i = 0; i < ARRAY_SIZE(figures); i++) {
+			char *got = json_figure(json.data, figures[i].name);
+			char *want = sql_value(figures[i].sql, modes[m]);
+			cr_expect_str_eq(got, want, "mode %s: %s is %s, not %s", modes[m] ? modes[m] : "(default)",
+					 figures[i].name, got, want);
+			free(got);
+			free(want);
+		}
+		/* and the figures are the sums of the tables they head */
+		cr_assert_eq(crmgate("--format csv report funnel --table stages %s", opt), 0, "%s", errout.data);
+		for (char *line = strchr(out.data, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+			double count, amount, prob, w;
+			cr_assert_eq(sscanf(line + 1, "%*d,%*[^,],%lf,%lf,%lf,%lf", &count, &amount, &prob, &w), 4, "%s", line);
+			open += amount;
+			weighted += w;
+		}
+		cr_assert_eq(crmgate("--format csv report funnel --table forecast %s", opt), 0, "%s", errout.data);
+		for (char *line = strchr(out.data, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+			double n, pipe, f;
+			cr_assert_eq(sscanf(strchr(line + 1, ',') + 1, "%lf,%lf,%lf", &n, &pipe, &f), 3, "%s", line);
+			pipeline += pipe;
+			forecast += f;
+		}
+		cr_expect_float_eq(open, json_number(json.data, "open_amount"), 0.001, "%s", json.data);
+		cr_expect_float_eq(weighted, json_number(json.data, "weighted_total"), 0.001, "%s", json.data);
+		cr_expect_float_eq(pipeline, open, 0.001, "the forecast's pipeline is the funnel's open amount: %s", json.data);
+		cr_expect_float_eq(forecast, weighted, 0.001, "the forecast is the funnel's weighted amount: %s", json.data);
+		buf_release(&json);
+		free(opt);
+	}
 }
 
 Test(report, funnel_filters)

@@ -44,8 +44,8 @@ TestSuite(value_model, .init = setup, .fini = teardown);
 Test(value_model, the_presets_come_with_the_database)
 {
 	cr_assert_eq(crmgate("--format csv value-model list%s", ""), 0, "%s", errout.data);
-	cr_assert_str_eq(out.data, HEADER "default,share,t,A 1% / B 4% / C 15% / D 80%,30,25,15,10,10,10\r\n"
-					  "pareto,share,f,A 1% / B 19% / C 30% / D 50%,30,25,15,10,10,10\r\n");
+	cr_assert_str_eq(out.data, HEADER "default,share,true,A 1% / B 4% / C 15% / D 80%,30,25,15,10,10,10\r\n"
+					  "pareto,share,false,A 1% / B 19% / C 30% / D 50%,30,25,15,10,10,10\r\n");
 	cr_assert_eq(crmgate("value-model %s", "--help"), 0);
 	cr_assert(strstr(out.data, "usage: crmgate value-model list"), "%s", out.data);
 }
@@ -60,14 +60,14 @@ Test(value_model, create_change_and_make_default)
 	cr_assert_eq(crmgate("value-model set wide --weights %s", "expense=2.5"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("value-model default %s", "wide"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("--format csv value-model list%s", ""), 0, "%s", errout.data);
-	cr_assert_str_eq(out.data, HEADER "big,value,f,gold >= 100000 / silver >= 10000.5 / rest,50,25,15,10,10,0\r\n"
-					  "default,share,f,A 1% / B 4% / C 15% / D 80%,30,25,15,10,10,10\r\n"
-					  "pareto,share,f,A 1% / B 19% / C 30% / D 50%,30,25,15,10,10,10\r\n"
-					  "wide,share,t,钻石 1% / 黄金 19% / 白银 30% / 青铜 50%,30,25,15,10,2.5,10\r\n");
+	cr_assert_str_eq(out.data, HEADER "big,value,false,gold >= 100000 / silver >= 10000.5 / rest,50,25,15,10,10,0\r\n"
+					  "default,share,false,A 1% / B 4% / C 15% / D 80%,30,25,15,10,10,10\r\n"
+					  "pareto,share,false,A 1% / B 19% / C 30% / D 50%,30,25,15,10,10,10\r\n"
+					  "wide,share,true,钻石 1% / 黄金 19% / 白银 30% / 青铜 50%,30,25,15,10,2.5,10\r\n");
 	/* a share model can become a threshold model */
 	cr_assert_eq(crmgate("value-model set wide --thresholds %s", "500"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("--format csv value-model show %s", "wide"), 0, "%s", errout.data);
-	cr_assert(strstr(out.data, "wide,value,t,A >= 500 / B,"), "%s", out.data);
+	cr_assert(strstr(out.data, "wide,value,true,A >= 500 / B,"), "%s", out.data);
 	cr_assert_eq(crmgate("value-model delete %s", "default"), 0, "no longer the default: %s", errout.data);
 	cr_assert_eq(crmgate("value-model show %s", "default"), 2);
 }
@@ -108,7 +108,7 @@ Test(value_model, only_admins_and_sales_managers_change_models)
 	cr_assert_eq(crmgate("--as wang value-model default %s", "pareto"), 1);
 	cr_assert_eq(crmgate("--as wang --format csv value-model show %s", "default"), 0, "but reads them: %s",
 		     errout.data);
-	cr_assert(strstr(out.data, "default,share,t,"), "%s", out.data);
+	cr_assert(strstr(out.data, "default,share,true,"), "%s", out.data);
 	cr_assert_eq(crmgate("--as zhou value-model create team --shares %s", "10/90"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("--as zhou value-model default %s", "team"), 0, "%s", errout.data);
 }

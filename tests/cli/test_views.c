@@ -8,6 +8,7 @@
 
 #include "testlib.h"
 #include "common/xalloc.h"
+#include "crm/db.h"
 
 static char *db;
 static char *dir;
@@ -133,4 +134,114 @@ Test(views, customer_view_shows_the_campaign_messages_of_its_people)
 	cr_expect_null(strstr(out.data, "13800000009"), "another customer's contact: %s", out.data);
 	free(body);
 	free(sms);
+}
+
+/* Run SQL as the database owner; the first column of its rows, one a line. */
+static void sql_rows(struct buf *res_out, const char *text)
+{
+	struct crm_db *conn = NULL;
+	struct crm_res *res = NULL;
+	struct err err = ERR_INIT;
+
+	assert_ok(crm_db_connect(&conn, db, &err), &err);
+	assert_ok(crm_db_query(&res, conn, text, 0, NULL, &err), &err);
+	buf_reset(res_out);
+	for (int r = 0; r < crm_res_rows(res); r++)
+		buf_addf(res_out, "%s\n", crm_res_get(res, r, 0) ? crm_res_get(res, r, 0) : "");
+	crm_res_free(res);
+	crm_db_free(conn);
+	err_release(&err);
+}
+
+/* Every change of a customer's owner is recorded once (客户分配), whichever
+ * command makes it: assign and reclaim, edit, import --update, plain SQL;
+ * giving a customer to the one who has it changes and records nothing. */
+Test(views, every_change_of_owner_is_recorded_once)
+{
+	struct buf got = BUF_INIT;
+	char *csv = xstrfmt("%s/owners.csv", dir), *args;
+
+	import("user", "login,name,role\nboss,老板,admin\n");
+	cr_assert_eq(crmgate("customer assign C1 S2"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--as boss customer edit C1 owner_code=S1"), 0, "%s", errout.data);
+	test_write_file(csv, "code,owner_code\nC1,S2\nC2,S1\n");
+	args = xstrfmt("import --update customer '%s'", csv);
+	cr_assert_eq(crmgate("%s", args), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("customer edit C1 owner_code=S2"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("customer assign C1 S2"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("customer edit C1 name=甲公司新名"), 0, "%s", errout.data);
+	sql_rows(&got, "UPDATE crm.customer SET owner_id = NULL WHERE code = 'C2' RETURNING code");
+	cr_assert_eq(crmgate("customer assign C2 S2"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("customer reclaim C2 S2"), 0, "%s", errout.data);
+	sql_rows(&got, "SELECT concat_ws(' ', c.code, a.action, coalesce(f.code, '-'), coalesce(t.code, '-'),"
+		       " CASE WHEN a.by_login = 'boss' THEN 'boss' END)"
+		       " FROM crm.customer_assignment a JOIN crm.customer c ON c.id = a.customer_id"
+		       " LEFT JOIN crm.salesperson f ON f.id = a.from_salesperson_id"
+		       " LEFT JOIN crm.salesperson t ON t.id = a.to_salesperson_id ORDER BY a.id");
+	cr_assert_str_eq(got.data, "C1 assign S1 S2\n"  /* customer assign */
+				   "C1 assign S2 S1 boss\n" /* customer edit, by whom --as says */
+				   "C1 assign S1 S2\n" /* import --update, both rows */
+				   "C2 assign S2 S1\n"
+				   "C2 reclaim S1 -\n" /* SQL */
+				   "C2 assign - S2\n"
+				   "C2 reclaim S2 -\n");
+	buf_release(&got);
+	free(args);
+	free(csv);
+}
+
+/* JSON carries booleans, numbers and nulls as such, in every list and record;
+ * tables and CSV write booleans as the CSV contract does. */
+Test(views, json_has_booleans_numbers_and_nulls)
+{
+	cr_assert_eq(crmgate("contact edit K1 email_opt_out=true"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format json contact list --where \"code = 'K1'\""), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "\"email_opt_out\": true, \"sms_opt_out\": false,"), "%s", out.data);
+	cr_assert(strstr(out.data, "\"birthday\": null"), "%s", out.data);
+	cr_assert_eq(crmgate("--format json contact show K2"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "\"email_opt_out\": false"), "%s", out.data);
+	cr_assert_eq(crmgate("--format json targets contact --where email_opt_out"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "\"code\": \"K1\"") && strstr(out.data, "\"email_opt_out\": true"), "%s", out.data);
+	cr_assert_eq(crmgate("--format json opportunity show OP1"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "\"stage_seq\": 2,"), "%s", out.data);
+	cr_assert(strstr(out.data, "\"amount\": 5000.00,"), "%s", out.data);
+	cr_assert_eq(crmgate("--format json order-line list"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "\"quantity\": 2,") || strstr(out.data, "\"quantity\": 2.0"), "%s", out.data);
+	cr_assert(strstr(out.data, "\"price\": 100.00,"), "%s", out.data);
+	cr_assert_eq(crmgate("--format json product list"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "\"list_price\": 100.00, \"cost\": 60.00"), "%s", out.data);
+	/* for people and spreadsheets, as export writes them */
+	cr_assert_eq(crmgate("--format csv contact show K1"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, ",true,false,false\r\n"), "%s", out.data);
+	cr_assert_eq(crmgate("contact show K1"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "email_opt_out:   true\n"), "%s", out.data);
+	cr_assert_eq(crmgate("customer view C1"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "true") && !strstr(out.data, "  t\n"), "overdue as true or false: %s", out.data);
+}
+
+/* A control character stored in a value (by SQL, or before import refused
+ * them) never reaches the terminal as it is: tables, records and views show
+ * it escaped, and JSON escapes it. */
+Test(views, control_characters_are_shown_escaped)
+{
+	struct buf got = BUF_INIT;
+
+	sql_rows(&got, "UPDATE crm.contact SET address = E'\\x1b]0;pwned\\x07上海\\x1b[2J路', title = E'a\\u009bb'"
+		       " WHERE code = 'K1' RETURNING code");
+	sql_rows(&got, "UPDATE crm.customer SET address = E'甲\\x1b[31m路', short_name = E'甲\\u009b[31m'"
+		       " WHERE code = 'C1' RETURNING code");
+	static const char *const cmds[] = { "contact list", "contact show K1", "customer view C1", "customer list",
+					    "targets contact --where \"code = 'K1'\"", "--format json contact show K1",
+					    "--format json customer view C1" };
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+		cr_assert_eq(crmgate("%s", cmds[i]), 0, "%s: %s", cmds[i], errout.data);
+		cr_assert_null(memchr(out.data, 0x1b, out.len), "%s passes ESC to the terminal: %s", cmds[i], out.data);
+		cr_assert_null(strstr(out.data, "\xc2\x9b"), "%s passes U+009B to the terminal: %s", cmds[i], out.data);
+		cr_assert_null(memchr(out.data, 0x07, out.len), "%s passes BEL to the terminal: %s", cmds[i], out.data);
+		cr_assert(strstr(out.data, "\\x1b") || strstr(out.data, "\\u001b"), "%s: %s", cmds[i], out.data);
+	}
+	cr_assert_eq(crmgate("contact tree C1"), 0, "%s", errout.data);
+	cr_assert_null(strstr(out.data, "\xc2\x9b"), "%s", out.data);
+	cr_assert(strstr(out.data, "张三 (K1), a\\u009bb"), "%s", out.data);
+	buf_release(&got);
 }

@@ -97,3 +97,65 @@ Test(csv, write_then_read_gives_the_same_values)
 	buf_release(&line);
 }
 
+
+/* A record's size is capped: past CSV_RECORD_MAX bytes the reader stops
+ * (-2) however the bytes come (one endless field, an unclosed quote, many
+ * fields), having kept no more than the cap in memory; a record just under
+ * the cap is read whole. */
+Test(csv, a_record_is_at_most_the_cap)
+{
+	static const struct {
+		const char *name, *unit, *head;
+		int quoted;
+	} shapes[] = {
+		{ "one endless field", "x", "", 0 },
+		{ "an unclosed quote", "a\nb\n", "\"", 1 },
+		{ "endless fields", ",", "", 0 },
+		{ "NUL bytes", "", "", 0 },
+	};
+	for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+		struct buf in = BUF_INIT;
+		struct csv_reader r;
+		FILE *f;
+
+		buf_adds(&in, "code,name\nC1,ok\n");
+		buf_adds(&in, shapes[s].head);
+		while (in.len < 2 * CSV_RECORD_MAX)
+			if (*shapes[s].unit)
+				buf_adds(&in, shapes[s].unit);
+			else
+				buf_addch(&in, '\0');
+		f = fmemopen(in.data, in.len, "rb");
+		csv_reader_init(&r, f);
+		cr_assert_eq(csv_read(&r), 1, "%s", shapes[s].name);
+		cr_assert_eq(csv_read(&r), 1, "%s", shapes[s].name);
+		cr_assert_eq(csv_read(&r), -2, "%s: a record of 2 MiB must stop the reader", shapes[s].name);
+		cr_assert_eq(r.record_line, 3, "%s", shapes[s].name);
+		cr_assert(strstr(r.problem, "the record is longer than 1 MiB"), "%s: %s", shapes[s].name, r.problem);
+		cr_assert_eq(!!strstr(r.problem, "a quoted field starts in it"), shapes[s].quoted, "%s: %s",
+			     shapes[s].name, r.problem);
+		csv_reader_release(&r);
+		fclose(f);
+		buf_release(&in);
+	}
+	{
+		struct buf in = BUF_INIT;
+		struct csv_reader r;
+		FILE *f;
+		size_t want;
+
+		while (in.len < CSV_RECORD_MAX - 1)
+			buf_addch(&in, 'y');
+		want = in.len;
+		buf_adds(&in, "\nnext\n");
+		f = fmemopen(in.data, in.len, "rb");
+		csv_reader_init(&r, f);
+		cr_assert_eq(csv_read(&r), 1);
+		cr_assert_eq(r.fields[0].len, want);
+		cr_assert_eq(csv_read(&r), 1);
+		cr_assert_str_eq(r.fields[0].data, "next");
+		csv_reader_release(&r);
+		fclose(f);
+		buf_release(&in);
+	}
+}
