@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "crm/cluster.h"
 #include "crm/entity.h"
@@ -223,13 +224,27 @@ static int dispatch(struct cli *cli, int argc, char **argv, struct err *err)
 	return err->code;
 }
 
+/* An error quotes what the user typed, a file held or the server said: a
+ * control character in it is shown as an escape, never sent to the
+ * terminal as a command. */
 static void print_error(const struct err *err)
 {
-	fprintf(stderr, "crmgate: %s\n", err->msg.len ? err->msg.data : "failed");
-	if (err->detail.len)
-		fputs(err->detail.data, stderr);
-	if (err->hint.len)
-		fprintf(stderr, "hint: %s\n", err->hint.data);
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "crmgate: ");
+	if (err->msg.len)
+		utf8_add_visible(&b, err->msg.data, err->msg.len, 1);
+	else
+		buf_adds(&b, "failed");
+	buf_addch(&b, '\n');
+	utf8_add_visible(&b, err->detail.data, err->detail.len, 1);
+	if (err->hint.len) {
+		buf_adds(&b, "hint: ");
+		utf8_add_visible(&b, err->hint.data, err->hint.len, 1);
+		buf_addch(&b, '\n');
+	}
+	fputs(b.data, stderr);
+	buf_release(&b);
 }
 
 int main(int argc, char **argv)
