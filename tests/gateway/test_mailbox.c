@@ -608,7 +608,7 @@ static void bounce(const char *maildir, const char *name, const char *to, const 
  * with another row's tag. None of them may touch the outbox; the real bounces
  * (one to a signed return path whose case an MTA changed, one of a message
  * sent before sql/015 that returns its Message-ID) do. */
-Test(mailbox, forged_bounces_suppress_nobody, .timeout = 120)
+Test(mailbox, forged_bounces_suppress_nobody, .timeout = 60)
 {
 	char *dir = test_tmpdir(), *conninfo = test_db_create();
 	char *body = xstrfmt("%s/body.txt", dir), *sent_url = xstrfmt("file:%s/sent", dir);
