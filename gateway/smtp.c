@@ -61,7 +61,7 @@
 #define DEFAULT_FINAL_TIMEOUT	600
 #define TIMEOUT_MAX		86400
 /* An SMTP path may be 256 octets with its angle brackets (RFC 5321 4.5.3.1.3). */
-#define ADDR_MAX 254
+#define ADDR_MAX  254
 #define LOCAL_MAX 64 /* characters of a local part, RFC 5321 4.5.3.1.1 */
 /* What is kept of one reply (a hostile server may send a lot). */
 #define REPLY_TEXT_CAP	65536
@@ -870,10 +870,11 @@ int gw_smtp_return_path(struct buf *out, const char *return_path, long id, const
 	if (tag)
 		buf_addf(&local, "+%ld.%s", id, tag);
 	if (tag && local.len > LOCAL_MAX)
-		rc = err_set(err, ERR_INPUT,
-			     "[email] return_path: '%s' leaves no room for the tag of outbox row %ld (a local part of %d"
-			     " characters at most)",
-			     return_path, id, LOCAL_MAX);
+		rc =
+		    err_set(err, ERR_INPUT,
+			    "[email] return_path: '%s' leaves no room for the tag of outbox row %ld (a local part of %d"
+			    " characters at most)",
+			    return_path, id, LOCAL_MAX);
 	else
 		buf_addf(out, "%s%s", local.data, at);
 	buf_release(&local);

@@ -516,8 +516,9 @@ Test(http, a_request_trickled_byte_by_byte_is_cut_at_its_deadline)
 	cr_expect(took < 2.5, "a trickle of headers went on for %.1f s past a deadline of 1 s", took);
 	/* the headers whole, then the body a byte at a time */
 	fd = dial(port);
-	static const char head[] = "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-				   "Content-Length: 1000\r\n\r\n";
+	static const char head[] =
+	    "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+	    "Content-Length: 1000\r\n\r\n";
 	cr_assert_eq(send(fd, head, sizeof(head) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(head) - 1);
 	took = trickle(fd, "a=1&");
 	close(fd);
