@@ -17,10 +17,12 @@ static const char style[] =
 	"th{background:#f4f6f9}td.num{text-align:right;font-variant-numeric:tabular-nums}"
 	"svg{max-width:100%;height:auto;display:block;margin:1em 0}.none{color:#999}";
 
+/* Void elements are closed (<meta/>): the page is well-formed XML as well
+ * as HTML, so any parser reads it whatever the CRM values hold. */
 void an_html_begin(struct buf *out, const char *title, const struct an_params *p)
 {
-	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>");
 	esc(out, title);
 	buf_addf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
 	esc(out, title);

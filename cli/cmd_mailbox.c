@@ -15,9 +15,9 @@ static const char usage[] =
 	"usage: crmgate mailbox poll [--once] [--interval SECONDS]\n"
 	"\n"
 	"Reads the new messages of the [mailbox] url (imap[s]://USER:PASS@HOST:PORT/FOLDER, or\n"
-	"maildir:FOLDER) once each. A bounce (a delivery status notification, RFC 3464) ties\n"
-	"itself to the message it returns, through the return path, X-Crmgate-Outbox or its\n"
-	"Message-ID: a permanent failure (5.x.x) marks that outbox row bounced and suppresses the\n"
+	"maildir:FOLDER) once each. A bounce (a delivery status notification, RFC 3464) counts\n"
+	"when it proves the message it answers, by the signed return path or the Message-ID, and\n"
+	"names that message's recipient: a permanent failure (5.x.x) marks the outbox row bounced and suppresses the\n"
 	"address, a delay is noted, a delivery report marks it delivered. Other messages are left\n"
 	"for the survey reader. Prints what it did: bounced N, failed N, delayed N, delivered N,\n"
 	"noted N (nothing new), unmatched N (not ours), other N. Without --once it polls again\n"
@@ -72,6 +72,7 @@ static int mailbox_poll(struct cli *cli, int argc, char **argv, struct err *err)
 		interval = 60;
 	o.url = config_get(cli->cfg, "mailbox", "url");
 	o.return_path = config_get(cli->cfg, "email", "return_path");
+	o.secret = config_get(cli->cfg, "serve", "secret");
 	o.tls_fingerprint = config_get(cli->cfg, "mailbox", "tls_fingerprint");
 	{
 		const char *t = config_get(cli->cfg, "mailbox", "timeout");

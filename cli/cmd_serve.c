@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli/cli.h"
 #include "common/httpd.h"
@@ -20,7 +21,9 @@ static const char usage[] =
 	"usage: crmgate serve [--listen ADDR:PORT]\n"
 	"\n"
 	"Answers unsubscribe links (/u/TOKEN), Kannel's delivery reports (/sms/dlr) and\n"
-	"inbound texts (/sms/in) until interrupted (SIGINT or SIGTERM).\n"
+	"inbound texts (/sms/in) until interrupted (SIGINT or SIGTERM). Slow and idle\n"
+	"clients cannot shut real requests out: a request must arrive within seconds, and\n"
+	"one client address holds only a share of the connections (see README.md).\n"
 	"\n"
 	"  --listen ADDR:PORT  where to listen: an IP address and a port, [::1]:8080 for\n"
 	"                      IPv6 (default: [serve] listen, else " DEFAULT_LISTEN ")\n"
@@ -29,6 +32,19 @@ static const char usage[] =
 	"signs unsubscribe links (default: a key kept in the database); [sms]\n"
 	"inbound_secret is the key=SECRET Kannel's get-url must carry to /sms/in\n"
 	"(without it, inbound texts are refused).";
+
+/* Every connection is a descriptor, and the server keeps hundreds open
+ * under a flood (common/httpd.h): the soft limit goes up to the hard one. */
+static void raise_descriptors(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		log_debug("serve: could not raise the limit of open files: %s", strerror(errno));
+}
 
 /* "ADDR:PORT" or "[ADDR]:PORT" into addr (the caller's) and port. */
 static int parse_listen(char **addr, unsigned *port, const char *s, struct err *err)
@@ -96,6 +112,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 
+	raise_descriptors();
 	rc = gw_web_new(&web, &wopt, err);
 	if (!rc) {
 		routes = gw_web_routes(&nroutes);

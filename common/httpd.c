@@ -8,6 +8,17 @@
  * can be in the database at once; the price is that a slow handler delays the
  * other connections of its thread, so handlers should be quick.
  *
+ * Slots are guarded here, because MHD's own limits do not keep real requests
+ * in: its timeout is an idle timeout, which a client sending a byte a second
+ * never reaches, and its limits refuse the newcomer, which is the real
+ * request when an attacker holds every slot. So every connection is in a
+ * table (MHD_OPTION_NOTIFY_CONNECTION) with the deadline of what it owes
+ * us; a watchdog thread shuts down those past it, and a connection past its
+ * address's share (or the server's) shuts down the oldest one that is still
+ * owing its request. shutdown(2) from another thread is safe: MHD closes a
+ * socket only after telling us (NOTIFY_CLOSED, under our lock), and sees
+ * the shut down socket as a client that hung up.
+ *
  * Implements RFC 9110/9112 server behaviour through libmicrohttpd, and
  * application/x-www-form-urlencoded (HTML 5, 4.10.21.7) through its post
  * processor. */
@@ -16,12 +27,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -32,8 +45,11 @@
 
 #define DEFAULT_ADDRESS		"127.0.0.1"
 #define DEFAULT_THREADS		4
-#define DEFAULT_MAX_CONNECTIONS 64
+#define DEFAULT_MAX_CONNECTIONS 512
+#define DEFAULT_PER_ADDRESS	64
 #define DEFAULT_TIMEOUT		10
+#define DEFAULT_HEADER_TIMEOUT	5
+#define DEFAULT_BODY_TIMEOUT	10
 #define DEFAULT_MAX_BODY	(64 * 1024)
 #define DEFAULT_MAX_PARAMS	64
 /* Per connection: the request line and headers must fit in about half. */
@@ -44,6 +60,24 @@
 
 #define CSP "default-src 'self'; frame-ancestors 'none'"
 
+/* What an open connection owes us, and by when. */
+enum conn_state {
+	CONN_WAITING,  /* for a request's line and headers */
+	CONN_BODY,     /* reading its body */
+	CONN_ANSWERING /* in a handler, or sending the answer: never cut */
+};
+
+struct conn {
+	int fd;
+	int family;		/* AF_INET, AF_INET6; 0: unknown (no share) */
+	unsigned char addr[16]; /* the client's address */
+	enum conn_state state;
+	struct timespec since; /* when it entered its state: the oldest goes first */
+	struct timespec deadline;
+	int cut;     /* shut down: on its way out, no longer counted */
+	size_t slot; /* its index in the table */
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_route *routes;
@@ -53,6 +87,15 @@ struct http_server {
 	unsigned port;
 	int starting;	      /* MHD's messages also go to start_log */
 	struct buf start_log; /* for the error when the daemon does not start */
+
+	/* the guard: every open connection, under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t wake; /* the watchdog's, on CLOCK_MONOTONIC */
+	pthread_t watchdog;
+	int watching, stopping;
+	struct conn **conns;
+	size_t conns_nr, conns_alloc;
+	unsigned max_connections, per_address, header_timeout, body_timeout;
 };
 
 /* One request's state, kept by MHD between calls of on_request. */
@@ -60,12 +103,196 @@ struct request_state {
 	struct http_request req; /* what the handler sees; first, for http_header */
 	struct http_server *srv;
 	struct MHD_Connection *conn;
+	struct conn *guard;		/* its connection in the table */
+	int begun;			/* on_request has seen its headers */
+	int refused;			/* answered 400 before MHD read on: close */
 	const struct http_route *route; /* NULL: answer with status */
 	int status;			/* an error to answer instead of calling a handler */
 	const char *allow;		/* for 405 */
 	size_t discarded;		/* body bytes past max_body */
 	int bad_params;			/* too many, or one held a NUL */
 };
+
+/* ------------------------------------------------------------ the guard */
+
+static struct timespec after(unsigned seconds)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += seconds;
+	return t;
+}
+
+static int earlier(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Shut c's socket down: MHD sees a client that hung up, and closes it. */
+static void cut(struct conn *c, const char *why)
+{
+	if (c->cut)
+		return;
+	c->cut = 1;
+	shutdown(c->fd, SHUT_RDWR);
+	log_debug("http: a connection was closed: %s", why);
+}
+
+/* c enters state, owing what it owes within seconds (0: nothing). */
+static void guard_set(struct http_server *srv, struct conn *c, enum conn_state state, unsigned seconds)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&srv->lock);
+	c->state = state;
+	c->since = after(0);
+	c->deadline = after(seconds);
+	pthread_mutex_unlock(&srv->lock);
+	if (seconds)
+		pthread_cond_signal(&srv->wake);
+}
+
+static int same_address(const struct conn *a, const struct conn *b)
+{
+	return a->family && a->family == b->family && !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+/* Over a limit: cut the oldest connection (of like's address when like is
+ * given) that still owes its request. Under lock. */
+static void evict(struct http_server *srv, const struct conn *like, const char *why)
+{
+	struct conn *victim = NULL;
+
+	for (size_t i = 0; i < srv->conns_nr; i++) {
+		struct conn *c = srv->conns[i];
+		if (c->cut || c->state == CONN_ANSWERING || (like && !same_address(c, like)))
+			continue;
+		if (!victim || earlier(&c->since, &victim->since))
+			victim = c;
+	}
+	if (victim)
+		cut(victim, why);
+}
+
+/* A new connection: into the table, then the limits. */
+static void guard_add(struct http_server *srv, struct MHD_Connection *mc, void **socket_context)
+{
+	const union MHD_ConnectionInfo *fd = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	struct conn *c = xcalloc(1, sizeof(*c));
+	size_t mine = 0, live = 0;
+
+	c->fd = fd ? fd->connect_fd : -1;
+	if (sa && sa->sa_family == AF_INET) {
+		c->family = AF_INET;
+		memcpy(c->addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		c->family = AF_INET6;
+		memcpy(c->addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	}
+	c->state = CONN_WAITING;
+	c->since = after(0);
+	c->deadline = after(srv->header_timeout);
+	*socket_context = c;
+
+	pthread_mutex_lock(&srv->lock);
+	ALLOC_GROW(srv->conns, srv->conns_nr + 1, srv->conns_alloc);
+	c->slot = srv->conns_nr;
+	srv->conns[srv->conns_nr++] = c;
+	for (size_t i = 0; i < srv->conns_nr; i++) {
+		live += !srv->conns[i]->cut;
+		mine += !srv->conns[i]->cut && same_address(srv->conns[i], c);
+	}
+	if (mine > srv->per_address)
+		evict(srv, c, "over its address's share of connections");
+	else if (live > srv->max_connections)
+		evict(srv, NULL, "over the server's connections");
+	if (c->fd < 0)
+		cut(c, "no socket");
+	pthread_mutex_unlock(&srv->lock);
+	pthread_cond_signal(&srv->wake);
+}
+
+static void guard_remove(struct http_server *srv, void **socket_context)
+{
+	struct conn *c = *socket_context;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&srv->lock);
+	srv->conns[c->slot] = srv->conns[--srv->conns_nr];
+	srv->conns[c->slot]->slot = c->slot;
+	pthread_mutex_unlock(&srv->lock);
+	free(c);
+	*socket_context = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		guard_add(cls, mc, socket_context);
+	else
+		guard_remove(cls, socket_context);
+}
+
+/* The watchdog: cut what is past its deadline, sleep until the next one. */
+static void *watch(void *arg)
+{
+	struct http_server *srv = arg;
+
+	pthread_mutex_lock(&srv->lock);
+	while (!srv->stopping) {
+		struct timespec now = after(0), next = after(1);
+		for (size_t i = 0; i < srv->conns_nr; i++) {
+			struct conn *c = srv->conns[i];
+			if (c->cut || c->state == CONN_ANSWERING)
+				continue;
+			if (!earlier(&now, &c->deadline))
+				cut(c,
+				    c->state == CONN_BODY ? "the body came too slowly" : "the request came too slowly");
+			else if (earlier(&c->deadline, &next))
+				next = c->deadline;
+		}
+		pthread_cond_timedwait(&srv->wake, &srv->lock, &next);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return NULL;
+}
+
+/* 0, or pthread_create's error. */
+static int guard_start(struct http_server *srv)
+{
+	pthread_condattr_t attr;
+	int rc;
+
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	rc = pthread_create(&srv->watchdog, NULL, watch, srv);
+	srv->watching = !rc;
+	return rc;
+}
+
+/* After MHD has stopped: every connection is closed and out of the table. */
+static void guard_stop(struct http_server *srv)
+{
+	if (srv->watching) {
+		pthread_mutex_lock(&srv->lock);
+		srv->stopping = 1;
+		pthread_mutex_unlock(&srv->lock);
+		pthread_cond_signal(&srv->wake);
+		pthread_join(srv->watchdog, NULL);
+	}
+	pthread_cond_destroy(&srv->wake);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv->conns);
+}
+
+/* --------------------------------------------------------------- requests */
 
 /* Where MHD's complaints go: the debug log (a malformed request is the
  * client's problem, not the operator's), and while starting, the error. */
@@ -339,35 +566,68 @@ static enum MHD_Result call_handler(struct http_server *srv, struct request_stat
 	return ok;
 }
 
-/* The first call, with the headers: route, and refuse what is too large
- * before reading it. */
-static enum MHD_Result begin_request(struct http_server *srv, struct MHD_Connection *conn, const char *url,
-				     const char *method, void **con_cls)
+/* The request line has come (MHD_OPTION_URI_LOG_CALLBACK): the request's
+ * state, which MHD hands to on_request and on_completed. Too many query
+ * parameters are refused here, before MHD parses them: MHD 0.9.75 runs out
+ * of the connection's memory on a few hundred, and then answers nothing at
+ * all. The 400 is written to the socket as it is, and the connection shut
+ * down; what MHD does with it after that reaches no one. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+	struct http_server *srv = cls;
 	struct request_state *st = xcalloc(1, sizeof(*st));
-	const char *length;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const char *query = strchr(uri, '?');
+	size_t params = 0;
 
-	*con_cls = st;
 	st->conn = conn;
 	st->srv = srv;
+	st->guard = ci ? ci->socket_context : NULL;
+	buf_init(&st->req.body);
+	st->req.body.cap = srv->max_body;
+	for (const char *p = query; p && *p && params <= srv->max_params; p = strchr(p + 1, '&'))
+		params++;
+	if (params > srv->max_params && st->guard) {
+		static const char bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+					  "X-Content-Type-Options: nosniff\r\nContent-Length: 12\r\n"
+					  "Connection: close\r\n\r\nbad request\n";
+		st->refused = 1;
+		pthread_mutex_lock(&srv->lock);
+		if (!st->guard->cut && send(st->guard->fd, bad, sizeof(bad) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			log_debug("http: could not refuse a request: %s", strerror(errno));
+		cut(st->guard, "too many query parameters");
+		pthread_mutex_unlock(&srv->lock);
+	}
+	return st;
+}
+
+/* The first call, with the headers: route, and refuse what is too large
+ * before reading it. */
+static enum MHD_Result begin_request(struct http_server *srv, struct request_state *st, const char *url,
+				     const char *method)
+{
+	const char *length;
+
+	st->begun = 1;
 	st->req.method = method;
 	st->req.path = url;
 	st->req.rest = "";
-	buf_init(&st->req.body);
-	st->req.body.cap = srv->max_body;
 	set_remote(st);
 	route_request(srv, st);
+	guard_set(srv, st->guard, CONN_BODY, srv->body_timeout);
 	if (st->status)
 		return MHD_YES; /* answered once the request is read: no early close */
-	length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	length = MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (length) {
 		char *end;
 		unsigned long long n;
 		errno = 0;
 		n = strtoull(length, &end, 10);
 		/* an early answer: MHD closes the connection without reading the body */
-		if (errno || *end || n > srv->max_body)
+		if (errno || *end || n > srv->max_body) {
+			guard_set(srv, st->guard, CONN_ANSWERING, 0);
 			return queue_status(st, MHD_HTTP_CONTENT_TOO_LARGE);
+		}
 	}
 	return MHD_YES;
 }
@@ -381,8 +641,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	int status;
 
 	(void)version;
-	if (!st)
-		return begin_request(srv, conn, url, method, con_cls);
+	(void)conn;
+	if (st->refused)
+		return MHD_NO; /* answered in on_uri: close */
+	if (!st->begun)
+		return begin_request(srv, st, url, method);
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
@@ -394,6 +657,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		st->discarded += n;
 		return st->discarded > DISCARD_LIMIT ? MHD_NO : MHD_YES;
 	}
+	/* the whole request is here: from now on the connection owes nothing */
+	guard_set(srv, st->guard, CONN_ANSWERING, 0);
 	if (st->status)
 		return queue_status(st, st->status);
 	status = parse_params(st);
@@ -402,15 +667,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return call_handler(srv, st);
 }
 
+/* A request is over (answered, or the connection gone): the connection
+ * now waits for the next one, within header_timeout. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
+	struct http_server *srv = cls;
 	struct request_state *st = *con_cls;
 
-	(void)cls;
 	(void)conn;
 	(void)toe;
 	if (!st)
 		return;
+	guard_set(srv, st->guard, CONN_WAITING, srv->header_timeout);
 	for (size_t i = 0; i < st->req.params_nr; i++) {
 		free(st->req.params[i].name);
 		free(st->req.params[i].value);
@@ -444,6 +712,7 @@ int http_server_start(struct http_server **out, const struct http_options *opt, 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	const union MHD_DaemonInfo *info;
 	unsigned threads;
+	int rc;
 
 	*out = NULL;
 	if (!opt)
@@ -475,18 +744,28 @@ int http_server_start(struct http_server **out, const struct http_options *opt, 
 	srv->ctx = ctx;
 	srv->max_body = opt->max_body ? opt->max_body : DEFAULT_MAX_BODY;
 	srv->max_params = opt->max_params ? opt->max_params : DEFAULT_MAX_PARAMS;
+	srv->max_connections = opt->max_connections ? opt->max_connections : DEFAULT_MAX_CONNECTIONS;
+	srv->per_address = opt->max_per_address ? opt->max_per_address : DEFAULT_PER_ADDRESS;
+	srv->header_timeout = opt->header_timeout ? opt->header_timeout : DEFAULT_HEADER_TIMEOUT;
+	srv->body_timeout = opt->body_timeout ? opt->body_timeout : DEFAULT_BODY_TIMEOUT;
 	buf_init(&srv->start_log);
-	srv->starting = 1;
 	threads = opt->threads ? opt->threads : DEFAULT_THREADS;
-	/* the logger first, to hear about the options after it */
-	srv->daemon =
-	    MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-			     on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
-			     threads > 1 ? threads : 0u, MHD_OPTION_CONNECTION_LIMIT,
-			     (unsigned)(opt->max_connections ? opt->max_connections : DEFAULT_MAX_CONNECTIONS),
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opt->timeout ? opt->timeout : DEFAULT_TIMEOUT),
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-			     on_completed, srv, MHD_OPTION_END);
+	if ((rc = guard_start(srv))) {
+		http_server_stop(srv);
+		return err_set(err, ERR_FAIL, "could not start the HTTP server's watchdog: %s", strerror(rc));
+	}
+	srv->starting = 1;
+	/* The logger first, to hear about the options after it. MHD's own
+	 * limit is above ours, with room for each thread's share and for the
+	 * connections we have cut and MHD has yet to close: the guard decides
+	 * who goes, MHD should never refuse a newcomer itself. */
+	srv->daemon = MHD_start_daemon(
+	    flags, (uint16_t)opt->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+	    MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
+	    MHD_OPTION_CONNECTION_LIMIT, srv->max_connections * 2 + threads * 16, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)(opt->timeout ? opt->timeout : DEFAULT_TIMEOUT), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK,
+	    on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
 	srv->starting = 0;
 	if (!srv->daemon) {
 		err_set(err, ERR_FAIL, "could not listen on %s port %u%s%s", address, opt->port,
@@ -511,6 +790,7 @@ void http_server_stop(struct http_server *srv)
 		return;
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	guard_stop(srv);
 	buf_release(&srv->start_log);
 	free(srv->routes);
 	free(srv);

@@ -2,10 +2,25 @@
  *
  * For the pages and callbacks crmgate answers itself: unsubscribe links, SMS
  * delivery reports and inbound texts, survey forms. Every request is read
- * with limits (body size, number of parameters, headers, idle time, number of
- * connections) because everything that arrives is untrusted. Handlers run on
- * a fixed pool of threads and may block (a database query, say); they are
- * called concurrently, so what they share through ctx must be thread-safe.
+ * with limits (body size, number of parameters, headers, number of
+ * connections, and deadlines) because everything that arrives is untrusted:
+ * slow or idle clients, however many, must not keep real requests out.
+ *
+ *   - A request's line and headers must arrive within header_timeout of the
+ *     connection (or of the answer before, on a kept-alive connection), its
+ *     body within body_timeout of the headers: a client that trickles a byte
+ *     a second is cut at the deadline, not kept alive by its trickle.
+ *   - The server holds max_connections at most, one client address
+ *     max_per_address of them; a connection beyond either limit closes the
+ *     oldest connection of that address (or of all) that is still waiting
+ *     for or reading its request, never one whose request is being answered.
+ *     So a flood of idle or slow connections from one address keeps only its
+ *     share, and a real request, which arrives whole at once, gets in.
+ *   - Connections are many and cheap (epoll); handler threads are few.
+ *
+ * Handlers run on a fixed pool of threads and may block (a database query,
+ * say); they are called concurrently, so what they share through ctx must be
+ * thread-safe.
  *
  * Implements the server side of RFC 9110/9112 as far as libmicrohttpd does,
  * and application/x-www-form-urlencoded (HTML 5, section 4.10.21.7). */
@@ -23,8 +38,11 @@ struct http_options {
 	const char *address;	  /* NULL: "127.0.0.1"; an IPv4 or IPv6 literal */
 	unsigned port;		  /* 0: any free port (see http_server_port) */
 	unsigned threads;	  /* handler threads; 0: 4 */
-	unsigned max_connections; /* open connections at once; 0: 64 */
+	unsigned max_connections; /* open connections at once; 0: 512 */
+	unsigned max_per_address; /* of them, from one client address; 0: 64 */
 	unsigned timeout;	  /* seconds a connection may stay idle; 0: 10 */
+	unsigned header_timeout;  /* seconds for a request's line and headers; 0: 5 */
+	unsigned body_timeout;	  /* seconds for its body, after the headers; 0: 10 */
 	size_t max_body;	  /* request body bytes, 413 beyond; 0: 64 KiB */
 	size_t max_params;	  /* query parameters plus form fields, 400 beyond; 0: 64 */
 };

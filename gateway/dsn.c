@@ -485,12 +485,26 @@ static long envid_id(const char *v)
 	return parse_id(s.p, s.n);
 }
 
-/* LOCAL+ID@DOMAIN in an address field (the first <…> or the whole value). */
-static long verp_id(const char *v, const char *return_path)
+/* TAG: GW_DSN_TAG_LEN hex digits (any case: a mail system may have changed it). */
+static int is_tag(const char *p, size_t n)
+{
+	if (n != GW_DSN_TAG_LEN)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (hex_value((unsigned char)p[i]) < 0)
+			return 0;
+	return 1;
+}
+
+/* LOCAL+ID@DOMAIN or LOCAL+ID.TAG@DOMAIN in an address field (the first <…>
+ * or the whole value): the id, and in *tag (when tag is given and the
+ * address has one) the TAG lower-cased, malloc'd. */
+static long verp_parse(const char *v, const char *return_path, char **tag)
 {
 	struct span s = trim((struct span){ v, strlen(v) });
-	const char *lt = memchr(s.p, '<', s.n), *at, *plus;
+	const char *lt = memchr(s.p, '<', s.n), *at, *plus, *dot;
 	const char *semi = memchr(s.p, ';', s.n);
+	long id;
 	if (lt) {
 		const char *gt = memchr(lt, '>', (size_t)(s.p + s.n - lt));
 		if (!gt)
@@ -520,7 +534,33 @@ static long verp_id(const char *v, const char *return_path)
 		if (rat && !span_ieq(dom, rat + 1))
 			return 0;
 	}
-	return parse_id(plus + 1, (size_t)(at - plus - 1));
+	dot = memchr(plus, '.', (size_t)(at - plus));
+	if (!dot)
+		return parse_id(plus + 1, (size_t)(at - plus - 1));
+	if (!is_tag(dot + 1, (size_t)(at - dot - 1)))
+		return 0;
+	id = parse_id(plus + 1, (size_t)(dot - plus - 1));
+	if (id && tag && !*tag) {
+		*tag = xstrndup(dot + 1, GW_DSN_TAG_LEN);
+		for (char *t = *tag; *t; t++)
+			*t = (char)tolower((unsigned char)*t);
+	}
+	return id;
+}
+
+/* An address field that may be our return path: the claim, and the first
+ * tag found with the id it was made for. */
+static void return_path_ids(struct walk *w, const char *v)
+{
+	char *tag = NULL;
+	long id = verp_parse(v, w->return_path, &tag);
+	set_id(w, id, GW_DSN_SRC_RETURN_PATH);
+	if (tag && !w->out->tag) {
+		w->out->tag = tag;
+		w->out->tag_id = id;
+		tag = NULL;
+	}
+	free(tag);
 }
 
 /* The returned message's (or an inline copy's) headers. */
@@ -531,6 +571,8 @@ static void ids_from_headers(struct walk *w, struct span hdr)
 		set_id(w, our_message_id(v.data, v.len, &w->out->message_id), GW_DSN_SRC_MESSAGE_ID);
 	if (header_get(hdr, "X-Crmgate-Outbox", &v))
 		set_id(w, parse_id(v.data, v.len), GW_DSN_SRC_HEADER);
+	if (header_get(hdr, "Return-Path", &v))
+		return_path_ids(w, v.data);
 	buf_release(&v);
 }
 
@@ -781,7 +823,7 @@ static void loose_rcpts(struct walk *w, const char *p, const char *end, const ch
 		addr = clean_copy(l, (size_t)(r - l), 320);
 		for (size_t i = 0; i < w->out->nr; i++)
 			dup |= w->out->rcpt[i].final_recipient && !strcasecmp(w->out->rcpt[i].final_recipient, addr);
-		if (dup || verp_id(addr, w->return_path) || !strncasecmp(addr, "mailer-daemon@", 14) ||
+		if (dup || verp_parse(addr, w->return_path, NULL) || !strncasecmp(addr, "mailer-daemon@", 14) ||
 		    !strncasecmp(addr, "postmaster@", 11)) {
 			free(addr);
 			continue;
@@ -871,10 +913,10 @@ int gw_dsn_parse(struct gw_dsn *out, const char *msg, size_t len, const char *re
 	if (out->envelope_id)
 		set_id(&w, envid_id(out->envelope_id), GW_DSN_SRC_ENVID);
 	if (w.postfix_sender)
-		set_id(&w, verp_id(w.postfix_sender, return_path), GW_DSN_SRC_RETURN_PATH);
+		return_path_ids(&w, w.postfix_sender);
 	for (size_t i = 0; i < ARRAY_SIZE(verp_fields); i++)
 		if (header_get(hdr, verp_fields[i], &v))
-			set_id(&w, verp_id(v.data, return_path), GW_DSN_SRC_RETURN_PATH);
+			return_path_ids(&w, v.data);
 	if (out->kind == GW_DSN_REPORT)
 		goto done;
 
@@ -901,6 +943,9 @@ done:
 		/* the ids of something that is no bounce mean nothing */
 		out->outbox_id = 0;
 		out->source = GW_DSN_SRC_NONE;
+		out->tag_id = 0;
+		free(out->tag);
+		out->tag = NULL;
 	}
 	free(w.postfix_sender);
 	buf_release(&w.text);
@@ -917,6 +962,7 @@ void gw_dsn_release(struct gw_dsn *dsn)
 	}
 	free(dsn->rcpt);
 	free(dsn->message_id);
+	free(dsn->tag);
 	free(dsn->envelope_id);
 	free(dsn->reporting_mta);
 	*dsn = (struct gw_dsn)GW_DSN_INIT;

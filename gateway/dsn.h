@@ -6,15 +6,20 @@
  * status too), or, loosely, the non-standard bounces some MTAs still send (a
  * text that names an SMTP 5xx reply, with our message returned inline or as
  * message/rfc822). It also finds which outbox row the bounce is about, from
- * the return path convention of gateway/smtp.c:
+ * what gateway/send.c puts in every message:
  *
- *   envelope sender of outbox row ID   LOCAL+ID@DOMAIN  ([email] return_path
- *                                      = LOCAL@DOMAIN, e.g. bounces+12345@example.test)
+ *   envelope sender of outbox row ID   LOCAL+ID.TAG@DOMAIN ([email] return_path
+ *                                      = LOCAL@DOMAIN; TAG = crm.bounce_tag(ID),
+ *                                      sql/015: bounces+12345.9f0c…@example.test)
  *   header of every message            X-Crmgate-Outbox: ID
  *   Message-ID                         <crmgate.ID.RANDOM@DOMAIN>
  *
- * Nothing here touches the database: gateway/mailbox.c decides what a
- * bounce does to the outbox. */
+ * Only the Message-ID's random part and the TAG are secrets: ids are
+ * sequential and shown in every message, so an id alone (the header, an
+ * envelope id, the bare LOCAL+ID@DOMAIN of messages sent before sql/015)
+ * is a claim, not a proof. Nothing here touches the database:
+ * gateway/mailbox.c checks the proof and decides what a bounce does to the
+ * outbox. */
 #ifndef GATEWAY_DSN_H
 #define GATEWAY_DSN_H
 
@@ -43,14 +48,13 @@ enum gw_dsn_action {
 	GW_DSN_EXPANDED,
 };
 
-/* Where the outbox id came from, strongest first. Only the Message-ID holds
- * a secret (its random part): the others can be written by anyone who can
- * send us mail, so mailbox.c also checks the recipient. */
+/* Where the outbox id came from, strongest first. */
 enum gw_dsn_source {
 	GW_DSN_SRC_NONE,
 	GW_DSN_SRC_MESSAGE_ID,  /* the returned message's Message-ID */
 	GW_DSN_SRC_HEADER,      /* the returned message's X-Crmgate-Outbox */
-	GW_DSN_SRC_RETURN_PATH, /* LOCAL+ID@DOMAIN: To, Delivered-To, X-Original-To, X-Postfix-Sender */
+	GW_DSN_SRC_RETURN_PATH, /* LOCAL+ID[.TAG]@DOMAIN: To, Delivered-To, X-Original-To, X-Postfix-Sender,
+				 * the returned message's Return-Path */
 	GW_DSN_SRC_ENVID,       /* Original-Envelope-Id: ID or crmgate.ID[.…] */
 };
 
@@ -62,22 +66,27 @@ struct gw_dsn_rcpt {
 	char *diagnostic;         /* Diagnostic-Code (type taken off), unfolded; may be NULL */
 };
 
+/* The TAG of a return path: 32 lower-case hex digits. */
+#define GW_DSN_TAG_LEN 32
+
 struct gw_dsn {
 	enum gw_dsn_kind kind;
-	long outbox_id;              /* 0: none found */
+	long outbox_id;              /* the row it names (a claim); 0: none found */
 	enum gw_dsn_source source;
 	char *message_id;            /* the returned message's Message-ID without <>, when of our form */
+	long tag_id;                 /* the ID of the first LOCAL+ID.TAG@DOMAIN found; 0: none */
+	char *tag;                   /* its TAG, lower-cased; NULL: none */
 	char *envelope_id;           /* Original-Envelope-Id, may be NULL */
 	char *reporting_mta;         /* may be NULL */
 	struct gw_dsn_rcpt *rcpt;
 	size_t nr, alloc;
 };
 
-#define GW_DSN_INIT { GW_DSN_NONE, 0, GW_DSN_SRC_NONE, NULL, NULL, NULL, NULL, 0, 0 }
+#define GW_DSN_INIT { GW_DSN_NONE, 0, GW_DSN_SRC_NONE, NULL, 0, NULL, NULL, NULL, NULL, 0, 0 }
 
 /* Parse msg (len bytes, not NUL-terminated, CRLF or LF line ends).
  * return_path is [email] return_path (LOCAL@DOMAIN), or NULL to accept any
- * LOCAL+ID@ address. Returns 0 with out filled (out->kind says whether it
+ * LOCAL+ID[.TAG]@ address. Returns 0 with out filled (out->kind says whether it
  * is a bounce at all), or ERR_INPUT when the message passes the caps above;
  * a malformed report is no error: what could be read is there, and a part
  * that cannot be read is left out. out is the caller's (gw_dsn_release). */

@@ -2,13 +2,17 @@
  * IMAP (gateway/imap.c) or from a Maildir, and what a bounce says recorded
  * in the outbox (SPEC section 5; RFC 3464 through gateway/dsn.c).
  *
- * A bounce is believed only as far as it can be tied to what we sent: the
- * returned Message-ID (its random part is ours alone), or else an outbox id
- * (X-Crmgate-Outbox, the LOCAL+ID@DOMAIN return path, the envelope id)
- * together with a recipient block that names the row's own address. Anyone
- * can send us a message that claims to be a bounce for row 42, but not one
- * that knows its Message-ID; a bounce that names another address changes
- * nothing (it is counted as unmatched). */
+ * A bounce counts only when it proves that it answers a message we sent:
+ * it returns the message's Message-ID (its random part is ours alone), or
+ * it comes back to the message's return path whose tag is the row's
+ * signature (LOCAL+ID.TAG@DOMAIN, sql/015); and the recipient that failed
+ * is the row's own address. An outbox id alone proves nothing: ids are
+ * sequential, and X-Crmgate-Outbox shows them to every recipient, so
+ * anyone could send us "bounces" for rows 1 to 200 naming an address and
+ * have it suppressed. Such messages, and bounces that name another
+ * address, change nothing (they are counted as unmatched). Bounces of
+ * messages sent before sql/015 (a bare LOCAL+ID@DOMAIN) count when they
+ * return the Message-ID, as most MTAs' reports do. */
 #include "gateway/mailbox.h"
 
 #include <dirent.h>
@@ -39,9 +43,9 @@ static int record(struct crm_db *db, const struct gw_mailbox_opts *o, const char
 	struct err perr = ERR_INIT;
 	struct crm_res *res = NULL;
 	const struct gw_dsn_rcpt *r = NULL;
-	char id[24], *why = NULL;
-	const char *recipient, *row_mid;
-	int rc = 0, matched = 0, strong = 0;
+	char id[24], mid_id[24], tag_id[24], *why = NULL;
+	const char *recipient;
+	int rc = 0, matched = 0;
 	enum gw_dsn_verdict v;
 	long *count = NULL;
 
@@ -62,27 +66,34 @@ static int record(struct crm_db *db, const struct gw_mailbox_opts *o, const char
 		goto done;
 	}
 	*bounce = 1;
-	if (!dsn.outbox_id) {
+	if (dsn.source != GW_DSN_SRC_MESSAGE_ID && !dsn.tag) {
+		if (dsn.outbox_id)
+			log_debug("mailbox: a bounce names outbox row %ld but proves nothing (neither its Message-ID"
+				  " nor its signed return path)", dsn.outbox_id);
 		st->unmatched++;
 		goto done;
 	}
-	snprintf(id, sizeof(id), "%ld", dsn.outbox_id);
+	/* the row whose Message-ID the bounce returns, else the one its tag was made for */
+	snprintf(mid_id, sizeof(mid_id), "%ld", dsn.source == GW_DSN_SRC_MESSAGE_ID ? dsn.outbox_id : 0);
+	snprintf(tag_id, sizeof(tag_id), "%ld", dsn.tag_id);
 	if ((rc = crm_db_query(&res, db,
-			       "SELECT recipient, btrim(message_id, '<> ') FROM crm.outbox"
-			       " WHERE id = $1::bigint AND channel = 'email'",
-			       1, (const char *[]){ id }, err)))
+			       "SELECT id, recipient FROM crm.outbox WHERE channel = 'email' AND"
+			       " ((id = $1::bigint AND btrim(message_id, '<> ') = $2::text)"
+			       " OR (id = $3::bigint AND crm.bounce_tag(id, $5::text) = $4::text))"
+			       " ORDER BY id <> $1::bigint LIMIT 1",
+			       5, (const char *[]){ mid_id, dsn.message_id, tag_id, dsn.tag, o->secret }, err)))
 		goto done;
 	if (crm_res_rows(res) != 1) {
-		log_debug("mailbox: a bounce names outbox row %s, which is no e-mail of ours", id);
+		log_debug("mailbox: a bounce names outbox row %ld, but its Message-ID or return path is no e-mail's"
+			  " of ours", dsn.outbox_id);
 		st->unmatched++;
 		goto done;
 	}
-	recipient = crm_res_get(res, 0, 0);
-	row_mid = crm_res_get(res, 0, 1);
-	strong = dsn.message_id && row_mid && !strcmp(dsn.message_id, row_mid);
+	snprintf(id, sizeof(id), "%s", crm_res_get(res, 0, 0));
+	recipient = crm_res_get(res, 0, 1);
 	v = gw_dsn_verdict(&dsn, recipient, &matched, &r);
-	if (!strong && !matched) {
-		log_debug("mailbox: a bounce for outbox row %s names neither its Message-ID nor its address", id);
+	if (!matched) {
+		log_debug("mailbox: a bounce for outbox row %s does not name its address", id);
 		st->unmatched++;
 		goto done;
 	}

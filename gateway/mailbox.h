@@ -27,7 +27,7 @@ struct gw_mailbox_stats {
 	long delayed;   /* delays noted */
 	long delivered; /* rows now delivered */
 	long noted;     /* bounces that changed nothing: told before, relayed, a row not sent */
-	long unmatched; /* bounces that name no row of ours, or whose recipient is not the row's */
+	long unmatched; /* bounces that prove no row of ours, or whose recipient is not the row's */
 	long other;     /* no bounce: for the survey reader */
 };
 
@@ -38,6 +38,7 @@ typedef int (*gw_mailbox_other_fn)(void *ctx, struct crm_db *db, const char *msg
 struct gw_mailbox_opts {
 	const char *url;          /* [mailbox] url */
 	const char *return_path;  /* [email] return_path (LOCAL@DOMAIN), may be NULL */
+	const char *secret;       /* [serve] secret, which signs return paths; NULL: the database's key */
 	int timeout;              /* seconds for each IMAP step; 0: 30 */
 	const char *tls_fingerprint; /* [mailbox] tls_fingerprint: the IMAP server's pinned certificate */
 	gw_mailbox_other_fn other; /* may be NULL: other messages are only counted */

@@ -16,6 +16,7 @@
 #include "crm/record.h"
 #include "gateway/campaign.h"
 #include "gateway/dkim.h"
+#include "gateway/dsn.h"
 #include "gateway/outbox.h"
 #include "gateway/sms_send.h"
 #include "gateway/mime.h"
@@ -362,7 +363,9 @@ struct email_msg {
 	enum { MSG_WAITING, MSG_BUILT, MSG_FAILED, MSG_DONE } state;
 	struct buf msg, envelope, unsub, why; /* why: what went wrong building it */
 	char *msgid;
+	char tag[GW_DSN_TAG_LEN + 1]; /* its return path's: crm.bounce_tag; "" for a test message */
 };
+#define EMAIL_MSG_INIT { NULL, MSG_WAITING, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL, "" }
 
 struct email_batch {
 	struct worker *w;
@@ -381,6 +384,7 @@ static void email_msg_reset(struct email_msg *m, const struct gw_job *job)
 	buf_reset(&m->why);
 	free(m->msgid);
 	m->msgid = NULL;
+	m->tag[0] = '\0';
 }
 
 static void email_msg_release(struct email_msg *m)
@@ -460,8 +464,9 @@ static int email_build(void *ctx, const struct value *rec, struct err *err)
 	if (!m)
 		return 0;
 	const struct gw_job *job = m->job;
-	/* made before anything is filled: a link the template may show too */
-	if ((rc = gw_smtp_return_path(&m->envelope, w->return_path, job->id, err)))
+	/* made before anything is filled: a link the template may show too; a
+	 * test message, which is no row's, goes out from the return path itself */
+	if ((rc = gw_smtp_return_path(&m->envelope, w->return_path, job->id, m->tag[0] ? m->tag : NULL, err)))
 		return rc;
 	value_object_set(k->globals, "unsubscribe_url", value_new_text(m->unsub.data));
 	buf_reset(&w->text);
@@ -516,7 +521,8 @@ done:
 	return 0;
 }
 
-/* The signed unsubscribe links of the batch's rows, in one query. */
+/* The signed unsubscribe links and return path tags of the batch's rows,
+ * in one query. */
 static int email_links(struct email_batch *b, struct err *err)
 {
 	struct worker *w = b->w;
@@ -535,20 +541,20 @@ static int email_links(struct email_batch *b, struct err *err)
 	params[0] = ids.data;
 	params[1] = w->secret;
 	rc = crm_db_query_prepared(&res, w->db,
-				   "SELECT crm.unsubscribe_token(u.id, $2::text) FROM unnest($1::bigint[]) WITH ORDINALITY"
-				   " AS u(id, n) ORDER BY u.n",
+				   "SELECT crm.unsubscribe_token(u.id, $2::text), crm.bounce_tag(u.id, $2::text)"
+				   " FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY u.n",
 				   2, params, err);
 	if (!rc && crm_res_rows(res) != b->n)
-		rc = err_set(err, ERR_FAIL, "could not sign the unsubscribe links of %d outbox rows", b->n);
+		rc = err_set(err, ERR_FAIL, "could not sign the links of %d outbox rows", b->n);
 	for (int i = 0; !rc && i < b->n; i++) {
-		const char *token = crm_res_get(res, i, 0);
-		if (!token) {
-			rc = err_set(err, ERR_FAIL, "could not sign an unsubscribe link for outbox row %ld",
-				     b->m[i].job->id);
+		const char *token = crm_res_get(res, i, 0), *tag = crm_res_get(res, i, 1);
+		if (!token || !tag || strlen(tag) != GW_DSN_TAG_LEN) {
+			rc = err_set(err, ERR_FAIL, "could not sign the links of outbox row %ld", b->m[i].job->id);
 			break;
 		}
 		buf_add(&b->m[i].unsub, w->public_url, len);
 		buf_addf(&b->m[i].unsub, "/u/%s", token);
+		memcpy(b->m[i].tag, tag, GW_DSN_TAG_LEN + 1);
 	}
 	crm_res_free(res);
 	buf_release(&ids);
@@ -632,7 +638,7 @@ static int send_emails(struct worker *w, const struct gw_job **jobs, int n, int 
 	if ((size_t)n > w->nmsgs) {
 		w->msgs = xrealloc(w->msgs, (size_t)n * sizeof(*w->msgs));
 		for (size_t i = w->nmsgs; i < (size_t)n; i++)
-			w->msgs[i] = (struct email_msg){ NULL, MSG_WAITING, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL };
+			w->msgs[i] = (struct email_msg)EMAIL_MSG_INIT;
 		w->nmsgs = (size_t)n;
 	}
 	b.m = w->msgs;
@@ -989,7 +995,7 @@ static int sample_email(struct sample *s, const struct value *rec, struct err *e
 	struct worker *w = s->w;
 	struct gw_job job = { .id = 0, .campaign_id = s->k->c.id, .channel = "email",
 			      .target_code = (char *)text_of(rec, "code"), .recipient = (char *)s->to };
-	struct email_msg m = { NULL, MSG_WAITING, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL };
+	struct email_msg m = EMAIL_MSG_INIT;
 	struct email_batch b = { w, s->k, &m, 1 };
 	struct err merr = ERR_INIT;
 	int rc;

@@ -61,7 +61,8 @@
 #define DEFAULT_FINAL_TIMEOUT	600
 #define TIMEOUT_MAX		86400
 /* An SMTP path may be 256 octets with its angle brackets (RFC 5321 4.5.3.1.3). */
-#define ADDR_MAX 254
+#define ADDR_MAX  254
+#define LOCAL_MAX 64 /* characters of a local part, RFC 5321 4.5.3.1.1 */
 /* What is kept of one reply (a hostile server may send a lot). */
 #define REPLY_TEXT_CAP	65536
 #define REPLY_LINES_MAX 200
@@ -856,35 +857,28 @@ int gw_smtp_send(struct gw_smtp *s, const char *from, const char *rcpt, const ch
 
 /* ------------------------------------------------------------ return path */
 
-int gw_smtp_return_path(struct buf *out, const char *return_path, long id, struct err *err)
+int gw_smtp_return_path(struct buf *out, const char *return_path, long id, const char *tag, struct err *err)
 {
 	const char *at = return_path ? strrchr(return_path, '@') : NULL;
+	struct buf local = BUF_INIT;
+	int rc = 0;
 
 	if (!at || !valid_addr(return_path) || id < 0)
 		return err_set(err, ERR_INPUT, "[email] return_path: '%s' is not an address like bounces@example.test",
 			       return_path ? return_path : "");
-	buf_addf(out, "%.*s+%ld%s", (int)(at - return_path), return_path, id, at);
-	return 0;
-}
-
-int gw_smtp_return_path_parse(long *out, const char *return_path, const char *addr)
-{
-	const char *at = strrchr(return_path, '@');
-	const char *aat = strrchr(addr, '@');
-	size_t local = at ? (size_t)(at - return_path) : 0;
-	const char *digits = addr + local + 1;
-	size_t n;
-	long id = 0;
-
-	if (!at || !aat || strncasecmp(addr, return_path, local) || addr[local] != '+' || strcasecmp(aat, at))
-		return ERR_NOTFOUND;
-	n = strspn(digits, "0123456789");
-	if (!n || digits + n != aat || n > 18)
-		return ERR_NOTFOUND;
-	for (size_t i = 0; i < n; i++)
-		id = id * 10 + (digits[i] - '0');
-	*out = id;
-	return 0;
+	buf_add(&local, return_path, (size_t)(at - return_path));
+	if (tag)
+		buf_addf(&local, "+%ld.%s", id, tag);
+	if (tag && local.len > LOCAL_MAX)
+		rc =
+		    err_set(err, ERR_INPUT,
+			    "[email] return_path: '%s' leaves no room for the tag of outbox row %ld (a local part of %d"
+			    " characters at most)",
+			    return_path, id, LOCAL_MAX);
+	else
+		buf_addf(out, "%s%s", local.data, at);
+	buf_release(&local);
+	return rc;
 }
 
 /* -------------------------------------------------------------- transport */

@@ -106,16 +106,12 @@ int gw_smtp_send(struct gw_smtp *s, const char *from, const char *rcpt, const ch
 /* QUIT (without waiting for its reply) and free; NULL does nothing. */
 void gw_smtp_close(struct gw_smtp *s);
 
-/* The tagged return path of an outbox row: "bounces+42@example.test" from
- * return_path "bounces@example.test" and id 42, appended to out. A
- * return_path that is not LOCAL@DOMAIN (ASCII, no space, control or angle
- * bracket) is ERR_INPUT. */
-int gw_smtp_return_path(struct buf *out, const char *return_path, long id, struct err *err);
-
-/* The inverse, for bounces: the outbox id tagged in addr when addr is
- * return_path's local part, '+', a decimal id, '@' and return_path's domain
- * (both compared without regard to case). Returns 0 and sets *out, or
- * ERR_NOTFOUND when addr is no tagged return path of ours. */
-int gw_smtp_return_path_parse(long *out, const char *return_path, const char *addr);
+/* The return path of an outbox row, appended to out: with tag (the row's
+ * crm.bounce_tag) "bounces+42.TAG@example.test" from return_path
+ * "bounces@example.test" and id 42; without (NULL), return_path itself.
+ * gateway/dsn.c reads it back from bounces. A return_path that is not
+ * LOCAL@DOMAIN (ASCII, no space, control or angle bracket), or whose local
+ * part would grow past the 64 characters of RFC 5321, is ERR_INPUT. */
+int gw_smtp_return_path(struct buf *out, const char *return_path, long id, const char *tag, struct err *err);
 
 #endif

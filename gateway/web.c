@@ -10,11 +10,13 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -249,10 +251,12 @@ int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token
 
 /* ------------------------------------------------------------------ pages */
 
+/* Void elements are closed (<meta/>) so that a page is well-formed XML as
+ * well as HTML: whatever a recipient's address holds, any parser reads it. */
 static const char page_head[] =
-	"<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	"<meta name=\"robots\" content=\"noindex\">\n<title>";
+	"<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+	"<meta name=\"robots\" content=\"noindex\"/>\n<title>";
 
 static void page_begin(struct buf *b, const char *title)
 {
@@ -283,11 +287,22 @@ static void channel_words(const char *channel, const char **zh, const char **en)
 	}
 }
 
+/* The length in bytes of the first character of s (1 for a byte that
+ * starts none: the escape replaces it), 0 at the end. */
+static size_t first_char(const char *s, size_t len)
+{
+	uint32_t cp;
+	size_t n = utf8_decode(s, len, &cp);
+
+	return len ? (n ? n : 1) : 0;
+}
+
 /* The recipient, enough to recognise, not to harvest: "w***@example.com",
- * "*******8000"; nothing for a postal address. */
+ * "*******8000"; nothing for a postal address. Whole characters are shown
+ * (王***@例子.cn), never a piece of one. */
 static void mask_recipient(struct buf *out, const char *channel, const char *recipient)
 {
-	size_t len;
+	size_t len, start, n = 0;
 
 	if (!recipient || !*recipient)
 		return;
@@ -296,12 +311,19 @@ static void mask_recipient(struct buf *out, const char *channel, const char *rec
 		const char *at = strrchr(recipient, '@');
 		if (!at || at == recipient)
 			return;
-		buf_add(out, recipient, 1);
+		buf_add(out, recipient, first_char(recipient, (size_t)(at - recipient)));
 		buf_adds(out, "***");
 		buf_adds(out, at);
-	} else if (!strcmp(channel, "sms") && len > 4) {
+	} else if (!strcmp(channel, "sms")) {
+		/* the last four characters, after at least one hidden */
+		for (start = 0; start < len; start += first_char(recipient + start, len - start))
+			n++;
+		if (n <= 4)
+			return;
+		for (start = 0; n > 4; n--)
+			start += first_char(recipient + start, len - start);
 		buf_adds(out, "*******");
-		buf_adds(out, recipient + len - 4);
+		buf_adds(out, recipient + start);
 	}
 }
 
@@ -345,7 +367,7 @@ static void page_ask(struct http_response *res, const char *channel, const char 
 	if (!done)
 		/* no action: the form posts to this very URL, whatever the path in front */
 		buf_adds(&res->body, "<form method=\"post\">\n"
-				     "<input type=\"hidden\" name=\"confirm\" value=\"1\">\n"
+				     "<input type=\"hidden\" name=\"confirm\" value=\"1\"/>\n"
 				     "<button type=\"submit\">退订 · Unsubscribe</button>\n</form>\n");
 	page_end(&res->body);
 	http_reply_html(res, 200, NULL);

@@ -2,6 +2,8 @@
 #include "testlib.h"
 
 #include <curl/curl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,6 +232,17 @@ int test_crmgate(struct buf *out, struct buf *errout, const char *db, const char
 	return rc;
 }
 
+void test_sql(const char *db, const char *sql)
+{
+	struct crm_db *conn = NULL;
+	struct err err = ERR_INIT;
+
+	assert_ok(crm_db_connect(&conn, db, &err), &err);
+	assert_ok(crm_db_exec(conn, sql, &err), &err);
+	crm_db_free(conn);
+	err_release(&err);
+}
+
 void test_import(const char *db, const char *dir, const char *entity, const char *content)
 {
 	struct buf errout = BUF_INIT;
@@ -308,4 +321,21 @@ void test_rmdir(char *dir)
 		free(cmd);
 	}
 	free(dir);
+}
+
+char *test_xml_text(const char *doc, size_t len, const char *what)
+{
+	xmlDocPtr x = xmlReadMemory(doc, (int)len, what, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	const xmlError *e = xmlGetLastError();
+	xmlChar *content;
+	char *text;
+
+	cr_assert_not_null(x, "%s is no XML: line %d: %s", what, e ? e->line : 0, e && e->message ? e->message : "?");
+	content = xmlNodeGetContent(xmlDocGetRootElement(x));
+	text = xstrdup(content ? (const char *)content : "");
+	xmlFree(content);
+	xmlFreeDoc(x);
+	cr_assert(!memmem(doc, len, "\xEF\xBF\xBE", 3) && !memmem(doc, len, "\xEF\xBF\xBF", 3), "%s holds U+FFFE or U+FFFF",
+		  what);
+	return text;
 }

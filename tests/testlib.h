@@ -40,6 +40,8 @@ int test_run(struct buf *out, struct buf *errout, const char *dir, const char *i
 /* test_run for the database db: "crmgate --db DB ARGS" in the current folder. */
 int test_crmgate(struct buf *out, struct buf *errout, const char *db, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Run sql (statements separated by ';') on db as the database owner; it must succeed. */
+void test_sql(const char *db, const char *sql);
 /* Write content to DIR/ENTITY.csv and import it into db; the import must succeed. */
 void test_import(const char *db, const char *dir, const char *entity, const char *content);
 
@@ -86,6 +88,12 @@ unsigned test_free_port(void);
 
 /* Run a shell command line (system(3)); returns its wait status. */
 int test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* doc (len bytes) parsed as XML by libxml2, without recovery or network:
+ * all its text, malloc'd. Fails the test with libxml2's reason and what
+ * (a file name, say) when doc is not well-formed, or holds U+FFFE or
+ * U+FFFF (which no XML may hold, even as a reference). */
+char *test_xml_text(const char *doc, size_t len, const char *what);
 
 /* A new private directory under /tmp, malloc'd; test_rmdir removes it and all below. */
 char *test_tmpdir(void);

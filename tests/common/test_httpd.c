@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -465,19 +466,145 @@ Test(http, idle_connection_times_out)
 	http_server_stop(srv);
 }
 
-Test(http, connection_limit)
+/* Has the server closed fd? (Waits up to ms for it to say.) */
+static int closed_by_server(int fd, int ms)
 {
-	struct http_options opt = {.threads = 1, .max_connections = 2, .timeout = 1};
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	char c;
+
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	return recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
+}
+
+/* Seconds since t0 (CLOCK_MONOTONIC). */
+static double since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Send data one byte every 200 ms until the server closes the connection
+ * or 6 s pass; the seconds it took (6 or more: never closed). */
+static double trickle(int fd, const char *data)
+{
+	struct timespec t0;
+	size_t len = strlen(data);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0;; i = (i + 1) % len)
+		if (since(&t0) >= 6 || send(fd, data + i, 1, MSG_NOSIGNAL) != 1 || closed_by_server(fd, 200))
+			break;
+	return since(&t0);
+}
+
+Test(http, a_request_trickled_byte_by_byte_is_cut_at_its_deadline)
+{
+	/* each byte resets the idle timeout: only a deadline ends this */
+	struct http_options opt = {.timeout = 30, .header_timeout = 1, .body_timeout = 1};
 	struct http_server *srv = start(&opt);
 	unsigned port = http_server_port(srv);
-	int a = dial(port), b = dial(port);
-	time_t t0 = time(NULL);
+	int fd;
+	double took;
 
-	/* both slots held by idle clients: a new request waits for the timeout to free one */
+	/* the headers, a byte at a time */
+	fd = dial(port);
+	cr_assert_eq(send(fd, "GET /echo HTTP/1.1\r\nHost: x\r\n", 29, MSG_NOSIGNAL), 29);
+	took = trickle(fd, "X-Slow: a\r\n");
+	close(fd);
+	cr_expect(took < 2.5, "a trickle of headers went on for %.1f s past a deadline of 1 s", took);
+	/* the headers whole, then the body a byte at a time */
+	fd = dial(port);
+	static const char head[] =
+	    "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+	    "Content-Length: 1000\r\n\r\n";
+	cr_assert_eq(send(fd, head, sizeof(head) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(head) - 1);
+	took = trickle(fd, "a=1&");
+	close(fd);
+	cr_expect(took < 2.5, "a trickle of body went on for %.1f s past a deadline of 1 s", took);
 	assert_still_serving(port);
-	cr_assert(time(NULL) - t0 >= 1, "a third connection was served at once");
+	http_server_stop(srv);
+}
+
+Test(http, one_address_keeps_its_share_and_a_real_request_gets_in)
+{
+	struct http_options opt = {.max_per_address = 4, .header_timeout = 30, .timeout = 30};
+	struct http_server *srv = start(&opt);
+	unsigned port = http_server_port(srv);
+	int fd[10];
+	struct timespec t0;
+
+	/* ten idle connections from 127.0.0.1: each past the fourth closes the oldest */
+	for (int i = 0; i < 10; i++) {
+		fd[i] = dial(port);
+		usleep(20 * 1000); /* accepted in this order */
+	}
+	for (int i = 0; i < 6; i++)
+		cr_expect(closed_by_server(fd[i], 2000), "idle connection %d of 10 is still open", i + 1);
+	for (int i = 6; i < 10; i++)
+		cr_expect(!closed_by_server(fd[i], 0), "idle connection %d of 10 was closed", i + 1);
+	/* a real request from the same address: answered at once, in the place of the oldest */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_still_serving(port);
+	cr_expect_lt(since(&t0), 1, "the request waited %.1f s", since(&t0));
+	cr_expect(closed_by_server(fd[6], 2000), "the oldest idle connection is still open");
+	for (int i = 0; i < 10; i++)
+		close(fd[i]);
+	http_server_stop(srv);
+}
+
+Test(http, connection_limit)
+{
+	struct http_options opt = {.threads = 1, .max_connections = 2, .timeout = 30, .header_timeout = 30};
+	struct http_server *srv = start(&opt);
+	unsigned port = http_server_port(srv);
+	int a = dial(port), b;
+	struct timespec t0;
+
+	usleep(50 * 1000);
+	b = dial(port);
+	usleep(50 * 1000);
+	/* both slots held by idle clients: a request takes the oldest one's, at once */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_still_serving(port);
+	cr_assert_lt(since(&t0), 1, "a third connection waited %.1f s", since(&t0));
+	cr_expect(closed_by_server(a, 2000), "the oldest idle connection is still open");
+	cr_expect(!closed_by_server(b, 0), "the newer idle connection was closed");
 	close(a);
 	close(b);
+	http_server_stop(srv);
+}
+
+/* MHD 0.9.75 runs out of a connection's memory on a few hundred query
+ * arguments, and then answers nothing until the timeout: every such
+ * request must be a 400 at once. */
+Test(http, hundreds_of_query_parameters_are_400_at_once)
+{
+	static const int counts[] = {65, 300, 500, 1000, 4000};
+	struct http_server *srv = start(NULL);
+	unsigned port = http_server_port(srv);
+	struct buf path = BUF_INIT, body = BUF_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
+		struct timespec t0;
+		double took;
+		long status;
+		buf_reset(&path);
+		buf_adds(&path, "/echo?");
+		for (int k = 0; k < counts[i]; k++)
+			buf_adds(&path, k ? "&p=" : "p=");
+		buf_reset(&body);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		status = get(port, path.data, &body, NULL);
+		took = since(&t0);
+		cr_expect_eq(status, 400, "%d parameters: status %ld", counts[i], status);
+		cr_expect_str_eq(body.data, "bad request\n", "%d parameters", counts[i]);
+		cr_expect_lt(took, 1, "%d parameters: answered after %.1f s", counts[i], took);
+	}
+	assert_still_serving(port);
+	buf_release(&path);
+	buf_release(&body);
 	http_server_stop(srv);
 }
 

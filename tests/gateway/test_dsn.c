@@ -364,6 +364,18 @@ Test(dsn, caps)
 	err_release(&err);
 }
 
+/* A small report of one failed recipient, with the header lines head and,
+ * when given, the returned message's headers; malloc'd. */
+static char *small_report(const char *head, const char *returned)
+{
+	return xstrfmt("From: MAILER-DAEMON@x.example\n%s"
+		       "Content-Type: multipart/report; report-type=delivery-status; boundary=q\n\n"
+		       "--q\nContent-Type: message/delivery-status\n\n"
+		       "Reporting-MTA: dns; x.example\n\nFinal-Recipient: rfc822; a@b.example\n"
+		       "Action: failed\nStatus: 5.0.0\n%s%s--q--\n",
+		       head, returned ? "--q\nContent-Type: text/rfc822-headers\n\n" : "", returned ? returned : "");
+}
+
 /* The tie: only digits make an id, only our form of Message-ID counts. */
 Test(dsn, ids)
 {
@@ -384,13 +396,7 @@ Test(dsn, ids)
 		{ "Message-ID: crmgate.12.abc@example.test\n", 3, GW_DSN_SRC_RETURN_PATH },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *msg = xstrfmt("From: MAILER-DAEMON@x.example\nTo: Bounces <BOUNCES+3@EXAMPLE.TEST>\n"
-				    "Content-Type: multipart/report; report-type=delivery-status; boundary=q\n\n"
-				    "--q\nContent-Type: message/delivery-status\n\n"
-				    "Reporting-MTA: dns; x.example\n\nFinal-Recipient: rfc822; a@b.example\n"
-				    "Action: failed\nStatus: 5.0.0\n"
-				    "--q\nContent-Type: text/rfc822-headers\n\n%s--q--\n",
-				    cases[i].returned);
+		char *msg = small_report("To: Bounces <BOUNCES+3@EXAMPLE.TEST>\n", cases[i].returned);
 		struct gw_dsn dsn;
 		struct err err = ERR_INIT;
 		assert_ok(gw_dsn_parse(&dsn, msg, strlen(msg), RP, &err), &err);
@@ -400,4 +406,68 @@ Test(dsn, ids)
 		err_release(&err);
 		free(msg);
 	}
+}
+
+/* The signed return path LOCAL+ID.TAG@DOMAIN (sql/015): the tag is read in
+ * any case and kept lower-cased, with the id it was made for; anything
+ * else that looks like one carries no tag (and a malformed one no id). */
+Test(dsn, signed_return_paths)
+{
+#define TAG "0123456789abcdef0123456789abcdef"
+	static const struct {
+		const char *header; /* of the report itself */
+		long id, tag_id;
+		const char *tag;
+	} cases[] = {
+		{ "To: bounces+42." TAG "@example.test\n", 42, 42, TAG },
+		{ "To: Bounces <BOUNCES+42.0123456789ABCDEF0123456789ABCDEF@EXAMPLE.TEST>\n", 42, 42, TAG },
+		{ "Delivered-To: bounces+7." TAG "@example.test\nTo: bounces+8@example.test\n", 7, 7, TAG },
+		{ "To: bounces+42@example.test\n", 42, 0, NULL },
+		{ "To: bounces+42." TAG "0@example.test\n", 0, 0, NULL },
+		{ "To: bounces+42.0123456789abcdef0123456789abcdeg@example.test\n", 0, 0, NULL },
+		{ "To: bounces+42.@example.test\n", 0, 0, NULL },
+		{ "To: bounces+." TAG "@example.test\n", 0, 0, NULL },
+		{ "To: bounces+42." TAG "@example.org\n", 0, 0, NULL },
+		{ "To: other+42." TAG "@example.test\n", 0, 0, NULL },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *msg = small_report(cases[i].header, NULL);
+		struct gw_dsn dsn;
+		struct err err = ERR_INIT;
+		assert_ok(gw_dsn_parse(&dsn, msg, strlen(msg), RP, &err), &err);
+		cr_expect_eq(dsn.outbox_id, cases[i].id, "case %zu: id %ld", i, dsn.outbox_id);
+		cr_expect_eq(dsn.tag_id, cases[i].tag_id, "case %zu: tag id %ld", i, dsn.tag_id);
+		if (cases[i].tag)
+			cr_expect(dsn.tag && !strcmp(dsn.tag, cases[i].tag), "case %zu: tag %s", i, dsn.tag);
+		else
+			cr_expect_null(dsn.tag, "case %zu: tag %s", i, dsn.tag);
+		gw_dsn_release(&dsn);
+		err_release(&err);
+		free(msg);
+	}
+
+	/* in X-Postfix-Sender, and in the returned message's Return-Path */
+	{
+		static const char msg[] =
+			"From: MAILER-DAEMON@x.example\nTo: someone@example.test\n"
+			"Content-Type: multipart/report; report-type=delivery-status; boundary=q\n\n"
+			"--q\nContent-Type: message/delivery-status\n\nX-Postfix-Sender: rfc822; bounces+9." TAG
+			"@example.test\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.0.0\n"
+			"--q\nContent-Type: text/rfc822-headers\n\nReturn-Path: <bounces+10." TAG "@example.test>\n--q--\n";
+		struct gw_dsn dsn;
+		struct err err = ERR_INIT;
+		assert_ok(gw_dsn_parse(&dsn, msg, sizeof(msg) - 1, RP, &err), &err);
+		cr_expect_eq(dsn.tag_id, 10, "the returned message is read first");
+		cr_expect_str_eq(dsn.tag, TAG);
+		gw_dsn_release(&dsn);
+		/* a message that is no bounce keeps no tag */
+		static const char hello[] = "To: bounces+9." TAG "@example.test\n\nhello\n";
+		assert_ok(gw_dsn_parse(&dsn, hello, sizeof(hello) - 1, RP, &err), &err);
+		cr_expect_eq(dsn.kind, GW_DSN_NONE);
+		cr_expect_null(dsn.tag);
+		cr_expect_eq(dsn.tag_id, 0);
+		gw_dsn_release(&dsn);
+		err_release(&err);
+	}
+#undef TAG
 }

@@ -7,6 +7,7 @@
  * of its own, so that no other test's messages are counted. It is skipped,
  * saying why, when Dovecot cannot start. The messages are those of
  * tests/gateway/dsn/ (see test_dsn.c), which name outbox rows 42 to 47. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
+#include "gateway/dsn.h"
 #include "gateway/mailbox.h"
 
 #define RP "bounces@example.test"
@@ -109,10 +111,45 @@ static void deliver(const char *maildir, const char *name, const char *content)
 	free(dst);
 }
 
-static void deliver_fixture(const char *maildir, const char *file)
+/* The signed return path of outbox row id, as gateway/send.c makes it. */
+static char *return_path(struct crm_db *db, long id)
+{
+	struct err err = ERR_INIT;
+	char idtext[24], *tag = NULL, *rp;
+	snprintf(idtext, sizeof(idtext), "%ld", id);
+	assert_ok(crm_db_value(&tag, db, "SELECT crm.bounce_tag($1::bigint)", 1, (const char *[]){ idtext }, &err),
+		  &err);
+	cr_assert_not_null(tag);
+	rp = xstrfmt("bounces+%ld.%s@example.test", id, tag);
+	free(tag);
+	err_release(&err);
+	return rp;
+}
+
+/* A message of tests/gateway/dsn/. With db, it answers a message sent since
+ * sql/015: its bare return path bounces+ID@ becomes the row's signed one. */
+static void deliver_fixture(const char *maildir, const char *file, struct crm_db *db, long id)
 {
 	char *path = xstrfmt("tests/gateway/dsn/%s", file), *msg = test_slurp(path);
 	char *name = xstrfmt("1795753701.%s.test", file);
+	if (db) {
+		char *bare = xstrfmt("bounces+%ld@example.test", id), *tagged = return_path(db, id);
+		struct buf b = BUF_INIT;
+		for (const char *p = msg, *q; *p; p = q + strlen(bare)) {
+			q = strstr(p, bare);
+			if (!q) {
+				buf_adds(&b, p);
+				break;
+			}
+			buf_add(&b, p, (size_t)(q - p));
+			buf_adds(&b, tagged);
+		}
+		free(msg);
+		msg = buf_detach(&b, NULL);
+		cr_assert(strstr(msg, tagged), "%s names no bounces+%ld@", file, id);
+		free(bare);
+		free(tagged);
+	}
 	deliver(maildir, name, msg);
 	free(name);
 	free(msg);
@@ -208,12 +245,19 @@ static void expect_stats(const struct gw_mailbox_stats *s, long bounced, long de
 	cr_expect_eq(s->other, other, "other %ld", s->other);
 }
 
-static void deliver_all(const char *maildir)
+/* The fixtures: 42, 43 and 46 return their row's Message-ID; 44's is
+ * another one and 45's row has none recorded (its outcome was unknown), and
+ * 47 (qmail) returns none: those three prove their row by the signed
+ * return path. */
+static void deliver_all(const char *maildir, struct crm_db *db)
 {
-	static const char *const files[] = { "postfix-failed.eml", "postfix-delayed.eml", "postfix-smtp-crlf.eml",
-					     "exim-dsn.eml", "exim-plain.eml", "qmail.eml" };
+	static const struct {
+		const char *file;
+		long tagged; /* the row whose signed return path it comes back to; 0: the bare one */
+	} files[] = { { "postfix-failed.eml", 0 }, { "postfix-delayed.eml", 0 }, { "postfix-smtp-crlf.eml", 44 },
+		      { "exim-dsn.eml", 45 },      { "exim-plain.eml", 0 },      { "qmail.eml", 47 } };
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
-		deliver_fixture(maildir, files[i]);
+		deliver_fixture(maildir, files[i].file, files[i].tagged ? db : NULL, files[i].tagged);
 	deliver(maildir, "1795753702.reply.test", survey_reply);
 	deliver(maildir, "1795753702.forged.test", forged);
 	deliver(maildir, "1795753702.stray.test", stray);
@@ -300,7 +344,7 @@ Test(mailbox, imap_dovecot, .timeout = 60)
 	conninfo = test_db_create();
 	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
 	seed(db);
-	deliver_all(d.maildir);
+	deliver_all(d.maildir, db);
 	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/INBOX", d.port);
 	o.url = url;
 
@@ -378,7 +422,7 @@ Test(mailbox, maildir)
 	}
 	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
 	seed(db);
-	deliver_all(md);
+	deliver_all(md, db);
 	/* no message: passed by, and left where it is */
 	sub = xstrfmt("%s/new/1795753700.folder", md);
 	cr_assert_eq(mkdir(sub, 0700), 0);
@@ -397,7 +441,7 @@ Test(mailbox, maildir)
 	expect_stats(&st, 0, 0, 0, 0, 0);
 
 	/* the same bounce delivered twice: recorded once */
-	deliver_fixture(md, "postfix-failed.eml");
+	deliver_fixture(md, "postfix-failed.eml", NULL, 0);
 	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
 	expect_stats(&st, 0, 0, 1, 0, 0);
 	expect_rows(db);
@@ -462,13 +506,14 @@ Test(mailbox, bad_urls)
 }
 
 /* The whole way back: Postfix itself bounces a message of row 42 (its
- * error transport refuses every domain but example.test, 5.0.0) to
- * bounces+42@example.test, delivers the bounce into the Maildir, and Dovecot
- * serves it. */
+ * error transport refuses every domain but example.test, 5.0.0) to the
+ * row's signed return path, delivers the bounce into the Maildir, and
+ * Dovecot serves it. The row has no Message-ID recorded (its outcome was
+ * unknown): the tag, through a real MTA, is the proof. */
 Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
 {
 	struct dovecot d;
-	char *why = NULL, *conninfo, *url, *cmd;
+	char *why = NULL, *conninfo, *url, *cmd, *rp;
 	struct crm_db *db;
 	struct err err = ERR_INIT;
 	struct gw_mailbox_stats st = { 0 };
@@ -486,11 +531,12 @@ Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
 			      " VALUES (1, 'birthday', 'email', 'contact', 'running');"
 			      "INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
 			      " message_id, sent_at) OVERRIDING SYSTEM VALUE VALUES (42, 1, 'email', 'P42',"
-			      " 'anne@example.org', 'sent', 1, '<crmgate.42.L1veTest@example.test>', now())",
+			      " 'anne@example.org', 'unknown', 1, NULL, NULL)",
 			      &err),
 		  &err);
 
-	cmd = xstrfmt("sendmail -C '%s/conf' -f bounces+42@example.test -- anne@example.org", d.maildir);
+	rp = return_path(db, 42);
+	cmd = xstrfmt("sendmail -C '%s/conf' -f %s -- anne@example.org", d.maildir, rp);
 	p = popen(cmd, "w");
 	cr_assert_not_null(p);
 	fputs("From: Crmgate <news@example.test>\nTo: <anne@example.org>\nSubject: Happy birthday\n"
@@ -514,5 +560,164 @@ Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
 	crm_db_free(db);
 	test_db_drop(conninfo);
 	free(url);
+	free(rp);
 	dovecot_stop(&d);
+}
+
+/* ---- forged bounces, end to end ---- */
+
+/* What a message of ours carries, read back from the Maildir it was sent into. */
+struct sent {
+	char return_path[128], recipient[128], message_id[128], outbox[24];
+};
+
+/* The value of the first header line name: (CRLF or LF) in msg, into out. */
+static void header_of(const char *msg, const char *name, char *out, size_t n)
+{
+	const char *p = strstr(msg, name);
+	size_t len;
+	cr_assert_not_null(p, "no %s in %s", name, msg);
+	p += strlen(name);
+	while (*p == ' ' || *p == '<')
+		p++;
+	len = strcspn(p, ">\r\n");
+	cr_assert_lt(len, n);
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+/* A delivery status notification to `to` saying that `failed` failed for
+ * good, returning the headers `returned` (NULL: none), as file NAME of the
+ * Maildir's new/. */
+static void bounce(const char *maildir, const char *name, const char *to, const char *failed, const char *returned)
+{
+	char *msg = xstrfmt("From: MAILER-DAEMON@mx.example.net\nTo: %s\nSubject: Undelivered Mail Returned to Sender\n"
+			    "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+			    "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+			    "Final-Recipient: rfc822; %s\nAction: failed\nStatus: 5.1.1\n"
+			    "Diagnostic-Code: smtp; 550 5.1.1 user unknown\n%s%s--b--\n",
+			    to, failed, returned ? "--b\nContent-Type: text/rfc822-headers\n\n" : "",
+			    returned ? returned : "");
+	deliver(maildir, name, msg);
+	free(msg);
+}
+
+/* Anyone may send us mail: 200 "bounces" to bounces+1@ … bounces+200@ naming
+ * a real recipient, one that copies the X-Crmgate-Outbox our messages show,
+ * one sent to another row's signed return path, one that pairs a row's id
+ * with another row's tag. None of them may touch the outbox; the real bounces
+ * (one to a signed return path whose case an MTA changed, one of a message
+ * sent before sql/015 that returns its Message-ID) do. */
+Test(mailbox, forged_bounces_suppress_nobody, .timeout = 60)
+{
+	char *dir = test_tmpdir(), *conninfo = test_db_create();
+	char *body = xstrfmt("%s/body.txt", dir), *sent_url = xstrfmt("file:%s/sent", dir);
+	char *inbox = xstrfmt("%s/in", dir), *inbox_url = xstrfmt("maildir:%s", inbox), *cmd;
+	struct buf out = BUF_INIT, errout = BUF_INIT;
+	struct sent s[3]; /* anne, bob, carol */
+	struct crm_db *db;
+	struct err err = ERR_INIT;
+	FILE *ls;
+	char line[512];
+	int n = 0;
+
+	test_import(conninfo, dir, "salesperson", "code,name\nS1,王伟\n");
+	test_import(conninfo, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
+	test_import(conninfo, dir, "contact", "code,customer_code,name,email\nE1,C1,安妮,anne@example.net\n"
+					      "E2,C1,鲍勃,bob@example.net\nE3,C1,卡罗,carol@example.net\n");
+	test_write_file(body, "{{name}}，您好\n");
+	setenv("CRMGATE_EMAIL_TRANSPORT", sent_url, 1);
+	setenv("CRMGATE_EMAIL_FROM", "市场部 <marketing@example.test>", 1);
+	setenv("CRMGATE_EMAIL_RETURN_PATH", RP, 1);
+	setenv("CRMGATE_MAILBOX_URL", inbox_url, 1);
+	cr_assert_eq(test_crmgate(&out, &errout, conninfo,
+				  "campaign create 通知 --channel email --targets contact --subject 你好 --body '%s'"
+				  " --transactional",
+				  body),
+		     0, "%s", errout.data);
+	cr_assert_eq(test_crmgate(&out, &errout, conninfo, "campaign launch 通知 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(test_crmgate(&out, &errout, conninfo, "send --once"), 0, "%s", errout.data);
+
+	/* what went out: each message's return path, recipient, Message-ID and row */
+	cmd = xstrfmt("ls %s/sent/new", dir);
+	ls = popen(cmd, "r");
+	while (fgets(line, sizeof(line), ls)) {
+		char *path = xstrfmt("%s/sent/new/%.*s", dir, (int)strcspn(line, "\n"), line), *msg = test_slurp(path);
+		struct sent one;
+		header_of(msg, "Return-Path:", one.return_path, sizeof(one.return_path));
+		header_of(msg, "Delivered-To:", one.recipient, sizeof(one.recipient));
+		header_of(msg, "Message-ID:", one.message_id, sizeof(one.message_id));
+		header_of(msg, "X-Crmgate-Outbox:", one.outbox, sizeof(one.outbox));
+		cr_assert_lt(n, 3);
+		s[one.recipient[0] == 'a' ? 0 : one.recipient[0] == 'b' ? 1 : 2] = one;
+		n++;
+		free(msg);
+		free(path);
+	}
+	pclose(ls);
+	free(cmd);
+	cr_assert_eq(n, 3);
+	for (int i = 0; i < 3; i++) {
+		char *want = xstrfmt("bounces+%s.", s[i].outbox);
+		cr_assert(!strncmp(s[i].return_path, want, strlen(want)) &&
+				  strlen(s[i].return_path) == strlen(want) + GW_DSN_TAG_LEN + strlen("@example.test"),
+			  "the return path is signed: %s", s[i].return_path);
+		free(want);
+	}
+
+	for (const char *const *sub = (const char *const[]){ "", "/new", "/cur", "/tmp", NULL }; *sub; sub++) {
+		char *d = xstrfmt("%s%s", inbox, *sub);
+		cr_assert_eq(mkdir(d, 0700), 0, "%s", d);
+		free(d);
+	}
+	for (int i = 1; i <= 200; i++) {
+		char *to = xstrfmt("bounces+%d@example.test", i), *name = xstrfmt("1795753800.forged%03d", i);
+		bounce(inbox, name, to, s[0].recipient, NULL);
+		free(to);
+		free(name);
+	}
+	{
+		char *hdr = xstrfmt("X-Crmgate-Outbox: %s\nMessage-ID: <crmgate.%s.0123456789abcdef@example.test>\n",
+				    s[0].outbox, s[0].outbox);
+		char *to = xstrfmt("bounces+%s@example.test", s[0].outbox);
+		char *swapped = xstrfmt("bounces+%s%s", s[0].outbox, strchr(s[1].return_path, '.'));
+		bounce(inbox, "1795753801.header", to, s[0].recipient, hdr);
+		bounce(inbox, "1795753801.another-rows-path", s[1].return_path, s[0].recipient, NULL);
+		bounce(inbox, "1795753801.swapped-tag", swapped, s[0].recipient, NULL);
+		free(hdr);
+		free(to);
+		free(swapped);
+	}
+	/* the real ones: bob's to his return path, in capitals; carol's to the
+	 * bare return path of old, returning her message's headers */
+	{
+		char *upper = xstrdup(s[1].return_path), *to = xstrfmt("bounces+%s@example.test", s[2].outbox);
+		char *hdr = xstrfmt("X-Crmgate-Outbox: %s\nMessage-ID: <%s>\n", s[2].outbox, s[2].message_id);
+		for (char *p = upper; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		bounce(inbox, "1795753802.bob", upper, s[1].recipient, NULL);
+		bounce(inbox, "1795753802.carol", to, s[2].recipient, hdr);
+		free(upper);
+		free(to);
+		free(hdr);
+	}
+
+	cr_assert_eq(test_crmgate(&out, &errout, conninfo, "mailbox poll --once"), 0, "%s", errout.data);
+	cr_expect_str_eq(out.data, "bounced 2, failed 0, delayed 0, delivered 0, noted 0, unmatched 203, other 0\n");
+	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
+	expect_value(db, "SELECT string_agg(recipient || ' ' || status, ', ' ORDER BY recipient) FROM crm.outbox",
+		     "anne@example.net sent, bob@example.net bounced, carol@example.net bounced");
+	expect_value(db, "SELECT string_agg(address, ', ' ORDER BY address) FROM crm.suppression",
+		     "bob@example.net, carol@example.net");
+
+	crm_db_free(db);
+	err_release(&err);
+	buf_release(&out);
+	buf_release(&errout);
+	free(inbox_url);
+	free(inbox);
+	free(sent_url);
+	free(body);
+	test_db_drop(conninfo);
+	test_rmdir(dir);
 }
