@@ -78,7 +78,11 @@ int merge_value_text(struct buf *out, const struct value *v, const struct merge_
 	switch (v->kind) {
 	case VALUE_TEXT: buf_adds(&raw, v->u.text); break;
 	case VALUE_NUMBER:
-		rc = merge_format_number(&raw, v->u.number.decimal, f->number_picture, v->u.number.money, err);
+		/* \* roman, DBNum2... write the number itself, not 12,350.50 */
+		if (f->text_number)
+			buf_adds(&raw, v->u.number.decimal);
+		else
+			rc = merge_format_number(&raw, v->u.number.decimal, f->number_picture, v->u.number.money, err);
 		break;
 	case VALUE_DATE:
 		rc = merge_format_date(&raw, v->u.date.y, v->u.date.m, v->u.date.d, v->u.date.hh, v->u.date.mi,

@@ -62,6 +62,11 @@ Test(text, default_formats_and_switches)
 	renders("{{ordered_on}} {{total}}", MERGE_ESC_NONE, "2026年11月26日 12,350.50");
 	renders("{{ordered_on \\@ \"yyyy-MM-dd\"}} {{total \\# \"#,##0\"}}", MERGE_ESC_NONE, "2026-11-26 12,351");
 	renders("{{code \\* Lower}}", MERGE_ESC_NONE, "so0001");
+	/* a number written another way starts from the number, not 12,350.50 */
+	renders("{{total \\* DBNum2}}元", MERGE_ESC_NONE, "壹万贰仟叁佰伍拾壹元");
+	/* roman stops at 3999: the number is left as it is */
+	renders("{{#lines}}{{amount \\* ROMAN}} {{/lines}}", MERGE_ESC_NONE, "12000.00 CCCLI ");
+	renders("{{total \\* DBNum1 \\* MERGEFORMAT}}", MERGE_ESC_NONE, "一万二千三百五十一");
 }
 
 Test(text, sections_repeat_and_choose)
