@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/utf8.h"
 #include "common/xalloc.h"
@@ -121,22 +122,46 @@ struct scope {
 	const struct scope *outer;
 };
 
+/* The member of obj named name[0, len), matched as Word matches merge field
+ * names: regardless of case ("MERGEFIELD Email" is the column email); a
+ * member spelled exactly so wins. */
+static const struct value *member_named(const struct value *obj, const char *name, size_t len)
+{
+	const struct value *folded = NULL;
+
+	if (!obj || obj->kind != VALUE_OBJECT)
+		return NULL;
+	for (size_t i = 0; i < obj->u.object.nr; i++) {
+		const struct value_member *m = &obj->u.object.members[i];
+		if (strlen(m->key) != len)
+			continue;
+		if (!memcmp(m->key, name, len))
+			return m->val;
+		if (!folded && !strncasecmp(m->key, name, len))
+			folded = m->val;
+	}
+	return folded;
+}
+
+/* Follow a dotted path ("customer.name") from obj, each step by member_named. */
+static const struct value *path_named(const struct value *obj, const char *path)
+{
+	for (;;) {
+		size_t n = strcspn(path, ".");
+		obj = member_named(obj, path, n);
+		if (!obj || !path[n])
+			return obj;
+		path += n + 1;
+	}
+}
+
 static const struct value *lookup(const struct scope *s, const char *name)
 {
 	size_t first = strcspn(name, ".");
-	for (; s; s = s->outer) {
-		const struct value *v;
-		if (!s->rec || s->rec->kind != VALUE_OBJECT)
-			continue;
-		/* the scope that has the first step of a path holds the rest */
-		for (size_t i = 0; i < s->rec->u.object.nr; i++) {
-			const char *key = s->rec->u.object.members[i].key;
-			if (strlen(key) == first && !strncmp(key, name, first)) {
-				v = value_lookup(s->rec, name);
-				return v;
-			}
-		}
-	}
+	/* the scope that has the first step of a path holds the rest */
+	for (; s; s = s->outer)
+		if (member_named(s->rec, name, first))
+			return path_named(s->rec, name);
 	return NULL;
 }
 

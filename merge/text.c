@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/xalloc.h"
 #include "common/banned.h"
@@ -224,7 +225,7 @@ static int add_tag(struct compiler *c, const char *at, const char *body, size_t 
 			sec++;
 		if (c->depth == 0)
 			rc = fail(c, at, "section '%s' is closed but was never opened", sec);
-		else if (strcmp(c->stack[c->depth]->text, sec))
+		else if (strcasecmp(c->stack[c->depth]->text, sec))
 			rc = fail(c, at, "section '%s' is closed while another one is open", sec);
 		else
 			c->depth--;

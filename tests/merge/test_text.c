@@ -54,6 +54,9 @@ Test(text, fields_and_related_records)
 	renders("尊敬的{{customer.name}}：您的客户经理是{{ owner.name }}。", MERGE_ESC_NONE,
 		"尊敬的上海华东机械有限公司：您的客户经理是王伟。");
 	renders("{{owner.mobile}}|{{no.such.field}}|", MERGE_ESC_NONE, "||");
+	/* names match regardless of case, as Word matches MERGEFIELD names */
+	renders("{{Customer.NAME}} {{CODE}} {{#LINES}}{{Product_Code}}{{/lines}}", MERGE_ESC_NONE,
+		"上海华东机械有限公司 SO0001 P1P2");
 	renders("{{owner.mobile \\b \"电话：\"}}{{owner.name \\b \"联系人：\" \\f \"。\"}}", MERGE_ESC_NONE, "联系人：王伟。");
 }
 
@@ -170,6 +173,12 @@ Test(text, a_check_names_every_unknown_field_and_where_it_is)
 					  "line 3, column 57: field 'customer' is a record: name one of its fields\n"
 					  "line 4, column 1: unknown section 'vip'\n");
 	err_release(&err);
+
+	/* a name in another case is the same name */
+	merge_tpl_release(&t);
+	src = "{{NAME}} {{Customer.Name}} {{#Lines}}{{PRODUCT_CODE}}{{/Lines}} {{Today}}";
+	assert_ok(merge_text_compile(&t, src, MERGE_ESC_NONE, &err), &err);
+	assert_ok(merge_tpl_check(&t, src, shape, globals, &err), &err);
 
 	/* the same template is fine for records that have those fields */
 	value_object_set(shape, "vip", value_new_null());
