@@ -32,7 +32,32 @@ static void node_release(struct merge_node *n)
 void merge_tpl_release(struct merge_tpl *t)
 {
 	node_release(&t->root);
+	merge_places_release(&t->places);
 	memset(t, 0, sizeof(*t));
+}
+
+void merge_places_release(struct merge_places *p)
+{
+	for (size_t i = 0; i < p->nr; i++) {
+		free(p->v[i].where);
+		free(p->v[i].near);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+const struct merge_place *merge_places_find(const struct merge_places *p, size_t offset)
+{
+	size_t lo = 0, hi = p->nr;
+	/* the last place at or before offset */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->v[mid].offset <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &p->v[lo - 1] : NULL;
 }
 
 struct merge_node *merge_node_add(struct merge_node *parent, enum merge_node_kind kind)
@@ -50,6 +75,7 @@ void merge_escape(struct buf *out, const char *s, size_t len, enum merge_escape 
 	size_t i = 0;
 
 	if (esc != MERGE_ESC_WORDML) {
+		/* HTML and XML alike */
 		if (esc == MERGE_ESC_NONE)
 			buf_add(out, s, len);
 		else
@@ -224,8 +250,8 @@ int merge_render(struct buf *out, const struct merge_tpl *t, const struct value 
 
 /* What a template may name, checked against the shape of its records. */
 struct checker {
+	const struct merge_tpl *t;
 	const char *src;
-	enum merge_escape escape;
 	struct err *err;
 };
 
@@ -235,7 +261,7 @@ static void unknown(struct checker *c, const struct merge_node *n, const char *n
 {
 	const char *kind = n->kind == MERGE_NODE_SECTION ? "section" : "field";
 	char *msg = why ? xstrfmt("%s '%s' %s", kind, name, why) : xstrfmt("unknown %s '%s'", kind, name);
-	merge_text_problem(c->err, c->src, n->offset, c->escape, msg);
+	merge_text_problem(c->err, c->t, c->src, n->offset, msg);
 	free(msg);
 }
 
@@ -268,7 +294,7 @@ static void check_children(struct checker *c, const struct merge_node *n, const 
 int merge_tpl_check(const struct merge_tpl *t, const char *src, const struct value *shape, const struct value *globals,
 		    struct err *err)
 {
-	struct checker c = { src, t->escape, err };
+	struct checker c = { t, src, err };
 	struct scope g = { globals, NULL };
 	struct scope s = { shape, globals ? &g : NULL };
 	int before = err->code;
