@@ -1333,23 +1333,38 @@ int merge_docx_prepare_props(struct merge_prepared *out, const char *part, const
 	return 0;
 }
 
-int merge_xml_check(const char *part, const char *xml, size_t len, struct err *err)
+/* Read the whole of r: is it well-formed? */
+static int read_through(xmlTextReaderPtr r, const char *part, struct err *err)
 {
-	xmlTextReaderPtr r;
 	int rc;
 
-	if (len > (size_t)INT32_MAX)
-		return err_set(err, ERR_FAIL, "part %s is too large", part);
-	r = xmlReaderForMemory(xml, (int)len, part, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!r)
 		return err_set(err, ERR_FAIL, "part %s could not be checked", part);
 	while ((rc = xmlTextReaderRead(r)) == 1)
 		;
+	xmlFreeTextReader(r);
 	if (rc < 0) {
 		char *what = xml_error();
 		err_set(err, ERR_FAIL, "part %s would not be well-formed XML (%s)", part, what);
 		free(what);
+		return err->code;
 	}
-	xmlFreeTextReader(r);
-	return rc < 0 ? err->code : 0;
+	return 0;
+}
+
+int merge_xml_check(const char *part, const char *xml, size_t len, struct err *err)
+{
+	if (len > (size_t)INT32_MAX)
+		return err_set(err, ERR_FAIL, "part %s is too large", part);
+	return read_through(xmlReaderForMemory(xml, (int)len, part, NULL,
+					       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+			    part, err);
+}
+
+int merge_xml_file_check(const char *part, const char *file, struct err *err)
+{
+	/* streamed: a print batch's body may be larger than memory should hold */
+	return read_through(xmlReaderForFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+								 XML_PARSE_HUGE),
+			    part, err);
 }

@@ -64,6 +64,8 @@ int merge_docx_prepare_props(struct merge_prepared *out, const char *part, const
  * word/document.xml would not be well-formed XML (line 3: …)", so that a
  * broken document is never written. */
 int merge_xml_check(const char *part, const char *xml, size_t len, struct err *err);
+/* The same for a part written to file (a print batch's body), read as a stream. */
+int merge_xml_file_check(const char *part, const char *file, struct err *err);
 
 /* Each relationship of a .rels part (ECMA-376 part 2, 9.3): its Id, Type and
  * Target, given to fn (which may stop the walk by returning non-zero). */

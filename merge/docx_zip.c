@@ -263,7 +263,26 @@ static int read_memory(struct merge_zip_writer *w, char **data, zip_uint64_t *si
 	return rc;
 }
 
-/* Write the package built in memory to w->path with one write. */
+/* Write all of data: a disk that fills up takes part of it first (a short
+ * write), and says why on the next write. -1 with errno set on failure. */
+static int write_all(int fd, const char *data, size_t size)
+{
+	while (size) {
+		ssize_t n = write(fd, data, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = ENOSPC;
+			return -1;
+		}
+		data += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write the package built in memory to w->path, at once. */
 static int write_memory(struct merge_zip_writer *w, struct err *err)
 {
 	zip_uint64_t size = 0;
@@ -271,12 +290,18 @@ static int write_memory(struct merge_zip_writer *w, struct err *err)
 	int fd, rc = read_memory(w, &data, &size, err);
 
 	if (!rc) {
+		int failed, saved = 0;
 		fd = w->fd >= 0 ? w->fd : open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, data, size) != (ssize_t)size || (fd != w->fd && close(fd))) {
-			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", w->path, strerror(errno));
-			if (fd >= 0 && fd != w->fd)
-				close(fd);
+		failed = fd < 0 || write_all(fd, data, size);
+		if (failed)
+			saved = errno;
+		/* our own fd is closed once, whatever happened */
+		if (fd >= 0 && fd != w->fd && close(fd) && !failed) {
+			failed = 1;
+			saved = errno;
 		}
+		if (failed)
+			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", w->path, strerror(saved));
 	}
 	free(data);
 	return rc;

@@ -164,3 +164,83 @@ Test(docx, a_document_rendered_into_memory_is_the_same_package)
 	free(path);
 	test_rmdir(dir);
 }
+
+#define CORE_START                                                                                              \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><cp:coreProperties "                       \
+	"xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "                  \
+	"xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+#define APP_START                                                                                               \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Properties "                              \
+	"xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
+
+/* A template with document properties (title, subject, company), as Word's
+ * File > Info shows them. */
+static struct merge_docx *with_properties(struct buf *data, const char *title, const char *company,
+					  const struct value *shape, struct err *err)
+{
+	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/props.docx", dir);
+	char *core = xstrfmt(CORE_START "<dc:title>%s</dc:title><dc:subject>报价 {{code}}</dc:subject>"
+				       "<dc:creator>市场部</dc:creator></cp:coreProperties>",
+			     title);
+	char *app = xstrfmt(APP_START "<Company>%s</Company><Pages>1</Pages></Properties>", company);
+	const char *const props[][2] = { { "[Content_Types].xml", TEST_DOCX_TYPES },
+					 { "_rels/.rels", TEST_DOCX_RELS },
+					 { "docProps/core.xml", core },
+					 { "docProps/app.xml", app },
+					 { "word/document.xml", "<?xml version=\"1.0\"?><w:document " W "><w:body><w:p><w:r>"
+								"<w:t>{{code}}</w:t></w:r></w:p></w:body></w:document>" } };
+	struct merge_docx *d = NULL;
+	FILE *f;
+
+	test_write_docx(tpl, props, 5);
+	f = fopen(tpl, "rb");
+	buf_reset(data);
+	for (int c; (c = getc(f)) != EOF;)
+		buf_addch(data, (char)c);
+	fclose(f);
+	merge_docx_compile(&d, data->data, data->len, "props.docx", shape, NULL, err);
+	free(core);
+	free(app);
+	free(tpl);
+	test_rmdir(dir);
+	return d;
+}
+
+Test(docx, document_properties_are_filled_and_checked)
+{
+	struct err err = ERR_INIT;
+	struct buf data = BUF_INIT, out = BUF_INIT, part = BUF_INIT;
+	struct value *rec = order("SO1", "甲 & 乙公司", 1), *shape = order("S", "x", 1);
+	struct merge_docx *d = with_properties(&data, "致{{customer.name}}的报价单", "{{customer.name}}", shape, &err);
+	struct merge_zip *z;
+
+	cr_assert(d, "%s\n%s", err.msg.data, err.detail.data);
+	cr_expect_eq(merge_docx_fields(d), 4, "three in the properties, one in the body");
+	assert_ok(merge_docx_render_buf(d, rec, NULL, &out, &err), &err);
+	assert_ok(merge_zip_open_buffer(&z, out.data, out.len, "out", &err), &err);
+	assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "docProps/core.xml"), &part, &err), &err);
+	cr_expect(strstr(part.data, "<dc:title>致甲 &amp; 乙公司的报价单</dc:title>"), "%s", part.data);
+	cr_expect(strstr(part.data, "<dc:subject>报价 SO1</dc:subject>"), "%s", part.data);
+	assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "docProps/app.xml"), &part, &err), &err);
+	cr_expect(strstr(part.data, "<Company>甲 &amp; 乙公司</Company>"), "%s", part.data);
+	merge_zip_free(z);
+	merge_docx_free(d);
+
+	/* a name the targets lack is named with the property it stands in */
+	d = with_properties(&data, "致{{customer.nmae}}", "{{#vip}}", shape, &err);
+	cr_assert_null(d);
+	char *all = xstrfmt("%s\n%s", err.msg.data, err.detail.data);
+	cr_expect(strstr(all, "props.docx: part docProps/app.xml, Company: section 'vip' is never closed "
+			      "(near \"{{#vip}}\")"),
+		  "%s", all);
+	cr_expect(strstr(all, "props.docx: part docProps/core.xml, title: unknown field 'customer.nmae' "
+			      "(near \"致{{customer.nmae}}\")"),
+		  "%s", all);
+	free(all);
+	err_release(&err);
+	value_free(rec);
+	value_free(shape);
+	buf_release(&data);
+	buf_release(&out);
+	buf_release(&part);
+}
