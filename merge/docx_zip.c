@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "common/file.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -263,25 +264,6 @@ static int read_memory(struct merge_zip_writer *w, char **data, zip_uint64_t *si
 	return rc;
 }
 
-/* Write all of data: a disk that fills up takes part of it first (a short
- * write), and says why on the next write. -1 with errno set on failure. */
-static int write_all(int fd, const char *data, size_t size)
-{
-	while (size) {
-		ssize_t n = write(fd, data, size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (!n)
-				errno = ENOSPC;
-			return -1;
-		}
-		data += n;
-		size -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Write the package built in memory to w->path, at once. */
 static int write_memory(struct merge_zip_writer *w, struct err *err)
 {
@@ -292,7 +274,7 @@ static int write_memory(struct merge_zip_writer *w, struct err *err)
 	if (!rc) {
 		int failed, saved = 0;
 		fd = w->fd >= 0 ? w->fd : open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		failed = fd < 0 || write_all(fd, data, size);
+		failed = fd < 0 || file_write_all(fd, data, size);
 		if (failed)
 			saved = errno;
 		/* our own fd is closed once, whatever happened */

@@ -227,10 +227,7 @@ static void full_disk_case(const char *out, const char *why, void (*fill)(const 
 	int failed = 0, worked = 0;
 
 	test_write_docx(tpl, parts, sizeof(parts) / sizeof(parts[0]));
-	FILE *f = fopen(tpl, "rb");
-	for (int c; (c = getc(f)) != EOF;)
-		buf_addch(&bytes, (char)c);
-	fclose(f);
+	test_slurp_buf(&bytes, tpl);
 	assert_ok(merge_docx_compile(&d, bytes.data, bytes.len, "t.docx", NULL, NULL, &err), &err);
 	for (size_t step = 0; step < steps; step++) {
 		int rc;

@@ -190,14 +190,9 @@ static struct merge_docx *with_properties(struct buf *data, const char *title, c
 					 { "word/document.xml", "<?xml version=\"1.0\"?><w:document " W "><w:body><w:p><w:r>"
 								"<w:t>{{code}}</w:t></w:r></w:p></w:body></w:document>" } };
 	struct merge_docx *d = NULL;
-	FILE *f;
 
 	test_write_docx(tpl, props, 5);
-	f = fopen(tpl, "rb");
-	buf_reset(data);
-	for (int c; (c = getc(f)) != EOF;)
-		buf_addch(data, (char)c);
-	fclose(f);
+	test_slurp_buf(data, tpl);
 	merge_docx_compile(&d, data->data, data->len, "props.docx", shape, NULL, err);
 	free(core);
 	free(app);

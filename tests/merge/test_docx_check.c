@@ -49,26 +49,18 @@ static int compile(const char *body, const char *hdr, int check, struct err *err
 					 { "word/header1.xml", h } };
 	struct value *s = check ? shape() : NULL;
 	struct merge_docx *d = NULL;
-	char *data;
-	size_t len;
-	FILE *f;
+	struct buf data = BUF_INIT;
 	int rc;
 
 	test_write_docx(path, parts, 4);
-	f = fopen(path, "rb");
-	fseek(f, 0, SEEK_END);
-	len = (size_t)ftell(f);
-	rewind(f);
-	data = xmalloc(len);
-	cr_assert_eq(fread(data, 1, len, f), len);
-	fclose(f);
-	rc = merge_docx_compile(&d, data, len, "t.docx", s, NULL, err);
+	test_slurp_buf(&data, path);
+	rc = merge_docx_compile(&d, data.data, data.len, "t.docx", s, NULL, err);
 	if (out)
 		*out = d;
 	else
 		merge_docx_free(d);
 	free(kept);
-	kept = data;
+	kept = buf_detach(&data, NULL);
 	value_free(s);
 	free(doc);
 	free(h);

@@ -52,10 +52,7 @@ static char *fill(const char *body, struct value *rec)
 	xmlDocPtr parsed;
 
 	test_write_docx(path, parts, 3);
-	FILE *f = fopen(path, "rb");
-	for (int c; (c = getc(f)) != EOF;)
-		buf_addch(&data, (char)c);
-	fclose(f);
+	test_slurp_buf(&data, path);
 	assert_ok(merge_docx_compile(&d, data.data, data.len, "t.docx", NULL, NULL, &err), &err);
 	assert_ok(merge_docx_render_buf(d, rec, NULL, &out, &err), &err);
 	assert_ok(merge_zip_open_buffer(&z, out.data, out.len, "out.docx", &err), &err);
