@@ -8,6 +8,7 @@
 #include "common/xalloc.h"
 #include "crm/template.h"
 #include "gateway/tpl.h"
+#include "merge/docx.h"
 #include "common/banned.h"
 
 static const char usage[] =
@@ -78,6 +79,9 @@ static int template_check(const struct template_args *a, struct err *err)
 	if (!a->name || a->file)
 		return cli_usage_error(err, usage, "template check takes one FILE");
 	rc = load_checked(&t, a->name, a->targets, err);
+	/* another engine's syntax: no error, but likely not what was meant */
+	if (!rc)
+		merge_template_warn(t.label, t.docx, t.data.data);
 	if (!rc)
 		printf("%s: ok: %d field%s%s%s\n", a->name, t.fields, t.fields == 1 ? "" : "s",
 		       a->targets ? ", all known to " : "", a->targets ? a->targets : "");
@@ -94,6 +98,8 @@ static int template_add(struct cli *cli, const struct template_args *a, struct e
 	if (!a->name || !a->file)
 		return cli_usage_error(err, usage, "template add takes a NAME and a FILE");
 	rc = load_checked(&t, a->file, a->targets, err);
+	if (!rc)
+		merge_template_warn(t.label, t.docx, t.data.data);
 	if (!rc)
 		rc = cli_db(cli, &db, err);
 	if (!rc) {

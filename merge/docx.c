@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/log.h"
 #include "common/xalloc.h"
 #include "merge/docx_xml.h"
 #include "merge/docx_zip.h"
@@ -140,6 +141,22 @@ int merge_docx_compile(struct merge_docx **out, const void *data, size_t len, co
 const char *merge_docx_warnings(const struct merge_docx *d)
 {
 	return d->warnings.data;
+}
+
+void merge_template_warn(const char *label, const struct merge_docx *d, const char *text)
+{
+	struct buf w = BUF_INIT;
+
+	if (d)
+		buf_adds(&w, merge_docx_warnings(d));
+	else if (text)
+		merge_text_foreign(&w, NULL, text);
+	for (const char *p = w.data, *e; *p; p = e + 1) {
+		e = strchr(p, '\n');
+		/* the Word lines name the template themselves */
+		log_warn("%s%s%.*s", d ? "" : label, d ? "" : ": ", (int)(e - p), p);
+	}
+	buf_release(&w);
 }
 
 void merge_docx_free(struct merge_docx *d)

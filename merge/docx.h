@@ -35,6 +35,11 @@ void merge_docx_free(struct merge_docx *d);
  * compile fails, these lines end its error's detail, as "warning: …". */
 const char *merge_docx_warnings(const struct merge_docx *d);
 
+/* Say on the terminal (log_warn, a line each) what merge_docx_warnings says
+ * of d, or, for a text template (d NULL), what another engine's syntax text
+ * holds, "LABEL: line 3, column 1: …". */
+void merge_template_warn(const char *label, const struct merge_docx *d, const char *text);
+
 /* How many fields the template holds (0: nothing to merge). */
 int merge_docx_fields(const struct merge_docx *d);
 

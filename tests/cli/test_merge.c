@@ -192,7 +192,6 @@ Test(merge, a_combined_print_batch_has_every_target)
 	free(none);
 	/* a text template cannot be combined; one output or the other */
 	cr_assert_eq(crmgate("merge --template birthday.txt --targets contact --combined '%s/x.docx'", dir), 2);
-	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined a.docx --out '%s'", dir), 2);
 	free(path);
 }
 
@@ -229,4 +228,84 @@ Test(merge, pdf_beside_each_document_and_the_batch)
 	p = xstrfmt("%s/none", dir);
 	cr_expect_neq(access(p, F_OK), 0, "nothing written");
 	free(p);
+}
+
+/* How many entries DIR/sub holds, dot files (a temporary folder) too. */
+static int entries_in(const char *sub)
+{
+	char *path = xstrfmt("%s/%s", dir, sub);
+	DIR *d = opendir(path);
+	int n = 0;
+	cr_assert(d, "%s is missing", path);
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	free(path);
+	return n;
+}
+
+static void expect_file(const char *sub)
+{
+	char *path = xstrfmt("%s/%s", dir, sub);
+	cr_expect_eq(access(path, F_OK), 0, "%s is missing", path);
+	free(path);
+}
+
+Test(merge, a_name_pattern_that_ends_with_the_extension_gets_no_second_one)
+{
+	char *tpl = xstrfmt("%s/n.txt", dir);
+	test_write_file(tpl, "{{name}}\n");
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/a' --name '{{code}}.docx'", dir), 0,
+		     "%s", errout.data);
+	expect_file("a/K1.docx");
+	cr_expect_eq(files_in("a"), 3, "K1.docx, K2.docx, K3.docx and no K1.docx.docx");
+	/* again: a name taken gets its suffix before the extension */
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --where \"code = 'K1'\" --out '%s/a' "
+			     "--name '{{code}}.DOCX'",
+			     dir),
+		     0, "%s", errout.data);
+	expect_file("a/K1-2.docx");
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/t' --name '{{code}}-{{name}}.txt'", tpl, dir),
+		     0, "%s", errout.data);
+	expect_file("t/K1-张三.txt");
+	/* another extension is part of the name */
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --where \"code = 'K1'\" --out '%s/t' --name "
+			     "'{{code}}.letter'",
+			     tpl, dir),
+		     0, "%s", errout.data);
+	expect_file("t/K1.letter.txt");
+	free(tpl);
+}
+
+Test(merge, a_name_pattern_names_fields_the_targets_have)
+{
+	static const char *const bad[][2] = {
+		{ "{{nosuch}}", "--name '{{nosuch}}': line 1, column 1: unknown field 'nosuch'" },
+		{ "{{code}}-{{customer.nmae}}", "--name '{{code}}-{{customer.nmae}}': line 1, column 10: unknown field "
+						"'customer.nmae'" },
+		{ "{{#vip}}贵宾{{/vip}}", "unknown section 'vip'" },
+		{ "{{code", "'{{' is never closed by '}}'" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/x' --name '%s'", dir, bad[i][0]),
+			     2, "%s", bad[i][0]);
+		cr_expect(strstr(errout.data, bad[i][1]), "%s: %s", bad[i][0], errout.data);
+	}
+	char *x = xstrfmt("%s/x", dir);
+	cr_expect_neq(access(x, F_OK), 0, "nothing written");
+	free(x);
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/y' --name '{{today}}-{{CODE}}'", dir),
+		     0, "%s", errout.data);
+	cr_expect_eq(files_in("y"), 3);
+}
+
+Test(merge, combined_and_one_per_target_at_once)
+{
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined '%s/print/all.docx' --out '%s/each'",
+			     dir, dir),
+		     0, "%s", errout.data);
+	expect_file("print/all.docx");
+	cr_expect_eq(entries_in("print"), 1, "the batch alone");
+	cr_expect_eq(entries_in("each"), 3, "a document per target");
+	expect_file("each/K3.docx");
 }
