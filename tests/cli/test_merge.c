@@ -10,6 +10,8 @@
 #include "common/xalloc.h"
 #include "merge/docx_zip.h"
 
+#include <libxml/parser.h>
+
 static char *db, *dir;
 static struct buf out, errout;
 
@@ -308,4 +310,71 @@ Test(merge, combined_and_one_per_target_at_once)
 	cr_expect_eq(entries_in("print"), 1, "the batch alone");
 	cr_expect_eq(entries_in("each"), 3, "a document per target");
 	expect_file("each/K3.docx");
+}
+
+/* Every XML part of the package at path parses, strictly. */
+static void every_part_parses(const char *path)
+{
+	struct err err = ERR_INIT;
+	struct merge_zip *z;
+	struct buf part = BUF_INIT;
+
+	assert_ok(merge_zip_open_file(&z, path, &err), &err);
+	for (size_t i = 0; i < merge_zip_count(z); i++) {
+		const char *name = merge_zip_name(z, i);
+		xmlDocPtr x;
+		if (!strstr(name, ".xml") && !strstr(name, ".rels"))
+			continue;
+		assert_ok(merge_zip_read(z, i, &part, &err), &err);
+		x = xmlReadMemory(part.data, (int)part.len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+		cr_expect(x, "%s: %s is not well-formed XML:\n%s", path, name, part.data);
+		xmlFreeDoc(x);
+	}
+	merge_zip_free(z);
+	buf_release(&part);
+}
+
+/* Values that XML forbids (U+FFFE, U+FFFF, C0 controls) from the CRM, in
+ * the body, a header and the document's title of a print batch with other
+ * targets, and of a document each: every part parses. */
+Test(merge, values_xml_forbids_still_make_well_formed_documents)
+{
+	static const char *const parts[][2] = {
+		{ "[Content_Types].xml", TEST_DOCX_TYPES },
+		{ "_rels/.rels", TEST_DOCX_RELS },
+		{ "docProps/core.xml", "<?xml version=\"1.0\"?><cp:coreProperties "
+				       "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+				       "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>致{{name}} {{address}}</dc:title>"
+				       "</cp:coreProperties>" },
+		{ "word/_rels/document.xml.rels",
+		  "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" "
+		  "Target=\"header1.xml\"/></Relationships>" },
+		{ "word/header1.xml", "<?xml version=\"1.0\"?><w:hdr " TEST_W "><w:p><w:r><w:t>{{name}} {{address}}</w:t></w:r>"
+				      "</w:p></w:hdr>" },
+		{ "word/document.xml", "<?xml version=\"1.0\"?><w:document " TEST_W " "
+				       "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>"
+				       "<w:p><w:r><w:t>{{name}}</w:t></w:r></w:p><w:p><w:r><w:t>{{address}}</w:t></w:r></w:p>"
+				       "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\"/></w:sectPr></w:body></w:document>" },
+	};
+	char *tpl = xstrfmt("%s/addr.docx", dir), *batch = xstrfmt("%s/print/all.docx", dir), *each;
+
+	test_write_docx(tpl, parts, sizeof(parts) / sizeof(parts[0]));
+	/* past the import, straight into the database: the import may refuse them */
+	cr_assert_eq(test_sh("psql '%s' -qX -v ON_ERROR_STOP=1 -c \"UPDATE crm.contact SET address = "
+			     "E'北京\\uFFFE市\\uFFFF\\x01朝阳\\x1b[31m区\\x0c\\r\\n2号\\x7f' WHERE code IN ('K1', 'K3')\"",
+			     db),
+		     0);
+	/* a name too, where the database takes it */
+	test_sh("psql '%s' -qX -c \"UPDATE crm.contact SET name = E'bad\\uFFFEname\\uFFFF' WHERE code = 'K1'\" 2>/dev/null", db);
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --combined '%s' --out '%s/each'", tpl, batch, dir), 0,
+		     "%s", errout.data);
+	every_part_parses(batch);
+	for (int i = 1; i <= 3; i++) {
+		each = xstrfmt("%s/each/K%d.docx", dir, i);
+		every_part_parses(each);
+		free(each);
+	}
+	free(tpl);
+	free(batch);
 }
