@@ -118,6 +118,24 @@ Test(text, errors_say_where)
 	}
 }
 
+Test(text, every_problem_is_reported_at_once)
+{
+	struct merge_tpl t;
+	struct err err = ERR_INIT;
+	const char *src = "Hi {{name \\z 1}}\n}} and {{#a}}\n{{/b}} {{nmae}}\nend {{open";
+
+	cr_assert_eq(merge_text_compile(&t, src, MERGE_ESC_NONE, &err), ERR_INPUT);
+	cr_expect_str_eq(err.msg.data, "line 1, column 4: field 'name': unknown switch '\\z'");
+	cr_expect_str_eq(err.detail.data, "line 2, column 1: '}}' closes nothing: its '{{' is missing\n"
+					  "line 3, column 1: section 'b' is closed while another one is open\n"
+					  "line 4, column 5: '{{' is never closed by '}}'\n"
+					  "line 2, column 8: section 'a' is never closed\n");
+	err_release(&err);
+	/* an HTML style sheet ends its rules with "}}": no problem there */
+	assert_ok(merge_text_compile(&t, "<style>@media print{p{color:red}}</style>{{name}}", MERGE_ESC_HTML, &err), &err);
+	merge_tpl_release(&t);
+}
+
 Test(text, a_list_in_a_field_is_an_error)
 {
 	struct merge_tpl t;
