@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testlib.h"
 #include "common/xalloc.h"
@@ -238,4 +239,40 @@ Test(docx, document_properties_are_filled_and_checked)
 	buf_release(&data);
 	buf_release(&out);
 	buf_release(&part);
+}
+
+/* A value that breaks the XML it lands in (a placeholder in a comment,
+ * filled with "--") is an error before anything is written, never a
+ * document Word cannot open. */
+Test(docx, a_part_that_would_not_be_well_formed_is_never_written)
+{
+	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/c.docx", dir), *out = xstrfmt("%s/out.docx", dir);
+	const char *const comment[][2] = { { "[Content_Types].xml", TEST_DOCX_TYPES },
+					   { "_rels/.rels", TEST_DOCX_RELS },
+					   { "word/document.xml",
+					     "<?xml version=\"1.0\"?><w:document " W "><w:body><!-- 给 {{code}} 的信 -->"
+					     "<w:p><w:r><w:t>{{code}}</w:t></w:r></w:p></w:body></w:document>" } };
+	struct err err = ERR_INIT;
+	struct buf data = BUF_INIT, mem = BUF_INIT;
+	struct merge_docx *d;
+	struct value *rec = order("SO--1", "甲", 0);
+
+	test_write_docx(tpl, comment, 3);
+	test_slurp_buf(&data, tpl);
+	assert_ok(merge_docx_compile(&d, data.data, data.len, "c.docx", NULL, NULL, &err), &err);
+	cr_assert_eq(merge_docx_render(d, rec, NULL, out, &err), ERR_FAIL);
+	cr_expect(strstr(err.msg.data, "part word/document.xml would not be well-formed XML (line 2: Comment must not "
+				       "contain '--'"),
+		  "%s", err.msg.data);
+	cr_expect_neq(access(out, F_OK), 0, "nothing was written");
+	err_release(&err);
+	cr_assert_eq(merge_docx_render_buf(d, rec, NULL, &mem, &err), ERR_FAIL);
+	err_release(&err);
+	merge_docx_free(d);
+	value_free(rec);
+	buf_release(&data);
+	buf_release(&mem);
+	free(tpl);
+	free(out);
+	test_rmdir(dir);
 }

@@ -123,3 +123,28 @@ Test(docx_xml, a_section_that_opens_and_closes_in_one_cell_stays_in_its_row)
 	expect_in(&out, "</w:tr>{{/lines}}{{/vip}}</w:tbl>");
 	buf_release(&out);
 }
+
+Test(docx_xml, a_part_about_to_be_written_is_checked)
+{
+	static const struct {
+		const char *xml, *why;
+	} bad[] = {
+		{ "<w:document " TEST_W "><w:body><w:p></w:body></w:document>", "line 1" },
+		{ "<w:document " TEST_W "><w:body>服务器内存条 X500</w:t></w:r></w:p></w:body></w:document>", "line 1" },
+		{ "<w:document " TEST_W "><x:p/></w:document>", "x" },
+		{ "<w:document " TEST_W "><!-- a--b --></w:document>", "line 1" },
+		{ "<w:document " TEST_W ">\n<w:t>\x01</w:t></w:document>", "line 2" },
+		{ "", "" },
+	};
+	struct err err = ERR_INIT;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(merge_xml_check("word/document.xml", bad[i].xml, strlen(bad[i].xml), &err), ERR_FAIL, "%s",
+			     bad[i].xml);
+		cr_expect(strstr(err.msg.data, "part word/document.xml would not be well-formed XML ("), "%s", err.msg.data);
+		cr_expect(strstr(err.msg.data, bad[i].why), "%s", err.msg.data);
+		err_release(&err);
+	}
+	static const char good[] = "<?xml version=\"1.0\"?><w:document " TEST_W "><w:body><w:p><w:r><w:t>塔式服务器 "
+				   "&amp; X100</w:t></w:r></w:p></w:body></w:document>";
+	assert_ok(merge_xml_check("word/document.xml", good, strlen(good), &err), &err);
+}
