@@ -131,7 +131,8 @@ struct prep {
 	xmlDocPtr doc;
 	struct nodes paras;
 	char **visible; /* by paragraph number - 1 */
-	struct nodes field_texts;
+	char **displays; /* the «name»s the fields' w:t point at, owned here */
+	size_t ndisplays, displays_alloc;
 	struct problem {
 		int para;
 		char *msg;
@@ -213,8 +214,9 @@ static xmlNodePtr field_run(struct prep *pr, xmlNodePtr like, xmlNodePtr rpr, co
 	t = xmlNewDocNode(like->doc, like->ns, (const xmlChar *)"t", NULL);
 	xmlAddChild(r, t);
 	set_text(t, text);
-	t->_private = field_display(instr);
-	nodes_push(&pr->field_texts, t);
+	/* owned by pr, not by the node: a later step may free the node */
+	ALLOC_GROW(pr->displays, pr->ndisplays + 1, pr->displays_alloc);
+	t->_private = pr->displays[pr->ndisplays++] = field_display(instr);
 	return r;
 }
 
@@ -235,6 +237,9 @@ static xmlNodePtr run_fldchar(xmlNodePtr run, const char **type)
 }
 
 #define MAX_FIELD_DEPTH 16
+#define MAX_SECTION_TAGS 10000
+#define MAX_SECTION_TAGS_TEXT "10,000"
+#define MAX_WARNINGS 20
 
 /* A complex field being read: its begin run, instruction and result. */
 struct open_field {
@@ -1004,8 +1009,8 @@ static void tags_release(struct tags *tags)
 struct occurrence {
 	int para;       /* Word parts: the paragraph; 0 when where says it */
 	char *where;    /* other parts: "title" */
-	char *visible;  /* other parts: the text it stands in */
-	char *needle;   /* what to look for in the visible text */
+	char *near;     /* other parts: the text around it */
+	char *needle;   /* Word parts: what to look for in the paragraph's text */
 };
 
 struct occurrences {
@@ -1021,6 +1026,8 @@ static int is_brace_pair(const char *p)
 /* Each "{{" and "}}" of s, left to right, as the compiler meets them. */
 static void scan(struct occurrences *out, const char *s, int para, const char *where, const char *display)
 {
+	size_t len = strlen(s);
+
 	for (const char *p = s; *p;) {
 		struct occurrence *o;
 		const char *close;
@@ -1033,12 +1040,13 @@ static void scan(struct occurrences *out, const char *s, int para, const char *w
 		memset(o, 0, sizeof(*o));
 		o->para = para;
 		if (where) {
+			struct buf near = BUF_INIT;
 			o->where = xstrdup(where);
-			o->visible = xstrdup(s);
-		}
-		if (display) {
+			merge_text_near(&near, s, len, (size_t)(p - s));
+			o->near = buf_detach(&near, NULL);
+		} else if (display) {
 			o->needle = xstrdup(display);
-		} else if (p[0] == '{' && (close = strstr(p + 2, "}}"))) {
+		} else if (p[0] == '{' && (close = strstr(p + 2, "}}")) && close - p < 256) {
 			o->needle = xstrndup(p, (size_t)(close + 2 - p));
 		} else {
 			/* a '}}' with what precedes it, a '{{' with what follows */
@@ -1112,7 +1120,7 @@ static void walk(struct occurrences *out, xmlNodePtr n, int para, int props)
 static void make_places(struct merge_places *places, const struct occurrences *occ, const struct buf *xml,
 			char **visible, size_t nvisible)
 {
-	size_t k = 0;
+	size_t k = 0, *cursor = xcalloc(nvisible + 1, sizeof(*cursor));
 
 	/* the walk and the written part must agree on every one */
 	for (const char *p = xml->data; *p; p++)
@@ -1120,34 +1128,40 @@ static void make_places(struct merge_places *places, const struct occurrences *o
 			k++;
 			p++;
 		}
-	if (k != occ->nr)
-		return;
-	k = 0;
-	for (const char *p = xml->data; *p; p++) {
+	for (const char *p = xml->data; k == occ->nr && *p; p++) {
 		const struct occurrence *o;
 		struct merge_place *pl;
-		const char *vis, *at;
-		struct buf near = BUF_INIT;
 		if (!is_brace_pair(p))
 			continue;
-		o = &occ->v[k++];
+		o = &occ->v[places->nr];
 		ALLOC_GROW(places->v, places->nr + 1, places->alloc);
 		pl = &places->v[places->nr++];
 		pl->offset = (size_t)(p - xml->data);
 		pl->where = o->where ? xstrdup(o->where) : xstrfmt("paragraph %d", o->para ? o->para : 1);
-		vis = o->visible ? o->visible : o->para > 0 && (size_t)o->para <= nvisible ? visible[o->para - 1] : "";
-		at = strstr(vis, o->needle);
-		merge_text_near(&near, vis, strlen(vis), at ? (size_t)(at - vis) : 0);
-		pl->near = buf_detach(&near, NULL);
+		if (o->near) {
+			pl->near = xstrdup(o->near);
+		} else {
+			/* a paragraph's tags come in order: look on from the last one */
+			size_t n = o->para > 0 && (size_t)o->para <= nvisible ? (size_t)o->para : 0;
+			const char *vis = n ? visible[n - 1] : "", *at = strstr(vis + cursor[n], o->needle);
+			struct buf near = BUF_INIT;
+			if (!at && cursor[n])
+				at = strstr(vis, o->needle);
+			if (at)
+				cursor[n] = (size_t)(at - vis) + strlen(o->needle);
+			merge_text_near(&near, vis, strlen(vis), at ? (size_t)(at - vis) : 0);
+			pl->near = buf_detach(&near, NULL);
+		}
 		p++;
 	}
+	free(cursor);
 }
 
 static void occurrences_release(struct occurrences *occ)
 {
 	for (size_t i = 0; i < occ->nr; i++) {
 		free(occ->v[i].where);
-		free(occ->v[i].visible);
+		free(occ->v[i].near);
 		free(occ->v[i].needle);
 	}
 	free(occ->v);
@@ -1239,10 +1253,9 @@ static void serialize(struct buf *out, xmlDocPtr doc)
 
 static void prep_release(struct prep *pr)
 {
-	for (size_t i = 0; i < pr->field_texts.nr; i++) {
-		free(pr->field_texts.v[i]->_private);
-		pr->field_texts.v[i]->_private = NULL;
-	}
+	for (size_t i = 0; i < pr->ndisplays; i++)
+		free(pr->displays[i]);
+	free(pr->displays);
 	for (size_t i = 0; pr->visible && i < pr->paras.nr; i++)
 		free(pr->visible[i]);
 	for (size_t i = 0; i < pr->nproblems; i++)
@@ -1250,7 +1263,6 @@ static void prep_release(struct prep *pr)
 	free(pr->problems);
 	free(pr->visible);
 	free(pr->paras.v);
-	free(pr->field_texts.v);
 	xmlFreeDoc(pr->doc);
 }
 
@@ -1259,7 +1271,7 @@ int merge_docx_prepare(struct merge_prepared *out, const char *part, const char 
 	struct prep pr = { 0 };
 	struct tags tags = { 0 };
 	struct occurrences occ = { 0 };
-	int rc;
+	int rc, too_many = 0;
 
 	merge_prepared_release(out);
 	merge_prepared_init(out);
@@ -1279,10 +1291,14 @@ int merge_docx_prepare(struct merge_prepared *out, const char *part, const char 
 		visible_text(&vis, pr.paras.v[i]);
 		pr.visible[i] = buf_detach(&vis, NULL);
 	}
-	for (size_t i = 0; i < pr.paras.nr; i++) {
+	/* a few say enough */
+	for (size_t i = 0, lines = 0; i < pr.paras.nr && lines < MAX_WARNINGS; i++) {
 		char *where = xstrfmt("paragraph %zu", i + 1);
 		merge_text_foreign(&out->warnings, where, pr.visible[i]);
 		free(where);
+		lines = 0;
+		for (const char *w = out->warnings.data; (w = strchr(w, '\n')); w++)
+			lines++;
 	}
 	for (size_t i = 0; i < pr.nproblems; i++) {
 		struct buf near = BUF_INIT;
@@ -1295,16 +1311,42 @@ int merge_docx_prepare(struct merge_prepared *out, const char *part, const char 
 		free(where);
 	}
 	find_tags(&tags, xmlDocGetRootElement(pr.doc));
-	pair_tags(&pr, &tags);
-	lift_tags(&tags);
+	if (tags.nr > MAX_SECTION_TAGS) {
+		/* placing them costs more than linear time: a template is no place
+		 * for so many, and a hostile one must not keep us busy */
+		xmlNodePtr p = tags.v[MAX_SECTION_TAGS].para;
+		char *where = xstrfmt("paragraph %d", p ? para_no(p) : 1);
+		merge_problem_at(err, where, NULL, "more than " MAX_SECTION_TAGS_TEXT " section tags in one part");
+		free(where);
+		too_many = 1;
+	} else {
+		pair_tags(&pr, &tags);
+		lift_tags(&tags);
+	}
 	tags_release(&tags);
 	serialize(&out->xml, pr.doc);
 	walk(&occ, pr.doc->children, 0, 0);
 	make_places(&out->places, &occ, &out->xml, pr.visible, pr.paras.nr);
 	occurrences_release(&occ);
-	rc = pr.nproblems ? ERR_INPUT : 0;
+	rc = pr.nproblems || too_many ? ERR_INPUT : 0;
 	prep_release(&pr);
 	return rc;
+}
+
+/* Another engine's syntax in the properties' text, by property. */
+static void props_foreign(struct buf *out, xmlNodePtr n)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE && n->content && (strchr((const char *)n->content, '%') ||
+							       strchr((const char *)n->content, '+') ||
+							       strchr((const char *)n->content, '$'))) {
+			char *where = prop_name(n->parent);
+			merge_text_foreign(out, where, (const char *)n->content);
+			free(where);
+		} else if (n->type == XML_ELEMENT_NODE) {
+			props_foreign(out, n->children);
+		}
+	}
 }
 
 int merge_docx_prepare_props(struct merge_prepared *out, const char *part, const char *xml, size_t len,
@@ -1320,13 +1362,9 @@ int merge_docx_prepare_props(struct merge_prepared *out, const char *part, const
 		return rc;
 	serialize(&out->xml, doc);
 	walk(&occ, doc->children, 0, 1);
-	for (size_t i = 0; i < occ.nr; i++) {
-		const char *s = occ.v[i].needle;
-		if (s[0] == '{' && !strchr("#^/", *skip_blanks(s + 2)))
-			out->fields++;
-		if (!i || strcmp(occ.v[i].visible, occ.v[i - 1].visible))
-			merge_text_foreign(&out->warnings, occ.v[i].where, occ.v[i].visible);
-	}
+	for (const char *p = out->xml.data; (p = strstr(p, "{{")); p += 2)
+		out->fields += !strchr("#^/", *skip_blanks(p + 2));
+	props_foreign(&out->warnings, xmlDocGetRootElement(doc));
 	make_places(&out->places, &occ, &out->xml, NULL, 0);
 	occurrences_release(&occ);
 	xmlFreeDoc(doc);

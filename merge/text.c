@@ -368,7 +368,9 @@ void merge_text_foreign(struct buf *out, const char *where, const char *text)
 {
 	for (size_t k = 0; k < ARRAY_SIZE(foreign); k++) {
 		const char *p = text, *open, *close;
-		while ((open = strstr(p, foreign[k].open)) &&
+		int found = 0;
+		/* a few of each say enough */
+		while (found++ < 10 && (open = strstr(p, foreign[k].open)) &&
 		       (close = strstr(open + strlen(foreign[k].open), foreign[k].close))) {
 			size_t len = (size_t)(close + strlen(foreign[k].close) - open), shown = len;
 			int l, c;

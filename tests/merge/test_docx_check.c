@@ -258,3 +258,40 @@ Test(docx_check, another_engines_syntax_is_a_warning)
 			 "which crmgate does not read: write {{name}} for a value, {{#name}}…{{/name}} for a list\n");
 	merge_docx_free(d);
 }
+
+/* Templates made to hurt: a field inside a field's result that both go,
+ * more section tags than any letter has, another engine's syntax in every
+ * paragraph. Each is an error or a short list of warnings, quickly, and
+ * nothing is read after it was freed. */
+Test(docx_check, hostile_templates_are_refused_or_cut_short)
+{
+	struct err err = ERR_INIT;
+	struct merge_docx *d;
+	struct buf body = BUF_INIT;
+	size_t lines = 0;
+
+	/* a complex MERGEFIELD in the result of a simple one: both become
+	 * placeholders, the outer taking the inner's run with it */
+	assert_ok(compile("<w:p><w:fldSimple w:instr=\" MERGEFIELD name \">" FIELD(" MERGEFIELD email ", "«email»")
+			  "</w:fldSimple></w:p>",
+			  NULL, 1, &err, &d),
+		  &err);
+	merge_docx_free(d);
+
+	for (int i = 0; i < 5001; i++)
+		buf_adds(&body, P("{{#vip}}") P("{{/vip}}"));
+	cr_assert_eq(compile(body.data, NULL, 0, &err, NULL), ERR_INPUT);
+	cr_expect(strstr(err.msg.data, "paragraph 10001: more than 10,000 section tags in one part"), "%s", err.msg.data);
+	err_release(&err);
+
+	buf_reset(&body);
+	for (int i = 0; i < 500; i++)
+		buf_adds(&body, P("{% if x %}{% endif %}"));
+	assert_ok(compile(body.data, NULL, 0, &err, &d), &err);
+	for (const char *w = merge_docx_warnings(d); (w = strchr(w, '\n')); w++)
+		lines++;
+	cr_expect_leq(lines, 21, "a few warnings say enough: %zu", lines);
+	cr_expect_geq(lines, 20);
+	merge_docx_free(d);
+	buf_release(&body);
+}
