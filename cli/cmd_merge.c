@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -22,7 +23,7 @@
 
 static const char usage[] =
 	"usage: crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --out DIR [--name PATTERN]\n"
-	"       crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --combined FILE.docx\n"
+	"       crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --combined FILE.docx [--out DIR]\n"
 	"       (either with --pdf)\n"
 	"\n"
 	"Fills the template for every ENTITY row that FILTER selects and writes one file per target\n"
@@ -34,11 +35,13 @@ static const char usage[] =
 	"today; Word's \\@ \\# \\* switches format them. A field the targets lack stops the merge\n"
 	"before anything is written ('crmgate template check FILE --targets ENTITY' lists them).\n"
 	"\n"
-	"  --name PATTERN       file names, a template too (default {{code}} and the template's\n"
-	"                       extension); a name already there gets a suffix (-2, -3…): nothing is\n"
-	"                       overwritten\n"
-	"  --combined FILE.docx one document for printing instead: every target its own section on a\n"
-	"                       new page, with its own values in the headers and footers\n"
+	"  --name PATTERN       file names, a template too, its fields checked like the template's\n"
+	"                       (default {{code}}; the template's extension is added unless the\n"
+	"                       pattern ends with it); a name already there gets a suffix (-2, -3…):\n"
+	"                       nothing is overwritten\n"
+	"  --combined FILE.docx one document for printing: every target its own section on a new page,\n"
+	"                       with its own values in the headers and footers; with --out, the\n"
+	"                       documents per target as well\n"
 	"  --pdf                a PDF beside each Word document, through LibreOffice (optional:\n"
 	"                       Debian's libreoffice-writer-nogui)";
 
@@ -116,14 +119,18 @@ static int flush_pdf(struct merge_run *m, struct err *err)
 	return rc;
 }
 
-static int merge_one(void *ctx, const struct value *rec, struct err *err)
+/* One document for rec into m->outdir, named by the pattern. */
+static int merge_one(struct merge_run *m, const struct value *rec, struct err *err)
 {
-	struct merge_run *m = ctx;
+	size_t ext = strlen(m->tpl.ext);
 	int rc, fd;
 
 	buf_reset(&m->body);
 	if ((rc = merge_render(&m->body, &m->name, rec, m->globals, err)))
 		return rc;
+	/* "{{code}}.docx" names K1.docx, not K1.docx.docx */
+	if (m->body.len > ext && !strcasecmp(m->body.data + m->body.len - ext, m->tpl.ext))
+		buf_truncate(&m->body, m->body.len - ext);
 	safe_file_name(&m->fname, m->body.data);
 	if ((rc = claim_path(&fd, &m->path, m->outdir, m->fname.data, m->tpl.ext, err)))
 		return rc;
@@ -134,12 +141,30 @@ static int merge_one(void *ctx, const struct value *rec, struct err *err)
 		unlink(m->path.data);
 		return rc;
 	}
-	progress_update(&m->bar, ++m->done);
 	if (m->pdf) {
 		m->pdf_paths[m->npdf++] = xstrdup(m->path.data);
 		if (m->npdf == PDF_CHUNK)
 			rc = flush_pdf(m, err);
 	}
+	return rc;
+}
+
+/* The file name pattern: a template too, whose fields the targets must
+ * have ("{{nosuch}}" would name every file "target"). */
+static int compile_name(struct merge_tpl *name, const char *pattern, const struct crm_entity *e, const char *today,
+			struct err *err)
+{
+	struct value *shape = crm_record_shape(e), *globals = gw_tpl_globals(today);
+	int rc;
+
+	merge_tpl_release(name);
+	rc = merge_text_compile(name, pattern, MERGE_ESC_NONE, err);
+	if (!rc)
+		rc = merge_tpl_check(name, pattern, shape, globals, err);
+	if (rc)
+		err_prefix(err, "--name '%s': ", pattern);
+	value_free(shape);
+	value_free(globals);
 	return rc;
 }
 
@@ -170,21 +195,23 @@ static int parse(struct merge_args *a, int argc, char **argv, struct err *err)
 	}
 	if (!a->template || !a->targets || (!a->outdir && !a->combined))
 		return cli_usage_error(err, usage, "merge needs --template, --targets, and --out or --combined");
-	if (a->outdir && a->combined)
-		return cli_usage_error(err, usage, "merge writes one document per target (--out) or one for all (--combined)");
 	return 0;
 }
 
-static int add_to_batch(void *ctx, const struct value *rec, struct err *err)
+/* A target's document into the folder, into the batch, or both. */
+static int merge_target(void *ctx, const struct value *rec, struct err *err)
 {
 	struct merge_run *m = ctx;
-	int rc = merge_batch_add(m->batch, rec, m->globals, err);
+	int rc = m->outdir ? merge_one(m, rec, err) : 0;
+	if (!rc && m->batch)
+		rc = merge_batch_add(m->batch, rec, m->globals, err);
 	if (!rc)
 		progress_update(&m->bar, ++m->done);
 	return rc;
 }
 
-/* Every target into one document, a section each: a print batch. */
+/* Every target into one document, a section each: a print batch (and
+ * into m->outdir one document each, when it is set). */
 static int merge_combined(struct merge_run *m, struct crm_db *db, const struct crm_entity *e,
 			  const struct crm_query *q, const char *path, struct err *err)
 {
@@ -198,13 +225,17 @@ static int merge_combined(struct merge_run *m, struct crm_db *db, const struct c
 		rc = file_mkdir_p(dir, err);
 		free(dir);
 	}
+	if (!rc && m->outdir)
+		rc = file_mkdir_p(m->outdir, err);
 	if (!rc)
 		rc = merge_batch_open(&m->batch, m->tpl.docx, path, err);
 	if (rc)
 		return rc;
 	progress_start(&m->bar, "merging", 0);
-	rc = crm_records_each(NULL, db, e, q, 0, add_to_batch, m, err);
+	rc = crm_records_each(NULL, db, e, q, 0, merge_target, m, err);
 	progress_done(&m->bar);
+	if (!rc)
+		rc = flush_pdf(m, err);
 	if (rc || !m->done) {
 		merge_batch_discard(m->batch);
 		if (!rc)
@@ -212,7 +243,8 @@ static int merge_combined(struct merge_run *m, struct crm_db *db, const struct c
 		return rc;
 	}
 	if (!(rc = merge_batch_close(m->batch, err)))
-		log_info("wrote %s: %ld target%s, each its own section", path, m->done, m->done == 1 ? "" : "s");
+		log_info("wrote %s: %ld target%s, each its own section%s%s", path, m->done, m->done == 1 ? "" : "s",
+			 m->outdir ? "; a document each in " : "", m->outdir ? m->outdir : "");
 	if (!rc && m->pdf) {
 		char *dir = slash ? xstrfmt("%.*s", slash == path ? 1 : (int)(slash - path), path) : xstrdup(".");
 		rc = merge_office_convert(&path, 1, "pdf", dir, err);
@@ -257,12 +289,10 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 	/* a name the targets lack is a typo: say so before writing anything */
 	if (!rc)
 		rc = gw_tpl_compile(&m.tpl, e, err);
-	if (!rc) {
-		merge_tpl_release(&m.name);
-		rc = merge_text_compile(&m.name, a.pattern, MERGE_ESC_NONE, err);
-		if (rc)
-			err_prefix(err, "--name: ");
-	}
+	if (!rc)
+		merge_template_warn(m.tpl.label, m.tpl.docx, m.tpl.data.data);
+	if (!rc)
+		rc = compile_name(&m.name, a.pattern, e, cli->today, err);
 	if (!rc)
 		rc = crm_filter_compile(&q, e, a.where, cli->today, err);
 	if (!rc)
@@ -275,7 +305,7 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 		rc = file_mkdir_p(a.outdir, err);
 		if (!rc) {
 			progress_start(&m.bar, "merging", 0);
-			rc = crm_records_each(NULL, db, e, &q, 0, merge_one, &m, err);
+			rc = crm_records_each(NULL, db, e, &q, 0, merge_target, &m, err);
 			progress_done(&m.bar);
 		}
 		if (!rc)

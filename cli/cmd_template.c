@@ -8,6 +8,7 @@
 #include "common/xalloc.h"
 #include "crm/template.h"
 #include "gateway/tpl.h"
+#include "merge/docx.h"
 #include "common/banned.h"
 
 static const char usage[] =
@@ -18,9 +19,11 @@ static const char usage[] =
 	"       crmgate template delete NAME\n"
 	"\n"
 	"A template is a Word .docx (MERGEFIELD fields and {{name}} placeholders), or a text or\n"
-	"HTML template for e-mail and SMS (.txt, .html). check reports every problem: broken zip\n"
-	"or XML, sections never closed or crossed, and with --targets every field or section that\n"
-	"ENTITY's records lack, as FILE: part word/document.xml, paragraph 12: … (near \"…\"); exit 2.\n"
+	"HTML template for e-mail and SMS (.txt, .html). check reports every problem of every part at\n"
+	"once: broken zip or XML, sections never closed or crossed, '{{' or '}}' alone, fields that\n"
+	"cannot be parsed or merged, and with --targets every field or section that ENTITY's records\n"
+	"lack, as FILE: part word/document.xml, paragraph 12: … (near \"…\"); exit 2. Another template\n"
+	"engine's syntax ({% if %}, +++INS x+++) is a warning: the exit status stays 0.\n"
 	"add checks the same way, then stores the file in the database under NAME, which\n"
 	"'crmgate merge --template NAME' and campaigns use. show --out writes the stored bytes\n"
 	"back to a file ('-': standard output).\n"
@@ -78,6 +81,9 @@ static int template_check(const struct template_args *a, struct err *err)
 	if (!a->name || a->file)
 		return cli_usage_error(err, usage, "template check takes one FILE");
 	rc = load_checked(&t, a->name, a->targets, err);
+	/* another engine's syntax: no error, but likely not what was meant */
+	if (!rc)
+		merge_template_warn(t.label, t.docx, t.data.data);
 	if (!rc)
 		printf("%s: ok: %d field%s%s%s\n", a->name, t.fields, t.fields == 1 ? "" : "s",
 		       a->targets ? ", all known to " : "", a->targets ? a->targets : "");
@@ -94,6 +100,8 @@ static int template_add(struct cli *cli, const struct template_args *a, struct e
 	if (!a->name || !a->file)
 		return cli_usage_error(err, usage, "template add takes a NAME and a FILE");
 	rc = load_checked(&t, a->file, a->targets, err);
+	if (!rc)
+		merge_template_warn(t.label, t.docx, t.data.data);
 	if (!rc)
 		rc = cli_db(cli, &db, err);
 	if (!rc) {

@@ -35,7 +35,7 @@ int file_mkdir_p(const char *dir, struct err *err)
 	return rc;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int file_write_all(int fd, const char *p, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -87,7 +87,7 @@ int file_put(const char *tmp, const char *path, const struct iovec *iov, int n, 
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	for (int i = 0; fd >= 0 && i < n; i++)
-		if (write_all(fd, iov[i].iov_base, iov[i].iov_len))
+		if (file_write_all(fd, iov[i].iov_base, iov[i].iov_len))
 			goto fail;
 	if (fd < 0 || fsync(fd))
 		goto fail;

@@ -19,6 +19,10 @@ int file_mkdir_p(const char *dir, struct err *err);
  * folder. For a file whose existence is about to be recorded as done. */
 int file_sync(const char *path, struct err *err);
 
+/* Write all len bytes of p to fd, past short writes (a disk filling up
+ * takes part of a write first); -1 with errno set when it cannot. */
+int file_write_all(int fd, const char *p, size_t len);
+
 /* Write the n pieces of iov to tmp (created, or emptied when it exists),
  * fsync it, rename it to path, and fsync path's folder: once this returns 0,
  * path is on disk whole. On failure tmp is removed, path is as it was, what

@@ -724,6 +724,31 @@ static int letter(void *ctx, const struct value *rec, struct err *err)
 	return merge_batch_add(m->batch, rec, m->k->globals, err);
 }
 
+/* The print batch could not be written (a full disk): nothing of it stays,
+ * and the letters marked sending go back to the queue, to be printed by a
+ * later run; the error that stopped the batch is the one reported. */
+static void unprint(struct worker *w, struct gw_job *jobs, int n, const char **codes, int ncodes, const char *base,
+		    const char *csv)
+{
+	static const char *const made[] = { ".docx", ".pdf" };
+	for (size_t i = 0; base && i < ARRAY_SIZE(made); i++) {
+		char *path = xstrfmt("%s%s", base, made[i]);
+		unlink(path);
+		free(path);
+	}
+	if (csv)
+		unlink(csv);
+	for (int i = 0; i < n; i++) {
+		struct err gerr = ERR_INIT;
+		int going = 0;
+		for (int k = 0; k < ncodes; k++)
+			going |= codes[k] == jobs[i].target_code;
+		if (going && give_back(w, &jobs[i], &gerr))
+			log_warn("could not give row %ld back to the queue: %s", jobs[i].id, gerr.msg.data);
+		err_release(&gerr);
+	}
+}
+
 /* One campaign's claimed letters: the print batch, its PDF when LibreOffice
  * is there, and the address list, all sorted by postcode. */
 static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *err)
@@ -765,8 +790,16 @@ static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *e
 					  crm_entity_column(m.k->e, "postcode") ? "t.postcode" : NULL, letter, &m, err);
 		if (m.batch)
 			rc = rc ? (merge_batch_discard(m.batch), rc) : merge_batch_close(m.batch, err);
-		if (m.list && fclose(m.list) && !rc)
-			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", csv, strerror(errno));
+		if (m.list) {
+			/* a write that failed (a full disk) may have left only the error flag */
+			int failed = ferror(m.list), saved = errno;
+			if (fclose(m.list) && !failed) {
+				failed = 1;
+				saved = errno;
+			}
+			if (failed && !rc)
+				rc = err_set(err, ERR_FAIL, "could not write '%s': %s", csv, strerror(saved));
+		}
 		if (!rc && merge_office_available()) {
 			const char *p = docx;
 			rc = merge_office_convert(&p, 1, "pdf", dir, err);
@@ -776,6 +809,9 @@ static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *e
 			rc = file_sync(docx, err);
 		if (!rc)
 			rc = file_sync(csv, err);
+		/* the batch's name is ours once its address list was made (exclusively) */
+		if (rc)
+			unprint(w, jobs, n, codes, ncodes, m.list ? base : NULL, m.list ? csv : NULL);
 	}
 	/* the letters are written: each printed row is sent; a target that is
 	 * gone fails its row */
@@ -797,8 +833,6 @@ static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *e
 	if (!rc && sent)
 		log_info("campaign '%s': %d letter%s in %s, addresses in %s", m.k->c.name, sent, sent == 1 ? "" : "s", docx,
 			 csv);
-	else if (rc && csv)
-		unlink(csv);
 	free(m.printed);
 	free(codes);
 	free(base);

@@ -153,15 +153,28 @@ int merge_batch_open(struct merge_batch **out, struct merge_docx *d, const char 
 	return 0;
 }
 
+/* Write data to file; on failure (a full disk) the file is gone again. */
 static int write_file(const char *file, const struct buf *data, struct err *err)
 {
 	FILE *f = fopen(file, "wb");
-	if (!f || fwrite(data->data, 1, data->len, f) != data->len || fclose(f)) {
-		if (f)
-			fclose(f);
-		return err_set(err, ERR_FAIL, "could not write '%s': %s", file, strerror(errno));
+	int failed = !f, saved = errno;
+
+	if (f) {
+		if (fwrite(data->data, 1, data->len, f) != data->len || ferror(f)) {
+			failed = 1;
+			saved = errno;
+		}
+		/* closed once, whatever happened: fclose frees f even when it fails */
+		if (fclose(f) && !failed) {
+			failed = 1;
+			saved = errno;
+		}
 	}
-	return 0;
+	if (!failed)
+		return 0;
+	if (f)
+		unlink(file);
+	return err_set(err, ERR_FAIL, "could not write '%s': %s", file, strerror(saved));
 }
 
 static void add_made(struct merge_batch *b, char *name, char *file)
@@ -224,6 +237,7 @@ static int fill_headers(struct merge_batch *b, const struct value *rec, const st
 			const char *base = strrchr(orig, '/') + 1;
 			char *name = xstrfmt("word/crmgate-%ld-%s", b->n, base);
 			if ((rc = copy_rels(b, h, base, name + 5, err))) {
+				unlink(file);
 				free(name);
 				free(file);
 				return rc;
@@ -302,6 +316,36 @@ static const char *final_sectpr(const char *s, size_t len)
 	return start;
 }
 
+/* Is part i a header or footer the batch fills per target? */
+static int is_hf(const struct merge_batch *b, size_t i)
+{
+	for (size_t k = 0; k < b->nhf; k++)
+		if (b->hf[k].part == i)
+			return 1;
+	return 0;
+}
+
+/* The other parts with fields (the document's properties: its title,
+ * subject, company) are filled once, with the first target's values. */
+static int fill_others(struct merge_batch *b, const struct value *rec, const struct value *globals, struct err *err)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < merge_zip_count(b->zip); i++) {
+		char *file;
+		if (!merge_docx_compiled(b->d, i) || (long)i == b->doc_part || is_hf(b, i))
+			continue;
+		buf_reset(&b->part);
+		if ((rc = merge_docx_render_part(b->d, i, rec, globals, &b->part, err)))
+			break;
+		file = xstrfmt("%s/part-%zu.xml", b->tmpdir, i);
+		if ((rc = write_file(file, &b->part, err)))
+			free(file);
+		else
+			add_made(b, xstrdup(merge_zip_name(b->zip, i)), file);
+	}
+	return rc;
+}
+
 int merge_batch_add(struct merge_batch *b, const struct value *rec, const struct value *globals, struct err *err)
 {
 	const char *body, *open_end, *close, *sect;
@@ -309,6 +353,8 @@ int merge_batch_add(struct merge_batch *b, const struct value *rec, const struct
 
 	b->n++;
 	if ((rc = fill_headers(b, rec, globals, err)))
+		return rc;
+	if (b->n == 1 && (rc = fill_others(b, rec, globals, err)))
 		return rc;
 	buf_reset(&b->doc);
 	if ((rc = merge_docx_render_part(b->d, (size_t)b->doc_part, rec, globals, &b->doc, err)))
@@ -336,6 +382,26 @@ int merge_batch_add(struct merge_batch *b, const struct value *rec, const struct
 	if (ferror(b->body))
 		return err_set(err, ERR_FAIL, "could not write '%s': %s", b->body_file, strerror(errno));
 	return 0;
+}
+
+/* Finish the body: what follows the last target, then close it (once,
+ * whatever happens: b->body is NULL afterwards). */
+static int close_body(struct merge_batch *b, struct err *err)
+{
+	int failed, saved;
+
+	if (b->pending.len)
+		fputs(b->pending.data, b->body);
+	fwrite(b->suffix.data, 1, b->suffix.len, b->body);
+	fflush(b->body);
+	failed = ferror(b->body);
+	saved = errno;
+	if (fclose(b->body) && !failed) {
+		failed = 1;
+		saved = errno;
+	}
+	b->body = NULL;
+	return failed ? err_set(err, ERR_FAIL, "could not write '%s': %s", b->body_file, strerror(saved)) : 0;
 }
 
 /* A package part with more elements inserted before its closing tag. */
@@ -371,13 +437,8 @@ static int write_package(struct merge_batch *b, struct err *err)
 	struct merge_zip_writer *w;
 	int rc;
 
-	if (b->pending.len)
-		fputs(b->pending.data, b->body);
-	fwrite(b->suffix.data, 1, b->suffix.len, b->body);
-	rc = fclose(b->body);
-	b->body = NULL;
-	if (rc)
-		return err_set(err, ERR_FAIL, "could not write '%s': %s", b->body_file, strerror(errno));
+	if ((rc = close_body(b, err)) || (rc = merge_xml_file_check("word/document.xml", b->body_file, err)))
+		return rc;
 	if ((rc = merge_zip_writer_open(&w, b->path, err)))
 		return rc;
 	for (size_t i = 0; !rc && i < merge_zip_count(b->zip); i++) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "common/file.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -88,7 +89,11 @@ static int open_source(struct merge_zip **out, zip_source_t *src, const char *la
 	*out = NULL;
 	z->label = xstrdup(label);
 	zip_error_init(&ze);
-	z->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	/* no ZIP_CHECKCONS: it refuses packages whose local headers differ from
+	 * the central directory in small ways (docx4j's modification times), which
+	 * every unzipper reads; the caps below and the CRC of each entry read
+	 * are what protect us */
+	z->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
 	if (!z->za) {
 		zip_source_free(src);
 		rc = zip_failed(err, label, "is not a valid .docx (zip) file", &ze);
@@ -259,7 +264,7 @@ static int read_memory(struct merge_zip_writer *w, char **data, zip_uint64_t *si
 	return rc;
 }
 
-/* Write the package built in memory to w->path with one write. */
+/* Write the package built in memory to w->path, at once. */
 static int write_memory(struct merge_zip_writer *w, struct err *err)
 {
 	zip_uint64_t size = 0;
@@ -267,12 +272,18 @@ static int write_memory(struct merge_zip_writer *w, struct err *err)
 	int fd, rc = read_memory(w, &data, &size, err);
 
 	if (!rc) {
+		int failed, saved = 0;
 		fd = w->fd >= 0 ? w->fd : open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, data, size) != (ssize_t)size || (fd != w->fd && close(fd))) {
-			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", w->path, strerror(errno));
-			if (fd >= 0 && fd != w->fd)
-				close(fd);
+		failed = fd < 0 || file_write_all(fd, data, size);
+		if (failed)
+			saved = errno;
+		/* our own fd is closed once, whatever happened */
+		if (fd >= 0 && fd != w->fd && close(fd) && !failed) {
+			failed = 1;
+			saved = errno;
 		}
+		if (failed)
+			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", w->path, strerror(saved));
 	}
 	free(data);
 	return rc;

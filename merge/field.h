@@ -14,11 +14,17 @@ struct merge_field {
 	char *text_format;    /* \* Upper | Lower | FirstCap | Caps, several in turn ("Lower FirstCap"), or NULL */
 	char *before;         /* \b "text": put before a value that is not empty */
 	char *after;          /* \f "text": put after a value that is not empty */
+	int text_number;      /* a \* name writes the number itself (roman, DBNum2) */
 };
 
 /* Parse instr. With mergefield set, instr must start with the word
  * MERGEFIELD (any case), as in a Word field code; otherwise it starts with
- * the name. Returns ERR_INPUT with a message naming what is wrong. */
+ * the name. Every switch Word documents for a MERGEFIELD is taken, in either
+ * case (\B is \b): \@, \#, \* (several names in one switch too: "\* Upper
+ * MERGEFORMAT"), \b, \f, and \m, \v and \! (no value; nothing to do in a
+ * merge). Returns ERR_INPUT with a message naming what is wrong: an unknown
+ * switch, a \* name Word has not or crmgate cannot write, a switch given
+ * twice, \# with a \* that writes the number. */
 int merge_field_parse(struct merge_field *out, const char *instr, int mergefield, struct err *err);
 void merge_field_release(struct merge_field *f);
 

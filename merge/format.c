@@ -493,7 +493,56 @@ done:
 
 /* ------------------------------------------------------------------- text */
 
-enum text_case { CASE_NONE, CASE_UPPER, CASE_LOWER, CASE_FIRSTCAP, CASE_CAPS };
+enum text_kind {
+	TEXT_NONE,     /* MERGEFORMAT, CHARFORMAT: formatting is kept anyway */
+	TEXT_CASE,     /* Upper, Lower, FirstCap, Caps */
+	TEXT_NUMBER,   /* a whole number written another way */
+	TEXT_WIDTH,    /* DBCHAR, SBCHAR */
+	TEXT_REFUSED,  /* Word's, but not written here */
+};
+
+enum text_how {
+	HOW_NONE, HOW_UPPER, HOW_LOWER, HOW_FIRSTCAP, HOW_CAPS,
+	HOW_ARABIC, HOW_ARABICDASH, HOW_ALPHA, HOW_ROMAN, HOW_ORDINAL, HOW_HEX,
+	HOW_ZH_LOWER, HOW_ZH_LEGAL, HOW_DBCHAR, HOW_SBCHAR,
+};
+
+/* Every name Word's general formatting switch takes (ECMA-376 part 1,
+ * 17.16.4.3; Word's help on \*). Names ignore case; for alphabetic and roman
+ * the case of the first letter picks the case of the result, as in Word. */
+static const struct text_format {
+	const char *name;
+	enum text_kind kind;
+	enum text_how how;
+} text_formats[] = {
+	{ "MERGEFORMAT", TEXT_NONE, HOW_NONE },	  { "CHARFORMAT", TEXT_NONE, HOW_NONE },
+	{ "Upper", TEXT_CASE, HOW_UPPER },	  { "Lower", TEXT_CASE, HOW_LOWER },
+	{ "FirstCap", TEXT_CASE, HOW_FIRSTCAP },  { "Caps", TEXT_CASE, HOW_CAPS },
+	{ "Arabic", TEXT_NUMBER, HOW_ARABIC },	  { "ArabicDash", TEXT_NUMBER, HOW_ARABICDASH },
+	{ "alphabetic", TEXT_NUMBER, HOW_ALPHA }, { "roman", TEXT_NUMBER, HOW_ROMAN },
+	{ "Ordinal", TEXT_NUMBER, HOW_ORDINAL },  { "Hex", TEXT_NUMBER, HOW_HEX },
+	/* 一百二十三 and 壹佰贰拾叁, as Chinese Word and Excel write DBNum1, DBNum2 */
+	{ "DBNUM1", TEXT_NUMBER, HOW_ZH_LOWER },   { "CHINESENUM3", TEXT_NUMBER, HOW_ZH_LOWER },
+	{ "DBNUM2", TEXT_NUMBER, HOW_ZH_LEGAL },   { "CHINESENUM2", TEXT_NUMBER, HOW_ZH_LEGAL },
+	{ "DBCHAR", TEXT_WIDTH, HOW_DBCHAR },	  { "SBCHAR", TEXT_WIDTH, HOW_SBCHAR },
+	{ "CardText", TEXT_REFUSED, HOW_NONE },	  { "OrdText", TEXT_REFUSED, HOW_NONE },
+	{ "DollarText", TEXT_REFUSED, HOW_NONE }, { "CHINESENUM1", TEXT_REFUSED, HOW_NONE },
+	{ "DBNUM3", TEXT_REFUSED, HOW_NONE },	  { "DBNUM4", TEXT_REFUSED, HOW_NONE },
+	{ "GB1", TEXT_REFUSED, HOW_NONE },	  { "GB2", TEXT_REFUSED, HOW_NONE },
+	{ "GB3", TEXT_REFUSED, HOW_NONE },	  { "GB4", TEXT_REFUSED, HOW_NONE },
+	{ "CIRCLENUM", TEXT_REFUSED, HOW_NONE },  { "ZODIAC1", TEXT_REFUSED, HOW_NONE },
+	{ "ZODIAC2", TEXT_REFUSED, HOW_NONE },	  { "ZODIAC3", TEXT_REFUSED, HOW_NONE },
+	{ "AIUEO", TEXT_REFUSED, HOW_NONE },	  { "IROHA", TEXT_REFUSED, HOW_NONE },
+	{ "KANJINUM1", TEXT_REFUSED, HOW_NONE },  { "KANJINUM2", TEXT_REFUSED, HOW_NONE },
+	{ "KANJINUM3", TEXT_REFUSED, HOW_NONE },  { "GANADA", TEXT_REFUSED, HOW_NONE },
+	{ "CHOSUNG", TEXT_REFUSED, HOW_NONE },	  { "Hebrew1", TEXT_REFUSED, HOW_NONE },
+	{ "Hebrew2", TEXT_REFUSED, HOW_NONE },	  { "ArabicAbjad", TEXT_REFUSED, HOW_NONE },
+	{ "ArabicAlpha", TEXT_REFUSED, HOW_NONE }, { "BahtText", TEXT_REFUSED, HOW_NONE },
+	{ "HindiArabic", TEXT_REFUSED, HOW_NONE }, { "HindiCardText", TEXT_REFUSED, HOW_NONE },
+	{ "HindiLetter1", TEXT_REFUSED, HOW_NONE }, { "HindiLetter2", TEXT_REFUSED, HOW_NONE },
+	{ "ThaiArabic", TEXT_REFUSED, HOW_NONE },  { "ThaiCardText", TEXT_REFUSED, HOW_NONE },
+	{ "ThaiLetter", TEXT_REFUSED, HOW_NONE },  { "VietCardText", TEXT_REFUSED, HOW_NONE },
+};
 
 /* The length of the space at p: ASCII white space, or U+3000 IDEOGRAPHIC
  * SPACE, which separates words in Chinese text; 0 for anything else. */
@@ -504,12 +553,12 @@ static size_t space_at(const char *p)
 	return !strncmp(p, "\xE3\x80\x80", 3) ? 3 : 0;
 }
 
-static void apply_case(struct buf *b, enum text_case how)
+static void apply_case(struct buf *b, enum text_how how)
 {
 	int word_start = 1;
 	char *p = b->data;
 
-	if (how == CASE_FIRSTCAP) {
+	if (how == HOW_FIRSTCAP) {
 		while (space_at(p))
 			p += space_at(p);
 		if ((unsigned char)*p < 0x80)
@@ -525,49 +574,267 @@ static void apply_case(struct buf *b, enum text_case how)
 			continue;
 		}
 		if (c < 0x80) {
-			if (how == CASE_UPPER || (how == CASE_CAPS && word_start))
+			if (how == HOW_UPPER || (how == HOW_CAPS && word_start))
 				*p = (char)toupper(c);
-			else if (how == CASE_LOWER || how == CASE_CAPS)
+			else if (how == HOW_LOWER || how == HOW_CAPS)
 				*p = (char)tolower(c);
 		}
 		word_start = 0;
 	}
 }
 
-int merge_format_text(struct buf *out, const char *text, const char *switch_names, struct err *err)
+/* Full-width forms (U+FF01-U+FF5E, U+3000) of ASCII, and back. */
+static void apply_width(struct buf *b, enum text_how how)
+{
+	struct buf w = BUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)b->data; *p; p++) {
+		if (how == HOW_DBCHAR && *p == ' ') {
+			buf_adds(&w, "\xE3\x80\x80");
+		} else if (how == HOW_DBCHAR && *p > 0x20 && *p < 0x7F) {
+			unsigned cp = 0xFF01 + (*p - 0x21);
+			buf_addch(&w, (char)(0xE0 | (cp >> 12)));
+			buf_addch(&w, (char)(0x80 | ((cp >> 6) & 0x3F)));
+			buf_addch(&w, (char)(0x80 | (cp & 0x3F)));
+		} else if (how == HOW_SBCHAR && !strncmp((const char *)p, "\xE3\x80\x80", 3)) {
+			buf_addch(&w, ' ');
+			p += 2;
+		} else if (how == HOW_SBCHAR && p[0] == 0xEF && (p[1] == 0xBC || p[1] == 0xBD) && p[2] >= 0x80 &&
+			   p[2] < 0xC0) {
+			unsigned cp = ((unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F)) + 0xF000;
+			if (cp >= 0xFF01 && cp <= 0xFF5E) {
+				buf_addch(&w, (char)(0x21 + (cp - 0xFF01)));
+				p += 2;
+			} else {
+				buf_addch(&w, (char)*p);
+			}
+		} else {
+			buf_addch(&w, (char)*p);
+		}
+	}
+	buf_reset(b);
+	buf_add(b, w.data, w.len);
+	buf_release(&w);
+}
+
+/* The text as a whole number, rounded half away from zero; 0 when it is not
+ * a number or too large to write another way. */
+static int whole_number(const char *text, long long *out)
+{
+	struct decimal dec;
+	unsigned long long v = 0;
+	int ok;
+	char *t = xstrdup(text), *e;
+
+	/* a value may come padded: " 12 " is a number too */
+	for (e = t + strlen(t); e > t && isspace((unsigned char)e[-1]);)
+		*--e = '\0';
+	for (e = t; isspace((unsigned char)*e);)
+		e++;
+	ok = value_is_decimal(e);
+	if (ok) {
+		decimal_parse(&dec, e);
+		decimal_round(&dec, 0);
+		ok = dec.ipart.len <= 16;
+		for (size_t i = 0; ok && i < dec.ipart.len; i++)
+			v = v * 10 + (unsigned)(dec.ipart.data[i] - '0');
+		*out = dec.negative ? -(long long)v : (long long)v;
+		decimal_release(&dec);
+	}
+	free(t);
+	return ok;
+}
+
+/* 一百二十三 (legal: 壹佰贰拾叁), in groups of four digits: 万, 亿, 万亿. */
+static void chinese_number(struct buf *out, long long v, int legal)
+{
+	static const char *const lower[] = { "零", "一", "二", "三", "四", "五", "六", "七", "八", "九" };
+	static const char *const upper[] = { "零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖" };
+	static const char *const lower_units[] = { "千", "百", "十", "" };
+	static const char *const upper_units[] = { "仟", "佰", "拾", "" };
+	static const char *const groups[] = { "万亿", "亿", "万", "" };
+	const char *const *digit = legal ? upper : lower, *const *unit = legal ? upper_units : lower_units;
+	unsigned long long u = v < 0 ? (unsigned long long)-v : (unsigned long long)v;
+	unsigned long long div = 1000000000000ULL;
+	int emitted = 0, zero = 0;
+
+	if (v < 0)
+		buf_adds(out, "负");
+	if (!u) {
+		buf_adds(out, digit[0]);
+		return;
+	}
+	for (int g = 0; g < 4; g++, div /= 10000) {
+		unsigned group = (unsigned)(u / div % 10000);
+		unsigned place = 1000;
+		if (!group) {
+			zero |= emitted;
+			continue;
+		}
+		if (emitted && group < 1000)
+			zero = 1;
+		for (int k = 0; k < 4; k++, place /= 10) {
+			unsigned d = group / place % 10;
+			if (!d) {
+				zero |= emitted;
+				continue;
+			}
+			if (zero)
+				buf_adds(out, digit[0]);
+			/* 十二, not 一十二, at the start of a number */
+			if (!(k == 2 && d == 1 && !emitted && !legal))
+				buf_adds(out, digit[d]);
+			buf_adds(out, unit[k]);
+			emitted = 1;
+			zero = 0;
+		}
+		buf_adds(out, groups[g]);
+	}
+}
+
+static void roman(struct buf *out, long long v, int upper)
 {
 	static const struct {
-		const char *name;
-		enum text_case how;
-	} names[] = {
-	    {"Upper", CASE_UPPER}, {"Lower", CASE_LOWER},      {"FirstCap", CASE_FIRSTCAP},
-	    {"Caps", CASE_CAPS},   {"MERGEFORMAT", CASE_NONE}, {"CHARFORMAT", CASE_NONE},
-	};
-	struct buf b = BUF_INIT;
-	const char *p = switch_names ? switch_names : "";
+		int value;
+		const char *up, *low;
+	} r[] = { { 1000, "M", "m" }, { 900, "CM", "cm" }, { 500, "D", "d" }, { 400, "CD", "cd" },
+		  { 100, "C", "c" },   { 90, "XC", "xc" },   { 50, "L", "l" },	{ 40, "XL", "xl" },
+		  { 10, "X", "x" },    { 9, "IX", "ix" },    { 5, "V", "v" },	{ 4, "IV", "iv" },
+		  { 1, "I", "i" } };
+	for (size_t i = 0; i < ARRAY_SIZE(r); i++)
+		for (; v >= r[i].value; v -= r[i].value)
+			buf_adds(out, upper ? r[i].up : r[i].low);
+}
 
-	buf_adds(&b, text);
-	for (;;) {
-		size_t n, i;
+/* Write a whole number another way; a value that is not a number, or that
+ * the way cannot write (roman 0), is left as it is, as Word does. */
+static void apply_number(struct buf *b, enum text_how how, int upper)
+{
+	static const char *const ord[] = { "th", "st", "nd", "rd" };
+	struct buf w = BUF_INIT;
+	long long v;
+
+	if (!whole_number(b->data, &v))
+		return;
+	switch (how) {
+	case HOW_ARABIC: buf_addf(&w, "%lld", v); break;
+	case HOW_ARABICDASH: buf_addf(&w, "- %lld -", v); break;
+	case HOW_ALPHA:
+		/* 1 a, 26 z, 27 aa, 53 aaa */
+		for (long long n = 0; v > 0 && n <= (v - 1) / 26 && n < 256; n++)
+			buf_addch(&w, (char)((upper ? 'A' : 'a') + (v - 1) % 26));
+		break;
+	case HOW_ROMAN:
+		if (v > 0 && v < 4000)
+			roman(&w, v, upper);
+		break;
+	case HOW_ORDINAL:
+		if (v >= 0)
+			buf_addf(&w, "%lld%s", v, v % 100 / 10 == 1 || v % 10 > 3 ? "th" : ord[v % 10]);
+		break;
+	case HOW_HEX:
+		if (v >= 0)
+			buf_addf(&w, "%llX", (unsigned long long)v);
+		break;
+	case HOW_ZH_LOWER:
+	case HOW_ZH_LEGAL: chinese_number(&w, v, how == HOW_ZH_LEGAL); break;
+	default: break;
+	}
+	if (w.len) {
+		buf_reset(b);
+		buf_add(b, w.data, w.len);
+	}
+	buf_release(&w);
+}
+
+/* The entry for the name p[0, n), or NULL. */
+static const struct text_format *text_format_find(const char *p, size_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(text_formats); i++)
+		if (strlen(text_formats[i].name) == n && !strncasecmp(p, text_formats[i].name, n))
+			return &text_formats[i];
+	return NULL;
+}
+
+/* Walk the names of switch_names: fn gets each entry and the name as
+ * written; stops at the first name that is not Word's (ERR_INPUT). */
+static int each_text_format(const char *switch_names, int (*fn)(void *, const struct text_format *, const char *),
+			    void *ctx, struct err *err)
+{
+	const char *p = switch_names ? switch_names : "";
+	int rc = 0;
+
+	while (!rc) {
+		const struct text_format *f;
+		size_t n;
 		while (isspace((unsigned char)*p))
 			p++;
 		if (!*p)
 			break;
 		n = strcspn(p, " \t\r\n");
-		for (i = 0; i < ARRAY_SIZE(names); i++)
-			if (strlen(names[i].name) == n && !strncasecmp(p, names[i].name, n))
-				break;
-		if (i == ARRAY_SIZE(names)) {
+		if (!(f = text_format_find(p, n))) {
 			int first = !err->code; /* the hint belongs to our error only */
-			int rc = err_set(err, ERR_INPUT, "unknown format switch '%.*s'", (int)n, p);
+			rc = err_set(err, ERR_INPUT, "unknown format switch '%.*s'", (int)n, p);
 			if (first)
-				err_hint(err, "use \\* Upper, Lower, FirstCap or Caps");
-			buf_release(&b);
-			return rc;
+				err_hint(err, "use \\* Upper, Lower, FirstCap, Caps, roman, alphabetic, Ordinal, Hex, "
+					      "DBNum1 (一百二十三), DBNum2 (壹佰贰拾叁), DBChar or SBChar");
+			break;
 		}
-		apply_case(&b, names[i].how);
+		rc = fn(ctx, f, p);
 		p += n;
 	}
+	return rc;
+}
+
+struct text_check {
+	struct err *err;
+	int numeric;
+};
+
+static int check_one(void *ctx, const struct text_format *f, const char *written)
+{
+	struct text_check *c = ctx;
+	size_t n = strcspn(written, " \t\r\n");
+	if (f->kind == TEXT_NUMBER)
+		c->numeric = 1;
+	if (f->kind != TEXT_REFUSED)
+		return 0;
+	return err_set(c->err, ERR_INPUT,
+		       "format switch '\\* %.*s' is Word's, but crmgate cannot write numbers that way: use \\* DBNum1 "
+		       "(一百二十三), DBNum2 (壹佰贰拾叁), roman, alphabetic, Ordinal or Hex",
+		       (int)n, written);
+}
+
+int merge_format_text_check(const char *switch_names, int *numeric, struct err *err)
+{
+	struct text_check c = { err, 0 };
+	int rc = each_text_format(switch_names, check_one, &c, err);
+	if (numeric)
+		*numeric = c.numeric;
+	return rc;
+}
+
+static int apply_one(void *ctx, const struct text_format *f, const char *written)
+{
+	struct buf *b = ctx;
+	switch (f->kind) {
+	case TEXT_CASE: apply_case(b, f->how); break;
+	case TEXT_NUMBER: apply_number(b, f->how, isupper((unsigned char)written[0])); break;
+	case TEXT_WIDTH: apply_width(b, f->how); break;
+	case TEXT_NONE:
+	case TEXT_REFUSED: break;
+	}
+	return 0;
+}
+
+int merge_format_text(struct buf *out, const char *text, const char *switch_names, struct err *err)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if ((rc = merge_format_text_check(switch_names, NULL, err)))
+		return rc;
+	buf_adds(&b, text);
+	each_text_format(switch_names, apply_one, &b, err);
 	buf_add(out, b.data, b.len);
 	buf_release(&b);
 	return 0;

@@ -54,17 +54,32 @@ int merge_format_date(struct buf *out, int y, int m, int d, int hh, int mi, int 
  * without a digit place, an unclosed quote, or more than three sections. */
 int merge_format_number(struct buf *out, const char *decimal, const char *picture, int is_money, struct err *err);
 
-/* Append UTF-8 text by \* switch names, applied left to right when several
- * are given separated by spaces ("Lower FirstCap", as Word applies
- * "\* Lower \* FirstCap"); names ignore case:
+/* Append UTF-8 text by \* switch names (Word's general formatting switch),
+ * applied left to right when several are given separated by spaces ("Lower
+ * FirstCap", as Word applies "\* Lower \* FirstCap"); names ignore case:
  *   Upper, Lower    every ASCII letter
  *   FirstCap        the first character, when an ASCII letter, made upper
  *                   case; the rest is left as it is
  *   Caps            each word (after a space) starts upper case, the rest
  *                   of its ASCII letters lower case ("mary SMITH": Mary Smith)
  *   MERGEFORMAT, CHARFORMAT   nothing (formatting is kept anyway)
- * Letters beyond ASCII (汉字, é) are left as they are. NULL or "" copies the
- * text. Any other name is ERR_INPUT ("unknown format switch 'Roman'"). */
+ *   roman, alphabetic   123: cxxiii, 27: aa; ROMAN, ALPHABETIC (a first
+ *                   letter in upper case) write upper case
+ *   Arabic 123, ArabicDash "- 123 -", Ordinal 123rd, Hex 7B
+ *   DBNum1, CHINESENUM3   一百二十三 (十二 for 12; 负 before a negative)
+ *   DBNum2, CHINESENUM2   壹佰贰拾叁 (the legal figures of amounts)
+ *   DBChar, SBChar  ASCII to full-width forms (ＡＢＣ１２３) and back
+ * The number formats round the text to a whole number first; text that is
+ * not a number, or a number the format cannot write (roman 0, anything past
+ * 16 digits), is left as it is, as Word leaves it. Letters beyond ASCII (汉字,
+ * é) keep their case. NULL or "" copies the text. A name Word does not have
+ * is ERR_INPUT ("unknown format switch 'Shout'"), and so is one of Word's that
+ * crmgate does not write (CardText, DollarText, DBNum3...), saying so. */
 int merge_format_text(struct buf *out, const char *text, const char *switch_names, struct err *err);
+
+/* The check merge_format_text makes, without text: for a field's switches
+ * when a template is compiled. *numeric (when not NULL) says whether one of
+ * the names writes a number another way. */
+int merge_format_text_check(const char *switch_names, int *numeric, struct err *err);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/utf8.h"
 #include "common/xalloc.h"
@@ -31,7 +32,32 @@ static void node_release(struct merge_node *n)
 void merge_tpl_release(struct merge_tpl *t)
 {
 	node_release(&t->root);
+	merge_places_release(&t->places);
 	memset(t, 0, sizeof(*t));
+}
+
+void merge_places_release(struct merge_places *p)
+{
+	for (size_t i = 0; i < p->nr; i++) {
+		free(p->v[i].where);
+		free(p->v[i].near);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+const struct merge_place *merge_places_find(const struct merge_places *p, size_t offset)
+{
+	size_t lo = 0, hi = p->nr;
+	/* the last place at or before offset */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->v[mid].offset <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &p->v[lo - 1] : NULL;
 }
 
 struct merge_node *merge_node_add(struct merge_node *parent, enum merge_node_kind kind)
@@ -49,6 +75,7 @@ void merge_escape(struct buf *out, const char *s, size_t len, enum merge_escape 
 	size_t i = 0;
 
 	if (esc != MERGE_ESC_WORDML) {
+		/* HTML and XML alike */
 		if (esc == MERGE_ESC_NONE)
 			buf_add(out, s, len);
 		else
@@ -78,7 +105,11 @@ int merge_value_text(struct buf *out, const struct value *v, const struct merge_
 	switch (v->kind) {
 	case VALUE_TEXT: buf_adds(&raw, v->u.text); break;
 	case VALUE_NUMBER:
-		rc = merge_format_number(&raw, v->u.number.decimal, f->number_picture, v->u.number.money, err);
+		/* \* roman, DBNum2... write the number itself, not 12,350.50 */
+		if (f->text_number)
+			buf_adds(&raw, v->u.number.decimal);
+		else
+			rc = merge_format_number(&raw, v->u.number.decimal, f->number_picture, v->u.number.money, err);
 		break;
 	case VALUE_DATE:
 		rc = merge_format_date(&raw, v->u.date.y, v->u.date.m, v->u.date.d, v->u.date.hh, v->u.date.mi,
@@ -117,22 +148,46 @@ struct scope {
 	const struct scope *outer;
 };
 
+/* The member of obj named name[0, len), matched as Word matches merge field
+ * names: regardless of case ("MERGEFIELD Email" is the column email); a
+ * member spelled exactly so wins. */
+static const struct value *member_named(const struct value *obj, const char *name, size_t len)
+{
+	const struct value *folded = NULL;
+
+	if (!obj || obj->kind != VALUE_OBJECT)
+		return NULL;
+	for (size_t i = 0; i < obj->u.object.nr; i++) {
+		const struct value_member *m = &obj->u.object.members[i];
+		if (strlen(m->key) != len)
+			continue;
+		if (!memcmp(m->key, name, len))
+			return m->val;
+		if (!folded && !strncasecmp(m->key, name, len))
+			folded = m->val;
+	}
+	return folded;
+}
+
+/* Follow a dotted path ("customer.name") from obj, each step by member_named. */
+static const struct value *path_named(const struct value *obj, const char *path)
+{
+	for (;;) {
+		size_t n = strcspn(path, ".");
+		obj = member_named(obj, path, n);
+		if (!obj || !path[n])
+			return obj;
+		path += n + 1;
+	}
+}
+
 static const struct value *lookup(const struct scope *s, const char *name)
 {
 	size_t first = strcspn(name, ".");
-	for (; s; s = s->outer) {
-		const struct value *v;
-		if (!s->rec || s->rec->kind != VALUE_OBJECT)
-			continue;
-		/* the scope that has the first step of a path holds the rest */
-		for (size_t i = 0; i < s->rec->u.object.nr; i++) {
-			const char *key = s->rec->u.object.members[i].key;
-			if (strlen(key) == first && !strncmp(key, name, first)) {
-				v = value_lookup(s->rec, name);
-				return v;
-			}
-		}
-	}
+	/* the scope that has the first step of a path holds the rest */
+	for (; s; s = s->outer)
+		if (member_named(s->rec, name, first))
+			return path_named(s->rec, name);
 	return NULL;
 }
 
@@ -195,8 +250,8 @@ int merge_render(struct buf *out, const struct merge_tpl *t, const struct value 
 
 /* What a template may name, checked against the shape of its records. */
 struct checker {
+	const struct merge_tpl *t;
 	const char *src;
-	enum merge_escape escape;
 	struct err *err;
 };
 
@@ -206,7 +261,7 @@ static void unknown(struct checker *c, const struct merge_node *n, const char *n
 {
 	const char *kind = n->kind == MERGE_NODE_SECTION ? "section" : "field";
 	char *msg = why ? xstrfmt("%s '%s' %s", kind, name, why) : xstrfmt("unknown %s '%s'", kind, name);
-	merge_text_problem(c->err, c->src, n->offset, c->escape, msg);
+	merge_text_problem(c->err, c->t, c->src, n->offset, msg);
 	free(msg);
 }
 
@@ -239,7 +294,7 @@ static void check_children(struct checker *c, const struct merge_node *n, const 
 int merge_tpl_check(const struct merge_tpl *t, const char *src, const struct value *shape, const struct value *globals,
 		    struct err *err)
 {
-	struct checker c = { src, t->escape, err };
+	struct checker c = { t, src, err };
 	struct scope g = { globals, NULL };
 	struct scope s = { shape, globals ? &g : NULL };
 	int before = err->code;

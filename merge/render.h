@@ -20,6 +20,7 @@ enum merge_escape {
 	MERGE_ESC_NONE,   /* plain text: e-mail bodies, SMS */
 	MERGE_ESC_HTML,   /* & < > " ' escaped */
 	MERGE_ESC_WORDML, /* XML escaped, line breaks as </w:t><w:br/><w:t xml:space="preserve"> */
+	MERGE_ESC_XML,    /* XML escaped: a package part that is not WordprocessingML (docProps) */
 };
 
 enum merge_node_kind { MERGE_NODE_TEXT, MERGE_NODE_FIELD, MERGE_NODE_SECTION };
@@ -35,10 +36,30 @@ struct merge_node {
 	size_t offset;            /* where it stood in the source, for messages */
 };
 
+/* Where a tag of a prepared XML part stood in the template, as a person
+ * finds it: merge/docx_xml.c records one for each "{{" and "}}" of the part
+ * it prepares, in order, and problems are reported with it. */
+struct merge_place {
+	size_t offset; /* of the "{{" or "}}" in the prepared part */
+	char *where;   /* "paragraph 12", "title" */
+	char *near;    /* the text around it, as Word shows it */
+};
+
+struct merge_places {
+	struct merge_place *v;
+	size_t nr, alloc;
+};
+
+void merge_places_release(struct merge_places *p);
+/* The place recorded at offset, else the last one before it; NULL when
+ * there is none. */
+const struct merge_place *merge_places_find(const struct merge_places *p, size_t offset);
+
 /* The root of a template: a section that is always shown. */
 struct merge_tpl {
 	struct merge_node root;
 	enum merge_escape escape;
+	struct merge_places places; /* of a prepared XML part, for messages */
 };
 
 void merge_tpl_init(struct merge_tpl *t, enum merge_escape escape);

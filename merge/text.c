@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/xalloc.h"
 #include "common/banned.h"
@@ -13,10 +14,12 @@
 
 struct compiler {
 	const char *src;
+	struct merge_tpl *t;
 	struct merge_node *stack[MAX_NESTING + 1]; /* open sections, the root first */
 	int depth;
 	int xml; /* the source is an XML part: tags are XML-escaped */
 	enum merge_escape escape;
+	int failed; /* a problem was reported: the template is not usable */
 	struct err *err;
 };
 
@@ -65,110 +68,107 @@ static int para_start(const char *p)
 	return !strncmp(p, "<w:p", 4) && (p[4] == '>' || p[4] == ' ' || p[4] == '/');
 }
 
-/* The text a person sees in xml[from, to): tags dropped, entities read, at
- * most max bytes (whole UTF-8 characters) from its start or, when tail, its end. */
-static void visible_text(struct buf *out, const char *from, const char *to, size_t max, int tail)
+/* At most NEAR_BYTES of text before a problem and from it on. */
+#define NEAR_BYTES 24
+
+void merge_text_near(struct buf *out, const char *text, size_t len, size_t at)
 {
-	struct buf b = BUF_INIT;
-	const char *start;
-	for (const char *p = from; p < to; p++) {
-		if (*p == '<') {
-			const char *gt = memchr(p, '>', (size_t)(to - p));
-			if (!gt)
-				break;
-			p = gt;
-			continue;
-		}
-		buf_addch(&b, *p);
-	}
-	char *text = unescape_xml(b.data, b.len);
-	size_t len = strlen(text);
-	start = text;
-	if (len > max) {
-		start = tail ? text + len - max : text;
-		if (tail)
-			while (((unsigned char)*start & 0xC0) == 0x80)
-				start++;
-		len = tail ? strlen(start) : max;
-		while (!tail && len && ((unsigned char)start[len] & 0xC0) == 0x80)
-			len--;
-		if (tail)
-			buf_adds(out, "…");
-	}
-	buf_add(out, start, len);
-	if (!tail && len < strlen(start))
+	size_t from = at > NEAR_BYTES ? at - NEAR_BYTES : 0, to = len - at > NEAR_BYTES ? at + NEAR_BYTES : len;
+
+	if (at > len)
+		at = from = to = len;
+	/* whole UTF-8 characters */
+	while (from < at && ((unsigned char)text[from] & 0xC0) == 0x80)
+		from++;
+	while (to > at && to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
+		to--;
+	if (from > 0)
 		buf_adds(out, "…");
-	free(text);
-	buf_release(&b);
+	buf_add(out, text + from, to - from);
+	if (to < len)
+		buf_adds(out, "…");
 }
 
-/* A section tag between paragraphs had a paragraph of its own in the
- * template (merge/docx_xml.c lifts it out); one beside a table row was
- * written in the row's cells. */
-static int lifted_tag(const char *src, const char *p)
-{
-	const char *close;
-	if (p[0] != '{' || p[1] != '{' || !p[2] || !strchr("#^/", p[2]))
-		return 0;
-	if (p - src >= 7 && !memcmp(p - 7, "</w:tr>", 7))
-		return 0;
-	close = strstr(p, "}}");
-	return !close || strncmp(close + 2, "<w:tr", 5);
-}
-
-/* Where offset stands in an XML part, as a person finds it in Word: the
- * paragraph's number in the part (a section tag that had a paragraph of its
- * own counts as one) and the text around it. */
+/* Where offset stands in an XML part that was not prepared with places
+ * (merge/docx_xml.c gives them): the number of the paragraph it is in and
+ * the text a person sees around it. */
 static void where_in_xml(struct buf *where, struct buf *near, const char *src, const char *at)
 {
-	const char *pstart = NULL, *pend;
-	int n = 0, in_para = 0;
+	const char *pstart = src, *pend;
+	struct buf text = BUF_INIT;
+	size_t at_text = 0;
+	int n = 0;
 
-	for (const char *p = src; p < at; p++) {
+	for (const char *p = src; p < at; p++)
 		if (para_start(p)) {
-			n++;
-			in_para = p[4] != '/';
-			pstart = p;
-		} else if (!strncmp(p, "</w:p>", 6)) {
-			in_para = 0;
-		} else if (!in_para && lifted_tag(src, p)) {
 			n++;
 			pstart = p;
 		}
-	}
 	buf_addf(where, "paragraph %d", n ? n : 1);
-	if (!pstart)
-		pstart = src;
 	pend = strstr(at, "</w:p>");
 	if (!pend)
 		pend = at + strlen(at);
-	visible_text(near, pstart, at, 24, 1);
-	visible_text(near, at, pend, 24, 0);
+	/* the text: tags dropped, entities read */
+	for (const char *p = pstart; p < pend; p++) {
+		const char *gt;
+		if (p == at)
+			at_text = text.len;
+		if (*p != '<') {
+			const char *amp = *p == '&' ? memchr(p, ';', (size_t)(pend - p)) : NULL;
+			char *one = amp ? unescape_xml(p, (size_t)(amp + 1 - p)) : NULL;
+			if (one) {
+				buf_adds(&text, one);
+				free(one);
+				p = amp;
+			} else {
+				buf_addch(&text, *p);
+			}
+			continue;
+		}
+		if (!(gt = memchr(p, '>', (size_t)(pend - p))))
+			break;
+		p = gt;
+	}
+	merge_text_near(near, text.data, text.len, at_text);
+	buf_release(&text);
 }
 
-void merge_text_problem(struct err *err, const char *src, size_t offset, enum merge_escape escape, const char *msg)
+void merge_problem_at(struct err *err, const char *where, const char *near, const char *msg)
 {
-	struct buf where = BUF_INIT, near = BUF_INIT, line = BUF_INIT;
+	struct buf line = BUF_INIT;
 
-	if (escape == MERGE_ESC_WORDML) {
-		where_in_xml(&where, &near, src, src + offset);
-		buf_addf(&line, "%s: %s (near \"%s\")", where.data, msg, near.data);
-	} else {
-		int l, c;
-		position(src, src + offset, &l, &c);
-		buf_addf(&line, "line %d, column %d: %s", l, c, msg);
-	}
+	buf_addf(&line, "%s: %s", where, msg);
+	if (near)
+		buf_addf(&line, " (near \"%s\")", near);
 	if (err->code)
 		err_detail(err, "%s", line.data);
 	else
 		err_set(err, ERR_INPUT, "%s", line.data);
-	buf_release(&where);
-	buf_release(&near);
 	buf_release(&line);
 }
 
-static int fail(struct compiler *c, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct compiler *c, const char *at, const char *fmt, ...)
+void merge_text_problem(struct err *err, const struct merge_tpl *t, const char *src, size_t offset, const char *msg)
+{
+	const struct merge_place *pl = merge_places_find(&t->places, offset);
+	struct buf where = BUF_INIT, near = BUF_INIT;
+
+	if (pl) {
+		merge_problem_at(err, pl->where, pl->near, msg);
+	} else if (t->escape == MERGE_ESC_WORDML) {
+		where_in_xml(&where, &near, src, src + offset);
+		merge_problem_at(err, where.data, near.data, msg);
+	} else {
+		int l, c;
+		position(src, src + offset, &l, &c);
+		buf_addf(&where, "line %d, column %d", l, c);
+		merge_problem_at(err, where.data, NULL, msg);
+	}
+	buf_release(&where);
+	buf_release(&near);
+}
+
+static void fail(struct compiler *c, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(struct compiler *c, const char *at, const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
 	va_list ap;
@@ -176,9 +176,22 @@ static int fail(struct compiler *c, const char *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	merge_text_problem(c->err, c->src, (size_t)(at - c->src), c->escape, msg.data);
+	merge_text_problem(c->err, c->t, c->src, (size_t)(at - c->src), msg.data);
+	c->failed = 1;
 	buf_release(&msg);
-	return c->err->code;
+}
+
+/* Text between tags that holds "}}" closes nothing: a '{{' went missing or
+ * was mistyped. HTML is left alone: its style sheets end rules with "}}". */
+static void stray_closes(struct compiler *c, const char *p, size_t len)
+{
+	const char *end = p + len, *q;
+	if (c->escape == MERGE_ESC_HTML)
+		return;
+	while (p < end && (q = memmem(p, (size_t)(end - p), "}}", 2))) {
+		fail(c, q, "'}}' closes nothing: its '{{' is missing");
+		p = q + 2;
+	}
 }
 
 static void add_text(struct compiler *c, const char *p, size_t len)
@@ -192,11 +205,13 @@ static void add_text(struct compiler *c, const char *p, size_t len)
 }
 
 /* One tag's content, trimmed: "#lines", "/lines", "name \@ "M月d日"". */
-static int add_tag(struct compiler *c, const char *at, const char *body, size_t len)
+/* One tag's content, trimmed: "#lines", "/lines", "name \@ "M月d日"". A
+ * problem is reported and the tag left out, so that the rest of the template
+ * is still read and every problem found at once. */
+static void add_tag(struct compiler *c, const char *at, const char *body, size_t len)
 {
 	char *tag = c->xml ? unescape_xml(body, len) : xstrndup(body, len), *name;
 	struct merge_node *n;
-	int rc = 0;
 
 	name = tag;
 	while (isspace((unsigned char)*name))
@@ -207,11 +222,11 @@ static int add_tag(struct compiler *c, const char *at, const char *body, size_t 
 		char *sec = name + 1;
 		while (isspace((unsigned char)*sec))
 			sec++;
-		if (!*sec)
-			rc = fail(c, at, "a section needs a name");
-		else if (c->depth == MAX_NESTING)
-			rc = fail(c, at, "sections nest too deep at '%s'", sec);
-		if (!rc) {
+		if (!*sec) {
+			fail(c, at, "a section needs a name");
+		} else if (c->depth == MAX_NESTING) {
+			fail(c, at, "sections nest too deep at '%s'", sec);
+		} else {
 			n = merge_node_add(c->stack[c->depth], MERGE_NODE_SECTION);
 			n->text = xstrdup(sec);
 			n->inverted = *name == '^';
@@ -223,22 +238,25 @@ static int add_tag(struct compiler *c, const char *at, const char *body, size_t 
 		while (isspace((unsigned char)*sec))
 			sec++;
 		if (c->depth == 0)
-			rc = fail(c, at, "section '%s' is closed but was never opened", sec);
-		else if (strcmp(c->stack[c->depth]->text, sec))
-			rc = fail(c, at, "section '%s' is closed while another one is open", sec);
+			fail(c, at, "section '%s' is closed but was never opened", sec);
+		else if (strcasecmp(c->stack[c->depth]->text, sec))
+			fail(c, at, "section '%s' is closed while another one is open", sec);
 		else
 			c->depth--;
 	} else {
-		n = merge_node_add(c->stack[c->depth], MERGE_NODE_FIELD);
-		n->offset = (size_t)(at - c->src);
+		struct merge_field f;
 		struct err ferr = ERR_INIT;
 		/* the field parser names the field; say where it stands too */
-		if (merge_field_parse(&n->field, name, 0, &ferr))
-			rc = fail(c, at, "%s", ferr.msg.data);
+		if (merge_field_parse(&f, name, 0, &ferr)) {
+			fail(c, at, "%s", ferr.msg.data);
+		} else {
+			n = merge_node_add(c->stack[c->depth], MERGE_NODE_FIELD);
+			n->offset = (size_t)(at - c->src);
+			n->field = f;
+		}
 		err_release(&ferr);
 	}
 	free(tag);
-	return rc;
 }
 
 /* A section tag alone on its line (blanks around it) takes the whole line
@@ -269,39 +287,106 @@ static size_t standalone(const char *src, const char *open, const char *after, c
 	return (size_t)(open - a);
 }
 
-int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape escape, struct err *err)
+/* Compile src into t, reporting every problem; with a shape, check the
+ * names too (even when the syntax had problems: the names that were read).
+ * On a problem t is released. */
+static int compile(struct merge_tpl *t, const char *src, enum merge_escape escape, struct merge_places *places,
+		   const struct value *shape, const struct value *globals, struct err *err)
 {
-	struct compiler c = { .src = src, .err = err, .xml = escape == MERGE_ESC_WORDML, .escape = escape };
+	struct compiler c = { .src = src,
+			      .t = t,
+			      .err = err,
+			      .xml = escape == MERGE_ESC_WORDML || escape == MERGE_ESC_XML,
+			      .escape = escape };
 	const char *p = src;
-	int rc = 0;
 
 	merge_tpl_init(t, escape);
+	if (places) {
+		t->places = *places;
+		memset(places, 0, sizeof(*places));
+	}
 	c.stack[0] = &t->root;
-	while (!rc && *p) {
+	while (*p) {
 		const char *open = strstr(p, "{{"), *close;
 		if (!open) {
+			stray_closes(&c, p, strlen(p));
 			add_text(&c, p, strlen(p));
 			break;
 		}
+		stray_closes(&c, p, (size_t)(open - p));
 		close = strstr(open + 2, "}}");
-		if (!close) {
-			add_text(&c, p, (size_t)(open - p));
-			rc = fail(&c, open, "'{{' is never closed by '}}'");
-			break;
+		/* in an XML part a tag stands in the text of one element: a '}}'
+		 * past markup closes something else (a later paragraph's) */
+		if (!close || (c.xml && memchr(open + 2, '<', (size_t)(close - open - 2)))) {
+			add_text(&c, p, (size_t)(open + 2 - p));
+			fail(&c, open, "'{{' is never closed by '}}'");
+			p = open + 2;
+			continue;
 		}
 		const char *next = close + 2;
 		size_t lead = standalone(src, open, close + 2, &next);
 		add_text(&c, p, (size_t)(open - p) - lead);
-		rc = add_tag(&c, open, open + 2, (size_t)(close - open - 2));
+		add_tag(&c, open, open + 2, (size_t)(close - open - 2));
 		p = next;
 	}
-	if (!rc && c.depth > 0) {
+	for (; c.depth > 0; c.depth--) {
 		char *msg = xstrfmt("section '%s' is never closed", c.stack[c.depth]->text);
-		merge_text_problem(err, src, c.stack[c.depth]->offset, escape, msg);
-		rc = err->code;
+		merge_text_problem(err, t, src, c.stack[c.depth]->offset, msg);
+		c.failed = 1;
 		free(msg);
 	}
-	if (rc)
-		merge_tpl_release(t);
-	return rc;
+	if (shape && merge_tpl_check(t, src, shape, globals, err))
+		c.failed = 1;
+	if (!c.failed)
+		return 0;
+	merge_tpl_release(t);
+	return err->code ? err->code : ERR_INPUT;
+}
+
+int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape escape, struct err *err)
+{
+	return compile(t, src, escape, NULL, NULL, NULL, err);
+}
+
+int merge_text_compile_part(struct merge_tpl *t, const char *src, enum merge_escape escape,
+			    struct merge_places *places, const struct value *shape, const struct value *globals,
+			    struct err *err)
+{
+	return compile(t, src, escape, places, shape, globals, err);
+}
+
+/* Another engine's syntax, and what crmgate writes instead. */
+static const struct {
+	const char *open, *close, *engine, *instead;
+} foreign[] = {
+	{ "{%", "%}", "Jinja's (docxtpl)", "{{#name}}…{{/name}} for a condition or a list" },
+	{ "+++", "+++", "docx-templates'", "{{name}} for a value, {{#name}}…{{/name}} for a list" },
+	{ "${", "}", "FreeMarker's or Velocity's", "{{name}} for a value" },
+};
+
+void merge_text_foreign(struct buf *out, const char *where, const char *text)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(foreign); k++) {
+		const char *p = text, *open, *close;
+		int found = 0;
+		/* a few of each say enough */
+		while (found++ < 10 && (open = strstr(p, foreign[k].open)) &&
+		       (close = strstr(open + strlen(foreign[k].open), foreign[k].close))) {
+			size_t len = (size_t)(close + strlen(foreign[k].close) - open), shown = len;
+			int l, c;
+			/* at most 40 bytes of it, whole UTF-8 characters */
+			if (shown > 40)
+				for (shown = 40; shown && ((unsigned char)open[shown] & 0xC0) == 0x80;)
+					shown--;
+			if (where) {
+				buf_addf(out, "%s: ", where);
+			} else {
+				position(text, open, &l, &c);
+				buf_addf(out, "line %d, column %d: ", l, c);
+			}
+			buf_addf(out, "'%.*s%s' is %s template syntax, which crmgate does not read: write %s\n",
+				 (int)shown, open, shown < len ? "…" : "", foreign[k].engine, foreign[k].instead);
+			p = close + strlen(foreign[k].close);
+		}
+	}
 }

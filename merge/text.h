@@ -8,14 +8,37 @@
 #include "common/err.h"
 #include "merge/render.h"
 
-/* Compile src into t (merge_tpl_init'ed by this call). Errors (ERR_INPUT)
- * name the line and column: "line 3, column 5: section 'lines' is never
- * closed"; every problem found is listed in err->detail. */
+/* Compile src into t (merge_tpl_init'ed by this call). Every problem is
+ * reported (ERR_INPUT), each with where it stands: "line 3, column 5:
+ * section 'lines' is never closed", the first as err's message and the
+ * others in its detail; t is then released. A '}}' that closes nothing is
+ * a problem too, but in HTML (whose style sheets end rules so). */
 int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape escape, struct err *err);
 
-/* Report a problem at byte offset of src: "line 3, column 5: MSG" in a text
- * template, "paragraph 12: MSG (near "…")" in a Word part (escape WORDML).
- * The first problem becomes err's message (ERR_INPUT), later ones its detail. */
-void merge_text_problem(struct err *err, const char *src, size_t offset, enum merge_escape escape, const char *msg);
+/* The same for a part that merge/docx_xml.c prepared (escape WORDML or
+ * XML): places (moved into t) say where each tag stood in the template, for
+ * messages; with a shape, every field and section is checked against it as
+ * merge_tpl_check does, after the syntax, so that one run reports both. */
+int merge_text_compile_part(struct merge_tpl *t, const char *src, enum merge_escape escape,
+			    struct merge_places *places, const struct value *shape, const struct value *globals,
+			    struct err *err);
+
+/* Report a problem of t (compiled from src) at byte offset of src: "line 3,
+ * column 5: MSG" in a text template, "paragraph 12: MSG (near "…")" in a Word
+ * part, from the place t's places record there. The first problem becomes
+ * err's message (ERR_INPUT), later ones its detail. */
+void merge_text_problem(struct err *err, const struct merge_tpl *t, const char *src, size_t offset, const char *msg);
+
+/* The same with the place given: "WHERE: MSG (near "NEAR")" (near may be NULL). */
+void merge_problem_at(struct err *err, const char *where, const char *near, const char *msg);
+
+/* Append the text around byte at of text[0, len): at most 24 bytes before it
+ * and 24 from it on, whole UTF-8 characters, "…" where it was cut. */
+void merge_text_near(struct buf *out, const char *text, size_t len, size_t at);
+
+/* Another template engine's syntax in text ("{% if vip %}", "+++INS name+++",
+ * "${name}"), which crmgate would copy as it is: one warning line for each,
+ * appended to out, starting "WHERE: " or, without where, "line L, column C: ". */
+void merge_text_foreign(struct buf *out, const char *where, const char *text);
 
 #endif

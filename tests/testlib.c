@@ -254,6 +254,16 @@ void test_import(const char *db, const char *dir, const char *entity, const char
 	free(path);
 }
 
+void test_slurp_buf(struct buf *out, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	cr_assert(f, "%s is missing", path);
+	buf_reset(out);
+	for (int c; (c = getc(f)) != EOF;)
+		buf_addch(out, (char)c);
+	fclose(f);
+}
+
 char *test_slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");

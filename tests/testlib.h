@@ -47,6 +47,8 @@ void test_import(const char *db, const char *dir, const char *entity, const char
 
 /* A whole file, malloc'd and NUL-terminated; dies when it is missing. */
 char *test_slurp(const char *path);
+/* A whole file (a zip too: its length counts) into out, replacing what it held. */
+void test_slurp_buf(struct buf *out, const char *path);
 /* Write a file (the test's fixture) in full; dies on failure. */
 void test_write_file(const char *path, const char *content);
 /* Write a .docx (a zip) at path from parts[i][0] (name) and parts[i][1]

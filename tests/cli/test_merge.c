@@ -10,6 +10,8 @@
 #include "common/xalloc.h"
 #include "merge/docx_zip.h"
 
+#include <libxml/parser.h>
+
 static char *db, *dir;
 static struct buf out, errout;
 
@@ -192,7 +194,6 @@ Test(merge, a_combined_print_batch_has_every_target)
 	free(none);
 	/* a text template cannot be combined; one output or the other */
 	cr_assert_eq(crmgate("merge --template birthday.txt --targets contact --combined '%s/x.docx'", dir), 2);
-	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined a.docx --out '%s'", dir), 2);
 	free(path);
 }
 
@@ -229,4 +230,151 @@ Test(merge, pdf_beside_each_document_and_the_batch)
 	p = xstrfmt("%s/none", dir);
 	cr_expect_neq(access(p, F_OK), 0, "nothing written");
 	free(p);
+}
+
+/* How many entries DIR/sub holds, dot files (a temporary folder) too. */
+static int entries_in(const char *sub)
+{
+	char *path = xstrfmt("%s/%s", dir, sub);
+	DIR *d = opendir(path);
+	int n = 0;
+	cr_assert(d, "%s is missing", path);
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	free(path);
+	return n;
+}
+
+static void expect_file(const char *sub)
+{
+	char *path = xstrfmt("%s/%s", dir, sub);
+	cr_expect_eq(access(path, F_OK), 0, "%s is missing", path);
+	free(path);
+}
+
+Test(merge, a_name_pattern_that_ends_with_the_extension_gets_no_second_one)
+{
+	char *tpl = xstrfmt("%s/n.txt", dir);
+	test_write_file(tpl, "{{name}}\n");
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/a' --name '{{code}}.docx'", dir), 0,
+		     "%s", errout.data);
+	expect_file("a/K1.docx");
+	cr_expect_eq(files_in("a"), 3, "K1.docx, K2.docx, K3.docx and no K1.docx.docx");
+	/* again: a name taken gets its suffix before the extension */
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --where \"code = 'K1'\" --out '%s/a' "
+			     "--name '{{code}}.DOCX'",
+			     dir),
+		     0, "%s", errout.data);
+	expect_file("a/K1-2.docx");
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/t' --name '{{code}}-{{name}}.txt'", tpl, dir),
+		     0, "%s", errout.data);
+	expect_file("t/K1-张三.txt");
+	/* another extension is part of the name */
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --where \"code = 'K1'\" --out '%s/t' --name "
+			     "'{{code}}.letter'",
+			     tpl, dir),
+		     0, "%s", errout.data);
+	expect_file("t/K1.letter.txt");
+	free(tpl);
+}
+
+Test(merge, a_name_pattern_names_fields_the_targets_have)
+{
+	static const char *const bad[][2] = {
+		{ "{{nosuch}}", "--name '{{nosuch}}': line 1, column 1: unknown field 'nosuch'" },
+		{ "{{code}}-{{customer.nmae}}", "--name '{{code}}-{{customer.nmae}}': line 1, column 10: unknown field "
+						"'customer.nmae'" },
+		{ "{{#vip}}贵宾{{/vip}}", "unknown section 'vip'" },
+		{ "{{code", "'{{' is never closed by '}}'" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/x' --name '%s'", dir, bad[i][0]),
+			     2, "%s", bad[i][0]);
+		cr_expect(strstr(errout.data, bad[i][1]), "%s: %s", bad[i][0], errout.data);
+	}
+	char *x = xstrfmt("%s/x", dir);
+	cr_expect_neq(access(x, F_OK), 0, "nothing written");
+	free(x);
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/y' --name '{{today}}-{{CODE}}'", dir),
+		     0, "%s", errout.data);
+	cr_expect_eq(files_in("y"), 3);
+}
+
+Test(merge, combined_and_one_per_target_at_once)
+{
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined '%s/print/all.docx' --out '%s/each'",
+			     dir, dir),
+		     0, "%s", errout.data);
+	expect_file("print/all.docx");
+	cr_expect_eq(entries_in("print"), 1, "the batch alone");
+	cr_expect_eq(entries_in("each"), 3, "a document per target");
+	expect_file("each/K3.docx");
+}
+
+/* Every XML part of the package at path parses, strictly. */
+static void every_part_parses(const char *path)
+{
+	struct err err = ERR_INIT;
+	struct merge_zip *z;
+	struct buf part = BUF_INIT;
+
+	assert_ok(merge_zip_open_file(&z, path, &err), &err);
+	for (size_t i = 0; i < merge_zip_count(z); i++) {
+		const char *name = merge_zip_name(z, i);
+		xmlDocPtr x;
+		if (!strstr(name, ".xml") && !strstr(name, ".rels"))
+			continue;
+		assert_ok(merge_zip_read(z, i, &part, &err), &err);
+		x = xmlReadMemory(part.data, (int)part.len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+		cr_expect(x, "%s: %s is not well-formed XML:\n%s", path, name, part.data);
+		xmlFreeDoc(x);
+	}
+	merge_zip_free(z);
+	buf_release(&part);
+}
+
+/* Values that XML forbids (U+FFFE, U+FFFF, C0 controls) from the CRM, in
+ * the body, a header and the document's title of a print batch with other
+ * targets, and of a document each: every part parses. */
+Test(merge, values_xml_forbids_still_make_well_formed_documents)
+{
+	static const char *const parts[][2] = {
+		{ "[Content_Types].xml", TEST_DOCX_TYPES },
+		{ "_rels/.rels", TEST_DOCX_RELS },
+		{ "docProps/core.xml", "<?xml version=\"1.0\"?><cp:coreProperties "
+				       "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+				       "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>致{{name}} {{address}}</dc:title>"
+				       "</cp:coreProperties>" },
+		{ "word/_rels/document.xml.rels",
+		  "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" "
+		  "Target=\"header1.xml\"/></Relationships>" },
+		{ "word/header1.xml", "<?xml version=\"1.0\"?><w:hdr " TEST_W "><w:p><w:r><w:t>{{name}} {{address}}</w:t></w:r>"
+				      "</w:p></w:hdr>" },
+		{ "word/document.xml", "<?xml version=\"1.0\"?><w:document " TEST_W " "
+				       "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>"
+				       "<w:p><w:r><w:t>{{name}}</w:t></w:r></w:p><w:p><w:r><w:t>{{address}}</w:t></w:r></w:p>"
+				       "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\"/></w:sectPr></w:body></w:document>" },
+	};
+	char *tpl = xstrfmt("%s/addr.docx", dir), *batch = xstrfmt("%s/print/all.docx", dir), *each;
+
+	test_write_docx(tpl, parts, sizeof(parts) / sizeof(parts[0]));
+	/* past the import, straight into the database: the import may refuse them */
+	cr_assert_eq(test_sh("psql '%s' -qX -v ON_ERROR_STOP=1 -c \"UPDATE crm.contact SET address = "
+			     "E'北京\\uFFFE市\\uFFFF\\x01朝阳\\x1b[31m区\\x0c\\r\\n2号\\x7f' WHERE code IN ('K1', 'K3')\"",
+			     db),
+		     0);
+	/* a name too, where the database takes it */
+	test_sh("psql '%s' -qX -c \"UPDATE crm.contact SET name = E'bad\\uFFFEname\\uFFFF' WHERE code = 'K1'\" 2>/dev/null", db);
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --combined '%s' --out '%s/each'", tpl, batch, dir), 0,
+		     "%s", errout.data);
+	every_part_parses(batch);
+	for (int i = 1; i <= 3; i++) {
+		each = xstrfmt("%s/each/K%d.docx", dir, i);
+		every_part_parses(each);
+		free(each);
+	}
+	free(tpl);
+	free(batch);
 }

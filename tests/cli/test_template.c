@@ -161,3 +161,60 @@ Test(template, stored_templates_are_listed_shown_used_and_deleted)
 	free(bad);
 	free(copy);
 }
+
+#define FIELD(instr)                                                                                             \
+	"<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\">" instr            \
+	"</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>«x»</w:t></w:r>"          \
+	"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+
+Test(template, mergefields_as_word_writes_them_are_checked_and_merged)
+{
+	char *path = letter_docx("word.docx",
+				 "<w:p>" FIELD(" MERGEFIELD Name \\* FirstCap MERGEFORMAT ") "</w:p>"
+				 "<w:p>" FIELD(" MERGEFIELD  \"Customer.Name\"  \\m \\v ") "</w:p>"
+				 "<w:p>" FIELD(" MERGEFIELD birthday \\@ \"M月d日\" \\* MERGEFORMAT ") "</w:p>"
+				 "<w:p>" FIELD(" MERGEFIELD CODE \\* Lower ") "</w:p>",
+				 "<w:p><w:r><w:t>{{Code}}</w:t></w:r></w:p>");
+	cr_assert_eq(crmgate("template check '%s' --targets contact", path), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "word.docx: ok: 5 fields, all known to contact"), "%s", out.data);
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/w'", path, dir), 0, "%s", errout.data);
+	char *merged = xstrfmt("%s/w/K1.docx", dir), *body = docx_part(merged, "word/document.xml");
+	cr_expect(strstr(body, ">张三<") && strstr(body, ">上海华东机械有限公司<") && strstr(body, ">3月2日<") &&
+			  strstr(body, ">k1<"),
+		  "%s", body);
+	cr_expect_null(strstr(body, "«"), "no field left unmerged: %s", body);
+	cr_expect_null(strstr(body, "MERGEFIELD"), "%s", body);
+	free(body);
+	free(merged);
+	free(path);
+}
+
+Test(template, another_engines_syntax_is_a_warning_by_part_and_paragraph)
+{
+	char *path = letter_docx("jinja.docx",
+				 "<w:p><w:r><w:t>尊敬的{{name}}：</w:t></w:r></w:p>"
+				 "<w:p><w:r><w:t>{% if vip %}贵宾{% endif %}</w:t></w:r></w:p>",
+				 "<w:p><w:r><w:t>+++INS customer.name+++</w:t></w:r></w:p>");
+	char *txt = xstrfmt("%s/mail.txt", dir);
+
+	cr_assert_eq(crmgate("template check '%s' --targets contact", path), 0, "a warning: %s", errout.data);
+	cr_expect(strstr(out.data, "jinja.docx: ok: 1 field, all known to contact"), "%s", out.data);
+	cr_expect(strstr(errout.data, "warning: "), "%s", errout.data);
+	cr_expect(strstr(errout.data, "jinja.docx: part word/document.xml, paragraph 2: '{% if vip %}' is Jinja's "
+				      "(docxtpl) template syntax, which crmgate does not read"),
+		  "%s", errout.data);
+	cr_expect(strstr(errout.data, "jinja.docx: part word/header1.xml, paragraph 1: '+++INS customer.name+++' is "
+				      "docx-templates' template syntax"),
+		  "%s", errout.data);
+	test_write_file(txt, "您好 {{name}}\n{% for l in lines %}${l}{% endfor %}\n");
+	cr_assert_eq(crmgate("template check '%s' --targets contact", txt), 0, "%s", errout.data);
+	cr_expect(strstr(errout.data, "mail.txt: line 2, column 1: '{% for l in lines %}' is Jinja's"), "%s",
+		  errout.data);
+	cr_expect(strstr(errout.data, "mail.txt: line 2, column 21: '${l}' is FreeMarker's or Velocity's"), "%s",
+		  errout.data);
+	/* merge says so too, and goes on */
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/j'", path, dir), 0, "%s", errout.data);
+	cr_expect(strstr(errout.data, "paragraph 2: '{% if vip %}' is Jinja's"), "%s", errout.data);
+	free(txt);
+	free(path);
+}

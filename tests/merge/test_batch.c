@@ -4,9 +4,13 @@
  * reference resolved, every part typed). */
 #include <dirent.h>
 #include <libxml/parser.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "testlib.h"
 #include "common/xalloc.h"
@@ -156,5 +160,138 @@ Test(batch, every_target_has_its_section_and_its_header)
 	buf_release(&bytes);
 	free(tpl);
 	free(path);
+	test_rmdir(dir);
+}
+
+/* Writes past limit bytes fail for this process (and what it starts), as
+ * on a full disk: EFBIG, "File too large" (setrlimit RLIMIT_FSIZE, with
+ * SIGXFSZ ignored so that a write fails instead of killing). Only the soft
+ * limit moves: file_size_limit(RLIM_INFINITY) lifts it again. */
+static void file_size_limit(rlim_t limit)
+{
+	struct rlimit rl;
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	rl.rlim_cur = limit == RLIM_INFINITY ? rl.rlim_max : limit;
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+/* Is dir's only entry name? Nothing else, no temporary folder, is left. */
+static int only_entry(const char *dir, const char *name)
+{
+	DIR *d = opendir(dir);
+	int others = 0, found = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (name && !strcmp(e->d_name, name))
+			found = 1;
+		else
+			others++;
+	}
+	closedir(d);
+	return !others && (found || !name);
+}
+
+/* A batch of 40 targets, each with its own header, into out (a folder);
+ * returns what merge_batch left in err. */
+static int batch_into(const char *out, struct merge_docx *d, struct err *err)
+{
+	char *path = xstrfmt("%s/batch.docx", out);
+	struct merge_batch *b;
+	int rc = merge_batch_open(&b, d, path, err);
+	for (int i = 0; !rc && i < 40; i++) {
+		struct value *rec = value_new_object();
+		char name[32];
+		snprintf(name, sizeof(name), "客户%d", i);
+		value_object_set(rec, "name", value_new_text(name));
+		value_object_set(rec, "code", value_new_text(name));
+		rc = merge_batch_add(b, rec, NULL, err);
+		value_free(rec);
+	}
+	if (b)
+		rc = rc ? (merge_batch_discard(b), rc) : merge_batch_close(b, err);
+	free(path);
+	return rc;
+}
+
+/* A write that fails anywhere in a print batch (its body, a header's copy,
+ * the package) is an error saying why; nothing is left behind, neither the
+ * batch nor a temporary folder; and nothing is freed twice. */
+static void full_disk_case(const char *out, const char *why, void (*fill)(const char *out, size_t step), size_t steps)
+{
+	char *tpl = xstrfmt("%s/../t.docx", out);
+	struct buf bytes = BUF_INIT;
+	struct merge_docx *d;
+	struct err err = ERR_INIT;
+	int failed = 0, worked = 0;
+
+	test_write_docx(tpl, parts, sizeof(parts) / sizeof(parts[0]));
+	test_slurp_buf(&bytes, tpl);
+	assert_ok(merge_docx_compile(&d, bytes.data, bytes.len, "t.docx", NULL, NULL, &err), &err);
+	for (size_t step = 0; step < steps; step++) {
+		int rc;
+		fill(out, step);
+		rc = batch_into(out, d, &err);
+		file_size_limit(RLIM_INFINITY);
+		if (rc) {
+			failed++;
+			cr_expect_eq(rc, ERR_FAIL, "step %zu: %s", step, err.msg.data);
+			cr_expect(strstr(err.msg.data, why), "step %zu: %s", step, err.msg.data);
+			if (!only_entry(out, NULL))
+				test_sh("ls -laR '%s' >&2", out);
+			cr_expect(only_entry(out, NULL), "step %zu: nothing is left in %s", step, out);
+		} else {
+			worked++;
+			cr_expect(only_entry(out, "batch.docx"), "step %zu: only the batch is in %s", step, out);
+			char *made = xstrfmt("%s/batch.docx", out);
+			unlink(made);
+			free(made);
+		}
+		err_release(&err);
+	}
+	cr_expect_gt(failed, 3, "the writes failed at several places");
+	cr_expect_gt(worked, 0, "and a disk with room enough took the batch");
+	merge_docx_free(d);
+	buf_release(&bytes);
+	free(tpl);
+}
+
+static void limit_files(const char *out, size_t step)
+{
+	static const rlim_t limits[] = { 0, 1, 100, 600, 2000, 4096, 9000, 20000, 60000, 200000, RLIM_INFINITY };
+	(void)out;
+	file_size_limit(limits[step]);
+}
+
+Test(batch, a_write_past_a_file_size_limit_fails_cleanly)
+{
+	char *dir = test_tmpdir(), *out = xstrfmt("%s/out", dir);
+	cr_assert_eq(mkdir(out, 0755), 0);
+	full_disk_case(out, "File too large", limit_files, 11);
+	free(out);
+	test_rmdir(dir);
+}
+
+/* A tmpfs as small as step says, mounted on out (root only). */
+static void small_disk(const char *out, size_t step)
+{
+	static const char *const sizes[] = { "4k", "8k", "12k", "16k", "24k", "32k", "64k", "1m" };
+	test_sh("umount '%s' 2>/dev/null", out);
+	cr_assert_eq(test_sh("mount -t tmpfs -o size=%s tmpfs '%s'", sizes[step], out), 0);
+}
+
+Test(batch, a_full_disk_fails_cleanly)
+{
+	char *dir = test_tmpdir(), *out = xstrfmt("%s/out", dir);
+	cr_assert_eq(mkdir(out, 0755), 0);
+	if (geteuid() != 0 || test_sh("mount -t tmpfs -o size=4k tmpfs '%s' 2>/dev/null && umount '%s'", out, out)) {
+		free(out);
+		test_rmdir(dir);
+		cr_skip_test("mounting a small tmpfs needs root");
+	}
+	full_disk_case(out, "No space left on device", small_disk, 8);
+	test_sh("umount '%s'", out);
+	free(out);
 	test_rmdir(dir);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testlib.h"
 #include "common/xalloc.h"
@@ -71,7 +72,7 @@ Test(docx, fills_body_header_and_rows)
 	struct err err = ERR_INIT;
 	struct merge_zip_writer *w;
 	struct merge_docx *d;
-	struct buf data = BUF_INIT, part = BUF_INIT, check = BUF_INIT;
+	struct buf data = BUF_INIT, part = BUF_INIT;
 	FILE *f;
 
 	assert_ok(merge_zip_writer_open(&w, tpl, &err), &err);
@@ -90,13 +91,12 @@ Test(docx, fills_body_header_and_rows)
 		struct value *rec = order(t ? "SO2" : "SO1", t ? "乙公司" : "上海华东机械有限公司", t ? 2 : 1);
 		char *path = xstrfmt("%s/SO%d.docx", dir, t + 1);
 		struct merge_zip *z;
-		int fields;
 		assert_ok(merge_docx_render(d, rec, NULL, path, &err), &err);
 		assert_ok(merge_zip_open_file(&z, path, &err), &err);
 		cr_assert_eq(merge_zip_count(z), 5, "every part is there");
 		assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "word/document.xml"), &part, &err), &err);
 		/* well-formed: it parses again */
-		assert_ok(merge_docx_prepare(&check, &fields, "out", part.data, part.len, &err), &err);
+		assert_ok(merge_xml_check("out", part.data, part.len, &err), &err);
 		cr_assert_null(strstr(part.data, "{{"), "no placeholder left: %s", part.data);
 		cr_assert_null(strstr(part.data, "«"), "no field result left");
 		if (t == 0) {
@@ -117,7 +117,6 @@ Test(docx, fills_body_header_and_rows)
 	merge_docx_free(d);
 	buf_release(&data);
 	buf_release(&part);
-	buf_release(&check);
 	free(tpl);
 	test_rmdir(dir);
 }
@@ -164,5 +163,116 @@ Test(docx, a_document_rendered_into_memory_is_the_same_package)
 	buf_release(&file);
 	free(tpl);
 	free(path);
+	test_rmdir(dir);
+}
+
+#define CORE_START                                                                                              \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><cp:coreProperties "                       \
+	"xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "                  \
+	"xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+#define APP_START                                                                                               \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Properties "                              \
+	"xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
+
+/* A template with document properties (title, subject, company), as Word's
+ * File > Info shows them. */
+static struct merge_docx *with_properties(struct buf *data, const char *title, const char *company,
+					  const struct value *shape, struct err *err)
+{
+	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/props.docx", dir);
+	char *core = xstrfmt(CORE_START "<dc:title>%s</dc:title><dc:subject>报价 {{code}}</dc:subject>"
+				       "<dc:creator>市场部</dc:creator></cp:coreProperties>",
+			     title);
+	char *app = xstrfmt(APP_START "<Company>%s</Company><Pages>1</Pages></Properties>", company);
+	const char *const props[][2] = { { "[Content_Types].xml", TEST_DOCX_TYPES },
+					 { "_rels/.rels", TEST_DOCX_RELS },
+					 { "docProps/core.xml", core },
+					 { "docProps/app.xml", app },
+					 { "word/document.xml", "<?xml version=\"1.0\"?><w:document " W "><w:body><w:p><w:r>"
+								"<w:t>{{code}}</w:t></w:r></w:p></w:body></w:document>" } };
+	struct merge_docx *d = NULL;
+
+	test_write_docx(tpl, props, 5);
+	test_slurp_buf(data, tpl);
+	merge_docx_compile(&d, data->data, data->len, "props.docx", shape, NULL, err);
+	free(core);
+	free(app);
+	free(tpl);
+	test_rmdir(dir);
+	return d;
+}
+
+Test(docx, document_properties_are_filled_and_checked)
+{
+	struct err err = ERR_INIT;
+	struct buf data = BUF_INIT, out = BUF_INIT, part = BUF_INIT;
+	struct value *rec = order("SO1", "甲 & 乙公司", 1), *shape = order("S", "x", 1);
+	struct merge_docx *d = with_properties(&data, "致{{customer.name}}的报价单", "{{customer.name}}", shape, &err);
+	struct merge_zip *z;
+
+	cr_assert(d, "%s\n%s", err.msg.data, err.detail.data);
+	cr_expect_eq(merge_docx_fields(d), 4, "three in the properties, one in the body");
+	assert_ok(merge_docx_render_buf(d, rec, NULL, &out, &err), &err);
+	assert_ok(merge_zip_open_buffer(&z, out.data, out.len, "out", &err), &err);
+	assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "docProps/core.xml"), &part, &err), &err);
+	cr_expect(strstr(part.data, "<dc:title>致甲 &amp; 乙公司的报价单</dc:title>"), "%s", part.data);
+	cr_expect(strstr(part.data, "<dc:subject>报价 SO1</dc:subject>"), "%s", part.data);
+	assert_ok(merge_zip_read(z, (size_t)merge_zip_find(z, "docProps/app.xml"), &part, &err), &err);
+	cr_expect(strstr(part.data, "<Company>甲 &amp; 乙公司</Company>"), "%s", part.data);
+	merge_zip_free(z);
+	merge_docx_free(d);
+
+	/* a name the targets lack is named with the property it stands in */
+	d = with_properties(&data, "致{{customer.nmae}}", "{{#vip}}", shape, &err);
+	cr_assert_null(d);
+	char *all = xstrfmt("%s\n%s", err.msg.data, err.detail.data);
+	cr_expect(strstr(all, "props.docx: part docProps/app.xml, Company: section 'vip' is never closed "
+			      "(near \"{{#vip}}\")"),
+		  "%s", all);
+	cr_expect(strstr(all, "props.docx: part docProps/core.xml, title: unknown field 'customer.nmae' "
+			      "(near \"致{{customer.nmae}}\")"),
+		  "%s", all);
+	free(all);
+	err_release(&err);
+	value_free(rec);
+	value_free(shape);
+	buf_release(&data);
+	buf_release(&out);
+	buf_release(&part);
+}
+
+/* A value that breaks the XML it lands in (a placeholder in a comment,
+ * filled with "--") is an error before anything is written, never a
+ * document Word cannot open. */
+Test(docx, a_part_that_would_not_be_well_formed_is_never_written)
+{
+	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/c.docx", dir), *out = xstrfmt("%s/out.docx", dir);
+	const char *const comment[][2] = { { "[Content_Types].xml", TEST_DOCX_TYPES },
+					   { "_rels/.rels", TEST_DOCX_RELS },
+					   { "word/document.xml",
+					     "<?xml version=\"1.0\"?><w:document " W "><w:body><!-- 给 {{code}} 的信 -->"
+					     "<w:p><w:r><w:t>{{code}}</w:t></w:r></w:p></w:body></w:document>" } };
+	struct err err = ERR_INIT;
+	struct buf data = BUF_INIT, mem = BUF_INIT;
+	struct merge_docx *d;
+	struct value *rec = order("SO--1", "甲", 0);
+
+	test_write_docx(tpl, comment, 3);
+	test_slurp_buf(&data, tpl);
+	assert_ok(merge_docx_compile(&d, data.data, data.len, "c.docx", NULL, NULL, &err), &err);
+	cr_assert_eq(merge_docx_render(d, rec, NULL, out, &err), ERR_FAIL);
+	cr_expect(strstr(err.msg.data, "part word/document.xml would not be well-formed XML (line 2: Comment must not "
+				       "contain '--'"),
+		  "%s", err.msg.data);
+	cr_expect_neq(access(out, F_OK), 0, "nothing was written");
+	err_release(&err);
+	cr_assert_eq(merge_docx_render_buf(d, rec, NULL, &mem, &err), ERR_FAIL);
+	err_release(&err);
+	merge_docx_free(d);
+	value_free(rec);
+	buf_release(&data);
+	buf_release(&mem);
+	free(tpl);
+	free(out);
 	test_rmdir(dir);
 }

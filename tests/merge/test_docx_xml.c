@@ -14,10 +14,16 @@ static void prepare(const char *body, struct buf *out, int *fields)
 {
 	struct err err = ERR_INIT;
 	struct buf xml = BUF_INIT;
+	struct merge_prepared prep;
+	merge_prepared_init(&prep);
 	buf_adds(&xml, DOC_START);
 	buf_adds(&xml, body);
 	buf_adds(&xml, DOC_END);
-	assert_ok(merge_docx_prepare(out, fields, "word/document.xml", xml.data, xml.len, &err), &err);
+	assert_ok(merge_docx_prepare(&prep, "word/document.xml", xml.data, xml.len, &err), &err);
+	buf_reset(out);
+	buf_add(out, prep.xml.data, prep.xml.len);
+	*fields = prep.fields;
+	merge_prepared_release(&prep);
 	buf_release(&xml);
 	err_release(&err);
 }
@@ -88,19 +94,19 @@ Test(docx_xml, section_tags_leave_their_paragraph_or_wrap_the_row)
 Test(docx_xml, untrusted_xml_is_refused)
 {
 	struct err err = ERR_INIT;
-	struct buf out = BUF_INIT;
-	int fields;
+	struct merge_prepared out;
 	static const char doctype[] = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
 				      "<d>&x;</d>";
 	static const char broken[] = "<w:document>\n<w:body>\n<w:p></w:body>";
-	cr_assert_eq(merge_docx_prepare(&out, &fields, "word/document.xml", doctype, strlen(doctype), &err), ERR_INPUT);
+	merge_prepared_init(&out);
+	cr_assert_eq(merge_docx_prepare(&out, "word/document.xml", doctype, strlen(doctype), &err), ERR_INPUT);
 	cr_assert(strstr(err.msg.data, "DOCTYPE is not allowed"), "%s", err.msg.data);
-	cr_assert_null(strstr(out.data, "root:"), "no entity was read");
+	cr_assert_null(strstr(out.xml.data, "root:"), "no entity was read");
 	err_release(&err);
-	cr_assert_eq(merge_docx_prepare(&out, &fields, "word/header1.xml", broken, strlen(broken), &err), ERR_INPUT);
+	cr_assert_eq(merge_docx_prepare(&out, "word/header1.xml", broken, strlen(broken), &err), ERR_INPUT);
 	cr_assert(strstr(err.msg.data, "part word/header1.xml, line 3: broken XML"), "%s", err.msg.data);
 	err_release(&err);
-	buf_release(&out);
+	merge_prepared_release(&out);
 }
 
 Test(docx_xml, a_section_that_opens_and_closes_in_one_cell_stays_in_its_row)
@@ -116,4 +122,29 @@ Test(docx_xml, a_section_that_opens_and_closes_in_one_cell_stays_in_its_row)
 	expect_in(&out, "<w:t>{{^lines}}暂无明细{{/lines}}</w:t></w:r></w:p></w:tc></w:tr>{{#vip}}{{#lines}}<w:tr>");
 	expect_in(&out, "</w:tr>{{/lines}}{{/vip}}</w:tbl>");
 	buf_release(&out);
+}
+
+Test(docx_xml, a_part_about_to_be_written_is_checked)
+{
+	static const struct {
+		const char *xml, *why;
+	} bad[] = {
+		{ "<w:document " TEST_W "><w:body><w:p></w:body></w:document>", "line 1" },
+		{ "<w:document " TEST_W "><w:body>服务器内存条 X500</w:t></w:r></w:p></w:body></w:document>", "line 1" },
+		{ "<w:document " TEST_W "><x:p/></w:document>", "x" },
+		{ "<w:document " TEST_W "><!-- a--b --></w:document>", "line 1" },
+		{ "<w:document " TEST_W ">\n<w:t>\x01</w:t></w:document>", "line 2" },
+		{ "", "" },
+	};
+	struct err err = ERR_INIT;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(merge_xml_check("word/document.xml", bad[i].xml, strlen(bad[i].xml), &err), ERR_FAIL, "%s",
+			     bad[i].xml);
+		cr_expect(strstr(err.msg.data, "part word/document.xml would not be well-formed XML ("), "%s", err.msg.data);
+		cr_expect(strstr(err.msg.data, bad[i].why), "%s", err.msg.data);
+		err_release(&err);
+	}
+	static const char good[] = "<?xml version=\"1.0\"?><w:document " TEST_W "><w:body><w:p><w:r><w:t>塔式服务器 "
+				   "&amp; X100</w:t></w:r></w:p></w:body></w:document>";
+	assert_ok(merge_xml_check("word/document.xml", good, strlen(good), &err), &err);
 }

@@ -175,3 +175,56 @@ Test(docx_zip, junk_is_not_a_docx)
 	cr_assert(strstr(err.msg.data, "letter.docx: is not a valid .docx (zip) file"), "%s", err.msg.data);
 	err_release(&err);
 }
+
+/* Writers differ from each other in small ways between a local header and
+ * its central directory entry; unzip, Python and LibreOffice read all of
+ * these, and so must we (docx4j writes a modification time one unit off). */
+Test(docx_zip, local_headers_that_differ_in_small_ways_are_read)
+{
+	static const struct {
+		const char *what;
+		size_t at;   /* in the local header */
+		uint32_t value;
+		int bytes;
+	} patches[] = {
+		{ "a modification time one unit off", 10, 1, 2 },
+		{ "another modification date", 12, 0x5A21, 2 },
+		{ "another version needed to extract", 4, 10, 2 },
+		{ "the UTF-8 name flag in the local header only", 6, 0x0800, 2 },
+	};
+	for (size_t i = 0; i < sizeof(patches) / sizeof(patches[0]); i++) {
+		struct err err = ERR_INIT;
+		struct buf zip = BUF_INIT, part = BUF_INIT;
+		struct merge_zip *z = NULL;
+		stored_zip(&zip, "word/document.xml", "<w:document/>");
+		for (int k = 0; k < patches[i].bytes; k++)
+			zip.data[patches[i].at + (size_t)k] = (char)((patches[i].value >> (8 * k)) & 0xFF);
+		assert_ok(merge_zip_open_buffer(&z, zip.data, zip.len, "docx4j.docx", &err), &err);
+		assert_ok(merge_zip_read(z, 0, &part, &err), &err);
+		cr_expect_str_eq(part.data, "<w:document/>", "%s", patches[i].what);
+		merge_zip_free(z);
+		buf_release(&zip);
+		buf_release(&part);
+		err_release(&err);
+	}
+}
+
+/* ... while a central directory that lies about what an entry holds is still
+ * caught when the entry is read. */
+Test(docx_zip, an_entry_whose_data_does_not_match_is_refused_when_read)
+{
+	struct err err = ERR_INIT;
+	struct buf zip = BUF_INIT, part = BUF_INIT;
+	struct merge_zip *z = NULL;
+	char *data;
+	stored_zip(&zip, "word/document.xml", "<w:document/>");
+	data = memmem(zip.data, zip.len, "<w:document/>", 13);
+	data[1] = 'x'; /* the CRC no longer matches */
+	assert_ok(merge_zip_open_buffer(&z, zip.data, zip.len, "bad.docx", &err), &err);
+	cr_assert_eq(merge_zip_read(z, 0, &part, &err), ERR_INPUT);
+	cr_expect(strstr(err.msg.data, "bad.docx: part 'word/document.xml' is damaged"), "%s", err.msg.data);
+	merge_zip_free(z);
+	buf_release(&zip);
+	buf_release(&part);
+	err_release(&err);
+}

@@ -23,6 +23,16 @@ static const struct field_case ok_cases[] = {
 	{ "birthday \\@ \"M月d日\"", 0, "birthday", "M月d日", NULL, NULL, NULL, NULL },
 	{ "owner.name", 0, "owner.name", NULL, NULL, NULL, NULL, NULL },
 	{ "MERGEFIELD n \\* Lower \\* MERGEFORMAT \\* FirstCap", 1, "n", NULL, NULL, "Lower FirstCap", NULL, NULL },
+	/* as Word and other tools write them: several names after one \*,
+	 * switches without a value, upper-case switch letters */
+	{ "MERGEFIELD email \\* FirstCap MERGEFORMAT", 1, "email", NULL, NULL, "FirstCap", NULL, NULL },
+	{ " MERGEFIELD  Email  \\* Upper  MERGEFORMAT ", 1, "Email", NULL, NULL, "Upper", NULL, NULL },
+	{ "MERGEFIELD \"Courtesy Title\" \\m \\b \"Dear \" \\f \" \"", 1, "Courtesy Title", NULL, NULL, NULL, "Dear ", " " },
+	{ "MERGEFIELD name \\v", 1, "name", NULL, NULL, NULL, NULL, NULL },
+	{ "MERGEFIELD name \\m \\v \\* MERGEFORMAT", 1, "name", NULL, NULL, NULL, NULL, NULL },
+	{ "MERGEFIELD name \\B \"（\" \\F \"）\"", 1, "name", NULL, NULL, NULL, "（", "）" },
+	{ "MERGEFIELD total \\* DBNum2 \\* MERGEFORMAT", 1, "total", NULL, NULL, "DBNum2", NULL, NULL },
+	{ "MERGEFIELD n \\! \\* roman", 1, "n", NULL, NULL, "roman", NULL, NULL },
 };
 
 Test(field, parses_word_field_codes)
@@ -55,6 +65,11 @@ Test(field, refuses_what_is_not_a_field)
 		{ "MERGEFIELD x \\z 1", "unknown switch '\\z'" },
 		{ "MERGEFIELD x junk", "expected a switch" },
 		{ "MERGEFIELD x \\@ a \\@ b", "switch '\\@' is given twice" },
+		{ "MERGEFIELD x \\* Shout", "field 'x': unknown format switch 'Shout'" },
+		{ "MERGEFIELD x \\* Upper Loud", "field 'x': unknown format switch 'Loud'" },
+		{ "MERGEFIELD x \\* CardText", "field 'x': format switch '\\* CardText' is Word's, but crmgate cannot" },
+		{ "MERGEFIELD x \\mv", "unknown switch '\\mv'" },
+		{ "MERGEFIELD x \\# 0.00 \\* roman", "\\# and \\* roman both say how to write the number" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct err err = ERR_INIT;

@@ -276,6 +276,47 @@ static const struct text_case text_cases[] = {
     {"Hello", "CHARFORMAT", "Hello"},
     {"Hello", NULL, "Hello"},
     {"", "Upper", ""},
+    /* Word's number formats, on the text of a number */
+    {"123", "roman", "cxxiii"},
+    {"1994", "ROMAN", "MCMXCIV"},
+    {"3999", "Roman", "MMMCMXCIX"},
+    {"0", "roman", "0"},
+    {"4000", "ROMAN", "4000"},
+    {"27", "ALPHABETIC", "AA"},
+    {"52", "alphabetic", "zz"},
+    {"53", "alphabetic", "aaa"},
+    {"1", "Ordinal", "1st"},
+    {"2", "Ordinal", "2nd"},
+    {"13", "Ordinal", "13th"},
+    {"101", "Ordinal", "101st"},
+    {"255", "Hex", "FF"},
+    {"123", "ArabicDash", "- 123 -"},
+    {"2.5", "Arabic", "3"},
+    {"张三", "roman", "张三"},
+    /* 一百二十三, 壹佰贰拾叁, with the zeros Chinese writes */
+    {"123", "DBNum1", "一百二十三"},
+    {"123", "DBNum2", "壹佰贰拾叁"},
+    {"12", "DBNUM1", "十二"},
+    {"12", "DBNum2", "壹拾贰"},
+    {"10", "CHINESENUM3", "十"},
+    {"0", "DBNum1", "零"},
+    {"-45", "DBNum1", "负四十五"},
+    {"1001", "DBNum1", "一千零一"},
+    {"1010", "DBNum1", "一千零一十"},
+    {"10001", "DBNum1", "一万零一"},
+    {"100000", "DBNum1", "十万"},
+    {"110000", "DBNum1", "十一万"},
+    {"1000010", "DBNum1", "一百万零一十"},
+    {"10010000", "DBNum1", "一千零一万"},
+    {"100000001", "DBNum1", "一亿零一"},
+    {"120000000", "DBNum1", "一亿二千万"},
+    {"1234567890", "CHINESENUM2", "壹拾贰亿叁仟肆佰伍拾陆万柒仟捌佰玖拾"},
+    {"1234.5", "DBNum2", "壹仟贰佰叁拾伍"},
+    {" 12 ", "DBNum1", "十二"},
+    {"ABC 123", "DBChar", "ＡＢＣ\xE3\x80\x80１２３"},
+    {"ＡＢＣ\xE3\x80\x80１２３。", "SBChar", "ABC 123。"},
+    {"dbchar", "Upper DBChar", "ＤＢＣＨＡＲ"},
+    {"12", "DBNum1 MERGEFORMAT", "十二"},
 };
 
 ParameterizedTestParameters(format, text)
@@ -302,13 +343,29 @@ Test(format, unknown_text_switch)
 
 	cr_assert_eq(merge_format_text(&out, "x", "Shout", &err), ERR_INPUT);
 	cr_expect_str_eq(err.msg.data, "unknown format switch 'Shout'");
-	cr_expect_str_eq(err.hint.data, "use \\* Upper, Lower, FirstCap or Caps");
+	cr_expect(strstr(err.hint.data, "use \\* Upper, Lower, FirstCap, Caps, roman"), "%s", err.hint.data);
 	cr_expect_str_eq(out.data, "");
 	err_release(&err);
-	cr_assert_eq(merge_format_text(&out, "x", "Upper Roman", &err), ERR_INPUT);
-	cr_expect_str_eq(err.msg.data, "unknown format switch 'Roman'");
+	cr_assert_eq(merge_format_text(&out, "x", "Upper Loud", &err), ERR_INPUT);
+	cr_expect_str_eq(err.msg.data, "unknown format switch 'Loud'");
 	cr_expect_str_eq(out.data, "", "nothing is appended on failure");
 	err_release(&err);
+	/* Word's, but not written here: said so, before anything is merged */
+	static const char *const refused[] = { "CardText", "DollarText", "OrdText", "DBNum3", "GB1", "CHINESENUM1" };
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		int numeric = -1;
+		cr_assert_eq(merge_format_text_check(refused[i], &numeric, &err), ERR_INPUT, "%s", refused[i]);
+		cr_expect(strstr(err.msg.data, "is Word's, but crmgate cannot write numbers that way"), "%s", err.msg.data);
+		cr_expect(strstr(err.msg.data, refused[i]), "%s", err.msg.data);
+		err_release(&err);
+	}
+	{
+		int numeric = -1;
+		assert_ok(merge_format_text_check("Upper MERGEFORMAT", &numeric, &err), &err);
+		cr_expect_eq(numeric, 0);
+		assert_ok(merge_format_text_check("dbnum2", &numeric, &err), &err);
+		cr_expect_eq(numeric, 1);
+	}
 	buf_release(&out);
 }
 

@@ -217,3 +217,55 @@ Test(office, linked_content_is_not_fetched)
 	free(docx);
 	test_rmdir(dir);
 }
+
+/* The template of issue 10, a list opened among text and closed alone in the
+ * next paragraph, with a page break after each item: LibreOffice loads
+ * what the merge writes, and shows each item once, on its own page. */
+Test(office, sections_over_paragraphs_load_in_libreoffice)
+{
+#define P(text) "<w:p><w:r><w:t xml:space=\"preserve\">" text "</w:t></w:r></w:p>"
+	static const char *const parts[][2] = {
+		{ "[Content_Types].xml", TEST_DOCX_TYPES },
+		{ "_rels/.rels", TEST_DOCX_RELS },
+		{ "word/document.xml",
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document " TEST_W "><w:body>" P("订单")
+		  P("{{#lines}}{{product_name}}") "<w:p><w:r><w:br w:type=\"page\"/></w:r><w:r><w:t>{{/lines}}</w:t></w:r></w:p>"
+		  P("{{^vip}}") P("普通客户") P("{{/vip}}") P("end")
+		  "<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr></w:body></w:document>" },
+	};
+	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/t.docx", dir), *docx = xstrfmt("%s/out.docx", dir);
+	char *txt = xstrfmt("%s/out.txt", dir);
+	const char *paths[] = { docx };
+	struct err err = ERR_INIT;
+	struct buf data = BUF_INIT, text = BUF_INIT;
+	struct merge_docx *d;
+	struct value *rec = value_new_object(), *lines = value_new_list();
+	static const char *const names[] = { "塔式服务器 X100", "服务器内存条 X500" };
+
+	for (int i = 0; i < 2; i++) {
+		struct value *l = value_new_object();
+		value_object_set(l, "product_name", value_new_text(names[i]));
+		value_list_push(lines, l);
+	}
+	value_object_set(rec, "lines", lines);
+	value_object_set(rec, "vip", value_new_bool(0));
+	test_write_docx(tpl, parts, 3);
+	test_slurp_buf(&data, tpl);
+	assert_ok(merge_docx_compile(&d, data.data, data.len, "t.docx", NULL, NULL, &err), &err);
+	assert_ok(merge_docx_render(d, rec, NULL, docx, &err), &err);
+	assert_ok(merge_office_convert(paths, 1, "txt", dir, &err), &err);
+	wf_read_file(&text, txt);
+	const char *a = strstr(text.data, "订单"), *b = a ? strstr(a, names[0]) : NULL, *c = b ? strstr(b, names[1]) : NULL;
+	const char *e = c ? strstr(c, "普通客户") : NULL;
+	cr_expect(e && strstr(e, "end"), "each item once, in order, then the rest:\n%s", text.data);
+	cr_expect_null(strstr(text.data, "{{"), "%s", text.data);
+	merge_docx_free(d);
+	value_free(rec);
+	buf_release(&data);
+	buf_release(&text);
+	free(tpl);
+	free(docx);
+	free(txt);
+	test_rmdir(dir);
+#undef P
+}

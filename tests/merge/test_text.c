@@ -54,6 +54,9 @@ Test(text, fields_and_related_records)
 	renders("尊敬的{{customer.name}}：您的客户经理是{{ owner.name }}。", MERGE_ESC_NONE,
 		"尊敬的上海华东机械有限公司：您的客户经理是王伟。");
 	renders("{{owner.mobile}}|{{no.such.field}}|", MERGE_ESC_NONE, "||");
+	/* names match regardless of case, as Word matches MERGEFIELD names */
+	renders("{{Customer.NAME}} {{CODE}} {{#LINES}}{{Product_Code}}{{/lines}}", MERGE_ESC_NONE,
+		"上海华东机械有限公司 SO0001 P1P2");
 	renders("{{owner.mobile \\b \"电话：\"}}{{owner.name \\b \"联系人：\" \\f \"。\"}}", MERGE_ESC_NONE, "联系人：王伟。");
 }
 
@@ -62,6 +65,11 @@ Test(text, default_formats_and_switches)
 	renders("{{ordered_on}} {{total}}", MERGE_ESC_NONE, "2026年11月26日 12,350.50");
 	renders("{{ordered_on \\@ \"yyyy-MM-dd\"}} {{total \\# \"#,##0\"}}", MERGE_ESC_NONE, "2026-11-26 12,351");
 	renders("{{code \\* Lower}}", MERGE_ESC_NONE, "so0001");
+	/* a number written another way starts from the number, not 12,350.50 */
+	renders("{{total \\* DBNum2}}元", MERGE_ESC_NONE, "壹万贰仟叁佰伍拾壹元");
+	/* roman stops at 3999: the number is left as it is */
+	renders("{{#lines}}{{amount \\* ROMAN}} {{/lines}}", MERGE_ESC_NONE, "12000.00 CCCLI ");
+	renders("{{total \\* DBNum1 \\* MERGEFORMAT}}", MERGE_ESC_NONE, "一万二千三百五十一");
 }
 
 Test(text, sections_repeat_and_choose)
@@ -108,6 +116,24 @@ Test(text, errors_say_where)
 		cr_expect_str_eq(err.msg.data, bad[i].msg, "'%s'", bad[i].src);
 		err_release(&err);
 	}
+}
+
+Test(text, every_problem_is_reported_at_once)
+{
+	struct merge_tpl t;
+	struct err err = ERR_INIT;
+	const char *src = "Hi {{name \\z 1}}\n}} and {{#a}}\n{{/b}} {{nmae}}\nend {{open";
+
+	cr_assert_eq(merge_text_compile(&t, src, MERGE_ESC_NONE, &err), ERR_INPUT);
+	cr_expect_str_eq(err.msg.data, "line 1, column 4: field 'name': unknown switch '\\z'");
+	cr_expect_str_eq(err.detail.data, "line 2, column 1: '}}' closes nothing: its '{{' is missing\n"
+					  "line 3, column 1: section 'b' is closed while another one is open\n"
+					  "line 4, column 5: '{{' is never closed by '}}'\n"
+					  "line 2, column 8: section 'a' is never closed\n");
+	err_release(&err);
+	/* an HTML style sheet ends its rules with "}}": no problem there */
+	assert_ok(merge_text_compile(&t, "<style>@media print{p{color:red}}</style>{{name}}", MERGE_ESC_HTML, &err), &err);
+	merge_tpl_release(&t);
 }
 
 Test(text, a_list_in_a_field_is_an_error)
@@ -165,6 +191,12 @@ Test(text, a_check_names_every_unknown_field_and_where_it_is)
 					  "line 3, column 57: field 'customer' is a record: name one of its fields\n"
 					  "line 4, column 1: unknown section 'vip'\n");
 	err_release(&err);
+
+	/* a name in another case is the same name */
+	merge_tpl_release(&t);
+	src = "{{NAME}} {{Customer.Name}} {{#Lines}}{{PRODUCT_CODE}}{{/Lines}} {{Today}}";
+	assert_ok(merge_text_compile(&t, src, MERGE_ESC_NONE, &err), &err);
+	assert_ok(merge_tpl_check(&t, src, shape, globals, &err), &err);
 
 	/* the same template is fine for records that have those fields */
 	value_object_set(shape, "vip", value_new_null());
