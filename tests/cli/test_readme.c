@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "testlib.h"
 #include "common/xalloc.h"
@@ -272,4 +273,80 @@ Test(readme, the_filters_find_rows)
 		cr_expect_gt(atol(out.data), 0, "%s finds nothing", args);
 		free(args);
 	}
+}
+
+/* The indented block after "shows every problem of every part at once" is
+ * what 'template check' prints for a letter with those three problems. */
+Test(readme, the_check_report_is_as_shown)
+{
+	static const char *const parts[][2] = {
+		{ "[Content_Types].xml",
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+		  "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+		  "<Default Extension=\"rels\" "
+		  "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+		  "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+		  "<Override PartName=\"/word/document.xml\" ContentType=\"application/"
+		  "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+		  "<Override PartName=\"/word/header1.xml\" ContentType=\"application/"
+		  "vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/></Types>" },
+		{ "_rels/.rels", TEST_DOCX_RELS },
+		{ "word/_rels/document.xml.rels",
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+		  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+		  "relationships/header\" Target=\"header1.xml\"/></Relationships>" },
+		{ "word/document.xml",
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+		  "<w:document " TEST_W " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+		  "<w:body>"
+		  "<w:p><w:r><w:t>尊敬的{{name}}：</w:t></w:r></w:p>"
+		  "<w:p><w:r><w:t>您的客户经理{{owner.nmae}}</w:t></w:r></w:p>"
+		  "<w:p><w:r><w:t>祝您生日快乐。</w:t></w:r></w:p>"
+		  "<w:p/>"
+		  "<w:p><w:r><w:t>谢谢}}</w:t></w:r></w:p>"
+		  "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\"/></w:sectPr>"
+		  "</w:body></w:document>" },
+		{ "word/header1.xml",
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+		  "<w:hdr " TEST_W "><w:p><w:r><w:t>{{#birthday}}生日</w:t></w:r></w:p></w:hdr>" },
+	};
+	char *text = test_slurp("README.md"), *path = xstrfmt("%s/bad", dir);
+	const char *block = strstr(text, "\n    crmgate: letter.docx: part ");
+	int problems = 0;
+
+	cr_assert(block, "the README's check example is gone");
+	cr_assert_eq(mkdir(path, 0755), 0);
+	free(path);
+	path = xstrfmt("%s/bad/letter.docx", dir);
+	test_write_docx(path, parts, sizeof(parts) / sizeof(*parts));
+	{
+		char *bad = xstrfmt("%s/bad", dir);
+		cr_assert_eq(test_run(&out, &errout, bad, NULL, "template check letter.docx --targets contact"), 2,
+			     "%s", errout.data);
+		free(bad);
+	}
+	/* what crmgate prints, but for its hint, is what the README shows */
+	{
+		struct buf shown = BUF_INIT, printed = BUF_INIT;
+		for (const char *p = block + 1; !strncmp(p, "    ", 4); problems++) {
+			const char *end = strchr(p, '\n');
+			buf_add(&shown, p + 4, (size_t)(end - p - 3));
+			p = end + 1;
+		}
+		for (const char *p = errout.data; *p;) {
+			const char *end = strchr(p, '\n');
+			size_t n = end ? (size_t)(end - p + 1) : strlen(p);
+			if (strncmp(p, "hint: ", 6))
+				buf_add(&printed, p, n);
+			p += n;
+		}
+		cr_expect_str_eq(printed.data, shown.data, "README shows:\n%scrmgate printed:\n%s", shown.data,
+				 errout.data);
+		buf_release(&shown);
+		buf_release(&printed);
+	}
+	cr_assert_eq(problems, 3);
+	free(path);
+	free(text);
 }
