@@ -31,7 +31,7 @@ static void teardown(void)
 	buf_release(&errout);
 }
 
-TestSuite(embedded, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(embedded, .init = setup, .fini = teardown, .timeout = 300);
 
 Test(embedded, life_cycle)
 {
@@ -124,7 +124,7 @@ Test(embedded, failed_restore_costs_nothing)
 }
 
 /* The demo empties its database only when all there is its own. */
-Test(embedded, demo_keeps_what_it_did_not_make, .timeout = 300)
+Test(embedded, demo_keeps_what_it_did_not_make)
 {
 	char args[700];
 
