@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "common/log.h"
 #include "common/progress.h"
-#include "crm/gen.h"
+#include "gen/gen.h"
 #include "common/banned.h"
 
 static const char usage[] =
@@ -48,8 +48,8 @@ static long parse_count(const char *s, const char *what, struct err *err)
 
 int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	struct crm_gen_opts opts = { .seed = 1, .customers = 1000, .today = cli->today };
-	struct crm_gen_stats st;
+	struct gen_opts opts = { .seed = 1, .customers = 1000, .today = cli->today };
+	struct gen_stats st;
 	struct gen_progress g = { .stage = NULL };
 	struct crm_db *db;
 	int rc;
@@ -81,7 +81,7 @@ int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err)
 	progress_start(&g.bar, "gen", 0);
 	opts.progress = show_progress;
 	opts.progress_ctx = &g;
-	rc = crm_gen_run(&st, db, &opts, err);
+	rc = gen_run(&st, db, &opts, err);
 	progress_done(&g.bar);
 	if (rc)
 		return rc;

@@ -1,4 +1,4 @@
-/* tests/crm/test_gen.c - the synthetic data generator: exact counts, the
+/* tests/gen/test_gen.c - the synthetic data generator: exact counts, the
  * same data for the same seed, consistent stories (reporting lines, stage
  * histories, complaint logs), skewed revenue, and refusal to overwrite. */
 #include <stdio.h>
@@ -8,19 +8,19 @@
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
-#include "crm/gen.h"
+#include "gen/gen.h"
 
 #define TODAY "2025-06-15"
 
 /* A fresh database filled by the generator; *db stays connected to it. */
-static char *generate(struct crm_db **db, unsigned long long seed, long customers, struct crm_gen_stats *st)
+static char *generate(struct crm_db **db, unsigned long long seed, long customers, struct gen_stats *st)
 {
 	struct err err = ERR_INIT;
-	struct crm_gen_opts opts = { .seed = seed, .customers = customers, .today = TODAY };
+	struct gen_opts opts = { .seed = seed, .customers = customers, .today = TODAY };
 	char *conninfo = test_db_create();
 
 	assert_ok(crm_db_connect(db, conninfo, &err), &err);
-	assert_ok(crm_gen_run(st, *db, &opts, &err), &err);
+	assert_ok(gen_run(st, *db, &opts, &err), &err);
 	err_release(&err);
 	return conninfo;
 }
@@ -88,7 +88,7 @@ static char *digest(struct crm_db *db)
 
 Test(gen, counts_match_and_every_table_has_rows)
 {
-	struct crm_gen_stats st;
+	struct gen_stats st;
 	struct crm_db *db;
 	char *conn = generate(&db, 7, 500, &st);
 	const struct {
@@ -140,7 +140,7 @@ Test(gen, counts_match_and_every_table_has_rows)
 
 Test(gen, same_seed_same_data_other_seed_other_data)
 {
-	struct crm_gen_stats a, b, c;
+	struct gen_stats a, b, c;
 	struct crm_db *da, *db, *dc;
 	char *ca = generate(&da, 42, 300, &a);
 	char *cb = generate(&db, 42, 300, &b);
@@ -161,13 +161,13 @@ Test(gen, same_seed_same_data_other_seed_other_data)
 
 Test(gen, refuses_a_database_with_customers)
 {
-	struct crm_gen_stats st;
+	struct gen_stats st;
 	struct crm_db *db;
 	struct err err = ERR_INIT;
-	struct crm_gen_opts opts = { .seed = 1, .customers = 10, .today = TODAY };
+	struct gen_opts opts = { .seed = 1, .customers = 10, .today = TODAY };
 	char *conn = generate(&db, 1, 20, &st);
 
-	cr_assert_eq(crm_gen_run(&st, db, &opts, &err), ERR_INPUT);
+	cr_assert_eq(gen_run(&st, db, &opts, &err), ERR_INPUT);
 	cr_expect_str_eq(err.msg.data, "the database already holds 20 customers");
 	cr_expect_str_eq(err.hint.data, "run 'crmgate db reset --yes' first");
 	cr_expect_eq(count(db, "crm.customer"), 20, "the refused run changed the database");
@@ -177,18 +177,18 @@ Test(gen, refuses_a_database_with_customers)
 
 Test(gen, refuses_bad_options)
 {
-	struct crm_gen_stats st;
+	struct gen_stats st;
 	struct crm_db *db;
 	struct err err = ERR_INIT;
 	char *conn = test_db_create();
-	struct crm_gen_opts bad_date = { .seed = 1, .customers = 10, .today = "2025-02-29" };
-	struct crm_gen_opts no_customers = { .seed = 1, .customers = 0, .today = TODAY };
+	struct gen_opts bad_date = { .seed = 1, .customers = 10, .today = "2025-02-29" };
+	struct gen_opts no_customers = { .seed = 1, .customers = 0, .today = TODAY };
 
 	assert_ok(crm_db_connect(&db, conn, &err), &err);
-	cr_expect_eq(crm_gen_run(&st, db, &bad_date, &err), ERR_INPUT);
+	cr_expect_eq(gen_run(&st, db, &bad_date, &err), ERR_INPUT);
 	cr_expect(strstr(err.msg.data, "2025-02-29"), "%s", err.msg.data);
 	err_clear(&err);
-	cr_expect_eq(crm_gen_run(&st, db, &no_customers, &err), ERR_INPUT);
+	cr_expect_eq(gen_run(&st, db, &no_customers, &err), ERR_INPUT);
 	err_release(&err);
 	cr_expect_eq(count(db, "crm.department"), 0);
 	finish(db, conn);
@@ -201,7 +201,7 @@ Test(gen, leaves_the_schema_as_it_found_it)
 		" || '/' || (SELECT count(*) FROM pg_indexes WHERE schemaname = 'crm')"
 		" || '/' || (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
 		"  WHERE c.relnamespace = 'crm'::regnamespace AND t.tgenabled = 'O')";
-	struct crm_gen_stats st;
+	struct gen_stats st;
 	struct crm_db *db;
 	struct err err = ERR_INIT;
 	char *empty = test_db_create(), *before, *after;
@@ -236,7 +236,7 @@ Test(gen, leaves_the_schema_as_it_found_it)
 
 Test(gen, reporting_lines_are_trees_within_a_customer)
 {
-	struct crm_gen_stats st;
+	struct gen_stats st;
 	struct crm_db *db;
 	char *conn = generate(&db, 11, 500, &st);
 
@@ -259,7 +259,7 @@ Test(gen, reporting_lines_are_trees_within_a_customer)
 
 Test(gen, revenue_is_skewed_and_dates_are_around_today)
 {
-	struct crm_gen_stats st;
+	struct gen_stats st;
 	struct crm_db *db;
 	char *conn = generate(&db, 3, 500, &st);
 	double top;
@@ -299,7 +299,7 @@ Test(gen, revenue_is_skewed_and_dates_are_around_today)
 
 Test(gen, histories_tell_the_same_story_as_the_rows)
 {
-	struct crm_gen_stats st;
+	struct gen_stats st;
 	struct crm_db *db;
 	char *conn = generate(&db, 9, 500, &st);
 
@@ -385,7 +385,7 @@ Test(gen, the_same_options_give_the_pinned_data)
 		{ "complaint", "2e09a8690c85b41760af92b83008d481" },
 		{ "complaint_log", "034b57a75768b1e3c4dc64beec20a598" },
 	};
-	struct crm_gen_stats st;
+	struct gen_stats st;
 	struct crm_db *db;
 	char *conn = generate(&db, 3, 150, &st);
 
