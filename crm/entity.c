@@ -16,6 +16,7 @@
 #define DFLT(n, t, d) { .name = n, .sql = n, .type = t, .dflt = d }
 #define STATUS(vals, d) { .name = "status", .sql = "status", .type = CRM_ENUM, .values = vals, .dflt = d }
 #define ENTITY_COLUMNS(c) .columns = c, .ncolumns = ARRAY_SIZE(c)
+#define INTERNAL_COLUMNS(c) .internal = c, .ninternal = ARRAY_SIZE(c)
 
 static const char *const customer_status[] = { "potential", "active", "inactive", NULL };
 static const char *const genders[] = { "男", "女", "M", "F", NULL };
@@ -109,9 +110,14 @@ static const struct crm_column customer_cols[] = {
 	COL("email", CRM_EMAIL, 0),
 	DFLT("created_on", CRM_DATE, "current_date"),
 };
+static const struct crm_column customer_internal[] = {
+	COL("credit_days", CRM_INT, 0),
+	COL("credit_limit", CRM_MONEY, 0),
+};
 static const struct crm_entity customer = {
 	"customer", "crm.customer", "customers 客户", ENTITY_COLUMNS(customer_cols),
 	.key = "code", .label = "name", .order = "t.code",
+	INTERNAL_COLUMNS(customer_internal),
 };
 
 static const struct crm_column contact_cols[] = {
@@ -170,9 +176,13 @@ static const struct crm_column lead_cols[] = {
 	COL("postcode", CRM_TEXT, 0),
 	DFLT("created_on", CRM_DATE, "current_date"),
 };
+static const struct crm_column lead_internal[] = {
+	REF("converted_customer_code", "converted_customer_id", "customer", 0),
+};
 static const struct crm_entity lead = {
 	"lead", "crm.lead", "intent customers 意向客户", ENTITY_COLUMNS(lead_cols),
 	.key = "code", .label = "name", .order = "t.code",
+	INTERNAL_COLUMNS(lead_internal),
 };
 
 static const struct crm_column lead_contact_cols[] = {
@@ -187,9 +197,15 @@ static const struct crm_column lead_contact_cols[] = {
 	COL("address", CRM_TEXT, CRM_MULTILINE),
 	COL("postcode", CRM_TEXT, 0),
 };
+static const struct crm_column lead_contact_internal[] = {
+	DFLT("email_opt_out", CRM_BOOL, "false"),
+	DFLT("sms_opt_out", CRM_BOOL, "false"),
+	DFLT("mail_opt_out", CRM_BOOL, "false"),
+};
 static const struct crm_entity lead_contact = {
 	"lead-contact", "crm.lead_contact", "intent contacts 意向联系人", ENTITY_COLUMNS(lead_contact_cols),
 	.key = "code", .label = "name", .order = "t.code",
+	INTERNAL_COLUMNS(lead_contact_internal),
 };
 
 /* ---------------------------------------------------------------- products */
@@ -448,10 +464,17 @@ static const struct crm_column activity_cols[] = {
 static const struct crm_check activity_checks[] = {
 	{ "done_at", "s.status = 'done' AND s.done_at IS NULL", "'a done activity needs a done_at time'", NULL },
 };
+/* a manager's review of the activity, by login */
+static const struct crm_column activity_internal[] = {
+	COL("review", CRM_TEXT, CRM_MULTILINE),
+	COL("reviewed_by", CRM_TEXT, 0),
+	COL("reviewed_at", CRM_TIME, 0),
+};
 static const struct crm_entity activity = {
 	"activity", "crm.activity", "activities 活动", ENTITY_COLUMNS(activity_cols),
 	.key = "code", .label = "subject", .order = "t.code",
 	.checks = activity_checks, .nchecks = ARRAY_SIZE(activity_checks),
+	INTERNAL_COLUMNS(activity_internal),
 };
 
 static const struct crm_column expense_cols[] = {
@@ -496,10 +519,44 @@ static const struct crm_check complaint_checks[] = {
 	{ "verified_at", "s.status = 'verified' AND s.verified_at IS NULL",
 	  "'a verified complaint needs a verified_at time'", NULL },
 };
+static const struct crm_column complaint_internal[] = {
+	COL("assigned_at", CRM_TIME, 0),
+};
 static const struct crm_entity complaint = {
 	"complaint", "crm.complaint", "complaints 投诉", ENTITY_COLUMNS(complaint_cols),
 	.key = "code", .label = "reason", .order = "t.code",
 	.checks = complaint_checks, .nchecks = ARRAY_SIZE(complaint_checks),
+	INTERNAL_COLUMNS(complaint_internal),
+};
+
+/* ------------------------------------------------- histories, not entities */
+
+/* 进程报告: each stage an opportunity entered (the trigger
+ * opportunity_track_stage writes it; the generator writes it whole) */
+static const struct crm_column stage_history_cols[] = {
+	REF("opportunity_code", "opportunity_id", "opportunity", CRM_REQUIRED),
+	COL("stage_seq", CRM_INT, CRM_REQUIRED),
+	ENUM("status", opportunity_status, CRM_REQUIRED),
+	COL("entered_on", CRM_DATE, CRM_REQUIRED),
+	DFLT("at", CRM_TIME, "now()"),
+};
+static const struct crm_entity stage_history = {
+	"stage-history", "crm.opportunity_stage_history", "stage history 进程报告",
+	ENTITY_COLUMNS(stage_history_cols), .key = NULL, .label = NULL, .order = "t.id",
+};
+
+/* each step of a complaint's workflow (the trigger complaint_track_status) */
+static const struct crm_column complaint_log_cols[] = {
+	REF("complaint_code", "complaint_id", "complaint", CRM_REQUIRED),
+	ENUM("status", complaint_status, CRM_REQUIRED),
+	REF("assignee_code", "assignee_id", "salesperson", 0),
+	COL("by_login", CRM_TEXT, 0),
+	DFLT("at", CRM_TIME, "now()"),
+	COL("note", CRM_TEXT, CRM_MULTILINE),
+};
+static const struct crm_entity complaint_log = {
+	"complaint-log", "crm.complaint_log", "complaint log 投诉处理记录", ENTITY_COLUMNS(complaint_log_cols),
+	.key = NULL, .label = NULL, .order = "t.id",
 };
 
 /* In dependency order: importing the entities in this order never names a
@@ -512,11 +569,25 @@ const struct crm_entity *const crm_entities[] = {
 };
 const size_t crm_nentities = ARRAY_SIZE(crm_entities);
 
+const struct crm_entity *const crm_histories[] = { &stage_history, &complaint_log };
+const size_t crm_nhistories = ARRAY_SIZE(crm_histories);
+
 const struct crm_entity *crm_entity_find(const char *name)
 {
 	for (size_t i = 0; i < crm_nentities; i++)
 		if (!strcmp(crm_entities[i]->name, name))
 			return crm_entities[i];
+	return NULL;
+}
+
+const struct crm_entity *crm_table_find(const char *table)
+{
+	for (size_t i = 0; i < crm_nentities; i++)
+		if (!strcmp(crm_entities[i]->table, table))
+			return crm_entities[i];
+	for (size_t i = 0; i < crm_nhistories; i++)
+		if (!strcmp(crm_histories[i]->table, table))
+			return crm_histories[i];
 	return NULL;
 }
 

@@ -87,13 +87,26 @@ struct crm_entity {
 	 * categories, departments), or NULL: a filter on a reference to such a
 	 * row matches the row and the rows below it. */
 	const char *parent;
+	/* The columns of the table that are outside the CSV contract (nothing
+	 * imports, exports or filters them), but that crmgate fills: a
+	 * customer's credit terms, an activity's review. With the columns above
+	 * they describe every column the generator writes (gen/stream.c). */
+	const struct crm_column *internal;
+	size_t ninternal;
 };
 
 extern const struct crm_entity *const crm_entities[];
 extern const size_t crm_nentities;
+/* Tables that are not entities but whose rows crmgate writes whole (the
+ * histories the triggers keep), described as entities are; no command
+ * names them. */
+extern const struct crm_entity *const crm_histories[];
+extern const size_t crm_nhistories;
 
 /* The entity named name ("customer"), or NULL. */
 const struct crm_entity *crm_entity_find(const char *name);
+/* The entity or history stored in table ("crm.customer"), or NULL. */
+const struct crm_entity *crm_table_find(const char *table);
 /* The column of e whose import name is name, or NULL. */
 const struct crm_column *crm_entity_column(const struct crm_entity *e, const char *name);
 /* The key column of e, or NULL. */

@@ -10,11 +10,7 @@ void gen_customers(struct gen *g)
 	struct out *w = &g->w;
 	struct cust cu;
 
-	gen_out_begin(
-	    g, "customers",
-	    "COPY crm.customer (id, code, name, short_name, category_id, region_id, industry, status, owner_id,"
-	    " address, postcode, phone, email, credit_days, credit_limit, created_on) FROM STDIN",
-	    g->ncust);
+	gen_out_begin(g, "customers", "crm.customer", g->ncust);
 	for (long c = 0; c < g->ncust && !g->rc; c++) {
 		gen_cust_plan(g, c, &cu);
 		gen_w_int(w, c + 1);
@@ -32,9 +28,10 @@ void gen_customers(struct gen *g)
 		gen_w_company_postcode(w, &cu.co);
 		gen_w_company_phone(w, &cu.co);
 		gen_w_company_email(w, &cu.co);
+		gen_w_date(w, cu.created);
+		/* the credit terms, outside the CSV contract */
 		gen_w_int(w, cu.credit_days);
 		gen_w_money(w, cu.credit_limit);
-		gen_w_date(w, cu.created);
 		gen_w_end(g);
 	}
 	g->st.customers = gen_out_end(g);
@@ -50,11 +47,7 @@ void gen_contacts(struct gen *g)
 	uint32_t id = 0;
 
 	g->contact_first = xcalloc((size_t)g->ncust + 1, sizeof(*g->contact_first));
-	gen_out_begin(
-	    g, "contacts",
-	    "COPY crm.contact (id, code, customer_id, name, gender, title, department, reports_to_id, birthday,"
-	    " mobile, phone, email, address, postcode, email_opt_out, sms_opt_out, mail_opt_out) FROM STDIN",
-	    g->ncust * 24 / 10);
+	gen_out_begin(g, "contacts", "crm.contact", g->ncust * 24 / 10);
 	for (long c = 0; c < g->ncust && !g->rc; c++) {
 		int n;
 		gen_cust_plan(g, c, &cu);

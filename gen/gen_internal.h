@@ -32,6 +32,7 @@
 #define NO_TIME	     INT64_MIN
 
 struct crm_db;
+struct crm_entity;
 
 struct name_part {
 	const char *hz, *py;
@@ -108,7 +109,9 @@ struct rng {
 struct out {
 	struct buf b;
 	const char *stage; /* for progress: "customers" */
-	const char *sql;   /* COPY ... FROM STDIN */
+	const char *table; /* "crm.customer" */
+	struct buf sql;	   /* COPY ... FROM STDIN */
+	int ncols;	   /* the columns it names */
 	long rows;	   /* written to this table so far */
 	long stmt_rows;	   /* since the current COPY began */
 	long total;	   /* expected, for progress */
@@ -209,6 +212,8 @@ struct gen {
 
 	struct out w;
 	struct gen_stats st;
+	const struct filled *tables; /* every table it fills */
+	size_t ntables;
 
 	int ndept; /* sales departments */
 	struct salesperson *sp;
@@ -464,7 +469,8 @@ void gen_w_time(struct out *w, int64_t t);
 void gen_w_money(struct out *w, long long cents);
 void gen_w_bool(struct out *w, int v);
 void gen_report(struct gen *g, long done, int end);
-void gen_out_begin(struct gen *g, const char *stage, const char *sql, long total);
+const char *gen_copy_sql(struct out *w, const struct crm_entity *e, int has_id);
+void gen_out_begin(struct gen *g, const char *stage, const char *table, long total);
 void gen_w_end(struct gen *g);
 long gen_out_end(struct gen *g);
 

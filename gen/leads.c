@@ -12,11 +12,7 @@ void gen_leads(struct gen *g)
 	struct out *w = &g->w;
 	struct lead ld;
 
-	gen_out_begin(
-	    g, "leads",
-	    "COPY crm.lead (id, code, name, source, industry, region_id, status, owner_id, phone, email, address,"
-	    " postcode, created_on, converted_customer_id) FROM STDIN",
-	    g->nleads);
+	gen_out_begin(g, "leads", "crm.lead", g->nleads);
 	for (long l = 0; l < g->nleads && !g->rc; l++) {
 		gen_lead_plan(g, l, &ld);
 		gen_w_int(w, l + 1);
@@ -48,10 +44,7 @@ void gen_lead_contacts(struct gen *g)
 	struct person p;
 	long id = 0;
 
-	gen_out_begin(g, "lead contacts",
-		      "COPY crm.lead_contact (id, code, lead_id, name, gender, title, birthday, mobile, email, address,"
-		      " postcode, email_opt_out, sms_opt_out, mail_opt_out) FROM STDIN",
-		      g->nleads * 145 / 100);
+	gen_out_begin(g, "lead contacts", "crm.lead_contact", g->nleads * 145 / 100);
 	for (long l = 0; l < g->nleads && !g->rc; l++) {
 		int n;
 		gen_lead_plan(g, l, &ld);
@@ -135,11 +128,7 @@ void gen_intents(struct gen *g)
 	struct rng r;
 	long id = 0;
 
-	gen_out_begin(
-	    g, "product intents",
-	    "COPY crm.product_intent (id, code, customer_id, lead_id, product_id, quantity, expected_on, source,"
-	    " status, created_on) FROM STDIN",
-	    g->ncust * 45 / 100 + g->nleads * 75 / 100);
+	gen_out_begin(g, "product intents", "crm.product_intent", g->ncust * 45 / 100 + g->nleads * 75 / 100);
 	for (long c = 0; c < g->ncust && !g->rc; c++) {
 		int n;
 		gen_cust_plan(g, c, &cu);

@@ -21,11 +21,7 @@ void gen_opportunities(struct gen *g)
 	uint32_t id = 0;
 
 	g->opp_first = xcalloc((size_t)g->ncust + 1, sizeof(*g->opp_first));
-	gen_out_begin(
-	    g, "opportunities",
-	    "COPY crm.opportunity (id, code, name, customer_id, contact_id, owner_id, mode_id, stage_seq, amount,"
-	    " expected_close_on, status, fail_reason, winning_competitor_id, created_on, closed_on) FROM STDIN",
-	    g->ncust / 2);
+	gen_out_begin(g, "opportunities", "crm.opportunity", g->ncust / 2);
 	for (long c = 0; c < g->ncust && !g->rc; c++) {
 		long n;
 		gen_cust_plan(g, c, &cu);
@@ -88,10 +84,7 @@ void gen_stage_history(struct gen *g)
 	struct rng r;
 	long id = 0;
 
-	gen_out_begin(g, "stage history",
-		      "COPY crm.opportunity_stage_history (id, opportunity_id, stage_seq, status, entered_on, at)"
-		      " FROM STDIN",
-		      g->st.opportunities * 3);
+	gen_out_begin(g, "stage history", "crm.opportunity_stage_history", g->st.opportunities * 3);
 	for (long c = 0; c < g->ncust && !g->rc; c++) {
 		if (g->opp_first[c] == g->opp_first[c + 1])
 			continue;
@@ -120,13 +113,9 @@ void gen_opp_links(struct gen *g, int team)
 	struct rng r;
 
 	if (team)
-		gen_out_begin(g, "opportunity team",
-			      "COPY crm.opportunity_team (opportunity_id, salesperson_id, role) FROM STDIN",
-			      g->st.opportunities / 8);
+		gen_out_begin(g, "opportunity team", "crm.opportunity_team", g->st.opportunities / 8);
 	else
-		gen_out_begin(g, "opportunity competitors",
-			      "COPY crm.opportunity_competitor (opportunity_id, competitor_id) FROM STDIN",
-			      g->st.opportunities / 2);
+		gen_out_begin(g, "opportunity competitors", "crm.opportunity_competitor", g->st.opportunities / 2);
 	for (long c = 0; c < g->ncust && !g->rc; c++) {
 		if (g->opp_first[c] == g->opp_first[c + 1])
 			continue;

@@ -90,10 +90,10 @@ void gen_setup(struct gen *g)
 	}
 }
 
-static void gen_tree(struct gen *g, const char *stage, const char *sql, const struct category *rows, size_t n)
+static void gen_tree(struct gen *g, const char *stage, const char *table, const struct category *rows, size_t n)
 {
 	struct out *w = &g->w;
-	gen_out_begin(g, stage, sql, (long)n);
+	gen_out_begin(g, stage, table, (long)n);
 	for (size_t i = 0; i < n; i++) {
 		gen_w_int(w, (long long)i + 1);
 		gen_w_str(w, rows[i].code);
@@ -111,7 +111,7 @@ void gen_org(struct gen *g)
 	struct person p;
 	long id;
 
-	gen_out_begin(g, "departments", "COPY crm.department (id, code, name, parent_id) FROM STDIN", g->ndept + 4);
+	gen_out_begin(g, "departments", "crm.department", g->ndept + 4);
 	gen_w_int(w, 1);
 	gen_w_str(w, "D00");
 	gen_w_str(w, "公司");
@@ -139,8 +139,7 @@ void gen_org(struct gen *g)
 	}
 	g->st.departments = gen_out_end(g);
 
-	gen_out_begin(g, "salespeople",
-		      "COPY crm.salesperson (id, code, name, department_id, email, mobile) FROM STDIN", g->nsp);
+	gen_out_begin(g, "salespeople", "crm.salesperson", g->nsp);
 	gen_rng_init(&r, g->seed, TAG_ORG, 2, 0);
 	for (int i = 0; i < g->nsp; i++) {
 		gen_w_int(w, i + 1);
@@ -153,7 +152,7 @@ void gen_org(struct gen *g)
 	}
 	g->st.salespeople = gen_out_end(g);
 
-	gen_out_begin(g, "users", "COPY crm.app_user (id, login, name, role, salesperson_id) FROM STDIN", g->nsp + 5);
+	gen_out_begin(g, "users", "crm.app_user", g->nsp + 5);
 	id = 1;
 	gen_w_int(w, id++);
 	gen_w_str(w, "admin");
@@ -188,11 +187,9 @@ void gen_org(struct gen *g)
 	}
 	g->st.users = gen_out_end(g);
 
-	gen_tree(g, "customer categories", "COPY crm.customer_category (id, code, name, parent_id) FROM STDIN",
-		 gen_customer_categories, gen_customer_categories_n);
+	gen_tree(g, "customer categories", "crm.customer_category", gen_customer_categories, gen_customer_categories_n);
 
-	gen_out_begin(g, "regions", "COPY crm.region (id, code, name, parent_id) FROM STDIN",
-		      (long)(gen_regions_n + gen_provinces_n));
+	gen_out_begin(g, "regions", "crm.region", (long)(gen_regions_n + gen_provinces_n));
 	for (size_t i = 0; i < gen_regions_n; i++) {
 		gen_w_int(w, (long long)i + 1);
 		gen_w_str(w, gen_regions[i].code);
@@ -209,12 +206,9 @@ void gen_org(struct gen *g)
 	}
 	gen_out_end(g);
 
-	gen_tree(g, "product categories", "COPY crm.product_category (id, code, name, parent_id) FROM STDIN",
-		 gen_product_categories, gen_product_categories_n);
+	gen_tree(g, "product categories", "crm.product_category", gen_product_categories, gen_product_categories_n);
 
-	gen_out_begin(g, "products",
-		      "COPY crm.product (id, code, name, category_id, unit, list_price, cost) FROM STDIN",
-		      g->nproducts);
+	gen_out_begin(g, "products", "crm.product", g->nproducts);
 	for (int i = 0; i < g->nproducts; i++) {
 		const struct product *pr = &g->products[i];
 		gen_w_int(w, i + 1);
@@ -228,7 +222,7 @@ void gen_org(struct gen *g)
 	}
 	g->st.products = gen_out_end(g);
 
-	gen_out_begin(g, "sales modes", "COPY crm.sales_mode (id, code, name) FROM STDIN", (long)gen_modes_n);
+	gen_out_begin(g, "sales modes", "crm.sales_mode", (long)gen_modes_n);
 	for (size_t i = 0; i < gen_modes_n; i++) {
 		gen_w_int(w, (long long)i + 1);
 		gen_w_str(w, gen_modes[i].code);
@@ -236,7 +230,7 @@ void gen_org(struct gen *g)
 		gen_w_end(g);
 	}
 	gen_out_end(g);
-	gen_out_begin(g, "sales stages", "COPY crm.sales_stage (id, mode_id, seq, name, probability) FROM STDIN", 11);
+	gen_out_begin(g, "sales stages", "crm.sales_stage", 11);
 	id = 1;
 	for (size_t i = 0; i < gen_modes_n; i++) {
 		for (int s = 0; s < gen_modes[i].nstages; s++) {
@@ -250,9 +244,7 @@ void gen_org(struct gen *g)
 	}
 	gen_out_end(g);
 
-	gen_out_begin(g, "competitors",
-		      "COPY crm.competitor (id, code, name, strengths, weaknesses, products) FROM STDIN",
-		      (long)gen_competitors_n);
+	gen_out_begin(g, "competitors", "crm.competitor", (long)gen_competitors_n);
 	for (size_t i = 0; i < gen_competitors_n; i++) {
 		gen_w_int(w, (long long)i + 1);
 		gen_w_code(w, "K", (long)i + 1, 2);

@@ -189,6 +189,9 @@ int gen_run(struct gen_stats *out, struct crm_db *db, const struct gen_opts *opt
 	g->progress = opts->progress;
 	g->progress_ctx = opts->progress_ctx;
 	buf_init(&g->w.b);
+	buf_init(&g->w.sql);
+	g->tables = tables;
+	g->ntables = ARRAY_SIZE(tables);
 	for (size_t i = 0; i < gen_cities_n; i++)
 		g->city_total += gen_cities[i].weight;
 	/* a step coprime with the number of customers maps leads onto distinct customers */
@@ -262,6 +265,7 @@ done:
 	else if (out)
 		*out = g->st;
 	buf_release(&g->w.b);
+	buf_release(&g->w.sql);
 	buf_release(&restore[0]);
 	buf_release(&restore[1]);
 	free(g->sp);

@@ -7,12 +7,7 @@
 void gen_sales(struct gen *g, int table)
 {
 	static const char *const stages[] = {"orders", "order lines", "invoices", "receipts"};
-	static const char *const sql[] = {
-	    "COPY crm.sales_order (id, code, customer_id, opportunity_id, owner_id, ordered_on) FROM STDIN",
-	    "COPY crm.order_line (id, order_id, product_id, quantity, price, cost) FROM STDIN",
-	    "COPY crm.invoice (id, code, order_id, customer_id, invoiced_on, amount) FROM STDIN",
-	    "COPY crm.receipt (id, code, customer_id, invoice_id, received_on, amount) FROM STDIN",
-	};
+	static const char *const names[] = {"crm.sales_order", "crm.order_line", "crm.invoice", "crm.receipt"};
 	struct out *w = &g->w;
 	struct cust cu;
 	struct line lines[6];
@@ -22,7 +17,7 @@ void gen_sales(struct gen *g, int table)
 
 	if (table == ORDERS)
 		g->order_first = xcalloc((size_t)g->ncust + 1, sizeof(*g->order_first));
-	gen_out_begin(g, stages[table], sql[table], total);
+	gen_out_begin(g, stages[table], names[table], total);
 	for (long c = 0; c < g->ncust && !g->rc; c++) {
 		size_t n;
 		if (table != ORDERS && g->order_first[c] == g->order_first[c + 1])

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "crm/db.h"
+#include "crm/entity.h"
 #include "common/banned.h"
 
 #define FLUSH_BYTES   (1 << 20) /* send COPY data in chunks of this much */
@@ -160,7 +161,7 @@ static void out_send(struct gen *g)
 static void out_start(struct gen *g)
 {
 	if (!g->rc)
-		g->rc = crm_db_copy_in_begin(g->db, g->w.sql, g->err);
+		g->rc = crm_db_copy_in_begin(g->db, g->w.sql.data, g->err);
 	g->w.open = !g->rc;
 	g->w.stmt_rows = 0;
 }
@@ -176,12 +177,51 @@ static void out_stop(struct gen *g)
 	}
 }
 
-/* Begin the COPY of a table: stage names it for progress, total is the
- * number of rows expected. */
-void gen_out_begin(struct gen *g, const char *stage, const char *sql, long total)
+static void add_columns(struct out *w, const struct crm_column *cols, size_t n)
 {
+	for (size_t i = 0; i < n; i++) {
+		/* a virtual column is no column of the table; a password is
+		 * never made up */
+		if (cols[i].flags & CRM_VIRTUAL || cols[i].type == CRM_PASSWORD)
+			continue;
+		buf_addf(&w->sql, "%s%s", w->ncols++ ? ", " : "", cols[i].sql);
+	}
+}
+
+/* The COPY of a table, from its description in crm/entity.c: its id first
+ * when the generator numbers the rows, then the columns of the description
+ * in their order, then its internal columns. Every row must give each of
+ * them a field, in that order (gen_w_end checks the count): a column added
+ * to the description cannot be left out unnoticed. */
+const char *gen_copy_sql(struct out *w, const struct crm_entity *e, int has_id)
+{
+	buf_reset(&w->sql);
+	w->ncols = 0;
+	buf_addf(&w->sql, "COPY %s (", e->table);
+	if (has_id)
+		buf_addf(&w->sql, "%s", w->ncols++ ? ", id" : "id");
+	add_columns(w, e->columns, e->ncolumns);
+	add_columns(w, e->internal, e->ninternal);
+	buf_adds(&w->sql, ") FROM STDIN");
+	w->table = e->table;
+	return w->sql.data;
+}
+
+/* Begin the COPY of table ("crm.customer", one of g->tables): stage names
+ * it for progress, total is the number of rows expected. */
+void gen_out_begin(struct gen *g, const char *stage, const char *table, long total)
+{
+	const struct crm_entity *e = crm_table_find(table);
+	const struct filled *t = NULL;
+
+	for (size_t i = 0; i < g->ntables && !t; i++)
+		if (!strcmp(g->tables[i].table, table))
+			t = &g->tables[i];
+	if (!e || !t)
+		BUG("the generator writes %s, which %s", table,
+		    e ? "is not in its list of tables" : "crm/entity.c does not describe");
+	gen_copy_sql(&g->w, e, t->has_id);
 	g->w.stage = stage;
-	g->w.sql = sql;
 	g->w.rows = 0;
 	g->w.total = total;
 	g->w.col = 0;
@@ -195,6 +235,8 @@ void gen_out_begin(struct gen *g, const char *stage, const char *sql, long total
 void gen_w_end(struct gen *g)
 {
 	struct out *w = &g->w;
+	if (w->col != w->ncols)
+		BUG("the generator wrote a row of %d fields into the %d columns of %s", w->col, w->ncols, w->table);
 	buf_addch(&w->b, '\n');
 	w->col = 0;
 	w->rows++;

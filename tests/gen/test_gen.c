@@ -1,6 +1,7 @@
 /* tests/gen/test_gen.c - the synthetic data generator: exact counts, the
  * same data for the same seed, consistent stories (reporting lines, stage
  * histories, complaint logs), skewed revenue, and refusal to overwrite. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,9 @@
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
+#include "crm/entity.h"
 #include "gen/gen.h"
+#include "gen/gen_internal.h"
 
 #define TODAY "2025-06-15"
 
@@ -399,4 +402,56 @@ Test(gen, the_same_options_give_the_pinned_data)
 		free(sql);
 	}
 	finish(db, conn);
+}
+
+/* The columns the generator writes come from the descriptions of
+ * crm/entity.c: a column added to a description (here, a fax number added
+ * to a copy of the customer's) is in the COPY, after the id and in the
+ * description's order, with the internal columns last... */
+Test(gen, the_copy_names_the_columns_of_the_description)
+{
+	const struct crm_entity *customer = crm_table_find("crm.customer");
+	struct crm_column cols[64];
+	struct crm_entity more;
+	struct out w = { 0 };
+	const char *sql;
+
+	cr_assert(customer && customer->ncolumns < ARRAY_SIZE(cols) && customer->ninternal > 0);
+	memcpy(cols, customer->columns, customer->ncolumns * sizeof(cols[0]));
+	cols[customer->ncolumns] = (struct crm_column){ .name = "fax", .sql = "fax", .type = CRM_TEXT };
+	more = *customer;
+	more.columns = cols;
+	more.ncolumns = customer->ncolumns + 1;
+	buf_init(&w.sql);
+	sql = gen_copy_sql(&w, &more, 1);
+	cr_expect(strstr(sql, "COPY crm.customer (id, code, name, "), "%s", sql);
+	cr_expect(strstr(sql, ", email, created_on, fax, credit_days, credit_limit) FROM STDIN"), "%s", sql);
+	cr_expect_eq(w.ncols, 1 + (int)more.ncolumns + (int)customer->ninternal);
+	/* virtual columns and passwords are never generated; a table the
+	 * generator does not number has no id */
+	sql = gen_copy_sql(&w, crm_table_find("crm.sales_stage"), 1);
+	cr_expect_str_eq(sql, "COPY crm.sales_stage (id, mode_id, seq, name, probability) FROM STDIN");
+	sql = gen_copy_sql(&w, crm_table_find("crm.app_user"), 1);
+	cr_expect_str_eq(sql, "COPY crm.app_user (id, login, name, role, salesperson_id) FROM STDIN");
+	sql = gen_copy_sql(&w, crm_table_find("crm.opportunity_team"), 0);
+	cr_expect_str_eq(sql, "COPY crm.opportunity_team (opportunity_id, salesperson_id, role) FROM STDIN");
+	/* the histories are described too */
+	sql = gen_copy_sql(&w, crm_table_find("crm.complaint_log"), 1);
+	cr_expect_str_eq(sql,
+			 "COPY crm.complaint_log (id, complaint_id, status, assignee_id, by_login, at, note) FROM STDIN");
+	buf_release(&w.sql);
+}
+
+/* ... and a row that gives it no field stops the generator there, before
+ * anything reaches the database. */
+Test(gen, a_row_without_a_described_column_is_a_bug, .signal = SIGABRT)
+{
+	struct gen g = { 0 };
+
+	buf_init(&g.w.b);
+	buf_init(&g.w.sql);
+	gen_copy_sql(&g.w, crm_table_find("crm.sales_mode"), 1);
+	gen_w_int(&g.w, 1);
+	gen_w_str(&g.w, "STD");
+	gen_w_end(&g);
 }
