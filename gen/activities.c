@@ -91,6 +91,8 @@ void gen_activities(struct gen *g)
 
 /* ------------------------------------------------------------------ expenses */
 
+enum { EX_TRAVEL, EX_ENTERTAIN, EX_GIFT, EX_TRANSPORT, EX_MEETING, EX_SAMPLE, EX_PHONE };
+
 static void w_expense(struct gen *g, struct rng *r, long *id, int type, int day, long opp, long act, long cust, int sp)
 {
 	struct out *w = &g->w;

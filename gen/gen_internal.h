@@ -143,7 +143,7 @@ struct company {
 struct cust {
 	long idx;
 	double size;  /* lognormal value: orders grow with its square root */
-	int category; /* index into customer_categories */
+	int category; /* index into gen_customer_categories */
 	int status;   /* 0 active, 1 potential, 2 inactive */
 	int owner;    /* salesperson index */
 	int created;
@@ -286,8 +286,6 @@ struct complaint {
 };
 
 enum { ORDERS, ORDER_LINES, INVOICES, RECEIPTS };
-
-enum { EX_TRAVEL, EX_ENTERTAIN, EX_GIFT, EX_TRANSPORT, EX_MEETING, EX_SAMPLE, EX_PHONE };
 
 /* Every table the generator fills, in the order it fills them, with the
  * row count it wrote (NULL: tables without an id sequence). */
