@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/date.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -43,24 +44,6 @@ static int resolve(char *out[3], struct crm_db *db, const struct an_params *p, c
 	return rc;
 }
 
-/* Is s a day of the calendar written YYYY-MM-DD? */
-static int is_day(const char *s)
-{
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	y = (int)strtol(s, NULL, 10);
-	m = (int)strtol(s + 5, NULL, 10);
-	d = (int)strtol(s + 8, NULL, 10);
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return 0;
-	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
 static int exists(struct crm_db *db, const char *what, const char *sql, const char *code, struct err *err)
 {
 	char *found = NULL;
@@ -78,9 +61,9 @@ static int exists(struct crm_db *db, const char *what, const char *sql, const ch
 
 int an_params_check(struct crm_db *db, const struct an_params *p, struct err *err)
 {
-	if (p->from && !is_day(p->from))
+	if (p->from && !date_is_ymd(p->from))
 		return err_set(err, ERR_INPUT, "--from: '%s' is not a date (YYYY-MM-DD)", p->from);
-	if (p->to && !is_day(p->to))
+	if (p->to && !date_is_ymd(p->to))
 		return err_set(err, ERR_INPUT, "--to: '%s' is not a date (YYYY-MM-DD)", p->to);
 	/* the same width and order: text order is date order */
 	if (p->from && p->to && strcmp(p->from, p->to) > 0)

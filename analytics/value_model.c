@@ -10,23 +10,6 @@
 
 const char *const an_indicators[AN_INDICATORS] = { "revenue", "profit", "opportunity", "arrears", "expense", "loyalty" };
 
-/* A text[] literal: every element double-quoted, so that names with commas,
- * braces or quotes arrive as they are. */
-static void array_literal(struct buf *out, const char *const *items, int n)
-{
-	buf_addch(out, '{');
-	for (int i = 0; i < n; i++) {
-		buf_adds(out, i ? ",\"" : "\"");
-		for (const char *p = items[i]; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				buf_addch(out, '\\');
-			buf_addch(out, *p);
-		}
-		buf_addch(out, '"');
-	}
-	buf_addch(out, '}');
-}
-
 int an_value_model_list(struct crm_res **out, struct crm_db *db, const char *name, struct err *err)
 {
 	const char *params[] = { name };
@@ -98,13 +81,13 @@ static int set_tiers(struct crm_db *db, const struct an_value_model_change *c, i
 		if ((rc = crm_db_query(NULL, db, "UPDATE crm.value_model SET cut_by = $2 WHERE name = $1", 2, params,
 				       err)))
 			return rc;
-		array_literal(&names, c->tiers ? c->tiers : letters, ntiers);
-		array_literal(&cutlist, cuts, ncuts);
+		crm_array_text(&names, c->tiers ? c->tiers : letters, (size_t)ntiers);
+		crm_array_text(&cutlist, cuts, (size_t)ncuts);
 		sql = c->thresholds ? "SELECT crm.value_model_set_tiers($1, $2::text[], $3::numeric[] || NULL::numeric)"
 				    : "SELECT crm.value_model_set_tiers($1, $2::text[], (SELECT array_agg(x / 100 ORDER BY o)"
 				      " FROM unnest($3::numeric[]) WITH ORDINALITY u(x, o)))";
 	} else {
-		array_literal(&names, c->tiers, c->ntiers);
+		crm_array_text(&names, c->tiers, (size_t)c->ntiers);
 		sql = "SELECT crm.value_model_set_tiers($1, $2::text[], (SELECT array_agg(coalesce(t.share, t.min_value)"
 		      " ORDER BY t.seq) FROM crm.value_tier t JOIN crm.value_model m ON m.id = t.model_id"
 		      " WHERE m.name = $1))";

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "common/proc.h"
 #include "common/xalloc.h"
 #include "gateway/mailbox.h"
 #include "common/banned.h"
@@ -27,13 +28,6 @@ static const char usage[] =
 	"  --once               poll once and stop\n"
 	"  --interval SECONDS   time between polls";
 
-static volatile sig_atomic_t stopping;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 static void print_stats(const struct cli *cli, const struct gw_mailbox_stats *s)
 {
@@ -51,7 +45,6 @@ static int mailbox_poll(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	struct gw_mailbox_opts o = { 0 };
 	struct crm_db *db;
-	struct sigaction sa = { 0 };
 	const char *iv = config_get(cli->cfg, "mailbox", "interval");
 	long interval = iv ? strtol(iv, NULL, 10) : 60;
 	int once = 0, rc;
@@ -86,9 +79,7 @@ static int mailbox_poll(struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if ((rc = cli_db(cli, &db, err)))
 		return rc;
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	proc_stop_on_signals();
 	do {
 		struct gw_mailbox_stats st = { 0 };
 		rc = gw_mailbox_poll(db, &o, &st, err);
@@ -102,9 +93,9 @@ static int mailbox_poll(struct cli *cli, int argc, char **argv, struct err *err)
 		}
 		if (once || st.bounced + st.failed + st.delayed + st.delivered + st.noted + st.unmatched + st.other)
 			print_stats(cli, &st);
-		for (long s = 0; !once && s < interval && !stopping; s++)
+		for (long s = 0; !once && s < interval && !proc_stopping; s++)
 			sleep(1);
-	} while (!once && !stopping);
+	} while (!once && !proc_stopping);
 	return 0;
 }
 

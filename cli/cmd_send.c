@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "common/proc.h"
 #include "gateway/campaign.h"
 #include "gateway/send.h"
 #include "common/banned.h"
@@ -32,13 +33,6 @@ static const char usage[] =
 	"  --once       stop when nothing is due\n"
 	"  --campaign C only this campaign's messages (a name or an id), the others wait";
 
-static volatile int stopping;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 /* How long a worker keeps trying to reach a database that went away (a
  * restart, a failover) before it gives up, and the longest wait between tries. */
@@ -95,13 +89,13 @@ static int work(struct cli *cli, const struct gw_send_opts *o, struct err *err)
 	for (;;) {
 		rc = work_once(cli, o, &st, &opened, &lost, err);
 		connected |= opened;
-		if (rc && lost && stopping) {
+		if (rc && lost && proc_stopping) {
 			/* asked to stop anyway: what it held is taken over by the next worker */
 			log_warn("stopping without the database (%s)", err->msg.data);
 			err_clear(err);
 			rc = 0;
 		}
-		if (!rc || !lost || stopping || !connected)
+		if (!rc || !lost || proc_stopping || !connected)
 			break;
 		if (!lost_since)
 			lost_since = time(NULL);
@@ -137,8 +131,7 @@ static int campaign_id(struct cli *cli, const char *ref, long *id, struct err *e
 
 int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	struct gw_send_opts o = { .cfg = cli->cfg, .today = cli->today, .stop = &stopping };
-	struct sigaction sa = { 0 };
+	struct gw_send_opts o = { .cfg = cli->cfg, .today = cli->today, .stop = &proc_stopping };
 	const char *conf = config_get(cli->cfg, "email", "connections");
 	const char *campaign = NULL;
 	long workers = 1;
@@ -171,9 +164,7 @@ int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
 	if (campaign && (rc = campaign_id(cli, campaign, &o.campaign_id, err)))
 		return rc;
 	o.mail_dir = config_get(cli->cfg, "mail", "dir");
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	proc_stop_on_signals();
 	if (workers == 1)
 		return work(cli, &o, err);
 

@@ -203,3 +203,19 @@ int proc_exec(char *const argv[], struct err *err)
 	execvp(argv[0], argv);
 	return err_set(err, ERR_FAIL, "could not run '%s': %s", argv[0], strerror(errno));
 }
+
+volatile sig_atomic_t proc_stopping;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	proc_stopping = 1;
+}
+
+void proc_stop_on_signals(void)
+{
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}

@@ -3,6 +3,7 @@
 #ifndef COMMON_PROC_H
 #define COMMON_PROC_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "common/buf.h"
@@ -29,5 +30,12 @@ int proc_run_opts(char *const argv[], const struct proc_opts *opts, struct buf *
 
 /* Replace this process with argv[0] (for 'db psql'); returns only on failure. */
 int proc_exec(char *const argv[], struct err *err);
+
+/* Set to 1 by SIGINT or SIGTERM once proc_stop_on_signals() has run: a
+ * long-running command (send, mailbox poll) finishes the unit of work in
+ * hand, so that nothing is lost or done twice, and stops. */
+extern volatile sig_atomic_t proc_stopping;
+/* Catch SIGINT and SIGTERM into proc_stopping (forked children inherit it). */
+void proc_stop_on_signals(void);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
@@ -410,20 +411,15 @@ void crm_bytea_text(struct buf *out, const void *data, size_t len)
 	out->len += len * 2;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 int crm_bytea_parse(struct buf *out, const char *text, struct err *err)
 {
 	if (strncmp(text, "\\x", 2) || strlen(text) % 2)
 		return err_set(err, ERR_FAIL, "a bytea value came back in an unexpected form");
 	for (const char *s = text + 2; *s; s += 2) {
-		int hi = hexval(s[0]), lo = hexval(s[1]);
-		if (hi < 0 || lo < 0)
+		int byte = hex_byte(s);
+		if (byte < 0)
 			return err_set(err, ERR_FAIL, "a bytea value came back in an unexpected form");
-		buf_addch(out, (char)(hi << 4 | lo));
+		buf_addch(out, (char)byte);
 	}
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/date.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
 #include "crm/entity.h"
@@ -657,39 +658,13 @@ static int num2(const char *s)
 	return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
-/* Does s start with a real day as YYYY-MM-DD? */
-static int date_prefix(const char *s)
-{
-	int y, m, d, mdays;
-
-	if (!all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2) || s[7] != '-' || !all_digits(s + 8, 2))
-		return 0;
-	y = num2(s) * 100 + num2(s + 2);
-	m = num2(s + 5);
-	d = num2(s + 8);
-	if (y < 1 || m < 1 || m > 12 || d < 1)
-		return 0;
-	if (m == 2)
-		mdays = ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : 28;
-	else if (m == 4 || m == 6 || m == 9 || m == 11)
-		mdays = 30;
-	else
-		mdays = 31;
-	return d <= mdays;
-}
-
-static int is_date(const char *s)
-{
-	return date_prefix(s) && !s[10];
-}
-
 /* An ISO 8601 time as crm.is_time takes it: a date, optionally T (or a blank)
  * and hh:mm[:ss[.ffffff]], optionally Z or an offset. */
 static int is_time(const char *s)
 {
 	size_t i = 10;
 
-	if (!date_prefix(s))
+	if (date_parse_prefix(NULL, s))
 		return 0;
 	if (s[i] == 'T' || s[i] == ' ') {
 		if (!all_digits(s + i + 1, 2) || s[i + 3] != ':' || !all_digits(s + i + 4, 2) || num2(s + i + 1) > 23 ||
@@ -780,7 +755,7 @@ static int add_param(struct parser *p, size_t off, const char *value, int *n)
 static int today_param(struct parser *p)
 {
 	if (!p->today_param) {
-		if (!p->today || !is_date(p->today))
+		if (!p->today || !date_is_ymd(p->today))
 			BUG("the filter's today '%s' is not a date", p->today ? p->today : "(null)");
 		p->today_param = crm_query_param(p->q, p->today);
 	}
@@ -806,7 +781,7 @@ static int check_value(struct parser *p, const struct field *f, const char *v, s
 			return fail(p, off, NULL, "'%s' is not a number", v);
 		return 0;
 	case CRM_DATE:
-		if (!is_date(v))
+		if (!date_is_ymd(v))
 			return fail(p, off, NULL, "'%s' is not a date (YYYY-MM-DD)", v);
 		return 0;
 	case CRM_TIME:

@@ -14,6 +14,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "common/hex.h"
 #include "common/xalloc.h"
 #include "gateway/tls.h"
 #include "common/banned.h"
@@ -53,29 +54,18 @@ static int fail(struct gw_imap *imap, int code, int errcode, const char *what, s
 	return err_set(err, errcode, "IMAP server '%s': could not %s: %s", imap->where, what, imap_error(code));
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decoded copy of s[0..n); NULL for a bad escape or a NUL. */
 static char *pct_decode(const char *s, size_t n)
 {
 	char *out = xmalloc(n + 1), *o = out;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			int hi = i + 2 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			int byte = i + 2 < n ? hex_byte(s + i + 1) : -1;
+			if (byte <= 0) {
 				free(out);
 				return NULL;
 			}
-			*o++ = (char)(hi << 4 | lo);
+			*o++ = (char)byte;
 			i += 2;
 		} else {
 			*o++ = s[i];

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/date.h"
 #include "common/value.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
@@ -51,17 +52,6 @@ static const char *const day_zh[] = {"星期日", "星期一", "星期二", "星
 static const char *const day_zh_short[] = {"周日", "周一", "周二", "周三", "周四", "周五", "周六"};
 static const char *const day_en[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 
-static int is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
 /* 0 = Sunday, for the proleptic Gregorian calendar (Sakamoto's method). */
 static int weekday(int y, int m, int d)
 {
@@ -82,7 +72,7 @@ int merge_format_date(struct buf *out, int y, int m, int d, int hh, int mi, int 
 	int en = lang && *lang && strncasecmp(lang, "zh", 2);
 	const char *p = picture && *picture ? picture : "yyyy年M月d日";
 
-	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+	if (!date_valid(y, m, d))
 		return err_set(err, ERR_INPUT, "'%04d-%02d-%02d' is not a date", y, m, d);
 	if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59)
 		return err_set(err, ERR_INPUT, "'%02d:%02d:%02d' is not a time", hh, mi, ss);

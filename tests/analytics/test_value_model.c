@@ -72,6 +72,16 @@ Test(value_model, create_change_and_make_default)
 	cr_assert_eq(crmgate("value-model show %s", "default"), 2);
 }
 
+/* Tier names travel to crm.value_model_set_tiers as one text[] parameter:
+ * quotes, backslashes and braces in a name arrive as they are. */
+Test(value_model, tier_names_with_quotes_backslashes_and_braces_arrive_as_they_are)
+{
+	cr_assert_eq(crmgate("value-model create q --preset 50/50 --tiers %s", "'\"甲\",{乙}\\'"), 0, "%s",
+		     errout.data);
+	cr_assert_eq(crmgate("--format csv value-model show %s", "q"), 0, "%s", errout.data);
+	cr_assert(strstr(out.data, "q,share,false,\"\"\"甲\"\" 50% / {乙}\\ 50%\","), "%s", out.data);
+}
+
 Test(value_model, bad_input_is_named_with_exit_2)
 {
 	static const struct {

@@ -1,0 +1,20 @@
+/* crm/rules.h - the value sets and rules the database holds (sql/019:
+ * crm.channels, crm.is_channel, crm.is_email, crm.is_code; sql/001:
+ * crm.is_date), asked by the C instead of copied into it, so that what the
+ * C refuses and what the database refuses cannot drift apart. */
+#ifndef CRM_RULES_H
+#define CRM_RULES_H
+
+#include "common/err.h"
+#include "crm/db.h"
+
+/* Is channel one of the database's channels (crm.is_channel)? 0, or
+ * ERR_INPUT "'fax' is not a channel: mail, email or sms", the list as the
+ * database has it. For a campaign's --channel, before anything is written. */
+int crm_channel_check(struct crm_db *db, const char *channel, struct err *err);
+
+/* The database's channels for a message or a usage line, "mail, email or
+ * sms", malloc'd into *out. */
+int crm_channel_list(char **out, struct crm_db *db, struct err *err);
+
+#endif
