@@ -25,6 +25,18 @@
 			     (err)->msg.data, (err)->detail.data);                                 \
 	} while (0)
 
+/* The body of a ParameterizedTestParameters function whose cases are the
+ * rows of table: Criterion runs each parameterized test in a new process of
+ * its own, where pointers from this one mean nothing, so the tests take
+ * indices into the table. */
+#define TEST_CASE_INDICES(table)                                                                                       \
+	do {                                                                                                           \
+		static size_t idx_[sizeof(table) / sizeof(table[0])];                                                  \
+		for (size_t i_ = 0; i_ < sizeof(table) / sizeof(table[0]); i_++)                                       \
+			idx_[i_] = i_;                                                                                 \
+		return cr_make_param_array(size_t, idx_, sizeof(table) / sizeof(table[0]));                            \
+	} while (0)
+
 /* A new database made from crm_template (the whole schema, no rows). Returns
  * its connection string, malloc'd; test_db_drop removes it again. */
 char *test_db_create(void);

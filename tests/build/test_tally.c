@@ -118,10 +118,7 @@ static const char *const reasonless[] = {
 
 ParameterizedTestParameters(tally, fails_a_skip_that_does_not_say_why)
 {
-	static size_t idx[ARRAY_SIZE(reasonless)];
-	for (size_t i = 0; i < ARRAY_SIZE(reasonless); i++)
-		idx[i] = i;
-	return cr_make_param_array(size_t, idx, ARRAY_SIZE(reasonless));
+	TEST_CASE_INDICES(reasonless);
 }
 
 ParameterizedTest(size_t *i, tally, fails_a_skip_that_does_not_say_why)

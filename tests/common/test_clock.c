@@ -57,10 +57,7 @@ static const char *const malformed[] = {
 
 ParameterizedTestParameters(clock, refuses_another_form)
 {
-	static size_t idx[ARRAY_SIZE(malformed)];
-	for (size_t i = 0; i < ARRAY_SIZE(malformed); i++)
-		idx[i] = i;
-	return cr_make_param_array(size_t, idx, ARRAY_SIZE(malformed));
+	TEST_CASE_INDICES(malformed);
 }
 
 ParameterizedTest(size_t *i, clock, refuses_another_form, .signal = SIGABRT)
