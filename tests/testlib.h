@@ -116,4 +116,32 @@ char *test_tmpdir(void);
 char *test_tmpdir_open(void);
 void test_rmdir(char *dir);
 
+/* The fixture of the suites that run the binary on a database of their own:
+ *
+ *	TestSuite(name, .init = test_fixture_init, .fini = test_fixture_fini);
+ *
+ * (or an .init of the suite's own that calls test_fixture_init first, then
+ * adds its rows) gives each test
+ *	db		a new database made from crm_template (test_db_create)
+ *	dir		a private folder (test_tmpdir), where import() writes
+ *	out, errout	what the last crmgate() printed
+ * with crmgate(fmt, ...) running "crmgate --db DB ARGS" (test_crmgate) and
+ * import(entity, content) importing CSV text (test_import) into it.
+ * test_fixture_init_embedded gives no database but a folder open to every
+ * user, in which crmgate() runs the binary without --db, as a user of the
+ * embedded PostgreSQL does; test_fixture_fini stops that PostgreSQL.
+ *
+ * The short names are the test file's to use: it defines TEST_FIXTURE
+ * before it includes testlib.h (other files use them for their own). */
+void test_fixture_init(void);
+void test_fixture_init_embedded(void);
+void test_fixture_fini(void);
+int test_fixture_crmgate(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#ifdef TEST_FIXTURE
+extern char *db, *dir;
+extern struct buf out, errout;
+#define crmgate(...) test_fixture_crmgate(__VA_ARGS__)
+#define import(entity, content) test_import(db, dir, entity, content)
+#endif
+
 #endif

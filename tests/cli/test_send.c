@@ -9,22 +9,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
-
-static char *db, *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
 
 static void setup(void)
 {
 	struct buf contacts = BUF_INIT;
 
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
 	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
 	buf_adds(&contacts, "code,customer_code,name,mobile,address,postcode\n");
@@ -39,15 +32,7 @@ static void setup(void)
 	free(mail);
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(send, .init = setup, .fini = teardown);
+TestSuite(send, .init = setup, .fini = test_fixture_fini);
 
 static int files_in(const char *sub, const char *suffix)
 {
