@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -221,7 +222,7 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 		/* the template cannot be filled for this target: its fault, not the number's */
 		r.outcome = GW_ERROR;
 		r.reply = serr.msg.data;
-	} else if (s->k->c.marketing && gw_sms_quiet_at(&w->quiet, time(NULL), &until)) {
+	} else if (s->k->c.marketing && gw_sms_quiet_at(&w->quiet, clock_now(), &until)) {
 		r.outcome = GW_SLOWDOWN;
 		r.reply = "quiet hours";
 		r.retry_at = until;

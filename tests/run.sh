@@ -5,10 +5,11 @@
 # Starts a throw-away PostgreSQL 15 server (socket only, no TCP) under /tmp,
 # prepares the database crm_template with every migration, starts the mail
 # servers of tests/servers/ on 127.0.0.1 once for the whole run (see
-# servers_start), runs each test binary TESTDIR/NAME, stops every server, and
-# ends with one line that totals every binary: "N passed, N failed, N skipped"
-# (each skipped test is listed with its reason first). Exit status 1 when
-# anything failed.
+# servers_start), runs each test binary TESTDIR/NAME (printing its wall time),
+# stops every server, and ends with one line that totals every binary: "N
+# passed, N failed, N skipped" (each skipped test is listed with its reason
+# first, and the five slowest binaries). Exit status 1 when anything failed,
+# a skipped test that does not say why included (tests/tally.sh).
 set -u
 
 testdir=$1
@@ -16,6 +17,7 @@ shift
 : "${CRMGATE_BIN:?CRMGATE_BIN must name the crmgate binary under test}"
 SERVERS_DIR=$(dirname "$0")/servers
 . "$(dirname "$0")/pg.sh"
+. "$(dirname "$0")/tally.sh"
 . "$SERVERS_DIR/mta.sh"
 . "$SERVERS_DIR/sink.sh"
 . "$SERVERS_DIR/kannel.sh"
@@ -89,38 +91,8 @@ if ! psql "$CRMGATE_TEST_PG dbname=postgres" -qX -c "CREATE DATABASE crm_templat
 fi
 servers_start
 
-passed=0
-failed=0
-skipped=0
-skips=$pgdir/skipped.txt
-: >"$skips"
+tally_init "$pgdir"
 for name in "$@"; do
-	log="$pgdir/$(echo "$name" | tr / _).log"
-	# Criterion says nothing of a skipped test but in its TAP report
-	"$testdir/$name" --jobs 2 --tap="$log.tap" >"$log" 2>&1
-	status=$?
-	cat "$log"
-	grep ' # SKIP' "$log.tap" 2>/dev/null | sed "s|^ok - \([^ ]*\) *# SKIP \(.*\)|$name: \1: \2|" >>"$skips"
-	skipped=$(wc -l <"$skips")
-	line=$(grep 'Synthesis: Tested:' "$log" | tail -n 1)
-	if [ -z "$line" ]; then
-		echo "tests/run.sh: $name ended (status $status) without a summary" >&2
-		failed=$((failed + 1))
-		continue
-	fi
-	p=$(echo "$line" | sed -n 's/.*Passing: *\([0-9]*\).*/\1/p')
-	f=$(echo "$line" | sed -n 's/.*Failing: *\([0-9]*\).*/\1/p')
-	c=$(echo "$line" | sed -n 's/.*Crashing: *\([0-9]*\).*/\1/p')
-	passed=$((passed + p))
-	failed=$((failed + f + c))
-	if [ "$status" != 0 ] && [ $((f + c)) = 0 ]; then
-		echo "tests/run.sh: $name exited with status $status" >&2
-		failed=$((failed + 1))
-	fi
+	tally_run "$testdir" "$name"
 done
-if [ -s "$skips" ]; then
-	echo "skipped:"
-	sed 's/^/  /' "$skips"
-fi
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" = 0 ]
+tally_end

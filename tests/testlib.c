@@ -219,16 +219,32 @@ unsigned test_free_port(void)
 	return ntohs(a.sin_port);
 }
 
-int test_crmgate(struct buf *out, struct buf *errout, const char *db, const char *fmt, ...)
+/* "crmgate --db DB ARGS" in the current folder, or without a db "crmgate
+ * ARGS" in the folder dir (the embedded PostgreSQL's). */
+static int crmgate_v(struct buf *out, struct buf *errout, const char *dir, const char *db, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 5, 0)));
+static int crmgate_v(struct buf *out, struct buf *errout, const char *dir, const char *db, const char *fmt, va_list ap)
 {
 	struct buf args = BUF_INIT;
+	int rc;
+
+	buf_vaddf(&args, fmt, ap);
+	if (db)
+		rc = test_run(out, errout, NULL, NULL, "--db '%s' %s", db, args.data);
+	else
+		rc = test_run(out, errout, dir, NULL, "%s", args.data);
+	buf_release(&args);
+	return rc;
+}
+
+int test_crmgate(struct buf *out, struct buf *errout, const char *db, const char *fmt, ...)
+{
 	va_list ap;
 	int rc;
+
 	va_start(ap, fmt);
-	buf_vaddf(&args, fmt, ap);
+	rc = crmgate_v(out, errout, NULL, db, fmt, ap);
 	va_end(ap);
-	rc = test_run(out, errout, NULL, NULL, "--db '%s' %s", db, args.data);
-	buf_release(&args);
 	return rc;
 }
 
@@ -348,4 +364,50 @@ char *test_xml_text(const char *doc, size_t len, const char *what)
 	cr_assert(!memmem(doc, len, "\xEF\xBF\xBE", 3) && !memmem(doc, len, "\xEF\xBF\xBF", 3), "%s holds U+FFFE or U+FFFF",
 		  what);
 	return text;
+}
+
+/* The fixture, named as the tests name it: defined last, below the helpers
+ * whose parameters (out, dir, db) these names would shadow. */
+char *db, *dir;
+struct buf out = BUF_INIT, errout = BUF_INIT;
+static int embedded;
+
+void test_fixture_init(void)
+{
+	db = test_db_create();
+	dir = test_tmpdir();
+	embedded = 0;
+	buf_init(&out);
+	buf_init(&errout);
+}
+
+void test_fixture_init_embedded(void)
+{
+	db = NULL;
+	dir = test_tmpdir_open();
+	embedded = 1;
+	buf_init(&out);
+	buf_init(&errout);
+}
+
+void test_fixture_fini(void)
+{
+	if (embedded)
+		test_fixture_crmgate("db stop");
+	test_db_drop(db);
+	test_rmdir(dir);
+	buf_release(&out);
+	buf_release(&errout);
+	db = dir = NULL;
+}
+
+int test_fixture_crmgate(const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = crmgate_v(&out, &errout, dir, embedded ? NULL : db, fmt, ap);
+	va_end(ap);
+	return rc;
 }

@@ -25,6 +25,18 @@
 			     (err)->msg.data, (err)->detail.data);                                 \
 	} while (0)
 
+/* The body of a ParameterizedTestParameters function whose cases are the
+ * rows of table: Criterion runs each parameterized test in a new process of
+ * its own, where pointers from this one mean nothing, so the tests take
+ * indices into the table. */
+#define TEST_CASE_INDICES(table)                                                                                       \
+	do {                                                                                                           \
+		static size_t idx_[sizeof(table) / sizeof(table[0])];                                                  \
+		for (size_t i_ = 0; i_ < sizeof(table) / sizeof(table[0]); i_++)                                       \
+			idx_[i_] = i_;                                                                                 \
+		return cr_make_param_array(size_t, idx_, sizeof(table) / sizeof(table[0]));                            \
+	} while (0)
+
 /* A new database made from crm_template (the whole schema, no rows). Returns
  * its connection string, malloc'd; test_db_drop removes it again. */
 char *test_db_create(void);
@@ -103,5 +115,33 @@ char *test_tmpdir(void);
  * runs as the postgres user, who must reach its folder. */
 char *test_tmpdir_open(void);
 void test_rmdir(char *dir);
+
+/* The fixture of the suites that run the binary on a database of their own:
+ *
+ *	TestSuite(name, .init = test_fixture_init, .fini = test_fixture_fini);
+ *
+ * (or an .init of the suite's own that calls test_fixture_init first, then
+ * adds its rows) gives each test
+ *	db		a new database made from crm_template (test_db_create)
+ *	dir		a private folder (test_tmpdir), where import() writes
+ *	out, errout	what the last crmgate() printed
+ * with crmgate(fmt, ...) running "crmgate --db DB ARGS" (test_crmgate) and
+ * import(entity, content) importing CSV text (test_import) into it.
+ * test_fixture_init_embedded gives no database but a folder open to every
+ * user, in which crmgate() runs the binary without --db, as a user of the
+ * embedded PostgreSQL does; test_fixture_fini stops that PostgreSQL.
+ *
+ * The short names are the test file's to use: it defines TEST_FIXTURE
+ * before it includes testlib.h (other files use them for their own). */
+void test_fixture_init(void);
+void test_fixture_init_embedded(void);
+void test_fixture_fini(void);
+int test_fixture_crmgate(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#ifdef TEST_FIXTURE
+extern char *db, *dir;
+extern struct buf out, errout;
+#define crmgate(...) test_fixture_crmgate(__VA_ARGS__)
+#define import(entity, content) test_import(db, dir, entity, content)
+#endif
 
 #endif

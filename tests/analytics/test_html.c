@@ -6,31 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "analytics/report.h"
 #include "common/xalloc.h"
 
-static char *db;
-static char *dir;
-static struct buf out, errout;
-
-static void setup(void)
-{
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
-}
-
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(html, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(html, .init = test_fixture_init, .fini = test_fixture_fini, .timeout = 240);
 
 static int count(const char *s, const char *what)
 {

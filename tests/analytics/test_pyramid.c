@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 
 #include "analytics/pyramid.h"
@@ -19,18 +20,13 @@
 #define TO "2025-12-31"
 #define TODAY "2026-06-30"
 
-static char *db;
-static char *dir;
 static struct crm_db *conn;
 static struct err err;
 static struct an_report rep;
 
-#define import(entity, content) test_import(db, dir, entity, content)
-
 static void common_setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
+	test_fixture_init();
 	err_init(&err);
 	an_report_init(&rep, "pyramid", "Customer value pyramid 客户价值金字塔");
 	import("department", "code,name,parent_code\nD1,销售一部,\n");
@@ -46,8 +42,7 @@ static void teardown(void)
 	an_report_release(&rep);
 	crm_db_free(conn);
 	err_release(&err);
-	test_db_drop(db);
-	test_rmdir(dir);
+	test_fixture_fini();
 }
 
 /* Dataset A: one of each source of every indicator.

@@ -10,16 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
-
-static char *db;
-static char *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
-#define import(entity, content) test_import(db, dir, entity, content)
 
 /* Run SQL as the database owner: what no import can say (a probability
  * override, assignment times, a stage history with several steps). */
@@ -35,10 +29,7 @@ static void sql(const char *text)
 
 static void setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	import("department", "code,name,parent_code\nD1,销售部,\nD2,华东组,D1\nD3,直销部,\n");
 	import("salesperson", "code,name,department_code\nS1,王伟,D1\nS2,李娜,D2\nS3,张强,D3\n");
 	import("user", "login,name,role,salesperson_code\ns1,王伟,salesperson,S1\n");
@@ -116,15 +107,7 @@ static void setup(void)
 			 "I3,C2,,P2,5,网站,confirmed,2025-01-04\n");
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(report, .init = setup, .fini = teardown);
+TestSuite(report, .init = setup, .fini = test_fixture_fini);
 
 /* A report as CSV must be exactly this. */
 static void assert_csv(const char *args, const char *want)

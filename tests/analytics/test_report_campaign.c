@@ -4,22 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
-
-static char *db, *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
 
 static void setup(void)
 {
 	char *sms, *body;
 
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
 	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
 	/* K3 has no mobile, K4 opted out; K5 has no e-mail */
@@ -48,15 +41,7 @@ static void setup(void)
 	free(body);
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(report_campaign, .init = setup, .fini = teardown);
+TestSuite(report_campaign, .init = setup, .fini = test_fixture_fini);
 
 Test(report_campaign, counts_per_campaign_and_channel)
 {

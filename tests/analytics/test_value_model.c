@@ -4,40 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 
 #include "analytics/pyramid.h"
 #include "crm/db.h"
 #include "common/banned.h"
 
-static char *db;
-static char *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
-#define import(entity, content) test_import(db, dir, entity, content)
-
 static void setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	import("department", "code,name,parent_code\nD1,销售一部,\n");
 	import("salesperson", "code,name,department_code\nS1,王伟,D1\nM1,周经理,D1\n");
 	import("user", "login,name,role,salesperson_code,password\n"
 		       "wang,王伟,salesperson,S1,pw\nzhou,周经理,sales_manager,M1,pw\nboss,老板,executive,,pw\n");
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(value_model, .init = setup, .fini = teardown);
+TestSuite(value_model, .init = setup, .fini = test_fixture_fini);
 
 #define HEADER "name,cut_by,default,tiers,w_revenue,w_profit,w_opportunity,w_arrears,w_expense,w_loyalty\r\n"
 

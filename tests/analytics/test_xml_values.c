@@ -9,14 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
-
-static char *db, *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
-#define import(entity, content) test_import(db, dir, entity, content)
 
 /* What each stored value turns into: U+FFFE and U+FFFF become U+FFFD, the
  * control characters are left out, everything else stays. */
@@ -37,10 +32,7 @@ static const struct {
 
 static void setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	import("department", "code,name\nD1,销售部\n");
 	import("salesperson", "code,name,department_code\nS1,王伟,D1\n");
 	import("customer", "code,name,owner_code\nC1,甲公司,S1\nC2,乙公司,S1\n");
@@ -78,15 +70,7 @@ static void setup(void)
 	}
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(xml_values, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(xml_values, .init = setup, .fini = test_fixture_fini, .timeout = 120);
 
 /* The file at path, parsed as XML: its text. */
 static char *xml_text(const char *path)

@@ -3,35 +3,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 
-static char *db, *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
-
 static void setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
 	test_import(db, dir, "customer", "code,name,owner_code,email\nC1,甲公司,S1,info@jia.example.test\n");
 	test_import(db, dir, "contact", "code,customer_code,name,email,mobile\n"
 					"K1,C1,张三,zhang@example.test,13800000001\nK2,C1,李四,,13800000002\n");
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(campaign, .init = setup, .fini = teardown);
+TestSuite(campaign, .init = setup, .fini = test_fixture_fini);
 
 static char *body(const char *name, const char *text)
 {

@@ -5,33 +5,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 
-static char *dir;
-static struct buf out, errout;
-
-static int crmgate(const char *args)
-{
-	/* no --db and no PG* settings: the embedded cluster */
-	return test_run(&out, &errout, dir, NULL, "%s", args);
-}
-
-static void setup(void)
-{
-	dir = test_tmpdir_open();
-	buf_init(&out);
-	buf_init(&errout);
-}
-
-static void teardown(void)
-{
-	crmgate("db stop");
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(embedded, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(embedded, .init = test_fixture_init_embedded, .fini = test_fixture_fini, .timeout = 300);
 
 Test(embedded, life_cycle)
 {
@@ -54,7 +31,7 @@ Test(embedded, life_cycle)
 	{
 		char args[700];
 		snprintf(args, sizeof(args), "db dump '%s'", path);
-		cr_assert_eq(crmgate(args), 0, "%s", errout.data);
+		cr_assert_eq(crmgate("%s", args), 0, "%s", errout.data);
 		cr_assert_eq(crmgate("db reset"), 2, "reset wants --yes");
 		cr_assert_eq(crmgate("db reset --yes"), 0, "%s", errout.data);
 		cr_assert_eq(crmgate("targets customer --count"), 0);
@@ -62,18 +39,18 @@ Test(embedded, life_cycle)
 		/* a file that is no dump costs nothing */
 		snprintf(args, sizeof(args), "db restore '%s/var/pg/PG_VERSION' --yes", dir);
 		cr_assert_eq(crmgate("customer add code=C2 name=二号客户"), 0, "%s", errout.data);
-		cr_assert_neq(crmgate(args), 0);
+		cr_assert_neq(crmgate("%s", args), 0);
 		cr_assert(strstr(errout.data, "nothing was changed"), "%s", errout.data);
 		cr_assert_eq(crmgate("targets customer --count"), 0);
 		cr_assert_str_eq(out.data, "1\n", "the data is still there");
 		/* it replaces everything: only when told so */
 		snprintf(args, sizeof(args), "db restore '%s'", path);
-		cr_assert_eq(crmgate(args), 2, "restore wants --yes: %s", errout.data);
+		cr_assert_eq(crmgate("%s", args), 2, "restore wants --yes: %s", errout.data);
 		cr_assert(strstr(errout.data, "--yes"), "%s", errout.data);
 		cr_assert_eq(crmgate("targets customer --count"), 0);
 		cr_assert_str_eq(out.data, "1\n", "nothing was restored without --yes");
 		snprintf(args, sizeof(args), "db restore '%s' --yes", path);
-		cr_assert_eq(crmgate(args), 0, "%s", errout.data);
+		cr_assert_eq(crmgate("%s", args), 0, "%s", errout.data);
 		cr_assert_eq(crmgate("targets customer --count"), 0, "%s", errout.data);
 		cr_assert_str_eq(out.data, "1\n", "the restored data is back");
 	}
@@ -109,14 +86,14 @@ Test(embedded, failed_restore_costs_nothing)
 	/* enough data that the table of contents is well before the cut */
 	cr_assert_eq(crmgate("gen --seed 1 --customers 50"), 0, "%s", errout.data);
 	snprintf(args, sizeof(args), "db dump '%s/full.dump'", dir);
-	cr_assert_eq(crmgate(args), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("%s", args), 0, "%s", errout.data);
 	cr_assert_eq(test_sh("cd '%s' && head -c -2000 full.dump >cut.dump && "
 			     "pg_restore --list cut.dump >/dev/null",
 			     dir),
 		     0, "the cut dump still lists");
 	cr_assert_eq(crmgate("customer add code=C3 name=三号客户"), 0, "%s", errout.data);
 	snprintf(args, sizeof(args), "db restore '%s/cut.dump' --yes", dir);
-	cr_assert_eq(crmgate(args), 1, "%s", errout.data);
+	cr_assert_eq(crmgate("%s", args), 1, "%s", errout.data);
 	cr_assert(strstr(errout.data, "nothing was changed"), "%s", errout.data);
 	cr_assert_eq(crmgate("targets customer --count"), 0, "%s", errout.data);
 	cr_assert_str_eq(out.data, "51\n", "the data is still there");
@@ -152,8 +129,8 @@ Test(embedded, demo_keeps_what_it_did_not_make)
 	cr_assert_eq(crmgate("demo --customers 30"), 1, "an edited record is someone's own: %s", errout.data);
 	cr_assert_eq(crmgate("demo --customers 30 --yes"), 0, "%s", errout.data);
 	snprintf(args, sizeof(args), "db dump '%s/demo.dump'", dir);
-	cr_assert_eq(crmgate(args), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("%s", args), 0, "%s", errout.data);
 	snprintf(args, sizeof(args), "db restore '%s/demo.dump' --yes", dir);
-	cr_assert_eq(crmgate(args), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("%s", args), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("demo --customers 30"), 1, "restored records are someone's own: %s", errout.data);
 }

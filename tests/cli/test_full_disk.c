@@ -12,25 +12,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "merge/docx_zip.h"
 
-static char *db, *dir, *out_dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
+static char *out_dir;
 
 static void setup(void)
 {
 	struct buf contacts = BUF_INIT;
 
-	db = test_db_create();
-	dir = test_tmpdir();
+	test_fixture_init();
 	out_dir = xstrfmt("%s/out", dir);
 	cr_assert_eq(mkdir(out_dir, 0755), 0);
-	buf_init(&out);
-	buf_init(&errout);
 	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
 	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
 	buf_adds(&contacts, "code,customer_code,name,address,postcode,birthday\n");
@@ -46,11 +41,8 @@ static void setup(void)
 static void teardown(void)
 {
 	test_sh("umount '%s' 2>/dev/null", out_dir);
-	test_db_drop(db);
 	free(out_dir);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
+	test_fixture_fini();
 }
 
 TestSuite(full_disk, .init = setup, .fini = teardown);

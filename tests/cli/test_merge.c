@@ -6,39 +6,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "merge/docx_zip.h"
 
 #include <libxml/parser.h>
 
-static char *db, *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
-#define import(entity, content) test_import(db, dir, entity, content)
-
 static void setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	import("salesperson", "code,name,mobile\nS1,王伟,13800000001\n");
 	import("customer", "code,name,short_name,owner_code\nC1,上海华东机械有限公司,华东机械,S1\n");
 	import("contact", "code,customer_code,name,gender,birthday\n"
 			  "K1,C1,张三,男,1985-03-02\nK2,C1,\"李<四>&\",,1990-12-31\nK3,C1,王五,男,1970-07-01\n");
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(merge, .init = setup, .fini = teardown);
+TestSuite(merge, .init = setup, .fini = test_fixture_fini);
 
 /* How many files (not dot files) DIR/sub holds. */
 static int files_in(const char *sub)

@@ -9,22 +9,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
-
-static char *db, *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
 
 static void setup(void)
 {
 	struct buf contacts = BUF_INIT;
 
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
 	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
 	buf_adds(&contacts, "code,customer_code,name,mobile,address,postcode\n");
@@ -39,15 +32,7 @@ static void setup(void)
 	free(mail);
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(send, .init = setup, .fini = teardown);
+TestSuite(send, .init = setup, .fini = test_fixture_fini);
 
 static int files_in(const char *sub, const char *suffix)
 {
@@ -206,8 +191,11 @@ Test(send, a_5xx_fails_and_suppresses_a_4xx_comes_back_later)
 	free(url);
 }
 
-/* Quiet hours from this hour to two hours on, or the default when window is NULL. */
-static void sms_campaigns_at_quiet_hours(const char *window, int expect_held)
+/* Marketing and transactional texts sent at the instant now (CRMGATE_NOW, in
+ * the time zone UTC+8), under the quiet hours window (NULL: the default).
+ * The instants are in the future: a held text waits for the database's
+ * now() to pass the end of its quiet hours. */
+static void sms_campaigns_at_quiet_hours(const char *window, const char *now, int expect_held)
 {
 	char *body = xstrfmt("%s/b.txt", dir);
 	test_write_file(body, "{{name}}，新品上市\n");
@@ -215,6 +203,8 @@ static void sms_campaigns_at_quiet_hours(const char *window, int expect_held)
 		setenv("CRMGATE_SMS_QUIET_HOURS", window, 1);
 	else
 		unsetenv("CRMGATE_SMS_QUIET_HOURS");
+	setenv("TZ", "CST-8", 1);
+	setenv("CRMGATE_NOW", now, 1);
 	cr_assert_eq(crmgate("campaign create 营销 --channel sms --targets contact --where \"code <= 'K03'\""
 			     " --body '%s'", body),
 		     0, "%s", errout.data);
@@ -225,31 +215,36 @@ static void sms_campaigns_at_quiet_hours(const char *window, int expect_held)
 	cr_assert_eq(crmgate("campaign launch 通知 --yes"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 	/* transactional texts go at any hour; marketing ones wait for the morning */
-	cr_expect_eq(files_in("sms", ".sms"), expect_held ? 2 : 5);
+	cr_expect_eq(files_in("sms", ".sms"), expect_held ? 2 : 5, "at %s", now);
 	cr_assert_eq(crmgate("--format json campaign status 营销"), 0, "%s", errout.data);
 	if (expect_held)
-		cr_expect(strstr(out.data, "\"queued\": 3,"), "held until quiet hours end: %s", out.data);
+		cr_expect(strstr(out.data, "\"queued\": 3,"), "held until quiet hours end at %s: %s", now, out.data);
 	else
-		cr_expect(strstr(out.data, "\"sent\": 3,"), "%s", out.data);
+		cr_expect(strstr(out.data, "\"sent\": 3,"), "sent at %s: %s", now, out.data);
 	free(body);
 }
 
+/* Each window is checked inside and outside (the end is not in it), so
+ * that whatever hour the tests run at, a clock that was not the one handed
+ * in fails one of each pair. */
 Test(send, marketing_texts_wait_out_the_quiet_hours)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	char window[16];
-	localtime_r(&now, &tm);
-	snprintf(window, sizeof(window), "%02d:00-%02d:00", tm.tm_hour, (tm.tm_hour + 2) % 24);
-	sms_campaigns_at_quiet_hours(window, 1);
+	sms_campaigns_at_quiet_hours("21:00-23:00", "2031-03-04T22:30:00+08:00", 1);
+}
+
+Test(send, marketing_texts_go_when_the_quiet_hours_end)
+{
+	sms_campaigns_at_quiet_hours("21:00-23:00", "2031-03-04T23:00:00+08:00", 0);
 }
 
 Test(send, quiet_hours_are_21_to_8_unless_set)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	sms_campaigns_at_quiet_hours(NULL, tm.tm_hour >= 21 || tm.tm_hour < 8);
+	sms_campaigns_at_quiet_hours(NULL, "2031-03-04T21:00:00+08:00", 1);
+}
+
+Test(send, quiet_hours_end_at_8_unless_set)
+{
+	sms_campaigns_at_quiet_hours(NULL, "2031-03-04T08:00:00+08:00", 0);
 }
 
 Test(send, status_watch_waits_for_the_workers)

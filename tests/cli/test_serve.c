@@ -17,23 +17,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "gateway/web.h"
 
-static char *db, *dir;
-
 static void setup(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	db = test_db_create();
-	dir = test_tmpdir();
+	test_fixture_init();
 }
 
 static void teardown(void)
 {
-	test_db_drop(db);
-	test_rmdir(dir);
+	test_fixture_fini();
 	curl_global_cleanup();
 }
 

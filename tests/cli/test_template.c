@@ -5,22 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "merge/docx_zip.h"
 
-static char *db, *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
-#define import(entity, content) test_import(db, dir, entity, content)
-
 static void setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	import("salesperson", "code,name\nS1,王伟\nS2,李娜\n");
 	import("user", "login,name,role,salesperson_code,password\nwang,王伟,salesperson,S1,pw1\n"
 		       "mei,市场部,marketer,,pw2\n");
@@ -28,15 +20,7 @@ static void setup(void)
 	import("contact", "code,customer_code,name,birthday\nK1,C1,张三,1985-03-02\n");
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(template, .init = setup, .fini = teardown);
+TestSuite(template, .init = setup, .fini = test_fixture_fini);
 
 static char *letter_docx(const char *name, const char *body, const char *header)
 {

@@ -6,23 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
 
-static char *db;
-static char *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
-#define import(entity, content) test_import(db, dir, entity, content)
-
 static void setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	import("department", "code,name\nD1,销售一部\n");
 	import("salesperson", "code,name,department_code\nS1,王伟,D1\nS2,李娜,D1\n");
 	import("customer", "code,name,owner_code\nC1,甲公司,S1\nC2,乙公司,S2\n");
@@ -43,15 +34,7 @@ static void setup(void)
 			   "A1,拜访,季度回访,C1,S1,2020-01-01T10:00:00+08,planned\n");
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(views, .init = setup, .fini = teardown);
+TestSuite(views, .init = setup, .fini = test_fixture_fini);
 
 Test(views, contact_tree_shows_the_reporting_lines)
 {

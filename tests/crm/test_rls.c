@@ -5,23 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
 
-static char *db;
-static char *dir;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
-#define import(entity, content) test_import(db, dir, entity, content)
-
 static void setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
-	buf_init(&out);
-	buf_init(&errout);
+	test_fixture_init();
 	import("department", "code,name,parent_code\nHQ,总部,\nD1,销售一部,HQ\nD2,销售二部,HQ\n");
 	import("salesperson", "code,name,department_code\nS1,王伟,D1\nS2,李娜,D1\nS3,陈晨,D2\nM1,周经理,D1\n");
 	import("user", "login,name,role,salesperson_code,password\n"
@@ -34,15 +25,7 @@ static void setup(void)
 	import("order-line", "order_code,product_code,quantity,price\nO1,P1,2,100\nO2,P1,1,90\n");
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(rls, .init = setup, .fini = teardown);
+TestSuite(rls, .init = setup, .fini = test_fixture_fini);
 
 static void codes_are(const char *as, const char *entity, const char *want)
 {

@@ -149,10 +149,7 @@ static const struct section_case cases[] = {
 
 ParameterizedTestParameters(docx_sections, every_document_parses_and_says_what_the_template_says)
 {
-	static size_t idx[sizeof(cases) / sizeof(cases[0])];
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		idx[i] = i;
-	return cr_make_param_array(size_t, idx, sizeof(cases) / sizeof(cases[0]));
+	TEST_CASE_INDICES(cases);
 }
 
 ParameterizedTest(size_t *i, docx_sections, every_document_parses_and_says_what_the_template_says)

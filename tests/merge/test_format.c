@@ -5,17 +5,6 @@
 #include "testlib.h"
 #include "merge/format.h"
 
-/* Criterion runs each parameterized test in a new process of its own,
- * where pointers from this one mean nothing: the tests take indices into
- * the case tables below. */
-#define CASE_INDICES(table)                                                                                            \
-	do {                                                                                                           \
-		static size_t idx_[sizeof(table) / sizeof(table[0])];                                                  \
-		for (size_t i_ = 0; i_ < sizeof(table) / sizeof(table[0]); i_++)                                       \
-			idx_[i_] = i_;                                                                                 \
-		return cr_make_param_array(size_t, idx_, sizeof(table) / sizeof(table[0]));                            \
-	} while (0)
-
 /* ------------------------------------------------------------------ dates */
 
 struct date_case {
@@ -71,7 +60,7 @@ static const struct date_case date_cases[] = {
 
 ParameterizedTestParameters(format, date)
 {
-	CASE_INDICES(date_cases);
+	TEST_CASE_INDICES(date_cases);
 }
 
 ParameterizedTest(size_t *i, format, date)
@@ -204,7 +193,7 @@ static const struct number_case number_cases[] = {
 
 ParameterizedTestParameters(format, number)
 {
-	CASE_INDICES(number_cases);
+	TEST_CASE_INDICES(number_cases);
 }
 
 ParameterizedTest(size_t *i, format, number)
@@ -321,7 +310,7 @@ static const struct text_case text_cases[] = {
 
 ParameterizedTestParameters(format, text)
 {
-	CASE_INDICES(text_cases);
+	TEST_CASE_INDICES(text_cases);
 }
 
 ParameterizedTest(size_t *i, format, text)
