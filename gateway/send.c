@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/csv.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -691,24 +692,8 @@ struct mail_batch {
 	FILE *list;
 	struct gw_job *jobs; /* the rows going out, and which of them became a letter */
 	int *printed, n;
+	struct buf line; /* the address list's line being written */
 };
-
-/* One CSV field, quoted when it must be (RFC 4180). */
-static void csv_field(FILE *f, const char *s, int last)
-{
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else if (s) {
-		fputs(s, f);
-	}
-	fputs(last ? "\r\n" : ",", f);
-}
 
 static int letter(void *ctx, const struct value *rec, struct err *err)
 {
@@ -717,10 +702,18 @@ static int letter(void *ctx, const struct value *rec, struct err *err)
 	for (int i = 0; i < m->n; i++)
 		if (!strcmp(m->jobs[i].target_code, code))
 			m->printed[i] = 1;
-	csv_field(m->list, code, 0);
-	csv_field(m->list, text_of(rec, "name"), 0);
-	csv_field(m->list, text_of(rec, "postcode"), 0);
-	csv_field(m->list, text_of(rec, "address"), 1);
+	/* written as every CSV of crmgate is (common/csv); a write that fails
+	 * leaves the error flag, which the batch's end checks */
+	buf_reset(&m->line);
+	csv_add_field(&m->line, code);
+	buf_addch(&m->line, ',');
+	csv_add_field(&m->line, text_of(rec, "name"));
+	buf_addch(&m->line, ',');
+	csv_add_field(&m->line, text_of(rec, "postcode"));
+	buf_addch(&m->line, ',');
+	csv_add_field(&m->line, text_of(rec, "address"));
+	buf_adds(&m->line, "\r\n");
+	fwrite(m->line.data, 1, m->line.len, m->list);
 	return merge_batch_add(m->batch, rec, m->k->globals, err);
 }
 
@@ -753,7 +746,7 @@ static void unprint(struct worker *w, struct gw_job *jobs, int n, const char **c
  * is there, and the address list, all sorted by postcode. */
 static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *err)
 {
-	struct mail_batch m = { w, NULL, NULL, NULL, jobs, xcalloc((size_t)n, sizeof(int)), n };
+	struct mail_batch m = { w, NULL, NULL, NULL, jobs, xcalloc((size_t)n, sizeof(int)), n, BUF_INIT };
 	const char *dir = w->o->mail_dir ? w->o->mail_dir : "out/print";
 	const char **codes = xcalloc((size_t)n, sizeof(*codes));
 	char stamp[32], *base = NULL, *docx = NULL, *csv = NULL;
@@ -833,6 +826,7 @@ static int send_mail(struct worker *w, struct gw_job *jobs, int n, struct err *e
 	if (!rc && sent)
 		log_info("campaign '%s': %d letter%s in %s, addresses in %s", m.k->c.name, sent, sent == 1 ? "" : "s", docx,
 			 csv);
+	buf_release(&m.line);
 	free(m.printed);
 	free(codes);
 	free(base);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "testlib.h"
+#include "common/csv.h"
 #include "common/xalloc.h"
 
 static char *db, *dir;
@@ -87,6 +88,59 @@ Test(send, two_workers_send_every_text_once)
 	/* nothing is sent twice: a second run finds nothing due */
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 	cr_expect_eq(files_in("sms", ".sms"), 59);
+}
+
+/* The address list is written as every CSV of crmgate is (common/csv):
+ * each letter's line the very bytes csv_add_field makes of its values,
+ * whatever they hold (a comma, a quote, a line break, a leading blank). */
+Test(send, the_address_list_is_csv_as_crmgate_writes_it)
+{
+	static const char *const rows[][4] = {
+		{ "X1", "甲,乙", "200001", "北京市, 朝阳区" },
+		{ "X2", "说\"好\"", "200002", "上海市\n浦东新区" },
+		{ "X3", " 前有空格", "200003", " 广州市" },
+		{ "X4", "平常", "200004", "深圳市" },
+	};
+	struct buf import = BUF_INIT, line = BUF_INIT;
+	char *csv = NULL, *path = xstrfmt("%s/mail", dir);
+
+	buf_adds(&import, "code,customer_code,name,postcode,address\n");
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		csv_add_field(&import, rows[i][0]);
+		buf_adds(&import, ",C1,");
+		for (int c = 1; c < 4; c++) {
+			csv_add_field(&import, rows[i][c]);
+			buf_adds(&import, c < 3 ? "," : "\n");
+		}
+	}
+	test_import(db, dir, "contact", import.data);
+	cr_assert_eq(crmgate("campaign create 信 --channel mail --targets contact --where \"code like 'X%%'\""
+			     " --template birthday.docx"),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 信 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	DIR *d = opendir(path);
+	cr_assert(d);
+	for (struct dirent *e; (e = readdir(d));)
+		if (strstr(e->d_name, "-addresses.csv")) {
+			char *p = xstrfmt("%s/%s", path, e->d_name);
+			csv = test_slurp(p);
+			free(p);
+		}
+	closedir(d);
+	cr_assert(csv);
+	buf_adds(&line, "code,name,postcode,address\r\n");
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		for (int c = 0; c < 4; c++) {
+			csv_add_field(&line, rows[i][c]);
+			buf_adds(&line, c < 3 ? "," : "\r\n");
+		}
+	}
+	cr_expect_str_eq(csv, line.data);
+	free(csv);
+	free(path);
+	buf_release(&line);
+	buf_release(&import);
 }
 
 Test(send, letters_become_one_print_batch_sorted_by_postcode)
