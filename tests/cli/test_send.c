@@ -90,6 +90,25 @@ Test(send, two_workers_send_every_text_once)
 	cr_expect_eq(files_in("sms", ".sms"), 59);
 }
 
+/* The print batch's address list in the mail folder (there must be one). */
+static char *address_list(void)
+{
+	char *path = xstrfmt("%s/mail", dir), *csv = NULL;
+	DIR *d = opendir(path);
+
+	cr_assert(d, "%s", path);
+	for (struct dirent *e; (e = readdir(d));)
+		if (strstr(e->d_name, "-addresses.csv")) {
+			char *p = xstrfmt("%s/%s", path, e->d_name);
+			csv = test_slurp(p);
+			free(p);
+		}
+	closedir(d);
+	free(path);
+	cr_assert(csv);
+	return csv;
+}
+
 /* The address list is written as every CSV of crmgate is (common/csv):
  * each letter's line the very bytes csv_add_field makes of its values,
  * whatever they hold (a comma, a quote, a line break, a leading blank). */
@@ -102,7 +121,7 @@ Test(send, the_address_list_is_csv_as_crmgate_writes_it)
 		{ "X4", "平常", "200004", "深圳市" },
 	};
 	struct buf import = BUF_INIT, line = BUF_INIT;
-	char *csv = NULL, *path = xstrfmt("%s/mail", dir);
+	char *csv;
 
 	buf_adds(&import, "code,customer_code,name,postcode,address\n");
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -119,16 +138,7 @@ Test(send, the_address_list_is_csv_as_crmgate_writes_it)
 		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 信 --yes"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
-	DIR *d = opendir(path);
-	cr_assert(d);
-	for (struct dirent *e; (e = readdir(d));)
-		if (strstr(e->d_name, "-addresses.csv")) {
-			char *p = xstrfmt("%s/%s", path, e->d_name);
-			csv = test_slurp(p);
-			free(p);
-		}
-	closedir(d);
-	cr_assert(csv);
+	csv = address_list();
 	buf_adds(&line, "code,name,postcode,address\r\n");
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		for (int c = 0; c < 4; c++) {
@@ -138,14 +148,13 @@ Test(send, the_address_list_is_csv_as_crmgate_writes_it)
 	}
 	cr_expect_str_eq(csv, line.data);
 	free(csv);
-	free(path);
 	buf_release(&line);
 	buf_release(&import);
 }
 
 Test(send, letters_become_one_print_batch_sorted_by_postcode)
 {
-	char *csv = NULL, *path;
+	char *csv;
 	cr_assert_eq(crmgate("campaign create 信 --channel mail --targets contact --where \"code <= 'K10'\""
 			     " --template birthday.docx"),
 		     0, "%s", errout.data);
@@ -156,16 +165,7 @@ Test(send, letters_become_one_print_batch_sorted_by_postcode)
 	cr_expect_eq(files_in("mail", ".docx"), 1);
 	cr_expect_eq(files_in("mail", "-addresses.csv"), 1);
 	/* the address list: a header and ten letters, postcodes ascending */
-	path = xstrfmt("%s/mail", dir);
-	DIR *d = opendir(path);
-	for (struct dirent *e; (e = readdir(d));)
-		if (strstr(e->d_name, "-addresses.csv")) {
-			char *p = xstrfmt("%s/%s", path, e->d_name);
-			csv = test_slurp(p);
-			free(p);
-		}
-	closedir(d);
-	cr_assert(csv);
+	csv = address_list();
 	cr_expect_eq(strncmp(csv, "code,name,postcode,address\r\n", 28), 0, "%s", csv);
 	const char *prev = "";
 	int rows = 0;
@@ -180,7 +180,6 @@ Test(send, letters_become_one_print_batch_sorted_by_postcode)
 	cr_assert_eq(crmgate("--format csv campaign status 信"), 0);
 	cr_expect(strstr(out.data, ",done,0,0,9,0,0,1,0,0,10"), "%s", out.data);
 	free(csv);
-	free(path);
 }
 
 /* A real MTA (Postfix into a Maildir, when tests/run.sh could start one) or
