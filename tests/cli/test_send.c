@@ -616,3 +616,35 @@ Test(send, preview_test_to_sends_one_sample_outside_the_outbox)
 	free(url);
 	free(body);
 }
+
+/* One run claims rows of every channel: each row goes to its own channel
+ * (texts one by one, a campaign's e-mails together, letters as one print
+ * batch), and every campaign is done. */
+Test(send, one_run_sends_every_channel)
+{
+	char *maildir = xstrfmt("%s/maildir", dir), *url = xstrfmt("file:%s", maildir);
+
+	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
+	setenv("CRMGATE_EMAIL_FROM", "marketing@example.test", 1);
+	sms_campaign();
+	email_campaign("邮件", 1);
+	cr_assert_eq(crmgate("campaign create 信 --channel mail --targets contact --where \"code like 'K%%' and code <= 'K10'\""
+			     " --template birthday.docx"),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 信 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_expect_eq(files_in("sms", ".sms"), 60);
+	cr_expect_eq(maildir_files(maildir), 3);
+	cr_expect_eq(files_in("mail", ".docx"), 1);
+	for (int i = 0; i < 3; i++) {
+		static const char *const names[] = { "通知", "邮件", "信" };
+		cr_assert_eq(crmgate("--format json campaign status %s", names[i]), 0, "%s", errout.data);
+		cr_expect(strstr(out.data, "\"status\": \"done\", \"queued\": 0, \"sending\": 0,"), "%s: %s", names[i],
+			  out.data);
+		cr_expect(strstr(out.data, "\"failed\": 0, \"skipped\": 0,"), "%s: %s", names[i], out.data);
+	}
+	unsetenv("CRMGATE_EMAIL_TRANSPORT");
+	unsetenv("CRMGATE_EMAIL_FROM");
+	free(url);
+	free(maildir);
+}
