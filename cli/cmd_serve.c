@@ -83,10 +83,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	struct http_options hopt = { .threads = THREADS };
 	struct http_server *srv = NULL;
 	struct gw_web *web = NULL;
-	const struct http_route *routes;
+	struct http_routes routes = HTTP_ROUTES_INIT;
 	char *addr = NULL;
 	sigset_t stop, old;
-	size_t nroutes;
 	int sig = 0, rc;
 
 	if (cli_wants_help(argc, argv, usage))
@@ -115,8 +114,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	raise_descriptors();
 	rc = gw_web_new(&web, &wopt, err);
 	if (!rc) {
-		routes = gw_web_routes(&nroutes);
-		rc = http_server_start(&srv, &hopt, routes, nroutes, web, err);
+		gw_web_routes(&routes, web);
+		rc = http_server_start(&srv, &hopt, routes.v, routes.nr, err);
 	}
 	if (rc)
 		goto done;
@@ -130,6 +129,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 done:
 	http_server_stop(srv);
 	gw_web_free(web);
+	http_routes_release(&routes);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	free(addr);
 	return rc;

@@ -82,7 +82,6 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_route *routes;
 	size_t routes_nr;
-	void *ctx;
 	size_t max_body, max_params;
 	unsigned port;
 	int starting;	      /* MHD's messages also go to start_log */
@@ -544,7 +543,7 @@ static enum MHD_Result queue_status(struct request_state *st, int status)
 	return ok;
 }
 
-static enum MHD_Result call_handler(struct http_server *srv, struct request_state *st)
+static enum MHD_Result call_handler(struct request_state *st)
 {
 	struct http_response res;
 	struct err err = ERR_INIT;
@@ -552,7 +551,7 @@ static enum MHD_Result call_handler(struct http_server *srv, struct request_stat
 	int rc;
 
 	http_response_init(&res);
-	rc = st->route->handler(&res, &st->req, srv->ctx, &err);
+	rc = st->route->handler(&res, &st->req, st->route->ctx, &err);
 	if (!rc && (res.status < 100 || res.status > 599))
 		rc = err_set(&err, ERR_FAIL, "the handler answered with status %d", res.status);
 	if (rc) {
@@ -664,7 +663,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	status = parse_params(st);
 	if (status)
 		return queue_status(st, status);
-	return call_handler(srv, st);
+	return call_handler(st);
 }
 
 /* A request is over (answered, or the connection gone): the connection
@@ -700,8 +699,23 @@ static void check_routes(const struct http_route *routes, size_t n)
 	}
 }
 
+void http_routes_add(struct http_routes *t, const struct http_route *routes, size_t n, void *ctx)
+{
+	ALLOC_GROW(t->v, t->nr + n, t->alloc);
+	for (size_t i = 0; i < n; i++) {
+		t->v[t->nr] = routes[i];
+		t->v[t->nr++].ctx = ctx;
+	}
+}
+
+void http_routes_release(struct http_routes *t)
+{
+	free(t->v);
+	*t = (struct http_routes)HTTP_ROUTES_INIT;
+}
+
 int http_server_start(struct http_server **out, const struct http_options *opt, const struct http_route *routes,
-		      size_t n, void *ctx, struct err *err)
+		      size_t n, struct err *err)
 {
 	static const struct http_options defaults;
 	struct http_server *srv;
@@ -741,7 +755,6 @@ int http_server_start(struct http_server **out, const struct http_options *opt, 
 	if (n)
 		memcpy(srv->routes, routes, n * sizeof(*routes));
 	srv->routes_nr = n;
-	srv->ctx = ctx;
 	srv->max_body = opt->max_body ? opt->max_body : DEFAULT_MAX_BODY;
 	srv->max_params = opt->max_params ? opt->max_params : DEFAULT_MAX_PARAMS;
 	srv->max_connections = opt->max_connections ? opt->max_connections : DEFAULT_MAX_CONNECTIONS;

@@ -18,9 +18,11 @@
  *     share, and a real request, which arrives whole at once, gets in.
  *   - Connections are many and cheap (epoll); handler threads are few.
  *
- * Handlers run on a fixed pool of threads and may block (a database query,
- * say); they are called concurrently, so what they share through ctx must be
- * thread-safe.
+ * Each route carries its own context: the module that registers a route
+ * (the gateway's pages, the survey's forms) hands it its own state, and no
+ * module sees another's. Handlers run on a fixed pool of threads and may
+ * block (a database query, say); they are called concurrently, so what a
+ * route's ctx holds must be thread-safe.
  *
  * Implements the server side of RFC 9110/9112 as far as libmicrohttpd does,
  * and application/x-www-form-urlencoded (HTML 5, section 4.10.21.7). */
@@ -87,20 +89,36 @@ typedef int (*http_handler_fn)(struct http_response *out, const struct http_requ
 /* A route: method "GET" (which also answers HEAD), "POST", or NULL for both;
  * path "/sms/dlr" matches exactly, a path ending in '/' ("/u/") is a prefix
  * and matches "/u/TOKEN" (req->rest is then "TOKEN"). The first route in the
- * table whose path and method match is called; a path that matches only
- * with another method gets 405 with an Allow header, no path match 404. */
+ * table whose path and method match is called, with its own ctx; a path that
+ * matches only with another method gets 405 with an Allow header, no path
+ * match 404. */
 struct http_route {
 	const char *method;
 	const char *path;
 	http_handler_fn handler;
+	void *ctx; /* the handler's; the registering module's state */
 };
+
+/* The route table a server is started with, gathered from the modules that
+ * register into it (gw_web_routes, and later the survey's pages). */
+struct http_routes {
+	struct http_route *v;
+	size_t nr, alloc;
+};
+#define HTTP_ROUTES_INIT { NULL, 0, 0 }
+
+/* Append routes[0..n) to t, each with ctx as its context (their own ctx is
+ * ignored): how a module registers its routes with its state. */
+void http_routes_add(struct http_routes *t, const struct http_route *routes, size_t n, void *ctx);
+void http_routes_release(struct http_routes *t);
 
 /* Listen on opt->address and opt->port (opt NULL: all defaults) and serve
  * routes[0..n) on a pool of threads until http_server_stop. The table is
- * copied; its strings, ctx and the handlers must outlive the server. *out
- * belongs to the caller. Fails (ERR_FAIL) when the address cannot be used. */
+ * copied; its strings, each route's ctx and the handlers must outlive the
+ * server. *out belongs to the caller. Fails (ERR_FAIL) when the address
+ * cannot be used. */
 int http_server_start(struct http_server **out, const struct http_options *opt, const struct http_route *routes,
-		      size_t n, void *ctx, struct err *err);
+		      size_t n, struct err *err);
 /* The port the server listens on: opt->port, or the one picked for port 0. */
 unsigned http_server_port(const struct http_server *srv);
 /* Close every connection, wait for running handlers to return, free srv.

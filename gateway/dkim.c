@@ -25,11 +25,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include "common/xalloc.h"
+#include "gateway/crypto.h"
 #include "common/banned.h"
 
 /* RFC 8301 section 3.2: verifiers ignore signatures by smaller keys */
@@ -39,7 +36,7 @@
 
 struct gw_dkim {
 	char *domain, *selector;
-	EVP_PKEY *key;
+	struct gw_crypto_key *key;
 };
 
 static const char *const signed_names[] = {
@@ -72,51 +69,33 @@ static int is_dns_name(const char *s)
 	return label > 0;
 }
 
-/* OpenSSL's first queued error, or what errno says, for a message. */
-static const char *crypto_reason(void)
-{
-	unsigned long e = ERR_peek_error();
-	const char *r = e ? ERR_reason_error_string(e) : NULL;
-
-	return r ? r : "not a PEM private key";
-}
-
-/* An encrypted key would make OpenSSL ask on the terminal: refuse instead. */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1;
-}
-
-static int load_key(EVP_PKEY **out, const char *path, struct err *err)
+static int load_key(struct gw_crypto_key **out, const char *path, struct err *err)
 {
 	FILE *f = fopen(path, "r");
-	EVP_PKEY *key;
+	struct gw_crypto_key *key;
+	struct err kerr = ERR_INIT;
+	int rc;
 
 	*out = NULL;
 	if (!f)
 		return err_set(err, ERR_INPUT, "could not read the DKIM key '%s' ([email] dkim_key): %s", path,
 			       strerror(errno));
-	ERR_clear_error();
-	key = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
+	rc = gw_crypto_key_read(&key, f, &kerr);
 	fclose(f);
-	if (!key) {
+	if (rc) {
 		err_set(err, ERR_INPUT, "the DKIM key '%s' ([email] dkim_key) is not a usable private key: %s", path,
-			crypto_reason());
+			kerr.msg.data);
 		err_hint(err, "make one with: openssl genrsa -out %s 2048 (unencrypted PEM)", path);
-		ERR_clear_error();
+		err_release(&kerr);
 		return err->code;
 	}
-	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
-		EVP_PKEY_free(key);
+	if (!gw_crypto_key_is_rsa(key)) {
+		gw_crypto_key_free(key);
 		return err_set(err, ERR_INPUT, "the DKIM key '%s' ([email] dkim_key) is not an RSA key", path);
 	}
-	if (EVP_PKEY_get_bits(key) < MIN_BITS) {
-		int bits = EVP_PKEY_get_bits(key);
-		EVP_PKEY_free(key);
+	if (gw_crypto_key_bits(key) < MIN_BITS) {
+		int bits = gw_crypto_key_bits(key);
+		gw_crypto_key_free(key);
 		return err_set(err, ERR_INPUT,
 			       "the DKIM key '%s' ([email] dkim_key) has %d bits: verifiers ignore keys under %d",
 			       path, bits, MIN_BITS);
@@ -170,7 +149,7 @@ void gw_dkim_close(struct gw_dkim *d)
 {
 	if (!d)
 		return;
-	EVP_PKEY_free(d->key);
+	gw_crypto_key_free(d->key);
 	free(d->domain);
 	free(d->selector);
 	free(d);
@@ -213,14 +192,14 @@ static void canon_header(struct buf *out, const char *f, size_t len)
 /* RFC 6376 3.4.4, relaxed body canonicalisation, hashed as it goes: runs
  * of white space made one space and none at the end of a line, no empty
  * lines at the end, and a final CRLF unless the body is empty. */
-static int hash_body(EVP_MD_CTX *md, const char *b, size_t len)
+static int hash_body(struct gw_crypto_sha256 *md, const char *b, size_t len, struct err *err)
 {
 	struct buf line = BUF_INIT;
 	size_t empty = 0; /* empty lines held back: they count only if more follows */
 	const char *end = b + len;
-	int ok = 1;
+	int rc = 0;
 
-	while (b < end && ok) {
+	while (b < end && !rc) {
 		const char *nl = b, *next;
 		int space = 0;
 
@@ -245,13 +224,14 @@ static int hash_body(EVP_MD_CTX *md, const char *b, size_t len)
 			empty++;
 			continue;
 		}
-		for (; empty && ok; empty--)
-			ok = EVP_DigestUpdate(md, "\r\n", 2);
+		for (; empty && !rc; empty--)
+			rc = gw_crypto_sha256_add(md, "\r\n", 2, err);
 		buf_adds(&line, "\r\n");
-		ok = ok && EVP_DigestUpdate(md, line.data, line.len);
+		if (!rc)
+			rc = gw_crypto_sha256_add(md, line.data, line.len, err);
 	}
 	buf_release(&line);
-	return ok;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ signing */
@@ -314,30 +294,18 @@ static void fold_add(struct buf *h, size_t *col, const char *sep, const char *s)
 	*col += n;
 }
 
-static void base64(struct buf *out, const unsigned char *data, size_t len)
-{
-	size_t at = out->len;
-
-	buf_grow(out, 4 * ((len + 2) / 3) + 1);
-	out->len += (size_t)EVP_EncodeBlock((unsigned char *)out->data + at, data, (int)len);
-	out->data[out->len] = '\0';
-}
-
 int gw_dkim_sign(struct gw_dkim *d, struct buf *msg, struct err *err)
 {
 	static const char prefix[] = "DKIM-Signature:";
 	struct buf hdr = BUF_INIT, canon = BUF_INIT, b64 = BUF_INIT, out = BUF_INIT;
 	struct field *fields = NULL;
 	size_t nr, body, col, signed_nr = 0;
-	unsigned char bh[EVP_MAX_MD_SIZE], *sig = NULL;
-	unsigned int bhlen = 0;
-	size_t siglen = 0;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	struct buf sig = BUF_INIT;
+	unsigned char bh[GW_CRYPTO_SHA256_LEN];
+	struct gw_crypto_sha256 *md = gw_crypto_sha256_new();
 	int rc = 0, has_from = 0;
 	char tag[64];
 
-	if (!md)
-		BUG("out of memory");
 	body = split_fields(&fields, &nr, msg->data, msg->len);
 	for (size_t i = 0; i < nr; i++)
 		has_from |= field_is(&fields[i], "From");
@@ -347,12 +315,12 @@ int gw_dkim_sign(struct gw_dkim *d, struct buf *msg, struct err *err)
 	}
 
 	/* bh=: the hash of the canonical body */
-	if (!EVP_DigestInit_ex(md, EVP_sha256(), NULL) || !hash_body(md, msg->data + body, msg->len - body) ||
-	    !EVP_DigestFinal_ex(md, bh, &bhlen)) {
-		rc = err_set(err, ERR_FAIL, "could not hash a message for DKIM: %s", crypto_reason());
+	if ((rc = hash_body(md, msg->data + body, msg->len - body, err)) ||
+	    (rc = gw_crypto_sha256_final(md, bh, err))) {
+		err_prefix(err, "could not hash a message for DKIM: ");
 		goto done;
 	}
-	base64(&b64, bh, bhlen);
+	gw_crypto_base64(&b64, bh, sizeof(bh));
 
 	/* the header without the signature: b= empty, folded as it will be sent */
 	buf_adds(&hdr, prefix);
@@ -398,21 +366,14 @@ int gw_dkim_sign(struct gw_dkim *d, struct buf *msg, struct err *err)
 			}
 	}
 	canon_header(&canon, hdr.data, hdr.len);
-	EVP_MD_CTX_reset(md);
-	if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, d->key) != 1 ||
-	    EVP_DigestSign(md, NULL, &siglen, (unsigned char *)canon.data, canon.len) != 1) {
-		rc = err_set(err, ERR_FAIL, "could not sign a message for DKIM: %s", crypto_reason());
-		goto done;
-	}
-	sig = xmalloc(siglen);
-	if (EVP_DigestSign(md, sig, &siglen, (unsigned char *)canon.data, canon.len) != 1) {
-		rc = err_set(err, ERR_FAIL, "could not sign a message for DKIM: %s", crypto_reason());
+	if ((rc = gw_crypto_sign_sha256(&sig, d->key, canon.data, canon.len, err))) {
+		err_prefix(err, "could not sign a message for DKIM: ");
 		goto done;
 	}
 
 	/* b=, folded anywhere: a verifier removes it whole, white space too */
 	buf_reset(&b64);
-	base64(&b64, sig, siglen);
+	gw_crypto_base64(&b64, sig.data, sig.len);
 	for (size_t at = 0; at < b64.len;) {
 		size_t n = FOLD_AT > col ? FOLD_AT - col : 0;
 		if (!n) {
@@ -436,9 +397,8 @@ int gw_dkim_sign(struct gw_dkim *d, struct buf *msg, struct err *err)
 	*msg = out;
 	buf_init(&out);
 done:
-	ERR_clear_error();
-	free(sig);
-	EVP_MD_CTX_free(md);
+	buf_release(&sig);
+	gw_crypto_sha256_free(md);
 	free(fields);
 	buf_release(&out);
 	buf_release(&b64);

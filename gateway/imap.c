@@ -150,7 +150,7 @@ static int connect_tls(struct gw_imap *imap, const struct url *u, const char *pi
 
 	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED && r != MAILIMAP_NO_ERROR_AUTHENTICATED)
 		return err_set(err, ERR_TEMPFAIL, "could not connect to IMAP server '%s': %s", imap->where, imap_error(r));
-	loopback = gw_tls_loopback(imap->session->imap_stream);
+	loopback = gw_tls_loopback(mailstream_low_get_fd(mailstream_get_low(imap->session->imap_stream)));
 	if (!tls && offers_starttls(imap->session)) {
 		if ((r = mailimap_socket_starttls(imap->session)) != MAILIMAP_NO_ERROR)
 			return fail(imap, r, ERR_TEMPFAIL, "start TLS", err);
@@ -158,7 +158,10 @@ static int connect_tls(struct gw_imap *imap, const struct url *u, const char *pi
 	}
 	if (tls) {
 		char *where = xstrfmt("IMAP server '%s'", imap->where);
-		int rc = gw_tls_check(imap->session->imap_stream, where, pin, loopback, &imap->told, err);
+		unsigned char *der = NULL;
+		ssize_t n = mailstream_ssl_get_certificate(imap->session->imap_stream, &der);
+		int rc = gw_tls_check(der, n > 0 ? (size_t)n : 0, where, pin, loopback, &imap->told, err);
+		free(der);
 		free(where);
 		return rc;
 	}

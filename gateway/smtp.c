@@ -501,8 +501,11 @@ static int ehlo(struct gw_smtp *s)
 static int check_certificate(struct gw_smtp *s, struct gw_smtp_result *r, struct err *err)
 {
 	char *where = xstrfmt("SMTP server %s", s->where);
-	int rc = gw_tls_check(s->smtp->stream, where, s->o->tls_fingerprint, s->loopback, &s->told, err);
+	unsigned char *der = NULL;
+	ssize_t n = mailstream_ssl_get_certificate(s->smtp->stream, &der);
+	int rc = gw_tls_check(der, n > 0 ? (size_t)n : 0, where, s->o->tls_fingerprint, s->loopback, &s->told, err);
 
+	free(der);
 	free(where);
 	if (rc) {
 		r->stage = GW_SMTP_STARTTLS;

@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include <openssl/evp.h>
-
 #include "common/buf.h"
 #include "common/log.h"
+#include "gateway/crypto.h"
 #include "common/banned.h"
 
 /* Is pin (hex, with or without colons and spaces, any case) the digest md? */
@@ -31,11 +30,10 @@ static int same_fingerprint(const char *pin, const unsigned char *md, unsigned l
 	return i == 2 * len;
 }
 
-int gw_tls_loopback(mailstream *stream)
+int gw_tls_loopback(int fd)
 {
 	struct sockaddr_storage a;
 	socklen_t len = sizeof(a);
-	int fd = mailstream_low_get_fd(mailstream_get_low(stream));
 
 	if (fd < 0 || getpeername(fd, (struct sockaddr *)&a, &len))
 		return 0;
@@ -44,15 +42,16 @@ int gw_tls_loopback(mailstream *stream)
 	return a.ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&a)->sin6_addr);
 }
 
-int gw_tls_check(mailstream *stream, const char *where, const char *pin, int loopback, int *told, struct err *err)
+int gw_tls_check(const unsigned char *der, size_t n, const char *where, const char *pin, int loopback, int *told,
+		 struct err *err)
 {
-	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
+	unsigned char md[GW_CRYPTO_SHA256_LEN];
+	unsigned len = sizeof(md);
 	struct buf hex = BUF_INIT;
-	ssize_t n = mailstream_ssl_get_certificate(stream, &der);
-	int ok = n > 0 && EVP_Digest(der, (size_t)n, md, &len, EVP_sha256(), NULL), rc = 0;
+	struct err herr = ERR_INIT;
+	int ok = n > 0 && !gw_crypto_sha256(md, der, n, &herr), rc = 0;
 
-	free(der);
+	err_release(&herr);
 	for (unsigned i = 0; ok && i < len; i++)
 		buf_addf(&hex, "%s%02X", i ? ":" : "", md[i]);
 	if (!pin) {

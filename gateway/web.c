@@ -601,16 +601,16 @@ static int h_sms_in(struct http_response *res, const struct http_request *req, v
 	return rc;
 }
 
+/* ctx: the struct gw_web, set when they are registered */
 static const struct http_route routes[] = {
-	{ "GET", "/u/", h_unsubscribe_page },
-	{ "POST", "/u/", h_unsubscribe },
+	{ "GET", "/u/", h_unsubscribe_page, NULL },
+	{ "POST", "/u/", h_unsubscribe, NULL },
 	/* GET for Kannel; POST too, for HTTP providers that post their callbacks */
-	{ NULL, "/sms/dlr", h_sms_dlr },
-	{ NULL, "/sms/in", h_sms_in },
+	{ NULL, "/sms/dlr", h_sms_dlr, NULL },
+	{ NULL, "/sms/in", h_sms_in, NULL },
 };
 
-const struct http_route *gw_web_routes(size_t *n)
+void gw_web_routes(struct http_routes *t, struct gw_web *web)
 {
-	*n = ARRAY_SIZE(routes);
-	return routes;
+	http_routes_add(t, routes, ARRAY_SIZE(routes), web);
 }

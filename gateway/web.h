@@ -50,8 +50,8 @@ int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err
 /* Close the pooled connections; call after http_server_stop. NULL: nothing. */
 void gw_web_free(struct gw_web *web);
 
-/* The routes, for http_server_start with ctx = the struct gw_web. */
-const struct http_route *gw_web_routes(size_t *n);
+/* Register the gateway's routes in t, each with web as its context. */
+void gw_web_routes(struct http_routes *t, struct gw_web *web);
 
 /* Append the unsubscribe token of outbox row outbox_id to out. secret NULL:
  * the database's key. The database computes it (no row need exist). */

@@ -11,6 +11,7 @@
 
 #define TEST_FIXTURE
 #include "testlib.h"
+#include "common/csv.h"
 #include "common/xalloc.h"
 
 static void setup(void)
@@ -74,9 +75,71 @@ Test(send, two_workers_send_every_text_once)
 	cr_expect_eq(files_in("sms", ".sms"), 59);
 }
 
+/* The print batch's address list in the mail folder (there must be one). */
+static char *address_list(void)
+{
+	char *path = xstrfmt("%s/mail", dir), *csv = NULL;
+	DIR *d = opendir(path);
+
+	cr_assert(d, "%s", path);
+	for (struct dirent *e; (e = readdir(d));)
+		if (strstr(e->d_name, "-addresses.csv")) {
+			char *p = xstrfmt("%s/%s", path, e->d_name);
+			csv = test_slurp(p);
+			free(p);
+		}
+	closedir(d);
+	free(path);
+	cr_assert(csv);
+	return csv;
+}
+
+/* The address list is written as every CSV of crmgate is (common/csv):
+ * each letter's line the very bytes csv_add_field makes of its values,
+ * whatever they hold (a comma, a quote, a line break, a leading blank). */
+Test(send, the_address_list_is_csv_as_crmgate_writes_it)
+{
+	static const char *const rows[][4] = {
+		{ "X1", "甲,乙", "200001", "北京市, 朝阳区" },
+		{ "X2", "说\"好\"", "200002", "上海市\n浦东新区" },
+		{ "X3", " 前有空格", "200003", " 广州市" },
+		{ "X4", "平常", "200004", "深圳市" },
+	};
+	struct buf import = BUF_INIT, line = BUF_INIT;
+	char *csv;
+
+	buf_adds(&import, "code,customer_code,name,postcode,address\n");
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		csv_add_field(&import, rows[i][0]);
+		buf_adds(&import, ",C1,");
+		for (int c = 1; c < 4; c++) {
+			csv_add_field(&import, rows[i][c]);
+			buf_adds(&import, c < 3 ? "," : "\n");
+		}
+	}
+	test_import(db, dir, "contact", import.data);
+	cr_assert_eq(crmgate("campaign create 信 --channel mail --targets contact --where \"code like 'X%%'\""
+			     " --template birthday.docx"),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 信 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	csv = address_list();
+	buf_adds(&line, "code,name,postcode,address\r\n");
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		for (int c = 0; c < 4; c++) {
+			csv_add_field(&line, rows[i][c]);
+			buf_adds(&line, c < 3 ? "," : "\r\n");
+		}
+	}
+	cr_expect_str_eq(csv, line.data);
+	free(csv);
+	buf_release(&line);
+	buf_release(&import);
+}
+
 Test(send, letters_become_one_print_batch_sorted_by_postcode)
 {
-	char *csv = NULL, *path;
+	char *csv;
 	cr_assert_eq(crmgate("campaign create 信 --channel mail --targets contact --where \"code <= 'K10'\""
 			     " --template birthday.docx"),
 		     0, "%s", errout.data);
@@ -87,16 +150,7 @@ Test(send, letters_become_one_print_batch_sorted_by_postcode)
 	cr_expect_eq(files_in("mail", ".docx"), 1);
 	cr_expect_eq(files_in("mail", "-addresses.csv"), 1);
 	/* the address list: a header and ten letters, postcodes ascending */
-	path = xstrfmt("%s/mail", dir);
-	DIR *d = opendir(path);
-	for (struct dirent *e; (e = readdir(d));)
-		if (strstr(e->d_name, "-addresses.csv")) {
-			char *p = xstrfmt("%s/%s", path, e->d_name);
-			csv = test_slurp(p);
-			free(p);
-		}
-	closedir(d);
-	cr_assert(csv);
+	csv = address_list();
 	cr_expect_eq(strncmp(csv, "code,name,postcode,address\r\n", 28), 0, "%s", csv);
 	const char *prev = "";
 	int rows = 0;
@@ -111,7 +165,6 @@ Test(send, letters_become_one_print_batch_sorted_by_postcode)
 	cr_assert_eq(crmgate("--format csv campaign status 信"), 0);
 	cr_expect(strstr(out.data, ",done,0,0,9,0,0,1,0,0,10"), "%s", out.data);
 	free(csv);
-	free(path);
 }
 
 /* A real MTA (Postfix into a Maildir, when tests/run.sh could start one) or
@@ -557,4 +610,36 @@ Test(send, preview_test_to_sends_one_sample_outside_the_outbox)
 	free(maildir);
 	free(url);
 	free(body);
+}
+
+/* One run claims rows of every channel: each row goes to its own channel
+ * (texts one by one, a campaign's e-mails together, letters as one print
+ * batch), and every campaign is done. */
+Test(send, one_run_sends_every_channel)
+{
+	char *maildir = xstrfmt("%s/maildir", dir), *url = xstrfmt("file:%s", maildir);
+
+	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
+	setenv("CRMGATE_EMAIL_FROM", "marketing@example.test", 1);
+	sms_campaign();
+	email_campaign("邮件", 1);
+	cr_assert_eq(crmgate("campaign create 信 --channel mail --targets contact --where \"code like 'K%%' and code <= 'K10'\""
+			     " --template birthday.docx"),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 信 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_expect_eq(files_in("sms", ".sms"), 60);
+	cr_expect_eq(maildir_files(maildir), 3);
+	cr_expect_eq(files_in("mail", ".docx"), 1);
+	for (int i = 0; i < 3; i++) {
+		static const char *const names[] = { "通知", "邮件", "信" };
+		cr_assert_eq(crmgate("--format json campaign status %s", names[i]), 0, "%s", errout.data);
+		cr_expect(strstr(out.data, "\"status\": \"done\", \"queued\": 0, \"sending\": 0,"), "%s: %s", names[i],
+			  out.data);
+		cr_expect(strstr(out.data, "\"failed\": 0, \"skipped\": 0,"), "%s: %s", names[i], out.data);
+	}
+	unsetenv("CRMGATE_EMAIL_TRANSPORT");
+	unsetenv("CRMGATE_EMAIL_FROM");
+	free(url);
+	free(maildir);
 }

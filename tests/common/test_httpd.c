@@ -78,8 +78,9 @@ static int h_redirect(struct http_response *out, const struct http_request *req,
 }
 
 static const struct http_route routes[] = {
-    {"GET", "/echo", h_echo}, {"POST", "/form", h_echo}, {NULL, "/any", h_echo},    {"GET", "/u/", h_token},
-    {"GET", "/page", h_page}, {"GET", "/fail", h_fail},	 {"POST", "/body", h_body}, {"GET", "/redirect", h_redirect},
+    {"GET", "/echo", h_echo, NULL}, {"POST", "/form", h_echo, NULL}, {NULL, "/any", h_echo, NULL},
+    {"GET", "/u/", h_token, NULL},  {"GET", "/page", h_page, NULL},  {"GET", "/fail", h_fail, NULL},
+    {"POST", "/body", h_body, NULL}, {"GET", "/redirect", h_redirect, NULL},
 };
 
 /* ---- clients ---- */
@@ -88,7 +89,7 @@ static struct http_server *start(const struct http_options *opt)
 {
 	struct http_server *srv;
 	struct err err = ERR_INIT;
-	assert_ok(http_server_start(&srv, opt, routes, ARRAY_SIZE(routes), NULL, &err), &err);
+	assert_ok(http_server_start(&srv, opt, routes, ARRAY_SIZE(routes), &err), &err);
 	cr_assert(http_server_port(srv) > 0);
 	return srv;
 }
@@ -629,13 +630,82 @@ Test(http, port_in_use_and_bad_address)
 	struct http_options opt = {.port = http_server_port(srv)};
 	struct err err = ERR_INIT;
 
-	cr_assert_eq(http_server_start(&other, &opt, routes, ARRAY_SIZE(routes), NULL, &err), ERR_FAIL);
+	cr_assert_eq(http_server_start(&other, &opt, routes, ARRAY_SIZE(routes), &err), ERR_FAIL);
 	cr_assert_null(other);
 	cr_assert(strstr(err.msg.data, "could not listen on 127.0.0.1 port "), "%s", err.msg.data);
 	err_release(&err);
 	opt = (struct http_options){.address = "localhost"};
-	cr_assert_eq(http_server_start(&other, &opt, routes, ARRAY_SIZE(routes), NULL, &err), ERR_INPUT);
+	cr_assert_eq(http_server_start(&other, &opt, routes, ARRAY_SIZE(routes), &err), ERR_INPUT);
 	cr_assert_str_eq(err.msg.data, "'localhost' is not an IP address to listen on");
 	err_release(&err);
 	http_server_stop(srv);
+}
+
+/* ---- each route its own context ---- */
+
+/* Two modules, each with its own state, register routes into one table (as
+ * the gateway and the survey do): every handler gets its own module's
+ * context, however the routes interleave, and a module's routes share it. */
+struct module {
+	const char *name;
+	int calls;
+	pthread_mutex_t lock;
+};
+
+static int h_module(struct http_response *out, const struct http_request *req, void *ctx, struct err *err)
+{
+	struct module *m = ctx;
+	(void)err;
+	pthread_mutex_lock(&m->lock);
+	m->calls++;
+	pthread_mutex_unlock(&m->lock);
+	buf_addf(&out->body, "%s %s", m->name, req->path);
+	http_reply_text(out, 200, NULL);
+	return 0;
+}
+
+Test(http, each_route_gets_its_own_context)
+{
+	static const struct http_route gateway_routes[] = {
+		{"GET", "/u/", h_module, NULL},
+		{NULL, "/sms/dlr", h_module, NULL},
+	};
+	static const struct http_route survey_routes[] = {
+		{"GET", "/s/", h_module, NULL},
+		{"POST", "/s/", h_module, NULL},
+	};
+	struct module gateway = {"gateway", 0, PTHREAD_MUTEX_INITIALIZER};
+	struct module survey = {"survey", 0, PTHREAD_MUTEX_INITIALIZER};
+	struct http_routes t = HTTP_ROUTES_INIT;
+	struct http_server *srv;
+	struct err err = ERR_INIT;
+	struct buf body = BUF_INIT;
+	static const struct {
+		const char *path, *expect;
+	} cases[] = {
+		{"/u/abc", "gateway /u/abc"},
+		{"/s/42", "survey /s/42"},
+		{"/sms/dlr", "gateway /sms/dlr"},
+		{"/s/", "survey /s/"},
+	};
+
+	http_routes_add(&t, gateway_routes, ARRAY_SIZE(gateway_routes), &gateway);
+	http_routes_add(&t, survey_routes, ARRAY_SIZE(survey_routes), &survey);
+	/* the static tables stay as they were: a registration copies them */
+	cr_assert_null(gateway_routes[0].ctx);
+	cr_assert_eq(t.nr, 4);
+	assert_ok(http_server_start(&srv, NULL, t.v, t.nr, &err), &err);
+	http_routes_release(&t);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		buf_reset(&body);
+		cr_expect_eq(get(http_server_port(srv), cases[i].path, &body, NULL), 200, "%s", cases[i].path);
+		cr_expect_str_eq(body.data, cases[i].expect);
+	}
+	buf_reset(&body);
+	cr_expect_eq(fetch(http_server_port(srv), NULL, "/s/42", "a=1", NULL, &body, NULL), 200);
+	cr_expect_str_eq(body.data, "survey /s/42");
+	http_server_stop(srv);
+	cr_expect_eq(gateway.calls, 2);
+	cr_expect_eq(survey.calls, 3);
+	buf_release(&body);
 }

@@ -52,8 +52,7 @@ static void setup(void)
 	struct err err = ERR_INIT;
 	struct gw_web_options wopt = { &store, NULL, 2, INBOUND_KEY };
 	struct http_options hopt = { .threads = 2 };
-	const struct http_route *routes;
-	size_t n;
+	struct http_routes routes = HTTP_ROUTES_INIT;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	db = test_db_create();
@@ -61,8 +60,9 @@ static void setup(void)
 	assert_ok(crm_db_exec(conn, seed, &err), &err);
 	store = (struct crm_store_opts){ .conninfo = db, .vardir = "var" };
 	assert_ok(gw_web_new(&web, &wopt, &err), &err);
-	routes = gw_web_routes(&n);
-	assert_ok(http_server_start(&srv, &hopt, routes, n, web, &err), &err);
+	gw_web_routes(&routes, web);
+	assert_ok(http_server_start(&srv, &hopt, routes.v, routes.nr, &err), &err);
+	http_routes_release(&routes);
 }
 
 static void teardown(void)
@@ -519,14 +519,14 @@ Test(web, without_an_inbound_secret_inbound_texts_are_refused)
 	struct http_options hopt = { .threads = 1 };
 	struct gw_web *off;
 	struct http_server *offsrv;
-	const struct http_route *routes;
+	struct http_routes routes = HTTP_ROUTES_INIT;
 	struct buf body = BUF_INIT;
-	size_t n;
 	char *s;
 
 	assert_ok(gw_web_new(&off, &wopt, &err), &err);
-	routes = gw_web_routes(&n);
-	assert_ok(http_server_start(&offsrv, &hopt, routes, n, off, &err), &err);
+	gw_web_routes(&routes, off);
+	assert_ok(http_server_start(&offsrv, &hopt, routes.v, routes.nr, &err), &err);
+	http_routes_release(&routes);
 	cr_expect_eq(test_http(http_server_port(offsrv), NULL, "/sms/in?from=13800138000&text=STOP", NULL, NULL,
 			       &body, NULL),
 		     403);
