@@ -291,3 +291,61 @@ Test(outbox, one_statement_records_a_sent_row_and_marks_the_next_after_checking_
 	crm_db_free(w);
 	crm_db_free(c);
 }
+
+/* The items a producer queues: contact code $1, its e-mail. */
+#define ONE_CONTACT                                                                                        \
+	"SELECT t.code, t.id AS contact_id, NULL::bigint AS lead_contact_id, t.email AS recipient, t.name,"  \
+	" NULL::text AS postcode, NULL::text AS reason FROM crm.contact t WHERE t.code = $1"
+
+/* Queue contact code for src; the number of rows it queued. */
+static long enqueue(struct crm_db *c, const struct gw_source *src, long campaign_id, const char *code)
+{
+	struct crm_res *res = NULL;
+	struct err err = ERR_INIT;
+	const char *params[] = { code };
+	long queued = 0;
+
+	assert_ok(gw_outbox_enqueue(&res, c, src, campaign_id, "email", ONE_CONTACT, 1, params, &err), &err);
+	for (int r = 0; r < crm_res_rows(res); r++)
+		if (!crm_res_get(res, r, 0))
+			queued += strtol(crm_res_get(res, r, 1), NULL, 10);
+	crm_res_free(res);
+	return queued;
+}
+
+Test(outbox, a_target_is_queued_once_per_producer_not_once_in_all)
+{
+	struct crm_db *c = connect();
+	struct gw_campaign camp;
+	struct gw_launch l;
+	struct err err = ERR_INIT;
+
+	create(c, &camp);
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	gw_launch_release(&l);
+	{
+		/* the campaign itself, and every other kind of producer sending
+		 * the campaign's message to the same contact on the same channel */
+		const struct gw_source producers[] = {
+			{ "campaign", camp.id },	  { "survey_invitation", 7 }, { "survey_reminder", 7 },
+			{ "survey_reminder", 8 },	  { "alert_digest", 7 },      { "single", 7 },
+		};
+		for (size_t i = 0; i < ARRAY_SIZE(producers); i++) {
+			long first = enqueue(c, &producers[i], camp.id, "K1");
+			cr_expect_eq(first, i == 0 ? 0 : 1, "%s %ld queued K1 %ld times, not %d", producers[i].kind,
+				     producers[i].id, first, i == 0 ? 0 : 1);
+			cr_expect_eq(enqueue(c, &producers[i], camp.id, "K1"), 0, "%s %ld queued K1 twice",
+				     producers[i].kind, producers[i].id);
+		}
+		cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE target_code = 'K1'"),
+			     (long)ARRAY_SIZE(producers));
+		cr_expect_eq(count(c, "SELECT count(DISTINCT (source, source_id)) FROM crm.outbox WHERE target_code = 'K1'"),
+			     (long)ARRAY_SIZE(producers));
+	}
+	/* a relaunch still queues nobody twice */
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	cr_expect_eq(l.queued, 0);
+	gw_launch_release(&l);
+	gw_campaign_release(&camp);
+	crm_db_free(c);
+}
