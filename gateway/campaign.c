@@ -34,6 +34,41 @@ static const char *address_column(const char *channel)
 	return !strcmp(channel, "email") ? "email" : !strcmp(channel, "sms") ? "mobile" : "address";
 }
 
+int gw_campaign_compile_text(struct gw_tpl *t, const char *label, const char *src, enum gw_tpl_kind kind,
+			     const struct crm_entity *e, struct err *err)
+{
+	gw_tpl_set_text(t, label, kind, src);
+	return gw_tpl_compile(t, e, err);
+}
+
+int gw_campaign_check_text(const char *label, const char *src, enum gw_tpl_kind kind, const struct crm_entity *e,
+			   struct err *err)
+{
+	struct gw_tpl t;
+	int rc = gw_campaign_compile_text(&t, label, src, kind, e, err);
+	gw_tpl_release(&t);
+	return rc;
+}
+
+int gw_campaign_check_channel(const struct gw_campaign *c, struct err *err)
+{
+	const char *attach = c->attach ? c->attach : "none";
+
+	if (!strcmp(c->channel, "mail") && (!c->template_kind || strcmp(c->template_kind, "docx")))
+		return err_set(err, ERR_INPUT, "a mail campaign needs --template, a Word letter (.docx)");
+	if (!strcmp(c->channel, "email") && !c->subject)
+		return err_set(err, ERR_INPUT, "an e-mail campaign needs --subject");
+	if (!strcmp(c->channel, "email") && !c->body_text && !c->body_html)
+		return err_set(err, ERR_INPUT, "an e-mail campaign needs --body FILE (.txt and/or .html)");
+	if (!strcmp(c->channel, "email") && strcmp(attach, "none") && !c->template_kind)
+		return err_set(err, ERR_INPUT, "--attach %s needs --template, the Word document to attach", attach);
+	if (!strcmp(c->channel, "sms") && !c->body_text)
+		return err_set(err, ERR_INPUT, "an SMS campaign needs --body FILE, a .txt");
+	if (!strcmp(c->channel, "sms") && c->body_html)
+		return err_set(err, ERR_INPUT, "a text message is plain text: --body takes a .txt for sms");
+	return 0;
+}
+
 int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err)
 {
 	const struct crm_entity *e = crm_entity_find(c->targets);
@@ -46,6 +81,8 @@ int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err
 		return err_set(err, ERR_INPUT, "'%s' is not a channel: mail, email or sms", c->channel);
 	if (!e)
 		return err_set(err, ERR_INPUT, "'%s' is not an entity", c->targets);
+	if ((rc = gw_campaign_check_channel(c, err)))
+		return rc;
 	if (!crm_entity_column(e, address_column(c->channel)))
 		return err_set(err, ERR_INPUT, "a %s has no %s: it cannot be sent %s", e->name, address_column(c->channel),
 			       !strcmp(c->channel, "mail") ? "by post" : !strcmp(c->channel, "sms") ? "texts" : "e-mail");

@@ -1,6 +1,7 @@
 /* tests/gateway/test_outbox.c - launching a campaign queues every target once,
  * skipping those who may not be sent to; workers claim rows without taking
  * each other's, and a worker's rows come back when its session ends. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -347,5 +348,40 @@ Test(outbox, a_target_is_queued_once_per_producer_not_once_in_all)
 	cr_expect_eq(l.queued, 0);
 	gw_launch_release(&l);
 	gw_campaign_release(&camp);
+	crm_db_free(c);
+}
+
+/* The library refuses a campaign that cannot be sent, whoever creates it
+ * (the command line, send-one, a later producer), with the command line's
+ * words. */
+Test(outbox, a_campaign_that_cannot_be_sent_is_not_created)
+{
+	static const struct {
+		const char *channel, *subject, *text, *html, *kind, *attach, *msg;
+	} cases[] = {
+		{ "mail", NULL, NULL, NULL, NULL, NULL, "a mail campaign needs --template, a Word letter (.docx)" },
+		{ "mail", NULL, NULL, NULL, "txt", NULL, "a mail campaign needs --template, a Word letter (.docx)" },
+		{ "email", NULL, "hi", NULL, NULL, NULL, "an e-mail campaign needs --subject" },
+		{ "email", "s", NULL, NULL, NULL, NULL, "an e-mail campaign needs --body FILE (.txt and/or .html)" },
+		{ "email", "s", "hi", NULL, NULL, "pdf", "--attach pdf needs --template, the Word document to attach" },
+		{ "sms", NULL, NULL, NULL, NULL, NULL, "an SMS campaign needs --body FILE, a .txt" },
+		{ "sms", NULL, "hi", "<p>hi</p>", NULL, NULL, "a text message is plain text: --body takes a .txt for sms" },
+	};
+	struct crm_db *c = connect();
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char name[16];
+		struct gw_campaign camp = { .name = name, .channel = (char *)cases[i].channel, .targets = "contact",
+					    .filter = "", .subject = (char *)cases[i].subject,
+					    .body_text = (char *)cases[i].text, .body_html = (char *)cases[i].html,
+					    .template_kind = (char *)cases[i].kind, .attach = (char *)cases[i].attach };
+		struct err err = ERR_INIT;
+		snprintf(name, sizeof(name), "c%zu", i);
+		buf_init(&camp.template);
+		cr_expect_eq(gw_campaign_create(c, &camp, &err), ERR_INPUT, "case %zu was created", i);
+		cr_expect_str_eq(err.msg.data, cases[i].msg);
+		err_release(&err);
+	}
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.campaign"), 0);
 	crm_db_free(c);
 }
