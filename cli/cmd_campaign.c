@@ -470,3 +470,32 @@ int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err)
 	gw_campaign_release(&c);
 	return rc;
 }
+
+int cli_campaign_create_for(struct cli *cli, const char *name, const char *entity, const char *where, int argc,
+			    char **argv, struct err *err)
+{
+	struct campaign_args a = { .verb = "create", .name = name };
+	int rc = parse(&a, argc, argv, err);
+
+	if (rc)
+		return rc;
+	a.targets = entity;
+	a.where = where;
+	return campaign_create(cli, &a, err);
+}
+
+int cli_campaign_launch_now(struct cli *cli, const char *name, long *id, struct err *err)
+{
+	struct campaign_args a = { .verb = "launch", .name = name, .yes = 1 };
+	struct gw_campaign c = { 0 };
+	struct crm_db *db;
+	int rc = cli_db(cli, &db, err);
+
+	if (!rc)
+		rc = gw_campaign_get(db, name, &c, err);
+	if (!rc)
+		rc = campaign_launch(cli, db, &c, &a, err);
+	*id = c.id;
+	gw_campaign_release(&c);
+	return rc;
+}
