@@ -66,6 +66,13 @@ size_t out_width(const char *s);
  * escapes ("\x1b") rather than obeyed. */
 void out_text(FILE *f, const char *s);
 
+/* crmgate send-one's campaign (cli/cmd_campaign.c): campaign create of
+ * NAME, to ENTITY's targets where WHERE, with the create options in argv
+ * (argv[0] is not one); then launched at once, without asking (*id: its id). */
+int cli_campaign_create_for(struct cli *cli, const char *name, const char *entity, const char *where, int argc,
+			    char **argv, struct err *err);
+int cli_campaign_launch_now(struct cli *cli, const char *name, long *id, struct err *err);
+
 /* Handlers, one per command file. */
 int cmd_db(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err);

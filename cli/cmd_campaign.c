@@ -107,37 +107,6 @@ static int parse(struct campaign_args *a, int argc, char **argv, struct err *err
 	return 0;
 }
 
-/* A subject or body, checked as a template for e's records. */
-static int check_text(const char *label, const char *src, enum gw_tpl_kind kind, const struct crm_entity *e,
-		      struct err *err)
-{
-	struct gw_tpl t;
-	int rc;
-	gw_tpl_set_text(&t, label, kind, src);
-	rc = gw_tpl_compile(&t, e, err);
-	gw_tpl_release(&t);
-	return rc;
-}
-
-/* What each channel needs: a letter, a subject and a body, a text. */
-static int check_channel(const struct campaign_args *a, const struct gw_campaign *c, struct err *err)
-{
-	if (!strcmp(c->channel, "mail") && (!c->template_kind || strcmp(c->template_kind, "docx")))
-		return err_set(err, ERR_INPUT, "a mail campaign needs --template, a Word letter (.docx)");
-	if (!strcmp(c->channel, "email") && !c->subject)
-		return err_set(err, ERR_INPUT, "an e-mail campaign needs --subject");
-	if (!strcmp(c->channel, "email") && !c->body_text && !c->body_html)
-		return err_set(err, ERR_INPUT, "an e-mail campaign needs --body FILE (.txt and/or .html)");
-	if (!strcmp(c->channel, "email") && strcmp(c->attach, "none") && !c->template_kind)
-		return err_set(err, ERR_INPUT, "--attach %s needs --template, the Word document to attach", c->attach);
-	if (!strcmp(c->channel, "sms") && !c->body_text)
-		return err_set(err, ERR_INPUT, "an SMS campaign needs --body FILE, a .txt");
-	if (!strcmp(c->channel, "sms") && c->body_html)
-		return err_set(err, ERR_INPUT, "a text message is plain text: --body takes a .txt for sms");
-	(void)a;
-	return 0;
-}
-
 static int campaign_create(struct cli *cli, const struct campaign_args *a, struct err *err)
 {
 	struct gw_campaign c = { 0 };
@@ -208,12 +177,10 @@ static int campaign_create(struct cli *cli, const struct campaign_args *a, struc
 			*slot = xstrdup(b.data.data);
 		gw_tpl_release(&b);
 		if (!rc)
-			rc = check_text(a->bodies[i], *slot, html ? GW_TPL_HTML : GW_TPL_TXT, e, err);
+			rc = gw_campaign_check_text(a->bodies[i], *slot, html ? GW_TPL_HTML : GW_TPL_TXT, e, err);
 	}
 	if (!rc && c.subject)
-		rc = check_text("--subject", c.subject, GW_TPL_TXT, e, err);
-	if (!rc)
-		rc = check_channel(a, &c, err);
+		rc = gw_campaign_check_text("--subject", c.subject, GW_TPL_TXT, e, err);
 	if (!rc)
 		rc = gw_campaign_create(db, &c, err);
 	if (!rc)
@@ -288,13 +255,6 @@ static int preview_one(void *ctx, const struct value *rec, struct err *err)
 	return rc;
 }
 
-static int compile_text(struct gw_tpl *t, const char *label, const char *src, enum gw_tpl_kind kind,
-			const struct crm_entity *e, struct err *err)
-{
-	gw_tpl_set_text(t, label, kind, src);
-	return gw_tpl_compile(t, e, err);
-}
-
 static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_campaign *c,
 			    const struct campaign_args *a, struct err *err)
 {
@@ -309,11 +269,11 @@ static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_
 		return cli_usage_error(err, usage, "--limit takes a number of targets");
 	buf_init(&p.out);
 	crm_query_init(&q);
-	rc = compile_text(&p.subject, "subject", c->subject, GW_TPL_TXT, e, err);
+	rc = gw_campaign_compile_text(&p.subject, "subject", c->subject, GW_TPL_TXT, e, err);
 	if (!rc)
-		rc = compile_text(&p.text, "body.txt", c->body_text, GW_TPL_TXT, e, err);
+		rc = gw_campaign_compile_text(&p.text, "body.txt", c->body_text, GW_TPL_TXT, e, err);
 	if (!rc)
-		rc = compile_text(&p.html, "body.html", c->body_html, GW_TPL_HTML, e, err);
+		rc = gw_campaign_compile_text(&p.html, "body.html", c->body_html, GW_TPL_HTML, e, err);
 	if (!rc)
 		rc = crm_filter_compile(&q, e, c->filter, cli->today, err);
 	if (!rc) {
@@ -507,6 +467,35 @@ int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err)
 	} else {
 		rc = cli_usage_error(err, usage, "'%s' is not a campaign verb", a.verb);
 	}
+	gw_campaign_release(&c);
+	return rc;
+}
+
+int cli_campaign_create_for(struct cli *cli, const char *name, const char *entity, const char *where, int argc,
+			    char **argv, struct err *err)
+{
+	struct campaign_args a = { .verb = "create", .name = name };
+	int rc = parse(&a, argc, argv, err);
+
+	if (rc)
+		return rc;
+	a.targets = entity;
+	a.where = where;
+	return campaign_create(cli, &a, err);
+}
+
+int cli_campaign_launch_now(struct cli *cli, const char *name, long *id, struct err *err)
+{
+	struct campaign_args a = { .verb = "launch", .name = name, .yes = 1 };
+	struct gw_campaign c = { 0 };
+	struct crm_db *db;
+	int rc = cli_db(cli, &db, err);
+
+	if (!rc)
+		rc = gw_campaign_get(db, name, &c, err);
+	if (!rc)
+		rc = campaign_launch(cli, db, &c, &a, err);
+	*id = c.id;
 	gw_campaign_release(&c);
 	return rc;
 }

@@ -1,9 +1,10 @@
 /* cli/cmd_send_one.c - crmgate send-one: one message to one target, now.
  *
  * The same path as a campaign, on purpose: a campaign of one target is
- * created, launched and delivered at once, so that opt-outs, suppression,
- * the outbox's exactly-once and the record of what was sent hold for a
- * salesperson's single greeting as they do for a mass mailing. */
+ * created, launched and delivered at once (by the functions the campaign
+ * and send commands use, not by running those commands), so that opt-outs,
+ * suppression, the outbox's exactly-once and the record of what was sent
+ * hold for a salesperson's single greeting as they do for a mass mailing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,9 @@
 #include "cli/cli.h"
 #include "common/buf.h"
 #include "common/xalloc.h"
+#include "common/log.h"
 #include "gateway/campaign.h"
+#include "gateway/send.h"
 #include "common/banned.h"
 
 static const char usage[] =
@@ -78,12 +81,38 @@ static int outcome(struct cli *cli, const char *name, const char *entity, const 
 	return rc;
 }
 
+/* Deliver campaign id's queue now, as 'crmgate send --once --campaign' does
+ * with one worker: on the owner's sessions (the outbox is the owner's). */
+static int deliver(struct cli *cli, long id, struct err *err)
+{
+	struct crm_store_opts owner = cli->store;
+	struct gw_send_opts o = { .cfg = cli->cfg, .today = cli->today, .once = 1, .campaign_id = id };
+	struct gw_send_stats st = { 0 };
+	struct crm_db *db = NULL, *rdb = NULL;
+	int rc;
+
+	o.mail_dir = config_get(cli->cfg, "mail", "dir");
+	owner.as_login = NULL;
+	rc = crm_store_open(&db, &owner, err);
+	if (!rc)
+		rc = crm_store_open(&rdb, &owner, err);
+	if (!rc)
+		rc = gw_send_run(db, rdb, &o, &st, err);
+	if (!rc)
+		log_info("sent %ld, to retry %ld, failed %ld, unknown %ld, skipped %ld", st.sent, st.retried, st.failed,
+			 st.unknown, st.skipped);
+	crm_db_free(rdb);
+	crm_db_free(db);
+	return rc;
+}
+
 int cmd_send_one(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	char stamp[32], *name, *where, **create;
+	char stamp[32], *name, *where;
 	time_t now = time(NULL);
 	struct tm tm;
-	int rc, n = 0;
+	long id = 0;
+	int rc;
 
 	if (cli_wants_help(argc, argv, usage))
 		return 0;
@@ -99,29 +128,14 @@ int cmd_send_one(struct cli *cli, int argc, char **argv, struct err *err)
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
 	name = xstrfmt("send-one %s %s %s.%ld", argv[1], argv[2], stamp, (long)getpid());
 	where = code_filter(argv[2]);
-	/* campaign create NAME --targets ENTITY --where FILTER, then ours */
-	create = xcalloc((size_t)argc + 8, sizeof(*create));
-	create[n++] = "campaign";
-	create[n++] = "create";
-	create[n++] = name;
-	create[n++] = "--targets";
-	create[n++] = argv[1];
-	create[n++] = "--where";
-	create[n++] = where;
-	for (int i = 3; i < argc; i++)
-		create[n++] = argv[i];
-	rc = cmd_campaign(cli, n, create, err);
-	if (!rc) {
-		char *launch[] = { "campaign", "launch", name, "--yes", NULL };
-		rc = cmd_campaign(cli, 4, launch, err);
-	}
-	if (!rc) {
-		char *send[] = { "send", "--once", "--campaign", name, NULL };
-		rc = cmd_send(cli, 4, send, err);
-	}
+	/* the campaign of one target, with the user's create options */
+	rc = cli_campaign_create_for(cli, name, argv[1], where, argc - 2, argv + 2, err);
+	if (!rc)
+		rc = cli_campaign_launch_now(cli, name, &id, err);
+	if (!rc)
+		rc = deliver(cli, id, err);
 	if (!rc)
 		rc = outcome(cli, name, argv[1], argv[2], err);
-	free(create);
 	free(where);
 	free(name);
 	return rc;

@@ -11,6 +11,8 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* xstrdup(s), or NULL when s is NULL (an SQL NULL read from a result). */
+char *xstrdup_or_null(const char *s);
 /* A malloc'd, formatted string. */
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -8,6 +8,7 @@
 #include "common/xalloc.h"
 #include "crm/entity.h"
 #include "crm/filter.h"
+#include "gateway/outbox.h"
 #include "common/banned.h"
 
 #define COUNTS                                                                                                  \
@@ -33,9 +34,39 @@ static const char *address_column(const char *channel)
 	return !strcmp(channel, "email") ? "email" : !strcmp(channel, "sms") ? "mobile" : "address";
 }
 
-static char *dup_or_null(const char *s)
+int gw_campaign_compile_text(struct gw_tpl *t, const char *label, const char *src, enum gw_tpl_kind kind,
+			     const struct crm_entity *e, struct err *err)
 {
-	return s ? xstrdup(s) : NULL;
+	gw_tpl_set_text(t, label, kind, src);
+	return gw_tpl_compile(t, e, err);
+}
+
+int gw_campaign_check_text(const char *label, const char *src, enum gw_tpl_kind kind, const struct crm_entity *e,
+			   struct err *err)
+{
+	struct gw_tpl t;
+	int rc = gw_campaign_compile_text(&t, label, src, kind, e, err);
+	gw_tpl_release(&t);
+	return rc;
+}
+
+int gw_campaign_check_channel(const struct gw_campaign *c, struct err *err)
+{
+	const char *attach = c->attach ? c->attach : "none";
+
+	if (!strcmp(c->channel, "mail") && (!c->template_kind || strcmp(c->template_kind, "docx")))
+		return err_set(err, ERR_INPUT, "a mail campaign needs --template, a Word letter (.docx)");
+	if (!strcmp(c->channel, "email") && !c->subject)
+		return err_set(err, ERR_INPUT, "an e-mail campaign needs --subject");
+	if (!strcmp(c->channel, "email") && !c->body_text && !c->body_html)
+		return err_set(err, ERR_INPUT, "an e-mail campaign needs --body FILE (.txt and/or .html)");
+	if (!strcmp(c->channel, "email") && strcmp(attach, "none") && !c->template_kind)
+		return err_set(err, ERR_INPUT, "--attach %s needs --template, the Word document to attach", attach);
+	if (!strcmp(c->channel, "sms") && !c->body_text)
+		return err_set(err, ERR_INPUT, "an SMS campaign needs --body FILE, a .txt");
+	if (!strcmp(c->channel, "sms") && c->body_html)
+		return err_set(err, ERR_INPUT, "a text message is plain text: --body takes a .txt for sms");
+	return 0;
 }
 
 int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err)
@@ -50,6 +81,8 @@ int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err
 		return err_set(err, ERR_INPUT, "'%s' is not a channel: mail, email or sms", c->channel);
 	if (!e)
 		return err_set(err, ERR_INPUT, "'%s' is not an entity", c->targets);
+	if ((rc = gw_campaign_check_channel(c, err)))
+		return rc;
 	if (!crm_entity_column(e, address_column(c->channel)))
 		return err_set(err, ERR_INPUT, "a %s has no %s: it cannot be sent %s", e->name, address_column(c->channel),
 			       !strcmp(c->channel, "mail") ? "by post" : !strcmp(c->channel, "sms") ? "texts" : "e-mail");
@@ -104,17 +137,17 @@ int gw_campaign_get(struct crm_db *db, const char *ref, struct gw_campaign *out,
 		out->targets = xstrdup(crm_res_get(res, 0, 3));
 		out->filter = xstrdup(crm_res_get(res, 0, 4));
 		out->status = xstrdup(crm_res_get(res, 0, 5));
-		out->template_name = dup_or_null(crm_res_get(res, 0, 6));
-		out->template_kind = dup_or_null(crm_res_get(res, 0, 7));
+		out->template_name = xstrdup_or_null(crm_res_get(res, 0, 6));
+		out->template_kind = xstrdup_or_null(crm_res_get(res, 0, 7));
 		if (tpl)
 			rc = crm_bytea_parse(&out->template, tpl, err);
-		out->subject = dup_or_null(crm_res_get(res, 0, 9));
-		out->body_text = dup_or_null(crm_res_get(res, 0, 10));
-		out->body_html = dup_or_null(crm_res_get(res, 0, 11));
+		out->subject = xstrdup_or_null(crm_res_get(res, 0, 9));
+		out->body_text = xstrdup_or_null(crm_res_get(res, 0, 10));
+		out->body_html = xstrdup_or_null(crm_res_get(res, 0, 11));
 		out->attach = xstrdup(crm_res_get(res, 0, 12));
 		out->unknown_policy = xstrdup(crm_res_get(res, 0, 13));
-		out->scheduled_at = dup_or_null(crm_res_get(res, 0, 14));
-		out->rate = dup_or_null(crm_res_get(res, 0, 15));
+		out->scheduled_at = xstrdup_or_null(crm_res_get(res, 0, 14));
+		out->rate = xstrdup_or_null(crm_res_get(res, 0, 15));
 		out->max_attempts = (int)strtol(crm_res_get(res, 0, 16), NULL, 10);
 		out->marketing = !strcmp(crm_res_get(res, 0, 17), "t");
 	}
@@ -193,12 +226,10 @@ static int compile(struct crm_query *q, const struct gw_campaign *c, const struc
 	return crm_filter_compile(q, e, c->filter, today, err);
 }
 
-static int summarise(struct crm_db *db, const char *sql, const struct crm_query *q, struct gw_launch *out,
-		     struct err *err)
+/* The counts by reason of rows (reason, n) into out. */
+static void summarise(const struct crm_res *res, struct gw_launch *out)
 {
-	struct crm_res *res = NULL;
-	int rc = crm_db_query(&res, db, sql, (int)q->nparams, crm_query_params(q), err);
-	for (int r = 0; !rc && r < crm_res_rows(res); r++) {
+	for (int r = 0; r < crm_res_rows(res); r++) {
 		const char *reason = crm_res_get(res, r, 0);
 		long n = strtol(crm_res_get(res, r, 1), NULL, 10);
 		if (!reason) {
@@ -210,8 +241,6 @@ static int summarise(struct crm_db *db, const char *sql, const struct crm_query 
 			buf_addf(&out->reasons, "%s: %ld\n", reason, n);
 		}
 	}
-	crm_res_free(res);
-	return rc;
 }
 
 /* What plan and launch share: out emptied, the entity, the filter compiled. */
@@ -239,11 +268,18 @@ int gw_campaign_plan(struct crm_db *db, const struct gw_campaign *c, const char 
 
 	if ((rc = prepare(out, &e, &q, c, today, err)))
 		return rc;
-	buf_adds(&sql, "SELECT CASE WHEN EXISTS (SELECT 1 FROM crm.outbox o WHERE o.campaign_id = $1 AND o.channel = $2"
+	buf_adds(&sql, "SELECT CASE WHEN EXISTS (SELECT 1 FROM crm.outbox o WHERE o.source = 'campaign'"
+		       " AND o.source_id = $1 AND o.channel = $2"
 		       " AND o.target_code = y.code) THEN E'\\x01already' ELSE y.reason END, count(*) FROM (");
 	targets_sql(&sql, c, e, &q, 2);
 	buf_adds(&sql, ") y GROUP BY 1 ORDER BY 2 DESC");
-	rc = summarise(db, sql.data, &q, out, err);
+	{
+		struct crm_res *res = NULL;
+		rc = crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), err);
+		if (!rc)
+			summarise(res, out);
+		crm_res_free(res);
+	}
 	crm_query_release(&q);
 	buf_release(&sql);
 	return rc;
@@ -260,14 +296,7 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 	/* the status is checked again under the row's lock below */
 	if ((rc = prepare(out, &e, &q, c, today, err)))
 		return rc;
-	buf_adds(&sql, "WITH added AS (INSERT INTO crm.outbox (campaign_id, channel, target_code, contact_id,"
-		       " lead_contact_id, recipient, recipient_name, postcode, status, skip_reason, due_at)"
-		       " SELECT $1::bigint, $2, y.code, y.contact_id, y.lead_contact_id, y.recipient, y.name, y.postcode,"
-		       " CASE WHEN y.reason IS NULL THEN 'queued' ELSE 'skipped' END, y.reason,"
-		       " coalesce((SELECT scheduled_at FROM crm.campaign WHERE id = $1::bigint), now()) FROM (");
 	targets_sql(&sql, c, e, &q, 2);
-	buf_adds(&sql, ") y ON CONFLICT (campaign_id, channel, target_code) DO NOTHING RETURNING skip_reason)"
-		       " SELECT skip_reason, count(*) FROM added GROUP BY 1 ORDER BY 2 DESC");
 	rc = crm_db_begin(db, err);
 	/* one statement queues every target */
 	if (!rc)
@@ -283,8 +312,15 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 				     status ? status : "gone", status && !strcmp(status, "paused") ? " (resume it)" : "");
 		free(status);
 	}
-	if (!rc)
-		rc = summarise(db, sql.data, &q, out, err);
+	if (!rc) {
+		struct gw_source src = { "campaign", c->id };
+		struct crm_res *res = NULL;
+		rc = gw_outbox_enqueue(&res, db, &src, c->id, c->channel, sql.data, (int)q.nparams, crm_query_params(&q),
+				       err);
+		if (!rc)
+			summarise(res, out);
+		crm_res_free(res);
+	}
 	if (!rc) {
 		char id[24];
 		const char *params[] = { id };
@@ -343,10 +379,7 @@ int gw_campaign_set_status(struct crm_db *db, const struct gw_campaign *c, const
 		crm_res_free(res);
 		/* a cancelled campaign's queue is dropped, on the record */
 		if (!rc && !strcmp(verb, "cancel"))
-			rc = crm_db_query(NULL, db,
-					  "UPDATE crm.outbox SET status = 'skipped', skip_reason = 'cancelled', updated_at = now()"
-					  " WHERE campaign_id = $1::bigint AND status = 'queued'",
-					  1, params, err);
+			rc = gw_outbox_cancel(db, c->id, err);
 		if (!rc)
 			return crm_db_commit(db, err);
 		crm_db_rollback(db);

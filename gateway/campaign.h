@@ -13,6 +13,7 @@
 #include "common/err.h"
 #include "crm/db.h"
 #include "gateway/sms_text.h"
+#include "gateway/tpl.h"
 
 struct gw_campaign {
 	long id;
@@ -34,7 +35,20 @@ struct gw_campaign {
 /* The channels a campaign may use, and whether an entity has the address one needs. */
 int gw_channel_valid(const char *channel);
 
-/* Store c (a draft) after checking it; c->id is set. A name taken is ERR_EXISTS. */
+/* A text of a campaign (a subject, a body) as a template compiled for e's
+ * records into t (the caller's: gw_tpl_release); label names it in
+ * messages; src NULL compiles to nothing. */
+int gw_campaign_compile_text(struct gw_tpl *t, const char *label, const char *src, enum gw_tpl_kind kind,
+			     const struct crm_entity *e, struct err *err);
+/* gw_campaign_compile_text, only to check src: ERR_INPUT with every problem. */
+int gw_campaign_check_text(const char *label, const char *src, enum gw_tpl_kind kind, const struct crm_entity *e,
+			   struct err *err);
+/* What c's channel needs: a letter (mail), a subject and a body (email), a
+ * plain text (sms); ERR_INPUT naming the option that gives it. */
+int gw_campaign_check_channel(const struct gw_campaign *c, struct err *err);
+
+/* Store c (a draft) after checking it (gw_campaign_check_channel too); c->id
+ * is set. A name taken is ERR_EXISTS. */
 int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err);
 /* The campaign named ref (its name, or its id in digits); ERR_NOTFOUND. */
 int gw_campaign_get(struct crm_db *db, const char *ref, struct gw_campaign *out, struct err *err);

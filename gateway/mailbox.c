@@ -30,6 +30,7 @@
 #include "common/xalloc.h"
 #include "gateway/dsn.h"
 #include "gateway/imap.h"
+#include "gateway/outbox.h"
 #include "common/banned.h"
 
 /* the first key of our advisory locks: one poll per mailbox at a time */
@@ -102,50 +103,34 @@ static int record(struct crm_db *db, const struct gw_mailbox_opts *o, const char
 	else
 		why = xstrfmt("%s %s", r && r->status[0] ? r->status : "", r ? gw_dsn_action_name(r->action) : "");
 	{
-		const char *params[] = { id, why };
-		const char *sql = NULL;
-		crm_res_free(res);
-		res = NULL;
-		/* only a row that went out can bounce: sent, unknown or delivered,
-		 * or queued again after an unknown outcome */
-#define WENT_OUT "(status IN ('sent', 'unknown', 'delivered') OR (status = 'queued' AND attempts > 0))"
+		enum gw_report what;
+		int changed = 0;
 		switch (v) {
 		case GW_DSN_V_BOUNCED:
-			sql = "WITH b AS (UPDATE crm.outbox SET status = 'bounced', last_error = 'bounced: ' || $2::text,"
-			      " worker_pid = NULL, lease_until = NULL, updated_at = now() WHERE id = $1::bigint AND " WENT_OUT
-			      " RETURNING id, channel, recipient),"
-			      " s AS (INSERT INTO crm.suppression (channel, address, reason, outbox_id)"
-			      " SELECT channel, crm.address_key(channel, recipient), 'bounced', id FROM b"
-			      " WHERE recipient IS NOT NULL ON CONFLICT DO NOTHING)"
-			      " SELECT count(*) FROM b";
+			what = GW_REPORT_BOUNCED;
 			count = &st->bounced;
 			break;
 		case GW_DSN_V_FAILED:
-			sql = "WITH b AS (UPDATE crm.outbox SET status = 'failed', last_error = 'failed: ' || $2::text,"
-			      " worker_pid = NULL, lease_until = NULL, updated_at = now() WHERE id = $1::bigint AND " WENT_OUT
-			      " RETURNING id) SELECT count(*) FROM b";
+			what = GW_REPORT_FAILED;
 			count = &st->failed;
 			break;
 		case GW_DSN_V_DELAYED:
-			sql = "WITH b AS (UPDATE crm.outbox SET last_error = 'delayed: ' || $2::text, updated_at = now()"
-			      " WHERE id = $1::bigint AND status = 'sent' RETURNING id) SELECT count(*) FROM b";
+			what = GW_REPORT_DELAYED;
 			count = &st->delayed;
 			break;
 		case GW_DSN_V_DELIVERED:
-			sql = "WITH b AS (UPDATE crm.outbox SET status = 'delivered', delivered_at = now(), updated_at = now()"
-			      " WHERE id = $1::bigint AND status IN ('sent', 'unknown') AND ($2::text IS NULL OR true)"
-			      " RETURNING id) SELECT count(*) FROM b";
+			what = GW_REPORT_DELIVERED;
 			count = &st->delivered;
 			break;
 		case GW_DSN_V_RELAYED:
 		case GW_DSN_V_NONE:
+		default:
 			st->noted++;
 			goto done;
 		}
-#undef WENT_OUT
-		if ((rc = crm_db_query(&res, db, sql, 2, params, err)))
+		if ((rc = gw_outbox_report(db, strtol(id, NULL, 10), what, why, &changed, err)))
 			goto done;
-		if (strcmp(crm_res_get(res, 0, 0), "0"))
+		if (changed)
 			(*count)++;
 		else if (v == GW_DSN_V_DELAYED)
 			st->delayed++; /* a delay is noted even when the row has moved on */

@@ -9,7 +9,23 @@
  * a claimed row goes back to the queue (it was never handed over); a row
  * that was sending has an unknown outcome, which the campaign's policy
  * settles (resend, the default, or hold for a person). A lease guards
- * against a worker that hangs with its session open. */
+ * against a worker that hangs with its session open.
+ *
+ * One owner for every state a row takes (queued, claimed, sending, sent,
+ * unknown, retry, failed, skipped, cancelled, bounced, delivered): each move
+ * is a crm.outbox_* SQL function (sql/018_outbox_owner.sql), and this file
+ * alone calls them; no other C file writes crm.outbox. SQL rather than C
+ * because the moves that crmgate serve makes (an SMS delivery report, an
+ * unsubscribe, a STOP) run in the database already, and a guard such as
+ * "only while this session holds the row" must be the same wherever a move
+ * starts; a database function is the one place both sides reach.
+ * tests/gateway/test_outbox_owner.c checks the tree and the migrated
+ * database's functions.
+ *
+ * Producers: a campaign is one producer of rows among several (a survey's
+ * invitation and reminder, an alert digest, a single message). Each row
+ * names its producer and the producer's id; a target is queued once per
+ * producer and channel (gw_outbox_enqueue). */
 #ifndef GATEWAY_OUTBOX_H
 #define GATEWAY_OUTBOX_H
 
@@ -75,6 +91,49 @@ int gw_outbox_sent_next(struct crm_db *db, const struct gw_job *job, const struc
 int gw_outbox_take_token(struct crm_db *db, const char *channel, double rate, double *wait, struct err *err);
 /* The other side asked us to slow down: every worker of the channel waits seconds. */
 int gw_outbox_back_off(struct crm_db *db, const char *channel, double seconds, struct err *err);
+
+/* Who queues a row: kind is one of campaign, single, survey_invitation,
+ * survey_reminder, alert_digest (sql/018), id the producer's own (a
+ * campaign's id for a campaign). */
+struct gw_source {
+	const char *kind;
+	long id;
+};
+
+/* Queue the rows of the SELECT items (parameters $1..$nparams) for src on
+ * channel, sending campaign_id's message. items' columns: code,
+ * contact_id, lead_contact_id, recipient, name, postcode, reason (NULL:
+ * queued; else skipped with that reason). A target src queued on channel
+ * before is left alone. *out (the caller's) has a row (reason, n) per
+ * reason, NULL for those queued. */
+int gw_outbox_enqueue(struct crm_res **out, struct crm_db *db, const struct gw_source *src, long campaign_id,
+		      const char *channel, const char *items, int nparams, const char *const *params, struct err *err);
+
+/* An SMS campaign's queued rows measured: codes and segments are SQL arrays
+ * ({..}) of the same length. */
+int gw_outbox_set_segments(struct crm_db *db, long campaign_id, const char *codes, const char *segments,
+			   struct err *err);
+
+/* A cancelled campaign's queued rows become skipped, "cancelled". */
+int gw_outbox_cancel(struct crm_db *db, long campaign_id, struct err *err);
+
+/* What a report (a DSN) says became of a row that went out. */
+enum gw_report {
+	GW_REPORT_BOUNCED,   /* failed for good: bounced, and the address suppressed */
+	GW_REPORT_FAILED,    /* failed on the way */
+	GW_REPORT_DELAYED,   /* noted on a sent row */
+	GW_REPORT_DELIVERED,
+};
+/* Record a report on row id (why: the report's words); *changed says
+ * whether the row took it (a row that never went out does not). */
+int gw_outbox_report(struct crm_db *db, long id, enum gw_report what, const char *why, int *changed, struct err *err);
+
+/* An SMS delivery report for row id: type Kannel's %d (1, 2, 4, 8, 16),
+ * reply its words, ts its Unix time (NULL, or an implausible one: now).
+ * *status (malloc'd) is the row's status afterwards, NULL when there is no
+ * such SMS row. */
+int gw_outbox_sms_report(char **status, struct crm_db *db, long id, const char *type, const char *reply,
+			 const char *ts, struct err *err);
 
 /* Campaigns that have nothing left to send are done. */
 int gw_outbox_finish(struct crm_db *db, struct err *err);

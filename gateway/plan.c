@@ -9,6 +9,7 @@
 #include "common/xalloc.h"
 #include "crm/filter.h"
 #include "crm/record.h"
+#include "gateway/outbox.h"
 #include "gateway/sms_text.h"
 #include "gateway/tpl.h"
 #include "common/banned.h"
@@ -39,24 +40,15 @@ static void forget(struct planner *p)
 static int flush(struct planner *p, struct err *err)
 {
 	struct buf codes = BUF_INIT, segments = BUF_INIT;
-	char id[24];
-	const char *params[] = { id, NULL, NULL };
 	int rc;
 
 	if (!p->n)
 		return 0;
-	snprintf(id, sizeof(id), "%ld", p->c->id);
 	crm_array_text(&codes, (const char *const *)p->codes, p->n);
 	for (size_t i = 0; i < p->n; i++)
 		buf_addf(&segments, "%s%zu", i ? "," : "{", p->segments[i]);
 	buf_addch(&segments, '}');
-	params[1] = codes.data;
-	params[2] = segments.data;
-	rc = crm_db_query(NULL, p->db,
-			  "UPDATE crm.outbox o SET segments = v.segments FROM unnest($2::text[], $3::integer[])"
-			  " AS v(code, segments) WHERE o.campaign_id = $1::bigint AND o.channel = 'sms'"
-			  " AND o.target_code = v.code AND o.status = 'queued'",
-			  3, params, err);
+	rc = gw_outbox_set_segments(p->db, p->c->id, codes.data, segments.data, err);
 	buf_release(&codes);
 	buf_release(&segments);
 	forget(p);

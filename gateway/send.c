@@ -37,13 +37,6 @@ static void camp_free(struct gw_camp *k)
 	free(k);
 }
 
-static int compile_text(struct gw_tpl *t, const char *label, const char *src, enum gw_tpl_kind kind,
-			const struct crm_entity *e, struct err *err)
-{
-	gw_tpl_set_text(t, label, kind, src);
-	return gw_tpl_compile(t, e, err);
-}
-
 /* The campaign of a row, compiled on first use. */
 static int camp_get(struct gw_camp **out, struct gw_worker *w, long id, struct err *err)
 {
@@ -62,11 +55,11 @@ static int camp_get(struct gw_camp **out, struct gw_worker *w, long id, struct e
 	if (!rc && !(k->e = crm_entity_find(k->c.targets)))
 		rc = err_set(err, ERR_FAIL, "campaign '%s' targets '%s', which is no entity", k->c.name, k->c.targets);
 	if (!rc)
-		rc = compile_text(&k->subject, "subject", k->c.subject, GW_TPL_TXT, k->e, err);
+		rc = gw_campaign_compile_text(&k->subject, "subject", k->c.subject, GW_TPL_TXT, k->e, err);
 	if (!rc)
-		rc = compile_text(&k->text, "body.txt", k->c.body_text, GW_TPL_TXT, k->e, err);
+		rc = gw_campaign_compile_text(&k->text, "body.txt", k->c.body_text, GW_TPL_TXT, k->e, err);
 	if (!rc)
-		rc = compile_text(&k->html, "body.html", k->c.body_html, GW_TPL_HTML, k->e, err);
+		rc = gw_campaign_compile_text(&k->html, "body.html", k->c.body_html, GW_TPL_HTML, k->e, err);
 	if (!rc && k->c.template_kind) {
 		char *label = xstrfmt("%s.%s", k->c.name, k->c.template_kind);
 		rc = gw_tpl_set(&k->doc, label, k->c.template.data, k->c.template.len, err);

@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "gateway/outbox.h"
 #include "common/banned.h"
 
 #define DEFAULT_CONNECTIONS 4
@@ -457,8 +458,7 @@ static int h_sms_dlr(struct http_response *res, const struct http_request *req, 
 	struct crm_db *db = NULL;
 	const char *idtext = http_param(req, "id"), *type = http_param(req, "type");
 	const char *reply = http_param(req, "reply"), *ts = http_param(req, "ts");
-	const char *params[4];
-	char *status = NULL, idbuf[24];
+	char *status = NULL;
 	long id, t;
 	int rc;
 
@@ -490,17 +490,8 @@ static int h_sms_dlr(struct http_response *res, const struct http_request *req, 
 			return 0;
 		}
 	}
-	snprintf(idbuf, sizeof(idbuf), "%ld", id);
-	params[0] = idbuf;
-	params[1] = type;
-	params[2] = reply;
-	params[3] = ts && is_digits(ts, 12) ? ts : NULL;
 	/* the report's own time when it is plausible, else the time it came */
-	rc = crm_db_value(&status, db,
-			  "SELECT crm.sms_report($1::bigint, $2::integer, $3::text, (SELECT CASE WHEN t BETWEEN"
-			  " now() - interval '30 days' AND now() + interval '1 hour' THEN t END"
-			  " FROM (SELECT to_timestamp($4::bigint) AS t) x))",
-			  4, params, err);
+	rc = gw_outbox_sms_report(&status, db, id, type, reply, ts && is_digits(ts, 12) ? ts : NULL, err);
 	if (!rc && !status)
 		http_reply_text(res, 404, "no such SMS\n");
 	else if (!rc)

@@ -1,6 +1,7 @@
 /* tests/gateway/test_outbox.c - launching a campaign queues every target once,
  * skipping those who may not be sent to; workers claim rows without taking
  * each other's, and a worker's rows come back when its session ends. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -289,5 +290,98 @@ Test(outbox, one_statement_records_a_sent_row_and_marks_the_next_after_checking_
 	gw_jobs_free(a, n);
 	gw_campaign_release(&camp);
 	crm_db_free(w);
+	crm_db_free(c);
+}
+
+/* The items a producer queues: contact code $1, its e-mail. */
+#define ONE_CONTACT                                                                                        \
+	"SELECT t.code, t.id AS contact_id, NULL::bigint AS lead_contact_id, t.email AS recipient, t.name,"  \
+	" NULL::text AS postcode, NULL::text AS reason FROM crm.contact t WHERE t.code = $1"
+
+/* Queue contact code for src; the number of rows it queued. */
+static long enqueue(struct crm_db *c, const struct gw_source *src, long campaign_id, const char *code)
+{
+	struct crm_res *res = NULL;
+	struct err err = ERR_INIT;
+	const char *params[] = { code };
+	long queued = 0;
+
+	assert_ok(gw_outbox_enqueue(&res, c, src, campaign_id, "email", ONE_CONTACT, 1, params, &err), &err);
+	for (int r = 0; r < crm_res_rows(res); r++)
+		if (!crm_res_get(res, r, 0))
+			queued += strtol(crm_res_get(res, r, 1), NULL, 10);
+	crm_res_free(res);
+	return queued;
+}
+
+Test(outbox, a_target_is_queued_once_per_producer_not_once_in_all)
+{
+	struct crm_db *c = connect();
+	struct gw_campaign camp;
+	struct gw_launch l;
+	struct err err = ERR_INIT;
+
+	create(c, &camp);
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	gw_launch_release(&l);
+	{
+		/* the campaign itself, and every other kind of producer sending
+		 * the campaign's message to the same contact on the same channel */
+		const struct gw_source producers[] = {
+			{ "campaign", camp.id },	  { "survey_invitation", 7 }, { "survey_reminder", 7 },
+			{ "survey_reminder", 8 },	  { "alert_digest", 7 },      { "single", 7 },
+		};
+		for (size_t i = 0; i < ARRAY_SIZE(producers); i++) {
+			long first = enqueue(c, &producers[i], camp.id, "K1");
+			cr_expect_eq(first, i == 0 ? 0 : 1, "%s %ld queued K1 %ld times, not %d", producers[i].kind,
+				     producers[i].id, first, i == 0 ? 0 : 1);
+			cr_expect_eq(enqueue(c, &producers[i], camp.id, "K1"), 0, "%s %ld queued K1 twice",
+				     producers[i].kind, producers[i].id);
+		}
+		cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE target_code = 'K1'"),
+			     (long)ARRAY_SIZE(producers));
+		cr_expect_eq(count(c, "SELECT count(DISTINCT (source, source_id)) FROM crm.outbox WHERE target_code = 'K1'"),
+			     (long)ARRAY_SIZE(producers));
+	}
+	/* a relaunch still queues nobody twice */
+	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
+	cr_expect_eq(l.queued, 0);
+	gw_launch_release(&l);
+	gw_campaign_release(&camp);
+	crm_db_free(c);
+}
+
+/* The library refuses a campaign that cannot be sent, whoever creates it
+ * (the command line, send-one, a later producer), with the command line's
+ * words. */
+Test(outbox, a_campaign_that_cannot_be_sent_is_not_created)
+{
+	static const struct {
+		const char *channel, *subject, *text, *html, *kind, *attach, *msg;
+	} cases[] = {
+		{ "mail", NULL, NULL, NULL, NULL, NULL, "a mail campaign needs --template, a Word letter (.docx)" },
+		{ "mail", NULL, NULL, NULL, "txt", NULL, "a mail campaign needs --template, a Word letter (.docx)" },
+		{ "email", NULL, "hi", NULL, NULL, NULL, "an e-mail campaign needs --subject" },
+		{ "email", "s", NULL, NULL, NULL, NULL, "an e-mail campaign needs --body FILE (.txt and/or .html)" },
+		{ "email", "s", "hi", NULL, NULL, "pdf", "--attach pdf needs --template, the Word document to attach" },
+		{ "sms", NULL, NULL, NULL, NULL, NULL, "an SMS campaign needs --body FILE, a .txt" },
+		{ "sms", NULL, "hi", "<p>hi</p>", NULL, NULL, "a text message is plain text: --body takes a .txt for sms" },
+	};
+	struct crm_db *c = connect();
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char name[16];
+		struct gw_campaign camp = { .name = name, .channel = (char *)cases[i].channel, .targets = "contact",
+					    .filter = "", .subject = (char *)cases[i].subject,
+					    .body_text = (char *)cases[i].text, .body_html = (char *)cases[i].html,
+					    .template_kind = (char *)cases[i].kind, .attach = (char *)cases[i].attach };
+		struct err err = ERR_INIT;
+		snprintf(name, sizeof(name), "c%zu", i);
+		buf_init(&camp.template);
+		cr_expect_eq(gw_campaign_create(c, &camp, &err), ERR_INPUT, "case %zu was created", i);
+		cr_expect_str_eq(err.msg.data, cases[i].msg);
+		err_release(&err);
+	}
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.campaign"), 0);
 	crm_db_free(c);
 }
