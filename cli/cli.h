@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "cli/opt.h"
 #include "common/config.h"
 #include "common/err.h"
 #include "crm/db.h"
@@ -30,6 +31,10 @@ struct cli {
 	char *vardir;       /* the embedded database's folder: store.vardir */
 };
 
+/* Locate the embedded database: the folder [database] dir names, else the
+ * nearest var/ holding one (with here: var/ of the working directory). */
+void cli_vardir_set(struct cli *cli, int here);
+
 /* Make the embedded database the one in var/ of the working directory
  * (unless [database] dir names another): what 'db init' and the demo
  * create and use. */
@@ -38,14 +43,13 @@ void cli_vardir_here(struct cli *cli);
 /* The database, opened (and migrated, and --as applied) on first use. */
 int cli_db(struct cli *cli, struct crm_db **out, struct err *err);
 
-/* Usage errors: ERR_INPUT with "usage: ..." as the hint. */
-int cli_usage_error(struct err *err, const char *usage, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A usage error: ERR_INPUT with the message fmt, and the usage lines of
+ * cmd (cli/opt.h) as its hint (none when cmd is NULL). */
+int cli_usage_error(struct err *err, const struct opt_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-/* The entity named name, or NULL with a usage error in err. */
-const struct crm_entity *cli_entity(const char *name, const char *usage, struct err *err);
-
-/* Is "-h" or "--help" among the first arguments? Then print usage and return 1. */
-int cli_wants_help(int argc, char **argv, const char *usage);
+/* The entity named name, or NULL with a usage error of cmd in err. */
+const struct crm_entity *cli_entity(const char *name, const struct opt_cmd *cmd, struct err *err);
 
 /* Print a result in the chosen format: a table for people, CSV or JSON for
  * programs (JSON numbers and booleans as such, NULL as null). */
@@ -91,11 +95,24 @@ int cmd_mailbox(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_report(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_value_model(struct cli *cli, int argc, char **argv, struct err *err);
 
-/* The extra verbs of some entities (customer view, contact tree...): the
- * handler for entity.verb, or NULL. */
 typedef int (*cli_handler)(struct cli *cli, int argc, char **argv, struct err *err);
-cli_handler views_find(const char *entity, const char *verb, const char **summary);
-/* Print the extra verbs of an entity for its help text. */
-void views_list(const char *entity, FILE *f);
+
+/* What the verbs of an entity take (cli/cmd_entity.c), its extra verbs too. */
+struct entity_args {
+	const struct crm_entity *e;
+	const char *where;
+	long limit;
+	const char *key, *other; /* KEY, CUSTOMER, SALESPERSON */
+	struct opt_list rest;    /* FIELD=VALUE..., KEY... */
+};
+
+/* The extra verbs of some entities (customer view, contact tree...), each
+ * with the entity it belongs to; the table ends with a NULL entity. Their
+ * cmd.name is the verb alone: cmd_entity puts the entity before it. */
+struct cli_view {
+	const char *entity;
+	struct opt_cmd cmd;
+};
+extern const struct cli_view cli_views[];
 
 #endif

@@ -21,40 +21,6 @@
 #include "merge/text.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate campaign create NAME --channel mail|email|sms --targets ENTITY [--where FILTER]\n"
-	"                               [--template NAME|FILE] [--subject TEXT] [--body FILE]...\n"
-	"                               [--attach docx|pdf|none] [--at TIME] [--rate N] [--policy resend|hold]\n"
-	"                               [--max-attempts N] [--transactional]\n"
-	"       crmgate campaign preview CAMPAIGN [--limit N] [--test-to ADDRESS]\n"
-	"       crmgate campaign launch CAMPAIGN [--yes]\n"
-	"       crmgate campaign status CAMPAIGN [--watch]\n"
-	"       crmgate campaign pause|resume|cancel CAMPAIGN\n"
-	"       crmgate campaign list\n"
-	"\n"
-	"A campaign sends one message per target of ENTITY that FILTER selects: a letter by post\n"
-	"(mail: --template is the Word letter; 'crmgate send' writes the print batch and an address\n"
-	"list), an e-mail (--subject and --body FILE, a .txt and/or an .html; --template with\n"
-	"--attach docx|pdf attaches the filled Word document), or a text message (sms: --body FILE).\n"
-	"Subjects and bodies are templates like merge's ({{name}}, {{customer.name}}, sections), checked\n"
-	"against ENTITY's records when the campaign is created; the campaign keeps a copy of them.\n"
-	"\n"
-	"launch queues one message per target, once: targets without an address for the channel,\n"
-	"opted out, suppressed (bounced, failed, STOP) or sharing an address with another target are\n"
-	"recorded as skipped, with the reason. On a terminal launch says how many and asks; scripts\n"
-	"pass --yes. 'crmgate send' then delivers the queue. CAMPAIGN is a name or an id.\n"
-	"\n"
-	"  --at TIME          send from then on ('2026-12-01 09:00'); default at once\n"
-	"  --rate N           messages per second for this campaign (default: the channel's rate)\n"
-	"  --policy P         when a message's outcome is unknown (the connection died after it was\n"
-	"                     handed over): resend (default) or hold it for a person to decide\n"
-	"  --transactional    not marketing: no SMS signature, opt-out text or quiet hours\n"
-	"  --limit N          preview: how many targets (default 3)\n"
-	"  --test-to ADDRESS  preview: also send the first target's message to ADDRESS (an e-mail\n"
-	"                     address or a mobile number) now, outside the outbox; subject \"[TEST] …\"\n"
-	"  --watch            status: a progress bar while 'crmgate send' works, until the campaign\n"
-	"                     is done, paused or cancelled; then the counts";
-
 struct campaign_args {
 	const char *verb, *name;
 	const char *channel, *targets, *where, *template, *subject, *attach, *at, *rate, *policy, *attempts, *limit;
@@ -63,48 +29,112 @@ struct campaign_args {
 	int nbodies, yes, transactional, watch;
 };
 
+static const struct opt_cmd usage[1];
+
+static int add_body(void *args, const struct opt_spec *o, const char *value, struct err *err)
+{
+	struct campaign_args *a = args;
+	(void)o;
+	if (a->nbodies == 2)
+		return cli_usage_error(err, usage, _("--body is given at most twice (text and HTML)"));
+	a->bodies[a->nbodies++] = value;
+	return 0;
+}
+
+#define CAMPAIGN_ARG(help) OPT_ARG("CAMPAIGN", help, struct campaign_args, name, 0)
+
+static const struct opt_spec create_opts[] = {
+	OPT_ARG("NAME", N_("the campaign's name"), struct campaign_args, name, 0),
+	OPT_STRING("channel", "mail|email|sms", N_("a letter by post, an e-mail or a text message"),
+		   struct campaign_args, channel),
+	OPT_STRING("targets", "ENTITY", N_("whom to send to: contact, customer, lead..."), struct campaign_args, targets),
+	OPT_STRING("where", "FILTER", N_("which of them (default: all)"), struct campaign_args, where),
+	OPT_STRING("template", "NAME|FILE", N_("the Word letter (mail), or the document to attach (email)"),
+		   struct campaign_args, template),
+	OPT_STRING("subject", "TEXT", N_("the e-mail's subject, a template"), struct campaign_args, subject),
+	OPT_CALLBACK("body", "FILE", N_("the body, a .txt and/or an .html (given twice)"), add_body),
+	OPT_STRING("attach", "docx|pdf|none", N_("e-mail: attach the filled --template"), struct campaign_args, attach),
+	OPT_STRING("at", "TIME", N_("send from then on ('2026-12-01 09:00'); default at once"), struct campaign_args, at),
+	OPT_STRING("rate", "N", N_("messages per second for this campaign (default: the channel's rate)"),
+		   struct campaign_args, rate),
+	OPT_STRING("policy", "resend|hold",
+		   N_("when a message's outcome is unknown (the connection died after it was\n"
+		      "handed over): resend (default) or hold it for a person to decide"),
+		   struct campaign_args, policy),
+	OPT_STRING("max-attempts", "N", N_("how often a message is tried before it fails (1 to 100)"),
+		   struct campaign_args, attempts),
+	OPT_FLAG("transactional", N_("not marketing: no SMS signature, opt-out text or quiet hours"),
+		 struct campaign_args, transactional),
+	OPT_END(),
+};
+
+static const struct opt_spec preview_opts[] = {
+	CAMPAIGN_ARG(N_("a campaign's name or id")),
+	OPT_STRING("limit", "N", N_("how many targets (default 3)"), struct campaign_args, limit),
+	OPT_STRING("test-to", "ADDRESS",
+		   N_("also send the first target's message to ADDRESS (an e-mail\n"
+		      "address or a mobile number) now, outside the outbox; subject \"[TEST] …\""),
+		   struct campaign_args, test_to),
+	OPT_END(),
+};
+
+static const struct opt_spec launch_opts[] = {
+	CAMPAIGN_ARG(N_("a campaign's name or id")),
+	OPT_FLAG("yes", N_("do not ask (scripts)"), struct campaign_args, yes),
+	OPT_END(),
+};
+
+static const struct opt_spec status_opts[] = {
+	CAMPAIGN_ARG(N_("a campaign's name or id")),
+	OPT_FLAG("watch", N_("a progress bar while 'crmgate send' works, until the campaign\n"
+			     "is done, paused or cancelled; then the counts"),
+		 struct campaign_args, watch),
+	OPT_END(),
+};
+
+static const struct opt_spec campaign_only_opts[] = {
+	CAMPAIGN_ARG(N_("a campaign's name or id")),
+	OPT_END(),
+};
+
+static const struct opt_cmd verbs[] = {
+	{ .name = "campaign create", .summary = N_("a draft campaign: channel, targets, template, texts"),
+	  .opts = create_opts },
+	{ .name = "campaign preview", .summary = N_("the first targets' messages, as they will go out"),
+	  .opts = preview_opts },
+	{ .name = "campaign launch", .summary = N_("queue one message per target, once"), .opts = launch_opts },
+	{ .name = "campaign status", .summary = N_("how far it is: the counts by status"), .opts = status_opts },
+	{ .name = "campaign pause", .summary = N_("hold the messages not sent yet"), .opts = campaign_only_opts },
+	{ .name = "campaign resume", .summary = N_("go on sending"), .opts = campaign_only_opts },
+	{ .name = "campaign cancel", .summary = N_("send no more of it"), .opts = campaign_only_opts },
+	{ .name = "campaign list", .summary = N_("every campaign and its counts") },
+	{ 0 },
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "campaign",
+	.summary = N_("create, preview, launch and follow mail, e-mail and SMS campaigns"),
+	.help = N_("A campaign sends one message per target of ENTITY that FILTER selects: a letter by post\n"
+		   "(mail: --template is the Word letter; 'crmgate send' writes the print batch and an address\n"
+		   "list), an e-mail (--subject and --body FILE, a .txt and/or an .html; --template with\n"
+		   "--attach docx|pdf attaches the filled Word document), or a text message (sms: --body FILE).\n"
+		   "Subjects and bodies are templates like merge's ({{name}}, {{customer.name}}, sections), checked\n"
+		   "against ENTITY's records when the campaign is created; the campaign keeps a copy of them.\n"
+		   "\n"
+		   "launch queues one message per target, once: targets without an address for the channel,\n"
+		   "opted out, suppressed (bounced, failed, STOP) or sharing an address with another target are\n"
+		   "recorded as skipped, with the reason. On a terminal launch says how many and asks; scripts\n"
+		   "pass --yes. 'crmgate send' then delivers the queue. CAMPAIGN is a name or an id."),
+	.verbs = verbs,
+} };
+
 static int parse(struct campaign_args *a, int argc, char **argv, struct err *err)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i];
-		const char **slot = !strcmp(o, "--channel")	      ? &a->channel
-				    : !strcmp(o, "--targets")	      ? &a->targets
-				    : !strcmp(o, "--where")	      ? &a->where
-				    : !strcmp(o, "--template")     ? &a->template
-				    : !strcmp(o, "--subject")      ? &a->subject
-				    : !strcmp(o, "--attach")       ? &a->attach
-				    : !strcmp(o, "--at")	      ? &a->at
-				    : !strcmp(o, "--rate")	      ? &a->rate
-				    : !strcmp(o, "--policy")       ? &a->policy
-				    : !strcmp(o, "--max-attempts") ? &a->attempts
-				    : !strcmp(o, "--limit")	      ? &a->limit
-				    : !strcmp(o, "--test-to")      ? &a->test_to
-								      : NULL;
-		if (!strcmp(o, "--yes")) {
-			a->yes = 1;
-		} else if (!strcmp(o, "--transactional")) {
-			a->transactional = 1;
-		} else if (!strcmp(o, "--watch")) {
-			a->watch = 1;
-		} else if (!strcmp(o, "--body") && i + 1 < argc) {
-			if (a->nbodies == 2)
-				return cli_usage_error(err, usage, "--body is given at most twice (text and HTML)");
-			a->bodies[a->nbodies++] = argv[++i];
-		} else if (slot && i + 1 < argc) {
-			*slot = argv[++i];
-		} else if (o[0] == '-' && o[1]) {
-			return cli_usage_error(err, usage, "'%s' is not an option of campaign, or lacks its value", o);
-		} else if (!a->verb) {
-			a->verb = o;
-		} else if (!a->name) {
-			a->name = o;
-		} else {
-			return cli_usage_error(err, usage, "too many arguments");
-		}
-	}
-	if (!a->verb)
-		return cli_usage_error(err, usage, "campaign needs a verb");
-	return 0;
+	const struct opt_cmd *verb;
+	int rc = opt_parse(&verb, usage, a, argc, argv, err);
+	if (!rc)
+		a->verb = strrchr(verb->name, ' ') + 1;
+	return rc;
 }
 
 static int campaign_create(struct cli *cli, const struct campaign_args *a, struct err *err)
@@ -437,10 +467,8 @@ int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err)
 	struct crm_db *db;
 	int rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
 	if ((rc = parse(&a, argc, argv, err)))
-		return rc;
+		return rc == OPT_HELP ? 0 : rc;
 	if (!strcmp(a.verb, "create"))
 		return campaign_create(cli, &a, err);
 	if ((rc = cli_db(cli, &db, err)))

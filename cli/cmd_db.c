@@ -11,26 +11,71 @@
 #include "crm/migrate.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate db init|start|stop|status|migrate|psql|reset --yes|dump FILE|restore FILE --yes\n"
-	"\n"
-	"  init               create the embedded cluster in var/ here (if needed), start it,\n"
-	"                     apply migrations\n"
-	"  start              start the embedded PostgreSQL (already running is fine)\n"
-	"  stop               stop it\n"
-	"  status             say which database is used, whether it runs, where, and the schema\n"
-	"                     version (exit 1 when stopped)\n"
-	"  migrate            apply pending schema migrations\n"
-	"  psql               open psql on the database\n"
-	"  reset --yes        drop every crmgate table and recreate the empty schema\n"
-	"  dump FILE          back up the data (pg_dump's custom format)\n"
-	"  restore FILE --yes put a dump back, replacing everything that is there\n"
-	"\n"
-	"Without --db, [database] url or PG* variables, the database is the embedded cluster:\n"
-	"the folder [database] dir names, else the nearest var/ holding one in the working\n"
-	"directory or above it, else $CRMGATE_HOME, else ~/.local/share/crmgate (as root\n"
-	"/var/lib/crmgate). Every command that needs it starts it on demand; one that has to\n"
-	"create it says so.";
+struct db_args {
+	const char *file;
+	int yes;
+	struct opt_list args; /* psql's */
+};
+
+static const struct opt_cmd usage[1];
+
+static const struct opt_spec reset_opts[] = {
+	OPT_FLAG("yes", N_("yes, drop every crmgate table and all data in them"), struct db_args, yes),
+	OPT_END(),
+};
+
+static const struct opt_spec psql_opts[] = {
+	OPT_ARGS("PSQL-ARGS", N_("passed to psql as they are (-c 'SELECT 1', -f FILE...)"), struct db_args, args, 0),
+	OPT_END(),
+};
+
+static const struct opt_spec dump_opts[] = {
+	OPT_ARG("FILE", N_("the dump to write (pg_dump's custom format)"), struct db_args, file, OPT_REQUIRED),
+	OPT_END(),
+};
+
+static const struct opt_spec restore_opts[] = {
+	OPT_ARG("FILE", N_("a dump made by 'crmgate db dump'"), struct db_args, file, OPT_REQUIRED),
+	OPT_FLAG("yes", N_("yes, replace every record in the database with the dump's"), struct db_args, yes),
+	OPT_END(),
+};
+
+static int db_init(struct cli *cli, void *args, struct err *err);
+static int db_start_verb(struct cli *cli, void *args, struct err *err);
+static int db_stop(struct cli *cli, void *args, struct err *err);
+static int db_status(struct cli *cli, void *args, struct err *err);
+static int db_migrate(struct cli *cli, void *args, struct err *err);
+static int db_psql(struct cli *cli, void *args, struct err *err);
+static int db_reset(struct cli *cli, void *args, struct err *err);
+static int db_dump(struct cli *cli, void *args, struct err *err);
+static int db_restore_verb(struct cli *cli, void *args, struct err *err);
+
+static const struct opt_cmd verbs[] = {
+	{ .name = "db init", .summary = N_("create the embedded cluster in var/ here (if needed), start it, apply migrations"), .fn = db_init },
+	{ .name = "db start", .summary = N_("start the embedded PostgreSQL (already running is fine)"), .fn = db_start_verb },
+	{ .name = "db stop", .summary = N_("stop it"), .fn = db_stop },
+	{ .name = "db status", .summary = N_("which database is used, whether it runs, where, the schema version (exit 1 when stopped)"), .fn = db_status },
+	{ .name = "db migrate", .summary = N_("apply pending schema migrations"), .fn = db_migrate },
+	{ .name = "db psql", .summary = N_("open psql on the database (or run it with PSQL-ARGS)"), .opts = psql_opts,
+	  .fn = db_psql, .flags = OPT_PASSTHROUGH },
+	{ .name = "db reset", .summary = N_("drop every crmgate table and recreate the empty schema"), .opts = reset_opts,
+	  .fn = db_reset },
+	{ .name = "db dump", .summary = N_("back up the data (pg_dump's custom format)"), .opts = dump_opts, .fn = db_dump },
+	{ .name = "db restore", .summary = N_("put a dump back, replacing everything that is there"), .opts = restore_opts,
+	  .fn = db_restore_verb },
+	{ 0 },
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "db",
+	.summary = N_("the database: init, start, stop, status, migrate, psql, reset, dump, restore"),
+	.help = N_("Without --db, [database] url or PG* variables, the database is the embedded cluster:\n"
+		   "the folder [database] dir names, else the nearest var/ holding one in the working\n"
+		   "directory or above it, else $CRMGATE_HOME, else ~/.local/share/crmgate (as root\n"
+		   "/var/lib/crmgate). Every command that needs it starts it on demand; one that has to\n"
+		   "create it says so."),
+	.verbs = verbs,
+} };
 
 static int need_embedded(struct cli *cli, const char *verb, struct err *err)
 {
@@ -71,8 +116,21 @@ static int db_start(struct cli *cli, int init, struct err *err)
 	return rc;
 }
 
-static int db_stop(struct cli *cli, struct err *err)
+static int db_init(struct cli *cli, void *args, struct err *err)
 {
+	(void)args;
+	return db_start(cli, 1, err);
+}
+
+static int db_start_verb(struct cli *cli, void *args, struct err *err)
+{
+	(void)args;
+	return db_start(cli, 0, err);
+}
+
+static int db_stop(struct cli *cli, void *args, struct err *err)
+{
+	(void)args;
 	struct crm_cluster c;
 	int rc, was;
 	if ((rc = need_embedded(cli, "stop", err)) || (rc = crm_cluster_init(&c, cli->store.vardir, err)))
@@ -85,8 +143,9 @@ static int db_stop(struct cli *cli, struct err *err)
 	return rc;
 }
 
-static int db_status(struct cli *cli, struct err *err)
+static int db_status(struct cli *cli, void *args, struct err *err)
 {
+	(void)args;
 	struct crm_db *db = NULL;
 	char *version = NULL;
 	int rc = 0, pending = 0;
@@ -134,8 +193,9 @@ static int db_status(struct cli *cli, struct err *err)
 	return rc;
 }
 
-static int db_migrate(struct cli *cli, struct err *err)
+static int db_migrate(struct cli *cli, void *args, struct err *err)
 {
+	(void)args;
 	struct crm_db *db;
 	int applied = 0;
 	int rc = crm_store_connect(&db, &cli->store, err);
@@ -149,11 +209,12 @@ static int db_migrate(struct cli *cli, struct err *err)
 	return rc;
 }
 
-static int db_reset(struct cli *cli, int argc, char **argv, struct err *err)
+static int db_reset(struct cli *cli, void *args, struct err *err)
 {
+	const struct db_args *a = args;
 	struct crm_db *db;
 	int rc;
-	if (argc < 2 || strcmp(argv[1], "--yes"))
+	if (!a->yes)
 		return cli_usage_error(err, usage, "'db reset' drops every table and all data in them: add --yes");
 	if ((rc = crm_store_connect(&db, &cli->store, err)))
 		return rc;
@@ -235,72 +296,54 @@ static char *tool_conninfo(struct cli *cli, struct err *err)
 	return ci;
 }
 
-static int db_tool(struct cli *cli, const char *verb, const char *file, struct err *err)
+static int db_tool(struct cli *cli, const char *verb, const struct db_args *a, struct err *err)
 {
 	char *ci = tool_conninfo(cli, err);
-	struct crm_db *db = NULL;
 	int rc = 0;
 
 	if (!ci)
 		return err->code;
 	if (!strcmp(verb, "psql")) {
-		char *argv[] = { "psql", ci, NULL };
+		/* psql CONNINFO, then what the user gave it */
+		char **argv = xcalloc((size_t)a->args.n + 3, sizeof(*argv));
+		argv[0] = "psql";
+		argv[1] = ci;
+		for (int i = 0; i < a->args.n; i++)
+			argv[i + 2] = (char *)a->args.v[i];
 		rc = proc_exec(argv, err);
+		free(argv);
 	} else if (!strcmp(verb, "dump")) {
-		char *argv[] = { "pg_dump", "--format=custom", "--no-owner", "--schema=crm", "--file", (char *)file, ci, NULL };
+		char *argv[] = { "pg_dump", "--format=custom", "--no-owner", "--schema=crm", "--file", (char *)a->file, ci, NULL };
 		if (!(rc = proc_run(argv, NULL, NULL, err)))
-			log_info("wrote %s", file);
+			log_info("wrote %s", a->file);
 	} else {
-		rc = db_restore(cli, ci, file, err);
+		rc = db_restore(cli, ci, a->file, err);
 	}
-	crm_db_free(db);
 	free(ci);
 	return rc;
 }
 
+static int db_psql(struct cli *cli, void *args, struct err *err)
+{
+	return db_tool(cli, "psql", args, err);
+}
+
+static int db_dump(struct cli *cli, void *args, struct err *err)
+{
+	return db_tool(cli, "dump", args, err);
+}
+
+static int db_restore_verb(struct cli *cli, void *args, struct err *err)
+{
+	const struct db_args *a = args;
+	if (!a->yes)
+		return cli_usage_error(err, usage,
+				       _("'db restore' replaces every record in the database with the dump's: add --yes"));
+	return db_tool(cli, "restore", a, err);
+}
+
 int cmd_db(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	const char *verb = argc > 1 ? argv[1] : NULL;
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	if (!verb)
-		return cli_usage_error(err, usage, "'db' needs a verb");
-	if (!strcmp(verb, "init") || !strcmp(verb, "start"))
-		return db_start(cli, !strcmp(verb, "init"), err);
-	if (!strcmp(verb, "stop"))
-		return db_stop(cli, err);
-	if (!strcmp(verb, "status"))
-		return db_status(cli, err);
-	if (!strcmp(verb, "migrate"))
-		return db_migrate(cli, err);
-	if (!strcmp(verb, "reset"))
-		return db_reset(cli, argc - 1, argv + 1, err);
-	if (!strcmp(verb, "psql"))
-		return db_tool(cli, verb, NULL, err);
-	if (!strcmp(verb, "dump")) {
-		if (argc != 3)
-			return cli_usage_error(err, usage, "'db dump' needs a FILE");
-		return db_tool(cli, verb, argv[2], err);
-	}
-	if (!strcmp(verb, "restore")) {
-		const char *file = NULL;
-		int yes = 0;
-		for (int i = 2; i < argc; i++) {
-			if (!strcmp(argv[i], "--yes"))
-				yes = 1;
-			else if (!file && argv[i][0] != '-')
-				file = argv[i];
-			else
-				return cli_usage_error(err, usage, "'db restore' takes a FILE and --yes, not '%s'",
-						       argv[i]);
-		}
-		if (!file)
-			return cli_usage_error(err, usage, "'db restore' needs a FILE");
-		if (!yes)
-			return cli_usage_error(err, usage,
-					       "'db restore' replaces every record in the database with the dump's: "
-					       "add --yes");
-		return db_tool(cli, verb, file, err);
-	}
-	return cli_usage_error(err, usage, "'%s' is not a db verb", verb);
+	struct db_args a = { 0 };
+	return opt_run(cli, usage, &a, argc, argv, err);
 }

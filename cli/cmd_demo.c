@@ -13,22 +13,36 @@
 #include "crm/cluster.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate demo [--customers N] [--yes]\n"
-	"\n"
-	"Runs the whole job on the embedded database in var/ of the working directory (made if\n"
-	"need be): empties it, generates a realistic\n"
-	"CRM (1000 customers unless --customers says otherwise), and shows what a user would\n"
-	"look at first: a customer's whole picture, its reporting lines, the contacts whose\n"
-	"birthday falls in the next 7 days, a birthday letter for each of them (Word, in\n"
-	"out/birthday), a quote for an order (Word, in out/quote), and a birthday text message\n"
-	"campaign sent through the outbox (files in out/sms), then the sales funnel and every\n"
-	"report with its charts in one page, out/report.html. The documents and messages of an\n"
-	"earlier demo in those folders are replaced.\n"
-	"\n"
-	"The demo empties only a database that holds nothing but its own records: when\n"
-	"anything else is there (a customer you added, an import, a campaign of yours) it\n"
-	"stops and changes nothing, unless --yes says to throw it all away.";
+struct demo_args {
+	const char *customers;
+	int yes;
+};
+
+static const struct opt_spec demo_opts[] = {
+	OPT_STRING("customers", "N", N_("how many customers to generate (default 1000)"), struct demo_args, customers),
+	OPT_FLAG("yes", N_("empty the database in var/ even when it holds records the demo did not make"),
+		 struct demo_args, yes),
+	OPT_END(),
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "demo",
+	.summary = N_("the whole job, end to end, on the embedded database"),
+	.help = N_("Runs the whole job on the embedded database in var/ of the working directory (made if\n"
+		   "need be): empties it, generates a realistic\n"
+		   "CRM (1000 customers unless --customers says otherwise), and shows what a user would\n"
+		   "look at first: a customer's whole picture, its reporting lines, the contacts whose\n"
+		   "birthday falls in the next 7 days, a birthday letter for each of them (Word, in\n"
+		   "out/birthday), a quote for an order (Word, in out/quote), and a birthday text message\n"
+		   "campaign sent through the outbox (files in out/sms), then the sales funnel and every\n"
+		   "report with its charts in one page, out/report.html. The documents and messages of an\n"
+		   "earlier demo in those folders are replaced.\n"
+		   "\n"
+		   "The demo empties only a database that holds nothing but its own records: when\n"
+		   "anything else is there (a customer you added, an import, a campaign of yours) it\n"
+		   "stops and changes nothing, unless --yes says to throw it all away."),
+	.opts = demo_opts,
+} };
 
 #define BIRTHDAYS "birthday within 7 days and not mail_opt_out"
 #define BIRTHDAYS_SMS "birthday within 7 days"
@@ -160,19 +174,14 @@ static int mark(struct cli *cli, struct err *err)
 
 int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	char *customers = "1000";
-	int rc = 0, yes = 0;
+	struct demo_args a = { .customers = "1000" };
+	char *customers;
+	int rc = 0, yes;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--customers") && i + 1 < argc)
-			customers = argv[++i];
-		else if (!strcmp(argv[i], "--yes"))
-			yes = 1;
-		else
-			return cli_usage_error(err, usage, "demo takes only --customers N and --yes, not '%s'", argv[i]);
-	}
+	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
+		return rc == OPT_HELP ? 0 : rc;
+	customers = (char *)a.customers;
+	yes = a.yes;
 	if (crm_store_is_external(&cli->store))
 		return err_set(err, ERR_INPUT, "the demo resets its database: it runs only on the embedded one in var/");
 	cli_vardir_here(cli);

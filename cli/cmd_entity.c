@@ -14,23 +14,50 @@
 #include "crm/import.h"
 #include "common/banned.h"
 
-#define USAGE_FMT                                                                                  \
-	"usage: crmgate %s list [--where FILTER] [--limit N]\n"                                        \
-	"       crmgate %s show KEY\n"                                                                 \
-	"       crmgate %s add FIELD=VALUE...\n"                                                       \
-	"       crmgate %s edit KEY FIELD=VALUE...\n"                                                  \
-	"       crmgate %s delete KEY...\n"
+static int entity_list(struct cli *cli, void *args, struct err *err);
+static int entity_show(struct cli *cli, void *args, struct err *err);
+static int entity_add(struct cli *cli, void *args, struct err *err);
+static int entity_edit(struct cli *cli, void *args, struct err *err);
+static int entity_delete(struct cli *cli, void *args, struct err *err);
 
-static void print_usage(const struct crm_entity *e, FILE *f)
-{
-	char *cols = crm_entity_column_list(e);
-	fprintf(f, USAGE_FMT, e->name, e->name, e->name, e->name, e->name);
-	views_list(e->name, f);
-	fprintf(f, "\n%s. Fields (the CSV columns of 'crmgate import %s'):\n  %s\n", e->title, e->name, cols);
-	fprintf(f, "%s", e->key ? "" : "These rows have no key: add them, list them, import and export them.\n");
-	fprintf(f, "list shows 100 rows unless --limit says otherwise (0: all).\n");
-	free(cols);
-}
+static const struct opt_spec list_opts[] = {
+	OPT_STRING("where", "FILTER", N_("only the rows FILTER selects (the language of 'crmgate targets')"),
+		   struct entity_args, where),
+	OPT_INT("limit", "N", N_("show N rows (default 100; 0: all)"), struct entity_args, limit, 0, 1000000000),
+	OPT_END(),
+};
+
+static const struct opt_spec show_opts[] = {
+	OPT_ARG("KEY", N_("the record's key (its code)"), struct entity_args, key, OPT_REQUIRED),
+	OPT_END(),
+};
+
+static const struct opt_spec add_opts[] = {
+	OPT_ARGS("FIELD=VALUE", N_("the fields, by their CSV names"), struct entity_args, rest, OPT_REQUIRED),
+	OPT_END(),
+};
+
+static const struct opt_spec edit_opts[] = {
+	OPT_ARG("KEY", N_("the record's key (its code)"), struct entity_args, key, OPT_REQUIRED),
+	OPT_ARGS("FIELD=VALUE", N_("the fields to change, by their CSV names"), struct entity_args, rest, OPT_REQUIRED),
+	OPT_END(),
+};
+
+static const struct opt_spec delete_opts[] = {
+	OPT_ARGS("KEY", N_("the keys of the records to delete"), struct entity_args, rest, OPT_REQUIRED),
+	OPT_END(),
+};
+
+/* Every entity's own verbs; cmd_entity puts the entity's name before each. */
+static const struct opt_cmd entity_verbs[] = {
+	{ .name = "list", .summary = N_("the rows (100 unless --limit says otherwise)"), .opts = list_opts,
+	  .fn = entity_list },
+	{ .name = "show", .summary = N_("one record"), .opts = show_opts, .fn = entity_show },
+	{ .name = "add", .summary = N_("a new record, checked as an import checks it"), .opts = add_opts,
+	  .fn = entity_add },
+	{ .name = "edit", .summary = N_("change fields of a record"), .opts = edit_opts, .fn = entity_edit },
+	{ .name = "delete", .summary = N_("delete records"), .opts = delete_opts, .fn = entity_delete },
+};
 
 static int usage_error(const struct crm_entity *e, struct err *err, const char *msg)
 {
@@ -39,28 +66,18 @@ static int usage_error(const struct crm_entity *e, struct err *err, const char *
 	return err->code;
 }
 
-static int entity_list(struct cli *cli, const struct crm_entity *e, int argc, char **argv, struct err *err)
+static int entity_list(struct cli *cli, void *args, struct err *err)
 {
-	const char *where = "";
-	long limit = 100;
+	const struct entity_args *a = args;
+	const struct crm_entity *e = a->e;
+	const char *where = a->where ? a->where : "";
+	long limit = a->limit;
 	struct crm_query q;
 	struct crm_db *db;
 	struct crm_res *res = NULL;
 	struct buf sql = BUF_INIT;
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--where") && i + 1 < argc)
-			where = argv[++i];
-		else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
-			char *end;
-			limit = strtol(argv[++i], &end, 10);
-			if (*end || limit < 0)
-				return err_set(err, ERR_INPUT, "--limit takes a whole number (0: all), not '%s'", argv[i]);
-		}
-		else
-			return usage_error(e, err, "'list' takes --where FILTER and --limit N");
-	}
 	crm_query_init(&q);
 	rc = crm_filter_compile(&q, e, where, cli->today, err);
 	if (!rc)
@@ -104,15 +121,14 @@ static int find_row(struct crm_res **out, struct crm_db *db, const struct crm_en
 	return rc;
 }
 
-static int entity_show(struct cli *cli, const struct crm_entity *e, int argc, char **argv, struct err *err)
+static int entity_show(struct cli *cli, void *args, struct err *err)
 {
+	const struct entity_args *a = args;
 	struct crm_db *db;
 	struct crm_res *res = NULL;
 	int rc;
 
-	if (argc != 2)
-		return usage_error(e, err, "'show' takes one KEY");
-	if ((rc = cli_db(cli, &db, err)) || (rc = find_row(&res, db, e, argv[1], err)))
+	if ((rc = cli_db(cli, &db, err)) || (rc = find_row(&res, db, a->e, a->key, err)))
 		return rc;
 	out_record(cli, res, 0, stdout);
 	crm_res_free(res);
@@ -121,7 +137,7 @@ static int entity_show(struct cli *cli, const struct crm_entity *e, int argc, ch
 
 /* add and edit: FIELD=VALUE arguments become a one-row import, so that a
  * value is checked exactly as in a CSV file. */
-static int entity_write(struct cli *cli, const struct crm_entity *e, const char *key, int argc, char **argv,
+static int entity_write(struct cli *cli, const struct crm_entity *e, const char *key, int argc, const char **argv,
 			struct err *err)
 {
 	struct crm_import_opts opts = { .source = key ? "edit" : "add", .no_lines = 1, .update = key != NULL };
@@ -176,26 +192,40 @@ static int entity_write(struct cli *cli, const struct crm_entity *e, const char 
 	return rc;
 }
 
-static int entity_delete(struct cli *cli, const struct crm_entity *e, int argc, char **argv, struct err *err)
+static int entity_add(struct cli *cli, void *args, struct err *err)
 {
+	const struct entity_args *a = args;
+	return entity_write(cli, a->e, NULL, a->rest.n, a->rest.v, err);
+}
+
+static int entity_edit(struct cli *cli, void *args, struct err *err)
+{
+	const struct entity_args *a = args;
+	return entity_write(cli, a->e, a->key, a->rest.n, a->rest.v, err);
+}
+
+static int entity_delete(struct cli *cli, void *args, struct err *err)
+{
+	const struct entity_args *a = args;
+	const struct crm_entity *e = a->e;
+	const char *const *keys = a->rest.v;
+	int n = a->rest.n;
 	struct buf sql = BUF_INIT;
 	struct crm_db *db;
 	int rc;
 
-	if (argc < 2)
-		return usage_error(e, err, "'delete' takes one KEY or more");
 	if ((rc = cli_db(cli, &db, err)) || (rc = crm_db_begin(db, err)))
 		return rc;
 	buf_addf(&sql, "DELETE FROM %s WHERE %s = $1", e->table, crm_entity_key(e)->sql);
-	for (int i = 1; !rc && i < argc; i++) {
-		const char *params[] = { argv[i] };
+	for (int i = 0; !rc && i < n; i++) {
+		const char *params[] = { keys[i] };
 		struct crm_res *res = NULL;
 		rc = crm_db_query(&res, db, sql.data, 1, params, err);
 		if (!rc && crm_res_affected(res) == 0)
-			rc = err_set(err, ERR_NOTFOUND, "there is no %s '%s'%s", e->name, argv[i],
+			rc = err_set(err, ERR_NOTFOUND, "there is no %s '%s'%s", e->name, keys[i],
 				     cli->store.as_login ? " that you may change" : "");
 		else if (rc == ERR_INPUT)
-			err_hint(err, "other records refer to %s '%s': delete or change them first", e->name, argv[i]);
+			err_hint(err, "other records refer to %s '%s': delete or change them first", e->name, keys[i]);
 		crm_res_free(res);
 	}
 	if (!rc)
@@ -203,43 +233,47 @@ static int entity_delete(struct cli *cli, const struct crm_entity *e, int argc, 
 	else
 		crm_db_rollback(db);
 	if (!rc)
-		log_info("deleted %d %s row%s", argc - 1, e->name, argc == 2 ? "" : "s");
+		log_info("deleted %d %s row%s", n, e->name, n == 1 ? "" : "s");
 	buf_release(&sql);
 	return rc;
+}
+
+/* The help after the usage: the entity's fields. */
+static void entity_help(const struct opt_cmd *cmd, FILE *f)
+{
+	const struct crm_entity *e = crm_entity_find(cmd->name);
+	char *cols = crm_entity_column_list(e);
+	fprintf(f, _("\n%s. Fields (the CSV columns of 'crmgate import %s'):\n  %s\n"), e->title, e->name, cols);
+	if (!e->key)
+		fprintf(f, "%s", _("These rows have no key: add them, list them, import and export them.\n"));
+	free(cols);
 }
 
 int cmd_entity(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	const struct crm_entity *e = crm_entity_find(argv[0]);
-	const char *verb = argc > 1 ? argv[1] : NULL;
-	cli_handler extra;
+	struct entity_args a = { .e = e, .limit = 100 };
+	struct opt_cmd verbs[ARRAY_SIZE(entity_verbs) + 8] = { 0 };
+	struct opt_cmd cmd = { .name = e->name, .summary = e->title, .verbs = verbs, .more_help = entity_help };
+	const struct opt_cmd *verb = NULL;
+	char *names[ARRAY_SIZE(verbs)] = { 0 };
+	size_t n = 0;
+	int rc;
 
-	if (!verb || !strcmp(verb, "-h") || !strcmp(verb, "--help") || !strcmp(verb, "help")) {
-		print_usage(e, verb ? stdout : stderr);
-		return verb ? 0 : 2;
-	}
-	if ((extra = views_find(e->name, verb, NULL)))
-		return extra(cli, argc - 1, argv + 1, err);
-	if (argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
-		print_usage(e, stdout);
-		return 0;
-	}
-	if (!strcmp(verb, "list"))
-		return entity_list(cli, e, argc - 1, argv + 1, err);
-	if (!strcmp(verb, "add"))
-		return entity_write(cli, e, NULL, argc - 2, argv + 2, err);
-	if (!e->key && (!strcmp(verb, "show") || !strcmp(verb, "edit") || !strcmp(verb, "delete")))
-		return usage_error(e, err, "these rows have no key: list, add, import and export them");
-	if (!strcmp(verb, "show"))
-		return entity_show(cli, e, argc - 1, argv + 1, err);
-	if (!strcmp(verb, "edit")) {
-		if (argc < 4)
-			return usage_error(e, err, "'edit' takes a KEY and FIELD=VALUE arguments");
-		return entity_write(cli, e, argv[2], argc - 3, argv + 3, err);
-	}
-	if (!strcmp(verb, "delete"))
-		return entity_delete(cli, e, argc - 1, argv + 1, err);
-	err_set(err, ERR_INPUT, "'%s' is not a verb of %s", verb, e->name);
-	err_hint(err, "'crmgate %s --help' shows the verbs", e->name);
-	return err->code;
+	/* its own verbs ("customer list"), then its views ("customer view") */
+	for (size_t i = 0; i < ARRAY_SIZE(entity_verbs); i++)
+		if (e->key || entity_verbs[i].fn == entity_list || entity_verbs[i].fn == entity_add)
+			verbs[n++] = entity_verbs[i];
+	for (const struct cli_view *v = cli_views; v->entity && n < ARRAY_SIZE(verbs) - 1; v++)
+		if (!strcmp(v->entity, e->name))
+			verbs[n++] = v->cmd;
+	for (size_t i = 0; i < n; i++)
+		verbs[i].name = names[i] = xstrfmt("%s %s", e->name, verbs[i].name);
+	rc = opt_parse(&verb, &cmd, &a, argc, argv, err);
+	if (!rc)
+		rc = verb->fn(cli, &a, err);
+	opt_release(verb, &a);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	return rc == OPT_HELP ? 0 : rc;
 }

@@ -8,39 +8,41 @@
 #include "crm/filter.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate export ENTITY [--where FILTER]\n"
-	"\n"
-	"Writes ENTITY's rows as CSV (RFC 4180, UTF-8, header row) to standard output, with the\n"
-	"columns 'crmgate import' takes, in code order: export, import and export again give the\n"
-	"same file (passwords are never exported). FILTER is the language of 'crmgate targets'.";
+struct export_args {
+	const char *entity, *where;
+};
+
+static const struct opt_spec export_opts[] = {
+	OPT_ARG("ENTITY", N_("the entity whose rows to write: customer, contact, order..."), struct export_args, entity,
+		OPT_REQUIRED),
+	OPT_STRING("where", "FILTER", N_("only the rows FILTER selects (the language of 'crmgate targets')"),
+		   struct export_args, where),
+	OPT_END(),
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "export",
+	.summary = N_("write an entity's rows as CSV to standard output"),
+	.help = N_("Writes ENTITY's rows as CSV (RFC 4180, UTF-8, header row) to standard output, with the\n"
+		   "columns 'crmgate import' takes, in code order: export, import and export again give the\n"
+		   "same file (passwords are never exported)."),
+	.opts = export_opts,
+} };
 
 int cmd_export(struct cli *cli, int argc, char **argv, struct err *err)
 {
+	struct export_args a = { 0 };
 	const struct crm_entity *e;
-	const char *entity = NULL, *where = NULL;
 	struct crm_query q;
 	struct crm_db *db;
 	int rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--where") && i + 1 < argc)
-			where = argv[++i];
-		else if (argv[i][0] == '-')
-			return cli_usage_error(err, usage, "unknown option '%s'", argv[i]);
-		else if (!entity)
-			entity = argv[i];
-		else
-			return cli_usage_error(err, usage, "too many arguments");
-	}
-	if (!entity)
-		return cli_usage_error(err, usage, "'export' needs an ENTITY");
-	if (!(e = cli_entity(entity, usage, err)))
+	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
+		return rc == OPT_HELP ? 0 : rc;
+	if (!(e = cli_entity(a.entity, usage, err)))
 		return err->code;
 	crm_query_init(&q);
-	rc = crm_filter_compile(&q, e, where ? where : "", cli->today, err);
+	rc = crm_filter_compile(&q, e, a.where ? a.where : "", cli->today, err);
 	if (!rc)
 		rc = cli_db(cli, &db, err);
 	if (!rc)

@@ -9,15 +9,30 @@
 #include "gen/gen.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate gen [--seed N] [--customers N] [--today YYYY-MM-DD]\n"
-	"\n"
-	"Fills an empty database with a whole, realistic CRM: departments and salespeople, exactly\n"
-	"N customers (default 1000) with contacts, reporting lines and birthdays, leads and their\n"
-	"contacts, products, product intents, opportunities through the sales stages (won, lost\n"
-	"to competitors, open), orders with lines, invoices and receipts, activities, expenses\n"
-	"and complaints, with customer values skewed as real ones are (a few bring most revenue).\n"
-	"The same seed and --today (default: today) give the same data. A million customers work.";
+struct gen_cmd_args {
+	const char *seed, *today;
+	long customers;
+};
+
+static const struct opt_spec gen_opts[] = {
+	OPT_STRING("seed", "N", N_("the seed of the randomness (default 1): the same seed, the same data"),
+		   struct gen_cmd_args, seed),
+	OPT_INT("customers", "N", N_("how many customers (default 1000)"), struct gen_cmd_args, customers, 0, 100000000),
+	OPT_STRING("today", "YYYY-MM-DD", N_("the day the data ends on (default: today)"), struct gen_cmd_args, today),
+	OPT_END(),
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "gen",
+	.summary = N_("fill the database with realistic synthetic data"),
+	.help = N_("Fills an empty database with a whole, realistic CRM: departments and salespeople, exactly\n"
+		   "N customers (default 1000) with contacts, reporting lines and birthdays, leads and their\n"
+		   "contacts, products, product intents, opportunities through the sales stages (won, lost\n"
+		   "to competitors, open), orders with lines, invoices and receipts, activities, expenses\n"
+		   "and complaints, with customer values skewed as real ones are (a few bring most revenue).\n"
+		   "The same seed and --today (default: today) give the same data. A million customers work."),
+	.opts = gen_opts,
+} };
 
 struct gen_progress {
 	struct progress bar;
@@ -35,44 +50,26 @@ static void show_progress(void *ctx, const char *stage, long done, long total)
 	progress_update(&g->bar, done);
 }
 
-static long parse_count(const char *s, const char *what, struct err *err)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-	if (*end || n < 0) {
-		err_set(err, ERR_INPUT, "%s must be a whole number, not '%s'", what, s);
-		return -1;
-	}
-	return n;
-}
-
 int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	struct gen_opts opts = { .seed = 1, .customers = 1000, .today = cli->today };
+	struct gen_opts opts = { .seed = 1, .today = cli->today };
+	struct gen_cmd_args a = { .customers = 1000 };
 	struct gen_stats st;
 	struct gen_progress g = { .stage = NULL };
 	struct crm_db *db;
 	int rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 >= argc)
-			return cli_usage_error(err, usage, "'%s' is not an option of gen, or lacks its value", argv[i]);
-		if (!strcmp(argv[i], "--seed")) {
-			char *end;
-			opts.seed = strtoull(argv[++i], &end, 10);
-			if (*end)
-				return cli_usage_error(err, usage, "--seed must be a whole number");
-		} else if (!strcmp(argv[i], "--customers")) {
-			if ((opts.customers = parse_count(argv[++i], "--customers", err)) < 0)
-				return err->code;
-		} else if (!strcmp(argv[i], "--today")) {
-			opts.today = argv[++i];
-		} else {
-			return cli_usage_error(err, usage, "'%s' is not an option of gen", argv[i]);
-		}
+	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
+		return rc == OPT_HELP ? 0 : rc;
+	if (a.seed) {
+		char *end;
+		opts.seed = strtoull(a.seed, &end, 10);
+		if (*end || !*a.seed || *a.seed == '-')
+			return cli_usage_error(err, usage, _("option '--seed' needs a number, got '%s'"), a.seed);
 	}
+	if (a.today)
+		opts.today = a.today;
+	opts.customers = a.customers;
 	if (cli->store.as_login)
 		return err_set(err, ERR_INPUT, "gen fills the whole database: it runs as the database owner, not --as %s",
 			       cli->store.as_login);

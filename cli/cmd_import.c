@@ -11,17 +11,31 @@
 #include "crm/import.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate import ENTITY FILE.csv [--update] [--max-errors N]\n"
-	"\n"
-	"Imports a UTF-8 CSV file (RFC 4180, header row first) into ENTITY. The columns are\n"
-	"those 'crmgate export ENTITY' writes; order is free, empty means no value. References\n"
-	"name the other record's code. Nothing is imported unless every row is good: each bad\n"
-	"row is named as FILE:LINE: column 'x': why, and the exit status is 2.\n"
-	"\n"
-	"  --update        the rows name existing records by their key and change the columns given\n"
-	"  --max-errors N  name at most N bad rows (default 50)\n"
-	"  FILE may be - for standard input.";
+struct import_args {
+	const char *entity, *path;
+	int update;
+	long max_errors;
+};
+
+static const struct opt_spec import_opts[] = {
+	OPT_ARG("ENTITY", N_("the entity the rows are: customer, contact, order..."), struct import_args, entity,
+		OPT_REQUIRED),
+	OPT_ARG("FILE.csv", N_("the file, or - for standard input"), struct import_args, path, OPT_REQUIRED),
+	OPT_FLAG("update", N_("the rows name existing records by their key and change the columns given"),
+		 struct import_args, update),
+	OPT_INT("max-errors", "N", N_("name at most N bad rows (default 50)"), struct import_args, max_errors, 1, 1000000),
+	OPT_END(),
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "import",
+	.summary = N_("import a CSV file into an entity, all or nothing"),
+	.help = N_("Imports a UTF-8 CSV file (RFC 4180, header row first) into ENTITY. The columns are\n"
+		   "those 'crmgate export ENTITY' writes; order is free, empty means no value. References\n"
+		   "name the other record's code. Nothing is imported unless every row is good: each bad\n"
+		   "row is named as FILE:LINE: column 'x': why, and the exit status is 2."),
+	.opts = import_opts,
+} };
 
 static void show_progress(void *ctx, long rows)
 {
@@ -31,38 +45,21 @@ static void show_progress(void *ctx, long rows)
 int cmd_import(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	struct crm_import_opts opts = { 0 };
+	struct import_args a = { 0 };
 	const struct crm_entity *e;
-	const char *entity = NULL, *path = NULL;
+	const char *path;
 	struct progress bar;
 	struct crm_db *db;
 	FILE *in;
 	long rows = 0;
 	int rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--update"))
-			opts.update = 1;
-		else if (!strcmp(argv[i], "--max-errors") && i + 1 < argc) {
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 1000000)
-				return cli_usage_error(err, usage, "--max-errors takes a number from 1 to 1000000");
-			opts.max_errors = (int)n;
-		}
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage_error(err, usage, "unknown option '%s'", argv[i]);
-		else if (!entity)
-			entity = argv[i];
-		else if (!path)
-			path = argv[i];
-		else
-			return cli_usage_error(err, usage, "too many arguments");
-	}
-	if (!entity || !path)
-		return cli_usage_error(err, usage, "'import' needs an ENTITY and a FILE");
-	if (!(e = cli_entity(entity, usage, err)))
+	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
+		return rc == OPT_HELP ? 0 : rc;
+	opts.update = a.update;
+	opts.max_errors = (int)a.max_errors;
+	path = a.path;
+	if (!(e = cli_entity(a.entity, usage, err)))
 		return err->code;
 	/* close-on-exec: a server started on demand must not inherit it */
 	in = strcmp(path, "-") ? fopen(path, "rbe") : stdin;

@@ -12,21 +12,39 @@
 #include "gateway/mailbox.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate mailbox poll [--once] [--interval SECONDS]\n"
-	"\n"
-	"Reads the new messages of the [mailbox] url (imap[s]://USER:PASS@HOST:PORT/FOLDER, or\n"
-	"maildir:FOLDER) once each. A bounce (a delivery status notification, RFC 3464) counts\n"
-	"when it proves the message it answers, by the signed return path or the Message-ID, and\n"
-	"names that message's recipient: a permanent failure (5.x.x) marks the outbox row bounced and suppresses the\n"
-	"address, a delay is noted, a delivery report marks it delivered. Other messages are left\n"
-	"for the survey reader. Prints what it did: bounced N, failed N, delayed N, delivered N,\n"
-	"noted N (nothing new), unmatched N (not ours), other N. Without --once it polls again\n"
-	"every SECONDS (default: [mailbox] interval, else 60) until interrupted, and waits for an\n"
-	"IMAP server that cannot be reached.\n"
-	"\n"
-	"  --once               poll once and stop\n"
-	"  --interval SECONDS   time between polls";
+struct mailbox_args {
+	int once;
+	long interval;
+};
+
+static int mailbox_poll(struct cli *cli, void *args, struct err *err);
+
+static const struct opt_spec poll_opts[] = {
+	OPT_FLAG("once", N_("poll once and stop"), struct mailbox_args, once),
+	OPT_INT("interval", "SECONDS", N_("time between polls"), struct mailbox_args, interval, 1, 86400),
+	OPT_END(),
+};
+
+static const struct opt_cmd verbs[] = {
+	{ .name = "mailbox poll", .summary = N_("read the new messages, once or again and again"), .opts = poll_opts,
+	  .fn = mailbox_poll },
+	{ 0 },
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "mailbox",
+	.summary = N_("read bounces (and later survey answers) from the mailbox"),
+	.help = N_("Reads the new messages of the [mailbox] url (imap[s]://USER:PASS@HOST:PORT/FOLDER, or\n"
+		   "maildir:FOLDER) once each. A bounce (a delivery status notification, RFC 3464) counts\n"
+		   "when it proves the message it answers, by the signed return path or the Message-ID, and\n"
+		   "names that message's recipient: a permanent failure (5.x.x) marks the outbox row bounced and suppresses the\n"
+		   "address, a delay is noted, a delivery report marks it delivered. Other messages are left\n"
+		   "for the survey reader. Prints what it did: bounced N, failed N, delayed N, delivered N,\n"
+		   "noted N (nothing new), unmatched N (not ours), other N. Without --once it polls again\n"
+		   "every SECONDS (default: [mailbox] interval, else 60) until interrupted, and waits for an\n"
+		   "IMAP server that cannot be reached."),
+	.verbs = verbs,
+} };
 
 
 static void print_stats(const struct cli *cli, const struct gw_mailbox_stats *s)
@@ -41,26 +59,18 @@ static void print_stats(const struct cli *cli, const struct gw_mailbox_stats *s)
 	fflush(stdout);
 }
 
-static int mailbox_poll(struct cli *cli, int argc, char **argv, struct err *err)
+static int mailbox_poll(struct cli *cli, void *args, struct err *err)
 {
+	const struct mailbox_args *a = args;
 	struct gw_mailbox_opts o = { 0 };
 	struct crm_db *db;
 	const char *iv = config_get(cli->cfg, "mailbox", "interval");
 	long interval = iv ? strtol(iv, NULL, 10) : 60;
 	int once = 0, rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--once")) {
-			once = 1;
-		} else if (!strcmp(argv[i], "--interval") && i + 1 < argc) {
-			char *end;
-			interval = strtol(argv[++i], &end, 10);
-			if (*end || interval < 1 || interval > 86400)
-				return cli_usage_error(err, usage, "--interval takes a number of seconds from 1 to 86400");
-		} else {
-			return cli_usage_error(err, usage, "'%s' is not an option of mailbox poll", argv[i]);
-		}
-	}
+	once = a->once;
+	if (a->interval)
+		interval = a->interval;
 	if (interval < 1)
 		interval = 60;
 	o.url = config_get(cli->cfg, "mailbox", "url");
@@ -99,21 +109,8 @@ static int mailbox_poll(struct cli *cli, int argc, char **argv, struct err *err)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	cli_handler fn;
-} verbs[] = {
-	{ "poll", mailbox_poll },
-};
-
 int cmd_mailbox(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	if (argc < 2)
-		return cli_usage_error(err, usage, "mailbox needs a verb: poll");
-	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
-		if (!strcmp(argv[1], verbs[i].name))
-			return verbs[i].fn(cli, argc - 1, argv + 1, err);
-	return cli_usage_error(err, usage, "'%s' is not a verb of mailbox (poll)", argv[1]);
+	struct mailbox_args a = { 0 };
+	return opt_run(cli, usage, &a, argc, argv, err);
 }

@@ -21,29 +21,51 @@
 #include "merge/text.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --out DIR [--name PATTERN]\n"
-	"       crmgate merge --template NAME|FILE --targets ENTITY [--where FILTER] --combined FILE.docx [--out DIR]\n"
-	"       (either with --pdf)\n"
-	"\n"
-	"Fills the template for every ENTITY row that FILTER selects and writes one file per target\n"
-	"into DIR (created if missing). The template is a file, a template stored with 'crmgate\n"
-	"template add', or a built-in one (birthday.docx, birthday.txt, quote.docx): a Word .docx\n"
-	"(MERGEFIELD fields and {{name}} placeholders, {{#list}}…{{/list}} rows, {{#flag}}/{{^flag}}\n"
-	"sections) or a text template (.txt, .html). Fields are the target's CSV columns, the rows it\n"
-	"refers to through a dot (customer.name, owner.mobile), an order's lines and total, and\n"
-	"today; Word's \\@ \\# \\* switches format them. A field the targets lack stops the merge\n"
-	"before anything is written ('crmgate template check FILE --targets ENTITY' lists them).\n"
-	"\n"
-	"  --name PATTERN       file names, a template too, its fields checked like the template's\n"
-	"                       (default {{code}}; the template's extension is added unless the\n"
-	"                       pattern ends with it); a name already there gets a suffix (-2, -3…):\n"
-	"                       nothing is overwritten\n"
-	"  --combined FILE.docx one document for printing: every target its own section on a new page,\n"
-	"                       with its own values in the headers and footers; with --out, the\n"
-	"                       documents per target as well\n"
-	"  --pdf                a PDF beside each Word document, through LibreOffice (optional:\n"
-	"                       Debian's libreoffice-writer-nogui)";
+struct merge_args {
+	const char *template, *targets, *where, *outdir, *pattern, *combined;
+	int pdf;
+};
+
+static const struct opt_spec merge_opts[] = {
+	OPT_STRING("template", "NAME|FILE", N_("the template: a file, a stored template or a built-in one"),
+		   struct merge_args, template),
+	OPT_STRING("targets", "ENTITY", N_("whom to fill it for: contact, customer, order..."), struct merge_args, targets),
+	OPT_STRING("where", "FILTER", N_("which of them (default: all)"), struct merge_args, where),
+	OPT_STRING("out", "DIR", N_("the folder for a document per target (created if missing)"), struct merge_args,
+		   outdir),
+	OPT_STRING("name", "PATTERN",
+		   N_("file names, a template too, its fields checked like the template's\n"
+		      "(default {{code}}; the template's extension is added unless the\n"
+		      "pattern ends with it); a name already there gets a suffix (-2, -3…):\n"
+		      "nothing is overwritten"),
+		   struct merge_args, pattern),
+	OPT_STRING("combined", "FILE.docx",
+		   N_("one document for printing: every target its own section on a new page,\n"
+		      "with its own values in the headers and footers; with --out, the\n"
+		      "documents per target as well"),
+		   struct merge_args, combined),
+	OPT_FLAG("pdf",
+		 N_("a PDF beside each Word document, through LibreOffice (optional:\n"
+		    "Debian's libreoffice-writer-nogui)"),
+		 struct merge_args, pdf),
+	OPT_END(),
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "merge",
+	.summary = N_("fill a .docx or text template for every target"),
+	.help = N_("Fills the template for every ENTITY row that FILTER selects and writes one file per target\n"
+		   "into DIR (created if missing), or with --combined one document for them all. It needs\n"
+		   "--template, --targets, and --out or --combined. The template is a file, a template stored\n"
+		   "with 'crmgate template add', or a built-in one (birthday.docx, birthday.txt, quote.docx):\n"
+		   "a Word .docx (MERGEFIELD fields and {{name}} placeholders, {{#list}}…{{/list}} rows,\n"
+		   "{{#flag}}/{{^flag}} sections) or a text template (.txt, .html). Fields are the target's CSV\n"
+		   "columns, the rows it refers to through a dot (customer.name, owner.mobile), an order's lines\n"
+		   "and total, and today; Word's \\@ \\# \\* switches format them. A field the targets lack\n"
+		   "stops the merge before anything is written ('crmgate template check FILE --targets ENTITY'\n"
+		   "lists them)."),
+	.opts = merge_opts,
+} };
 
 /* LibreOffice converts this many documents per start. */
 #define PDF_CHUNK 200
@@ -168,31 +190,13 @@ static int compile_name(struct merge_tpl *name, const char *pattern, const struc
 	return rc;
 }
 
-struct merge_args {
-	const char *template, *targets, *where, *outdir, *pattern, *combined;
-	int pdf;
-};
-
 static int parse(struct merge_args *a, int argc, char **argv, struct err *err)
 {
+	int rc;
 	a->where = "";
 	a->pattern = "{{code}}";
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--pdf")) {
-			a->pdf = 1;
-			continue;
-		}
-		const char **slot = !strcmp(argv[i], "--template")   ? &a->template
-				    : !strcmp(argv[i], "--targets")  ? &a->targets
-				    : !strcmp(argv[i], "--where")    ? &a->where
-				    : !strcmp(argv[i], "--out")      ? &a->outdir
-				    : !strcmp(argv[i], "--name")     ? &a->pattern
-				    : !strcmp(argv[i], "--combined") ? &a->combined
-								     : NULL;
-		if (!slot || i + 1 >= argc)
-			return cli_usage_error(err, usage, "'%s' is not an option of merge, or lacks its value", argv[i]);
-		*slot = argv[++i];
-	}
+	if ((rc = opt_parse(NULL, usage, a, argc, argv, err)))
+		return rc;
 	if (!a->template || !a->targets || (!a->outdir && !a->combined))
 		return cli_usage_error(err, usage, "merge needs --template, --targets, and --out or --combined");
 	return 0;
@@ -262,10 +266,8 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 	struct crm_db *db;
 	int rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
 	if ((rc = parse(&a, argc, argv, err)))
-		return rc;
+		return rc == OPT_HELP ? 0 : rc;
 	if (!(e = cli_entity(a.targets, usage, err)))
 		return err->code;
 	crm_query_init(&q);

@@ -15,113 +15,70 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate report NAME [--from DATE] [--to DATE] [--department D] [--salesperson S]\n"
-	"                      [--sales-mode M] [--top N] [--table TABLE] [--svg FILE] [--html FILE]\n"
-	"       crmgate report html --out FILE [--from DATE] [--to DATE] [--department D] [--salesperson S]\n"
-	"       crmgate report pyramid --by INDICATOR [--members TIER] [--compare RUN] [--save] [--model NAME]\n"
-	"\n"
-	"Prints a report over a period (--from and --to, YYYY-MM-DD, both days included; without\n"
-	"them all time) for the whole company, a department and the departments below it, or one\n"
-	"salesperson. With --as LOGIN a user sees only the data their permissions show them.\n"
-	"\n"
-	"  --format table    (default) for people: the figures, then each table under a heading\n"
-	"  --format csv      exactly one table, the report's main one unless --table names another,\n"
-	"                    with a header row, plain decimals and shares as fractions from 0 to 1\n"
-	"  --format json     one object: the figures as keys, each table an array of rows by name\n"
-	"  --svg FILE        also write the report's chart; --html FILE a page with the report\n"
-	"  --top N           rankings: the first N rows (the shares stay those of the whole)\n"
-	"  --sales-mode M    funnel: this sales mode (default: the one with most open opportunities)\n"
-	"  --by, --members, --compare, --save, --model: the value pyramid's own (see README.md)\n"
-	"\n"
-	"'report html --out FILE' writes every report and chart into one self-contained page.\n"
-	"The definitions (weighted amount, forecast, conversion, win rate) are in README.md.\n"
-	"\n"
-	"reports:";
-
-/* The options and where each goes; a flag takes no value. */
-struct option_def {
-	const char *name;
-	size_t offset; /* of a const char * in struct an_params, or -1 */
-	int flag;
-};
-
-#define P(field) offsetof(struct an_params, field)
-#define OWN ((size_t)-1) /* handled in parse() */
-static const struct option_def options[] = {
-	{ "--from", P(from), 0 },
-	{ "--to", P(to), 0 },
-	{ "--department", P(department), 0 },
-	{ "--salesperson", P(salesperson), 0 },
-	{ "--sales-mode", P(sales_mode), 0 },
-	{ "--by", P(by), 0 },
-	{ "--members", P(members), 0 },
-	{ "--compare", P(compare), 0 },
-	{ "--model", P(model), 0 },
-	{ "--save", OWN, 1 },
-	{ "--top", OWN, 0 },
-	{ "--table", OWN, 0 },
-	{ "--svg", OWN, 0 },
-	{ "--html", OWN, 0 },
-	{ "--out", OWN, 0 }, /* report html's name for --html */
-};
-
 struct request {
 	struct an_params p;
 	const char *name, *table, *svg, *html;
+	long top;
 };
 
-static void print_usage(FILE *f)
+#define R struct request
+static const struct opt_spec report_opts[] = {
+	OPT_ARG("NAME", N_("the report (below), or html for all of them in one page"), R, name, 0),
+	OPT_STRING("from", "DATE", N_("the first day of the period, YYYY-MM-DD"), R, p.from),
+	OPT_STRING("to", "DATE", N_("the last day of the period (both days included)"), R, p.to),
+	OPT_STRING("department", "D", N_("a department and the departments below it"), R, p.department),
+	OPT_STRING("salesperson", "S", N_("one salesperson"), R, p.salesperson),
+	OPT_STRING("sales-mode", "M", N_("funnel: this sales mode (default: the one with most open opportunities)"), R,
+		   p.sales_mode),
+	OPT_INT("top", "N", N_("rankings: the first N rows (the shares stay those of the whole)"), R, top, 1, 1000000),
+	OPT_STRING("table", "TABLE", N_("--format csv: this table rather than the report's main one"), R, table),
+	OPT_STRING("svg", "FILE", N_("also write the report's chart"), R, svg),
+	OPT_STRING("html", "FILE", N_("also write a page with the report"), R, html),
+	OPT_STRING("out", "FILE", N_("report html: the page to write"), R, html),
+	OPT_STRING("by", "INDICATOR", N_("pyramid: rank the customers by this indicator (see README.md)"), R, p.by),
+	OPT_STRING("members", "TIER", N_("pyramid: list this tier's customers"), R, p.members),
+	OPT_STRING("compare", "RUN", N_("pyramid: against a saved run, or an earlier period FROM..TO"), R, p.compare),
+	OPT_FLAG("save", N_("pyramid: store this run"), R, p.save),
+	OPT_STRING("model", "NAME", N_("pyramid: this value model (default: the default one)"), R, p.model),
+	OPT_END(),
+};
+#undef R
+
+static void list_reports(const struct opt_cmd *cmd, FILE *f)
 {
-	fprintf(f, "%s\n", usage);
+	(void)cmd;
+	fprintf(f, "\n%s\n", _("reports:"));
 	for (const struct an_def *d = an_reports; d->name; d++)
 		fprintf(f, "  %-14s %s\n", d->name, d->summary);
-	fprintf(f, "  %-14s %s\n", "html", "every report in one HTML page (--out FILE)");
+	fprintf(f, "  %-14s %s\n", "html", _("every report in one HTML page (--out FILE)"));
 }
 
-#define usage_error(err, ...) cli_usage_error(err, "'crmgate report --help' explains the options", __VA_ARGS__)
+static const struct opt_cmd usage[1] = { {
+	.name = "report",
+	.summary = N_("analytics: the funnel, sales rankings and statistics, as tables, CSV, JSON, SVG, HTML"),
+	.help = N_("Prints a report over a period (--from and --to, YYYY-MM-DD, both days included; without\n"
+		   "them all time) for the whole company, a department and the departments below it, or one\n"
+		   "salesperson. With --as LOGIN a user sees only the data their permissions show them.\n"
+		   "\n"
+		   "  --format table    (default) for people: the figures, then each table under a heading\n"
+		   "  --format csv      exactly one table, the report's main one unless --table names another,\n"
+		   "                    with a header row, plain decimals and shares as fractions from 0 to 1\n"
+		   "  --format json     one object: the figures as keys, each table an array of rows by name\n"
+		   "\n"
+		   "'report html --out FILE' writes every report and chart into one self-contained page.\n"
+		   "The definitions (weighted amount, forecast, conversion, win rate) are in README.md."),
+	.opts = report_opts,
+	.more_help = list_reports,
+} };
 
 static int parse(struct request *q, int argc, char **argv, struct err *err)
 {
-	for (int i = 1; i < argc; i++) {
-		const struct option_def *o = NULL;
-		const char *v;
-		for (size_t k = 0; k < ARRAY_SIZE(options); k++)
-			if (!strcmp(argv[i], options[k].name))
-				o = &options[k];
-		if (!o && argv[i][0] == '-')
-			return usage_error(err, "'%s' is not an option of report", argv[i]);
-		if (!o) {
-			if (q->name)
-				return usage_error(err, "report takes one report name; what is '%s'?", argv[i]);
-			q->name = argv[i];
-			continue;
-		}
-		if (o->flag) {
-			q->p.save = 1;
-			continue;
-		}
-		if (i + 1 >= argc)
-			return usage_error(err, "option '%s' needs a value", o->name);
-		v = argv[++i];
-		if (o->offset != OWN) {
-			*(const char **)((char *)&q->p + o->offset) = v;
-		} else if (!strcmp(o->name, "--top")) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || !*v || n < 1 || n > 1000000)
-				return usage_error(err, "--top must be a whole number from 1 up, not '%s'", v);
-			q->p.top = (int)n;
-		} else if (!strcmp(o->name, "--table")) {
-			q->table = v;
-		} else if (!strcmp(o->name, "--svg")) {
-			q->svg = v;
-		} else {
-			q->html = v; /* --html and --out */
-		}
-	}
+	int rc = opt_parse(NULL, usage, q, argc, argv, err);
+	if (rc)
+		return rc;
+	q->p.top = (int)q->top;
 	if (!q->name)
-		return usage_error(err, "%s", "which report? name one ('crmgate report --help' lists them)");
+		return cli_usage_error(err, usage, "%s", _("which report? name one ('crmgate report --help' lists them)"));
 	return 0;
 }
 
@@ -200,7 +157,7 @@ static int html_page(struct crm_db *db, const struct request *q, struct err *err
 	struct buf page = BUF_INIT;
 	int rc;
 	if (!q->html) {
-		return cli_usage_error(err, "crmgate report html --out FILE", "%s",
+		return cli_usage_error(err, usage, "%s",
 				       "report html needs --out FILE (the page is written to a file)");
 	}
 	rc = an_html_page(&page, db, &q->p, err);
@@ -257,13 +214,8 @@ int cmd_report(struct cli *cli, int argc, char **argv, struct err *err)
 	struct crm_db *db;
 	int rc;
 
-	for (int i = 1; i < argc && i < 3; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			print_usage(stdout);
-			return 0;
-		}
 	if ((rc = parse(&q, argc, argv, err)))
-		return rc;
+		return rc == OPT_HELP ? 0 : rc;
 	if (strcmp(q.name, "html") && !(d = an_report_def(q.name))) {
 		err_set(err, ERR_INPUT, "'%s' is not a report", q.name);
 		err_hint(err, "'crmgate report --help' lists them");

@@ -15,23 +15,36 @@
 #include "gateway/send.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate send [--workers N] [--once] [--campaign CAMPAIGN]\n"
-	"\n"
-	"Delivers the messages of running campaigns as they fall due: letters into a print batch\n"
-	"(out/print, with an address list sorted by postcode), text messages through the [sms]\n"
-	"provider (files in out/sms by default). Each result is committed at once; several 'send'\n"
-	"processes, here or on other machines sharing the database, never send a message twice, and\n"
-	"the rows of one that stopped are taken over at once. Without --once it keeps waiting for\n"
-	"more until interrupted (Ctrl-C finishes the message in hand).\n"
-	"\n"
-	"Each worker keeps one SMTP connection open for all its e-mails, and two database sessions:\n"
-	"e-mail goes out as fast as the workers side by side ([email] connections of them, unless\n"
-	"--workers says otherwise; 4 to 8 keep two cores busy towards a nearby server).\n"
-	"\n"
-	"  --workers N  N processes side by side (default: [email] connections, else 1)\n"
-	"  --once       stop when nothing is due\n"
-	"  --campaign C only this campaign's messages (a name or an id), the others wait";
+struct send_args {
+	long workers;
+	int once;
+	const char *campaign;
+};
+
+static const struct opt_spec send_opts[] = {
+	OPT_INT("workers", "N", N_("N processes side by side (default: [email] connections, else 1)"), struct send_args,
+		workers, 1, 64),
+	OPT_FLAG("once", N_("stop when nothing is due"), struct send_args, once),
+	OPT_STRING("campaign", "CAMPAIGN", N_("only this campaign's messages (a name or an id), the others wait"),
+		   struct send_args, campaign),
+	OPT_END(),
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "send",
+	.summary = N_("deliver the outbox: letters, e-mail and text messages"),
+	.help = N_("Delivers the messages of running campaigns as they fall due: letters into a print batch\n"
+		   "(out/print, with an address list sorted by postcode), text messages through the [sms]\n"
+		   "provider (files in out/sms by default). Each result is committed at once; several 'send'\n"
+		   "processes, here or on other machines sharing the database, never send a message twice, and\n"
+		   "the rows of one that stopped are taken over at once. Without --once it keeps waiting for\n"
+		   "more until interrupted (Ctrl-C finishes the message in hand).\n"
+		   "\n"
+		   "Each worker keeps one SMTP connection open for all its e-mails, and two database sessions:\n"
+		   "e-mail goes out as fast as the workers side by side ([email] connections of them, unless\n"
+		   "--workers says otherwise; 4 to 8 keep two cores busy towards a nearby server)."),
+	.opts = send_opts,
+} };
 
 
 /* How long a worker keeps trying to reach a database that went away (a
@@ -133,27 +146,18 @@ int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	struct gw_send_opts o = { .cfg = cli->cfg, .today = cli->today, .stop = &proc_stopping };
 	const char *conf = config_get(cli->cfg, "email", "connections");
+	struct send_args a = { 0 };
 	const char *campaign = NULL;
 	long workers = 1;
 	int failed = 0, given = 0, rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--once")) {
-			o.once = 1;
-		} else if (!strcmp(argv[i], "--workers") && i + 1 < argc) {
-			char *end;
-			workers = strtol(argv[++i], &end, 10);
-			if (*end || workers < 1 || workers > 64)
-				return cli_usage_error(err, usage, "--workers takes a number from 1 to 64");
-			given = 1;
-		} else if (!strcmp(argv[i], "--campaign") && i + 1 < argc) {
-			campaign = argv[++i];
-		} else {
-			return cli_usage_error(err, usage, "'%s' is not an option of send", argv[i]);
-		}
-	}
+	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
+		return rc == OPT_HELP ? 0 : rc;
+	o.once = a.once;
+	campaign = a.campaign;
+	given = a.workers != 0;
+	if (given)
+		workers = a.workers;
 	if (!given && conf) {
 		char *end;
 		errno = 0;

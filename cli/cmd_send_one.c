@@ -19,17 +19,34 @@
 #include "gateway/send.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate send-one ENTITY CODE --channel mail|email|sms [campaign create options...]\n"
-	"\n"
-	"Sends one message to the target CODE of ENTITY now: a campaign of that one target is\n"
-	"created (named 'send-one ENTITY CODE TIME'), launched and delivered, and its status\n"
-	"printed. The options are those of 'crmgate campaign create' (--subject, --body,\n"
-	"--template, --attach, --transactional...). Opt-outs and suppression apply as to any\n"
-	"campaign; the exit status is 1 when the message was not sent.\n"
-	"\n"
-	"  crmgate send-one contact K0011 --channel email --subject '{{name}}，您的报价'\n"
-	"      --body quote.txt --template quote.docx --attach pdf";
+struct send_one_args {
+	const char *entity, *code;
+	struct opt_list create; /* campaign create's options */
+};
+
+static const struct opt_spec send_one_opts[] = {
+	OPT_ARG("ENTITY", N_("the target's entity: contact, customer, lead..."), struct send_one_args, entity, 0),
+	OPT_ARG("CODE", N_("the target's code"), struct send_one_args, code, 0),
+	OPT_ARGS("CAMPAIGN-CREATE-OPTIONS", N_("--channel mail|email|sms and the other options of 'crmgate campaign create'"),
+		 struct send_one_args, create, 0),
+	OPT_END(),
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "send-one",
+	.summary = N_("one message to one target now, through the outbox"),
+	.help = N_("Sends one message to the target CODE of ENTITY now: a campaign of that one target is\n"
+		   "created (named 'send-one ENTITY CODE TIME'), launched and delivered, and its status\n"
+		   "printed. The options are those of 'crmgate campaign create' (--channel, --subject, --body,\n"
+		   "--template, --attach, --transactional...). Opt-outs and suppression apply as to any\n"
+		   "campaign; the exit status is 1 when the message was not sent.\n"
+		   "\n"
+		   "  crmgate send-one contact K0011 --channel email --subject '{{name}}，您的报价'\n"
+		   "      --body quote.txt --template quote.docx --attach pdf"),
+	.opts = send_one_opts,
+	/* the options are campaign create's, read there */
+	.flags = OPT_PASSTHROUGH,
+} };
 
 /* A filter naming one code: the code quoted as the filter language quotes. */
 static char *code_filter(const char *code)
@@ -114,8 +131,12 @@ int cmd_send_one(struct cli *cli, int argc, char **argv, struct err *err)
 	long id = 0;
 	int rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
+	struct send_one_args a = { 0 };
+
+	rc = opt_parse(NULL, usage, &a, argc, argv, err);
+	opt_release(usage, &a);
+	if (rc)
+		return rc == OPT_HELP ? 0 : rc;
 	if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-')
 		return cli_usage_error(err, usage, "send-one needs the target's entity and code");
 	if (!cli_entity(argv[1], usage, err))

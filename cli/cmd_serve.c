@@ -17,21 +17,32 @@
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define THREADS 4
 
-static const char usage[] =
-	"usage: crmgate serve [--listen ADDR:PORT]\n"
-	"\n"
-	"Answers unsubscribe links (/u/TOKEN), Kannel's delivery reports (/sms/dlr) and\n"
-	"inbound texts (/sms/in) until interrupted (SIGINT or SIGTERM). Slow and idle\n"
-	"clients cannot shut real requests out: a request must arrive within seconds, and\n"
-	"one client address holds only a share of the connections (see README.md).\n"
-	"\n"
-	"  --listen ADDR:PORT  where to listen: an IP address and a port, [::1]:8080 for\n"
-	"                      IPv6 (default: [serve] listen, else " DEFAULT_LISTEN ")\n"
-	"\n"
-	"[serve] public_url is the address the links in messages use; [serve] secret\n"
-	"signs unsubscribe links (default: a key kept in the database); [sms]\n"
-	"inbound_secret is the key=SECRET Kannel's get-url must carry to /sms/in\n"
-	"(without it, inbound texts are refused).";
+struct serve_args {
+	const char *listen;
+};
+
+static const struct opt_spec serve_opts[] = {
+	OPT_STRING("listen", "ADDR:PORT",
+		   N_("where to listen: an IP address and a port, [::1]:8080 for\n"
+		      "IPv6 (default: [serve] listen, else " DEFAULT_LISTEN ")"),
+		   struct serve_args, listen),
+	OPT_END(),
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "serve",
+	.summary = N_("answer unsubscribe links and SMS delivery reports and inbound texts over HTTP"),
+	.help = N_("Answers unsubscribe links (/u/TOKEN), Kannel's delivery reports (/sms/dlr) and\n"
+		   "inbound texts (/sms/in) until interrupted (SIGINT or SIGTERM). Slow and idle\n"
+		   "clients cannot shut real requests out: a request must arrive within seconds, and\n"
+		   "one client address holds only a share of the connections (see README.md).\n"
+		   "\n"
+		   "[serve] public_url is the address the links in messages use; [serve] secret\n"
+		   "signs unsubscribe links (default: a key kept in the database); [sms]\n"
+		   "inbound_secret is the key=SECRET Kannel's get-url must carry to /sms/in\n"
+		   "(without it, inbound texts are refused)."),
+	.opts = serve_opts,
+} };
 
 /* Every connection is a descriptor, and the server keeps hundreds open
  * under a flood (common/httpd.h): the soft limit goes up to the hard one. */
@@ -81,6 +92,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	struct gw_web_options wopt = { &cli->store, config_get(cli->cfg, "serve", "secret"), THREADS,
 				       config_get(cli->cfg, "sms", "inbound_secret") };
 	struct http_options hopt = { .threads = THREADS };
+	struct serve_args a = { 0 };
 	struct http_server *srv = NULL;
 	struct gw_web *web = NULL;
 	struct http_routes routes = HTTP_ROUTES_INIT;
@@ -88,18 +100,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	sigset_t stop, old;
 	int sig = 0, rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
-			listen = argv[++i];
-		else if (!strncmp(argv[i], "--listen=", 9))
-			listen = argv[i] + 9;
-		else if (argv[i][0] == '-')
-			return cli_usage_error(err, usage, "unknown option '%s'", argv[i]);
-		else
-			return cli_usage_error(err, usage, "too many arguments");
-	}
+	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
+		return rc == OPT_HELP ? 0 : rc;
+	if (a.listen)
+		listen = a.listen;
 	rc = parse_listen(&addr, &hopt.port, listen ? listen : DEFAULT_LISTEN, err);
 	if (rc)
 		return rc;

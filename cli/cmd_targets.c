@@ -9,57 +9,54 @@
 #include "crm/filter.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate targets ENTITY [--where FILTER] [--count] [--limit N]\n"
-	"\n"
-	"Counts the ENTITY rows that FILTER selects and shows the first of them (10 by default).\n"
-	"A filter compares the entity's columns (by their CSV names) and related records' fields\n"
-	"through a dot with literals:\n"
-	"\n"
-	"  birthday within 7 days and customer.region = '华东' and not email_opt_out\n"
-	"  industry in ('制造', '零售') and status != 'inactive'\n"
-	"  owner.name like '王%' or customer.owner_code is null\n"
-	"\n"
-	"  = != < <= > >=, in (...), not in, like, is [not] null, and, or, not, ( ),\n"
-	"  a bare true/false field, DATE within N days (birthdays by month and day, from today).\n"
-	"\n"
-	"  --count    print only the number\n"
-	"  --limit N  show N rows (0: all)";
+struct targets_args {
+	const char *entity, *where;
+	int count;
+	long limit;
+};
+
+static const struct opt_spec targets_opts[] = {
+	OPT_ARG("ENTITY", N_("the entity: customer, contact, lead, order..."), struct targets_args, entity, OPT_REQUIRED),
+	OPT_STRING("where", "FILTER", N_("the rows to count and show (default: all)"), struct targets_args, where),
+	OPT_FLAG("count", N_("print only the number"), struct targets_args, count),
+	OPT_INT("limit", "N", N_("show N rows (0: all)"), struct targets_args, limit, 0, 1000000000),
+	OPT_END(),
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "targets",
+	.summary = N_("preview a target set: an entity and a filter"),
+	.help = N_("Counts the ENTITY rows that FILTER selects and shows the first of them (10 by default).\n"
+		   "A filter compares the entity's columns (by their CSV names) and related records' fields\n"
+		   "through a dot with literals:\n"
+		   "\n"
+		   "  birthday within 7 days and customer.region = '华东' and not email_opt_out\n"
+		   "  industry in ('制造', '零售') and status != 'inactive'\n"
+		   "  owner.name like '王%' or customer.owner_code is null\n"
+		   "\n"
+		   "  = != < <= > >=, in (...), not in, like, is [not] null, and, or, not, ( ),\n"
+		   "  a bare true/false field, DATE within N days (birthdays by month and day, from today)."),
+	.opts = targets_opts,
+} };
 
 int cmd_targets(struct cli *cli, int argc, char **argv, struct err *err)
 {
+	struct targets_args a = { .where = "", .limit = 10 };
 	const struct crm_entity *e;
-	const char *entity = NULL, *where = "";
-	long limit = 10;
-	int count_only = 0, rc;
+	const char *where;
+	long limit;
+	int count_only, rc;
 	struct crm_query q;
 	struct crm_db *db;
 	struct crm_res *res = NULL;
 	struct buf sql = BUF_INIT;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--where") && i + 1 < argc)
-			where = argv[++i];
-		else if (!strcmp(argv[i], "--count"))
-			count_only = 1;
-		else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
-			char *end;
-			limit = strtol(argv[++i], &end, 10);
-			if (*end || limit < 0)
-				return err_set(err, ERR_INPUT, "--limit takes a whole number (0: all), not '%s'", argv[i]);
-		}
-		else if (argv[i][0] == '-')
-			return cli_usage_error(err, usage, "unknown option '%s'", argv[i]);
-		else if (!entity)
-			entity = argv[i];
-		else
-			return cli_usage_error(err, usage, "too many arguments");
-	}
-	if (!entity)
-		return cli_usage_error(err, usage, "'targets' needs an ENTITY");
-	if (!(e = cli_entity(entity, usage, err)))
+	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
+		return rc == OPT_HELP ? 0 : rc;
+	where = a.where;
+	limit = a.limit;
+	count_only = a.count;
+	if (!(e = cli_entity(a.entity, usage, err)))
 		return err->code;
 	crm_query_init(&q);
 	/* a filter counts and sorts over every row of the entity */

@@ -11,55 +11,76 @@
 #include "merge/docx.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate template check FILE [--targets ENTITY]\n"
-	"       crmgate template add NAME FILE [--targets ENTITY] [--replace]\n"
-	"       crmgate template list\n"
-	"       crmgate template show NAME [--out FILE]\n"
-	"       crmgate template delete NAME\n"
-	"\n"
-	"A template is a Word .docx (MERGEFIELD fields and {{name}} placeholders), or a text or\n"
-	"HTML template for e-mail and SMS (.txt, .html). check reports every problem of every part at\n"
-	"once: broken zip or XML, sections never closed or crossed, '{{' or '}}' alone, fields that\n"
-	"cannot be parsed or merged, and with --targets every field or section that ENTITY's records\n"
-	"lack, as FILE: part word/document.xml, paragraph 12: … (near \"…\"); exit 2. Another template\n"
-	"engine's syntax ({% if %}, +++INS x+++) is a warning: the exit status stays 0.\n"
-	"add checks the same way, then stores the file in the database under NAME, which\n"
-	"'crmgate merge --template NAME' and campaigns use. show --out writes the stored bytes\n"
-	"back to a file ('-': standard output).\n"
-	"\n"
-	"  --targets ENTITY  check field names against ENTITY (customer, contact, lead,\n"
-	"                    lead-contact, salesperson, opportunity, order…)\n"
-	"  --replace         add: replace a template stored under NAME";
-
 struct template_args {
-	const char *verb, *name, *file, *targets, *out;
+	const char *name, *file, *targets, *out;
 	int replace;
 };
 
-static int parse(struct template_args *a, int argc, char **argv, struct err *err)
-{
-	const char **pos[] = { &a->verb, &a->name, &a->file };
-	size_t npos = 0;
+static int template_check(struct cli *cli, void *args, struct err *err);
+static int template_add(struct cli *cli, void *args, struct err *err);
+static int template_list(struct cli *cli, void *args, struct err *err);
+static int template_show(struct cli *cli, void *args, struct err *err);
+static int template_delete(struct cli *cli, void *args, struct err *err);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--targets") && i + 1 < argc)
-			a->targets = argv[++i];
-		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			a->out = argv[++i];
-		else if (!strcmp(argv[i], "--replace"))
-			a->replace = 1;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage_error(err, usage, "'%s' is not an option of template, or lacks its value", argv[i]);
-		else if (npos < ARRAY_SIZE(pos))
-			*pos[npos++] = argv[i];
-		else
-			return cli_usage_error(err, usage, "too many arguments");
-	}
-	if (!a->verb)
-		return cli_usage_error(err, usage, "template needs a verb: check, add, list, show or delete");
-	return 0;
-}
+#define TARGETS_OPT                                                                                                \
+	OPT_STRING("targets", "ENTITY",                                                                            \
+		   N_("check field names against ENTITY (customer, contact, lead,\n"                                   \
+		      "lead-contact, salesperson, opportunity, order…)"),                                              \
+		   struct template_args, targets)
+
+static const struct opt_spec check_opts[] = {
+	OPT_ARG("FILE", N_("a .docx, .txt or .html template"), struct template_args, name, OPT_REQUIRED),
+	TARGETS_OPT,
+	OPT_END(),
+};
+
+static const struct opt_spec add_opts[] = {
+	OPT_ARG("NAME", N_("the name to store it under"), struct template_args, name, OPT_REQUIRED),
+	OPT_ARG("FILE", N_("a .docx, .txt or .html template"), struct template_args, file, OPT_REQUIRED),
+	TARGETS_OPT,
+	OPT_FLAG("replace", N_("replace a template stored under NAME"), struct template_args, replace),
+	OPT_END(),
+};
+
+static const struct opt_spec show_opts[] = {
+	OPT_ARG("NAME", N_("a stored template"), struct template_args, name, OPT_REQUIRED),
+	OPT_STRING("out", "FILE", N_("write the stored bytes back to FILE ('-': standard output)"), struct template_args,
+		   out),
+	OPT_END(),
+};
+
+static const struct opt_spec delete_opts[] = {
+	OPT_ARG("NAME", N_("a stored template"), struct template_args, name, OPT_REQUIRED),
+	OPT_END(),
+};
+
+static const struct opt_cmd verbs[] = {
+	{ .name = "template check", .summary = N_("report every problem of a template file"), .opts = check_opts,
+	  .fn = template_check },
+	{ .name = "template add", .summary = N_("check a template, then store it in the database"), .opts = add_opts,
+	  .fn = template_add },
+	{ .name = "template list", .summary = N_("the stored templates"), .fn = template_list },
+	{ .name = "template show", .summary = N_("what is stored under NAME, or its bytes"), .opts = show_opts,
+	  .fn = template_show },
+	{ .name = "template delete", .summary = N_("delete a stored template"), .opts = delete_opts,
+	  .fn = template_delete },
+	{ 0 },
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "template",
+	.summary = N_("check, store and list document, e-mail and SMS templates"),
+	.help = N_("A template is a Word .docx (MERGEFIELD fields and {{name}} placeholders), or a text or\n"
+		   "HTML template for e-mail and SMS (.txt, .html). check reports every problem of every part at\n"
+		   "once: broken zip or XML, sections never closed or crossed, '{{' or '}}' alone, fields that\n"
+		   "cannot be parsed or merged, and with --targets every field or section that ENTITY's records\n"
+		   "lack, as FILE: part word/document.xml, paragraph 12: … (near \"…\"); exit 2. Another template\n"
+		   "engine's syntax ({% if %}, +++INS x+++) is a warning: the exit status stays 0.\n"
+		   "add checks the same way, then stores the file in the database under NAME, which\n"
+		   "'crmgate merge --template NAME' and campaigns use. show --out writes the stored bytes\n"
+		   "back to a file ('-': standard output)."),
+	.verbs = verbs,
+} };
 
 /* Load a template file and compile it, checked against the targets if named. */
 static int load_checked(struct gw_tpl *t, const char *file, const char *targets, struct err *err)
@@ -73,13 +94,13 @@ static int load_checked(struct gw_tpl *t, const char *file, const char *targets,
 	return rc ? rc : gw_tpl_compile(t, e, err);
 }
 
-static int template_check(const struct template_args *a, struct err *err)
+static int template_check(struct cli *cli, void *args, struct err *err)
 {
+	const struct template_args *a = args;
 	struct gw_tpl t = { 0 };
 	int rc;
 
-	if (!a->name || a->file)
-		return cli_usage_error(err, usage, "template check takes one FILE");
+	(void)cli;
 	rc = load_checked(&t, a->name, a->targets, err);
 	/* another engine's syntax: no error, but likely not what was meant */
 	if (!rc)
@@ -91,14 +112,13 @@ static int template_check(const struct template_args *a, struct err *err)
 	return rc;
 }
 
-static int template_add(struct cli *cli, const struct template_args *a, struct err *err)
+static int template_add(struct cli *cli, void *args, struct err *err)
 {
+	const struct template_args *a = args;
 	struct gw_tpl t = { 0 };
 	struct crm_db *db;
 	int rc;
 
-	if (!a->name || !a->file)
-		return cli_usage_error(err, usage, "template add takes a NAME and a FILE");
 	rc = load_checked(&t, a->file, a->targets, err);
 	if (!rc)
 		merge_template_warn(t.label, t.docx, t.data.data);
@@ -126,14 +146,13 @@ static int write_bytes(const char *path, const struct buf *b, struct err *err)
 	return bad ? err_set(err, ERR_FAIL, "could not write '%s': %s", path, strerror(errno)) : 0;
 }
 
-static int template_show(struct cli *cli, const struct template_args *a, struct err *err)
+static int template_show(struct cli *cli, void *args, struct err *err)
 {
+	const struct template_args *a = args;
 	struct crm_db *db;
 	struct crm_res *res = NULL;
 	int rc;
 
-	if (!a->name || a->file)
-		return cli_usage_error(err, usage, "template show takes one NAME");
 	if ((rc = cli_db(cli, &db, err)))
 		return rc;
 	if (a->out) {
@@ -150,38 +169,36 @@ static int template_show(struct cli *cli, const struct template_args *a, struct 
 	return rc;
 }
 
-int cmd_template(struct cli *cli, int argc, char **argv, struct err *err)
+static int template_list(struct cli *cli, void *args, struct err *err)
 {
-	struct template_args a = { 0 };
 	struct crm_db *db;
 	struct crm_res *res = NULL;
 	int rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	if ((rc = parse(&a, argc, argv, err)))
+	(void)args;
+	if ((rc = cli_db(cli, &db, err)))
 		return rc;
-	if (!strcmp(a.verb, "check"))
-		return template_check(&a, err);
-	if (!strcmp(a.verb, "add"))
-		return template_add(cli, &a, err);
-	if (!strcmp(a.verb, "show"))
-		return template_show(cli, &a, err);
-	if (!strcmp(a.verb, "list") || !strcmp(a.verb, "delete")) {
-		if ((a.verb[0] == 'l') != !a.name || a.file)
-			return cli_usage_error(err, usage, "template %s takes %s", a.verb,
-					       a.verb[0] == 'l' ? "no arguments" : "one NAME");
-		if ((rc = cli_db(cli, &db, err)))
-			return rc;
-		if (a.verb[0] == 'd') {
-			if (!(rc = crm_template_delete(db, a.name, err)))
-				log_info("deleted template '%s'", a.name);
-			return rc;
-		}
-		if (!(rc = crm_template_list(&res, db, err)))
-			out_rows(cli, res, stdout);
-		crm_res_free(res);
+	if (!(rc = crm_template_list(&res, db, err)))
+		out_rows(cli, res, stdout);
+	crm_res_free(res);
+	return rc;
+}
+
+static int template_delete(struct cli *cli, void *args, struct err *err)
+{
+	const struct template_args *a = args;
+	struct crm_db *db;
+	int rc;
+
+	if ((rc = cli_db(cli, &db, err)))
 		return rc;
-	}
-	return cli_usage_error(err, usage, "'%s' is not a template verb: check, add, list, show or delete", a.verb);
+	if (!(rc = crm_template_delete(db, a->name, err)))
+		log_info("deleted template '%s'", a->name);
+	return rc;
+}
+
+int cmd_template(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct template_args a = { 0 };
+	return opt_run(cli, usage, &a, argc, argv, err);
 }

@@ -10,35 +10,73 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-static const char usage[] =
-	"usage: crmgate value-model list\n"
-	"       crmgate value-model show NAME\n"
-	"       crmgate value-model create NAME [--shares P/P/…|--thresholds V/V/…] [--tiers N,N,…] [--weights I=W,…]\n"
-	"       crmgate value-model set NAME [--shares P/P/…|--thresholds V/V/…] [--tiers N,N,…] [--weights I=W,…]\n"
-	"       crmgate value-model default NAME\n"
-	"       crmgate value-model delete NAME\n"
-	"\n"
-	"A value model cuts the customers ranked by 'crmgate report pyramid' into tiers, top\n"
-	"first, and weighs the six indicators of --by score. Models 'default' (1/4/15/80, the\n"
-	"default) and 'pareto' (1/19/30/50) come with the database. Admins and sales managers\n"
-	"change models; everyone reads them.\n"
-	"\n"
-	"  --shares P/P/…      each tier's percentage of the ranked customers by count, adding up\n"
-	"                      to 100 (--preset is the same): 1/4/15/80 or 1/19/30/50\n"
-	"  --thresholds V/V/…  instead, the lowest value of each tier but the last, falling:\n"
-	"                      100000/10000/1000 makes four tiers\n"
-	"  --tiers N,N,…       the tiers' names, top first (default A, B, C…); alone, renames them\n"
-	"  --weights I=W,…     the weights of the score: revenue, profit, opportunity, arrears,\n"
-	"                      expense, loyalty (default 30, 25, 15, 10, 10, 10; relative)";
-
 struct vm_args {
-	const char *verb, *name;
+	const char *name;
 	char **cuts, **tiers; /* malloc'd, as split */
 	int ncuts, ntiers;
 	int thresholds;       /* cuts are --thresholds, not --shares */
 	char *weights;        /* a copy of --weights, split in place */
 	struct an_value_model_change change;
 };
+
+static const struct opt_cmd usage[1];
+
+static int vm_list(struct cli *cli, void *args, struct err *err);
+static int vm_create(struct cli *cli, void *args, struct err *err);
+static int vm_set(struct cli *cli, void *args, struct err *err);
+static int vm_default(struct cli *cli, void *args, struct err *err);
+static int vm_delete(struct cli *cli, void *args, struct err *err);
+static int opt_cuts(void *args, const struct opt_spec *o, const char *value, struct err *err);
+static int opt_tiers(void *args, const struct opt_spec *o, const char *value, struct err *err);
+static int opt_weights(void *args, const struct opt_spec *o, const char *value, struct err *err);
+
+#define VM_NAME OPT_ARG("NAME", N_("a value model's name"), struct vm_args, name, 0)
+
+static const struct opt_spec name_opts[] = {
+	VM_NAME,
+	OPT_END(),
+};
+
+static const struct opt_spec change_opts[] = {
+	VM_NAME,
+	OPT_CALLBACK("shares", "P/P/…",
+		     N_("each tier's percentage of the ranked customers by count, adding up\n"
+			"to 100 (--preset is the same): 1/4/15/80 or 1/19/30/50"),
+		     opt_cuts),
+	OPT_CALLBACK("preset", "P/P/…", NULL, opt_cuts),
+	OPT_CALLBACK("thresholds", "V/V/…",
+		     N_("instead, the lowest value of each tier but the last, falling:\n"
+			"100000/10000/1000 makes four tiers"),
+		     opt_cuts),
+	OPT_CALLBACK("tiers", "N,N,…", N_("the tiers' names, top first (default A, B, C…); alone, renames them"),
+		     opt_tiers),
+	OPT_CALLBACK("weights", "I=W,…",
+		     N_("the weights of the score: revenue, profit, opportunity, arrears,\n"
+			"expense, loyalty (default 30, 25, 15, 10, 10, 10; relative)"),
+		     opt_weights),
+	OPT_END(),
+};
+
+static const struct opt_cmd verbs[] = {
+	{ .name = "value-model list", .summary = N_("the models"), .fn = vm_list },
+	{ .name = "value-model show", .summary = N_("one model"), .opts = name_opts, .fn = vm_list },
+	{ .name = "value-model create", .summary = N_("a new model"), .opts = change_opts, .fn = vm_create },
+	{ .name = "value-model set", .summary = N_("change a model"), .opts = change_opts, .fn = vm_set },
+	{ .name = "value-model default", .summary = N_("make a model the default one"), .opts = name_opts,
+	  .fn = vm_default },
+	{ .name = "value-model delete", .summary = N_("delete a model"), .opts = name_opts, .fn = vm_delete },
+	{ 0 },
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "value-model",
+	.summary = N_("the customer value model: tiers, their cuts, the weights of the score"),
+	.help = N_("A value model cuts the customers ranked by 'crmgate report pyramid' into tiers, top\n"
+		   "first, and weighs the six indicators of --by score. Models 'default' (1/4/15/80, the\n"
+		   "default) and 'pareto' (1/19/30/50) come with the database. Admins and sales managers\n"
+		   "change models; everyone reads them."),
+	.verbs = verbs,
+} };
 
 static void vm_args_release(struct vm_args *a)
 {
@@ -83,22 +121,25 @@ static char **split(const char *s, char sep, int *n)
 	}
 }
 
-static int parse_cuts(struct vm_args *a, const char *opt, const char *value, struct err *err)
+static int opt_cuts(void *args, const struct opt_spec *o, const char *value, struct err *err)
 {
+	struct vm_args *a = args;
 	if (a->cuts)
 		return cli_usage_error(err, usage, "give --shares or --thresholds once");
-	a->thresholds = !strcmp(opt, "--thresholds");
+	a->thresholds = !strcmp(o->name, "thresholds");
 	a->cuts = split(value, '/', &a->ncuts);
 	for (int i = 0; i < a->ncuts; i++)
 		if (!is_decimal(a->cuts[i]))
-			return cli_usage_error(err, usage, "%s '%s': '%s' is not a number", opt, value, a->cuts[i]);
+			return cli_usage_error(err, usage, "--%s '%s': '%s' is not a number", o->name, value, a->cuts[i]);
 	return 0;
 }
 
 /* "revenue=30,loyalty=5": the weights point into a's copy of the text. */
-static int parse_weights(struct vm_args *a, const char *value, struct err *err)
+static int opt_weights(void *args, const struct opt_spec *o, const char *value, struct err *err)
 {
+	struct vm_args *a = args;
 	char *p;
+	(void)o;
 	if (a->weights)
 		return cli_usage_error(err, usage, "give --weights once");
 	a->weights = xstrdup(value);
@@ -126,38 +167,24 @@ static int parse_weights(struct vm_args *a, const char *value, struct err *err)
 	return 0;
 }
 
-static int parse(struct vm_args *a, int argc, char **argv, struct err *err)
+static int opt_tiers(void *args, const struct opt_spec *o, const char *value, struct err *err)
 {
-	const char **pos[] = { &a->verb, &a->name };
-	size_t npos = 0;
-	int rc = 0;
+	struct vm_args *a = args;
+	(void)o;
+	if (a->tiers)
+		return cli_usage_error(err, usage, "give --tiers once");
+	a->tiers = split(value, ',', &a->ntiers);
+	return 0;
+}
 
-	for (int i = 1; i < argc && !rc; i++) {
-		const char *o = argv[i];
-		int takes = !strcmp(o, "--shares") || !strcmp(o, "--preset") || !strcmp(o, "--thresholds") ||
-			    !strcmp(o, "--tiers") || !strcmp(o, "--weights");
-		if (takes && i + 1 >= argc)
-			return cli_usage_error(err, usage, "option '%s' needs a value", o);
-		if (!strcmp(o, "--shares") || !strcmp(o, "--preset") || !strcmp(o, "--thresholds"))
-			rc = parse_cuts(a, o, argv[++i], err);
-		else if (!strcmp(o, "--tiers"))
-			a->tiers = split(argv[++i], ',', &a->ntiers);
-		else if (!strcmp(o, "--weights"))
-			rc = parse_weights(a, argv[++i], err);
-		else if (o[0] == '-' && o[1])
-			return cli_usage_error(err, usage, "'%s' is not an option of value-model", o);
-		else if (npos < ARRAY_SIZE(pos))
-			*pos[npos++] = o;
-		else
-			return cli_usage_error(err, usage, "too many arguments: '%s'", o);
-	}
+static int parse(const struct opt_cmd **verb, struct vm_args *a, int argc, char **argv, struct err *err)
+{
+	int rc = opt_parse(verb, usage, a, argc, argv, err);
 	if (rc)
 		return rc;
 	for (int i = 0; i < a->ntiers; i++)
 		if (!*a->tiers[i])
 			return cli_usage_error(err, usage, "--tiers: tier %d has no name", i + 1);
-	if (!a->verb)
-		return cli_usage_error(err, usage, "value-model needs a verb: list, show, create, set, default or delete");
 	a->change.name = a->name;
 	a->change.shares = a->cuts && !a->thresholds ? (const char *const *)a->cuts : NULL;
 	a->change.thresholds = a->cuts && a->thresholds ? (const char *const *)a->cuts : NULL;
@@ -167,10 +194,14 @@ static int parse(struct vm_args *a, int argc, char **argv, struct err *err)
 	return 0;
 }
 
-static int vm_list(struct cli *cli, struct crm_db *db, const struct vm_args *a, struct err *err)
+static int vm_list(struct cli *cli, void *args, struct err *err)
 {
+	const struct vm_args *a = args;
 	struct crm_res *res = NULL;
-	int rc = an_value_model_list(&res, db, a->name, err);
+	struct crm_db *db;
+	int rc = cli_db(cli, &db, err);
+	if (!rc)
+		rc = an_value_model_list(&res, db, a->name, err);
 	if (!rc && a->name && !crm_res_rows(res))
 		rc = err_set(err, ERR_NOTFOUND, "there is no value model '%s'", a->name);
 	if (!rc && a->name)
@@ -181,77 +212,60 @@ static int vm_list(struct cli *cli, struct crm_db *db, const struct vm_args *a, 
 	return rc;
 }
 
-static int vm_create(struct cli *cli, struct crm_db *db, const struct vm_args *a, struct err *err)
+/* A change to a model, and what to say when it is done. */
+static int vm_change(struct cli *cli, const struct vm_args *a, int which, struct err *err)
 {
-	(void)cli;
-	return an_value_model_create(db, &a->change, err);
+	static const char *const done[] = { "created", "changed", "the default now", "deleted" };
+	struct crm_db *db;
+	int rc = cli_db(cli, &db, err);
+
+	if (!rc && which == 0)
+		rc = an_value_model_create(db, &a->change, err);
+	else if (!rc && which == 1)
+		rc = an_value_model_set(db, &a->change, err);
+	else if (!rc && which == 2)
+		rc = an_value_model_default(db, a->name, err);
+	else if (!rc)
+		rc = an_value_model_delete(db, a->name, err);
+	if (!rc)
+		log_info("value model '%s': %s", a->name, done[which]);
+	return rc;
 }
 
-static int vm_set(struct cli *cli, struct crm_db *db, const struct vm_args *a, struct err *err)
+static int vm_create(struct cli *cli, void *args, struct err *err)
 {
-	(void)cli;
-	return an_value_model_set(db, &a->change, err);
+	return vm_change(cli, args, 0, err);
 }
 
-static int vm_default(struct cli *cli, struct crm_db *db, const struct vm_args *a, struct err *err)
+static int vm_set(struct cli *cli, void *args, struct err *err)
 {
-	(void)cli;
-	return an_value_model_default(db, a->name, err);
+	const struct vm_args *a = args;
+	if (!a->cuts && !a->tiers && !a->weights)
+		return cli_usage_error(err, usage, "value-model set needs something to change");
+	return vm_change(cli, a, 1, err);
 }
 
-static int vm_delete(struct cli *cli, struct crm_db *db, const struct vm_args *a, struct err *err)
+static int vm_default(struct cli *cli, void *args, struct err *err)
 {
-	(void)cli;
-	return an_value_model_delete(db, a->name, err);
+	return vm_change(cli, args, 2, err);
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(struct cli *cli, struct crm_db *db, const struct vm_args *a, struct err *err);
-	int needs_name;
-	int takes_changes; /* --shares, --thresholds, --tiers, --weights */
-	const char *done;  /* what to say afterwards */
-} verbs[] = {
-	{ "list", vm_list, 0, 0, NULL },
-	{ "show", vm_list, 1, 0, NULL },
-	{ "create", vm_create, 1, 1, "created" },
-	{ "set", vm_set, 1, 1, "changed" },
-	{ "default", vm_default, 1, 0, "the default now" },
-	{ "delete", vm_delete, 1, 0, "deleted" },
-};
+static int vm_delete(struct cli *cli, void *args, struct err *err)
+{
+	return vm_change(cli, args, 3, err);
+}
 
 int cmd_value_model(struct cli *cli, int argc, char **argv, struct err *err)
 {
+	const struct opt_cmd *verb = NULL;
 	struct vm_args a = { 0 };
-	struct crm_db *db;
-	int rc;
+	int rc = parse(&verb, &a, argc, argv, err);
 
-	if (cli_wants_help(argc, argv, usage))
-		return 0;
-	if ((rc = parse(&a, argc, argv, err)))
-		goto done;
-	rc = cli_usage_error(err, usage, "'%s' is not a verb of value-model: list, show, create, set, default or delete",
-			     a.verb);
-	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
-		if (strcmp(a.verb, verbs[i].name))
-			continue;
-		err_clear(err);
-		if (verbs[i].needs_name != !!a.name) {
-			rc = cli_usage_error(err, usage, "value-model %s takes %s", a.verb,
-					     verbs[i].needs_name ? "a model's NAME" : "no NAME");
-		} else if (!verbs[i].takes_changes && (a.cuts || a.tiers || a.weights)) {
-			rc = cli_usage_error(err, usage, "value-model %s takes no --shares, --thresholds, --tiers or --weights",
-					     a.verb);
-		} else if (!strcmp(a.verb, "set") && !a.cuts && !a.tiers && !a.weights) {
-			rc = cli_usage_error(err, usage, "value-model set needs something to change");
-		} else if (!(rc = cli_db(cli, &db, err))) {
-			rc = verbs[i].fn(cli, db, &a, err);
-			if (!rc && verbs[i].done)
-				log_info("value model '%s': %s", a.name, verbs[i].done);
-		}
-		break;
-	}
-done:
+	/* every verb but list names a model */
+	if (!rc && verb->opts && !a.name)
+		rc = cli_usage_error(err, usage, "%s takes a model's NAME", verb->name);
+	if (!rc)
+		rc = verb->fn(cli, &a, err);
 	vm_args_release(&a);
-	return rc;
+	return rc == OPT_HELP ? 0 : rc;
 }

@@ -25,7 +25,6 @@ struct view_section {
 
 /* A whole picture: one record and sections of rows, all by one code. */
 struct view_def {
-	const char *usage;
 	const char *what; /* "customer" */
 	const char *record_sql;
 	const struct view_section *sections;
@@ -143,16 +142,8 @@ static const struct view_section customer_sections[] = {
 	  " ON t.id = a.to_salesperson_id WHERE c.code = $1 ORDER BY a.at DESC" },
 };
 
-static const char customer_view_usage[] =
-	"usage: crmgate customer view CUSTOMER\n"
-	"\n"
-	"Everything about one customer (客户全貌): the record with revenue and arrears, its contacts,\n"
-	"opportunities, orders, invoices and receipts, activities, complaints, expenses, the\n"
-	"campaign messages sent to it and its contacts, and the history of its assignment to\n"
-	"salespeople.";
-
 static const struct view_def customer_view_def = {
-	customer_view_usage, "customer", customer_record_sql, customer_sections, ARRAY_SIZE(customer_sections),
+	"customer", customer_record_sql, customer_sections, ARRAY_SIZE(customer_sections),
 };
 
 /* --------------------------------------------------- salesperson view */
@@ -193,50 +184,40 @@ static const struct view_section salesperson_sections[] = {
 	  " WHERE s.code = $1 ORDER BY (a.status = 'planned') DESC, a.planned_at DESC NULLS LAST LIMIT 30" },
 };
 
-static const char salesperson_view_usage[] =
-	"usage: crmgate salesperson view SALESPERSON\n"
-	"\n"
-	"One salesperson's whole picture (业务员全貌): customers, open opportunities, orders and\n"
-	"activities, with totals.";
-
 static const struct view_def salesperson_view_def = {
-	salesperson_view_usage, "salesperson", salesperson_record_sql, salesperson_sections,
+	"salesperson", salesperson_record_sql, salesperson_sections,
 	ARRAY_SIZE(salesperson_sections),
 };
 
-static int run_view(struct cli *cli, const struct view_def *def, int argc, char **argv, struct err *err)
+static int run_view(struct cli *cli, const struct view_def *def, const char *code, struct err *err)
 {
 	struct view v = { cli, 0 };
 	struct crm_res *rec = NULL;
 	int rc;
 
-	if (cli_wants_help(argc, argv, def->usage))
-		return 0;
-	if (argc != 2)
-		return cli_usage_error(err, def->usage, "'%s view' takes one code", def->what);
-	if ((rc = view_query(&rec, &v, def->record_sql, argv[1], err)))
+	if ((rc = view_query(&rec, &v, def->record_sql, code, err)))
 		return rc;
 	if (!crm_res_rows(rec)) {
 		crm_res_free(rec);
-		return err_set(err, ERR_NOTFOUND, "there is no %s '%s'%s", def->what, argv[1],
+		return err_set(err, ERR_NOTFOUND, "there is no %s '%s'%s", def->what, code,
 			       cli->store.as_login ? " that you may see" : "");
 	}
 	view_begin(&v, rec);
 	crm_res_free(rec);
 	for (size_t i = 0; !rc && i < def->nsections; i++)
-		rc = view_section(&v, &def->sections[i], argv[1], err);
+		rc = view_section(&v, &def->sections[i], code, err);
 	view_end(&v);
 	return rc;
 }
 
-static int customer_view(struct cli *cli, int argc, char **argv, struct err *err)
+static int customer_view(struct cli *cli, void *args, struct err *err)
 {
-	return run_view(cli, &customer_view_def, argc, argv, err);
+	return run_view(cli, &customer_view_def, ((const struct entity_args *)args)->key, err);
 }
 
-static int salesperson_view(struct cli *cli, int argc, char **argv, struct err *err)
+static int salesperson_view(struct cli *cli, void *args, struct err *err)
 {
-	return run_view(cli, &salesperson_view_def, argc, argv, err);
+	return run_view(cli, &salesperson_view_def, ((const struct entity_args *)args)->key, err);
 }
 
 /* ------------------------------------------------------- contact tree */
@@ -273,28 +254,20 @@ static int has_later_sibling(const struct crm_res *res, int r, int d)
 	return 0;
 }
 
-static const char tree_usage[] =
-	"usage: crmgate contact tree CUSTOMER\n"
-	"\n"
-	"The customer's contacts by their reporting lines (汇报关系), as an indented tree.";
-
-static int contact_tree(struct cli *cli, int argc, char **argv, struct err *err)
+static int contact_tree(struct cli *cli, void *args, struct err *err)
 {
+	const char *code = ((const struct entity_args *)args)->key;
 	struct view v = { cli, 0 };
 	struct crm_res *res = NULL, *cust = NULL;
 	int rc;
 
-	if (cli_wants_help(argc, argv, tree_usage))
-		return 0;
-	if (argc != 2)
-		return cli_usage_error(err, tree_usage, "'contact tree' takes one CUSTOMER code");
-	if ((rc = view_query(&cust, &v, "SELECT code, name FROM crm.customer WHERE code = $1", argv[1], err)))
+	if ((rc = view_query(&cust, &v, "SELECT code, name FROM crm.customer WHERE code = $1", code, err)))
 		return rc;
 	if (!crm_res_rows(cust)) {
 		crm_res_free(cust);
-		return err_set(err, ERR_NOTFOUND, "there is no customer '%s'", argv[1]);
+		return err_set(err, ERR_NOTFOUND, "there is no customer '%s'", code);
 	}
-	rc = view_query(&res, &v, tree_sql, argv[1], err);
+	rc = view_query(&res, &v, tree_sql, code, err);
 	if (!rc && cli->format != OUT_TABLE) {
 		out_rows(cli, res, stdout);
 	} else if (!rc) {
@@ -331,14 +304,7 @@ static int contact_tree(struct cli *cli, int argc, char **argv, struct err *err)
 
 /* ---------------------------------------------------- assign / reclaim */
 
-static const char assign_usage[] =
-	"usage: crmgate customer assign CUSTOMER SALESPERSON\n"
-	"       crmgate customer reclaim CUSTOMER SALESPERSON\n"
-	"\n"
-	"assign gives the customer to the salesperson (客户分配); reclaim takes it back from the\n"
-	"salesperson who has it, leaving it unassigned. Each move is recorded with who and when.";
-
-static int move_customer(struct cli *cli, int argc, char **argv, int reclaim, struct err *err)
+static int move_customer(struct cli *cli, const struct entity_args *a, int reclaim, struct err *err)
 {
 	/* crm.move_customer decides who may move what (sql/002_security.sql) */
 	const char *params[3];
@@ -346,70 +312,93 @@ static int move_customer(struct cli *cli, int argc, char **argv, int reclaim, st
 	char *outcome = NULL;
 	int rc;
 
-	if (cli_wants_help(argc, argv, assign_usage))
-		return 0;
-	if (argc != 3)
-		return cli_usage_error(err, assign_usage, "'customer %s' takes a CUSTOMER and a SALESPERSON",
-				       reclaim ? "reclaim" : "assign");
-	params[0] = argv[1];
-	params[1] = argv[2];
+	params[0] = a->key;
+	params[1] = a->other;
 	params[2] = reclaim ? "reclaim" : "assign";
 	if ((rc = cli_db(cli, &db, err)) ||
 	    (rc = crm_db_value(&outcome, db, "SELECT crm.move_customer($1, $2, $3)", 3, params, err)))
 		return rc;
 	if (!strcmp(outcome, "no customer"))
-		rc = err_set(err, ERR_NOTFOUND, "there is no customer '%s'", argv[1]);
+		rc = err_set(err, ERR_NOTFOUND, "there is no customer '%s'", a->key);
 	else if (!strcmp(outcome, "no salesperson"))
-		rc = err_set(err, ERR_NOTFOUND, "there is no salesperson '%s'", argv[2]);
+		rc = err_set(err, ERR_NOTFOUND, "there is no salesperson '%s'", a->other);
 	else if (!strcmp(outcome, "not theirs"))
-		rc = err_set(err, ERR_NOTFOUND, "customer '%s' is not %s's to take back", argv[1], argv[2]);
+		rc = err_set(err, ERR_NOTFOUND, "customer '%s' is not %s's to take back", a->key, a->other);
 	else if (!strcmp(outcome, "denied"))
 		rc = err_set(err, ERR_DENIED, "user '%s' may not move customer '%s' to or from %s", cli->store.as_login,
-			     argv[1], argv[2]);
+			     a->key, a->other);
 	else
-		log_info(reclaim ? "took customer %s back from %s" : "gave customer %s to %s", argv[1], argv[2]);
+		log_info(reclaim ? "took customer %s back from %s" : "gave customer %s to %s", a->key, a->other);
 	free(outcome);
 	return rc;
 }
 
-static int customer_assign(struct cli *cli, int argc, char **argv, struct err *err)
+static int customer_assign(struct cli *cli, void *args, struct err *err)
 {
-	return move_customer(cli, argc, argv, 0, err);
+	return move_customer(cli, args, 0, err);
 }
 
-static int customer_reclaim(struct cli *cli, int argc, char **argv, struct err *err)
+static int customer_reclaim(struct cli *cli, void *args, struct err *err)
 {
-	return move_customer(cli, argc, argv, 1, err);
+	return move_customer(cli, args, 1, err);
 }
 
 /* -------------------------------------------------------------- table */
 
-static const struct {
-	const char *entity, *verb;
-	cli_handler fn;
-	const char *summary;
-} views[] = {
-	{ "customer", "view", customer_view, "CUSTOMER: everything about one customer (客户全貌)" },
-	{ "customer", "assign", customer_assign, "CUSTOMER SALESPERSON: give a customer to a salesperson" },
-	{ "customer", "reclaim", customer_reclaim, "CUSTOMER SALESPERSON: take a customer back" },
-	{ "contact", "tree", contact_tree, "CUSTOMER: the reporting lines of a customer's contacts" },
-	{ "salesperson", "view", salesperson_view, "SALESPERSON: one salesperson's whole picture (业务员全貌)" },
+static const struct opt_spec customer_opts[] = {
+	OPT_ARG("CUSTOMER", N_("a customer's code"), struct entity_args, key, OPT_REQUIRED),
+	OPT_END(),
 };
 
-cli_handler views_find(const char *entity, const char *verb, const char **summary)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(views); i++)
-		if (!strcmp(views[i].entity, entity) && !strcmp(views[i].verb, verb)) {
-			if (summary)
-				*summary = views[i].summary;
-			return views[i].fn;
-		}
-	return NULL;
-}
+static const struct opt_spec salesperson_opts[] = {
+	OPT_ARG("SALESPERSON", N_("a salesperson's code"), struct entity_args, key, OPT_REQUIRED),
+	OPT_END(),
+};
 
-void views_list(const char *entity, FILE *f)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(views); i++)
-		if (!strcmp(views[i].entity, entity))
-			fprintf(f, "       crmgate %s %s %s\n", entity, views[i].verb, views[i].summary);
-}
+static const struct opt_spec move_opts[] = {
+	OPT_ARG("CUSTOMER", N_("a customer's code"), struct entity_args, key, OPT_REQUIRED),
+	OPT_ARG("SALESPERSON", N_("a salesperson's code"), struct entity_args, other, OPT_REQUIRED),
+	OPT_END(),
+};
+
+#define MOVE_HELP                                                                                             \
+	N_("assign gives the customer to the salesperson (客户分配); reclaim takes it back from the\n"              \
+	   "salesperson who has it, leaving it unassigned. Each move is recorded with who and when.")
+
+const struct cli_view cli_views[] = {
+	{ "customer",
+	  { .name = "view",
+	    .summary = N_("everything about one customer (客户全貌)"),
+	    .help = N_("Everything about one customer (客户全貌): the record with revenue and arrears, its contacts,\n"
+		       "opportunities, orders, invoices and receipts, activities, complaints, expenses, the\n"
+		       "campaign messages sent to it and its contacts, and the history of its assignment to\n"
+		       "salespeople."),
+	    .opts = customer_opts,
+	    .fn = customer_view } },
+	{ "customer",
+	  { .name = "assign",
+	    .summary = N_("give a customer to a salesperson"),
+	    .help = MOVE_HELP,
+	    .opts = move_opts,
+	    .fn = customer_assign } },
+	{ "customer",
+	  { .name = "reclaim",
+	    .summary = N_("take a customer back"),
+	    .help = MOVE_HELP,
+	    .opts = move_opts,
+	    .fn = customer_reclaim } },
+	{ "contact",
+	  { .name = "tree",
+	    .summary = N_("the reporting lines of a customer's contacts"),
+	    .help = N_("The customer's contacts by their reporting lines (汇报关系), as an indented tree."),
+	    .opts = customer_opts,
+	    .fn = contact_tree } },
+	{ "salesperson",
+	  { .name = "view",
+	    .summary = N_("one salesperson's whole picture (业务员全貌)"),
+	    .help = N_("One salesperson's whole picture (业务员全貌): customers, open opportunities, orders and\n"
+		       "activities, with totals."),
+	    .opts = salesperson_opts,
+	    .fn = salesperson_view } },
+	{ NULL, { 0 } },
+};

@@ -28,21 +28,21 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "db", cmd_db, "the database: init, start, stop, status, migrate, psql, reset, dump, restore" },
-	{ "gen", cmd_gen, "fill the database with realistic synthetic data" },
-	{ "import", cmd_import, "import a CSV file into an entity, all or nothing" },
-	{ "export", cmd_export, "write an entity's rows as CSV to standard output" },
-	{ "targets", cmd_targets, "preview a target set: an entity and a filter" },
-	{ "template", cmd_template, "check, store and list document, e-mail and SMS templates" },
-	{ "merge", cmd_merge, "fill a .docx or text template for every target" },
-	{ "campaign", cmd_campaign, "create, preview, launch and follow mail, e-mail and SMS campaigns" },
-	{ "send", cmd_send, "deliver the outbox: letters, e-mail and text messages" },
-	{ "send-one", cmd_send_one, "one message to one target now, through the outbox" },
-	{ "serve", cmd_serve, "answer unsubscribe links and SMS delivery reports and inbound texts over HTTP" },
-	{ "mailbox", cmd_mailbox, "read bounces (and later survey answers) from the mailbox" },
-	{ "report", cmd_report, "analytics: the funnel, sales rankings and statistics, as tables, CSV, JSON, SVG, HTML" },
-	{ "value-model", cmd_value_model, "the customer value model: tiers, their cuts, the weights of the score" },
-	{ "demo", cmd_demo, "the whole job, end to end, on the embedded database" },
+	{ "db", cmd_db, N_("the database: init, start, stop, status, migrate, psql, reset, dump, restore") },
+	{ "gen", cmd_gen, N_("fill the database with realistic synthetic data") },
+	{ "import", cmd_import, N_("import a CSV file into an entity, all or nothing") },
+	{ "export", cmd_export, N_("write an entity's rows as CSV to standard output") },
+	{ "targets", cmd_targets, N_("preview a target set: an entity and a filter") },
+	{ "template", cmd_template, N_("check, store and list document, e-mail and SMS templates") },
+	{ "merge", cmd_merge, N_("fill a .docx or text template for every target") },
+	{ "campaign", cmd_campaign, N_("create, preview, launch and follow mail, e-mail and SMS campaigns") },
+	{ "send", cmd_send, N_("deliver the outbox: letters, e-mail and text messages") },
+	{ "send-one", cmd_send_one, N_("one message to one target now, through the outbox") },
+	{ "serve", cmd_serve, N_("answer unsubscribe links and SMS delivery reports and inbound texts over HTTP") },
+	{ "mailbox", cmd_mailbox, N_("read bounces (and later survey answers) from the mailbox") },
+	{ "report", cmd_report, N_("analytics: the funnel, sales rankings and statistics, as tables, CSV, JSON, SVG, HTML") },
+	{ "value-model", cmd_value_model, N_("the customer value model: tiers, their cuts, the weights of the score") },
+	{ "demo", cmd_demo, N_("the whole job, end to end, on the embedded database") },
 };
 
 static const char usage[] =
@@ -53,7 +53,7 @@ static void print_help(FILE *f)
 {
 	fprintf(f, "%s\n\ncrmgate is the marketing and sales-document side of a CRM.\n\ncommands:\n", usage);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
 	fprintf(f, "\nentities (crmgate ENTITY list|show|add|edit|delete, import, export, targets):\n");
 	for (size_t i = 0; i < crm_nentities; i++)
 		fprintf(f, "  %-18s %s\n", crm_entities[i]->name, crm_entities[i]->title);
@@ -74,58 +74,21 @@ static void print_help(FILE *f)
 		   "which is used. See 'man crmgate' and README.md.\n");
 }
 
-int cli_usage_error(struct err *err, const char *use, const char *fmt, ...)
+static int global_error(struct err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A bad global option: the global usage as the hint. */
+static int global_error(struct err *err, const char *fmt, ...)
 {
 	va_list ap;
 	struct buf msg = BUF_INIT;
+
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
 	err_set(err, ERR_INPUT, "%s", msg.data);
-	err_hint(err, "%s", use);
+	err_hint(err, "%s", usage);
 	buf_release(&msg);
 	return err->code;
-}
-
-const struct crm_entity *cli_entity(const char *name, const char *use, struct err *err)
-{
-	const struct crm_entity *e = crm_entity_find(name);
-	if (!e)
-		cli_usage_error(err, use, "'%s' is not an entity ('crmgate --help' lists them)", name);
-	return e;
-}
-
-int cli_wants_help(int argc, char **argv, const char *use)
-{
-	for (int i = 1; i < argc && i < 3; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("%s\n", use);
-			return 1;
-		}
-	return 0;
-}
-
-static void set_vardir(struct cli *cli, int here)
-{
-	char *named = config_get_path(cli->cfg, "database", "dir");
-	free(cli->vardir);
-	cli->vardir = crm_cluster_locate(named, here);
-	cli->store.vardir = cli->vardir;
-	free(named);
-}
-
-void cli_vardir_here(struct cli *cli)
-{
-	set_vardir(cli, 1);
-}
-
-int cli_db(struct cli *cli, struct crm_db **out, struct err *err)
-{
-	int rc = 0;
-	if (!cli->db)
-		rc = crm_store_open(&cli->db, &cli->store, err);
-	*out = cli->db;
-	return rc;
 }
 
 /* Take the global options out of argv, wherever they stand (up to "--"). */
@@ -151,7 +114,7 @@ static int global_options(struct cli *cli, int *argc, char **argv, struct err *e
 				else if (i + 1 < *argc)
 					value = argv[++i];
 				else
-					return cli_usage_error(err, usage, "option '%s' needs a value", *g);
+					return global_error(err, _("option '%s' needs a value"), *g);
 			}
 		}
 		if (name && !strcmp(name, "--db")) {
@@ -168,7 +131,7 @@ static int global_options(struct cli *cli, int *argc, char **argv, struct err *e
 			else if (!strcmp(value, "json"))
 				cli->format = OUT_JSON;
 			else
-				return cli_usage_error(err, usage, "--format must be table, csv or json, not '%s'", value);
+				return global_error(err, _("--format must be table, csv or json, not '%s'"), value);
 			cli->format_set = 1;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			log_set_level(LOG_QUIET);
@@ -199,6 +162,27 @@ static void set_today(struct cli *cli)
 	strftime(cli->today, sizeof(cli->today), "%Y-%m-%d", &tm);
 }
 
+/* Not a command nor an entity: the closest of them, when one is near. */
+static int unknown_command(const char *name, struct err *err)
+{
+	const char **names = xcalloc(ARRAY_SIZE(commands) + crm_nentities, sizeof(*names));
+	const char *best;
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		names[n++] = commands[i].name;
+	for (size_t i = 0; i < crm_nentities; i++)
+		names[n++] = crm_entities[i]->name;
+	best = opt_closest(name, names, n);
+	if (best)
+		err_set(err, ERR_INPUT, _("'%s' is not a crmgate command (did you mean '%s'?)"), name, best);
+	else
+		err_set(err, ERR_INPUT, _("'%s' is not a crmgate command"), name);
+	err_hint(err, _("'crmgate --help' lists the commands"));
+	free(names);
+	return err->code;
+}
+
 static int dispatch(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	const char *name = argv[1];
@@ -219,9 +203,7 @@ static int dispatch(struct cli *cli, int argc, char **argv, struct err *err)
 			return commands[i].fn(cli, argc - 1, argv + 1, err);
 	if (crm_entity_find(name))
 		return cmd_entity(cli, argc - 1, argv + 1, err);
-	err_set(err, ERR_INPUT, "'%s' is not a crmgate command", name);
-	err_hint(err, "'crmgate --help' lists the commands");
-	return err->code;
+	return unknown_command(name, err);
 }
 
 /* An error quotes what the user typed, a file held or the server said: a
@@ -271,7 +253,7 @@ int main(int argc, char **argv)
 	if (!rc) {
 		if (!cli.store.conninfo)
 			cli.store.conninfo = config_get(cli.cfg, "database", "url");
-		set_vardir(&cli, 0);
+		cli_vardir_set(&cli, 0);
 		set_today(&cli);
 		rc = dispatch(&cli, argc, argv, &err);
 	}

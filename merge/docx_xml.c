@@ -18,6 +18,7 @@
 
 #include "common/xalloc.h"
 #include "merge/field.h"
+#include "merge/problem.h"
 #include "merge/text.h"
 #include "common/banned.h"
 
@@ -1042,7 +1043,7 @@ static void scan(struct occurrences *out, const char *s, int para, const char *w
 		if (where) {
 			struct buf near = BUF_INIT;
 			o->where = xstrdup(where);
-			merge_text_near(&near, s, len, (size_t)(p - s));
+			merge_problem_near(&near, s, len, (size_t)(p - s));
 			o->near = buf_detach(&near, NULL);
 		} else if (display) {
 			o->needle = xstrdup(display);
@@ -1149,7 +1150,7 @@ static void make_places(struct merge_places *places, const struct occurrences *o
 				at = strstr(vis, o->needle);
 			if (at)
 				cursor[n] = (size_t)(at - vis) + strlen(o->needle);
-			merge_text_near(&near, vis, strlen(vis), at ? (size_t)(at - vis) : 0);
+			merge_problem_near(&near, vis, strlen(vis), at ? (size_t)(at - vis) : 0);
 			pl->near = buf_detach(&near, NULL);
 		}
 		p++;
@@ -1305,7 +1306,7 @@ int merge_docx_prepare(struct merge_prepared *out, const char *part, const char 
 		int n = pr.problems[i].para;
 		char *where = xstrfmt("paragraph %d", n);
 		const char *vis = n > 0 ? pr.visible[n - 1] : "";
-		merge_text_near(&near, vis, strlen(vis), 0);
+		merge_problem_near(&near, vis, strlen(vis), 0);
 		merge_problem_at(err, where, near.data, pr.problems[i].msg);
 		buf_release(&near);
 		free(where);

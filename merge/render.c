@@ -7,7 +7,7 @@
 
 #include "common/utf8.h"
 #include "common/xalloc.h"
-#include "merge/text.h"
+#include "merge/problem.h"
 #include "merge/format.h"
 #include "common/banned.h"
 
@@ -34,30 +34,6 @@ void merge_tpl_release(struct merge_tpl *t)
 	node_release(&t->root);
 	merge_places_release(&t->places);
 	memset(t, 0, sizeof(*t));
-}
-
-void merge_places_release(struct merge_places *p)
-{
-	for (size_t i = 0; i < p->nr; i++) {
-		free(p->v[i].where);
-		free(p->v[i].near);
-	}
-	free(p->v);
-	memset(p, 0, sizeof(*p));
-}
-
-const struct merge_place *merge_places_find(const struct merge_places *p, size_t offset)
-{
-	size_t lo = 0, hi = p->nr;
-	/* the last place at or before offset */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p->v[mid].offset <= offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? &p->v[lo - 1] : NULL;
 }
 
 struct merge_node *merge_node_add(struct merge_node *parent, enum merge_node_kind kind)
@@ -261,7 +237,7 @@ static void unknown(struct checker *c, const struct merge_node *n, const char *n
 {
 	const char *kind = n->kind == MERGE_NODE_SECTION ? "section" : "field";
 	char *msg = why ? xstrfmt("%s '%s' %s", kind, name, why) : xstrfmt("unknown %s '%s'", kind, name);
-	merge_text_problem(c->err, c->t, c->src, n->offset, msg);
+	merge_problem_report(c->err, &c->t->places, c->t->escape == MERGE_ESC_WORDML, c->src, n->offset, msg);
 	free(msg);
 }
 

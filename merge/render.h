@@ -15,6 +15,7 @@
 #include "common/err.h"
 #include "common/value.h"
 #include "merge/field.h"
+#include "merge/problem.h"
 
 enum merge_escape {
 	MERGE_ESC_NONE,   /* plain text: e-mail bodies, SMS */
@@ -35,25 +36,6 @@ struct merge_node {
 	size_t nchildren, alloc;
 	size_t offset;            /* where it stood in the source, for messages */
 };
-
-/* Where a tag of a prepared XML part stood in the template, as a person
- * finds it: merge/docx_xml.c records one for each "{{" and "}}" of the part
- * it prepares, in order, and problems are reported with it. */
-struct merge_place {
-	size_t offset; /* of the "{{" or "}}" in the prepared part */
-	char *where;   /* "paragraph 12", "title" */
-	char *near;    /* the text around it, as Word shows it */
-};
-
-struct merge_places {
-	struct merge_place *v;
-	size_t nr, alloc;
-};
-
-void merge_places_release(struct merge_places *p);
-/* The place recorded at offset, else the last one before it; NULL when
- * there is none. */
-const struct merge_place *merge_places_find(const struct merge_places *p, size_t offset);
 
 /* The root of a template: a section that is always shown. */
 struct merge_tpl {
@@ -77,7 +59,7 @@ int merge_render(struct buf *out, const struct merge_tpl *t, const struct value 
 /* Check that every field and section of t (compiled from src) names
  * something records shaped like shape have (an object whose members are
  * present, lists holding one item of their shape), or globals. Each name that
- * is not there is a problem reported through merge_text_problem; returns
+ * is not there is a problem reported through merge_problem_report; returns
  * err's code (0 when every name is known). */
 int merge_tpl_check(const struct merge_tpl *t, const char *src, const struct value *shape, const struct value *globals,
 		    struct err *err);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "common/xalloc.h"
+#include "merge/problem.h"
 #include "common/banned.h"
 
 #define MAX_NESTING 32
@@ -23,150 +24,6 @@ struct compiler {
 	struct err *err;
 };
 
-/* In an XML part a tag's text is XML-escaped ("\b &quot;x&quot;" after a
- * round trip through a serializer): read it back as typed. */
-static char *unescape_xml(const char *s, size_t len)
-{
-	static const struct {
-		const char *ent;
-		char c;
-	} ents[] = { { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' } };
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < len; i++) {
-		size_t k = 0;
-		if (s[i] == '&')
-			for (k = 0; k < ARRAY_SIZE(ents); k++)
-				if (!strncmp(s + i, ents[k].ent, strlen(ents[k].ent)) && i + strlen(ents[k].ent) <= len)
-					break;
-		if (s[i] == '&' && k < ARRAY_SIZE(ents)) {
-			buf_addch(&b, ents[k].c);
-			i += strlen(ents[k].ent) - 1;
-		} else {
-			buf_addch(&b, s[i]);
-		}
-	}
-	return buf_detach(&b, NULL);
-}
-
-static void position(const char *src, const char *at, int *line, int *col)
-{
-	*line = 1;
-	*col = 1;
-	for (const char *p = src; p < at; p++) {
-		if (*p == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)*p & 0xC0) != 0x80) {
-			(*col)++;
-		}
-	}
-}
-
-/* A paragraph's start tag: <w:p> or <w:p ...>, not <w:pPr>. */
-static int para_start(const char *p)
-{
-	return !strncmp(p, "<w:p", 4) && (p[4] == '>' || p[4] == ' ' || p[4] == '/');
-}
-
-/* At most NEAR_BYTES of text before a problem and from it on. */
-#define NEAR_BYTES 24
-
-void merge_text_near(struct buf *out, const char *text, size_t len, size_t at)
-{
-	size_t from = at > NEAR_BYTES ? at - NEAR_BYTES : 0, to = len - at > NEAR_BYTES ? at + NEAR_BYTES : len;
-
-	if (at > len)
-		at = from = to = len;
-	/* whole UTF-8 characters */
-	while (from < at && ((unsigned char)text[from] & 0xC0) == 0x80)
-		from++;
-	while (to > at && to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
-		to--;
-	if (from > 0)
-		buf_adds(out, "…");
-	buf_add(out, text + from, to - from);
-	if (to < len)
-		buf_adds(out, "…");
-}
-
-/* Where offset stands in an XML part that was not prepared with places
- * (merge/docx_xml.c gives them): the number of the paragraph it is in and
- * the text a person sees around it. */
-static void where_in_xml(struct buf *where, struct buf *near, const char *src, const char *at)
-{
-	const char *pstart = src, *pend;
-	struct buf text = BUF_INIT;
-	size_t at_text = 0;
-	int n = 0;
-
-	for (const char *p = src; p < at; p++)
-		if (para_start(p)) {
-			n++;
-			pstart = p;
-		}
-	buf_addf(where, "paragraph %d", n ? n : 1);
-	pend = strstr(at, "</w:p>");
-	if (!pend)
-		pend = at + strlen(at);
-	/* the text: tags dropped, entities read */
-	for (const char *p = pstart; p < pend; p++) {
-		const char *gt;
-		if (p == at)
-			at_text = text.len;
-		if (*p != '<') {
-			const char *amp = *p == '&' ? memchr(p, ';', (size_t)(pend - p)) : NULL;
-			char *one = amp ? unescape_xml(p, (size_t)(amp + 1 - p)) : NULL;
-			if (one) {
-				buf_adds(&text, one);
-				free(one);
-				p = amp;
-			} else {
-				buf_addch(&text, *p);
-			}
-			continue;
-		}
-		if (!(gt = memchr(p, '>', (size_t)(pend - p))))
-			break;
-		p = gt;
-	}
-	merge_text_near(near, text.data, text.len, at_text);
-	buf_release(&text);
-}
-
-void merge_problem_at(struct err *err, const char *where, const char *near, const char *msg)
-{
-	struct buf line = BUF_INIT;
-
-	buf_addf(&line, "%s: %s", where, msg);
-	if (near)
-		buf_addf(&line, " (near \"%s\")", near);
-	if (err->code)
-		err_detail(err, "%s", line.data);
-	else
-		err_set(err, ERR_INPUT, "%s", line.data);
-	buf_release(&line);
-}
-
-void merge_text_problem(struct err *err, const struct merge_tpl *t, const char *src, size_t offset, const char *msg)
-{
-	const struct merge_place *pl = merge_places_find(&t->places, offset);
-	struct buf where = BUF_INIT, near = BUF_INIT;
-
-	if (pl) {
-		merge_problem_at(err, pl->where, pl->near, msg);
-	} else if (t->escape == MERGE_ESC_WORDML) {
-		where_in_xml(&where, &near, src, src + offset);
-		merge_problem_at(err, where.data, near.data, msg);
-	} else {
-		int l, c;
-		position(src, src + offset, &l, &c);
-		buf_addf(&where, "line %d, column %d", l, c);
-		merge_problem_at(err, where.data, NULL, msg);
-	}
-	buf_release(&where);
-	buf_release(&near);
-}
-
 static void fail(struct compiler *c, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(struct compiler *c, const char *at, const char *fmt, ...)
 {
@@ -176,7 +33,7 @@ static void fail(struct compiler *c, const char *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	merge_text_problem(c->err, c->t, c->src, (size_t)(at - c->src), msg.data);
+	merge_problem_report(c->err, &c->t->places, c->t->escape == MERGE_ESC_WORDML, c->src, (size_t)(at - c->src), msg.data);
 	c->failed = 1;
 	buf_release(&msg);
 }
@@ -210,7 +67,7 @@ static void add_text(struct compiler *c, const char *p, size_t len)
  * is still read and every problem found at once. */
 static void add_tag(struct compiler *c, const char *at, const char *body, size_t len)
 {
-	char *tag = c->xml ? unescape_xml(body, len) : xstrndup(body, len), *name;
+	char *tag = c->xml ? merge_problem_unescape_xml(body, len) : xstrndup(body, len), *name;
 	struct merge_node *n;
 
 	name = tag;
@@ -331,7 +188,7 @@ static int compile(struct merge_tpl *t, const char *src, enum merge_escape escap
 	}
 	for (; c.depth > 0; c.depth--) {
 		char *msg = xstrfmt("section '%s' is never closed", c.stack[c.depth]->text);
-		merge_text_problem(err, t, src, c.stack[c.depth]->offset, msg);
+		merge_problem_report(err, &t->places, t->escape == MERGE_ESC_WORDML, src, c.stack[c.depth]->offset, msg);
 		c.failed = 1;
 		free(msg);
 	}
@@ -381,7 +238,7 @@ void merge_text_foreign(struct buf *out, const char *where, const char *text)
 			if (where) {
 				buf_addf(out, "%s: ", where);
 			} else {
-				position(text, open, &l, &c);
+				merge_problem_line_col(text, open, &l, &c);
 				buf_addf(out, "line %d, column %d: ", l, c);
 			}
 			buf_addf(out, "'%.*s%s' is %s template syntax, which crmgate does not read: write %s\n",

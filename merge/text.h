@@ -23,19 +23,6 @@ int merge_text_compile_part(struct merge_tpl *t, const char *src, enum merge_esc
 			    struct merge_places *places, const struct value *shape, const struct value *globals,
 			    struct err *err);
 
-/* Report a problem of t (compiled from src) at byte offset of src: "line 3,
- * column 5: MSG" in a text template, "paragraph 12: MSG (near "…")" in a Word
- * part, from the place t's places record there. The first problem becomes
- * err's message (ERR_INPUT), later ones its detail. */
-void merge_text_problem(struct err *err, const struct merge_tpl *t, const char *src, size_t offset, const char *msg);
-
-/* The same with the place given: "WHERE: MSG (near "NEAR")" (near may be NULL). */
-void merge_problem_at(struct err *err, const char *where, const char *near, const char *msg);
-
-/* Append the text around byte at of text[0, len): at most 24 bytes before it
- * and 24 from it on, whole UTF-8 characters, "…" where it was cut. */
-void merge_text_near(struct buf *out, const char *text, size_t len, size_t at);
-
 /* Another template engine's syntax in text ("{% if vip %}", "+++INS name+++",
  * "${name}"), which crmgate would copy as it is: one warning line for each,
  * appended to out, starting "WHERE: " or, without where, "line L, column C: ". */
