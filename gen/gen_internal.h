@@ -448,7 +448,6 @@ long gen_rng_poisson(struct rng *r, double lambda);
 int gen_rng_weighted(struct rng *r, const int *weights, int n);
 int gen_days_from_civil(int y, int m, int d);
 void gen_civil_from_days(int z, int *y, int *m, int *d);
-int gen_is_leap(int y);
 int gen_parse_date(const char *s, int *out);
 int gen_office_minute(struct rng *r);
 

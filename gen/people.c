@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "common/date.h"
+
 #include "common/banned.h"
 
 void gen_person_make(struct rng *r, struct person *p)
@@ -62,11 +64,11 @@ int gen_birthday(struct gen *g, struct rng *r)
 	int y = g->today_year - (int)gen_rng_range(r, 24, 60);
 	if (gen_rng_chance(r, 0.004)) {
 		y -= y % 4;
-		if (!gen_is_leap(y))
+		if (!date_is_leap(y))
 			y -= 4;
 		return gen_days_from_civil(y, 2, 29);
 	}
-	return gen_days_from_civil(y, 1, 1) + (int)gen_rng_below(r, gen_is_leap(y) ? 366 : 365);
+	return gen_days_from_civil(y, 1, 1) + (int)gen_rng_below(r, date_is_leap(y) ? 366 : 365);
 }
 
 static int pick_city(struct gen *g, struct rng *r)

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/date.h"
+
 #include "common/banned.h"
 
 static uint64_t splitmix64(uint64_t *x)
@@ -92,27 +94,14 @@ void gen_civil_from_days(int z, int *y, int *m, int *d)
 	*y = (int)yoe + era * 400 + (*m <= 2);
 }
 
-int gen_is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 int gen_parse_date(const char *s, int *out)
 {
-	int y, m, d;
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+	struct date d;
+
+	/* the calendar's rule is common/date's; gen's own is the range it plans in */
+	if (!s || date_parse(&d, s) || d.y < 1900 || d.y > 9000)
 		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || y > 9000 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-	    (m == 2 && d == 29 && !gen_is_leap(y)))
-		return -1;
-	*out = gen_days_from_civil(y, m, d);
+	*out = gen_days_from_civil(d.y, d.m, d.d);
 	return 0;
 }
 
