@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/hex.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -330,14 +331,6 @@ static int b64_value(unsigned char c)
 	return -1;
 }
 
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (unsigned char)tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* The body as its Content-Transfer-Encoding says, into out (capped): bytes
  * that do not belong to the encoding are skipped, never fatal. */
 static void decode_body(struct buf *out, struct span body, const char *cte)
@@ -364,8 +357,8 @@ static void decode_body(struct buf *out, struct span body, const char *cte)
 		while (p < end) {
 			if (*p == '=' && p + 1 < end && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n'))) {
 				p += p[1] == '\n' ? 2 : 3;
-			} else if (*p == '=' && p + 2 < end && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
-				if (buf_addch(out, (char)(hex_value(p[1]) << 4 | hex_value(p[2]))))
+			} else if (*p == '=' && p + 2 < end && hex_byte((const char *)p + 1) >= 0) {
+				if (buf_addch(out, (char)hex_byte((const char *)p + 1)))
 					return;
 				p += 3;
 			} else {
@@ -491,7 +484,7 @@ static int is_tag(const char *p, size_t n)
 	if (n != GW_DSN_TAG_LEN)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (hex_value((unsigned char)p[i]) < 0)
+		if (hex_digit(p[i]) < 0)
 			return 0;
 	return 1;
 }

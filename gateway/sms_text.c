@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -47,35 +48,6 @@ static int gsm_septets(uint32_t cp)
 	return 0;
 }
 
-/* Decode one UTF-8 character at s into *cp; its length, or 0 when invalid. */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t n;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, c &= 0x1F, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, c &= 0x0F, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, c &= 0x07, min = 0x10000;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80) /* also stops at the NUL */
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 static int unit_cost(enum gw_sms_coding coding, uint32_t cp)
 {
 	if (coding == GW_SMS_GSM7)
@@ -87,12 +59,12 @@ static int unit_cost(enum gw_sms_coding coding, uint32_t cp)
 static int scan(struct gw_sms_info *out, const char *utf8, struct err *err)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
-	size_t septets = 0, utf16 = 0, chars = 0;
+	size_t len = strlen(utf8), septets = 0, utf16 = 0, chars = 0;
 	int gsm = 1;
 
 	for (size_t i = 0; s[i];) {
 		uint32_t cp;
-		size_t n = utf8_next(s + i, &cp);
+		size_t n = utf8_decode(utf8 + i, len - i, &cp);
 		int sep;
 		if (!n)
 			return err_set(err, ERR_INPUT, "text is not valid UTF-8 at byte %zu", i + 1);
@@ -117,7 +89,7 @@ static int cut(struct gw_sms_info *info, const char *utf8, int (*fn)(void *, con
 {
 	const unsigned char *s = (const unsigned char *)utf8;
 	size_t single = info->coding == GW_SMS_GSM7 ? GW_SMS_GSM7_SINGLE : GW_SMS_UCS2_SINGLE;
-	size_t start = 0, used = 0, i = 0;
+	size_t len = strlen(utf8), start = 0, used = 0, i = 0;
 	int rc;
 
 	info->segments = 0;
@@ -129,7 +101,7 @@ static int cut(struct gw_sms_info *info, const char *utf8, int (*fn)(void *, con
 	info->per_part = info->coding == GW_SMS_GSM7 ? GW_SMS_GSM7_PART : GW_SMS_UCS2_PART;
 	while (s[i]) {
 		uint32_t cp;
-		size_t n = utf8_next(s + i, &cp); /* valid: scan checked it */
+		size_t n = utf8_decode(utf8 + i, len - i, &cp); /* valid: scan checked it */
 		size_t cost = (size_t)unit_cost(info->coding, cp);
 		if (used + cost > info->per_part) {
 			info->segments++;

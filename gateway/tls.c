@@ -2,12 +2,12 @@
 #include "gateway/tls.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 
 #include "common/buf.h"
+#include "common/hex.h"
 #include "common/log.h"
 #include "gateway/crypto.h"
 #include "common/banned.h"
@@ -17,13 +17,12 @@ static int same_fingerprint(const char *pin, const unsigned char *md, unsigned l
 {
 	unsigned i = 0;
 	for (const char *p = pin; *p; p++) {
-		unsigned v;
+		int v;
 		if (*p == ':' || *p == ' ')
 			continue;
-		if (i >= 2 * len || !isxdigit((unsigned char)*p))
+		if (i >= 2 * len || (v = hex_digit(*p)) < 0)
 			return 0;
-		v = (unsigned)(isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10);
-		if (v != ((i % 2 ? md[i / 2] : md[i / 2] >> 4) & 0xfu))
+		if ((unsigned)v != ((i % 2 ? md[i / 2] : md[i / 2] >> 4) & 0xfu))
 			return 0;
 		i++;
 	}
