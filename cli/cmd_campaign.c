@@ -12,6 +12,7 @@
 #include "common/xalloc.h"
 #include "crm/entity.h"
 #include "crm/filter.h"
+#include "crm/rules.h"
 #include "crm/record.h"
 #include "gateway/campaign.h"
 #include "gateway/plan.h"
@@ -148,8 +149,6 @@ static int campaign_create(struct cli *cli, const struct campaign_args *a, struc
 
 	if (!a->name || !a->channel || !a->targets)
 		return cli_usage_error(err, usage, "campaign create needs NAME, --channel and --targets");
-	if (!gw_channel_valid(a->channel))
-		return cli_usage_error(err, usage, "'%s' is not a channel: mail, email or sms", a->channel);
 	if (!(e = cli_entity(a->targets, usage, err)))
 		return err->code;
 	if (a->attach && strcmp(a->attach, "docx") && strcmp(a->attach, "pdf") && strcmp(a->attach, "none"))
@@ -181,6 +180,8 @@ static int campaign_create(struct cli *cli, const struct campaign_args *a, struc
 	crm_query_release(&q);
 	if (!rc)
 		rc = cli_db(cli, &db, err);
+	if (!rc) /* before the templates are read: the database's channels */
+		rc = crm_channel_check(db, a->channel, err);
 	if (!rc && a->template) {
 		rc = gw_tpl_load(&t, db, a->template, err);
 		if (!rc)

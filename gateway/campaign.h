@@ -32,9 +32,6 @@ struct gw_campaign {
 	struct gw_sms_cap cap;
 };
 
-/* The channels a campaign may use, and whether an entity has the address one needs. */
-int gw_channel_valid(const char *channel);
-
 /* A text of a campaign (a subject, a body) as a template compiled for e's
  * records into t (the caller's: gw_tpl_release); label names it in
  * messages; src NULL compiles to nothing. */

@@ -1,10 +1,16 @@
 /* tests/gateway/test_channel.c - the channels are an ops table: every
  * channel the outbox knows has its entry, and the send loop names none of
- * them (it asks the table). */
+ * them (it asks the table); and the channels are the database's
+ * (crm.channels, sql/019): the gateway has ops for each and for no other, so
+ * a channel added on one side only is caught here, not by a campaign that
+ * cannot be sent. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "testlib.h"
 #include "common/xalloc.h"
+#include "crm/db.h"
+#include "gateway/campaign.h"
 #include "gateway/channel.h"
 
 Test(channel, every_channel_has_its_ops)
@@ -49,4 +55,64 @@ Test(channel, the_send_loop_names_no_channel)
 		cr_expect_null(strstr(text, banned[i]), "gateway/send.c holds %s", banned[i]);
 	free(text);
 	free(path);
+}
+
+/* ------------------------------------------------ against the database */
+
+static char *ci;
+static struct crm_db *db;
+static struct err err;
+
+static void setup(void)
+{
+	ci = test_db_create();
+	err_init(&err);
+	assert_ok(crm_db_connect(&db, ci, &err), &err);
+}
+
+static void teardown(void)
+{
+	crm_db_free(db);
+	err_release(&err);
+	test_db_drop(ci);
+}
+
+TestSuite(channels, .init = setup, .fini = teardown);
+
+Test(channels, the_gateway_sends_by_exactly_the_databases_channels)
+{
+	struct buf ours = BUF_INIT;
+	char *sorted = NULL, *theirs = NULL;
+
+	/* the names are plain words: an array literal needs no quoting */
+	buf_adds(&ours, "{");
+	for (size_t i = 0; i < gw_channels_nr; i++) {
+		cr_expect(gw_channel_find(gw_channels[i]->name) == gw_channels[i], "%s", gw_channels[i]->name);
+		buf_addf(&ours, "%s%s", i ? "," : "", gw_channels[i]->name);
+	}
+	buf_adds(&ours, "}");
+	const char *params[] = { ours.data };
+	assert_ok(crm_db_value(&sorted, db, "SELECT string_agg(c, ',' ORDER BY c) FROM unnest($1::text[]) c", 1, params,
+			       &err),
+		  &err);
+	assert_ok(crm_db_value(&theirs, db, "SELECT string_agg(c, ',' ORDER BY c) FROM unnest(crm.channels()) c", 0,
+			       NULL, &err),
+		  &err);
+	cr_expect_str_eq(sorted, theirs, "the gateway sends by %s, the database allows %s", sorted, theirs);
+	free(sorted);
+	free(theirs);
+	buf_release(&ours);
+}
+
+Test(channels, a_campaign_by_a_channel_the_database_refuses_is_not_made)
+{
+	struct gw_campaign c = { 0 };
+
+	buf_init(&c.template);
+	c.name = "传真";
+	c.channel = "fax";
+	c.targets = "contact";
+	c.filter = "";
+	cr_expect_eq(gw_campaign_create(db, &c, &err), ERR_INPUT);
+	cr_expect_str_eq(err.msg.data, "'fax' is not a channel: mail, email or sms");
 }
