@@ -503,11 +503,15 @@ int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err)
 int cli_campaign_create_for(struct cli *cli, const char *name, const char *entity, const char *where, int argc,
 			    char **argv, struct err *err)
 {
-	struct campaign_args a = { .verb = "create", .name = name };
-	int rc = parse(&a, argc, argv, err);
+	struct campaign_args a = { .verb = "create" };
+	/* argv[0] stands for the command's name: the options are create's */
+	int rc = opt_parse(NULL, &verbs[0], &a, argc, argv, err);
 
 	if (rc)
 		return rc;
+	if (a.name)
+		return cli_usage_error(err, usage, _("'%s' is not an option of campaign create"), a.name);
+	a.name = name;
 	a.targets = entity;
 	a.where = where;
 	return campaign_create(cli, &a, err);
