@@ -9,6 +9,8 @@
 #   make bench           the benchmarks in bench/
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps [PROFILE=build|demo|check|bench]   only install what is missing
+#   make format          put the C files in .clang-format's layout (make check
+#                        fails on a file that is not: tests/build/test_clang_format)
 #
 # Every target first runs scripts/deps.sh with what that target needs (build:
 # the compiler and -dev packages; demo: and PostgreSQL; check: and the test
@@ -41,7 +43,7 @@ DEPS_PROFILE := $(or $(if $(filter bench,$(MAKECMDGOALS)),bench),$(if $(filter c
 
 # The library flags, once deps.sh has run. Goals that build nothing do not
 # need them (and must not install packages).
-ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter-out clean deps format,$(or $(MAKECMDGOALS),all)),)
 -include $(OUT)/config.mk
 endif
 
@@ -75,7 +77,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 BIN := $(OUT)/crmgate
 
-.PHONY: all deps check asan demo bench install clean tests
+.PHONY: all deps check asan demo bench install clean tests format
 .DELETE_ON_ERROR:
 
 all: bin/crmgate
@@ -165,6 +167,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 bin/crmgate $(DESTDIR)$(PREFIX)/bin/crmgate
 	install -m 644 doc/crmgate.1 $(DESTDIR)$(PREFIX)/share/man/man1/crmgate.1
+
+format:
+	@sh scripts/format.sh
 
 clean:
 	rm -rf build bin

@@ -5,7 +5,8 @@
 #
 #   build  compile crmgate: the compiler, pkg-config and the -dev packages
 #   demo   build, and run it: PostgreSQL 15 (server and client)
-#   check  demo, and what the tests start or call: Criterion; LibreOffice and a
+#   check  demo, and what the tests start or call: Criterion; clang-format 14 (the
+#          layout check, scripts/format.sh); LibreOffice and a
 #          CJK font (merged documents converted to PDF and text); Chromium (the
 #          analytics page rendered headless); Postfix, Dovecot and Kannel (the
 #          test servers of tests/servers/, private instances on 127.0.0.1);
@@ -29,7 +30,7 @@ profile=${1:-build}
 BUILD="build-essential pkg-config libpq-dev libxml2-dev libzip-dev libetpan-dev
 libcurl4-gnutls-dev libmicrohttpd-dev libssl-dev"
 DEMO="postgresql-15 postgresql-client-15"
-CHECK="libcriterion-dev time python3 libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
+CHECK="libcriterion-dev clang-format time python3 libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
 chromium postfix swaks dovecot-imapd kannel kannel-extras openssl python3-dkim"
 # Node.js may come from elsewhere than Debian (nodesource, nvm): only when
 # the commands are missing are Debian's packages asked for.
