@@ -9,8 +9,7 @@
 #include "common/banned.h"
 
 static const struct an_part parts[] = {
-	{ "campaigns", "Campaigns launched 营销活动",
-	  "SELECT r.* FROM a, crm.an_campaigns(a.f, a.t) r" },
+	{ "campaigns", "Campaigns launched 营销活动", "SELECT r.* FROM a, crm.an_campaigns(a.f, a.t) r" },
 	{ "channels", "By channel 按渠道",
 	  "SELECT r.channel, count(*) AS campaigns, sum(r.total) AS total, sum(r.sent) AS sent,"
 	  " sum(r.delivered) AS delivered, sum(r.failed) AS failed, sum(r.bounced) AS bounced,"
@@ -18,8 +17,7 @@ static const struct an_part parts[] = {
 	  " sum(r.segments_sent) AS segments_sent,"
 	  " CASE WHEN sum(r.total) > 0 THEN round(sum(r.sent) / sum(r.total), 4) ELSE 0 END AS sent_share"
 	  " FROM a, crm.an_campaigns(a.f, a.t) r GROUP BY r.channel ORDER BY r.channel" },
-	{ "skips", "Why targets were skipped 未发送原因",
-	  "SELECT r.* FROM a, crm.an_campaign_skips(a.f, a.t) r" },
+	{ "skips", "Why targets were skipped 未发送原因", "SELECT r.* FROM a, crm.an_campaign_skips(a.f, a.t) r" },
 };
 
 static const struct an_label labels[] = {

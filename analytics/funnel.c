@@ -24,16 +24,11 @@ static const struct an_part parts[] = {
 };
 
 static const struct an_label labels[] = {
-	{ "sales_mode", "sales mode 销售模式" },
-	{ "open_count", "open opportunities 未结商机" },
-	{ "open_amount", "open amount 商机金额" },
-	{ "weighted_total", "weighted amount 加权金额" },
-	{ "forecast_total", "forecast 预测收入" },
-	{ "pipeline_total", "pipeline 未加权金额" },
-	{ "won_amount", "won 赢单金额" },
-	{ "won", "won opportunities 赢单数" },
-	{ "lost", "lost opportunities 丢单数" },
-	{ "win_rate", "win rate 赢单率" },
+	{ "sales_mode", "sales mode 销售模式" },   { "open_count", "open opportunities 未结商机" },
+	{ "open_amount", "open amount 商机金额" }, { "weighted_total", "weighted amount 加权金额" },
+	{ "forecast_total", "forecast 预测收入" }, { "pipeline_total", "pipeline 未加权金额" },
+	{ "won_amount", "won 赢单金额" },	   { "won", "won opportunities 赢单数" },
+	{ "lost", "lost opportunities 丢单数" },   { "win_rate", "win rate 赢单率" },
 };
 
 /* The figures sum the tables they stand above: open_* the stages,

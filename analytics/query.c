@@ -85,8 +85,8 @@ int an_params_owners(char **out, struct crm_db *db, const struct an_params *p, s
 	return rc;
 }
 
-static int run(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *prefix,
-	       const char *sql, struct err *err)
+static int run(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *prefix, const char *sql,
+	       struct err *err)
 {
 	struct buf q = BUF_INIT;
 	char top[16], *ids[3] = { NULL, NULL, NULL };
@@ -113,14 +113,12 @@ static int run(struct crm_res **out, struct crm_db *db, const struct an_params *
 	return rc;
 }
 
-int an_query(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *sql,
-	     struct err *err)
+int an_query(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *sql, struct err *err)
 {
 	return run(out, db, p, "", sql, err);
 }
 
-int an_query_temp(struct crm_db *db, const struct an_params *p, const char *name, const char *sql,
-		  struct err *err)
+int an_query_temp(struct crm_db *db, const struct an_params *p, const char *name, const char *sql, struct err *err)
 {
 	char *prefix = xstrfmt("CREATE TEMP TABLE %s ON COMMIT DROP AS ", name);
 	int rc = run(NULL, db, p, prefix, sql, err);
@@ -128,8 +126,8 @@ int an_query_temp(struct crm_db *db, const struct an_params *p, const char *name
 	return rc;
 }
 
-int an_query_tables(struct an_report *r, struct crm_db *db, const struct an_params *p,
-		    const struct an_part *parts, size_t n, struct err *err)
+int an_query_tables(struct an_report *r, struct crm_db *db, const struct an_params *p, const struct an_part *parts,
+		    size_t n, struct err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct crm_res *res = NULL;
@@ -159,8 +157,7 @@ int an_query_figures(struct an_report *r, struct crm_db *db, const struct an_par
 			i++;
 		if (i == n)
 			abort(); /* a figure without a label: the report's own mistake */
-		an_report_figure(r, labels[i].name, labels[i].label,
-				 crm_res_rows(res) ? crm_res_get(res, 0, c) : NULL);
+		an_report_figure(r, labels[i].name, labels[i].label, crm_res_rows(res) ? crm_res_get(res, 0, c) : NULL);
 	}
 	crm_res_free(res);
 	return 0;

@@ -29,14 +29,12 @@ int an_params_check(struct crm_db *db, const struct an_params *p, struct err *er
 int an_params_owners(char **out, struct crm_db *db, const struct an_params *p, struct err *err);
 
 /* Run sql (see above) with p's parameters; *out is the caller's. */
-int an_query(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *sql,
-	     struct err *err);
+int an_query(struct crm_res **out, struct crm_db *db, const struct an_params *p, const char *sql, struct err *err);
 
 /* CREATE TEMP TABLE name ON COMMIT DROP AS sql (inside a transaction the
  * caller began): a result that several of a report's queries read, so
  * that the data is scanned once. name is ours, never the user's. */
-int an_query_temp(struct crm_db *db, const struct an_params *p, const char *name, const char *sql,
-		  struct err *err);
+int an_query_temp(struct crm_db *db, const struct an_params *p, const char *name, const char *sql, struct err *err);
 
 /* A table of a report: its name, its title for people, and its SQL. */
 struct an_part {
@@ -50,8 +48,8 @@ struct an_label {
 };
 
 /* Run each part into a table of r, in order. */
-int an_query_tables(struct an_report *r, struct crm_db *db, const struct an_params *p,
-		    const struct an_part *parts, size_t n, struct err *err);
+int an_query_tables(struct an_report *r, struct crm_db *db, const struct an_params *p, const struct an_part *parts,
+		    size_t n, struct err *err);
 /* Run sql, which returns one row, and add its columns as figures, labelled
  * by the entry of labels of the same name (n entries; a column with none is
  * a bug). */
@@ -66,7 +64,10 @@ struct an_spec {
 	const struct an_label *labels;
 	size_t nlabels;
 };
-#define AN_SPEC(parts, figures_sql, labels) { parts, ARRAY_SIZE(parts), figures_sql, labels, ARRAY_SIZE(labels) }
+#define AN_SPEC(parts, figures_sql, labels)                                                                            \
+	{                                                                                                              \
+		parts, ARRAY_SIZE(parts), figures_sql, labels, ARRAY_SIZE(labels)                                      \
+	}
 /* Its tables, then its figures. */
 int an_query_report(struct an_report *r, struct crm_db *db, const struct an_params *p, const struct an_spec *s,
 		    struct err *err);

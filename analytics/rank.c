@@ -13,7 +13,7 @@
  * table printed (the first --top rows) and the totals both read it, so
  * the order lines are scanned once. */
 #define RANKED "an_ranked"
-#define TOP "(SELECT nullif(a.top, 0) FROM a)"
+#define TOP    "(SELECT nullif(a.top, 0) FROM a)"
 
 static const struct an_part products[] = {
 	{ "products", "Sales by product 产品销售排名",
@@ -32,8 +32,9 @@ static const struct an_label labels[] = {
 	{ "items", "items sold 售出种类" },
 };
 
-static const char figures_sql[] = "SELECT coalesce(sum(t.quantity), 0) AS quantity, coalesce(sum(t.revenue), 0) AS revenue,"
-				  " coalesce(sum(t.profit), 0) AS profit, count(*) AS items FROM " RANKED " t";
+static const char figures_sql[] =
+	"SELECT coalesce(sum(t.quantity), 0) AS quantity, coalesce(sum(t.revenue), 0) AS revenue,"
+	" coalesce(sum(t.profit), 0) AS profit, count(*) AS items FROM " RANKED " t";
 
 static int ranking(struct an_report *r, struct crm_db *db, const struct an_params *p, const char *all_sql,
 		   const struct an_spec *spec, struct err *err)

@@ -17,26 +17,26 @@
  * YYYY-MM-DD; without from/to a report covers all time. */
 struct an_params {
 	const char *from, *to;
-	const char *department;  /* a department code: its subtree */
+	const char *department;	 /* a department code: its subtree */
 	const char *salesperson; /* a salesperson code */
-	const char *sales_mode;  /* funnel: a sales mode code (default: each in turn, or the first) */
-	const char *today;       /* the local date, for "overdue" and recency */
-	int top;                 /* rankings: the first N (0: all) */
-	const char *by;          /* pyramid: revenue|profit|opportunity|arrears|expense|loyalty|score */
-	const char *members;     /* pyramid: list this tier's customers */
-	const char *compare;     /* pyramid: a saved run's id, or an earlier period FROM..TO */
-	int save;                /* pyramid: store this run */
-	const char *model;       /* pyramid: a value model's name (default: the default model) */
+	const char *sales_mode;	 /* funnel: a sales mode code (default: each in turn, or the first) */
+	const char *today;	 /* the local date, for "overdue" and recency */
+	int top;		 /* rankings: the first N (0: all) */
+	const char *by;		 /* pyramid: revenue|profit|opportunity|arrears|expense|loyalty|score */
+	const char *members;	 /* pyramid: list this tier's customers */
+	const char *compare;	 /* pyramid: a saved run's id, or an earlier period FROM..TO */
+	int save;		 /* pyramid: store this run */
+	const char *model;	 /* pyramid: a value model's name (default: the default model) */
 };
 
-#define AN_TABLES_MAX 8
+#define AN_TABLES_MAX  8
 #define AN_FIGURES_MAX 16
 
 /* One table of a report. The first is the report's main table, the one
  * --format csv prints unless --table names another. */
 struct an_table {
-	const char *name;   /* "stages", "conversion", "forecast"...: for --table and JSON keys */
-	const char *title;  /* for people: "Open opportunities by stage 按阶段" */
+	const char *name;    /* "stages", "conversion", "forecast"...: for --table and JSON keys */
+	const char *title;   /* for people: "Open opportunities by stage 按阶段" */
 	struct crm_res *res; /* owned */
 };
 
@@ -44,7 +44,7 @@ struct an_table {
 struct an_figure {
 	const char *name;  /* JSON key */
 	const char *label; /* for people */
-	char *value;       /* owned, malloc'd; NULL for none */
+	char *value;	   /* owned, malloc'd; NULL for none */
 };
 
 struct an_report {

@@ -53,11 +53,10 @@ static const struct an_label complaint_labels[] = {
 	{ "verified", "verified 已验证" },
 };
 
-static const char complaint_sql[] =
-	"SELECT count(*) AS complaints,"
-	" count(*) FILTER (WHERE q.status NOT IN ('resolved', 'verified')) AS open,"
-	" count(*) FILTER (WHERE q.status = 'verified') AS verified"
-	" FROM a, crm.an_complaint_set(a.f, a.t, a.owners) q";
+static const char complaint_sql[] = "SELECT count(*) AS complaints,"
+				    " count(*) FILTER (WHERE q.status NOT IN ('resolved', 'verified')) AS open,"
+				    " count(*) FILTER (WHERE q.status = 'verified') AS verified"
+				    " FROM a, crm.an_complaint_set(a.f, a.t, a.owners) q";
 
 int an_complaints(struct crm_db *db, const struct an_params *p, struct an_report *r, struct err *err)
 {
@@ -79,10 +78,9 @@ static const struct an_label activity_labels[] = {
 	{ "overdue", "overdue 逾期" },
 };
 
-static const char activity_sql[] =
-	"SELECT coalesce(sum(r.count), 0) AS activities, coalesce(sum(r.done), 0) AS done,"
-	" coalesce(sum(r.overdue), 0) AS overdue"
-	" FROM a, crm.an_activity_types(a.f, a.t, a.owners) r";
+static const char activity_sql[] = "SELECT coalesce(sum(r.count), 0) AS activities, coalesce(sum(r.done), 0) AS done,"
+				   " coalesce(sum(r.overdue), 0) AS overdue"
+				   " FROM a, crm.an_activity_types(a.f, a.t, a.owners) r";
 
 int an_activities(struct crm_db *db, const struct an_params *p, struct an_report *r, struct err *err)
 {
@@ -107,8 +105,7 @@ static const struct an_label opportunity_labels[] = {
 	{ "win_rate", "win rate 赢单率" },
 };
 
-static const char opportunity_sql[] =
-	"SELECT r.* FROM a, crm.an_outcomes(a.f, a.t, a.owners, NULL) r";
+static const char opportunity_sql[] = "SELECT r.* FROM a, crm.an_outcomes(a.f, a.t, a.owners, NULL) r";
 
 int an_opportunities(struct crm_db *db, const struct an_params *p, struct an_report *r, struct err *err)
 {

@@ -10,17 +10,16 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-#define INK "#333333"
-#define FAINT "#999999"
-#define GRID "#e5e5e5"
+#define INK	   "#333333"
+#define FAINT	   "#999999"
+#define GRID	   "#e5e5e5"
 #define TITLE_SIZE 18
 #define LABEL_SIZE 13
-#define TOP 48 /* room for the title */
+#define TOP	   48 /* room for the title */
 
 /* Tableau 10: distinct, calm, and readable for the colour-blind in order. */
 static const char *const palette[] = {
-	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-	"#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
 };
 
 const char *an_svg_colour(int i)
@@ -43,8 +42,9 @@ void an_svg_begin(struct buf *out, double width, double height, const char *titl
 	an_svg_escape(out, title);
 	buf_adds(out, "</title>\n");
 	an_svg_rect(out, 0, 0, width, height, "#ffffff");
-	buf_addf(out, "<text x=\"%.1f\" y=\"30\" font-size=\"%d\" font-weight=\"bold\" fill=\"" INK
-		      "\" text-anchor=\"middle\">",
+	buf_addf(out,
+		 "<text x=\"%.1f\" y=\"30\" font-size=\"%d\" font-weight=\"bold\" fill=\"" INK
+		 "\" text-anchor=\"middle\">",
 		 width / 2, TITLE_SIZE);
 	an_svg_escape(out, title);
 	buf_adds(out, "</text>\n");
@@ -218,11 +218,11 @@ static void empty(struct buf *out, const char *title)
 }
 
 /* The funnel's layout: labels | bands | notes, one row per stage. */
-#define FUNNEL_W 860
+#define FUNNEL_W       860
 #define FUNNEL_LABEL_W 150
-#define FUNNEL_BAND_W 330
-#define FUNNEL_ROW 46
-#define FUNNEL_GAP 6
+#define FUNNEL_BAND_W  330
+#define FUNNEL_ROW     46
+#define FUNNEL_GAP     6
 
 void an_svg_funnel(struct buf *out, const char *title, const struct an_svg_item *items, int n)
 {
@@ -240,8 +240,8 @@ void an_svg_funnel(struct buf *out, const char *title, const struct an_svg_item 
 		double next = i + 1 < n && max > 0 ? fmax(min_w, FUNNEL_BAND_W * items[i + 1].value / max) : w;
 		/* a band narrows to the next one's width, never widens: a funnel */
 		double bottom = fmin(w, next);
-		double xy[8] = { mid - w / 2, y, mid + w / 2, y, mid + bottom / 2, y + FUNNEL_ROW,
-				 mid - bottom / 2, y + FUNNEL_ROW };
+		double xy[8] = { mid - w / 2,	y, mid + w / 2, y, mid + bottom / 2, y + FUNNEL_ROW, mid - bottom / 2,
+				 y + FUNNEL_ROW };
 		double base = y + FUNNEL_ROW / 2.0 + LABEL_SIZE / 2.5;
 		an_svg_polygon(out, xy, 4, an_svg_colour(i));
 		fitted(out, left - 10, base, LABEL_SIZE, AN_SVG_END, INK, items[i].label, FUNNEL_LABEL_W);
@@ -253,10 +253,10 @@ void an_svg_funnel(struct buf *out, const char *title, const struct an_svg_item 
 }
 
 /* Horizontal bars: labels | bars | the note after each bar's end. */
-#define BARS_W 760
+#define BARS_W	     760
 #define BARS_LABEL_W 190
-#define BARS_NOTE_W 190
-#define BARS_ROW 28
+#define BARS_NOTE_W  190
+#define BARS_ROW     28
 
 void an_svg_bars(struct buf *out, const char *title, const struct an_svg_item *items, int n)
 {
@@ -355,7 +355,8 @@ void an_svg_pareto(struct buf *out, const char *title, const struct an_svg_item 
 	for (int i = 0; i < n; i++)
 		an_svg_circle(out, line[2 * i], line[2 * i + 1], 3.5, an_svg_colour(1));
 	an_svg_line(out, x0, y1, x1, y1, INK, 1);
-	an_svg_text(out, x0, PARETO_H - 14, 11, AN_SVG_START, FAINT, "bars: count 数量 · line: cumulative share 累计占比");
+	an_svg_text(out, x0, PARETO_H - 14, 11, AN_SVG_START, FAINT,
+		    "bars: count 数量 · line: cumulative share 累计占比");
 	free(line);
 	buf_release(&t);
 	an_svg_end(out);

@@ -10,7 +10,8 @@
 #include "common/buf.h"
 
 /* Fonts with CJK glyphs first, for Linux, Windows and macOS, then any. */
-#define AN_SVG_FONTS "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
+#define AN_SVG_FONTS                                                                                                   \
+	"Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 
 /* The i-th colour of the palette (it repeats). */
 const char *an_svg_colour(int i);
@@ -46,7 +47,7 @@ void an_svg_number(struct buf *out, double v);
 /* What a chart shows: one item per bar or band. */
 struct an_svg_item {
 	const char *label; /* "初步接洽" */
-	double value;      /* what sets the size */
+	double value;	   /* what sets the size */
 	const char *note;  /* written beside it: "78 · 4,413,700"; may be NULL */
 };
 

@@ -8,21 +8,24 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-const char *const an_indicators[AN_INDICATORS] = { "revenue", "profit", "opportunity", "arrears", "expense", "loyalty" };
+const char *const an_indicators[AN_INDICATORS] = {
+	"revenue", "profit", "opportunity", "arrears", "expense", "loyalty"
+};
 
 int an_value_model_list(struct crm_res **out, struct crm_db *db, const char *name, struct err *err)
 {
 	const char *params[] = { name };
-	return crm_db_query(out, db,
-			    "SELECT m.name::text AS name, m.cut_by, m.is_default AS \"default\","
-			    " (SELECT string_agg(t.name || CASE WHEN m.cut_by = 'share' THEN ' ' || trim_scale(t.share * 100) || '%'"
-			    "   WHEN t.min_value IS NOT NULL THEN ' >= ' || trim_scale(t.min_value) ELSE '' END,"
-			    "   ' / ' ORDER BY t.seq) FROM crm.value_tier t WHERE t.model_id = m.id) AS tiers,"
-			    " trim_scale(m.w_revenue) AS w_revenue, trim_scale(m.w_profit) AS w_profit,"
-			    " trim_scale(m.w_opportunity) AS w_opportunity, trim_scale(m.w_arrears) AS w_arrears,"
-			    " trim_scale(m.w_expense) AS w_expense, trim_scale(m.w_loyalty) AS w_loyalty"
-			    " FROM crm.value_model m WHERE $1::text IS NULL OR m.name = $1 ORDER BY m.name",
-			    1, params, err);
+	return crm_db_query(
+		out, db,
+		"SELECT m.name::text AS name, m.cut_by, m.is_default AS \"default\","
+		" (SELECT string_agg(t.name || CASE WHEN m.cut_by = 'share' THEN ' ' || trim_scale(t.share * 100) || '%'"
+		"   WHEN t.min_value IS NOT NULL THEN ' >= ' || trim_scale(t.min_value) ELSE '' END,"
+		"   ' / ' ORDER BY t.seq) FROM crm.value_tier t WHERE t.model_id = m.id) AS tiers,"
+		" trim_scale(m.w_revenue) AS w_revenue, trim_scale(m.w_profit) AS w_profit,"
+		" trim_scale(m.w_opportunity) AS w_opportunity, trim_scale(m.w_arrears) AS w_arrears,"
+		" trim_scale(m.w_expense) AS w_expense, trim_scale(m.w_loyalty) AS w_loyalty"
+		" FROM crm.value_model m WHERE $1::text IS NULL OR m.name = $1 ORDER BY m.name",
+		1, params, err);
 }
 
 /* Does the model exist? And may this session change models? Asked before
@@ -83,9 +86,10 @@ static int set_tiers(struct crm_db *db, const struct an_value_model_change *c, i
 			return rc;
 		crm_array_text(&names, c->tiers ? c->tiers : letters, (size_t)ntiers);
 		crm_array_text(&cutlist, cuts, (size_t)ncuts);
-		sql = c->thresholds ? "SELECT crm.value_model_set_tiers($1, $2::text[], $3::numeric[] || NULL::numeric)"
-				    : "SELECT crm.value_model_set_tiers($1, $2::text[], (SELECT array_agg(x / 100 ORDER BY o)"
-				      " FROM unnest($3::numeric[]) WITH ORDINALITY u(x, o)))";
+		sql = c->thresholds
+			      ? "SELECT crm.value_model_set_tiers($1, $2::text[], $3::numeric[] || NULL::numeric)"
+			      : "SELECT crm.value_model_set_tiers($1, $2::text[], (SELECT array_agg(x / 100 ORDER BY o)"
+				" FROM unnest($3::numeric[]) WITH ORDINALITY u(x, o)))";
 	} else {
 		crm_array_text(&names, c->tiers, (size_t)c->ntiers);
 		sql = "SELECT crm.value_model_set_tiers($1, $2::text[], (SELECT array_agg(coalesce(t.share, t.min_value)"
@@ -159,10 +163,12 @@ int an_value_model_default(struct crm_db *db, const char *name, struct err *err)
 		rc = check_model(db, name, 1, err);
 	/* two steps: the unique index allows one default at any moment */
 	if (!rc)
-		rc = crm_db_query(NULL, db, "UPDATE crm.value_model SET is_default = false WHERE is_default AND name <> $1",
-				  1, params, err);
+		rc = crm_db_query(NULL, db,
+				  "UPDATE crm.value_model SET is_default = false WHERE is_default AND name <> $1", 1,
+				  params, err);
 	if (!rc)
-		rc = crm_db_query(NULL, db, "UPDATE crm.value_model SET is_default = true WHERE name = $1", 1, params, err);
+		rc = crm_db_query(NULL, db, "UPDATE crm.value_model SET is_default = true WHERE name = $1", 1, params,
+				  err);
 	if (!rc)
 		rc = crm_db_commit(db, err);
 	if (rc)
@@ -176,8 +182,8 @@ int an_value_model_delete(struct crm_db *db, const char *name, struct err *err)
 	char *is_default = NULL;
 	int rc = check_model(db, name, 1, err);
 	if (!rc)
-		rc = crm_db_value(&is_default, db, "SELECT is_default::text FROM crm.value_model WHERE name = $1", 1, params,
-				  err);
+		rc = crm_db_value(&is_default, db, "SELECT is_default::text FROM crm.value_model WHERE name = $1", 1,
+				  params, err);
 	if (!rc && is_default && !strcmp(is_default, "true")) {
 		err_set(err, ERR_INPUT, "value model '%s' is the default one", name);
 		err_hint(err, "make another the default first: crmgate value-model default NAME");

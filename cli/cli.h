@@ -23,12 +23,12 @@ struct cli {
 	struct config *cfg;
 	struct crm_store_opts store;
 	enum out_format format;
-	int format_set;     /* --format was given */
-	char today[11];     /* the local date, YYYY-MM-DD */
-	struct crm_db *db;  /* opened by cli_db on first use */
+	int format_set;	   /* --format was given */
+	char today[11];	   /* the local date, YYYY-MM-DD */
+	struct crm_db *db; /* opened by cli_db on first use */
 	const char *argv0;
 	const char *config_file; /* --config */
-	char *vardir;       /* the embedded database's folder: store.vardir */
+	char *vardir;		 /* the embedded database's folder: store.vardir */
 };
 
 /* Locate the embedded database: the folder [database] dir names, else the
@@ -103,7 +103,7 @@ struct entity_args {
 	const char *where;
 	long limit;
 	const char *key, *other; /* KEY, CUSTOMER, SALESPERSON */
-	struct opt_list rest;    /* FIELD=VALUE..., KEY... */
+	struct opt_list rest;	 /* FIELD=VALUE..., KEY... */
 };
 
 /* The extra verbs of some entities (customer view, contact tree...), each

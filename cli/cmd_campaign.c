@@ -48,14 +48,16 @@ static const struct opt_spec create_opts[] = {
 	OPT_ARG("NAME", N_("the campaign's name"), struct campaign_args, name, 0),
 	OPT_STRING("channel", "mail|email|sms", N_("a letter by post, an e-mail or a text message"),
 		   struct campaign_args, channel),
-	OPT_STRING("targets", "ENTITY", N_("whom to send to: contact, customer, lead..."), struct campaign_args, targets),
+	OPT_STRING("targets", "ENTITY", N_("whom to send to: contact, customer, lead..."), struct campaign_args,
+		   targets),
 	OPT_STRING("where", "FILTER", N_("which of them (default: all)"), struct campaign_args, where),
 	OPT_STRING("template", "NAME|FILE", N_("the Word letter (mail), or the document to attach (email)"),
 		   struct campaign_args, template),
 	OPT_STRING("subject", "TEXT", N_("the e-mail's subject, a template"), struct campaign_args, subject),
 	OPT_CALLBACK("body", "FILE", N_("the body, a .txt and/or an .html (given twice)"), add_body),
 	OPT_STRING("attach", "docx|pdf|none", N_("e-mail: attach the filled --template"), struct campaign_args, attach),
-	OPT_STRING("at", "TIME", N_("send from then on ('2026-12-01 09:00'); default at once"), struct campaign_args, at),
+	OPT_STRING("at", "TIME", N_("send from then on ('2026-12-01 09:00'); default at once"), struct campaign_args,
+		   at),
 	OPT_STRING("rate", "N", N_("messages per second for this campaign (default: the channel's rate)"),
 		   struct campaign_args, rate),
 	OPT_STRING("policy", "resend|hold",
@@ -87,8 +89,9 @@ static const struct opt_spec launch_opts[] = {
 
 static const struct opt_spec status_opts[] = {
 	CAMPAIGN_ARG(N_("a campaign's name or id")),
-	OPT_FLAG("watch", N_("a progress bar while 'crmgate send' works, until the campaign\n"
-			     "is done, paused or cancelled; then the counts"),
+	OPT_FLAG("watch",
+		 N_("a progress bar while 'crmgate send' works, until the campaign\n"
+		    "is done, paused or cancelled; then the counts"),
 		 struct campaign_args, watch),
 	OPT_END(),
 };
@@ -99,9 +102,11 @@ static const struct opt_spec campaign_only_opts[] = {
 };
 
 static const struct opt_cmd verbs[] = {
-	{ .name = "campaign create", .summary = N_("a draft campaign: channel, targets, template, texts"),
+	{ .name = "campaign create",
+	  .summary = N_("a draft campaign: channel, targets, template, texts"),
 	  .opts = create_opts },
-	{ .name = "campaign preview", .summary = N_("the first targets' messages, as they will go out"),
+	{ .name = "campaign preview",
+	  .summary = N_("the first targets' messages, as they will go out"),
 	  .opts = preview_opts },
 	{ .name = "campaign launch", .summary = N_("queue one message per target, once"), .opts = launch_opts },
 	{ .name = "campaign status", .summary = N_("how far it is: the counts by status"), .opts = status_opts },
@@ -198,7 +203,8 @@ static int campaign_create(struct cli *cli, const struct campaign_args *a, struc
 		char **slot = html ? &c.body_html : &c.body_text;
 		struct gw_tpl b = { 0 };
 		if (*slot)
-			rc = cli_usage_error(err, usage, "two %s bodies: give one .txt and one .html", html ? "HTML" : "text");
+			rc = cli_usage_error(err, usage, "two %s bodies: give one .txt and one .html",
+					     html ? "HTML" : "text");
 		/* a file, a stored template or a built-in one, as --template */
 		if (!rc)
 			rc = gw_tpl_load(&b, db, a->bodies[i], err);
@@ -248,8 +254,9 @@ static int preview_sms(struct preview *p, struct err *err)
 		buf_adds(&sent, p->out.data);
 	rc = gw_sms_measure(&info, sent.data, err);
 	if (!rc)
-		printf("\n%s\n[%zu character%s, %s, %zu segment%s]\n", sent.data, info.chars, info.chars == 1 ? "" : "s",
-		       gw_sms_coding_name(info.coding), info.segments, info.segments == 1 ? "" : "s");
+		printf("\n%s\n[%zu character%s, %s, %zu segment%s]\n", sent.data, info.chars,
+		       info.chars == 1 ? "" : "s", gw_sms_coding_name(info.coding), info.segments,
+		       info.segments == 1 ? "" : "s");
 	buf_release(&sent);
 	return rc;
 }
@@ -279,7 +286,8 @@ static int preview_one(void *ctx, const struct value *rec, struct err *err)
 		buf_reset(&p->out);
 		rc = merge_render(&p->out, &p->html.text, rec, p->globals, err);
 		if (!rc)
-			printf("\n[HTML]\n%s%s", p->out.data, p->out.len && p->out.data[p->out.len - 1] == '\n' ? "" : "\n");
+			printf("\n[HTML]\n%s%s", p->out.data,
+			       p->out.len && p->out.data[p->out.len - 1] == '\n' ? "" : "\n");
 	}
 	if (!rc && p->c->template_kind)
 		printf("\n[%s %s, filled for this target]\n", p->c->template_kind, p->c->template_name);
@@ -397,7 +405,8 @@ static int campaign_launch(struct cli *cli, struct crm_db *db, struct gw_campaig
 	if (!a->yes) {
 		char answer[16] = "";
 		if (!isatty(STDIN_FILENO))
-			return err_set(err, ERR_INPUT, "launch asks before it sends, and this is no terminal: pass --yes");
+			return err_set(err, ERR_INPUT,
+				       "launch asks before it sends, and this is no terminal: pass --yes");
 		if ((rc = gw_campaign_plan(db, c, cli->today, &l, err)))
 			return rc;
 		print_launch("will queue", &l);
@@ -432,8 +441,7 @@ static long column(const struct crm_res *res, const char *name)
 
 /* The counts; with watch, first a progress bar (on a terminal) until the
  * campaign has nothing left in flight or stops running. */
-static int campaign_status(struct cli *cli, struct crm_db *db, const struct gw_campaign *c, int watch,
-			   struct err *err)
+static int campaign_status(struct cli *cli, struct crm_db *db, const struct gw_campaign *c, int watch, struct err *err)
 {
 	struct crm_res *res = NULL;
 	struct progress bar;
@@ -489,10 +497,13 @@ int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err)
 	else if (!strcmp(a.verb, "launch"))
 		rc = campaign_launch(cli, db, &c, &a, err);
 	else if (!strcmp(a.verb, "status"))
-		rc = campaign_status(cli, db, &c, a.watch, err); else if (!strcmp(a.verb, "pause") || !strcmp(a.verb, "resume") || !strcmp(a.verb, "cancel")) {
+		rc = campaign_status(cli, db, &c, a.watch, err);
+	else if (!strcmp(a.verb, "pause") || !strcmp(a.verb, "resume") || !strcmp(a.verb, "cancel")) {
 		if (!(rc = gw_campaign_set_status(db, &c, a.verb, err)))
 			log_info("campaign '%s': %s", c.name,
-				 a.verb[0] == 'p' ? "paused" : a.verb[0] == 'r' ? "running" : "cancelled");
+				 a.verb[0] == 'p'   ? "paused"
+				 : a.verb[0] == 'r' ? "running"
+						    : "cancelled");
 	} else {
 		rc = cli_usage_error(err, usage, "'%s' is not a campaign verb", a.verb);
 	}

@@ -51,17 +51,33 @@ static int db_dump(struct cli *cli, void *args, struct err *err);
 static int db_restore_verb(struct cli *cli, void *args, struct err *err);
 
 static const struct opt_cmd verbs[] = {
-	{ .name = "db init", .summary = N_("create the embedded cluster in var/ here (if needed), start it, apply migrations"), .fn = db_init },
-	{ .name = "db start", .summary = N_("start the embedded PostgreSQL (already running is fine)"), .fn = db_start_verb },
+	{ .name = "db init",
+	  .summary = N_("create the embedded cluster in var/ here (if needed), start it, apply migrations"),
+	  .fn = db_init },
+	{ .name = "db start",
+	  .summary = N_("start the embedded PostgreSQL (already running is fine)"),
+	  .fn = db_start_verb },
 	{ .name = "db stop", .summary = N_("stop it"), .fn = db_stop },
-	{ .name = "db status", .summary = N_("which database is used, whether it runs, where, the schema version (exit 1 when stopped)"), .fn = db_status },
+	{ .name = "db status",
+	  .summary = N_("which database is used, whether it runs, where, the schema version (exit 1 when stopped)"),
+	  .fn = db_status },
 	{ .name = "db migrate", .summary = N_("apply pending schema migrations"), .fn = db_migrate },
-	{ .name = "db psql", .summary = N_("open psql on the database (or run it with PSQL-ARGS)"), .opts = psql_opts,
-	  .fn = db_psql, .flags = OPT_PASSTHROUGH },
-	{ .name = "db reset", .summary = N_("drop every crmgate table and recreate the empty schema"), .opts = reset_opts,
+	{ .name = "db psql",
+	  .summary = N_("open psql on the database (or run it with PSQL-ARGS)"),
+	  .opts = psql_opts,
+	  .fn = db_psql,
+	  .flags = OPT_PASSTHROUGH },
+	{ .name = "db reset",
+	  .summary = N_("drop every crmgate table and recreate the empty schema"),
+	  .opts = reset_opts,
 	  .fn = db_reset },
-	{ .name = "db dump", .summary = N_("back up the data (pg_dump's custom format)"), .opts = dump_opts, .fn = db_dump },
-	{ .name = "db restore", .summary = N_("put a dump back, replacing everything that is there"), .opts = restore_opts,
+	{ .name = "db dump",
+	  .summary = N_("back up the data (pg_dump's custom format)"),
+	  .opts = dump_opts,
+	  .fn = db_dump },
+	{ .name = "db restore",
+	  .summary = N_("put a dump back, replacing everything that is there"),
+	  .opts = restore_opts,
 	  .fn = db_restore_verb },
 	{ 0 },
 };
@@ -158,8 +174,8 @@ static int db_status(struct cli *cli, void *args, struct err *err)
 		running = crm_cluster_running(&c);
 		printf("embedded PostgreSQL: %s\nfolder: %s\ndata:   %s\nsocket: %s\n",
 		       !crm_cluster_exists(&c) ? "not created yet ('crmgate db init' makes one in var/ here)"
-		       : running		 ? "running"
-						 : "stopped",
+		       : running	       ? "running"
+					       : "stopped",
 		       c.vardir, c.datadir, c.sockdir);
 		crm_cluster_release(&c);
 		if (!running)
@@ -233,8 +249,8 @@ static int db_reset(struct cli *cli, void *args, struct err *err)
  * then the schema is brought up to this binary's migrations. */
 static int db_restore(struct cli *cli, char *ci, const char *file, struct err *err)
 {
-	char *argv[] = { "pg_restore", "--no-owner", "--single-transaction", "--exit-on-error", "--dbname", ci,
-			 (char *)file, NULL };
+	char *argv[] = { "pg_restore", "--no-owner", "--single-transaction", "--exit-on-error",
+			 "--dbname",   ci,	     (char *)file,	     NULL };
 	char *list[] = { "pg_restore", "--list", (char *)file, NULL };
 	struct buf listed = BUF_INIT;
 	struct crm_db *db = NULL;
@@ -252,8 +268,9 @@ static int db_restore(struct cli *cli, char *ci, const char *file, struct err *e
 		return rc;
 	rc = crm_db_value(&left, db, "SELECT to_regnamespace('crm_before_restore') IS NOT NULL", 0, NULL, err);
 	if (!rc && !strcmp(left, "t")) {
-		rc = err_set(err, ERR_FAIL, "an earlier restore did not finish: the data it was replacing is in the "
-					    "schema crm_before_restore; nothing was changed");
+		rc = err_set(err, ERR_FAIL,
+			     "an earlier restore did not finish: the data it was replacing is in the "
+			     "schema crm_before_restore; nothing was changed");
 		err_hint(err, "look at both with 'crmgate db psql'; drop the one you do not want");
 	}
 	if (!rc)
@@ -264,8 +281,9 @@ static int db_restore(struct cli *cli, char *ci, const char *file, struct err *e
 				"BEGIN; DROP SCHEMA IF EXISTS crm CASCADE;"
 				" ALTER SCHEMA crm_before_restore RENAME TO crm; COMMIT",
 				&undo))
-			err_detail(err, "and the data that was there could not be put back: %s (it is in the schema "
-					"crm_before_restore)",
+			err_detail(err,
+				   "and the data that was there could not be put back: %s (it is in the schema "
+				   "crm_before_restore)",
 				   undo.msg.data);
 		else
 			err_hint(err, "nothing was changed");
@@ -313,7 +331,8 @@ static int db_tool(struct cli *cli, const char *verb, const struct db_args *a, s
 		rc = proc_exec(argv, err);
 		free(argv);
 	} else if (!strcmp(verb, "dump")) {
-		char *argv[] = { "pg_dump", "--format=custom", "--no-owner", "--schema=crm", "--file", (char *)a->file, ci, NULL };
+		char *argv[] = { "pg_dump", "--format=custom", "--no-owner", "--schema=crm",
+				 "--file",  (char *)a->file,   ci,	     NULL };
 		if (!(rc = proc_run(argv, NULL, NULL, err)))
 			log_info("wrote %s", a->file);
 	} else {
@@ -337,8 +356,8 @@ static int db_restore_verb(struct cli *cli, void *args, struct err *err)
 {
 	const struct db_args *a = args;
 	if (!a->yes)
-		return cli_usage_error(err, usage,
-				       _("'db restore' replaces every record in the database with the dump's: add --yes"));
+		return cli_usage_error(
+			err, usage, _("'db restore' replaces every record in the database with the dump's: add --yes"));
 	return db_tool(cli, "restore", a, err);
 }
 

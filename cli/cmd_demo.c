@@ -44,7 +44,7 @@ static const struct opt_cmd usage[1] = { {
 	.opts = demo_opts,
 } };
 
-#define BIRTHDAYS "birthday within 7 days and not mail_opt_out"
+#define BIRTHDAYS     "birthday within 7 days and not mail_opt_out"
 #define BIRTHDAYS_SMS "birthday within 7 days"
 
 /* The commands, as a user would type them; NULL ends each, "%N" is --customers. */
@@ -59,11 +59,12 @@ static const char *const steps[][20] = {
 	  "out/birthday" },
 	{ "merge", "--template", "quote.docx", "--targets", "order", "--where", "code = 'SO00000001'", "--out",
 	  "out/quote" },
-	{ "campaign", "create", "生日短信", "--channel", "sms", "--targets", "contact", "--where", BIRTHDAYS_SMS, "--body",
-	  "birthday-sms.txt" },
+	{ "campaign", "create", "生日短信", "--channel", "sms", "--targets", "contact", "--where", BIRTHDAYS_SMS,
+	  "--body", "birthday-sms.txt" },
 	{ "campaign", "launch", "生日短信", "--yes" },
 	{ "campaign", "create", "生日邮件", "--channel", "email", "--targets", "contact", "--where", BIRTHDAYS_SMS,
-	  "--subject", "{{name}}，生日快乐", "--body", "birthday.txt", "--template", "birthday.docx", "--attach", "docx" },
+	  "--subject", "{{name}}，生日快乐", "--body", "birthday.txt", "--template", "birthday.docx", "--attach",
+	  "docx" },
 	{ "campaign", "launch", "生日邮件", "--yes" },
 	{ "send", "--once" },
 	{ "campaign", "list" },
@@ -120,9 +121,8 @@ static void clear_documents(const char *dir)
 	while (d && (de = readdir(d))) {
 		const char *dot = strrchr(de->d_name, '.');
 		int maildir = strstr(dir, "/mail/") != NULL; /* every message in a Maildir's new/ */
-		if (de->d_name[0] == '.' ||
-		    (!maildir && (!dot || (strcmp(dot, ".docx") && strcmp(dot, ".pdf") && strcmp(dot, ".txt") &&
-					   strcmp(dot, ".sms")))))
+		if (de->d_name[0] == '.' || (!maildir && (!dot || (strcmp(dot, ".docx") && strcmp(dot, ".pdf") &&
+								   strcmp(dot, ".txt") && strcmp(dot, ".sms")))))
 			continue;
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", dir, de->d_name);
@@ -183,7 +183,8 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	customers = (char *)a.customers;
 	yes = a.yes;
 	if (crm_store_is_external(&cli->store))
-		return err_set(err, ERR_INPUT, "the demo resets its database: it runs only on the embedded one in var/");
+		return err_set(err, ERR_INPUT,
+			       "the demo resets its database: it runs only on the embedded one in var/");
 	cli_vardir_here(cli);
 	if ((rc = may_reset(cli, yes, err)))
 		return rc;

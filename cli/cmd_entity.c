@@ -50,10 +50,14 @@ static const struct opt_spec delete_opts[] = {
 
 /* Every entity's own verbs; cmd_entity puts the entity's name before each. */
 static const struct opt_cmd entity_verbs[] = {
-	{ .name = "list", .summary = N_("the rows (100 unless --limit says otherwise)"), .opts = list_opts,
+	{ .name = "list",
+	  .summary = N_("the rows (100 unless --limit says otherwise)"),
+	  .opts = list_opts,
 	  .fn = entity_list },
 	{ .name = "show", .summary = N_("one record"), .opts = show_opts, .fn = entity_show },
-	{ .name = "add", .summary = N_("a new record, checked as an import checks it"), .opts = add_opts,
+	{ .name = "add",
+	  .summary = N_("a new record, checked as an import checks it"),
+	  .opts = add_opts,
 	  .fn = entity_add },
 	{ .name = "edit", .summary = N_("change fields of a record"), .opts = edit_opts, .fn = entity_edit },
 	{ .name = "delete", .summary = N_("delete records"), .opts = delete_opts, .fn = entity_delete },

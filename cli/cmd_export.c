@@ -46,8 +46,8 @@ int cmd_export(struct cli *cli, int argc, char **argv, struct err *err)
 	if (!rc)
 		rc = cli_db(cli, &db, err);
 	if (!rc)
-		rc = crm_export_csv(stdout, db, e, q.joins.data, q.where.data, (int)q.nparams,
-				    crm_query_params(&q), err);
+		rc = crm_export_csv(stdout, db, e, q.joins.data, q.where.data, (int)q.nparams, crm_query_params(&q),
+				    err);
 	crm_query_release(&q);
 	return rc;
 }

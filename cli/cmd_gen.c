@@ -17,7 +17,8 @@ struct gen_cmd_args {
 static const struct opt_spec gen_opts[] = {
 	OPT_STRING("seed", "N", N_("the seed of the randomness (default 1): the same seed, the same data"),
 		   struct gen_cmd_args, seed),
-	OPT_INT("customers", "N", N_("how many customers (default 1000)"), struct gen_cmd_args, customers, 0, 100000000),
+	OPT_INT("customers", "N", N_("how many customers (default 1000)"), struct gen_cmd_args, customers, 0,
+		100000000),
 	OPT_STRING("today", "YYYY-MM-DD", N_("the day the data ends on (default: today)"), struct gen_cmd_args, today),
 	OPT_END(),
 };
@@ -71,7 +72,8 @@ int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err)
 		opts.today = a.today;
 	opts.customers = a.customers;
 	if (cli->store.as_login)
-		return err_set(err, ERR_INPUT, "gen fills the whole database: it runs as the database owner, not --as %s",
+		return err_set(err, ERR_INPUT,
+			       "gen fills the whole database: it runs as the database owner, not --as %s",
 			       cli->store.as_login);
 	if ((rc = cli_db(cli, &db, err)))
 		return rc;

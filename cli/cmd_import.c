@@ -23,7 +23,8 @@ static const struct opt_spec import_opts[] = {
 	OPT_ARG("FILE.csv", N_("the file, or - for standard input"), struct import_args, path, OPT_REQUIRED),
 	OPT_FLAG("update", N_("the rows name existing records by their key and change the columns given"),
 		 struct import_args, update),
-	OPT_INT("max-errors", "N", N_("name at most N bad rows (default 50)"), struct import_args, max_errors, 1, 1000000),
+	OPT_INT("max-errors", "N", N_("name at most N bad rows (default 50)"), struct import_args, max_errors, 1,
+		1000000),
 	OPT_END(),
 };
 

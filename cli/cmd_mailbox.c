@@ -26,7 +26,9 @@ static const struct opt_spec poll_opts[] = {
 };
 
 static const struct opt_cmd verbs[] = {
-	{ .name = "mailbox poll", .summary = N_("read the new messages, once or again and again"), .opts = poll_opts,
+	{ .name = "mailbox poll",
+	  .summary = N_("read the new messages, once or again and again"),
+	  .opts = poll_opts,
 	  .fn = mailbox_poll },
 	{ 0 },
 };
@@ -34,18 +36,18 @@ static const struct opt_cmd verbs[] = {
 static const struct opt_cmd usage[1] = { {
 	.name = "mailbox",
 	.summary = N_("read bounces (and later survey answers) from the mailbox"),
-	.help = N_("Reads the new messages of the [mailbox] url (imap[s]://USER:PASS@HOST:PORT/FOLDER, or\n"
-		   "maildir:FOLDER) once each. A bounce (a delivery status notification, RFC 3464) counts\n"
-		   "when it proves the message it answers, by the signed return path or the Message-ID, and\n"
-		   "names that message's recipient: a permanent failure (5.x.x) marks the outbox row bounced and suppresses the\n"
-		   "address, a delay is noted, a delivery report marks it delivered. Other messages are left\n"
-		   "for the survey reader. Prints what it did: bounced N, failed N, delayed N, delivered N,\n"
-		   "noted N (nothing new), unmatched N (not ours), other N. Without --once it polls again\n"
-		   "every SECONDS (default: [mailbox] interval, else 60) until interrupted, and waits for an\n"
-		   "IMAP server that cannot be reached."),
+	.help = N_(
+		"Reads the new messages of the [mailbox] url (imap[s]://USER:PASS@HOST:PORT/FOLDER, or\n"
+		"maildir:FOLDER) once each. A bounce (a delivery status notification, RFC 3464) counts\n"
+		"when it proves the message it answers, by the signed return path or the Message-ID, and\n"
+		"names that message's recipient: a permanent failure (5.x.x) marks the outbox row bounced and suppresses the\n"
+		"address, a delay is noted, a delivery report marks it delivered. Other messages are left\n"
+		"for the survey reader. Prints what it did: bounced N, failed N, delayed N, delivered N,\n"
+		"noted N (nothing new), unmatched N (not ours), other N. Without --once it polls again\n"
+		"every SECONDS (default: [mailbox] interval, else 60) until interrupted, and waits for an\n"
+		"IMAP server that cannot be reached."),
 	.verbs = verbs,
 } };
-
 
 static void print_stats(const struct cli *cli, const struct gw_mailbox_stats *s)
 {

@@ -29,7 +29,8 @@ struct merge_args {
 static const struct opt_spec merge_opts[] = {
 	OPT_STRING("template", "NAME|FILE", N_("the template: a file, a stored template or a built-in one"),
 		   struct merge_args, template),
-	OPT_STRING("targets", "ENTITY", N_("whom to fill it for: contact, customer, order..."), struct merge_args, targets),
+	OPT_STRING("targets", "ENTITY", N_("whom to fill it for: contact, customer, order..."), struct merge_args,
+		   targets),
 	OPT_STRING("where", "FILTER", N_("which of them (default: all)"), struct merge_args, where),
 	OPT_STRING("out", "DIR", N_("the folder for a document per target (created if missing)"), struct merge_args,
 		   outdir),
@@ -76,7 +77,7 @@ struct merge_run {
 	int pdf;
 	char *pdf_paths[PDF_CHUNK]; /* written, waiting to become PDF */
 	size_t npdf;
-	struct merge_tpl name;    /* the file name pattern */
+	struct merge_tpl name; /* the file name pattern */
 	const char *outdir;
 	struct value *globals;
 	struct progress bar;
@@ -216,8 +217,8 @@ static int merge_target(void *ctx, const struct value *rec, struct err *err)
 
 /* Every target into one document, a section each: a print batch (and
  * into m->outdir one document each, when it is set). */
-static int merge_combined(struct merge_run *m, struct crm_db *db, const struct crm_entity *e,
-			  const struct crm_query *q, const char *path, struct err *err)
+static int merge_combined(struct merge_run *m, struct crm_db *db, const struct crm_entity *e, const struct crm_query *q,
+			  const char *path, struct err *err)
 {
 	const char *slash = strrchr(path, '/');
 	int rc = 0;

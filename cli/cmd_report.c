@@ -78,7 +78,8 @@ static int parse(struct request *q, int argc, char **argv, struct err *err)
 		return rc;
 	q->p.top = (int)q->top;
 	if (!q->name)
-		return cli_usage_error(err, usage, "%s", _("which report? name one ('crmgate report --help' lists them)"));
+		return cli_usage_error(err, usage, "%s",
+				       _("which report? name one ('crmgate report --help' lists them)"));
 	return 0;
 }
 

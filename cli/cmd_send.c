@@ -46,10 +46,9 @@ static const struct opt_cmd usage[1] = { {
 	.opts = send_opts,
 } };
 
-
 /* How long a worker keeps trying to reach a database that went away (a
  * restart, a failover) before it gives up, and the longest wait between tries. */
-#define RECONNECT_FOR 300
+#define RECONNECT_FOR	   300
 #define RECONNECT_WAIT_MAX 10
 
 static void add_stats(struct gw_send_stats *to, const struct gw_send_stats *from)
@@ -66,8 +65,8 @@ static void add_stats(struct gw_send_stats *to, const struct gw_send_stats *from
  * to see other sessions in pg_stat_activity to take over their rows.
  * *opened says whether it got its sessions, *lost whether it ended because
  * one of them (or the database) went away. */
-static int work_once(struct cli *cli, const struct gw_send_opts *o, struct gw_send_stats *total, int *opened,
-		     int *lost, struct err *err)
+static int work_once(struct cli *cli, const struct gw_send_opts *o, struct gw_send_stats *total, int *opened, int *lost,
+		     struct err *err)
 {
 	struct crm_store_opts owner = cli->store;
 	struct crm_db *db = NULL, *rdb = NULL;

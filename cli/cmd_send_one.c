@@ -27,7 +27,8 @@ struct send_one_args {
 static const struct opt_spec send_one_opts[] = {
 	OPT_ARG("ENTITY", N_("the target's entity: contact, customer, lead..."), struct send_one_args, entity, 0),
 	OPT_ARG("CODE", N_("the target's code"), struct send_one_args, code, 0),
-	OPT_ARGS("CAMPAIGN-CREATE-OPTIONS", N_("--channel mail|email|sms and the other options of 'crmgate campaign create'"),
+	OPT_ARGS("CAMPAIGN-CREATE-OPTIONS",
+		 N_("--channel mail|email|sms and the other options of 'crmgate campaign create'"),
 		 struct send_one_args, create, 0),
 	OPT_END(),
 };
@@ -90,7 +91,8 @@ static int outcome(struct cli *cli, const char *name, const char *entity, const 
 		rc = err_set(err, ERR_FAIL, "the message is not sent yet: %s; 'crmgate send' tries again",
 			     why ? why : "it is due later");
 	else if (!rc && status)
-		rc = err_set(err, ERR_FAIL, "the message was not sent: %s%s%s", status, why ? ": " : "", why ? why : "");
+		rc = err_set(err, ERR_FAIL, "the message was not sent: %s%s%s", status, why ? ": " : "",
+			     why ? why : "");
 	crm_res_free(res);
 	gw_campaign_release(&c);
 	free(status);

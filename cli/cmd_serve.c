@@ -15,7 +15,7 @@
 #include "common/banned.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
-#define THREADS 4
+#define THREADS	       4
 
 struct serve_args {
 	const char *listen;
@@ -123,8 +123,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	}
 	if (rc)
 		goto done;
-	log_info("serving on http://%s%s%s:%u/ (public URL %s); stop with Ctrl-C", strchr(addr, ':') ? "[" : "",
-		 addr, strchr(addr, ':') ? "]" : "", http_server_port(srv),
+	log_info("serving on http://%s%s%s:%u/ (public URL %s); stop with Ctrl-C", strchr(addr, ':') ? "[" : "", addr,
+		 strchr(addr, ':') ? "]" : "", http_server_port(srv),
 		 public_url ? public_url : "http://127.0.0.1:8080");
 	fflush(stdout);
 	while (sigwait(&stop, &sig))

@@ -16,7 +16,8 @@ struct targets_args {
 };
 
 static const struct opt_spec targets_opts[] = {
-	OPT_ARG("ENTITY", N_("the entity: customer, contact, lead, order..."), struct targets_args, entity, OPT_REQUIRED),
+	OPT_ARG("ENTITY", N_("the entity: customer, contact, lead, order..."), struct targets_args, entity,
+		OPT_REQUIRED),
 	OPT_STRING("where", "FILTER", N_("the rows to count and show (default: all)"), struct targets_args, where),
 	OPT_FLAG("count", N_("print only the number"), struct targets_args, count),
 	OPT_INT("limit", "N", N_("show N rows (0: all)"), struct targets_args, limit, 0, 1000000000),

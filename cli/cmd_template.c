@@ -22,8 +22,8 @@ static int template_list(struct cli *cli, void *args, struct err *err);
 static int template_show(struct cli *cli, void *args, struct err *err);
 static int template_delete(struct cli *cli, void *args, struct err *err);
 
-#define TARGETS_OPT                                                                                                \
-	OPT_STRING("targets", "ENTITY",                                                                            \
+#define TARGETS_OPT                                                                                                    \
+	OPT_STRING("targets", "ENTITY",                                                                                \
 		   N_("check field names against ENTITY (customer, contact, lead,\n"                                   \
 		      "lead-contact, salesperson, opportunity, order…)"),                                              \
 		   struct template_args, targets)
@@ -44,8 +44,8 @@ static const struct opt_spec add_opts[] = {
 
 static const struct opt_spec show_opts[] = {
 	OPT_ARG("NAME", N_("a stored template"), struct template_args, name, OPT_REQUIRED),
-	OPT_STRING("out", "FILE", N_("write the stored bytes back to FILE ('-': standard output)"), struct template_args,
-		   out),
+	OPT_STRING("out", "FILE", N_("write the stored bytes back to FILE ('-': standard output)"),
+		   struct template_args, out),
 	OPT_END(),
 };
 
@@ -55,14 +55,22 @@ static const struct opt_spec delete_opts[] = {
 };
 
 static const struct opt_cmd verbs[] = {
-	{ .name = "template check", .summary = N_("report every problem of a template file"), .opts = check_opts,
+	{ .name = "template check",
+	  .summary = N_("report every problem of a template file"),
+	  .opts = check_opts,
 	  .fn = template_check },
-	{ .name = "template add", .summary = N_("check a template, then store it in the database"), .opts = add_opts,
+	{ .name = "template add",
+	  .summary = N_("check a template, then store it in the database"),
+	  .opts = add_opts,
 	  .fn = template_add },
 	{ .name = "template list", .summary = N_("the stored templates"), .fn = template_list },
-	{ .name = "template show", .summary = N_("what is stored under NAME, or its bytes"), .opts = show_opts,
+	{ .name = "template show",
+	  .summary = N_("what is stored under NAME, or its bytes"),
+	  .opts = show_opts,
 	  .fn = template_show },
-	{ .name = "template delete", .summary = N_("delete a stored template"), .opts = delete_opts,
+	{ .name = "template delete",
+	  .summary = N_("delete a stored template"),
+	  .opts = delete_opts,
 	  .fn = template_delete },
 	{ 0 },
 };
@@ -125,12 +133,16 @@ static int template_add(struct cli *cli, void *args, struct err *err)
 	if (!rc)
 		rc = cli_db(cli, &db, err);
 	if (!rc) {
-		struct crm_template st = { .name = (char *)a->name, .kind = (char *)t.ext + 1,
-					   .targets = (char *)a->targets, .fields = t.fields, .content = t.data };
+		struct crm_template st = { .name = (char *)a->name,
+					   .kind = (char *)t.ext + 1,
+					   .targets = (char *)a->targets,
+					   .fields = t.fields,
+					   .content = t.data };
 		rc = crm_template_put(db, &st, a->replace, err);
 	}
 	if (!rc)
-		log_info("stored template '%s' (%s, %d field%s)", a->name, t.ext + 1, t.fields, t.fields == 1 ? "" : "s");
+		log_info("stored template '%s' (%s, %d field%s)", a->name, t.ext + 1, t.fields,
+			 t.fields == 1 ? "" : "s");
 	gw_tpl_release(&t);
 	return rc;
 }

@@ -14,8 +14,8 @@ struct vm_args {
 	const char *name;
 	char **cuts, **tiers; /* malloc'd, as split */
 	int ncuts, ntiers;
-	int thresholds;       /* cuts are --thresholds, not --shares */
-	char *weights;        /* a copy of --weights, split in place */
+	int thresholds; /* cuts are --thresholds, not --shares */
+	char *weights;	/* a copy of --weights, split in place */
 	struct an_value_model_change change;
 };
 
@@ -62,7 +62,9 @@ static const struct opt_cmd verbs[] = {
 	{ .name = "value-model show", .summary = N_("one model"), .opts = name_opts, .fn = vm_list },
 	{ .name = "value-model create", .summary = N_("a new model"), .opts = change_opts, .fn = vm_create },
 	{ .name = "value-model set", .summary = N_("change a model"), .opts = change_opts, .fn = vm_set },
-	{ .name = "value-model default", .summary = N_("make a model the default one"), .opts = name_opts,
+	{ .name = "value-model default",
+	  .summary = N_("make a model the default one"),
+	  .opts = name_opts,
 	  .fn = vm_default },
 	{ .name = "value-model delete", .summary = N_("delete a model"), .opts = name_opts, .fn = vm_delete },
 	{ 0 },
@@ -130,7 +132,8 @@ static int opt_cuts(void *args, const struct opt_spec *o, const char *value, str
 	a->cuts = split(value, '/', &a->ncuts);
 	for (int i = 0; i < a->ncuts; i++)
 		if (!is_decimal(a->cuts[i]))
-			return cli_usage_error(err, usage, "--%s '%s': '%s' is not a number", o->name, value, a->cuts[i]);
+			return cli_usage_error(err, usage, "--%s '%s': '%s' is not a number", o->name, value,
+					       a->cuts[i]);
 	return 0;
 }
 
@@ -154,10 +157,11 @@ static int opt_weights(void *args, const struct opt_spec *o, const char *value, 
 			if (!strcmp(p, an_indicators[k]))
 				which = k;
 		if (which < 0)
-			return cli_usage_error(err, usage,
-					       "--weights: '%s' is not an indicator (revenue, profit, opportunity, arrears,"
-					       " expense, loyalty)",
-					       p);
+			return cli_usage_error(
+				err, usage,
+				"--weights: '%s' is not an indicator (revenue, profit, opportunity, arrears,"
+				" expense, loyalty)",
+				p);
 		if (!eq || !is_decimal(eq))
 			return cli_usage_error(err, usage, "--weights: the weight of %s, '%s', is not a number", p,
 					       eq ? eq : "");

@@ -143,7 +143,10 @@ static const struct view_section customer_sections[] = {
 };
 
 static const struct view_def customer_view_def = {
-	"customer", customer_record_sql, customer_sections, ARRAY_SIZE(customer_sections),
+	"customer",
+	customer_record_sql,
+	customer_sections,
+	ARRAY_SIZE(customer_sections),
 };
 
 /* --------------------------------------------------- salesperson view */
@@ -185,7 +188,9 @@ static const struct view_section salesperson_sections[] = {
 };
 
 static const struct view_def salesperson_view_def = {
-	"salesperson", salesperson_record_sql, salesperson_sections,
+	"salesperson",
+	salesperson_record_sql,
+	salesperson_sections,
 	ARRAY_SIZE(salesperson_sections),
 };
 
@@ -361,8 +366,8 @@ static const struct opt_spec move_opts[] = {
 	OPT_END(),
 };
 
-#define MOVE_HELP                                                                                             \
-	N_("assign gives the customer to the salesperson (客户分配); reclaim takes it back from the\n"              \
+#define MOVE_HELP                                                                                                      \
+	N_("assign gives the customer to the salesperson (客户分配); reclaim takes it back from the\n"             \
 	   "salesperson who has it, leaving it unassigned. Each move is recorded with who and when.")
 
 const struct cli_view cli_views[] = {

@@ -40,7 +40,8 @@ static const struct command commands[] = {
 	{ "send-one", cmd_send_one, N_("one message to one target now, through the outbox") },
 	{ "serve", cmd_serve, N_("answer unsubscribe links and SMS delivery reports and inbound texts over HTTP") },
 	{ "mailbox", cmd_mailbox, N_("read bounces (and later survey answers) from the mailbox") },
-	{ "report", cmd_report, N_("analytics: the funnel, sales rankings and statistics, as tables, CSV, JSON, SVG, HTML") },
+	{ "report", cmd_report,
+	  N_("analytics: the funnel, sales rankings and statistics, as tables, CSV, JSON, SVG, HTML") },
 	{ "value-model", cmd_value_model, N_("the customer value model: tiers, their cuts, the weights of the score") },
 	{ "demo", cmd_demo, N_("the whole job, end to end, on the embedded database") },
 };

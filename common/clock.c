@@ -11,7 +11,7 @@
  * *out; -1 when s has another form. */
 static int parse_instant(time_t *out, const char *s)
 {
-	struct tm tm = {0};
+	struct tm tm = { 0 };
 	int n = 0, oh = 0, om = 0;
 	long offset = 0;
 

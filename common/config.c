@@ -63,7 +63,8 @@ static int parse_file(struct config *cfg, FILE *f, struct err *err)
 		if (*s == '[') {
 			char *end = strchr(s, ']');
 			if (!end) {
-				rc = err_set(err, ERR_INPUT, "%s:%d: section header is missing its ']'", cfg->path, lineno);
+				rc = err_set(err, ERR_INPUT, "%s:%d: section header is missing its ']'", cfg->path,
+					     lineno);
 				break;
 			}
 			*end = '\0';

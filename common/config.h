@@ -15,10 +15,10 @@ struct config;
 #define CONFIG_SYSTEM_PATH "/etc/crmgate/crmgate.conf"
 
 enum config_origin {
-	CONFIG_NONE,    /* no file: the defaults and the environment */
-	CONFIG_NAMED,   /* --config or $CRMGATE_CONFIG */
+	CONFIG_NONE,	/* no file: the defaults and the environment */
+	CONFIG_NAMED,	/* --config or $CRMGATE_CONFIG */
 	CONFIG_NEAREST, /* crmgate.conf in the working directory or above */
-	CONFIG_SYSTEM,  /* CONFIG_SYSTEM_PATH */
+	CONFIG_SYSTEM,	/* CONFIG_SYSTEM_PATH */
 };
 
 /* Load the configuration from path (--config; NULL: look for it as above);

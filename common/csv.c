@@ -157,7 +157,7 @@ int csv_read(struct csv_reader *r)
 			if (!r->problem[0]) {
 				snprintf(r->problem, sizeof(r->problem), "%s",
 					 memchr(r->fields[i].data, 0, r->fields[i].len) ? "a NUL byte"
-											  : "not valid UTF-8");
+											: "not valid UTF-8");
 				r->problem_field = (int)i;
 			}
 			break;

@@ -15,12 +15,12 @@
 
 struct csv_reader {
 	FILE *in;
-	long line;          /* the line the next record starts on */
+	long line;	    /* the line the next record starts on */
 	long record_line;   /* the line the last record started on */
 	struct buf *fields; /* the last record's fields */
 	size_t nfields, alloc;
-	char problem[160];  /* what was wrong with the last record, or "" */
-	int problem_field;  /* 0-based field of the problem, or -1 */
+	char problem[160]; /* what was wrong with the last record, or "" */
+	int problem_field; /* 0-based field of the problem, or -1 */
 	int started;
 	unsigned char pending[4]; /* bytes read ahead, last first */
 	int npending;

@@ -13,7 +13,7 @@ int date_is_leap(int y)
 
 int date_days_in_month(int y, int m)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	return m == 2 && date_is_leap(y) ? 29 : days[m - 1];
 }
 

@@ -98,13 +98,10 @@ void err_hint(struct err *err, const char *fmt, ...)
 int err_exit_status(int code)
 {
 	switch (code) {
-	case 0:
-		return 0;
+	case 0: return 0;
 	case ERR_INPUT:
 	case ERR_NOTFOUND:
-	case ERR_EXISTS:
-		return 2;
-	default:
-		return 1;
+	case ERR_EXISTS: return 2;
+	default: return 1;
 	}
 }

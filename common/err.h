@@ -12,11 +12,11 @@
 
 enum {
 	ERR_OK = 0,
-	ERR_FAIL = -1,     /* the work failed (exit 1) */
-	ERR_INPUT = -2,    /* bad input or usage: the user can fix it (exit 2) */
+	ERR_FAIL = -1,	   /* the work failed (exit 1) */
+	ERR_INPUT = -2,	   /* bad input or usage: the user can fix it (exit 2) */
 	ERR_NOTFOUND = -3, /* a named thing does not exist (exit 2) */
 	ERR_EXISTS = -4,   /* a named thing exists already (exit 2) */
-	ERR_DB = -5,       /* the database said no (exit 1) */
+	ERR_DB = -5,	   /* the database said no (exit 1) */
 	ERR_TEMPFAIL = -6, /* try again later */
 	ERR_PERMFAIL = -7, /* will never work */
 	ERR_DENIED = -8,   /* not allowed for this user (exit 1) */
@@ -24,12 +24,15 @@ enum {
 
 struct err {
 	int code;
-	struct buf msg;    /* primary message, one line */
+	struct buf msg;	   /* primary message, one line */
 	struct buf detail; /* more lines: every bad row of an import, say */
 	struct buf hint;   /* what the user might do about it */
 };
 
-#define ERR_INIT { 0, BUF_INIT, BUF_INIT, BUF_INIT }
+#define ERR_INIT                                                                                                       \
+	{                                                                                                              \
+		0, BUF_INIT, BUF_INIT, BUF_INIT                                                                        \
+	}
 
 void err_init(struct err *err);
 void err_release(struct err *err);

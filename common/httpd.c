@@ -772,13 +772,15 @@ int http_server_start(struct http_server **out, const struct http_options *opt, 
 	 * limit is above ours, with room for each thread's share and for the
 	 * connections we have cut and MHD has yet to close: the guard decides
 	 * who goes, MHD should never refuse a newcomer itself. */
-	srv->daemon = MHD_start_daemon(
-	    flags, (uint16_t)opt->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-	    MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
-	    MHD_OPTION_CONNECTION_LIMIT, srv->max_connections * 2 + threads * 16, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)(opt->timeout ? opt->timeout : DEFAULT_TIMEOUT), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK,
-	    on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+	srv->daemon =
+		MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+				 on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
+				 threads > 1 ? threads : 0u, MHD_OPTION_CONNECTION_LIMIT,
+				 srv->max_connections * 2 + threads * 16, MHD_OPTION_CONNECTION_TIMEOUT,
+				 (unsigned)(opt->timeout ? opt->timeout : DEFAULT_TIMEOUT),
+				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+				 MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+				 srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
 	srv->starting = 0;
 	if (!srv->daemon) {
 		err_set(err, ERR_FAIL, "could not listen on %s port %u%s%s", address, opt->port,

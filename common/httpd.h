@@ -105,7 +105,10 @@ struct http_routes {
 	struct http_route *v;
 	size_t nr, alloc;
 };
-#define HTTP_ROUTES_INIT { NULL, 0, 0 }
+#define HTTP_ROUTES_INIT                                                                                               \
+	{                                                                                                              \
+		NULL, 0, 0                                                                                             \
+	}
 
 /* Append routes[0..n) to t, each with ctx as its context (their own ctx is
  * ignored): how a module registers its routes with its state. */

@@ -11,9 +11,9 @@
 
 /* How to run a program; every member is optional (zero: the default). */
 struct proc_opts {
-	const char *as_user;    /* run as this (unprivileged) user */
+	const char *as_user;	/* run as this (unprivileged) user */
 	const char *const *env; /* "NAME=value" strings set in the child, NULL-terminated */
-	int timeout;            /* seconds; 0 waits for ever. With a timeout the program runs in a
+	int timeout;		/* seconds; 0 waits for ever. With a timeout the program runs in a
 				 * process group of its own, and the whole group is killed when the
 				 * time is up (a program that forks a helper, as soffice does) */
 };

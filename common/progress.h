@@ -7,9 +7,9 @@
 
 struct progress {
 	const char *label;
-	long total;      /* 0 when unknown: a count without a bar */
-	int active;      /* drawing at all? */
-	int drawn;       /* something is on the line */
+	long total; /* 0 when unknown: a count without a bar */
+	int active; /* drawing at all? */
+	int drawn;  /* something is on the line */
 	struct timespec last;
 };
 

@@ -258,8 +258,8 @@ static int run_initdb(struct crm_cluster *c, struct err *err)
 {
 	char *initdb = crm_cluster_program(c, "initdb");
 	/* the socket, whose folder only we can enter, is the only way in */
-	char *argv[] = { initdb, "-D", c->datadir, "-U", PG_USER, "--auth-local=trust", "--auth-host=reject", "-E",
-			 "UTF8", "--locale=C.UTF-8", NULL };
+	char *argv[] = { initdb, "-D",	 c->datadir,	     "-U", PG_USER, "--auth-local=trust", "--auth-host=reject",
+			 "-E",	 "UTF8", "--locale=C.UTF-8", NULL };
 	struct buf out = BUF_INIT;
 	int rc = make_dir(c->datadir, 0700, c->run_as, err);
 	if (!rc)
@@ -268,9 +268,11 @@ static int run_initdb(struct crm_cluster *c, struct err *err)
 		/* and stays the only one however the server is started */
 		char *conf = xstrfmt("%s/postgresql.conf", c->datadir);
 		FILE *f = fopen(conf, "a");
-		if (!f || fputs("\n# crmgate: the Unix socket alone, for this user alone\n"
-				"listen_addresses = ''\nunix_socket_permissions = 0700\n",
-				f) < 0 || fclose(f))
+		if (!f ||
+		    fputs("\n# crmgate: the Unix socket alone, for this user alone\n"
+			  "listen_addresses = ''\nunix_socket_permissions = 0700\n",
+			  f) < 0 ||
+		    fclose(f))
 			rc = err_set(err, ERR_FAIL, "could not write '%s': %s", conf, strerror(errno));
 		free(conf);
 	}
@@ -320,15 +322,17 @@ int crm_cluster_start(struct crm_cluster *c, int *created, struct err *err)
 		/* the socket is the only way in, and only for this user (root can always) */
 		/* pg_ctl hands -o to a shell: a quote in the path would break out */
 		if (strpbrk(c->sockdir, "'\\")) {
-			rc = err_set(err, ERR_INPUT, "the folder '%s' has a quote or backslash in its path", c->sockdir);
+			rc = err_set(err, ERR_INPUT, "the folder '%s' has a quote or backslash in its path",
+				     c->sockdir);
 			goto done;
 		}
 		opts = xstrfmt("-c listen_addresses='' -c unix_socket_directories='%s'"
 			       " -c unix_socket_permissions=0700",
 			       c->sockdir);
 		pg_ctl = crm_cluster_program(c, "pg_ctl");
-		char *argv[] = { pg_ctl, "start", "-D", c->datadir, "-l", c->logfile, "-w", "-t", "60", "-o", opts,
-				 NULL };
+		char *argv[] = {
+			pg_ctl, "start", "-D", c->datadir, "-l", c->logfile, "-w", "-t", "60", "-o", opts, NULL
+		};
 		if ((rc = make_dir(c->sockdir, 0700, c->run_as, err)))
 			goto done;
 		rc = proc_run(argv, c->run_as, &out, err);

@@ -14,12 +14,12 @@
 #include "common/err.h"
 
 struct crm_cluster {
-	char *vardir;   /* absolute path of var/ */
-	char *datadir;  /* the real data directory */
-	char *sockdir;  /* where the server's socket lives */
-	char *logfile;  /* the server's log */
-	char *run_as;   /* "postgres" when we are root, else NULL */
-	char *pgbin;    /* folder with initdb, pg_ctl, pg_dump */
+	char *vardir;  /* absolute path of var/ */
+	char *datadir; /* the real data directory */
+	char *sockdir; /* where the server's socket lives */
+	char *logfile; /* the server's log */
+	char *run_as;  /* "postgres" when we are root, else NULL */
+	char *pgbin;   /* folder with initdb, pg_ctl, pg_dump */
 };
 
 /* Where the embedded cluster's folder (var/) is:

@@ -35,8 +35,8 @@ static int code_for_sqlstate(const char *state)
 		return ERR_INPUT; /* integrity or data exception: what the user gave */
 	if (!strcmp(state, "42501"))
 		return ERR_DENIED;
-	if (!strcmp(state, "57014") || !strncmp(state, "08", 2) || !strcmp(state, "40001") ||
-	    !strcmp(state, "40P01") || !strcmp(state, "55P03"))
+	if (!strcmp(state, "57014") || !strncmp(state, "08", 2) || !strcmp(state, "40001") || !strcmp(state, "40P01") ||
+	    !strcmp(state, "55P03"))
 		return ERR_TEMPFAIL;
 	return ERR_DB;
 }
@@ -199,8 +199,8 @@ static int result_of(struct crm_res **out, struct crm_db *db, PGresult *res, str
 	return 0;
 }
 
-int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
-		 const char *const *params, struct err *err)
+int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int nparams, const char *const *params,
+		 struct err *err)
 {
 	return result_of(out, db, PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0), err);
 }
@@ -333,7 +333,12 @@ enum crm_res_kind crm_res_kind(const struct crm_res *res, int col)
 	/* type OIDs from pg_type.dat: they never change */
 	switch (PQftype(res->res, col)) {
 	case 16: return CRM_RES_BOOL;
-	case 20: case 21: case 23: case 700: case 701: case 1700: return CRM_RES_NUMBER;
+	case 20:
+	case 21:
+	case 23:
+	case 700:
+	case 701:
+	case 1700: return CRM_RES_NUMBER;
 	default: return CRM_RES_TEXT;
 	}
 }

@@ -33,8 +33,8 @@ int crm_db_lost(struct crm_db *db);
 int crm_db_exec(struct crm_db *db, const char *sql, struct err *err);
 /* Run one statement with text parameters ($1 … $n; a NULL is SQL NULL). *out
  * is the caller's (crm_res_free); out may be NULL when the rows do not matter. */
-int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
-		 const char *const *params, struct err *err);
+int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int nparams, const char *const *params,
+		 struct err *err);
 /* crm_db_query for a statement run again and again: prepared once per
  * connection (parsed, and planned once PostgreSQL settles on a generic
  * plan), then only executed. sql must live as long as db (a string

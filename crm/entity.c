@@ -8,14 +8,32 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-#define COL(n, t, f) { .name = n, .sql = n, .type = t, .flags = f }
-#define KEY(n) { .name = n, .sql = n, .type = CRM_TEXT, .flags = CRM_KEY | CRM_REQUIRED }
-#define REF(n, s, target, f) { .name = n, .sql = s, .type = CRM_REF, .flags = f, .ref = target }
-#define ENUM(n, vals, f) { .name = n, .sql = n, .type = CRM_ENUM, .flags = f, .values = vals }
+#define COL(n, t, f)                                                                                                   \
+	{                                                                                                              \
+		.name = n, .sql = n, .type = t, .flags = f                                                             \
+	}
+#define KEY(n)                                                                                                         \
+	{                                                                                                              \
+		.name = n, .sql = n, .type = CRM_TEXT, .flags = CRM_KEY | CRM_REQUIRED                                 \
+	}
+#define REF(n, s, target, f)                                                                                           \
+	{                                                                                                              \
+		.name = n, .sql = s, .type = CRM_REF, .flags = f, .ref = target                                        \
+	}
+#define ENUM(n, vals, f)                                                                                               \
+	{                                                                                                              \
+		.name = n, .sql = n, .type = CRM_ENUM, .flags = f, .values = vals                                      \
+	}
 /* A column whose empty value takes the table's default (d is SQL). */
-#define DFLT(n, t, d) { .name = n, .sql = n, .type = t, .dflt = d }
-#define STATUS(vals, d) { .name = "status", .sql = "status", .type = CRM_ENUM, .values = vals, .dflt = d }
-#define ENTITY_COLUMNS(c) .columns = c, .ncolumns = ARRAY_SIZE(c)
+#define DFLT(n, t, d)                                                                                                  \
+	{                                                                                                              \
+		.name = n, .sql = n, .type = t, .dflt = d                                                              \
+	}
+#define STATUS(vals, d)                                                                                                \
+	{                                                                                                              \
+		.name = "status", .sql = "status", .type = CRM_ENUM, .values = vals, .dflt = d                         \
+	}
+#define ENTITY_COLUMNS(c)   .columns = c, .ncolumns = ARRAY_SIZE(c)
 #define INTERNAL_COLUMNS(c) .internal = c, .ninternal = ARRAY_SIZE(c)
 
 static const char *const customer_status[] = { "potential", "active", "inactive", NULL };
@@ -24,10 +42,10 @@ static const char *const lead_status[] = { "new", "following", "converted", "inv
 static const char *const intent_status[] = { "unconfirmed", "confirmed", "converted", "closed", NULL };
 static const char *const opportunity_status[] = { "open", "won", "lost", "abandoned", NULL };
 static const char *const activity_status[] = { "planned", "done", "cancelled", NULL };
-static const char *const complaint_status[] = { "new", "assigned", "processing", "resolved", "verified",
-						"reopened", NULL };
-static const char *const roles[] = { "admin", "customer_admin", "sales_manager", "salesperson", "marketer",
-				     "service_supervisor", "executive", NULL };
+static const char *const complaint_status[] = { "new",	    "assigned", "processing", "resolved",
+						"verified", "reopened", NULL };
+static const char *const roles[] = { "admin",	 "customer_admin",     "sales_manager", "salesperson",
+				     "marketer", "service_supervisor", "executive",	NULL };
 
 /* ------------------------------------------------------------ organisation */
 
@@ -37,8 +55,8 @@ static const struct crm_column department_cols[] = {
 	REF("parent_code", "parent_id", "department", 0),
 };
 static const struct crm_entity department = {
-	"department", "crm.department", "departments 部门", ENTITY_COLUMNS(department_cols),
-	.key = "code", .label = "name", .order = "t.code", .parent = "parent_code",
+	"department",  "crm.department", "departments 部门", ENTITY_COLUMNS(department_cols),
+	.key = "code", .label = "name",	 .order = "t.code",  .parent = "parent_code",
 };
 
 static const struct crm_column salesperson_cols[] = {
@@ -50,7 +68,7 @@ static const struct crm_column salesperson_cols[] = {
 };
 static const struct crm_entity salesperson = {
 	"salesperson", "crm.salesperson", "salespeople 业务员", ENTITY_COLUMNS(salesperson_cols),
-	.key = "code", .label = "name", .order = "t.code",
+	.key = "code", .label = "name",	  .order = "t.code",
 };
 
 static const struct crm_column user_cols[] = {
@@ -65,31 +83,42 @@ static const struct crm_check user_checks[] = {
 	  "'a user with role ''' || s.role || ''' needs a salesperson_code'", NULL },
 };
 static const struct crm_entity user = {
-	"user", "crm.app_user", "users 用户", ENTITY_COLUMNS(user_cols),
-	.key = "login", .label = "name", .order = "t.login",
-	.checks = user_checks, .nchecks = ARRAY_SIZE(user_checks),
+	"user",		 "crm.app_user",     "users 用户",	    ENTITY_COLUMNS(user_cols),		.key = "login",
+	.label = "name", .order = "t.login", .checks = user_checks, .nchecks = ARRAY_SIZE(user_checks),
 };
 
-#define TREE_COLUMNS(self)                                                                         \
-	{ KEY("code"), COL("name", CRM_TEXT, CRM_REQUIRED), REF("parent_code", "parent_id", self, 0) }
+#define TREE_COLUMNS(self)                                                                                             \
+	{                                                                                                              \
+		KEY("code"), COL("name", CRM_TEXT, CRM_REQUIRED), REF("parent_code", "parent_id", self, 0)             \
+	}
 
 static const struct crm_column customer_category_cols[] = TREE_COLUMNS("customer-category");
 static const struct crm_entity customer_category = {
-	"customer-category", "crm.customer_category", "customer categories 客户分类",
-	ENTITY_COLUMNS(customer_category_cols), .key = "code", .label = "name", .order = "t.code",
+	"customer-category",
+	"crm.customer_category",
+	"customer categories 客户分类",
+	ENTITY_COLUMNS(customer_category_cols),
+	.key = "code",
+	.label = "name",
+	.order = "t.code",
 	.parent = "parent_code",
 };
 
 static const struct crm_column region_cols[] = TREE_COLUMNS("region");
 static const struct crm_entity region = {
-	"region", "crm.region", "regions 地区", ENTITY_COLUMNS(region_cols),
+	"region",      "crm.region",	"regions 地区",	   ENTITY_COLUMNS(region_cols),
 	.key = "code", .label = "name", .order = "t.code", .parent = "parent_code",
 };
 
 static const struct crm_column product_category_cols[] = TREE_COLUMNS("product-category");
 static const struct crm_entity product_category = {
-	"product-category", "crm.product_category", "product categories 产品分类",
-	ENTITY_COLUMNS(product_category_cols), .key = "code", .label = "name", .order = "t.code",
+	"product-category",
+	"crm.product_category",
+	"product categories 产品分类",
+	ENTITY_COLUMNS(product_category_cols),
+	.key = "code",
+	.label = "name",
+	.order = "t.code",
 	.parent = "parent_code",
 };
 
@@ -115,9 +144,8 @@ static const struct crm_column customer_internal[] = {
 	COL("credit_limit", CRM_MONEY, 0),
 };
 static const struct crm_entity customer = {
-	"customer", "crm.customer", "customers 客户", ENTITY_COLUMNS(customer_cols),
-	.key = "code", .label = "name", .order = "t.code",
-	INTERNAL_COLUMNS(customer_internal),
+	"customer",    "crm.customer",	"customers 客户",  ENTITY_COLUMNS(customer_cols),
+	.key = "code", .label = "name", .order = "t.code", INTERNAL_COLUMNS(customer_internal),
 };
 
 static const struct crm_column contact_cols[] = {
@@ -154,10 +182,17 @@ static const struct crm_via contact_vias[] = {
 	{ "owner", "customer_code", "owner_code" },
 };
 static const struct crm_entity contact = {
-	"contact", "crm.contact", "contacts 联系人", ENTITY_COLUMNS(contact_cols),
-	.key = "code", .label = "name", .order = "t.code",
-	.checks = contact_checks, .nchecks = ARRAY_SIZE(contact_checks),
-	.vias = contact_vias, .nvias = ARRAY_SIZE(contact_vias),
+	"contact",
+	"crm.contact",
+	"contacts 联系人",
+	ENTITY_COLUMNS(contact_cols),
+	.key = "code",
+	.label = "name",
+	.order = "t.code",
+	.checks = contact_checks,
+	.nchecks = ARRAY_SIZE(contact_checks),
+	.vias = contact_vias,
+	.nvias = ARRAY_SIZE(contact_vias),
 };
 
 /* ------------------------------------------------------------------- leads */
@@ -180,9 +215,8 @@ static const struct crm_column lead_internal[] = {
 	REF("converted_customer_code", "converted_customer_id", "customer", 0),
 };
 static const struct crm_entity lead = {
-	"lead", "crm.lead", "intent customers 意向客户", ENTITY_COLUMNS(lead_cols),
-	.key = "code", .label = "name", .order = "t.code",
-	INTERNAL_COLUMNS(lead_internal),
+	"lead",	       "crm.lead",	"intent customers 意向客户", ENTITY_COLUMNS(lead_cols),
+	.key = "code", .label = "name", .order = "t.code",	     INTERNAL_COLUMNS(lead_internal),
 };
 
 static const struct crm_column lead_contact_cols[] = {
@@ -203,8 +237,13 @@ static const struct crm_column lead_contact_internal[] = {
 	DFLT("mail_opt_out", CRM_BOOL, "false"),
 };
 static const struct crm_entity lead_contact = {
-	"lead-contact", "crm.lead_contact", "intent contacts 意向联系人", ENTITY_COLUMNS(lead_contact_cols),
-	.key = "code", .label = "name", .order = "t.code",
+	"lead-contact",
+	"crm.lead_contact",
+	"intent contacts 意向联系人",
+	ENTITY_COLUMNS(lead_contact_cols),
+	.key = "code",
+	.label = "name",
+	.order = "t.code",
 	INTERNAL_COLUMNS(lead_contact_internal),
 };
 
@@ -219,7 +258,7 @@ static const struct crm_column product_cols[] = {
 	COL("cost", CRM_MONEY, 0),
 };
 static const struct crm_entity product = {
-	"product", "crm.product", "products 产品", ENTITY_COLUMNS(product_cols),
+	"product",     "crm.product",	"products 产品",   ENTITY_COLUMNS(product_cols),
 	.key = "code", .label = "name", .order = "t.code",
 };
 
@@ -239,9 +278,15 @@ static const struct crm_check intent_checks[] = {
 	  "'a product intent needs a customer_code or a lead_code'", NULL },
 };
 static const struct crm_entity intent = {
-	"intent", "crm.product_intent", "product intents 产品意向", ENTITY_COLUMNS(intent_cols),
-	.key = "code", .label = "code", .order = "t.code",
-	.checks = intent_checks, .nchecks = ARRAY_SIZE(intent_checks),
+	"intent",
+	"crm.product_intent",
+	"product intents 产品意向",
+	ENTITY_COLUMNS(intent_cols),
+	.key = "code",
+	.label = "code",
+	.order = "t.code",
+	.checks = intent_checks,
+	.nchecks = ARRAY_SIZE(intent_checks),
 };
 
 /* ------------------------------------------------- sales modes and stages */
@@ -251,15 +296,18 @@ static const struct crm_column sales_mode_cols[] = {
 	COL("name", CRM_TEXT, CRM_REQUIRED),
 };
 static const struct crm_entity sales_mode = {
-	"sales-mode", "crm.sales_mode", "sales modes 销售模式", ENTITY_COLUMNS(sales_mode_cols),
-	.key = "code", .label = "name", .order = "t.code",
+	"sales-mode",  "crm.sales_mode", "sales modes 销售模式", ENTITY_COLUMNS(sales_mode_cols),
+	.key = "code", .label = "name",	 .order = "t.code",
 };
 
 /* A stage is named by its mode and its number; importing stages creates (or
  * renames) their sales mode, so mode_code is resolved after that hook. */
 static const struct crm_column sales_stage_cols[] = {
 	REF("mode_code", "mode_id", "sales-mode", CRM_REQUIRED),
-	{ .name = "mode_name", .sql = "mode_name", .type = CRM_TEXT, .flags = CRM_REQUIRED | CRM_VIRTUAL,
+	{ .name = "mode_name",
+	  .sql = "mode_name",
+	  .type = CRM_TEXT,
+	  .flags = CRM_REQUIRED | CRM_VIRTUAL,
 	  .expr = "(SELECT m.name FROM crm.sales_mode m WHERE m.id = t.mode_id)" },
 	COL("seq", CRM_INT, CRM_REQUIRED),
 	COL("name", CRM_TEXT, CRM_REQUIRED),
@@ -277,9 +325,15 @@ static const struct crm_check sales_stage_checks[] = {
 	  "'stage ' || s.seq || ' of mode ''' || s.mode_code || ''' exists already'", NULL },
 };
 static const struct crm_entity sales_stage = {
-	"sales-stage", "crm.sales_stage", "sales stages 销售阶段", ENTITY_COLUMNS(sales_stage_cols),
-	.key = NULL, .label = "name", .order = "(SELECT m.code FROM crm.sales_mode m WHERE m.id = t.mode_id), t.seq",
-	.checks = sales_stage_checks, .nchecks = ARRAY_SIZE(sales_stage_checks),
+	"sales-stage",
+	"crm.sales_stage",
+	"sales stages 销售阶段",
+	ENTITY_COLUMNS(sales_stage_cols),
+	.key = NULL,
+	.label = "name",
+	.order = "(SELECT m.code FROM crm.sales_mode m WHERE m.id = t.mode_id), t.seq",
+	.checks = sales_stage_checks,
+	.nchecks = ARRAY_SIZE(sales_stage_checks),
 	/* only rows the checks will let through may create a mode; the checks
 	 * then report the others by line */
 	.pre_import_sql = "INSERT INTO crm.sales_mode (code, name)"
@@ -297,8 +351,8 @@ static const struct crm_column competitor_cols[] = {
 	COL("products", CRM_TEXT, CRM_MULTILINE),
 };
 static const struct crm_entity competitor = {
-	"competitor", "crm.competitor", "competitors 竞争对手", ENTITY_COLUMNS(competitor_cols),
-	.key = "code", .label = "name", .order = "t.code",
+	"competitor",  "crm.competitor", "competitors 竞争对手", ENTITY_COLUMNS(competitor_cols),
+	.key = "code", .label = "name",	 .order = "t.code",
 };
 
 /* ----------------------------------------------------------- opportunities */
@@ -337,9 +391,15 @@ static const struct crm_check opportunity_checks[] = {
 	  "'contact ''' || s.contact_code || ''' belongs to another customer'", NULL },
 };
 static const struct crm_entity opportunity = {
-	"opportunity", "crm.opportunity", "opportunities 商机", ENTITY_COLUMNS(opportunity_cols),
-	.key = "code", .label = "name", .order = "t.code",
-	.checks = opportunity_checks, .nchecks = ARRAY_SIZE(opportunity_checks),
+	"opportunity",
+	"crm.opportunity",
+	"opportunities 商机",
+	ENTITY_COLUMNS(opportunity_cols),
+	.key = "code",
+	.label = "name",
+	.order = "t.code",
+	.checks = opportunity_checks,
+	.nchecks = ARRAY_SIZE(opportunity_checks),
 };
 
 /* who else competes for an opportunity, and who works it beside its owner */
@@ -352,14 +412,20 @@ static const struct crm_check opportunity_competitor_checks[] = {
 	  "count(*) OVER (PARTITION BY s.opportunity_code, s.competitor_code) > 1 OR EXISTS (SELECT 1 FROM"
 	  " crm.opportunity_competitor x JOIN crm.opportunity o ON o.id = x.opportunity_id JOIN crm.competitor c"
 	  " ON c.id = x.competitor_id WHERE o.code = s.opportunity_code AND c.code = s.competitor_code)",
-	  "'competitor ''' || s.competitor_code || ''' is named twice for opportunity ''' || s.opportunity_code || ''''", NULL },
+	  "'competitor ''' || s.competitor_code || ''' is named twice for opportunity ''' || s.opportunity_code || ''''",
+	  NULL },
 };
 static const struct crm_entity opportunity_competitor = {
-	"opportunity-competitor", "crm.opportunity_competitor", "opportunity competitors 商机竞争对手",
-	ENTITY_COLUMNS(opportunity_competitor_cols), .key = NULL, .label = NULL,
+	"opportunity-competitor",
+	"crm.opportunity_competitor",
+	"opportunity competitors 商机竞争对手",
+	ENTITY_COLUMNS(opportunity_competitor_cols),
+	.key = NULL,
+	.label = NULL,
 	.order = "(SELECT o.code FROM crm.opportunity o WHERE o.id = t.opportunity_id),"
 		 " (SELECT c.code FROM crm.competitor c WHERE c.id = t.competitor_id)",
-	.checks = opportunity_competitor_checks, .nchecks = ARRAY_SIZE(opportunity_competitor_checks),
+	.checks = opportunity_competitor_checks,
+	.nchecks = ARRAY_SIZE(opportunity_competitor_checks),
 };
 
 static const struct crm_column opportunity_team_cols[] = {
@@ -373,14 +439,20 @@ static const struct crm_check opportunity_team_checks[] = {
 	  " crm.opportunity_team x JOIN crm.opportunity o ON o.id = x.opportunity_id JOIN crm.salesperson p"
 	  " ON p.id = x.salesperson_id WHERE o.code = s.opportunity_code AND p.code = s.salesperson_code)",
 	  "'salesperson ''' || s.salesperson_code || ''' is named twice for opportunity ''' || s.opportunity_code"
-	  " || ''''", NULL },
+	  " || ''''",
+	  NULL },
 };
 static const struct crm_entity opportunity_team = {
-	"opportunity-team", "crm.opportunity_team", "opportunity teams 商机团队", ENTITY_COLUMNS(opportunity_team_cols),
-	.key = NULL, .label = NULL,
+	"opportunity-team",
+	"crm.opportunity_team",
+	"opportunity teams 商机团队",
+	ENTITY_COLUMNS(opportunity_team_cols),
+	.key = NULL,
+	.label = NULL,
 	.order = "(SELECT o.code FROM crm.opportunity o WHERE o.id = t.opportunity_id),"
 		 " (SELECT p.code FROM crm.salesperson p WHERE p.id = t.salesperson_id)",
-	.checks = opportunity_team_checks, .nchecks = ARRAY_SIZE(opportunity_team_checks),
+	.checks = opportunity_team_checks,
+	.nchecks = ARRAY_SIZE(opportunity_team_checks),
 };
 
 /* ------------------------------------------------------------------ orders */
@@ -393,8 +465,8 @@ static const struct crm_column order_cols[] = {
 	COL("ordered_on", CRM_DATE, CRM_REQUIRED),
 };
 static const struct crm_entity order = {
-	"order", "crm.sales_order", "sales orders 销售订单", ENTITY_COLUMNS(order_cols),
-	.key = "code", .label = "code", .order = "t.code",
+	"order",       "crm.sales_order", "sales orders 销售订单", ENTITY_COLUMNS(order_cols),
+	.key = "code", .label = "code",	  .order = "t.code",
 };
 
 static const struct crm_column order_line_cols[] = {
@@ -405,8 +477,12 @@ static const struct crm_column order_line_cols[] = {
 	COL("cost", CRM_MONEY, 0),
 };
 static const struct crm_entity order_line = {
-	"order-line", "crm.order_line", "order lines 订单明细", ENTITY_COLUMNS(order_line_cols),
-	.key = NULL, .label = NULL,
+	"order-line",
+	"crm.order_line",
+	"order lines 订单明细",
+	ENTITY_COLUMNS(order_line_cols),
+	.key = NULL,
+	.label = NULL,
 	.order = "(SELECT o.code FROM crm.sales_order o WHERE o.id = t.order_id), t.id",
 };
 
@@ -416,7 +492,12 @@ static const struct crm_column delivery_cols[] = {
 	COL("note", CRM_TEXT, CRM_MULTILINE),
 };
 static const struct crm_entity delivery = {
-	"delivery", "crm.delivery", "deliveries 发货", ENTITY_COLUMNS(delivery_cols), .key = NULL, .label = NULL,
+	"delivery",
+	"crm.delivery",
+	"deliveries 发货",
+	ENTITY_COLUMNS(delivery_cols),
+	.key = NULL,
+	.label = NULL,
 	.order = "(SELECT o.code FROM crm.sales_order o WHERE o.id = t.order_id), t.delivered_on, t.id",
 };
 
@@ -428,7 +509,7 @@ static const struct crm_column invoice_cols[] = {
 	COL("amount", CRM_MONEY, CRM_REQUIRED),
 };
 static const struct crm_entity invoice = {
-	"invoice", "crm.invoice", "invoices 开票", ENTITY_COLUMNS(invoice_cols),
+	"invoice",     "crm.invoice",	"invoices 开票",   ENTITY_COLUMNS(invoice_cols),
 	.key = "code", .label = "code", .order = "t.code",
 };
 
@@ -440,7 +521,7 @@ static const struct crm_column receipt_cols[] = {
 	COL("amount", CRM_MONEY, CRM_REQUIRED),
 };
 static const struct crm_entity receipt = {
-	"receipt", "crm.receipt", "receipts 收款", ENTITY_COLUMNS(receipt_cols),
+	"receipt",     "crm.receipt",	"receipts 收款",   ENTITY_COLUMNS(receipt_cols),
 	.key = "code", .label = "code", .order = "t.code",
 };
 
@@ -471,9 +552,15 @@ static const struct crm_column activity_internal[] = {
 	COL("reviewed_at", CRM_TIME, 0),
 };
 static const struct crm_entity activity = {
-	"activity", "crm.activity", "activities 活动", ENTITY_COLUMNS(activity_cols),
-	.key = "code", .label = "subject", .order = "t.code",
-	.checks = activity_checks, .nchecks = ARRAY_SIZE(activity_checks),
+	"activity",
+	"crm.activity",
+	"activities 活动",
+	ENTITY_COLUMNS(activity_cols),
+	.key = "code",
+	.label = "subject",
+	.order = "t.code",
+	.checks = activity_checks,
+	.nchecks = ARRAY_SIZE(activity_checks),
 	INTERNAL_COLUMNS(activity_internal),
 };
 
@@ -488,14 +575,19 @@ static const struct crm_column expense_cols[] = {
 	REF("salesperson_code", "salesperson_id", "salesperson", 0),
 };
 static const struct crm_check expense_checks[] = {
-	{ "customer_code",
-	  "num_nonnulls(s.opportunity_code, s.activity_code, s.customer_code, s.salesperson_code) = 0",
+	{ "customer_code", "num_nonnulls(s.opportunity_code, s.activity_code, s.customer_code, s.salesperson_code) = 0",
 	  "'an expense is charged to an opportunity, activity, customer or salesperson: name one'", NULL },
 };
 static const struct crm_entity expense = {
-	"expense", "crm.expense", "expenses 费用", ENTITY_COLUMNS(expense_cols),
-	.key = "code", .label = "type", .order = "t.code",
-	.checks = expense_checks, .nchecks = ARRAY_SIZE(expense_checks),
+	"expense",
+	"crm.expense",
+	"expenses 费用",
+	ENTITY_COLUMNS(expense_cols),
+	.key = "code",
+	.label = "type",
+	.order = "t.code",
+	.checks = expense_checks,
+	.nchecks = ARRAY_SIZE(expense_checks),
 };
 
 static const struct crm_column complaint_cols[] = {
@@ -523,9 +615,15 @@ static const struct crm_column complaint_internal[] = {
 	COL("assigned_at", CRM_TIME, 0),
 };
 static const struct crm_entity complaint = {
-	"complaint", "crm.complaint", "complaints 投诉", ENTITY_COLUMNS(complaint_cols),
-	.key = "code", .label = "reason", .order = "t.code",
-	.checks = complaint_checks, .nchecks = ARRAY_SIZE(complaint_checks),
+	"complaint",
+	"crm.complaint",
+	"complaints 投诉",
+	ENTITY_COLUMNS(complaint_cols),
+	.key = "code",
+	.label = "reason",
+	.order = "t.code",
+	.checks = complaint_checks,
+	.nchecks = ARRAY_SIZE(complaint_checks),
 	INTERNAL_COLUMNS(complaint_internal),
 };
 
@@ -541,8 +639,13 @@ static const struct crm_column stage_history_cols[] = {
 	DFLT("at", CRM_TIME, "now()"),
 };
 static const struct crm_entity stage_history = {
-	"stage-history", "crm.opportunity_stage_history", "stage history 进程报告",
-	ENTITY_COLUMNS(stage_history_cols), .key = NULL, .label = NULL, .order = "t.id",
+	"stage-history",
+	"crm.opportunity_stage_history",
+	"stage history 进程报告",
+	ENTITY_COLUMNS(stage_history_cols),
+	.key = NULL,
+	.label = NULL,
+	.order = "t.id",
 };
 
 /* each step of a complaint's workflow (the trigger complaint_track_status) */
@@ -555,17 +658,44 @@ static const struct crm_column complaint_log_cols[] = {
 	COL("note", CRM_TEXT, CRM_MULTILINE),
 };
 static const struct crm_entity complaint_log = {
-	"complaint-log", "crm.complaint_log", "complaint log 投诉处理记录", ENTITY_COLUMNS(complaint_log_cols),
-	.key = NULL, .label = NULL, .order = "t.id",
+	"complaint-log",
+	"crm.complaint_log",
+	"complaint log 投诉处理记录",
+	ENTITY_COLUMNS(complaint_log_cols),
+	.key = NULL,
+	.label = NULL,
+	.order = "t.id",
 };
 
 /* In dependency order: importing the entities in this order never names a
  * row that is not there yet. */
 const struct crm_entity *const crm_entities[] = {
-	&department, &salesperson, &user, &customer_category, &region, &product_category,
-	&customer, &contact, &lead, &lead_contact, &product, &intent, &sales_mode, &sales_stage,
-	&competitor, &opportunity, &opportunity_competitor, &opportunity_team, &order, &order_line, &delivery,
-	&invoice, &receipt, &activity, &expense, &complaint,
+	&department,
+	&salesperson,
+	&user,
+	&customer_category,
+	&region,
+	&product_category,
+	&customer,
+	&contact,
+	&lead,
+	&lead_contact,
+	&product,
+	&intent,
+	&sales_mode,
+	&sales_stage,
+	&competitor,
+	&opportunity,
+	&opportunity_competitor,
+	&opportunity_team,
+	&order,
+	&order_line,
+	&delivery,
+	&invoice,
+	&receipt,
+	&activity,
+	&expense,
+	&complaint,
 };
 const size_t crm_nentities = ARRAY_SIZE(crm_entities);
 

@@ -24,23 +24,23 @@ enum crm_type {
 };
 
 enum crm_column_flags {
-	CRM_REQUIRED = 1 << 0, /* import refuses an empty value */
-	CRM_KEY = 1 << 1,      /* the natural key: unique, names the row in CSV and CLI */
-	CRM_ANNUAL = 1 << 2,   /* a date that recurs every year (birthday): 'within N days' compares month and day */
-	CRM_NOFILTER = 1 << 3, /* filters may not name it */
-	CRM_VIRTUAL = 1 << 4,  /* not a column of the table: expr computes it, import handles it by a hook */
+	CRM_REQUIRED = 1 << 0,	/* import refuses an empty value */
+	CRM_KEY = 1 << 1,	/* the natural key: unique, names the row in CSV and CLI */
+	CRM_ANNUAL = 1 << 2,	/* a date that recurs every year (birthday): 'within N days' compares month and day */
+	CRM_NOFILTER = 1 << 3,	/* filters may not name it */
+	CRM_VIRTUAL = 1 << 4,	/* not a column of the table: expr computes it, import handles it by a hook */
 	CRM_MULTILINE = 1 << 5, /* text that may hold line breaks (addresses, descriptions) */
 };
 
 struct crm_column {
-	const char *name;          /* import/export name, also the filter field: "owner_code" */
-	const char *sql;           /* the column in the table: "owner_id" */
+	const char *name; /* import/export name, also the filter field: "owner_code" */
+	const char *sql;  /* the column in the table: "owner_id" */
 	enum crm_type type;
 	unsigned flags;
-	const char *ref;           /* CRM_REF: the entity referred to, by its key */
+	const char *ref;	   /* CRM_REF: the entity referred to, by its key */
 	const char *const *values; /* CRM_ENUM: the allowed values, NULL-terminated */
-	const char *expr;          /* CRM_VIRTUAL: SQL over the row alias "t" */
-	const char *dflt;          /* SQL for the value an empty field takes, or NULL for NULL */
+	const char *expr;	   /* CRM_VIRTUAL: SQL over the row alias "t" */
+	const char *dflt;	   /* SQL for the value an empty field takes, or NULL for NULL */
 };
 
 /* A rule no column type can state alone (a composite reference, say). bad_when

@@ -15,8 +15,8 @@
  * booleans and numbers keep their type (the same text otherwise). */
 static void column_expr(struct buf *b, const struct crm_column *col, const char *alias, const char *ref, int typed)
 {
-	if (typed && (col->type == CRM_BOOL || col->type == CRM_INT || col->type == CRM_DECIMAL ||
-		      col->type == CRM_MONEY)) {
+	if (typed &&
+	    (col->type == CRM_BOOL || col->type == CRM_INT || col->type == CRM_DECIMAL || col->type == CRM_MONEY)) {
 		buf_addf(b, "%s.%s", alias, col->sql);
 		return;
 	}

@@ -111,8 +111,8 @@ enum tok {
 
 struct token {
 	enum tok kind;
-	size_t off;      /* where it starts in the source, in bytes */
-	size_t len;      /* its length in the source, in bytes */
+	size_t off;	 /* where it starts in the source, in bytes */
+	size_t len;	 /* its length in the source, in bytes */
 	struct buf text; /* a string's value ('' undone); otherwise the source text */
 };
 
@@ -130,10 +130,10 @@ struct parser {
 
 /* What the filter compares: a column of the row or of a related row. */
 struct field {
-	struct buf sql;                /* the SQL expression over t, f1, f2, ... (tree: over tr) */
-	struct buf name;               /* as written: "customer.region" */
-	const struct crm_column *col;  /* the column compared: its type, flags and values */
-	size_t off;                    /* where it starts in the source */
+	struct buf sql;		      /* the SQL expression over t, f1, f2, ... (tree: over tr) */
+	struct buf name;	      /* as written: "customer.region" */
+	const struct crm_column *col; /* the column compared: its type, flags and values */
+	size_t off;		      /* where it starts in the source */
 	/* A row of a tree named through a reference ("region", "category_code"):
 	 * the tree's entity, and the reference's SQL ("f1.region_id"). The
 	 * condition is asked of the tree's rows (alias tr) and holds for a row
@@ -173,8 +173,8 @@ static void add_caret(struct err *err, const char *src, size_t off)
 
 /* Fail with ERR_INPUT at byte offset off: "filter: column N: <fmt>", the
  * filter and a caret as detail, and hint (or NULL). */
-__attribute__((format(printf, 4, 5))) static int fail(struct parser *p, size_t off, const char *hint,
-						       const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(struct parser *p, size_t off, const char *hint, const char *fmt,
+						      ...)
 {
 	struct buf msg = BUF_INIT;
 	va_list ap;
@@ -331,24 +331,15 @@ static const char *type_noun(enum crm_type type)
 	switch (type) {
 	case CRM_TEXT:
 	case CRM_ENUM:
-	case CRM_REF:
-		return "text";
-	case CRM_EMAIL:
-		return "an e-mail address";
-	case CRM_INT:
-		return "an integer";
-	case CRM_DECIMAL:
-		return "a number";
-	case CRM_MONEY:
-		return "an amount";
-	case CRM_DATE:
-		return "a date";
-	case CRM_TIME:
-		return "a time";
-	case CRM_BOOL:
-		return "true or false";
-	case CRM_PASSWORD:
-		return "a password";
+	case CRM_REF: return "text";
+	case CRM_EMAIL: return "an e-mail address";
+	case CRM_INT: return "an integer";
+	case CRM_DECIMAL: return "a number";
+	case CRM_MONEY: return "an amount";
+	case CRM_DATE: return "a date";
+	case CRM_TIME: return "a time";
+	case CRM_BOOL: return "true or false";
+	case CRM_PASSWORD: return "a password";
 	}
 	return "a value";
 }
@@ -480,8 +471,7 @@ static int join(struct parser *p, size_t off, struct buf *alias, const struct cr
 			return fail(p, off, NULL, "too many related fields (at most %d)", MAX_JOINS);
 		}
 		k = ++q->naliases;
-		buf_addf(&q->joins, " LEFT JOIN %s f%d ON f%d.id = %s.%s", target->table, k, k, alias->data,
-			 ref->sql);
+		buf_addf(&q->joins, " LEFT JOIN %s f%d ON f%d.id = %s.%s", target->table, k, k, alias->data, ref->sql);
 	}
 	buf_reset(alias);
 	buf_addf(alias, "f%d", k);
@@ -573,11 +563,13 @@ static int parse_field(struct parser *p, struct field *f)
 				if (col && col->type == CRM_REF && filterable(col) && seg.len > 5 &&
 				    !strcmp(seg.data + seg.len - 5, "_code")) {
 					const struct crm_entity *t = crm_column_target(col);
-					rc = fail(p, p->tok.off, NULL, "'%s' is the code of a %s: name its fields as in %.*s.%s",
-						  seg.data, t->name, (int)(seg.len - 5), seg.data, t->label ? t->label : t->key);
+					rc = fail(p, p->tok.off, NULL,
+						  "'%s' is the code of a %s: name its fields as in %.*s.%s", seg.data,
+						  t->name, (int)(seg.len - 5), seg.data, t->label ? t->label : t->key);
 				} else if (col) {
-					rc = fail(p, p->tok.off, NULL, "'%s' of %s is not a related row: nothing can follow it",
-						  seg.data, e->name);
+					rc = fail(p, p->tok.off, NULL,
+						  "'%s' of %s is not a related row: nothing can follow it", seg.data,
+						  e->name);
 				} else {
 					rc = fail_unknown(p, seg_off, e, seg.data);
 				}
@@ -628,7 +620,8 @@ static int parse_field(struct parser *p, struct field *f)
 				break;
 			col = target->label ? crm_entity_column(target, target->label) : NULL;
 			if (!col || col->type == CRM_REF)
-				BUG("entity '%s' has a bad label '%s'", target->name, target->label ? target->label : "");
+				BUG("entity '%s' has a bad label '%s'", target->name,
+				    target->label ? target->label : "");
 		} else if (!col) {
 			rc = fail_unknown(p, seg_off, e, seg.data);
 			break;
@@ -727,19 +720,13 @@ static int is_number(const char *s)
 static const char *cast_of(enum crm_type type)
 {
 	switch (type) {
-	case CRM_INT:
-		return "::int";
+	case CRM_INT: return "::int";
 	case CRM_DECIMAL:
-	case CRM_MONEY:
-		return "::numeric";
-	case CRM_DATE:
-		return "::date";
-	case CRM_TIME:
-		return "::timestamptz";
-	case CRM_BOOL:
-		return "::boolean";
-	default:
-		return "::text";
+	case CRM_MONEY: return "::numeric";
+	case CRM_DATE: return "::date";
+	case CRM_TIME: return "::timestamptz";
+	case CRM_BOOL: return "::boolean";
+	default: return "::text";
 	}
 }
 
@@ -807,8 +794,7 @@ static int check_value(struct parser *p, const struct field *f, const char *v, s
 			buf_release(&all);
 			return rc;
 		}
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -985,10 +971,11 @@ static void tree_condition(struct buf *out, const struct field *f, int neg, cons
 	const struct crm_entity *t = f->tree;
 	const struct crm_column *parent = crm_entity_parent(t);
 
-	buf_addf(out,
-		 "(%s %sIN (WITH RECURSIVE tree_sub(id) AS (SELECT tr.id FROM %s tr WHERE %s"
-		 " UNION SELECT tc.id FROM %s tc JOIN tree_sub ON tc.%s = tree_sub.id) SELECT tree_sub.id FROM tree_sub))",
-		 f->tree_from.data, neg ? "NOT " : "", t->table, cond, t->table, parent->sql);
+	buf_addf(
+		out,
+		"(%s %sIN (WITH RECURSIVE tree_sub(id) AS (SELECT tr.id FROM %s tr WHERE %s"
+		" UNION SELECT tc.id FROM %s tc JOIN tree_sub ON tc.%s = tree_sub.id) SELECT tree_sub.id FROM tree_sub))",
+		f->tree_from.data, neg ? "NOT " : "", t->table, cond, t->table, parent->sql);
 }
 
 /* A field and what is asked of it. A condition on a tree's row is built as

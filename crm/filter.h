@@ -31,7 +31,7 @@ struct crm_query {
 	struct buf joins;
 	struct buf where; /* a boolean SQL expression, or empty when there is no filter */
 	struct buf order; /* an ORDER BY to go before the entity's own ("t.postcode"), or empty */
-	char **params;    /* text values for $1..$n, owned */
+	char **params;	  /* text values for $1..$n, owned */
 	size_t nparams, params_alloc;
 	int naliases; /* joins made so far: aliases f1, f2, ... */
 };

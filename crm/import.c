@@ -12,7 +12,7 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-#define COPY_CHUNK (1 << 20)
+#define COPY_CHUNK	   (1 << 20)
 #define DEFAULT_MAX_ERRORS 50
 /* Problems found while reading are kept up to this many; more are counted. */
 #define MAX_READ_PROBLEMS 1000
@@ -29,9 +29,9 @@ struct crm_import {
 	struct crm_import_opts opts;
 	const struct crm_column **cols; /* the header's columns, in order */
 	size_t ncols;
-	struct buf copy;                /* COPY text waiting to be sent */
-	long rows;                      /* rows sent */
-	struct bad_row *bad;            /* problems found while reading */
+	struct buf copy;     /* COPY text waiting to be sent */
+	long rows;	     /* rows sent */
+	struct bad_row *bad; /* problems found while reading */
 	size_t nbad, bad_alloc;
 	long bad_total;
 	int in_tx;
@@ -116,8 +116,8 @@ fail:
 	return err->code;
 }
 
-int crm_import_begin(struct crm_import **out, struct crm_db *db, const struct crm_entity *e,
-		     const char *const *header, size_t ncols, const struct crm_import_opts *opts, struct err *err)
+int crm_import_begin(struct crm_import **out, struct crm_db *db, const struct crm_entity *e, const char *const *header,
+		     size_t ncols, const struct crm_import_opts *opts, struct err *err)
 {
 	struct crm_import *imp = xcalloc(1, sizeof(*imp));
 	struct buf sql = BUF_INIT;
@@ -212,22 +212,23 @@ static int check_chars(struct crm_import *imp, long line, const char *const *val
 			snprintf(msg, sizeof(msg), "is not valid UTF-8 (byte %ld)", at + 1);
 			rc = -1;
 		} else if (utf8_control(cp) || cp < 0x20) {
-			snprintf(msg, sizeof(msg), "holds the control character U+%04" PRIX32 ", which crmgate does not store",
-				 cp);
+			snprintf(msg, sizeof(msg),
+				 "holds the control character U+%04" PRIX32 ", which crmgate does not store", cp);
 		} else {
-			snprintf(msg, sizeof(msg), "holds U+%04" PRIX32 ", which XML and so a Word document cannot hold", cp);
+			snprintf(msg, sizeof(msg),
+				 "holds U+%04" PRIX32 ", which XML and so a Word document cannot hold", cp);
 		}
 		note_bad(imp, line, imp->cols[i]->name, msg);
 	}
 	return rc;
 }
 
-int crm_import_row(struct crm_import *imp, long line, const char *const *values, size_t nvalues,
-		   const char *problem, int problem_col, struct err *err)
+int crm_import_row(struct crm_import *imp, long line, const char *const *values, size_t nvalues, const char *problem,
+		   int problem_col, struct err *err)
 {
 	if (problem) {
-		const char *col = problem_col >= 0 && (size_t)problem_col < imp->ncols ? imp->cols[problem_col]->name
-										      : NULL;
+		const char *col =
+			problem_col >= 0 && (size_t)problem_col < imp->ncols ? imp->cols[problem_col]->name : NULL;
 		note_bad(imp, line, col, problem);
 		return 0;
 	}
@@ -356,12 +357,8 @@ static void type_checks(struct checks *cs, const struct crm_import *imp, const s
 			value_check(cs, col, "$v ~ '[\\t\\r\\n]'",
 				    "holds a line break or tab, which this column does not allow");
 		break;
-	case CRM_EMAIL:
-		value_check(cs, col, "NOT crm.is_email($v)", "is not an e-mail address");
-		break;
-	case CRM_INT:
-		value_check(cs, col, "$v !~ '^-?\\d{1,9}$'", "is not a whole number");
-		break;
+	case CRM_EMAIL: value_check(cs, col, "NOT crm.is_email($v)", "is not an e-mail address"); break;
+	case CRM_INT: value_check(cs, col, "$v !~ '^-?\\d{1,9}$'", "is not a whole number"); break;
 	case CRM_DECIMAL:
 		value_check(cs, col, "CASE WHEN $v ~ '^\\d{1,12}(\\.\\d{1,6})?$' THEN $v::numeric = 0 ELSE true END",
 			    "is not a positive number");
@@ -370,15 +367,11 @@ static void type_checks(struct checks *cs, const struct crm_import *imp, const s
 		value_check(cs, col, "$v !~ '^\\d{1,12}(\\.\\d{1,2})?$'",
 			    "is not an amount (a decimal with up to 2 places, not negative)");
 		break;
-	case CRM_DATE:
-		value_check(cs, col, "NOT crm.is_date($v)", "is not a date (YYYY-MM-DD)");
-		break;
+	case CRM_DATE: value_check(cs, col, "NOT crm.is_date($v)", "is not a date (YYYY-MM-DD)"); break;
 	case CRM_TIME:
 		value_check(cs, col, "NOT crm.is_time($v)", "is not a time (ISO 8601: YYYY-MM-DDThh:mm:ss)");
 		break;
-	case CRM_BOOL:
-		value_check(cs, col, "$v NOT IN ('true', 'false')", "is not true or false");
-		break;
+	case CRM_BOOL: value_check(cs, col, "$v NOT IN ('true', 'false')", "is not true or false"); break;
 	case CRM_ENUM: {
 		struct buf in = BUF_INIT, what = BUF_INIT;
 		buf_adds(&in, "$v NOT IN (");
@@ -420,8 +413,7 @@ static void type_checks(struct checks *cs, const struct crm_import *imp, const s
 		buf_release(&v);
 		break;
 	}
-	case CRM_PASSWORD:
-		break;
+	case CRM_PASSWORD: break;
 	}
 }
 
@@ -546,8 +538,7 @@ static int run_checks(struct crm_import *imp, struct err *err)
 		sql_string(&sql, cs.v[i].column);
 		buf_addf(&sql, ", CASE WHEN s.c%zu THEN %s END)", i, cs.v[i].msg.data);
 	}
-	buf_addf(&sql, ") v(n, col, msg) WHERE v.msg IS NOT NULL ORDER BY s.line, v.n LIMIT %d",
-		 imp->opts.max_errors);
+	buf_addf(&sql, ") v(n, col, msg) WHERE v.msg IS NOT NULL ORDER BY s.line, v.n LIMIT %d", imp->opts.max_errors);
 	rc = crm_db_query(&res, imp->db, sql.data, 0, NULL, err);
 	if (!rc && crm_res_rows(res) > 0) {
 		imp->bad_total += strtol(crm_res_get(res, 0, 3), NULL, 10);
@@ -761,18 +752,20 @@ static int check_cycles(struct crm_import *imp, struct err *err)
 		if (rc || strcmp(unique, "t"))
 			goto done;
 		buf_reset(&sql);
-		buf_addf(&sql,
-			 "CREATE TEMP TABLE stg_walk ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY s.line)::integer"
-			 " AS i, s.%s AS k, CASE WHEN s.%s <> s.%s THEN s.%s END AS p, s.line FROM stg s",
-			 key, self->name, key, self->name);
+		buf_addf(
+			&sql,
+			"CREATE TEMP TABLE stg_walk ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY s.line)::integer"
+			" AS i, s.%s AS k, CASE WHEN s.%s <> s.%s THEN s.%s END AS p, s.line FROM stg s",
+			key, self->name, key, self->name);
 	} else {
-		buf_addf(&sql,
-			 "CREATE TEMP TABLE stg_walk ON COMMIT DROP AS WITH RECURSIVE up(k, p) AS ("
-			 " SELECT t.id, t.%s FROM %s t JOIN stg s ON s.%s = t.%s"
-			 " UNION"
-			 " SELECT u.id, u.p FROM up, LATERAL (SELECT t.id, t.%s AS p FROM %s t WHERE t.id = up.p LIMIT 1) u)"
-			 " SELECT row_number() OVER (ORDER BY up.k)::integer AS i, up.k, up.p, NULL::integer AS line FROM up",
-			 self->sql, e->table, key, key, self->sql, e->table);
+		buf_addf(
+			&sql,
+			"CREATE TEMP TABLE stg_walk ON COMMIT DROP AS WITH RECURSIVE up(k, p) AS ("
+			" SELECT t.id, t.%s FROM %s t JOIN stg s ON s.%s = t.%s"
+			" UNION"
+			" SELECT u.id, u.p FROM up, LATERAL (SELECT t.id, t.%s AS p FROM %s t WHERE t.id = up.p LIMIT 1) u)"
+			" SELECT row_number() OVER (ORDER BY up.k)::integer AS i, up.k, up.p, NULL::integer AS line FROM up",
+			self->sql, e->table, key, key, self->sql, e->table);
 	}
 	/* a recursive query's size is guessed at ten times its start, and on
 	 * that guess JIT compiles the walk for longer than it runs */

@@ -18,10 +18,10 @@
 #include "crm/entity.h"
 
 struct crm_import_opts {
-	const char *source;  /* named in messages: "customers.csv", "add" */
-	int no_lines;        /* messages name no line (a command line has one row) */
-	int update;          /* rows name existing keys and change the columns given */
-	int max_errors;      /* how many bad rows to name (0: 50) */
+	const char *source;			/* named in messages: "customers.csv", "add" */
+	int no_lines;				/* messages name no line (a command line has one row) */
+	int update;				/* rows name existing keys and change the columns given */
+	int max_errors;				/* how many bad rows to name (0: 50) */
 	void (*progress)(void *ctx, long rows); /* now and then while rows stream in; may be NULL */
 	void *progress_ctx;
 };
@@ -31,13 +31,13 @@ struct crm_import;
 /* Start an import of rows with these columns (import names). A header that
  * names an unknown or repeated column, or lacks a required one, is ERR_INPUT.
  * Opens a transaction on db that crm_import_finish commits. */
-int crm_import_begin(struct crm_import **out, struct crm_db *db, const struct crm_entity *e,
-		     const char *const *header, size_t ncols, const struct crm_import_opts *opts, struct err *err);
+int crm_import_begin(struct crm_import **out, struct crm_db *db, const struct crm_entity *e, const char *const *header,
+		     size_t ncols, const struct crm_import_opts *opts, struct err *err);
 /* Add one row from line. values[i] belongs to header[i]; an empty value is
  * NULL. problem (or NULL) is what the reader found wrong with the row, at
  * field problem_col (or -1): the row is then reported, not sent. */
-int crm_import_row(struct crm_import *imp, long line, const char *const *values, size_t nvalues,
-		   const char *problem, int problem_col, struct err *err);
+int crm_import_row(struct crm_import *imp, long line, const char *const *values, size_t nvalues, const char *problem,
+		   int problem_col, struct err *err);
 /* Check everything and write it, or write nothing: ERR_INPUT with every bad
  * row in err->detail. *rows (may be NULL) counts the rows written. */
 int crm_import_finish(struct crm_import *imp, long *rows, struct err *err);

@@ -71,9 +71,9 @@ static int inspect(struct crm_res **out, struct crm_db *db, enum table_state sta
 	params[0] = versions.data;
 	params[1] = bodies.data;
 	buf_addf(&sql,
-		 "SELECT f.version, m.version IS NOT NULL, %s, " DIGEST_OF("f.body")
-		 " FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS f(version, body, n)"
-		 " LEFT JOIN %s m ON m.version = f.version ORDER BY f.n",
+		 "SELECT f.version, m.version IS NOT NULL, %s, " DIGEST_OF(
+			 "f.body") " FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS f(version, body, n)"
+				   " LEFT JOIN %s m ON m.version = f.version ORDER BY f.n",
 		 state == TABLE_READY ? "m.sha256" : "NULL::text",
 		 state == TABLE_NONE ? "(SELECT NULL::text AS version) " : "crm.schema_migrations");
 	rc = crm_db_query(out, db, sql.data, 2, params, err);
@@ -138,7 +138,8 @@ static int apply_one(struct crm_db *db, const struct embedded_file *f, struct er
 		rc = crm_db_exec(db, (const char *)f->data, err);
 	if (!rc)
 		rc = crm_db_query(NULL, db,
-				  "INSERT INTO crm.schema_migrations (version, sha256) VALUES ($1, " DIGEST_OF("$2") ")",
+				  "INSERT INTO crm.schema_migrations (version, sha256) VALUES ($1, " DIGEST_OF(
+					  "$2") ")",
 				  2, params, err);
 	if (!rc)
 		rc = crm_db_commit(db, err);
@@ -192,9 +193,10 @@ static int migrate_locked(struct crm_db *db, int *count, struct err *err)
 			 * and checked from then on. (The row's xmin changes with it, which
 			 * crm.demo_foreign_table reads: on such a database the demo may
 			 * ask once more before it empties it, the safe way to be wrong.) */
-			rc = crm_db_query(NULL, db,
-					  "UPDATE crm.schema_migrations SET sha256 = $2 WHERE version = $1 AND sha256 IS NULL",
-					  2, params, err);
+			rc = crm_db_query(
+				NULL, db,
+				"UPDATE crm.schema_migrations SET sha256 = $2 WHERE version = $1 AND sha256 IS NULL", 2,
+				params, err);
 		}
 		row++;
 	}

@@ -14,9 +14,9 @@
 /* The related rows a record carries: the targets of the entity's references,
  * and those its vias reach (a contact's "owner", its customer's salesperson). */
 struct relation {
-	const char *name;            /* "customer" */
-	const struct crm_entity *e;  /* its entity */
-	char *join;                  /* how to reach it from "t", given its alias */
+	const char *name;	    /* "customer" */
+	const struct crm_entity *e; /* its entity */
+	char *join;		    /* how to reach it from "t", given its alias */
 };
 
 struct shape {
@@ -153,7 +153,8 @@ static int attach_lines(struct value *rec, struct lines_cursor *lc, const char *
 			crm_res_free(lc->res);
 			lc->res = NULL;
 			lc->row = 0;
-			if ((rc = crm_db_query(&lc->res, lc->db, "FETCH " FETCH_ROWS " FROM record_lines", 0, NULL, err)))
+			if ((rc = crm_db_query(&lc->res, lc->db, "FETCH " FETCH_ROWS " FROM record_lines", 0, NULL,
+					       err)))
 				return rc;
 			if (!crm_res_rows(lc->res)) {
 				lc->done = 1;
@@ -165,9 +166,10 @@ static int attach_lines(struct value *rec, struct lines_cursor *lc, const char *
 		struct value *line = value_new_object();
 		for (int c = 0; c < (int)ARRAY_SIZE(line_fields); c++) {
 			const char *v = crm_res_get(lc->res, lc->row, c + 1);
-			value_object_set(line, line_fields[c], !v ? value_new_null()
-						   : c >= 3 ? value_new_number(v, c >= 4)
-							    : value_new_text(v));
+			value_object_set(line, line_fields[c],
+					 !v	  ? value_new_null()
+					 : c >= 3 ? value_new_number(v, c >= 4)
+						  : value_new_text(v));
 		}
 		value_list_push(lines, line);
 		lc->row++;
@@ -219,8 +221,8 @@ static void build_sql(struct buf *sql, const struct crm_entity *e, const struct 
 	buf_release(&joins);
 }
 
-int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e, const struct crm_query *q,
-		     long limit, crm_record_fn fn, void *ctx, struct err *err)
+int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e, const struct crm_query *q, long limit,
+		     crm_record_fn fn, void *ctx, struct err *err)
 {
 	struct shape s = { 0 };
 	char **names;
@@ -246,7 +248,8 @@ int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e,
 	while (!rc && (limit <= 0 || done < limit)) {
 		crm_res_free(res);
 		res = NULL;
-		if ((rc = crm_db_query(&res, db, "FETCH " FETCH_ROWS " FROM records", 0, NULL, err)) || !crm_res_rows(res))
+		if ((rc = crm_db_query(&res, db, "FETCH " FETCH_ROWS " FROM records", 0, NULL, err)) ||
+		    !crm_res_rows(res))
 			break;
 		for (int r = 0; !rc && r < crm_res_rows(res) && (limit <= 0 || done < limit); r++) {
 			struct value *rec = value_new_object();

@@ -21,8 +21,8 @@ typedef int (*crm_record_fn)(void *ctx, const struct value *rec, struct err *err
 
 /* Each record of e that q selects (q may hold no filter), in e's order;
  * limit <= 0 for all. *count (may be NULL) counts the records passed on. */
-int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e, const struct crm_query *q,
-		     long limit, crm_record_fn fn, void *ctx, struct err *err);
+int crm_records_each(long *count, struct crm_db *db, const struct crm_entity *e, const struct crm_query *q, long limit,
+		     crm_record_fn fn, void *ctx, struct err *err);
 
 /* A record with every field of e (and of the rows it refers to) present and
  * empty: what a template for e may name. The caller frees it. */

@@ -18,7 +18,7 @@ int crm_channel_list(char **out, struct crm_db *db, struct err *err)
 
 int crm_channel_check(struct crm_db *db, const char *channel, struct err *err)
 {
-	const char *params[] = {channel};
+	const char *params[] = { channel };
 	struct crm_res *res = NULL;
 	int rc = crm_db_query(&res, db, "SELECT crm.is_channel($1), " CHANNEL_LIST, 1, params, err);
 

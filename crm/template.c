@@ -8,15 +8,15 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-#define COLUMNS                                                                                              \
-	"name, kind, targets, fields, bytes, sha256, updated_by, to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS')" \
+#define COLUMNS                                                                                                        \
+	"name, kind, targets, fields, bytes, sha256, updated_by, to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS')"         \
 	" AS updated_at"
 
 static int denied(struct err *err, const char *what)
 {
 	err_clear(err);
-	return err_set(err, ERR_DENIED,
-		       "only admins, customer admins, sales managers and marketers may %s templates", what);
+	return err_set(err, ERR_DENIED, "only admins, customer admins, sales managers and marketers may %s templates",
+		       what);
 }
 
 int crm_template_put(struct crm_db *db, const struct crm_template *t, int replace, struct err *err)
@@ -96,8 +96,7 @@ int crm_template_list(struct crm_res **out, struct crm_db *db, struct err *err)
 int crm_template_describe(struct crm_res **out, struct crm_db *db, const char *name, struct err *err)
 {
 	const char *params[] = { name };
-	int rc = crm_db_query(out, db, "SELECT " COLUMNS " FROM crm.document_template WHERE name = $1", 1, params,
-			      err);
+	int rc = crm_db_query(out, db, "SELECT " COLUMNS " FROM crm.document_template WHERE name = $1", 1, params, err);
 	if (!rc && crm_res_rows(*out) == 0) {
 		crm_res_free(*out);
 		*out = NULL;
@@ -117,7 +116,8 @@ int crm_template_delete(struct crm_db *db, const char *name, struct err *err)
 		/* not there, or hidden from this user's writes by row security */
 		rc = crm_db_value(&found, db, "SELECT name FROM crm.document_template WHERE name = $1", 1, params, err);
 		if (!rc)
-			rc = found ? denied(err, "delete") : err_set(err, ERR_NOTFOUND, "no template named '%s' is stored", name);
+			rc = found ? denied(err, "delete")
+				   : err_set(err, ERR_NOTFOUND, "no template named '%s' is stored", name);
 	}
 	free(found);
 	crm_res_free(res);

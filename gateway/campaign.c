@@ -13,16 +13,16 @@
 #include "gateway/outbox.h"
 #include "common/banned.h"
 
-#define COUNTS                                                                                                  \
-	"count(*) FILTER (WHERE o.status = 'queued') AS queued,"                                                 \
-	" count(*) FILTER (WHERE o.status IN ('claimed', 'sending')) AS sending,"                                \
+#define COUNTS                                                                                                         \
+	"count(*) FILTER (WHERE o.status = 'queued') AS queued,"                                                       \
+	" count(*) FILTER (WHERE o.status IN ('claimed', 'sending')) AS sending,"                                      \
 	" count(*) FILTER (WHERE o.status = 'sent') AS sent, count(*) FILTER (WHERE o.status = 'unknown') AS unknown," \
-	" count(*) FILTER (WHERE o.status = 'failed') AS failed,"                                                \
-	" count(*) FILTER (WHERE o.status = 'skipped') AS skipped,"                                              \
-	" count(*) FILTER (WHERE o.status = 'bounced') AS bounced,"                                              \
-	" count(*) FILTER (WHERE o.status = 'delivered') AS delivered, count(o.id) AS total,"                  \
-	" coalesce(sum(o.segments) FILTER (WHERE o.status IN ('queued', 'claimed', 'sending')), 0)"             \
-	" AS segments_to_send,"                                                                                  \
+	" count(*) FILTER (WHERE o.status = 'failed') AS failed,"                                                      \
+	" count(*) FILTER (WHERE o.status = 'skipped') AS skipped,"                                                    \
+	" count(*) FILTER (WHERE o.status = 'bounced') AS bounced,"                                                    \
+	" count(*) FILTER (WHERE o.status = 'delivered') AS delivered, count(o.id) AS total,"                          \
+	" coalesce(sum(o.segments) FILTER (WHERE o.status IN ('queued', 'claimed', 'sending')), 0)"                    \
+	" AS segments_to_send,"                                                                                        \
 	" coalesce(sum(o.segments) FILTER (WHERE o.status IN ('sent', 'delivered', 'unknown')), 0) AS segments_sent"
 
 /* The column holding a target's address for the channel. */
@@ -85,28 +85,44 @@ int gw_campaign_create(struct crm_db *db, struct gw_campaign *c, struct err *err
 	if ((rc = gw_campaign_check_channel(c, err)))
 		return rc;
 	if (!crm_entity_column(e, address_column(c->channel)))
-		return err_set(err, ERR_INPUT, "a %s has no %s: it cannot be sent %s", e->name, address_column(c->channel),
-			       !strcmp(c->channel, "mail") ? "by post" : !strcmp(c->channel, "sms") ? "texts" : "e-mail");
+		return err_set(err, ERR_INPUT, "a %s has no %s: it cannot be sent %s", e->name,
+			       address_column(c->channel),
+			       !strcmp(c->channel, "mail")  ? "by post"
+			       : !strcmp(c->channel, "sms") ? "texts"
+							    : "e-mail");
 	crm_bytea_text(&hex, c->template.data, c->template.len);
 	snprintf(attempts, sizeof(attempts), "%d", c->max_attempts > 0 ? c->max_attempts : 8);
-	const char *params[] = { c->name,	     c->channel,       c->targets,	      c->filter ? c->filter : "",
-				 c->template_name, c->template_kind, c->template.len ? hex.data : NULL,
-				 c->subject,	     c->body_text,     c->body_html,	      c->attach ? c->attach : "none",
-				 c->marketing ? "true" : "false",     c->scheduled_at, c->rate,
-				 c->unknown_policy ? c->unknown_policy : "resend", attempts };
-	rc = crm_db_value(&id, db,
-			  "INSERT INTO crm.campaign (name, channel, targets, filter, template_name, template_kind, template,"
-			  " subject, body_text, body_html, attach, marketing, scheduled_at, rate, unknown_policy, max_attempts)"
-			  " VALUES ($1, $2, $3, $4, $5, $6, $7::bytea, $8, $9, $10, $11, $12::boolean, $13::timestamptz,"
-			  " $14::numeric, $15, $16::integer) RETURNING id",
-			  16, params, err);
+	const char *params[] = { c->name,
+				 c->channel,
+				 c->targets,
+				 c->filter ? c->filter : "",
+				 c->template_name,
+				 c->template_kind,
+				 c->template.len ? hex.data : NULL,
+				 c->subject,
+				 c->body_text,
+				 c->body_html,
+				 c->attach ? c->attach : "none",
+				 c->marketing ? "true" : "false",
+				 c->scheduled_at,
+				 c->rate,
+				 c->unknown_policy ? c->unknown_policy : "resend",
+				 attempts };
+	rc = crm_db_value(
+		&id, db,
+		"INSERT INTO crm.campaign (name, channel, targets, filter, template_name, template_kind, template,"
+		" subject, body_text, body_html, attach, marketing, scheduled_at, rate, unknown_policy, max_attempts)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7::bytea, $8, $9, $10, $11, $12::boolean, $13::timestamptz,"
+		" $14::numeric, $15, $16::integer) RETURNING id",
+		16, params, err);
 	if (rc == ERR_EXISTS) {
 		err_clear(err);
 		rc = err_set(err, ERR_EXISTS, "a campaign named '%s' exists already", c->name);
 	} else if (rc == ERR_DENIED) {
 		err_clear(err);
-		rc = err_set(err, ERR_DENIED, "campaigns are run by admins, customer admins, sales managers, marketers"
-					      " and salespeople");
+		rc = err_set(err, ERR_DENIED,
+			     "campaigns are run by admins, customer admins, sales managers, marketers"
+			     " and salespeople");
 	}
 	if (!rc)
 		c->id = strtol(id, NULL, 10);
@@ -119,12 +135,13 @@ int gw_campaign_get(struct crm_db *db, const char *ref, struct gw_campaign *out,
 {
 	const char *params[] = { ref };
 	struct crm_res *res = NULL;
-	int rc = crm_db_query(&res, db,
-			      "SELECT id, name, channel, targets, filter, status, template_name, template_kind, template,"
-			      " subject, body_text, body_html, attach, unknown_policy, scheduled_at::text, rate::text,"
-			      " max_attempts, marketing FROM crm.campaign"
-			      " WHERE name = $1 OR ($1 ~ '^[0-9]{1,18}$' AND id = $1::bigint)",
-			      1, params, err);
+	int rc = crm_db_query(
+		&res, db,
+		"SELECT id, name, channel, targets, filter, status, template_name, template_kind, template,"
+		" subject, body_text, body_html, attach, unknown_policy, scheduled_at::text, rate::text,"
+		" max_attempts, marketing FROM crm.campaign"
+		" WHERE name = $1 OR ($1 ~ '^[0-9]{1,18}$' AND id = $1::bigint)",
+		1, params, err);
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&out->template);
@@ -160,9 +177,9 @@ int gw_campaign_get(struct crm_db *db, const char *ref, struct gw_campaign *out,
 
 void gw_campaign_release(struct gw_campaign *c)
 {
-	char **strings[] = { &c->name,	    &c->channel,   &c->targets,	 &c->filter,	     &c->status,
-			     &c->template_name, &c->template_kind, &c->subject, &c->body_text,    &c->body_html,
-			     &c->attach,	     &c->unknown_policy, &c->scheduled_at, &c->rate };
+	char **strings[] = { &c->name,		&c->channel,	    &c->targets,      &c->filter,    &c->status,
+			     &c->template_name, &c->template_kind,  &c->subject,      &c->body_text, &c->body_html,
+			     &c->attach,	&c->unknown_policy, &c->scheduled_at, &c->rate };
 	for (size_t i = 0; i < ARRAY_SIZE(strings); i++) {
 		free(*strings[i]);
 		*strings[i] = NULL;
@@ -198,21 +215,22 @@ static void targets_sql(struct buf *sql, const struct gw_campaign *c, const stru
 		 " WHEN s.reason IS NOT NULL THEN 'suppressed: ' || s.reason%s END AS base"
 		 " FROM (SELECT t.code, %s AS contact_id, %s AS lead_contact_id,"
 		 " t.%s::text AS recipient, %s AS name, %s AS postcode, %s AS opted_out FROM %s t%s",
-		 channel_param, col, cap,
-		 !strcmp(e->name, "contact") ? "t.id" : "NULL::bigint",
-		 !strcmp(e->name, "lead-contact") ? "t.id" : "NULL::bigint", col, has_name ? "t.name::text" : "t.code::text",
+		 channel_param, col, cap, !strcmp(e->name, "contact") ? "t.id" : "NULL::bigint",
+		 !strcmp(e->name, "lead-contact") ? "t.id" : "NULL::bigint", col,
+		 has_name ? "t.name::text" : "t.code::text",
 		 crm_entity_column(e, "postcode") ? "t.postcode::text" : "NULL::text",
 		 crm_entity_column(e, optout) ? optout : "false", e->table, q->joins.data);
 	if (q->where.len)
 		buf_addf(sql, " WHERE %s", q->where.data);
 	/* the addresses the campaign's outbox has already, read once: a lookup
 	 * per target would walk the index entries of the rows being inserted */
-	buf_addf(sql,
-		 ") x LEFT JOIN crm.suppression s ON s.channel = $%d AND s.address = crm.address_key($%d, x.recipient)) z"
-		 " LEFT JOIN (SELECT crm.address_key(o.channel, o.recipient) AS k, min(o.target_code) AS one,"
-		 " count(DISTINCT o.target_code) AS n FROM crm.outbox o WHERE o.campaign_id = $1 AND o.channel = $%d"
-		 " AND o.status <> 'skipped' GROUP BY 1) tk ON tk.k = crm.address_key($%d, z.recipient)",
-		 channel_param, channel_param, channel_param, channel_param);
+	buf_addf(
+		sql,
+		") x LEFT JOIN crm.suppression s ON s.channel = $%d AND s.address = crm.address_key($%d, x.recipient)) z"
+		" LEFT JOIN (SELECT crm.address_key(o.channel, o.recipient) AS k, min(o.target_code) AS one,"
+		" count(DISTINCT o.target_code) AS n FROM crm.outbox o WHERE o.campaign_id = $1 AND o.channel = $%d"
+		" AND o.status <> 'skipped' GROUP BY 1) tk ON tk.k = crm.address_key($%d, z.recipient)",
+		channel_param, channel_param, channel_param, channel_param);
 }
 
 /* The filter, with the campaign id as $1 and the channel as $2 before its own. */
@@ -245,8 +263,8 @@ static void summarise(const struct crm_res *res, struct gw_launch *out)
 }
 
 /* What plan and launch share: out emptied, the entity, the filter compiled. */
-static int prepare(struct gw_launch *out, const struct crm_entity **e, struct crm_query *q,
-		   const struct gw_campaign *c, const char *today, struct err *err)
+static int prepare(struct gw_launch *out, const struct crm_entity **e, struct crm_query *q, const struct gw_campaign *c,
+		   const char *today, struct err *err)
 {
 	int rc;
 
@@ -307,17 +325,20 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 		 * pause at the same moment waits, and is not undone */
 		char *status = NULL;
 		const char *p[] = { q.params[0] };
-		rc = crm_db_value(&status, db, "SELECT status FROM crm.campaign WHERE id = $1::bigint FOR UPDATE", 1, p, err);
-		if (!rc && (!status || !strcmp(status, "cancelled") || !strcmp(status, "done") || !strcmp(status, "paused")))
+		rc = crm_db_value(&status, db, "SELECT status FROM crm.campaign WHERE id = $1::bigint FOR UPDATE", 1, p,
+				  err);
+		if (!rc &&
+		    (!status || !strcmp(status, "cancelled") || !strcmp(status, "done") || !strcmp(status, "paused")))
 			rc = err_set(err, ERR_INPUT, "campaign '%s' is %s: it cannot be launched%s", c->name,
-				     status ? status : "gone", status && !strcmp(status, "paused") ? " (resume it)" : "");
+				     status ? status : "gone",
+				     status && !strcmp(status, "paused") ? " (resume it)" : "");
 		free(status);
 	}
 	if (!rc) {
 		struct gw_source src = { "campaign", c->id };
 		struct crm_res *res = NULL;
-		rc = gw_outbox_enqueue(&res, db, &src, c->id, c->channel, sql.data, (int)q.nparams, crm_query_params(&q),
-				       err);
+		rc = gw_outbox_enqueue(&res, db, &src, c->id, c->channel, sql.data, (int)q.nparams,
+				       crm_query_params(&q), err);
 		if (!rc)
 			summarise(res, out);
 		crm_res_free(res);
@@ -326,10 +347,11 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 		char id[24];
 		const char *params[] = { id };
 		snprintf(id, sizeof(id), "%ld", c->id);
-		rc = crm_db_query(NULL, db,
-				  "UPDATE crm.campaign SET status = 'running', launched_at = coalesce(launched_at, now()),"
-				  " finished_at = NULL WHERE id = $1::bigint",
-				  1, params, err);
+		rc = crm_db_query(
+			NULL, db,
+			"UPDATE crm.campaign SET status = 'running', launched_at = coalesce(launched_at, now()),"
+			" finished_at = NULL WHERE id = $1::bigint",
+			1, params, err);
 	}
 	if (!rc)
 		rc = crm_db_commit(db, err);
@@ -365,7 +387,9 @@ int gw_campaign_set_status(struct crm_db *db, const struct gw_campaign *c, const
 			continue;
 		if (!strstr(moves[i].from, c->status))
 			return err_set(err, ERR_INPUT, "campaign '%s' is %s: it cannot be %s", c->name, c->status,
-				       !strcmp(verb, "pause") ? "paused" : !strcmp(verb, "resume") ? "resumed" : "cancelled");
+				       !strcmp(verb, "pause")	 ? "paused"
+				       : !strcmp(verb, "resume") ? "resumed"
+								 : "cancelled");
 		if ((rc = crm_db_begin(db, err)))
 			return rc;
 		/* only from the status it had when read: a concurrent change wins */
@@ -376,7 +400,8 @@ int gw_campaign_set_status(struct crm_db *db, const struct gw_campaign *c, const
 		rc = crm_db_query(&res, db, sql, 1, params, err);
 		free(sql);
 		if (!rc && crm_res_affected(res) != 1)
-			rc = err_set(err, ERR_INPUT, "campaign '%s' changed meanwhile: look at its status again", c->name);
+			rc = err_set(err, ERR_INPUT, "campaign '%s' changed meanwhile: look at its status again",
+				     c->name);
 		crm_res_free(res);
 		/* a cancelled campaign's queue is dropped, on the record */
 		if (!rc && !strcmp(verb, "cancel"))
@@ -398,10 +423,11 @@ int gw_campaign_not_sent(struct crm_db *db, const struct gw_campaign *c, char **
 
 	*status = *why = NULL;
 	snprintf(id, sizeof(id), "%ld", c->id);
-	rc = crm_db_query(&res, db,
-			  "SELECT status, coalesce(skip_reason, last_error) FROM crm.outbox WHERE campaign_id = $1::bigint"
-			  " AND status NOT IN ('sent', 'delivered') ORDER BY id LIMIT 1",
-			  1, params, err);
+	rc = crm_db_query(
+		&res, db,
+		"SELECT status, coalesce(skip_reason, last_error) FROM crm.outbox WHERE campaign_id = $1::bigint"
+		" AND status NOT IN ('sent', 'delivered') ORDER BY id LIMIT 1",
+		1, params, err);
 	if (!rc && crm_res_rows(res)) {
 		const char *w = crm_res_get(res, 0, 1);
 		*status = xstrdup(crm_res_get(res, 0, 0));

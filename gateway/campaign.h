@@ -19,12 +19,12 @@ struct gw_campaign {
 	long id;
 	char *name, *channel, *targets, *filter, *status;
 	char *template_name, *template_kind; /* NULL when there is none */
-	struct buf template;                 /* its bytes */
+	struct buf template;		     /* its bytes */
 	char *subject, *body_text, *body_html;
-	char *attach;                        /* docx, pdf, none */
-	char *unknown_policy;                /* resend, hold */
-	char *scheduled_at;                  /* NULL: at once */
-	char *rate;                          /* messages per second, NULL: the channel's */
+	char *attach;	      /* docx, pdf, none */
+	char *unknown_policy; /* resend, hold */
+	char *scheduled_at;   /* NULL: at once */
+	char *rate;	      /* messages per second, NULL: the channel's */
 	int max_attempts;
 	int marketing;
 	/* not stored: the frequency cap in force when targets are counted or

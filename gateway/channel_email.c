@@ -187,7 +187,7 @@ static int email_build(void *ctx, const struct value *rec, struct err *err)
 	const char *code = gw_record_text(rec, "code");
 	struct email_msg *m = NULL;
 	const char *domain = strchr(e->from_addr, '@') + 1;
-	char *extra[2] = {NULL, NULL}, *attach_name = NULL;
+	char *extra[2] = { NULL, NULL }, *attach_name = NULL;
 	struct err merr = ERR_INIT;
 	unsigned char rnd[8];
 	int rc;
@@ -226,26 +226,26 @@ static int email_build(void *ctx, const struct value *rec, struct err *err)
 	if (e->att.len)
 		attach_name = xstrfmt("%s-%s.%s", k->c.name, job->target_code, k->c.attach);
 	struct gw_mail mail = {
-	    .from_name = e->from_name,
-	    .from_addr = e->from_addr,
-	    .to_name = job->recipient_name,
-	    .to_addr = job->recipient,
-	    .subject = e->subject.data,
-	    .text = k->c.body_text ? e->text.data : NULL,
-	    .html = k->c.body_html ? e->html.data : NULL,
-	    .attach_name = attach_name,
-	    .attach = e->att.data,
-	    .attach_len = e->att.len,
-	    .attach_type = !strcmp(k->c.attach, "pdf")
-			       ? "application/pdf"
-			       : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	    .message_id = m->msgid,
-	    .msgid_domain = domain,
-	    .unsubscribe_mailto = k->c.marketing ? e->mailto.data : NULL,
-	    /* RFC 8058's one-click link must be https: a plain http public_url
-	     * (the loopback default) still goes into the body's {{unsubscribe_url}} */
-	    .unsubscribe_url = k->c.marketing && !strncmp(m->unsub.data, "https://", 8) ? m->unsub.data : NULL,
-	    .extra = (const char *const *)extra,
+		.from_name = e->from_name,
+		.from_addr = e->from_addr,
+		.to_name = job->recipient_name,
+		.to_addr = job->recipient,
+		.subject = e->subject.data,
+		.text = k->c.body_text ? e->text.data : NULL,
+		.html = k->c.body_html ? e->html.data : NULL,
+		.attach_name = attach_name,
+		.attach = e->att.data,
+		.attach_len = e->att.len,
+		.attach_type = !strcmp(k->c.attach, "pdf")
+				       ? "application/pdf"
+				       : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+		.message_id = m->msgid,
+		.msgid_domain = domain,
+		.unsubscribe_mailto = k->c.marketing ? e->mailto.data : NULL,
+		/* RFC 8058's one-click link must be https: a plain http public_url
+		 * (the loopback default) still goes into the body's {{unsubscribe_url}} */
+		.unsubscribe_url = k->c.marketing && !strncmp(m->unsub.data, "https://", 8) ? m->unsub.data : NULL,
+		.extra = (const char *const *)extra,
 	};
 	/* signed last: nothing may change the message after this */
 	if (gw_mime_build(&m->msg, &mail, &merr) || (e->dkim && gw_dkim_sign(e->dkim, &m->msg, &merr)))
@@ -313,7 +313,7 @@ static int email_send(struct email_batch *b, struct email_msg *m, struct email_m
 	struct gw_worker *w = b->w;
 	struct email *e = b->e;
 	const struct gw_job *job = m->job;
-	struct gw_result r = {.outcome = GW_SENT};
+	struct gw_result r = { .outcome = GW_SENT };
 	struct err merr = ERR_INIT;
 	int rc = 0, go = *marked;
 
@@ -371,7 +371,7 @@ static int email_send_batch(void *state, struct gw_worker *w, const struct gw_jo
 			    struct err *err)
 {
 	struct email *e = state;
-	struct email_batch b = {e, w, NULL, NULL, n};
+	struct email_batch b = { e, w, NULL, NULL, n };
 	const char **codes = NULL;
 	int rc, marked = 0;
 
@@ -399,7 +399,7 @@ static int email_send_batch(void *state, struct gw_worker *w, const struct gw_jo
 			m->state = MSG_DONE;
 			rc = gw_worker_target_gone(w, m->job, err);
 		} else if (m->state == MSG_FAILED) {
-			struct gw_result r = {.outcome = GW_ERROR, .reply = m->why.data};
+			struct gw_result r = { .outcome = GW_ERROR, .reply = m->why.data };
 			m->state = MSG_DONE;
 			log_warn("outbox row %ld: %s", m->job->id, r.reply);
 			gw_worker_count(w, r.outcome);
@@ -427,13 +427,13 @@ static int email_sample(void *state, struct gw_worker *w, struct gw_camp *k, con
 			struct buf *report, struct err *err)
 {
 	struct email *e = state;
-	struct gw_job job = {.id = 0,
-			     .campaign_id = k->c.id,
-			     .channel = "email",
-			     .target_code = (char *)gw_record_text(rec, "code"),
-			     .recipient = (char *)to};
+	struct gw_job job = { .id = 0,
+			      .campaign_id = k->c.id,
+			      .channel = "email",
+			      .target_code = (char *)gw_record_text(rec, "code"),
+			      .recipient = (char *)to };
 	struct email_msg m = EMAIL_MSG_INIT;
-	struct email_batch b = {e, w, k, &m, 1};
+	struct email_batch b = { e, w, k, &m, 1 };
 	struct err merr = ERR_INIT;
 	int rc;
 
@@ -496,11 +496,11 @@ static void email_close(void *state)
 }
 
 const struct gw_channel gw_channel_email = {
-    .name = "email",
-    .batches = 1,
-    .open = email_open,
-    .connect = email_connect,
-    .send_batch = email_send_batch,
-    .sample = email_sample,
-    .close = email_close,
+	.name = "email",
+	.batches = 1,
+	.open = email_open,
+	.connect = email_connect,
+	.send_batch = email_send_batch,
+	.sample = email_sample,
+	.close = email_close,
 };

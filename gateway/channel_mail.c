@@ -57,7 +57,7 @@ static int letter(void *ctx, const struct value *rec, struct err *err)
 static void unprint(struct gw_worker *w, const struct gw_job **jobs, int n, const char **codes, int ncodes,
 		    const char *base, const char *csv)
 {
-	static const char *const made[] = {".docx", ".pdf"};
+	static const char *const made[] = { ".docx", ".pdf" };
 	for (size_t i = 0; base && i < ARRAY_SIZE(made); i++) {
 		char *path = xstrfmt("%s%s", base, made[i]);
 		unlink(path);
@@ -81,7 +81,7 @@ static void unprint(struct gw_worker *w, const struct gw_job **jobs, int n, cons
 static int mail_send_batch(void *state, struct gw_worker *w, const struct gw_job **jobs, int n, int *handled,
 			   struct err *err)
 {
-	struct mail_batch m = {w, NULL, NULL, NULL, jobs, xcalloc((size_t)n, sizeof(int)), n, BUF_INIT};
+	struct mail_batch m = { w, NULL, NULL, NULL, jobs, xcalloc((size_t)n, sizeof(int)), n, BUF_INIT };
 	const char *dir = w->o->mail_dir ? w->o->mail_dir : "out/print";
 	const char **codes = xcalloc((size_t)n, sizeof(*codes));
 	char stamp[32], *base = NULL, *docx = NULL, *csv = NULL;
@@ -147,7 +147,7 @@ static int mail_send_batch(void *state, struct gw_worker *w, const struct gw_job
 	/* the letters are written: each printed row is sent; a target that is
 	 * gone fails its row */
 	for (int i = 0; !rc && i < n; i++) {
-		struct gw_result r = {GW_SENT, docx, "in the print batch", 0, 0};
+		struct gw_result r = { GW_SENT, docx, "in the print batch", 0, 0 };
 		int going = 0;
 		for (int k = 0; k < ncodes; k++)
 			going |= codes[k] == jobs[i]->target_code;
@@ -174,10 +174,10 @@ static int mail_send_batch(void *state, struct gw_worker *w, const struct gw_job
 }
 
 const struct gw_channel gw_channel_mail = {
-    .name = "mail",
-    /* a campaign's due rows at a time, in chunks a batch renders well
-     * within a lease: one print batch each */
-    .own_claim = 2000,
-    .no_sample = "sends letters: there is no address to test; 'crmgate merge' writes a sample letter",
-    .send_batch = mail_send_batch,
+	.name = "mail",
+	/* a campaign's due rows at a time, in chunks a batch renders well
+	 * within a lease: one print batch each */
+	.own_claim = 2000,
+	.no_sample = "sends letters: there is no address to test; 'crmgate merge' writes a sample letter",
+	.send_batch = mail_send_batch,
 };

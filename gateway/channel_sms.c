@@ -97,7 +97,7 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 	struct sms_job *j = ctx;
 	struct sms *s = j->s;
 	struct gw_worker *w = j->w;
-	struct gw_result r = {GW_SENT, NULL, NULL, 0, 0};
+	struct gw_result r = { GW_SENT, NULL, NULL, 0, 0 };
 	struct gw_sms_result res;
 	struct buf body = BUF_INIT;
 	struct err serr = ERR_INIT;
@@ -141,7 +141,7 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 		return rc;
 	}
 	gw_sms_result_init(&res);
-	struct gw_sms_msg msg = {s->text.data, j->job->recipient, NULL, body.data};
+	struct gw_sms_msg msg = { s->text.data, j->job->recipient, NULL, body.data };
 	rc = gw_sms_send(s->provider, &msg, &res, &serr);
 	r.reply = res.reply.len ? res.reply.data : serr.msg.data;
 	r.segments = res.info.segments;
@@ -178,7 +178,7 @@ static int sms_send_batch(void *state, struct gw_worker *w, const struct gw_job 
 	int rc = 0;
 
 	for (int i = 0; !rc && i < n; i++) {
-		struct sms_job j = {state, w, NULL, jobs[i], 0, 0};
+		struct sms_job j = { state, w, NULL, jobs[i], 0, 0 };
 		const char *code = jobs[i]->target_code;
 
 		if ((rc = gw_worker_campaign(&j.k, w, jobs[i]->campaign_id, err)))
@@ -207,7 +207,7 @@ static int sms_sample(void *state, struct gw_worker *w, struct gw_camp *k, const
 	}
 	gw_sms_result_init(&res);
 	/* no delivery report for a test: "test" matches no outbox row */
-	struct gw_sms_msg msg = {"test", to, NULL, body.data};
+	struct gw_sms_msg msg = { "test", to, NULL, body.data };
 	if (gw_sms_send(s->provider, &msg, &res, &serr))
 		rc = err_set(err, ERR_FAIL, "the SMS provider did not take the test text: %s",
 			     res.reply.len ? res.reply.data : serr.msg.data);
@@ -222,10 +222,10 @@ static int sms_sample(void *state, struct gw_worker *w, struct gw_camp *k, const
 }
 
 const struct gw_channel gw_channel_sms = {
-    .name = "sms",
-    .open = sms_open,
-    .connect = sms_connect,
-    .send_batch = sms_send_batch,
-    .sample = sms_sample,
-    .close = sms_close,
+	.name = "sms",
+	.open = sms_open,
+	.connect = sms_connect,
+	.send_batch = sms_send_batch,
+	.sample = sms_sample,
+	.close = sms_close,
 };

@@ -40,8 +40,15 @@ struct gw_dkim {
 };
 
 static const char *const signed_names[] = {
-	"From",	    "To",	    "Subject",		"Date",		       "Message-ID",
-	"MIME-Version", "Content-Type", "List-Unsubscribe", "List-Unsubscribe-Post",
+	"From",
+	"To",
+	"Subject",
+	"Date",
+	"Message-ID",
+	"MIME-Version",
+	"Content-Type",
+	"List-Unsubscribe",
+	"List-Unsubscribe-Post",
 };
 
 /* --------------------------------------------------------------- settings */
@@ -97,8 +104,8 @@ static int load_key(struct gw_crypto_key **out, const char *path, struct err *er
 		int bits = gw_crypto_key_bits(key);
 		gw_crypto_key_free(key);
 		return err_set(err, ERR_INPUT,
-			       "the DKIM key '%s' ([email] dkim_key) has %d bits: verifiers ignore keys under %d",
-			       path, bits, MIN_BITS);
+			       "the DKIM key '%s' ([email] dkim_key) has %d bits: verifiers ignore keys under %d", path,
+			       bits, MIN_BITS);
 	}
 	*out = key;
 	return 0;

@@ -22,10 +22,10 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-#define FIELD_CAP 8192          /* bytes of one unfolded header field */
-#define MAX_FIELDS 1000         /* fields read from one header block */
-#define TEXT_CAP (256u << 10)   /* human-readable text kept for loose bounces */
-#define DIAG_CAP 1000           /* bytes of a diagnostic kept */
+#define FIELD_CAP	8192	     /* bytes of one unfolded header field */
+#define MAX_FIELDS	1000	     /* fields read from one header block */
+#define TEXT_CAP	(256u << 10) /* human-readable text kept for loose bounces */
+#define DIAG_CAP	1000	     /* bytes of a diagnostic kept */
 #define LOOSE_MAX_RCPTS 8
 
 struct span {
@@ -36,9 +36,9 @@ struct span {
 struct walk {
 	struct gw_dsn *out;
 	const char *return_path;
-	struct buf text;     /* text/plain parts outside the returned message */
-	int have_status;     /* a delivery-status part was read */
-	int have_returned;   /* the returned message's headers were read */
+	struct buf text;      /* text/plain parts outside the returned message */
+	int have_status;      /* a delivery-status part was read */
+	int have_returned;    /* the returned message's headers were read */
 	char *postfix_sender; /* X-Postfix-Sender of the report */
 	struct err *err;
 };
@@ -237,7 +237,7 @@ static int header_get(struct span hdr, const char *name, struct buf *out)
 /* ---------------------------------------------------------- content type */
 
 struct ctype {
-	char type[80];        /* "multipart/report", lowercased; "" when absent */
+	char type[80];	      /* "multipart/report", lowercased; "" when absent */
 	char boundary[256];   /* "" when absent */
 	char report_type[64]; /* lowercased */
 };
@@ -355,7 +355,8 @@ static void decode_body(struct buf *out, struct span body, const char *cte)
 		}
 	} else if (!strcasecmp(cte, "quoted-printable")) {
 		while (p < end) {
-			if (*p == '=' && p + 1 < end && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n'))) {
+			if (*p == '=' && p + 1 < end &&
+			    (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n'))) {
 				p += p[1] == '\n' ? 2 : 3;
 			} else if (*p == '=' && p + 2 < end && hex_byte((const char *)p + 1) >= 0) {
 				if (buf_addch(out, (char)hex_byte((const char *)p + 1)))
@@ -747,9 +748,14 @@ done:
 static const char *copy_marker(const char *p, const char *end)
 {
 	static const char *const markers[] = {
-		"------ This is a copy of the message", "--- Below this line is a copy of the message",
-		"----- Original message", "-----Original Message", "------ Original message",
-		"----- The following addresses had", "Received: ", "Return-Path: ",
+		"------ This is a copy of the message",
+		"--- Below this line is a copy of the message",
+		"----- Original message",
+		"-----Original Message",
+		"------ Original message",
+		"----- The following addresses had",
+		"Received: ",
+		"Return-Path: ",
 	};
 	while (p < end) {
 		const char *e = eol(p, end);
@@ -822,8 +828,9 @@ static void loose_rcpts(struct walk *w, const char *p, const char *end, const ch
 			continue;
 		}
 		ALLOC_GROW(w->out->rcpt, w->out->nr + 1, w->out->alloc);
-		w->out->rcpt[w->out->nr] = (struct gw_dsn_rcpt){ .final_recipient = addr, .action = GW_DSN_FAILED,
-								  .diagnostic = xstrdup(diag) };
+		w->out->rcpt[w->out->nr] = (struct gw_dsn_rcpt){ .final_recipient = addr,
+								 .action = GW_DSN_FAILED,
+								 .diagnostic = xstrdup(diag) };
 		memcpy(w->out->rcpt[w->out->nr].status, status, strlen(status) + 1);
 		w->out->nr++;
 		at = r - 1;
@@ -841,8 +848,9 @@ static void loose_rcpts(struct walk *w, const char *p, const char *end, const ch
 static int looks_like_bounce(struct span hdr)
 {
 	static const char *const subjects[] = {
-		"undeliver", "delivery status", "delivery failure", "failure notice", "returned mail",
-		"mail delivery failed", "delivery has failed", "non-delivery", "returned to sender",
+		"undeliver",	       "delivery status", "delivery failure",
+		"failure notice",      "returned mail",	  "mail delivery failed",
+		"delivery has failed", "non-delivery",	  "returned to sender",
 	};
 	struct buf v = BUF_INIT;
 	int yes = 0;
@@ -974,15 +982,11 @@ static enum gw_dsn_verdict verdict_of(const struct gw_dsn_rcpt *r)
 		    isdigit((unsigned char)r->diagnostic[2]))
 			return GW_DSN_V_BOUNCED;
 		return GW_DSN_V_FAILED;
-	case GW_DSN_DELAYED:
-		return GW_DSN_V_DELAYED;
-	case GW_DSN_DELIVERED:
-		return GW_DSN_V_DELIVERED;
+	case GW_DSN_DELAYED: return GW_DSN_V_DELAYED;
+	case GW_DSN_DELIVERED: return GW_DSN_V_DELIVERED;
 	case GW_DSN_RELAYED:
-	case GW_DSN_EXPANDED:
-		return GW_DSN_V_RELAYED;
-	case GW_DSN_ACTION_NONE:
-		break;
+	case GW_DSN_EXPANDED: return GW_DSN_V_RELAYED;
+	case GW_DSN_ACTION_NONE: break;
 	}
 	return GW_DSN_V_NONE;
 }
@@ -1013,8 +1017,8 @@ enum gw_dsn_verdict gw_dsn_verdict(const struct gw_dsn *dsn, const char *recipie
 	for (size_t i = 0; i < dsn->nr; i++) {
 		const struct gw_dsn_rcpt *r = &dsn->rcpt[i];
 		enum gw_dsn_verdict rv = verdict_of(r);
-		if (recipient && (same_address(r->final_recipient, recipient) ||
-				  same_address(r->original_recipient, recipient)) &&
+		if (recipient &&
+		    (same_address(r->final_recipient, recipient) || same_address(r->original_recipient, recipient)) &&
 		    (!mine || severity(rv) > severity(verdict_of(mine))))
 			mine = r;
 		if (!best || severity(rv) > severity(v))

@@ -28,10 +28,10 @@
 #include "common/err.h"
 
 /* Caps on what the parser looks at (a bigger message is ERR_INPUT). */
-#define GW_DSN_MAX_SIZE (16u << 20) /* bytes of the whole message */
-#define GW_DSN_MAX_DEPTH 8          /* multiparts within multiparts */
-#define GW_DSN_MAX_PARTS 64         /* parts in one multipart */
-#define GW_DSN_MAX_RCPTS 100        /* recipients of one report */
+#define GW_DSN_MAX_SIZE	 (16u << 20) /* bytes of the whole message */
+#define GW_DSN_MAX_DEPTH 8	     /* multiparts within multiparts */
+#define GW_DSN_MAX_PARTS 64	     /* parts in one multipart */
+#define GW_DSN_MAX_RCPTS 100	     /* recipients of one report */
 
 enum gw_dsn_kind {
 	GW_DSN_NONE,   /* not a bounce (a reply, say: for the survey reader) */
@@ -51,19 +51,19 @@ enum gw_dsn_action {
 /* Where the outbox id came from, strongest first. */
 enum gw_dsn_source {
 	GW_DSN_SRC_NONE,
-	GW_DSN_SRC_MESSAGE_ID,  /* the returned message's Message-ID */
-	GW_DSN_SRC_HEADER,      /* the returned message's X-Crmgate-Outbox */
+	GW_DSN_SRC_MESSAGE_ID,	/* the returned message's Message-ID */
+	GW_DSN_SRC_HEADER,	/* the returned message's X-Crmgate-Outbox */
 	GW_DSN_SRC_RETURN_PATH, /* LOCAL+ID[.TAG]@DOMAIN: To, Delivered-To, X-Original-To, X-Postfix-Sender,
 				 * the returned message's Return-Path */
-	GW_DSN_SRC_ENVID,       /* Original-Envelope-Id: ID or crmgate.ID[.…] */
+	GW_DSN_SRC_ENVID,	/* Original-Envelope-Id: ID or crmgate.ID[.…] */
 };
 
 struct gw_dsn_rcpt {
-	char *final_recipient;    /* the address, "rfc822;" taken off; may be NULL */
+	char *final_recipient;	  /* the address, "rfc822;" taken off; may be NULL */
 	char *original_recipient; /* may be NULL */
 	enum gw_dsn_action action;
-	char status[16];          /* "5.1.1"; "" when missing or malformed */
-	char *diagnostic;         /* Diagnostic-Code (type taken off), unfolded; may be NULL */
+	char status[16];  /* "5.1.1"; "" when missing or malformed */
+	char *diagnostic; /* Diagnostic-Code (type taken off), unfolded; may be NULL */
 };
 
 /* The TAG of a return path: 32 lower-case hex digits. */
@@ -71,18 +71,21 @@ struct gw_dsn_rcpt {
 
 struct gw_dsn {
 	enum gw_dsn_kind kind;
-	long outbox_id;              /* the row it names (a claim); 0: none found */
+	long outbox_id; /* the row it names (a claim); 0: none found */
 	enum gw_dsn_source source;
-	char *message_id;            /* the returned message's Message-ID without <>, when of our form */
-	long tag_id;                 /* the ID of the first LOCAL+ID.TAG@DOMAIN found; 0: none */
-	char *tag;                   /* its TAG, lower-cased; NULL: none */
-	char *envelope_id;           /* Original-Envelope-Id, may be NULL */
-	char *reporting_mta;         /* may be NULL */
+	char *message_id;    /* the returned message's Message-ID without <>, when of our form */
+	long tag_id;	     /* the ID of the first LOCAL+ID.TAG@DOMAIN found; 0: none */
+	char *tag;	     /* its TAG, lower-cased; NULL: none */
+	char *envelope_id;   /* Original-Envelope-Id, may be NULL */
+	char *reporting_mta; /* may be NULL */
 	struct gw_dsn_rcpt *rcpt;
 	size_t nr, alloc;
 };
 
-#define GW_DSN_INIT { GW_DSN_NONE, 0, GW_DSN_SRC_NONE, NULL, 0, NULL, NULL, NULL, NULL, 0, 0 }
+#define GW_DSN_INIT                                                                                                    \
+	{                                                                                                              \
+		GW_DSN_NONE, 0, GW_DSN_SRC_NONE, NULL, 0, NULL, NULL, NULL, NULL, 0, 0                                 \
+	}
 
 /* Parse msg (len bytes, not NUL-terminated, CRLF or LF line ends).
  * return_path is [email] return_path (LOCAL@DOMAIN), or NULL to accept any
@@ -95,7 +98,7 @@ void gw_dsn_release(struct gw_dsn *dsn);
 
 /* What the report says about one address, for the outbox. */
 enum gw_dsn_verdict {
-	GW_DSN_V_NONE,      /* nothing to act on */
+	GW_DSN_V_NONE,	    /* nothing to act on */
 	GW_DSN_V_BOUNCED,   /* failed, 5.x.x: bounced for good, suppress the address */
 	GW_DSN_V_FAILED,    /* failed, 4.x.x or no status (a message that expired in a queue) */
 	GW_DSN_V_DELAYED,   /* delayed: still being retried */

@@ -28,18 +28,12 @@ struct gw_imap {
 static const char *imap_error(int code)
 {
 	switch (code) {
-	case MAILIMAP_ERROR_STREAM:
-		return "the connection broke or timed out";
-	case MAILIMAP_ERROR_CONNECTION_REFUSED:
-		return "connection refused";
-	case MAILIMAP_ERROR_PARSE:
-		return "its reply could not be read";
-	case MAILIMAP_ERROR_MEMORY:
-		return "out of memory";
-	case MAILIMAP_ERROR_BAD_STATE:
-		return "a command in the wrong state";
-	default:
-		return "the server said no";
+	case MAILIMAP_ERROR_STREAM: return "the connection broke or timed out";
+	case MAILIMAP_ERROR_CONNECTION_REFUSED: return "connection refused";
+	case MAILIMAP_ERROR_PARSE: return "its reply could not be read";
+	case MAILIMAP_ERROR_MEMORY: return "out of memory";
+	case MAILIMAP_ERROR_BAD_STATE: return "a command in the wrong state";
+	default: return "the server said no";
 	}
 }
 
@@ -124,7 +118,8 @@ static int parse_url(struct url *u, const char *url, struct err *err)
 	return 0;
 bad:
 	url_release(u);
-	return err_set(err, ERR_INPUT, "[mailbox] url: not imap://USER:PASS@HOST:PORT/FOLDER (percent-encode '@' in the user)");
+	return err_set(err, ERR_INPUT,
+		       "[mailbox] url: not imap://USER:PASS@HOST:PORT/FOLDER (percent-encode '@' in the user)");
 }
 
 /* Does the server offer STARTTLS? Its capabilities, asked for when the
@@ -149,7 +144,8 @@ static int connect_tls(struct gw_imap *imap, const struct url *u, const char *pi
 	int tls = u->tls, loopback;
 
 	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED && r != MAILIMAP_NO_ERROR_AUTHENTICATED)
-		return err_set(err, ERR_TEMPFAIL, "could not connect to IMAP server '%s': %s", imap->where, imap_error(r));
+		return err_set(err, ERR_TEMPFAIL, "could not connect to IMAP server '%s': %s", imap->where,
+			       imap_error(r));
 	loopback = gw_tls_loopback(mailstream_low_get_fd(mailstream_get_low(imap->session->imap_stream)));
 	if (!tls && offers_starttls(imap->session)) {
 		if ((r = mailimap_socket_starttls(imap->session)) != MAILIMAP_NO_ERROR)
@@ -166,8 +162,9 @@ static int connect_tls(struct gw_imap *imap, const struct url *u, const char *pi
 		return rc;
 	}
 	if (!loopback) {
-		err_set(err, ERR_INPUT, "IMAP server '%s' offers no TLS: the password of '%s' is not sent in clear text",
-			imap->where, u->user);
+		err_set(err, ERR_INPUT,
+			"IMAP server '%s' offers no TLS: the password of '%s' is not sent in clear text", imap->where,
+			u->user);
 		err_hint(err, "use imaps://, or a server that offers STARTTLS");
 		return ERR_INPUT;
 	}
@@ -281,13 +278,15 @@ int gw_imap_list(struct gw_imap *imap, uint32_t after, struct gw_imap_item **ite
 		return fail(imap, r, ERR_FAIL, "list the messages", err);
 	for (clistiter *it = clist_begin(result); it; it = clist_next(it)) {
 		struct mailimap_msg_att *att = clist_content(it);
-		const struct mailimap_msg_att_static *uid = static_att(clist_begin(att->att_list), MAILIMAP_MSG_ATT_UID);
+		const struct mailimap_msg_att_static *uid =
+			static_att(clist_begin(att->att_list), MAILIMAP_MSG_ATT_UID);
 		const struct mailimap_msg_att_static *size =
 			static_att(clist_begin(att->att_list), MAILIMAP_MSG_ATT_RFC822_SIZE);
 		if (!uid || uid->att_data.att_uid <= after)
 			continue;
 		ALLOC_GROW(*items, *n + 1, alloc);
-		(*items)[(*n)++] = (struct gw_imap_item){ uid->att_data.att_uid, size ? size->att_data.att_rfc822_size : 0 };
+		(*items)[(*n)++] =
+			(struct gw_imap_item){ uid->att_data.att_uid, size ? size->att_data.att_rfc822_size : 0 };
 	}
 	mailimap_fetch_list_free(result);
 	if (*n)
@@ -302,8 +301,8 @@ int gw_imap_fetch(struct gw_imap *imap, uint32_t uid, struct buf *out, struct er
 	clist *result = NULL;
 	int r, rc = 0, found = 0;
 
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-						   mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
+							       mailimap_section_new(NULL)));
 	r = mailimap_uid_fetch(imap->session, set, ft, &result);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
@@ -318,7 +317,10 @@ int gw_imap_fetch(struct gw_imap *imap, uint32_t uid, struct buf *out, struct er
 		if (!u || u->att_data.att_uid != uid || !body || !body->att_data.att_body_section)
 			continue;
 		found = 1;
-		if (buf_add(out, body->att_data.att_body_section->sec_body_part ? body->att_data.att_body_section->sec_body_part : "",
+		if (buf_add(out,
+			    body->att_data.att_body_section->sec_body_part
+				    ? body->att_data.att_body_section->sec_body_part
+				    : "",
 			    body->att_data.att_body_section->sec_length))
 			rc = err_set(err, ERR_INPUT, "IMAP message %u is larger than %zu bytes", uid, out->cap);
 	}

@@ -70,7 +70,8 @@ static int record(struct crm_db *db, const struct gw_mailbox_opts *o, const char
 	if (dsn.source != GW_DSN_SRC_MESSAGE_ID && !dsn.tag) {
 		if (dsn.outbox_id)
 			log_debug("mailbox: a bounce names outbox row %ld but proves nothing (neither its Message-ID"
-				  " nor its signed return path)", dsn.outbox_id);
+				  " nor its signed return path)",
+				  dsn.outbox_id);
 		st->unmatched++;
 		goto done;
 	}
@@ -86,7 +87,8 @@ static int record(struct crm_db *db, const struct gw_mailbox_opts *o, const char
 		goto done;
 	if (crm_res_rows(res) != 1) {
 		log_debug("mailbox: a bounce names outbox row %ld, but its Message-ID or return path is no e-mail's"
-			  " of ours", dsn.outbox_id);
+			  " of ours",
+			  dsn.outbox_id);
 		st->unmatched++;
 		goto done;
 	}
@@ -124,9 +126,7 @@ static int record(struct crm_db *db, const struct gw_mailbox_opts *o, const char
 			break;
 		case GW_DSN_V_RELAYED:
 		case GW_DSN_V_NONE:
-		default:
-			st->noted++;
-			goto done;
+		default: st->noted++; goto done;
 		}
 		if ((rc = gw_outbox_report(db, strtol(id, NULL, 10), what, why, &changed, err)))
 			goto done;
@@ -211,11 +211,12 @@ static int poll_imap(struct crm_db *db, const struct gw_mailbox_opts *o, struct 
 		if (readable)
 			rc = record(db, o, msg.data, msg.len, st, &bounce, err);
 		if (!rc)
-			rc = crm_db_query(NULL, db,
-					  "INSERT INTO crm.mailbox_state AS m (mailbox, uidvalidity, last_uid)"
-					  " VALUES ($1, $2::bigint, $3::bigint) ON CONFLICT (mailbox) DO UPDATE SET"
-					  " uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = now()",
-					  3, (const char *[]){ key, validity, uid }, err);
+			rc = crm_db_query(
+				NULL, db,
+				"INSERT INTO crm.mailbox_state AS m (mailbox, uidvalidity, last_uid)"
+				" VALUES ($1, $2::bigint, $3::bigint) ON CONFLICT (mailbox) DO UPDATE SET"
+				" uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = now()",
+				3, (const char *[]){ key, validity, uid }, err);
 		if (!rc)
 			rc = crm_db_commit(db, err);
 		if (rc) {
@@ -252,7 +253,8 @@ static int read_file(const char *path, struct buf *out, struct err *err)
 	buf_reset(out);
 	/* a symbolic link fails with ELOOP: no MTA delivers one */
 	if (fd < 0)
-		return errno == ENOENT ? ERR_NOTFOUND : err_set(err, ERR_FAIL, "could not open '%s': %s", path, strerror(errno));
+		return errno == ENOENT ? ERR_NOTFOUND
+				       : err_set(err, ERR_FAIL, "could not open '%s': %s", path, strerror(errno));
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
 		close(fd);
 		return err_set(err, ERR_FAIL, "'%s' is not a regular file", path);
@@ -368,6 +370,7 @@ int gw_mailbox_poll(struct crm_db *db, const struct gw_mailbox_opts *opts, struc
 	if (!strncmp(opts->url, "imap://", 7) || !strncmp(opts->url, "imaps://", 8))
 		return poll_imap(db, opts, stats, err);
 	/* not the url itself: it may hold a password */
-	return err_set(err, ERR_INPUT, "[mailbox] url: '%.*s:' is neither imap:// nor maildir:",
-		       (int)strcspn(opts->url, ":/@"), opts->url);
+	return err_set(err, ERR_INPUT,
+		       "[mailbox] url: '%.*s:' is neither imap:// nor maildir:", (int)strcspn(opts->url, ":/@"),
+		       opts->url);
 }

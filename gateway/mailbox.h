@@ -22,13 +22,13 @@
 #define GW_MAILBOX_MAX_SIZE (16u << 20)
 
 struct gw_mailbox_stats {
-	long bounced;   /* rows now bounced, addresses suppressed */
-	long failed;    /* rows now failed (a failure that was not permanent) */
-	long delayed;   /* delays noted */
+	long bounced;	/* rows now bounced, addresses suppressed */
+	long failed;	/* rows now failed (a failure that was not permanent) */
+	long delayed;	/* delays noted */
 	long delivered; /* rows now delivered */
-	long noted;     /* bounces that changed nothing: told before, relayed, a row not sent */
+	long noted;	/* bounces that changed nothing: told before, relayed, a row not sent */
 	long unmatched; /* bounces that prove no row of ours, or whose recipient is not the row's */
-	long other;     /* no bounce: for the survey reader */
+	long other;	/* no bounce: for the survey reader */
 };
 
 /* A message that is no bounce, handed over inside the transaction that
@@ -36,12 +36,12 @@ struct gw_mailbox_stats {
 typedef int (*gw_mailbox_other_fn)(void *ctx, struct crm_db *db, const char *msg, size_t len, struct err *err);
 
 struct gw_mailbox_opts {
-	const char *url;          /* [mailbox] url */
-	const char *return_path;  /* [email] return_path (LOCAL@DOMAIN), may be NULL */
-	const char *secret;       /* [serve] secret, which signs return paths; NULL: the database's key */
-	int timeout;              /* seconds for each IMAP step; 0: 30 */
+	const char *url;	     /* [mailbox] url */
+	const char *return_path;     /* [email] return_path (LOCAL@DOMAIN), may be NULL */
+	const char *secret;	     /* [serve] secret, which signs return paths; NULL: the database's key */
+	int timeout;		     /* seconds for each IMAP step; 0: 30 */
 	const char *tls_fingerprint; /* [mailbox] tls_fingerprint: the IMAP server's pinned certificate */
-	gw_mailbox_other_fn other; /* may be NULL: other messages are only counted */
+	gw_mailbox_other_fn other;   /* may be NULL: other messages are only counted */
 	void *other_ctx;
 };
 

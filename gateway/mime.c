@@ -92,7 +92,7 @@ static void add_shown(struct buf *b, const char *value)
 
 /* ERR_INPUT: "WHAT 'VALUE' WHY". */
 static int bad(struct err *err, const char *what, const char *value, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 static int bad(struct err *err, const char *what, const char *value, const char *fmt, ...)
 {
 	struct buf shown = BUF_INIT, why = BUF_INIT;
@@ -463,18 +463,19 @@ static int attachment_part(struct mailmime **out, const struct gw_mail *m, struc
 	}
 	if (needs_encoding(name.data, FILENAME_PLAIN_MAX)) {
 		/* libetpan would quote filename*=: the parameters travel in the type, which it writes as it is */
-		struct mailmime_disposition_type *t = need(
-		    mailmime_disposition_type_new(MAILMIME_DISPOSITION_TYPE_EXTENSION, rfc2231_disposition(name.data)));
+		struct mailmime_disposition_type *t =
+			need(mailmime_disposition_type_new(MAILMIME_DISPOSITION_TYPE_EXTENSION,
+							   rfc2231_disposition(name.data)));
 		dsp = need(mailmime_disposition_new(t, need(clist_new())));
 	} else {
-		dsp = need(
-		    mailmime_disposition_new_filename(MAILMIME_DISPOSITION_TYPE_ATTACHMENT, buf_detach(&name, NULL)));
+		dsp = need(mailmime_disposition_new_filename(MAILMIME_DISPOSITION_TYPE_ATTACHMENT,
+							     buf_detach(&name, NULL)));
 	}
 	fields = need(mailmime_fields_new_with_data(need(mailmime_mechanism_new(MAILMIME_MECHANISM_BASE64, NULL)), NULL,
 						    NULL, dsp, NULL));
 	*out = need(mailmime_new_empty(need(mailmime_content_new_with_str(type)), fields));
 	(*out)->mm_data.mm_single =
-	    need(mailmime_data_new_data(MAILMIME_MECHANISM_BASE64, 0, m->attach, m->attach_len));
+		need(mailmime_data_new_data(MAILMIME_MECHANISM_BASE64, 0, m->attach, m->attach_len));
 done:
 	buf_release(&name);
 	return rc;
@@ -687,7 +688,7 @@ static int write_buf(void *data, const char *s, size_t len)
 
 int gw_mime_build(struct buf *out, const struct gw_mail *m, struct err *err)
 {
-	struct buf body[2] = {BUF_INIT, BUF_INIT};
+	struct buf body[2] = { BUF_INIT, BUF_INIT };
 	struct mailimf_fields *fields = NULL;
 	struct mailmime *msg = NULL, *root = NULL;
 	size_t old_len = out->len;

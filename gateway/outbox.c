@@ -167,11 +167,12 @@ int gw_outbox_sent_next(struct crm_db *db, const struct gw_job *job, const struc
 
 int gw_outbox_finish(struct crm_db *db, struct err *err)
 {
-	return crm_db_query_prepared(NULL, db,
-				     "UPDATE crm.campaign c SET status = 'done', finished_at = now() WHERE c.status = 'running'"
-				     " AND NOT EXISTS (SELECT 1 FROM crm.outbox o WHERE o.campaign_id = c.id"
-				     " AND o.status IN ('queued', 'claimed', 'sending'))",
-				     0, NULL, err);
+	return crm_db_query_prepared(
+		NULL, db,
+		"UPDATE crm.campaign c SET status = 'done', finished_at = now() WHERE c.status = 'running'"
+		" AND NOT EXISTS (SELECT 1 FROM crm.outbox o WHERE o.campaign_id = c.id"
+		" AND o.status IN ('queued', 'claimed', 'sending'))",
+		0, NULL, err);
 }
 
 int gw_outbox_take_token(struct crm_db *db, const char *channel, double rate, double *wait, struct err *err)
@@ -263,17 +264,18 @@ int gw_outbox_report(struct crm_db *db, long id, enum gw_report what, const char
 	return rc;
 }
 
-int gw_outbox_sms_report(char **status, struct crm_db *db, long id, const char *type, const char *reply,
-			 const char *ts, struct err *err)
+int gw_outbox_sms_report(char **status, struct crm_db *db, long id, const char *type, const char *reply, const char *ts,
+			 struct err *err)
 {
 	char idtext[24];
 	const char *params[] = { idtext, type, reply, ts };
 
 	snprintf(idtext, sizeof(idtext), "%ld", id);
 	/* the report's own time when it is plausible, else the time it came */
-	return crm_db_value(status, db,
-			    "SELECT crm.outbox_sms_report($1::bigint, $2::integer, $3::text, (SELECT CASE WHEN t BETWEEN"
-			    " now() - interval '30 days' AND now() + interval '1 hour' THEN t END"
-			    " FROM (SELECT to_timestamp($4::bigint) AS t) x))",
-			    4, params, err);
+	return crm_db_value(
+		status, db,
+		"SELECT crm.outbox_sms_report($1::bigint, $2::integer, $3::text, (SELECT CASE WHEN t BETWEEN"
+		" now() - interval '30 days' AND now() + interval '1 hour' THEN t END"
+		" FROM (SELECT to_timestamp($4::bigint) AS t) x))",
+		4, params, err);
 }

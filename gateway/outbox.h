@@ -41,20 +41,20 @@ struct gw_job {
 };
 
 enum gw_outcome {
-	GW_SENT,      /* the other side took it */
-	GW_TEMPFAIL,  /* try again later (4xx, 5xx HTTP, 429, timeouts, refused) */
-	GW_PERMFAIL,  /* never: fail the row and suppress the address */
-	GW_UNKNOWN,   /* handed over, no answer: it may have arrived */
-	GW_SLOWDOWN,  /* the other side asked us to slow down (or quiet hours): not the row's fault */
-	GW_ERROR,     /* failed on our side (a template that cannot be filled): fail, suppress nothing */
+	GW_SENT,     /* the other side took it */
+	GW_TEMPFAIL, /* try again later (4xx, 5xx HTTP, 429, timeouts, refused) */
+	GW_PERMFAIL, /* never: fail the row and suppress the address */
+	GW_UNKNOWN,  /* handed over, no answer: it may have arrived */
+	GW_SLOWDOWN, /* the other side asked us to slow down (or quiet hours): not the row's fault */
+	GW_ERROR,    /* failed on our side (a template that cannot be filled): fail, suppress nothing */
 };
 
 struct gw_result {
 	enum gw_outcome outcome;
 	const char *message_id; /* Message-ID, the SMS provider's id */
-	const char *reply;      /* the server's words, for last_error */
-	int segments;           /* SMS */
-	time_t retry_at;        /* GW_SLOWDOWN: not before then (0: the backoff) */
+	const char *reply;	/* the server's words, for last_error */
+	int segments;		/* SMS */
+	time_t retry_at;	/* GW_SLOWDOWN: not before then (0: the backoff) */
 };
 
 /* Take over rows whose worker's session has ended (or whose lease ran out);
@@ -119,9 +119,9 @@ int gw_outbox_cancel(struct crm_db *db, long campaign_id, struct err *err);
 
 /* What a report (a DSN) says became of a row that went out. */
 enum gw_report {
-	GW_REPORT_BOUNCED,   /* failed for good: bounced, and the address suppressed */
-	GW_REPORT_FAILED,    /* failed on the way */
-	GW_REPORT_DELAYED,   /* noted on a sent row */
+	GW_REPORT_BOUNCED, /* failed for good: bounced, and the address suppressed */
+	GW_REPORT_FAILED,  /* failed on the way */
+	GW_REPORT_DELAYED, /* noted on a sent row */
 	GW_REPORT_DELIVERED,
 };
 /* Record a report on row id (why: the report's words); *changed says
@@ -132,8 +132,8 @@ int gw_outbox_report(struct crm_db *db, long id, enum gw_report what, const char
  * reply its words, ts its Unix time (NULL, or an implausible one: now).
  * *status (malloc'd) is the row's status afterwards, NULL when there is no
  * such SMS row. */
-int gw_outbox_sms_report(char **status, struct crm_db *db, long id, const char *type, const char *reply,
-			 const char *ts, struct err *err);
+int gw_outbox_sms_report(char **status, struct crm_db *db, long id, const char *type, const char *reply, const char *ts,
+			 struct err *err);
 
 /* Campaigns that have nothing left to send are done. */
 int gw_outbox_finish(struct crm_db *db, struct err *err);

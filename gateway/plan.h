@@ -13,11 +13,11 @@
 #include "gateway/campaign.h"
 
 struct gw_plan {
-	long texts;          /* queued texts measured */
-	long segments;       /* their segments together */
-	long gsm7, ucs2;     /* texts by encoding */
-	long multipart;      /* texts of more than one segment */
-	long max_segments;   /* the longest text's segments */
+	long texts;	   /* queued texts measured */
+	long segments;	   /* their segments together */
+	long gsm7, ucs2;   /* texts by encoding */
+	long multipart;	   /* texts of more than one segment */
+	long max_segments; /* the longest text's segments */
 };
 
 /* Measure the queued texts of SMS campaign c that have no figure yet ([sms]

@@ -22,12 +22,12 @@
 
 struct gw_send_opts {
 	const struct config *cfg; /* [email], [sms], [mail] settings */
-	const char *today;        /* YYYY-MM-DD, for templates */
-	int once;                 /* stop when nothing is due (else wait for more) */
-	int batch;                /* rows per claim; 0: 100 */
-	const char *mail_dir;     /* print batches; NULL: [mail] dir, else out/print */
-	long campaign_id;         /* this campaign's rows only; 0: every campaign's */
-	volatile int *stop;       /* set by a signal handler: finish the row in hand and stop */
+	const char *today;	  /* YYYY-MM-DD, for templates */
+	int once;		  /* stop when nothing is due (else wait for more) */
+	int batch;		  /* rows per claim; 0: 100 */
+	const char *mail_dir;	  /* print batches; NULL: [mail] dir, else out/print */
+	long campaign_id;	  /* this campaign's rows only; 0: every campaign's */
+	volatile int *stop;	  /* set by a signal handler: finish the row in hand and stop */
 };
 
 struct gw_send_stats {

@@ -193,7 +193,7 @@ struct kannel {
 
 static int http_open(struct gw_sms_http **out, const struct gw_sms_config *cfg, struct err *err)
 {
-	struct gw_sms_http_opts opts = {cfg->connect_timeout_ms, cfg->timeout_ms, cfg->proxy};
+	struct gw_sms_http_opts opts = { cfg->connect_timeout_ms, cfg->timeout_ms, cfg->proxy };
 	return gw_sms_http_new(out, &opts, err);
 }
 
@@ -245,7 +245,7 @@ static int kannel_accepted(const char *body)
 /* Replies that blame the message or the number. */
 static int kannel_rejected(const char *body)
 {
-	static const char *const words[] = {"unknown", "invalid", "denied", "rejected", "missing", "not allowed"};
+	static const char *const words[] = { "unknown", "invalid", "denied", "rejected", "missing", "not allowed" };
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (strcasestr(body, words[i]))
 			return 1;
@@ -302,7 +302,7 @@ static int kannel_send(void *state, const struct gw_sms_msg *msg, struct gw_sms_
 	return finish(res, err, status, msg, res->reply.data);
 }
 
-const struct gw_sms_provider_ops gw_sms_kannel = {"kannel", kannel_open, kannel_send, kannel_close};
+const struct gw_sms_provider_ops gw_sms_kannel = { "kannel", kannel_open, kannel_send, kannel_close };
 
 /* --------------------------------------------------------------------- http */
 
@@ -339,7 +339,7 @@ static int expand(struct buf *out, const char *tpl, const char *key, const struc
 		  const struct gw_sms_result *res, const char *dlr, void (*esc)(struct buf *, const char *),
 		  struct err *err)
 {
-	static const char *const names[] = {"to", "from", "text", "id", "coding", "dlr_url"};
+	static const char *const names[] = { "to", "from", "text", "id", "coding", "dlr_url" };
 	const char *p = tpl;
 
 	while (*p) {
@@ -438,7 +438,7 @@ static int httpp_open(void **state, const struct gw_sms_config *cfg, struct err 
 	h->headers = xcalloc(cfg->nheaders + 2, sizeof(*h->headers));
 	if (strcmp(h->method, "GET"))
 		h->headers[n++] =
-		    xstrfmt("Content-Type: %s", cfg->content_type ? cfg->content_type : "application/json");
+			xstrfmt("Content-Type: %s", cfg->content_type ? cfg->content_type : "application/json");
 	for (size_t i = 0; i < cfg->nheaders; i++)
 		h->headers[n++] = xstrdup(cfg->headers[i]);
 	*state = h;
@@ -511,7 +511,7 @@ static int httpp_send(void *state, const struct gw_sms_msg *msg, struct gw_sms_r
 	return finish(res, err, status, msg, res->reply.data);
 }
 
-const struct gw_sms_provider_ops gw_sms_http = {"http", httpp_open, httpp_send, httpp_close};
+const struct gw_sms_provider_ops gw_sms_http = { "http", httpp_open, httpp_send, httpp_close };
 
 /* --------------------------------------------------------------------- file */
 
@@ -579,7 +579,7 @@ done:
 	return rc;
 }
 
-const struct gw_sms_provider_ops gw_sms_file = {"file", filep_open, filep_send, filep_close};
+const struct gw_sms_provider_ops gw_sms_file = { "file", filep_open, filep_send, filep_close };
 
 /* ----------------------------------------------------------------- provider */
 

@@ -302,7 +302,7 @@ static int write_body(mailstream *st, const char *msg, size_t len)
  * connection it closed, with or without a 421 first. */
 static int peer_spoke(struct gw_smtp *s)
 {
-	struct pollfd pfd = {0};
+	struct pollfd pfd = { 0 };
 
 	if (s->smtp->stream->read_buffer_len > 0)
 		return 1;
@@ -361,11 +361,11 @@ static int failed(struct gw_smtp *s, struct gw_smtp_result *r, enum gw_smtp_stag
 	rc = r->outcome == GW_PERMFAIL ? ERR_PERMFAIL : ERR_TEMPFAIL;
 	if (rcpt) {
 		static const char *const said[] = {
-		    [GW_SENT] = "was sent",
-		    [GW_TEMPFAIL] = "failed for now",
-		    [GW_PERMFAIL] = "failed for good",
-		    [GW_UNKNOWN] = "may or may not have arrived",
-		    [GW_SLOWDOWN] = "was deferred: the server asks us to slow down",
+			[GW_SENT] = "was sent",
+			[GW_TEMPFAIL] = "failed for now",
+			[GW_PERMFAIL] = "failed for good",
+			[GW_UNKNOWN] = "may or may not have arrived",
+			[GW_SLOWDOWN] = "was deferred: the server asks us to slow down",
 		};
 		err_set(err, rc, "e-mail to '%s' %s: %s", rcpt, said[r->outcome], msg.data);
 	} else {
@@ -379,7 +379,7 @@ static int failed(struct gw_smtp *s, struct gw_smtp_result *r, enum gw_smtp_stag
 
 static int tcp_connect(struct gw_smtp *s, int *out)
 {
-	struct addrinfo hints = {0}, *res = NULL;
+	struct addrinfo hints = { 0 }, *res = NULL;
 	char port[8];
 	int fd = -1, e = 0;
 
@@ -392,7 +392,7 @@ static int tcp_connect(struct gw_smtp *s, int *out)
 		return -1;
 	}
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		struct pollfd pfd = {0};
+		struct pollfd pfd = { 0 };
 		socklen_t elen = sizeof(e);
 
 		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -419,12 +419,12 @@ static int tcp_connect(struct gw_smtp *s, int *out)
 		 * is written whole and then waited for: Nagle's algorithm would
 		 * hold the last piece back until the server acknowledges the one
 		 * before, which a server delays (40 ms here) — per message */
-		if (!e && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int)))
+		if (!e && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int)))
 			e = errno;
 		if (!e) {
 			if (ai->ai_family == AF_INET)
 				s->loopback =
-				    (ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr) >> 24) == 127;
+					(ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr) >> 24) == 127;
 			else
 				s->loopback = ai->ai_family == AF_INET6 &&
 					      IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
@@ -873,11 +873,11 @@ int gw_smtp_return_path(struct buf *out, const char *return_path, long id, const
 	if (tag)
 		buf_addf(&local, "+%ld.%s", id, tag);
 	if (tag && local.len > LOCAL_MAX)
-		rc =
-		    err_set(err, ERR_INPUT,
-			    "[email] return_path: '%s' leaves no room for the tag of outbox row %ld (a local part of %d"
-			    " characters at most)",
-			    return_path, id, LOCAL_MAX);
+		rc = err_set(
+			err, ERR_INPUT,
+			"[email] return_path: '%s' leaves no room for the tag of outbox row %ld (a local part of %d"
+			" characters at most)",
+			return_path, id, LOCAL_MAX);
 	else
 		buf_addf(out, "%s%s", local.data, at);
 	buf_release(&local);
@@ -908,4 +908,4 @@ static void transport_close(void *state)
 	gw_smtp_close(state);
 }
 
-const struct gw_transport gw_transport_smtp = {"smtp", transport_open, transport_send, transport_close};
+const struct gw_transport gw_transport_smtp = { "smtp", transport_open, transport_send, transport_close };

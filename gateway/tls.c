@@ -55,15 +55,18 @@ int gw_tls_check(const unsigned char *der, size_t n, const char *where, const ch
 		buf_addf(&hex, "%s%02X", i ? ":" : "", md[i]);
 	if (!pin) {
 		if (ok && !*told && !loopback)
-			log_warn("%s: its TLS certificate is not checked (SHA-256 %s); pin it with tls_fingerprint = %s", where,
-				 hex.data, hex.data);
+			log_warn(
+				"%s: its TLS certificate is not checked (SHA-256 %s); pin it with tls_fingerprint = %s",
+				where, hex.data, hex.data);
 		*told = 1;
 	} else if (!ok) {
 		rc = err_set(err, ERR_INPUT, "%s: could not read its TLS certificate to check it", where);
 	} else if (!same_fingerprint(pin, md, len)) {
-		rc = err_set(err, ERR_INPUT, "%s: its TLS certificate (SHA-256 %s) is not the one tls_fingerprint names",
-			     where, hex.data);
-		err_hint(err, "a certificate renewed on purpose needs the new fingerprint; otherwise someone is in between");
+		rc = err_set(err, ERR_INPUT,
+			     "%s: its TLS certificate (SHA-256 %s) is not the one tls_fingerprint names", where,
+			     hex.data);
+		err_hint(err,
+			 "a certificate renewed on purpose needs the new fingerprint; otherwise someone is in between");
 	}
 	buf_release(&hex);
 	return rc;

@@ -44,10 +44,10 @@ int gw_tpl_set(struct gw_tpl *t, const char *label, const void *data, size_t len
 	enum gw_tpl_kind kind = !strcmp(ext, ".docx")				? GW_TPL_DOCX
 				: !strcmp(ext, ".txt")				? GW_TPL_TXT
 				: !strcmp(ext, ".html") || !strcmp(ext, ".htm") ? GW_TPL_HTML
-										: (enum gw_tpl_kind)-1;
+										: (enum gw_tpl_kind) - 1;
 
-	gw_tpl_set_text(t, label, kind == (enum gw_tpl_kind)-1 ? GW_TPL_TXT : kind, NULL);
-	if (kind == (enum gw_tpl_kind)-1)
+	gw_tpl_set_text(t, label, kind == (enum gw_tpl_kind) - 1 ? GW_TPL_TXT : kind, NULL);
+	if (kind == (enum gw_tpl_kind) - 1)
 		return err_set(err, ERR_INPUT, "template '%s': a template is a .docx, .txt or .html file", label);
 	buf_add(&t->data, data, len);
 	return 0;
@@ -60,7 +60,8 @@ static int read_file(struct buf *out, FILE *f, const char *path, struct err *err
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		buf_add(out, chunk, n);
 		if (out->len > CRM_TEMPLATE_MAX)
-			return err_set(err, ERR_INPUT, "template '%s' is larger than %u MiB", path, CRM_TEMPLATE_MAX >> 20);
+			return err_set(err, ERR_INPUT, "template '%s' is larger than %u MiB", path,
+				       CRM_TEMPLATE_MAX >> 20);
 	}
 	if (ferror(f))
 		return err_set(err, ERR_FAIL, "could not read template '%s': %s", path, strerror(errno));
@@ -89,7 +90,8 @@ int gw_tpl_load(struct gw_tpl *t, struct crm_db *db, const char *ref, struct err
 		rc = crm_template_get(db, ref, &st, &gerr);
 		if (!rc) {
 			/* the stored name may lack an extension: its kind says what it is */
-			char *label = strcmp(extension(st.name), "") ? xstrdup(st.name) : xstrfmt("%s.%s", st.name, st.kind);
+			char *label =
+				strcmp(extension(st.name), "") ? xstrdup(st.name) : xstrfmt("%s.%s", st.name, st.kind);
 			rc = gw_tpl_set(t, label, st.content.data, st.content.len, err);
 			free(t->label);
 			t->label = xstrdup(ref);
@@ -160,17 +162,19 @@ int gw_tpl_compile(struct gw_tpl *t, const struct crm_entity *e, struct err *err
 		err_release(&terr);
 		free(prefix);
 	}
-	if (rc == ERR_INPUT && e && !err->hint.len && (strstr(err->msg.data, "unknown ") || strstr(err->detail.data, "unknown ")))
-		err_hint(err, "a field is one of %s's columns (crmgate export %s | head -1), a column of a row it refers to"
-			      " through a dot (customer.name), or today",
+	if (rc == ERR_INPUT && e && !err->hint.len &&
+	    (strstr(err->msg.data, "unknown ") || strstr(err->detail.data, "unknown ")))
+		err_hint(err,
+			 "a field is one of %s's columns (crmgate export %s | head -1), a column of a row it refers to"
+			 " through a dot (customer.name), or today",
 			 e->name, e->name);
 	value_free(shape);
 	value_free(globals);
 	return rc;
 }
 
-int gw_tpl_render_file(struct gw_tpl *t, const struct value *rec, const struct value *globals, const char *path,
-		       int fd, struct buf *scratch, struct err *err)
+int gw_tpl_render_file(struct gw_tpl *t, const struct value *rec, const struct value *globals, const char *path, int fd,
+		       struct buf *scratch, struct err *err)
 {
 	int rc;
 

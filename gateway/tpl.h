@@ -19,11 +19,11 @@ enum gw_tpl_kind { GW_TPL_DOCX, GW_TPL_TXT, GW_TPL_HTML };
 
 struct gw_tpl {
 	enum gw_tpl_kind kind;
-	const char *ext;         /* ".docx", ".txt", ".html" */
-	char *label;             /* what messages call it: the file or stored name */
-	struct buf data;         /* the template's bytes (a compiled .docx reads them) */
+	const char *ext;	 /* ".docx", ".txt", ".html" */
+	char *label;		 /* what messages call it: the file or stored name */
+	struct buf data;	 /* the template's bytes (a compiled .docx reads them) */
 	struct merge_docx *docx; /* GW_TPL_DOCX */
-	struct merge_tpl text;   /* GW_TPL_TXT, GW_TPL_HTML */
+	struct merge_tpl text;	 /* GW_TPL_TXT, GW_TPL_HTML */
 	int fields;
 };
 
@@ -46,8 +46,8 @@ struct value *gw_tpl_globals(const char *today);
 
 /* Fill the template for rec into fd, the empty file path the caller has
  * open; scratch is the caller's, reused between targets. */
-int gw_tpl_render_file(struct gw_tpl *t, const struct value *rec, const struct value *globals, const char *path,
-		       int fd, struct buf *scratch, struct err *err);
+int gw_tpl_render_file(struct gw_tpl *t, const struct value *rec, const struct value *globals, const char *path, int fd,
+		       struct buf *scratch, struct err *err);
 
 void gw_tpl_release(struct gw_tpl *t);
 

@@ -39,7 +39,7 @@ struct maildir {
 static int maildir_open(void **state, const struct gw_smtp_opts *o, struct err *err)
 {
 	const char *dir = o->url && !strncmp(o->url, "file:", 5) ? o->url + 5 : "";
-	static const char *const sub[] = {"tmp", "new", "cur"};
+	static const char *const sub[] = { "tmp", "new", "cur" };
 	struct maildir *m;
 	int rc;
 
@@ -118,4 +118,4 @@ done:
 	return rc;
 }
 
-const struct gw_transport gw_transport_file = {"file", maildir_open, maildir_send, maildir_close};
+const struct gw_transport gw_transport_file = { "file", maildir_open, maildir_send, maildir_close };

@@ -23,9 +23,8 @@
 
 #define DEFAULT_CONNECTIONS 4
 /* "ID.SIG": a bigint, and 32 bytes of HMAC in unpadded base64url */
-#define SIG_LEN 43
-#define INBOUND_HOWTO                                                                                          \
-	"set [sms] inbound_secret (or CRMGATE_SMS_INBOUND_SECRET) and add key=SECRET to Kannel's get-url"
+#define SIG_LEN	      43
+#define INBOUND_HOWTO "set [sms] inbound_secret (or CRMGATE_SMS_INBOUND_SECRET) and add key=SECRET to Kannel's get-url"
 
 struct gw_web {
 	struct crm_store_opts store;
@@ -244,8 +243,7 @@ int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, co
 	return verify_token(outbox_id, db, &unsubscribe, token, secret, err);
 }
 
-int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret,
-			   struct err *err)
+int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err)
 {
 	return verify_token(outbox_id, db, &dlr, token, secret, err);
 }
@@ -254,10 +252,9 @@ int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token
 
 /* Void elements are closed (<meta/>) so that a page is well-formed XML as
  * well as HTML: whatever a recipient's address holds, any parser reads it. */
-static const char page_head[] =
-	"<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-	"<meta name=\"robots\" content=\"noindex\"/>\n<title>";
+static const char page_head[] = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+				"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+				"<meta name=\"robots\" content=\"noindex\"/>\n<title>";
 
 static void page_begin(struct buf *b, const char *title)
 {
@@ -358,7 +355,8 @@ static void page_ask(struct http_response *res, const char *channel, const char 
 		http_html_escape(&res->body, who.data);
 		buf_adds(&res->body, "）");
 	}
-	buf_adds(&res->body, done ? "。</p>\n<p lang=\"en\">You are unsubscribed: no more " : "？</p>\n<p lang=\"en\">Stop ");
+	buf_adds(&res->body,
+		 done ? "。</p>\n<p lang=\"en\">You are unsubscribed: no more " : "？</p>\n<p lang=\"en\">Stop ");
 	http_html_escape(&res->body, en);
 	if (who.len) {
 		buf_adds(&res->body, " to ");
@@ -422,11 +420,12 @@ done:
 
 static int h_unsubscribe_page(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
 {
-	return unsubscribe_request(res, req, ctx,
-				   "SELECT o.channel, o.recipient, EXISTS (SELECT 1 FROM crm.suppression s"
-				   " WHERE s.channel = o.channel AND s.address = crm.address_key(o.channel, o.recipient))"
-				   " FROM crm.outbox o WHERE o.id = $1::bigint",
-				   err);
+	return unsubscribe_request(
+		res, req, ctx,
+		"SELECT o.channel, o.recipient, EXISTS (SELECT 1 FROM crm.suppression s"
+		" WHERE s.channel = o.channel AND s.address = crm.address_key(o.channel, o.recipient))"
+		" FROM crm.outbox o WHERE o.id = $1::bigint",
+		err);
 }
 
 /* Any POST unsubscribes: the page's button, and RFC 8058's one-click POST

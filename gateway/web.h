@@ -67,8 +67,7 @@ int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *publi
  * the database could not say. */
 int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err);
 /* The same for a delivery-report id (gw_web_dlr_token's). */
-int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret,
-			   struct err *err);
+int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err);
 
 /* Is text an opt-out keyword: STOP, TD, T (ASCII case ignored) or 退订,
  * after trimming spaces (ASCII and U+3000)? */

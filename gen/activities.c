@@ -5,10 +5,10 @@
 
 /* subject = pre + short name + post, per type */
 static const char *const subjects[4][3][2] = {
-    {{"拜访", ""}, {"", "季度回访"}, {"走访", "了解需求"}},
-    {{"电话沟通", "采购需求"}, {"电话跟进报价：", ""}, {"电话回访", ""}},
-    {{"", "项目启动会"}, {"", "方案评审会"}, {"与", "商务洽谈"}},
-    {{"", "产品演示"}, {"为", "做方案演示"}, {"", "现场试用演示"}},
+	{ { "拜访", "" }, { "", "季度回访" }, { "走访", "了解需求" } },
+	{ { "电话沟通", "采购需求" }, { "电话跟进报价：", "" }, { "电话回访", "" } },
+	{ { "", "项目启动会" }, { "", "方案评审会" }, { "与", "商务洽谈" } },
+	{ { "", "产品演示" }, { "为", "做方案演示" }, { "", "现场试用演示" } },
 };
 
 static const char *reviewer(struct gen *g, int owner)
@@ -111,10 +111,10 @@ static void w_expense(struct gen *g, struct rng *r, long *id, int type, int day,
 
 void gen_expenses(struct gen *g)
 {
-	static const int visit_types[] = {EX_TRAVEL, EX_ENTERTAIN, EX_TRANSPORT, EX_GIFT};
-	static const int visit_weights[] = {40, 25, 25, 10};
-	static const int opp_types[] = {EX_ENTERTAIN, EX_GIFT, EX_MEETING, EX_SAMPLE};
-	static const int opp_weights[] = {40, 20, 15, 25};
+	static const int visit_types[] = { EX_TRAVEL, EX_ENTERTAIN, EX_TRANSPORT, EX_GIFT };
+	static const int visit_weights[] = { 40, 25, 25, 10 };
+	static const int opp_types[] = { EX_ENTERTAIN, EX_GIFT, EX_MEETING, EX_SAMPLE };
+	static const int opp_weights[] = { 40, 20, 15, 25 };
 	struct cust cu;
 	struct opp op;
 	struct rng r;
@@ -190,7 +190,7 @@ void gen_complaints(struct gen *g, int log)
 		gen_rng_init(&r, g->seed, TAG_COMPLAINTS, (uint64_t)c, 0);
 		k = gen_rng_poisson(&r, 0.03 + 0.02 * (double)norders);
 		for (k = k > 20 ? 20 : k; k > 0; k--) {
-			int64_t at[6] = {NO_TIME, NO_TIME, NO_TIME, NO_TIME, NO_TIME, NO_TIME};
+			int64_t at[6] = { NO_TIME, NO_TIME, NO_TIME, NO_TIME, NO_TIME, NO_TIME };
 			gen_complaint_plan(g, &r, &cu, &cp);
 			id++;
 			for (int s = 0; s < cp.nsteps; s++)

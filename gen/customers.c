@@ -3,7 +3,7 @@
 
 #include "common/banned.h"
 
-static const char *const cust_status_names[] = {"active", "potential", "inactive"};
+static const char *const cust_status_names[] = { "active", "potential", "inactive" };
 
 void gen_customers(struct gen *g)
 {
@@ -39,7 +39,7 @@ void gen_customers(struct gen *g)
 
 void gen_contacts(struct gen *g)
 {
-	static const int count_weights[] = {40, 32, 15, 8, 5}; /* 2.06 on average */
+	static const int count_weights[] = { 40, 32, 15, 8, 5 }; /* 2.06 on average */
 	struct out *w = &g->w;
 	struct cust cu;
 	struct rng r;

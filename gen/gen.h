@@ -31,7 +31,7 @@ struct gen_opts {
  * have no entity of their own in the CSV contract. */
 struct gen_stats {
 	long departments, salespeople, users, customers, contacts, leads, lead_contacts, products, intents,
-	    opportunities, orders, order_lines, invoices, receipts, activities, expenses, complaints, competitors;
+		opportunities, orders, order_lines, invoices, receipts, activities, expenses, complaints, competitors;
 	long stage_history, complaint_log, opportunity_competitors, opportunity_team;
 };
 

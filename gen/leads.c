@@ -5,7 +5,7 @@
 
 #include "common/banned.h"
 
-static const char *const lead_status_names[] = {"new", "following", "converted", "invalid"};
+static const char *const lead_status_names[] = { "new", "following", "converted", "invalid" };
 
 void gen_leads(struct gen *g)
 {
@@ -37,7 +37,7 @@ void gen_leads(struct gen *g)
 
 void gen_lead_contacts(struct gen *g)
 {
-	static const int count_weights[] = {65, 25, 10};
+	static const int count_weights[] = { 65, 25, 10 };
 	struct out *w = &g->w;
 	struct lead ld;
 	struct rng r;
@@ -90,7 +90,7 @@ void gen_lead_contacts(struct gen *g)
 
 /* ---------------------------------------------------------- product intents */
 
-static const char *const intent_status_names[] = {"unconfirmed", "confirmed", "converted", "closed"};
+static const char *const intent_status_names[] = { "unconfirmed", "confirmed", "converted", "closed" };
 
 static void w_intent(struct gen *g, struct rng *r, long *id, long cust, long lead, int lo, int hi, int status,
 		     double scale)
@@ -103,7 +103,7 @@ static void w_intent(struct gen *g, struct rng *r, long *id, long cust, long lea
 	long qty = (long)(want / (double)g->products[product].price + 0.5);
 
 	if (status < 0) {
-		static const int done[] = {15, 15, 35, 35}, pending[] = {50, 50, 0, 0};
+		static const int done[] = { 15, 15, 35, 35 }, pending[] = { 50, 50, 0, 0 };
 		status = gen_rng_weighted(r, expected < g->today ? done : pending, 4);
 	}
 	gen_w_int(w, ++*id);
@@ -122,7 +122,7 @@ static void w_intent(struct gen *g, struct rng *r, long *id, long cust, long lea
 
 void gen_intents(struct gen *g)
 {
-	static const int cust_counts[] = {65, 25, 10}, lead_counts[] = {40, 45, 15};
+	static const int cust_counts[] = { 65, 25, 10 }, lead_counts[] = { 40, 45, 15 };
 	struct cust cu;
 	struct lead ld;
 	struct rng r;

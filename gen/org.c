@@ -128,7 +128,7 @@ void gen_org(struct gen *g)
 		gen_w_end(g);
 	}
 	{
-		static const char *const staff[][2] = {{"MKT", "市场部"}, {"SVC", "客服部"}, {"FIN", "财务部"}};
+		static const char *const staff[][2] = { { "MKT", "市场部" }, { "SVC", "客服部" }, { "FIN", "财务部" } };
 		for (size_t i = 0; i < ARRAY_SIZE(staff); i++) {
 			gen_w_int(w, g->ndept + 2 + (long long)i);
 			gen_w_str(w, staff[i][0]);
@@ -169,10 +169,10 @@ void gen_org(struct gen *g)
 		gen_w_end(g);
 	}
 	{
-		static const char *const staff[][2] = {{"custadmin", "customer_admin"},
-						       {"marketer", "marketer"},
-						       {"service", "service_supervisor"},
-						       {"ceo", "executive"}};
+		static const char *const staff[][2] = { { "custadmin", "customer_admin" },
+							{ "marketer", "marketer" },
+							{ "service", "service_supervisor" },
+							{ "ceo", "executive" } };
 		gen_rng_init(&r, g->seed, TAG_ORG, 3, 0);
 		for (size_t i = 0; i < ARRAY_SIZE(staff); i++) {
 			gen_person_make(&r, &p);

@@ -46,8 +46,8 @@ void gen_person_name(char *dst, size_t size, const struct person *p)
 }
 
 static const char *const mobile_prefixes[] = {
-    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152", "153",
-    "155", "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188", "189",
+	"130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152", "153",
+	"155", "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188", "189",
 };
 
 void gen_w_mobile(struct out *w, struct rng *r)
@@ -158,7 +158,7 @@ static void a_company_domain(struct out *w, const struct company *co)
 
 void gen_w_company_email(struct out *w, const struct company *co)
 {
-	static const char *const boxes[] = {"info", "sales", "contact", "service", "office"};
+	static const char *const boxes[] = { "info", "sales", "contact", "service", "office" };
 	gen_w_sep(w);
 	gen_a_str(w, boxes[co->mail_box]);
 	buf_addch(&w->b, '@');

@@ -42,7 +42,7 @@ void gen_cust_plan(struct gen *g, long c, struct cust *cu)
 		cu->credit_days = 60;
 		cu->credit_limit = gen_rng_range(&r, 30, 100) * 1000000LL;
 	} else {
-		static const int days[] = {0, 15, 30, 30, 45};
+		static const int days[] = { 0, 15, 30, 30, 45 };
 		cu->credit_days = PICK(&r, days);
 		cu->credit_limit = gen_rng_range(&r, 0, 20) * 1000000LL;
 	}
@@ -82,7 +82,7 @@ void gen_lead_plan(struct gen *g, long l, struct lead *ld)
 		ld->owner = -1;
 }
 
-const char *const gen_opp_status_names[] = {"open", "won", "lost", "abandoned"};
+const char *const gen_opp_status_names[] = { "open", "won", "lost", "abandoned" };
 
 static long long round_yuan(double cents, long long step_yuan)
 {
@@ -150,7 +150,7 @@ void gen_opp_plan(struct gen *g, const struct cust *cu, long id, struct opp *op)
 	op->entered[0] = op->created;
 	for (int i = 1; i < points; i++)
 		op->entered[i] =
-		    op->created + (int)((double)span * ((double)i - 0.4 + 0.8 * gen_rng_unif(&r)) / points);
+			op->created + (int)((double)span * ((double)i - 0.4 + 0.8 * gen_rng_unif(&r)) / points);
 	if (op->status == OPP_WON)
 		op->entered[op->nstages - 1] = op->closed;
 	if (op->status == OPP_OPEN) {
@@ -162,8 +162,8 @@ void gen_opp_plan(struct gen *g, const struct cust *cu, long id, struct opp *op)
 		op->expected = op->closed + (int)gen_rng_range(&r, -30, 30);
 	}
 	op->expected = gen_maxi(op->expected, op->created);
-	op->amount =
-	    round_yuan(4000000.0 * gen_cust_scale(cu) * exp(0.5 * gen_rng_normal(&r)) * (op->mode ? 2.5 : 1.0), 100);
+	op->amount = round_yuan(4000000.0 * gen_cust_scale(cu) * exp(0.5 * gen_rng_normal(&r)) * (op->mode ? 2.5 : 1.0),
+				100);
 	op->owner = gen_rng_chance(&r, 0.9) ? cu->owner : (int)gen_rng_below(&r, g->nsp);
 	op->contact = gen_rng_chance(&r, 0.85) ? cust_contact(g, cu, &r) : 0;
 	op->reason = -1;
@@ -243,7 +243,7 @@ int gen_pick_product(struct gen *g, struct rng *r)
 /* The lines of order id, aiming at target cents; returns how many (<= 6). */
 int gen_order_lines(struct gen *g, long id, long long target, int category, struct line *lines)
 {
-	static const int nline_weights[] = {30, 25, 18, 12, 9, 6};
+	static const int nline_weights[] = { 30, 25, 18, 12, 9, 6 };
 	struct rng r;
 	double share[6], sum = 0;
 	double disc_max = category == 0 ? 0.25 : category == 1 ? 0.18 : 0.12;
@@ -310,11 +310,11 @@ void gen_billing_plan(struct gen *g, const struct cust *cu, long order_id, int d
 		b->rec_amount = total * (long long)gen_rng_range(&r, 30, 80) / 100;
 }
 
-const char *const gen_act_status_names[] = {"planned", "done", "cancelled"};
+const char *const gen_act_status_names[] = { "planned", "done", "cancelled" };
 
 void gen_act_make(struct gen *g, struct rng *r, int lo, int hi, struct act *a)
 {
-	static const int remind_minutes[] = {30, 60, 1440};
+	static const int remind_minutes[] = { 30, 60, 1440 };
 	int day, age;
 
 	a->type = gen_rng_weighted(r, gen_activity_type_weights, (int)gen_activity_type_weights_n);
@@ -330,7 +330,7 @@ void gen_act_make(struct gen *g, struct rng *r, int lo, int hi, struct act *a)
 	if (age <= 0) {
 		a->status = ACT_PLANNED;
 	} else {
-		static const int old[] = {0, 90, 10}, recent[] = {24, 70, 6};
+		static const int old[] = { 0, 90, 10 }, recent[] = { 24, 70, 6 };
 		a->status = gen_rng_weighted(r, age > 90 ? old : recent, 3);
 	}
 	if (a->status == ACT_DONE) {
@@ -388,15 +388,17 @@ size_t gen_cust_acts(struct gen *g, const struct cust *cu)
 	return n;
 }
 
-const char *const gen_complaint_status_names[] = {"new", "assigned", "processing", "resolved", "verified", "reopened"};
-const char *const gen_complaint_notes[] = {"登记投诉",		 "已分配处理人",
-					   "开始处理",		 "已处理完毕，等待客户验证",
-					   "客户确认问题已解决", "客户反馈问题未解决，重新打开"};
+const char *const gen_complaint_status_names[] = {
+	"new", "assigned", "processing", "resolved", "verified", "reopened"
+};
+const char *const gen_complaint_notes[] = { "登记投诉",		  "已分配处理人",
+					    "开始处理",		  "已处理完毕，等待客户验证",
+					    "客户确认问题已解决", "客户反馈问题未解决，重新打开" };
 
 void gen_complaint_plan(struct gen *g, struct rng *r, const struct cust *cu, struct complaint *cp)
 {
-	static const int fresh[] = {40, 30, 30, 0, 0, 0}, recent[] = {0, 10, 30, 35, 20, 5},
-			 old[] = {0, 0, 4, 14, 77, 5};
+	static const int fresh[] = { 40, 30, 30, 0, 0, 0 }, recent[] = { 0, 10, 30, 35, 20, 5 },
+			 old[] = { 0, 0, 4, 14, 77, 5 };
 	int day = cu->start + 7 + (int)gen_rng_below(r, gen_maxi(1, g->today - 1 - (cu->start + 7) + 1));
 	int age, target;
 	int64_t now = gen_at_time(g->today, 0), t;
@@ -414,7 +416,7 @@ void gen_complaint_plan(struct gen *g, struct rng *r, const struct cust *cu, str
 	cp->at[0] = t;
 	cp->nsteps = 1;
 	/* walk the workflow towards target, stopping at what has happened by now */
-	int path[4] = {CP_ASSIGNED, CP_PROCESSING, CP_RESOLVED, target};
+	int path[4] = { CP_ASSIGNED, CP_PROCESSING, CP_RESOLVED, target };
 	int len = target <= CP_RESOLVED ? target : 4;
 	for (int i = 0; i < len; i++) {
 		switch (path[i]) {

@@ -76,15 +76,15 @@ static int set_sequences(struct gen *g, const struct filled *tables, size_t n)
 static int bulk_begin(struct gen *g, const struct filled *tables, size_t n, struct buf restore[2])
 {
 	static const char *const queries[] = {
-	    "SELECT pg_get_indexdef(i.indexrelid), format('DROP INDEX %s', i.indexrelid::regclass)"
-	    " FROM pg_index i WHERE i.indrelid = ANY($1::regclass[])"
-	    " AND NOT i.indisprimary AND NOT i.indisunique AND NOT i.indisexclusion"
-	    " ORDER BY i.indexrelid",
-	    "SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,"
-	    " pg_get_constraintdef(c.oid)),"
-	    " format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname)"
-	    " FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY($1::regclass[])"
-	    " ORDER BY c.oid",
+		"SELECT pg_get_indexdef(i.indexrelid), format('DROP INDEX %s', i.indexrelid::regclass)"
+		" FROM pg_index i WHERE i.indrelid = ANY($1::regclass[])"
+		" AND NOT i.indisprimary AND NOT i.indisunique AND NOT i.indisexclusion"
+		" ORDER BY i.indexrelid",
+		"SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,"
+		" pg_get_constraintdef(c.oid)),"
+		" format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname)"
+		" FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY($1::regclass[])"
+		" ORDER BY c.oid",
 	};
 	struct buf list = BUF_INIT, drop = BUF_INIT;
 	struct crm_res *res = NULL;
@@ -138,37 +138,37 @@ static int bulk_end(struct gen *g, const struct buf restore[2])
 
 int gen_run(struct gen_stats *out, struct crm_db *db, const struct gen_opts *opts, struct err *err)
 {
-	struct gen gen = {0}, *g = &gen;
-	struct buf restore[2] = {BUF_INIT, BUF_INIT};
+	struct gen gen = { 0 }, *g = &gen;
+	struct buf restore[2] = { BUF_INIT, BUF_INIT };
 	int y, m, d, rc;
 	const struct filled tables[] = {
-	    {"crm.customer", &g->st.customers, 1},
-	    {"crm.department", &g->st.departments, 1},
-	    {"crm.salesperson", &g->st.salespeople, 1},
-	    {"crm.app_user", &g->st.users, 1},
-	    {"crm.customer_category", &(const long){(long)gen_customer_categories_n}, 1},
-	    {"crm.region", &(const long){(long)(gen_regions_n + gen_provinces_n)}, 1},
-	    {"crm.product_category", &(const long){(long)gen_product_categories_n}, 1},
-	    {"crm.product", &g->st.products, 1},
-	    {"crm.sales_mode", &(const long){(long)gen_modes_n}, 1},
-	    {"crm.sales_stage", &(const long){11}, 1},
-	    {"crm.competitor", &g->st.competitors, 1},
-	    {"crm.contact", &g->st.contacts, 1},
-	    {"crm.lead", &g->st.leads, 1},
-	    {"crm.lead_contact", &g->st.lead_contacts, 1},
-	    {"crm.product_intent", &g->st.intents, 1},
-	    {"crm.opportunity", &g->st.opportunities, 1},
-	    {"crm.opportunity_stage_history", &g->st.stage_history, 1},
-	    {"crm.opportunity_competitor", &g->st.opportunity_competitors, 0},
-	    {"crm.opportunity_team", &g->st.opportunity_team, 0},
-	    {"crm.sales_order", &g->st.orders, 1},
-	    {"crm.order_line", &g->st.order_lines, 1},
-	    {"crm.invoice", &g->st.invoices, 1},
-	    {"crm.receipt", &g->st.receipts, 1},
-	    {"crm.activity", &g->st.activities, 1},
-	    {"crm.expense", &g->st.expenses, 1},
-	    {"crm.complaint", &g->st.complaints, 1},
-	    {"crm.complaint_log", &g->st.complaint_log, 1},
+		{ "crm.customer", &g->st.customers, 1 },
+		{ "crm.department", &g->st.departments, 1 },
+		{ "crm.salesperson", &g->st.salespeople, 1 },
+		{ "crm.app_user", &g->st.users, 1 },
+		{ "crm.customer_category", &(const long){ (long)gen_customer_categories_n }, 1 },
+		{ "crm.region", &(const long){ (long)(gen_regions_n + gen_provinces_n) }, 1 },
+		{ "crm.product_category", &(const long){ (long)gen_product_categories_n }, 1 },
+		{ "crm.product", &g->st.products, 1 },
+		{ "crm.sales_mode", &(const long){ (long)gen_modes_n }, 1 },
+		{ "crm.sales_stage", &(const long){ 11 }, 1 },
+		{ "crm.competitor", &g->st.competitors, 1 },
+		{ "crm.contact", &g->st.contacts, 1 },
+		{ "crm.lead", &g->st.leads, 1 },
+		{ "crm.lead_contact", &g->st.lead_contacts, 1 },
+		{ "crm.product_intent", &g->st.intents, 1 },
+		{ "crm.opportunity", &g->st.opportunities, 1 },
+		{ "crm.opportunity_stage_history", &g->st.stage_history, 1 },
+		{ "crm.opportunity_competitor", &g->st.opportunity_competitors, 0 },
+		{ "crm.opportunity_team", &g->st.opportunity_team, 0 },
+		{ "crm.sales_order", &g->st.orders, 1 },
+		{ "crm.order_line", &g->st.order_lines, 1 },
+		{ "crm.invoice", &g->st.invoices, 1 },
+		{ "crm.receipt", &g->st.receipts, 1 },
+		{ "crm.activity", &g->st.activities, 1 },
+		{ "crm.expense", &g->st.expenses, 1 },
+		{ "crm.complaint", &g->st.complaints, 1 },
+		{ "crm.complaint_log", &g->st.complaint_log, 1 },
 	};
 
 	if (out)

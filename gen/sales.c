@@ -6,8 +6,8 @@
 /* One pass over every customer's orders, writing one of the four tables. */
 void gen_sales(struct gen *g, int table)
 {
-	static const char *const stages[] = {"orders", "order lines", "invoices", "receipts"};
-	static const char *const names[] = {"crm.sales_order", "crm.order_line", "crm.invoice", "crm.receipt"};
+	static const char *const stages[] = { "orders", "order lines", "invoices", "receipts" };
+	static const char *const names[] = { "crm.sales_order", "crm.order_line", "crm.invoice", "crm.receipt" };
 	struct out *w = &g->w;
 	struct cust cu;
 	struct line lines[6];

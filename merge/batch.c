@@ -13,19 +13,19 @@
 #include "merge/docx_zip.h"
 #include "common/banned.h"
 
-#define RELS "word/_rels/document.xml.rels"
-#define TYPES "[Content_Types].xml"
-#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#define RELS	"word/_rels/document.xml.rels"
+#define TYPES	"[Content_Types].xml"
+#define NS_REL	"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 #define CT_WORD "application/vnd.openxmlformats-officedocument.wordprocessingml."
 
 /* A header or footer that holds fields, and the copy the current target uses. */
 struct hf {
-	char *rel_id;      /* its relationship in the template: "rId8" */
-	size_t part;       /* its entry in the template */
-	char *rels_file;   /* its own relationships (a logo), copied out once, or NULL */
+	char *rel_id;	 /* its relationship in the template: "rId8" */
+	size_t part;	 /* its entry in the template */
+	char *rels_file; /* its own relationships (a logo), copied out once, or NULL */
 	int footer;
-	struct buf last;   /* the last copy written */
-	char *cur_id;      /* the relationship the current target's sections use */
+	struct buf last; /* the last copy written */
+	char *cur_id;	 /* the relationship the current target's sections use */
 };
 
 /* A part made for the batch, waiting in the temporary folder. */
@@ -45,8 +45,8 @@ struct merge_batch {
 	struct made *made;
 	size_t nmade, made_alloc;
 	struct buf rels_extra, types_extra; /* relationships and overrides to add */
-	struct buf suffix;                  /* what follows </w:body> */
-	struct buf pending;                 /* the previous target's last section properties */
+	struct buf suffix;		    /* what follows </w:body> */
+	struct buf pending;		    /* the previous target's last section properties */
 	struct buf doc, part, edited;
 	long n;
 };
@@ -122,11 +122,13 @@ int merge_batch_open(struct merge_batch **out, struct merge_docx *d, const char 
 	buf_init(&b->edited);
 	for (size_t i = 0; i < merge_zip_count(b->zip); i++) {
 		const char *name = merge_zip_name(b->zip, i);
-		if (merge_docx_compiled(d, i) && (!strncmp(name, "word/footnotes", 14) || !strncmp(name, "word/endnotes", 13)))
-			rc = err_set(err, ERR_INPUT,
-				     "part %s: footnotes and endnotes with fields cannot go into a combined document yet;"
-				     " merge one document per target instead",
-				     name);
+		if (merge_docx_compiled(d, i) &&
+		    (!strncmp(name, "word/footnotes", 14) || !strncmp(name, "word/endnotes", 13)))
+			rc = err_set(
+				err, ERR_INPUT,
+				"part %s: footnotes and endnotes with fields cannot go into a combined document yet;"
+				" merge one document per target instead",
+				name);
 	}
 	if (!rc)
 		rc = find_headers(b, err);
@@ -212,8 +214,7 @@ static int copy_rels(struct merge_batch *b, struct hf *h, const char *base, cons
 /* Fill the headers and footers for this target; a copy the same as the
  * previous target's is shared, so a header without per-target values stays
  * one part. */
-static int fill_headers(struct merge_batch *b, const struct value *rec, const struct value *globals,
-			struct err *err)
+static int fill_headers(struct merge_batch *b, const struct value *rec, const struct value *globals, struct err *err)
 {
 	for (size_t k = 0; k < b->nhf; k++) {
 		struct hf *h = &b->hf[k];
@@ -246,8 +247,8 @@ static int fill_headers(struct merge_batch *b, const struct value *rec, const st
 			h->cur_id = xstrfmt("crmgateR%ldh%zu", b->n, k);
 			buf_addf(&b->rels_extra, "<Relationship Id=\"%s\" Type=\"" NS_REL "%s\" Target=\"%s\"/>",
 				 h->cur_id, h->footer ? "footer" : "header", name + 5);
-			buf_addf(&b->types_extra, "<Override PartName=\"/%s\" ContentType=\"" CT_WORD "%s+xml\"/>", name,
-				 h->footer ? "footer" : "header");
+			buf_addf(&b->types_extra, "<Override PartName=\"/%s\" ContentType=\"" CT_WORD "%s+xml\"/>",
+				 name, h->footer ? "footer" : "header");
 			add_made(b, name, file);
 		}
 		buf_reset(&h->last);

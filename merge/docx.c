@@ -14,7 +14,7 @@
 #include "common/banned.h"
 
 struct docx_part {
-	int compiled;         /* else copied as it is */
+	int compiled;	      /* else copied as it is */
 	struct merge_tpl tpl; /* when compiled */
 };
 
@@ -22,8 +22,8 @@ struct merge_docx {
 	struct merge_zip *zip;
 	struct docx_part *parts; /* one per zip entry, by index */
 	int fields;
-	struct buf out;          /* one rendered part, reused */
-	struct buf warnings;     /* a line each */
+	struct buf out;	     /* one rendered part, reused */
+	struct buf warnings; /* a line each */
 };
 
 /* The parts of a WordprocessingML package that hold text a merge field can
@@ -205,8 +205,8 @@ static int fill(struct merge_docx *d, struct merge_zip_writer *w, const struct v
 	return rc;
 }
 
-int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const struct value *globals,
-			 const char *path, int fd, struct err *err)
+int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const struct value *globals, const char *path,
+			 int fd, struct err *err)
 {
 	struct merge_zip_writer *w = NULL;
 	int rc = merge_zip_writer_open_small(&w, path, fd, err);
@@ -216,8 +216,8 @@ int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const st
 	return rc;
 }
 
-int merge_docx_render_buf(struct merge_docx *d, const struct value *rec, const struct value *globals,
-			  struct buf *out, struct err *err)
+int merge_docx_render_buf(struct merge_docx *d, const struct value *rec, const struct value *globals, struct buf *out,
+			  struct err *err)
 {
 	struct merge_zip_writer *w = NULL;
 	int rc = merge_zip_writer_open_small(&w, "attachment", -1, err);

@@ -50,12 +50,12 @@ int merge_docx_render(struct merge_docx *d, const struct value *rec, const struc
 
 /* The same into fd, an empty file the caller has open (path names it in
  * messages): one create and one write per document. */
-int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const struct value *globals,
-			 const char *path, int fd, struct err *err);
+int merge_docx_render_fd(struct merge_docx *d, const struct value *rec, const struct value *globals, const char *path,
+			 int fd, struct err *err);
 
 /* The same into out (appended): a document to attach to an e-mail. */
-int merge_docx_render_buf(struct merge_docx *d, const struct value *rec, const struct value *globals,
-			  struct buf *out, struct err *err);
+int merge_docx_render_buf(struct merge_docx *d, const struct value *rec, const struct value *globals, struct buf *out,
+			  struct err *err);
 
 /* The parts one by one, for writers of other packages (merge/batch.c): the
  * template's zip, whether entry i is compiled, and entry i rendered for rec

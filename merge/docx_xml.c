@@ -22,7 +22,7 @@
 #include "merge/text.h"
 #include "common/banned.h"
 
-#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define W_NS  "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 /* Word types curly double quotes around a field's name too. */
@@ -131,13 +131,13 @@ static void link_after(xmlNodePtr at, xmlNodePtr n)
 struct prep {
 	xmlDocPtr doc;
 	struct nodes paras;
-	char **visible; /* by paragraph number - 1 */
+	char **visible;	 /* by paragraph number - 1 */
 	char **displays; /* the «name»s the fields' w:t point at, owned here */
 	size_t ndisplays, displays_alloc;
 	struct problem {
 		int para;
 		char *msg;
-	} *problems;
+	} * problems;
 	size_t nproblems, problems_alloc;
 	int fields;
 };
@@ -237,10 +237,10 @@ static xmlNodePtr run_fldchar(xmlNodePtr run, const char **type)
 	return fc;
 }
 
-#define MAX_FIELD_DEPTH 16
-#define MAX_SECTION_TAGS 10000
+#define MAX_FIELD_DEPTH	      16
+#define MAX_SECTION_TAGS      10000
 #define MAX_SECTION_TAGS_TEXT "10,000"
-#define MAX_WARNINGS 20
+#define MAX_WARNINGS	      20
 
 /* A complex field being read: its begin run, instruction and result. */
 struct open_field {
@@ -253,8 +253,7 @@ struct open_field {
 /* A complex field has ended at run end: a MERGEFIELD becomes a placeholder
  * when it stands alone; inside another field (IF) or holding one, it
  * cannot be merged, which is a problem, never a field left behind. */
-static void field_ended(struct prep *pr, xmlNodePtr p, struct nodes *runs, struct open_field *f, size_t end,
-			int depth)
+static void field_ended(struct prep *pr, xmlNodePtr p, struct nodes *runs, struct open_field *f, size_t end, int depth)
 {
 	const char *instr = f->instr.data;
 	char *name, *ph;
@@ -264,8 +263,9 @@ static void field_ended(struct prep *pr, xmlNodePtr p, struct nodes *runs, struc
 		return;
 	name = field_display(instr);
 	if (depth > 0) {
-		problem(pr, p, "MERGEFIELD %s stands inside another field (IF…): crmgate does not merge it there; "
-			       "write a condition as {{#name}}…{{/name}} or {{^name}}…{{/name}}",
+		problem(pr, p,
+			"MERGEFIELD %s stands inside another field (IF…): crmgate does not merge it there; "
+			"write a condition as {{#name}}…{{/name}} or {{^name}}…{{/name}}",
 			name);
 	} else if (f->nested) {
 		problem(pr, p, "MERGEFIELD %s holds another field: crmgate cannot merge it", name);
@@ -331,8 +331,9 @@ static void replace_complex_fields(struct prep *pr, xmlNodePtr p)
 		struct open_field *f = &st[--depth];
 		if (merge_field_is_mergefield(f->instr.data)) {
 			char *name = field_display(f->instr.data);
-			problem(pr, p, "MERGEFIELD %s runs on into the next paragraph: crmgate merges a field that "
-				       "begins and ends in one paragraph",
+			problem(pr, p,
+				"MERGEFIELD %s runs on into the next paragraph: crmgate merges a field that "
+				"begins and ends in one paragraph",
 				name);
 			free(name);
 		}
@@ -349,8 +350,9 @@ static void replace_simple_fields(struct prep *pr, xmlNodePtr p)
 	for (size_t i = 0; i < simple.nr; i++) {
 		xmlNodePtr f = simple.v[i];
 		xmlChar *instr = xmlGetNsProp(f, (const xmlChar *)"instr", (const xmlChar *)W_NS);
-		char *ph = instr && merge_field_is_mergefield((const char *)instr) ? placeholder_for((const char *)instr)
-										  : NULL;
+		char *ph = instr && merge_field_is_mergefield((const char *)instr)
+				   ? placeholder_for((const char *)instr)
+				   : NULL;
 		if (ph) {
 			struct nodes runs = { 0 };
 			collect(&runs, f, "r", 0);
@@ -468,7 +470,8 @@ static void visible_text(struct buf *out, xmlNodePtr n)
 		} else if (is_w(c, "tab") || is_w(c, "br") || is_w(c, "cr")) {
 			buf_addch(out, ' ');
 		} else if (!is_w(c, "txbxContent") && !is_w(c, "pPr") && !is_w(c, "rPr") && !is_w(c, "instrText") &&
-			   !(c->ns && !strcmp((const char *)c->ns->href, MC_NS) && !strcmp((const char *)c->name, "Fallback"))) {
+			   !(c->ns && !strcmp((const char *)c->ns->href, MC_NS) &&
+			     !strcmp((const char *)c->name, "Fallback"))) {
 			visible_text(out, c);
 		}
 	}
@@ -478,12 +481,12 @@ static void visible_text(struct buf *out, xmlNodePtr n)
 
 /* A section tag in the text of a w:t: "{{#lines}}", "{{^vip}}", "{{/vip}}". */
 struct tag {
-	xmlNodePtr t;      /* the w:t that holds it */
-	size_t from, to;   /* in t's text */
+	xmlNodePtr t;	 /* the w:t that holds it */
+	size_t from, to; /* in t's text */
 	char *text, *name;
 	int opens;
-	xmlNodePtr para;   /* the paragraph it stands in */
-	int lift;          /* it moves out of its w:t, next to anchor */
+	xmlNodePtr para; /* the paragraph it stands in */
+	int lift;	 /* it moves out of its w:t, next to anchor */
 	xmlNodePtr anchor;
 };
 
@@ -593,9 +596,22 @@ static int among_rows(xmlNodePtr n)
  * holds besides a section tag must stay. */
 static int holds_more(xmlNodePtr n)
 {
-	static const char *const plain[] = { "r", "t", "proofErr", "lastRenderedPageBreak", "bookmarkStart",
-					     "bookmarkEnd", "sdt", "sdtContent", "smartTag", "customXml",
-					     "permStart", "permEnd", "ins", "del", "delText", "noBreakHyphen" };
+	static const char *const plain[] = { "r",
+					     "t",
+					     "proofErr",
+					     "lastRenderedPageBreak",
+					     "bookmarkStart",
+					     "bookmarkEnd",
+					     "sdt",
+					     "sdtContent",
+					     "smartTag",
+					     "customXml",
+					     "permStart",
+					     "permEnd",
+					     "ins",
+					     "del",
+					     "delText",
+					     "noBreakHyphen" };
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		size_t i;
 		if (c->type != XML_ELEMENT_NODE)
@@ -605,7 +621,7 @@ static int holds_more(xmlNodePtr n)
 			xmlNodePtr pb = first_child_w(c, "pageBreakBefore");
 			xmlChar *val = pb ? xmlGetNsProp(pb, (const xmlChar *)"val", (const xmlChar *)W_NS) : NULL;
 			int on = pb && (!val || (strcmp((const char *)val, "0") && strcmp((const char *)val, "false") &&
-						strcmp((const char *)val, "off")));
+						 strcmp((const char *)val, "off")));
 			xmlFree(val);
 			if (on || first_child_w(c, "sectPr"))
 				return 1;
@@ -690,8 +706,8 @@ static int join_neighbour(struct prep *pr, struct tags *tags, size_t x, size_t o
 	collect(&ts, nb, "t", 1);
 	target = ts.nr ? ts.v[t->opens ? ts.nr - 1 : 0] : NULL;
 	free(ts.v);
-	if (!target || !(lca = common_ancestor(target, tags->v[other].t)) ||
-	    table_row(lca) || among_rows(lca) || !same_shape(lca, target, tags->v[other].t))
+	if (!target || !(lca = common_ancestor(target, tags->v[other].t)) || table_row(lca) || among_rows(lca) ||
+	    !same_shape(lca, target, tags->v[other].t))
 		return 0;
 	node = xmlNewDocText(pr->doc, (const xmlChar *)t->text);
 	node->_private = (void *)(intptr_t)para_no(p);
@@ -1008,10 +1024,10 @@ static void tags_release(struct tags *tags)
 
 /* A "{{" or "}}" found in the tree, in document order. */
 struct occurrence {
-	int para;       /* Word parts: the paragraph; 0 when where says it */
-	char *where;    /* other parts: "title" */
-	char *near;     /* other parts: the text around it */
-	char *needle;   /* Word parts: what to look for in the paragraph's text */
+	int para;     /* Word parts: the paragraph; 0 when where says it */
+	char *where;  /* other parts: "title" */
+	char *near;   /* other parts: the text around it */
+	char *needle; /* Word parts: what to look for in the paragraph's text */
 };
 
 struct occurrences {
@@ -1338,9 +1354,9 @@ int merge_docx_prepare(struct merge_prepared *out, const char *part, const char 
 static void props_foreign(struct buf *out, xmlNodePtr n)
 {
 	for (; n; n = n->next) {
-		if (n->type == XML_TEXT_NODE && n->content && (strchr((const char *)n->content, '%') ||
-							       strchr((const char *)n->content, '+') ||
-							       strchr((const char *)n->content, '$'))) {
+		if (n->type == XML_TEXT_NODE && n->content &&
+		    (strchr((const char *)n->content, '%') || strchr((const char *)n->content, '+') ||
+		     strchr((const char *)n->content, '$'))) {
 			char *where = prop_name(n->parent);
 			merge_text_foreign(out, where, (const char *)n->content);
 			free(where);
@@ -1350,8 +1366,7 @@ static void props_foreign(struct buf *out, xmlNodePtr n)
 	}
 }
 
-int merge_docx_prepare_props(struct merge_prepared *out, const char *part, const char *xml, size_t len,
-			     struct err *err)
+int merge_docx_prepare_props(struct merge_prepared *out, const char *part, const char *xml, size_t len, struct err *err)
 {
 	xmlDocPtr doc = NULL;
 	struct occurrences occ = { 0 };

@@ -35,10 +35,10 @@
 
 /* A part made ready to compile. */
 struct merge_prepared {
-	struct buf xml;             /* the part, rewritten */
-	int fields;                 /* how many fields, section tags aside */
+	struct buf xml;		    /* the part, rewritten */
+	int fields;		    /* how many fields, section tags aside */
 	struct merge_places places; /* where each "{{" and "}}" of xml stood */
-	struct buf warnings;        /* "paragraph 3: '{% if vip %}' is Jinja's…", a line each */
+	struct buf warnings;	    /* "paragraph 3: '{% if vip %}' is Jinja's…", a line each */
 };
 
 void merge_prepared_init(struct merge_prepared *p);

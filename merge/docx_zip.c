@@ -26,7 +26,7 @@ struct merge_zip_writer {
 	zip_t *za;
 	char *path;
 	zip_source_t *memory; /* small packages are built here, then written at once */
-	int fd;               /* to write them to, when the caller has it open */
+	int fd;		      /* to write them to, when the caller has it open */
 };
 
 /* Generated parts are deflated fast: a document's text compresses nearly
@@ -289,8 +289,7 @@ static int write_memory(struct merge_zip_writer *w, struct err *err)
 	return rc;
 }
 
-int merge_zip_writer_add(struct merge_zip_writer *w, const char *name, const void *data, size_t len,
-			 struct err *err)
+int merge_zip_writer_add(struct merge_zip_writer *w, const char *name, const void *data, size_t len, struct err *err)
 {
 	void *copy = xmalloc(len ? len : 1);
 	zip_source_t *src;

@@ -16,8 +16,8 @@
 
 /* Caps for untrusted packages. */
 #define MERGE_ZIP_MAX_ENTRIES 4096
-#define MERGE_ZIP_MAX_PART (64u << 20)   /* one part, decompressed */
-#define MERGE_ZIP_MAX_TOTAL (256u << 20) /* the whole package, decompressed */
+#define MERGE_ZIP_MAX_PART    (64u << 20)  /* one part, decompressed */
+#define MERGE_ZIP_MAX_TOTAL   (256u << 20) /* the whole package, decompressed */
 
 struct merge_zip;
 struct merge_zip_writer;
@@ -45,8 +45,7 @@ int merge_zip_writer_open(struct merge_zip_writer **out, const char *path, struc
  * open, empty file; path names it in messages), else to path (replaced). */
 int merge_zip_writer_open_small(struct merge_zip_writer **out, const char *path, int fd, struct err *err);
 /* Add a part from memory (copied), deflated. */
-int merge_zip_writer_add(struct merge_zip_writer *w, const char *name, const void *data, size_t len,
-			 struct err *err);
+int merge_zip_writer_add(struct merge_zip_writer *w, const char *name, const void *data, size_t len, struct err *err);
 /* Add a part from a file, read when the package is written: the file must
  * stay until close (for parts too big to hold in memory). */
 int merge_zip_writer_add_file(struct merge_zip_writer *w, const char *name, const char *file, struct err *err);

@@ -120,7 +120,8 @@ int merge_field_parse(struct merge_field *out, const char *instr, int mergefield
 	while (!rc && *(p = skip_space(p))) {
 		char sw, *arg = NULL;
 		if (*p != '\\' || !p[1]) {
-			rc = err_set(err, ERR_INPUT, "field '%s': expected a switch such as \\@ or \\#, found '%s'", out->name, p);
+			rc = err_set(err, ERR_INPUT, "field '%s': expected a switch such as \\@ or \\#, found '%s'",
+				     out->name, p);
 			break;
 		}
 		/* Word takes \B as \b */
@@ -130,7 +131,8 @@ int merge_field_parse(struct merge_field *out, const char *instr, int mergefield
 		 * take no value and change nothing in a merged value */
 		if (sw == 'm' || sw == 'v' || sw == '!') {
 			if (*p && !isspace((unsigned char)*p)) {
-				rc = err_set(err, ERR_INPUT, "field '%s': unknown switch '\\%c%c'", out->name, p[-1], *p);
+				rc = err_set(err, ERR_INPUT, "field '%s': unknown switch '\\%c%c'", out->name, p[-1],
+					     *p);
 				break;
 			}
 			continue;
@@ -159,9 +161,7 @@ int merge_field_parse(struct merge_field *out, const char *instr, int mergefield
 			buf_release(&names);
 			break;
 		}
-		default:
-			free(arg);
-			rc = err_set(err, ERR_INPUT, "field '%s': unknown switch '\\%c'", out->name, sw);
+		default: free(arg); rc = err_set(err, ERR_INPUT, "field '%s': unknown switch '\\%c'", out->name, sw);
 		}
 	}
 	if (!rc && out->text_format && !merge_format_text_check(out->text_format, &numeric, err))

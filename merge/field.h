@@ -8,12 +8,12 @@
 #include "common/err.h"
 
 struct merge_field {
-	char *name;           /* "customer.name" */
+	char *name;	      /* "customer.name" */
 	char *date_picture;   /* \@ "yyyy年M月d日", or NULL */
 	char *number_picture; /* \# "#,##0.00", or NULL */
 	char *text_format;    /* \* Upper | Lower | FirstCap | Caps, several in turn ("Lower FirstCap"), or NULL */
-	char *before;         /* \b "text": put before a value that is not empty */
-	char *after;          /* \f "text": put after a value that is not empty */
+	char *before;	      /* \b "text": put before a value that is not empty */
+	char *after;	      /* \f "text": put after a value that is not empty */
 	int text_number;      /* a \* name writes the number itself (roman, DBNum2) */
 };
 

@@ -44,18 +44,18 @@ static const char *close_quote(const char *p, size_t *qlen)
 
 /* ------------------------------------------------------------------ dates */
 
-static const char *const month_zh[] = {"一月", "二月", "三月", "四月", "五月",	 "六月",
-				       "七月", "八月", "九月", "十月", "十一月", "十二月"};
-static const char *const month_en[] = {"January", "February", "March",	   "April",   "May",	  "June",
-				       "July",	  "August",   "September", "October", "November", "December"};
-static const char *const day_zh[] = {"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"};
-static const char *const day_zh_short[] = {"周日", "周一", "周二", "周三", "周四", "周五", "周六"};
-static const char *const day_en[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+static const char *const month_zh[] = { "一月", "二月", "三月", "四月", "五月",	  "六月",
+					"七月", "八月", "九月", "十月", "十一月", "十二月" };
+static const char *const month_en[] = { "January", "February", "March",	    "April",   "May",	   "June",
+					"July",	   "August",   "September", "October", "November", "December" };
+static const char *const day_zh[] = { "星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六" };
+static const char *const day_zh_short[] = { "周日", "周一", "周二", "周三", "周四", "周五", "周六" };
+static const char *const day_en[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday" };
 
 /* 0 = Sunday, for the proleptic Gregorian calendar (Sakamoto's method). */
 static int weekday(int y, int m, int d)
 {
-	static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+	static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
 	if (m < 3)
 		y -= 1;
 	return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
@@ -250,13 +250,13 @@ static void section_push(struct pic_section *sec, char kind, const char *text, s
 			last->len += len;
 		} else {
 			ALLOC_GROW(sec->items, sec->nr + 1, sec->alloc);
-			sec->items[sec->nr++] = (struct pic_item){'t', sec->text.len, len};
+			sec->items[sec->nr++] = (struct pic_item){ 't', sec->text.len, len };
 		}
 		buf_add(&sec->text, text, len);
 		return;
 	}
 	ALLOC_GROW(sec->items, sec->nr + 1, sec->alloc);
-	sec->items[sec->nr++] = (struct pic_item){kind, 0, 0};
+	sec->items[sec->nr++] = (struct pic_item){ kind, 0, 0 };
 }
 
 static int is_place(char c)
@@ -417,8 +417,8 @@ int merge_format_number(struct buf *out, const char *decimal, const char *pictur
 {
 	struct decimal dec;
 	struct pic_section sec[3];
-	const char *start[3] = {NULL, NULL, NULL}, *p;
-	size_t len[3] = {0, 0, 0}, nsec = 0, nparsed = 0;
+	const char *start[3] = { NULL, NULL, NULL }, *p;
+	size_t len[3] = { 0, 0, 0 }, nsec = 0, nparsed = 0;
 	int pick = 0, rc = 0, in_quote = 0;
 
 	if (!value_is_decimal(decimal))
@@ -484,17 +484,29 @@ done:
 /* ------------------------------------------------------------------- text */
 
 enum text_kind {
-	TEXT_NONE,     /* MERGEFORMAT, CHARFORMAT: formatting is kept anyway */
-	TEXT_CASE,     /* Upper, Lower, FirstCap, Caps */
-	TEXT_NUMBER,   /* a whole number written another way */
-	TEXT_WIDTH,    /* DBCHAR, SBCHAR */
-	TEXT_REFUSED,  /* Word's, but not written here */
+	TEXT_NONE,    /* MERGEFORMAT, CHARFORMAT: formatting is kept anyway */
+	TEXT_CASE,    /* Upper, Lower, FirstCap, Caps */
+	TEXT_NUMBER,  /* a whole number written another way */
+	TEXT_WIDTH,   /* DBCHAR, SBCHAR */
+	TEXT_REFUSED, /* Word's, but not written here */
 };
 
 enum text_how {
-	HOW_NONE, HOW_UPPER, HOW_LOWER, HOW_FIRSTCAP, HOW_CAPS,
-	HOW_ARABIC, HOW_ARABICDASH, HOW_ALPHA, HOW_ROMAN, HOW_ORDINAL, HOW_HEX,
-	HOW_ZH_LOWER, HOW_ZH_LEGAL, HOW_DBCHAR, HOW_SBCHAR,
+	HOW_NONE,
+	HOW_UPPER,
+	HOW_LOWER,
+	HOW_FIRSTCAP,
+	HOW_CAPS,
+	HOW_ARABIC,
+	HOW_ARABICDASH,
+	HOW_ALPHA,
+	HOW_ROMAN,
+	HOW_ORDINAL,
+	HOW_HEX,
+	HOW_ZH_LOWER,
+	HOW_ZH_LEGAL,
+	HOW_DBCHAR,
+	HOW_SBCHAR,
 };
 
 /* Every name Word's general formatting switch takes (ECMA-376 part 1,
@@ -505,33 +517,59 @@ static const struct text_format {
 	enum text_kind kind;
 	enum text_how how;
 } text_formats[] = {
-	{ "MERGEFORMAT", TEXT_NONE, HOW_NONE },	  { "CHARFORMAT", TEXT_NONE, HOW_NONE },
-	{ "Upper", TEXT_CASE, HOW_UPPER },	  { "Lower", TEXT_CASE, HOW_LOWER },
-	{ "FirstCap", TEXT_CASE, HOW_FIRSTCAP },  { "Caps", TEXT_CASE, HOW_CAPS },
-	{ "Arabic", TEXT_NUMBER, HOW_ARABIC },	  { "ArabicDash", TEXT_NUMBER, HOW_ARABICDASH },
-	{ "alphabetic", TEXT_NUMBER, HOW_ALPHA }, { "roman", TEXT_NUMBER, HOW_ROMAN },
-	{ "Ordinal", TEXT_NUMBER, HOW_ORDINAL },  { "Hex", TEXT_NUMBER, HOW_HEX },
+	{ "MERGEFORMAT", TEXT_NONE, HOW_NONE },
+	{ "CHARFORMAT", TEXT_NONE, HOW_NONE },
+	{ "Upper", TEXT_CASE, HOW_UPPER },
+	{ "Lower", TEXT_CASE, HOW_LOWER },
+	{ "FirstCap", TEXT_CASE, HOW_FIRSTCAP },
+	{ "Caps", TEXT_CASE, HOW_CAPS },
+	{ "Arabic", TEXT_NUMBER, HOW_ARABIC },
+	{ "ArabicDash", TEXT_NUMBER, HOW_ARABICDASH },
+	{ "alphabetic", TEXT_NUMBER, HOW_ALPHA },
+	{ "roman", TEXT_NUMBER, HOW_ROMAN },
+	{ "Ordinal", TEXT_NUMBER, HOW_ORDINAL },
+	{ "Hex", TEXT_NUMBER, HOW_HEX },
 	/* 一百二十三 and 壹佰贰拾叁, as Chinese Word and Excel write DBNum1, DBNum2 */
-	{ "DBNUM1", TEXT_NUMBER, HOW_ZH_LOWER },   { "CHINESENUM3", TEXT_NUMBER, HOW_ZH_LOWER },
-	{ "DBNUM2", TEXT_NUMBER, HOW_ZH_LEGAL },   { "CHINESENUM2", TEXT_NUMBER, HOW_ZH_LEGAL },
-	{ "DBCHAR", TEXT_WIDTH, HOW_DBCHAR },	  { "SBCHAR", TEXT_WIDTH, HOW_SBCHAR },
-	{ "CardText", TEXT_REFUSED, HOW_NONE },	  { "OrdText", TEXT_REFUSED, HOW_NONE },
-	{ "DollarText", TEXT_REFUSED, HOW_NONE }, { "CHINESENUM1", TEXT_REFUSED, HOW_NONE },
-	{ "DBNUM3", TEXT_REFUSED, HOW_NONE },	  { "DBNUM4", TEXT_REFUSED, HOW_NONE },
-	{ "GB1", TEXT_REFUSED, HOW_NONE },	  { "GB2", TEXT_REFUSED, HOW_NONE },
-	{ "GB3", TEXT_REFUSED, HOW_NONE },	  { "GB4", TEXT_REFUSED, HOW_NONE },
-	{ "CIRCLENUM", TEXT_REFUSED, HOW_NONE },  { "ZODIAC1", TEXT_REFUSED, HOW_NONE },
-	{ "ZODIAC2", TEXT_REFUSED, HOW_NONE },	  { "ZODIAC3", TEXT_REFUSED, HOW_NONE },
-	{ "AIUEO", TEXT_REFUSED, HOW_NONE },	  { "IROHA", TEXT_REFUSED, HOW_NONE },
-	{ "KANJINUM1", TEXT_REFUSED, HOW_NONE },  { "KANJINUM2", TEXT_REFUSED, HOW_NONE },
-	{ "KANJINUM3", TEXT_REFUSED, HOW_NONE },  { "GANADA", TEXT_REFUSED, HOW_NONE },
-	{ "CHOSUNG", TEXT_REFUSED, HOW_NONE },	  { "Hebrew1", TEXT_REFUSED, HOW_NONE },
-	{ "Hebrew2", TEXT_REFUSED, HOW_NONE },	  { "ArabicAbjad", TEXT_REFUSED, HOW_NONE },
-	{ "ArabicAlpha", TEXT_REFUSED, HOW_NONE }, { "BahtText", TEXT_REFUSED, HOW_NONE },
-	{ "HindiArabic", TEXT_REFUSED, HOW_NONE }, { "HindiCardText", TEXT_REFUSED, HOW_NONE },
-	{ "HindiLetter1", TEXT_REFUSED, HOW_NONE }, { "HindiLetter2", TEXT_REFUSED, HOW_NONE },
-	{ "ThaiArabic", TEXT_REFUSED, HOW_NONE },  { "ThaiCardText", TEXT_REFUSED, HOW_NONE },
-	{ "ThaiLetter", TEXT_REFUSED, HOW_NONE },  { "VietCardText", TEXT_REFUSED, HOW_NONE },
+	{ "DBNUM1", TEXT_NUMBER, HOW_ZH_LOWER },
+	{ "CHINESENUM3", TEXT_NUMBER, HOW_ZH_LOWER },
+	{ "DBNUM2", TEXT_NUMBER, HOW_ZH_LEGAL },
+	{ "CHINESENUM2", TEXT_NUMBER, HOW_ZH_LEGAL },
+	{ "DBCHAR", TEXT_WIDTH, HOW_DBCHAR },
+	{ "SBCHAR", TEXT_WIDTH, HOW_SBCHAR },
+	{ "CardText", TEXT_REFUSED, HOW_NONE },
+	{ "OrdText", TEXT_REFUSED, HOW_NONE },
+	{ "DollarText", TEXT_REFUSED, HOW_NONE },
+	{ "CHINESENUM1", TEXT_REFUSED, HOW_NONE },
+	{ "DBNUM3", TEXT_REFUSED, HOW_NONE },
+	{ "DBNUM4", TEXT_REFUSED, HOW_NONE },
+	{ "GB1", TEXT_REFUSED, HOW_NONE },
+	{ "GB2", TEXT_REFUSED, HOW_NONE },
+	{ "GB3", TEXT_REFUSED, HOW_NONE },
+	{ "GB4", TEXT_REFUSED, HOW_NONE },
+	{ "CIRCLENUM", TEXT_REFUSED, HOW_NONE },
+	{ "ZODIAC1", TEXT_REFUSED, HOW_NONE },
+	{ "ZODIAC2", TEXT_REFUSED, HOW_NONE },
+	{ "ZODIAC3", TEXT_REFUSED, HOW_NONE },
+	{ "AIUEO", TEXT_REFUSED, HOW_NONE },
+	{ "IROHA", TEXT_REFUSED, HOW_NONE },
+	{ "KANJINUM1", TEXT_REFUSED, HOW_NONE },
+	{ "KANJINUM2", TEXT_REFUSED, HOW_NONE },
+	{ "KANJINUM3", TEXT_REFUSED, HOW_NONE },
+	{ "GANADA", TEXT_REFUSED, HOW_NONE },
+	{ "CHOSUNG", TEXT_REFUSED, HOW_NONE },
+	{ "Hebrew1", TEXT_REFUSED, HOW_NONE },
+	{ "Hebrew2", TEXT_REFUSED, HOW_NONE },
+	{ "ArabicAbjad", TEXT_REFUSED, HOW_NONE },
+	{ "ArabicAlpha", TEXT_REFUSED, HOW_NONE },
+	{ "BahtText", TEXT_REFUSED, HOW_NONE },
+	{ "HindiArabic", TEXT_REFUSED, HOW_NONE },
+	{ "HindiCardText", TEXT_REFUSED, HOW_NONE },
+	{ "HindiLetter1", TEXT_REFUSED, HOW_NONE },
+	{ "HindiLetter2", TEXT_REFUSED, HOW_NONE },
+	{ "ThaiArabic", TEXT_REFUSED, HOW_NONE },
+	{ "ThaiCardText", TEXT_REFUSED, HOW_NONE },
+	{ "ThaiLetter", TEXT_REFUSED, HOW_NONE },
+	{ "VietCardText", TEXT_REFUSED, HOW_NONE },
 };
 
 /* The length of the space at p: ASCII white space, or U+3000 IDEOGRAPHIC
@@ -686,10 +724,9 @@ static void roman(struct buf *out, long long v, int upper)
 	static const struct {
 		int value;
 		const char *up, *low;
-	} r[] = { { 1000, "M", "m" }, { 900, "CM", "cm" }, { 500, "D", "d" }, { 400, "CD", "cd" },
-		  { 100, "C", "c" },   { 90, "XC", "xc" },   { 50, "L", "l" },	{ 40, "XL", "xl" },
-		  { 10, "X", "x" },    { 9, "IX", "ix" },    { 5, "V", "v" },	{ 4, "IV", "iv" },
-		  { 1, "I", "i" } };
+	} r[] = { { 1000, "M", "m" }, { 900, "CM", "cm" }, { 500, "D", "d" },  { 400, "CD", "cd" }, { 100, "C", "c" },
+		  { 90, "XC", "xc" }, { 50, "L", "l" },	   { 40, "XL", "xl" }, { 10, "X", "x" },    { 9, "IX", "ix" },
+		  { 5, "V", "v" },    { 4, "IV", "iv" },   { 1, "I", "i" } };
 	for (size_t i = 0; i < ARRAY_SIZE(r); i++)
 		for (; v >= r[i].value; v -= r[i].value)
 			buf_adds(out, upper ? r[i].up : r[i].low);

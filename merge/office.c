@@ -18,11 +18,12 @@
 
 /* Files per soffice process: bounds the command line, and the time one
  * process may take (a base for start-up and a share per file). */
-#define CHUNK 200
-#define TIMEOUT_BASE 120
+#define CHUNK		 200
+#define TIMEOUT_BASE	 120
 #define TIMEOUT_PER_FILE 10
 
-#define PACKAGE_HINT "install the Debian package libreoffice-writer-nogui, or set CRMGATE_SOFFICE to the soffice program"
+#define PACKAGE_HINT                                                                                                   \
+	"install the Debian package libreoffice-writer-nogui, or set CRMGATE_SOFFICE to the soffice program"
 
 /* What the throw-away profile starts with. Linked images are not fetched
  * (BlockUntrustedRefererLinks), links are never updated on load (Writer's
@@ -179,7 +180,9 @@ static int profile_make(char **out, struct err *err)
  * else as plain text and converts that without a word of complaint. */
 static int zip_named(const char *base)
 {
-	static const char *const exts[] = { "docx", "docm", "dotx", "dotm", "odt", "ott", "xlsx", "ods", "pptx", "odp" };
+	static const char *const exts[] = {
+		"docx", "docm", "dotx", "dotm", "odt", "ott", "xlsx", "ods", "pptx", "odp"
+	};
 	const char *dot = strrchr(base, '.');
 	for (size_t i = 0; dot && i < ARRAY_SIZE(exts); i++)
 		if (!strcasecmp(dot + 1, exts[i]))
@@ -309,8 +312,7 @@ static int convert_chunk(const char *soffice, const char *profile, const char *c
 	return rc;
 }
 
-int merge_office_convert(const char *const *paths, size_t n, const char *format, const char *outdir,
-			 struct err *err)
+int merge_office_convert(const char *const *paths, size_t n, const char *format, const char *outdir, struct err *err)
 {
 	char *soffice = NULL, *profile = NULL;
 	char **outputs = xcalloc(n ? n : 1, sizeof(*outputs));

@@ -33,7 +33,6 @@ int merge_office_available(void);
  * checked, and a missing or empty one is an error naming its input. A file
  * named as a zip package (.docx, .odt…) that is not a zip is ERR_INPUT before
  * anything runs, as LibreOffice would print its bytes as plain text. */
-int merge_office_convert(const char *const *paths, size_t n, const char *format, const char *outdir,
-			 struct err *err);
+int merge_office_convert(const char *const *paths, size_t n, const char *format, const char *outdir, struct err *err);
 
 #endif

@@ -42,7 +42,7 @@ char *merge_problem_unescape_xml(const char *s, size_t len)
 	static const struct {
 		const char *ent;
 		char c;
-	} ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+	} ents[] = { { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' } };
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < len; i++) {
 		size_t k = 0;

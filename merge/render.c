@@ -170,8 +170,8 @@ static const struct value *lookup(const struct scope *s, const char *name)
 static int render_children(struct buf *out, const struct merge_tpl *t, const struct merge_node *n,
 			   const struct scope *s, int depth, struct err *err);
 
-static int render_section(struct buf *out, const struct merge_tpl *t, const struct merge_node *n,
-			  const struct scope *s, int depth, struct err *err)
+static int render_section(struct buf *out, const struct merge_tpl *t, const struct merge_node *n, const struct scope *s,
+			  int depth, struct err *err)
 {
 	const struct value *v = lookup(s, n->text);
 	int rc = 0;
@@ -257,7 +257,8 @@ static void check_children(struct checker *c, const struct merge_node *n, const 
 		if (k->kind == MERGE_NODE_FIELD) {
 			if (v->kind == VALUE_LIST || v->kind == VALUE_OBJECT)
 				unknown(c, k, k->field.name,
-					v->kind == VALUE_LIST ? "is a list: repeat it as a section" : "is a record: name one of its fields");
+					v->kind == VALUE_LIST ? "is a list: repeat it as a section"
+							      : "is a record: name one of its fields");
 			continue;
 		}
 		/* a list's items, a record's fields, or a flag: the same scope */
@@ -283,9 +284,9 @@ static int count_fields(const struct merge_node *n)
 {
 	int count = 0;
 	for (size_t i = 0; i < n->nchildren; i++)
-		count += n->children[i].kind == MERGE_NODE_FIELD	? 1
+		count += n->children[i].kind == MERGE_NODE_FIELD     ? 1
 			 : n->children[i].kind == MERGE_NODE_SECTION ? count_fields(&n->children[i])
-								      : 0;
+								     : 0;
 	return count;
 }
 

@@ -18,10 +18,10 @@
 #include "merge/problem.h"
 
 enum merge_escape {
-	MERGE_ESC_NONE,   /* plain text: e-mail bodies, SMS */
-	MERGE_ESC_HTML,   /* & < > " ' escaped */
+	MERGE_ESC_NONE,	  /* plain text: e-mail bodies, SMS */
+	MERGE_ESC_HTML,	  /* & < > " ' escaped */
 	MERGE_ESC_WORDML, /* XML escaped, line breaks as </w:t><w:br/><w:t xml:space="preserve"> */
-	MERGE_ESC_XML,    /* XML escaped: a package part that is not WordprocessingML (docProps) */
+	MERGE_ESC_XML,	  /* XML escaped: a package part that is not WordprocessingML (docProps) */
 };
 
 enum merge_node_kind { MERGE_NODE_TEXT, MERGE_NODE_FIELD, MERGE_NODE_SECTION };
@@ -30,11 +30,11 @@ struct merge_node {
 	enum merge_node_kind kind;
 	char *text; /* TEXT: the bytes to write; SECTION: the name */
 	size_t len;
-	struct merge_field field; /* FIELD */
-	int inverted;             /* SECTION: {{^name}} */
+	struct merge_field field;    /* FIELD */
+	int inverted;		     /* SECTION: {{^name}} */
 	struct merge_node *children; /* SECTION */
 	size_t nchildren, alloc;
-	size_t offset;            /* where it stood in the source, for messages */
+	size_t offset; /* where it stood in the source, for messages */
 };
 
 /* The root of a template: a section that is always shown. */

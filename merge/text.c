@@ -33,7 +33,8 @@ static void fail(struct compiler *c, const char *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	merge_problem_report(c->err, &c->t->places, c->t->escape == MERGE_ESC_WORDML, c->src, (size_t)(at - c->src), msg.data);
+	merge_problem_report(c->err, &c->t->places, c->t->escape == MERGE_ESC_WORDML, c->src, (size_t)(at - c->src),
+			     msg.data);
 	c->failed = 1;
 	buf_release(&msg);
 }
@@ -188,7 +189,8 @@ static int compile(struct merge_tpl *t, const char *src, enum merge_escape escap
 	}
 	for (; c.depth > 0; c.depth--) {
 		char *msg = xstrfmt("section '%s' is never closed", c.stack[c.depth]->text);
-		merge_problem_report(err, &t->places, t->escape == MERGE_ESC_WORDML, src, c.stack[c.depth]->offset, msg);
+		merge_problem_report(err, &t->places, t->escape == MERGE_ESC_WORDML, src, c.stack[c.depth]->offset,
+				     msg);
 		c.failed = 1;
 		free(msg);
 	}
@@ -205,9 +207,8 @@ int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape e
 	return compile(t, src, escape, NULL, NULL, NULL, err);
 }
 
-int merge_text_compile_part(struct merge_tpl *t, const char *src, enum merge_escape escape,
-			    struct merge_places *places, const struct value *shape, const struct value *globals,
-			    struct err *err)
+int merge_text_compile_part(struct merge_tpl *t, const char *src, enum merge_escape escape, struct merge_places *places,
+			    const struct value *shape, const struct value *globals, struct err *err)
 {
 	return compile(t, src, escape, places, shape, globals, err);
 }

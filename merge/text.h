@@ -19,9 +19,8 @@ int merge_text_compile(struct merge_tpl *t, const char *src, enum merge_escape e
  * XML): places (moved into t) say where each tag stood in the template, for
  * messages; with a shape, every field and section is checked against it as
  * merge_tpl_check does, after the syntax, so that one run reports both. */
-int merge_text_compile_part(struct merge_tpl *t, const char *src, enum merge_escape escape,
-			    struct merge_places *places, const struct value *shape, const struct value *globals,
-			    struct err *err);
+int merge_text_compile_part(struct merge_tpl *t, const char *src, enum merge_escape escape, struct merge_places *places,
+			    const struct value *shape, const struct value *globals, struct err *err);
 
 /* Another template engine's syntax in text ("{% if vip %}", "+++INS name+++",
  * "${name}"), which crmgate would copy as it is: one warning line for each,

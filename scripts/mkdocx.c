@@ -75,7 +75,8 @@ int main(int argc, char **argv)
 		char path[4096];
 		zip_source_t *src;
 		zip_int64_t idx;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", argv[2], names[i]) >= sizeof(path) || !(src = zip_source_file(z, path, 0, -1)) || (idx = zip_file_add(z, names[i], src, 0)) < 0 ||
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", argv[2], names[i]) >= sizeof(path) ||
+		    !(src = zip_source_file(z, path, 0, -1)) || (idx = zip_file_add(z, names[i], src, 0)) < 0 ||
 		    zip_file_set_mtime(z, (zip_uint64_t)idx, 315532800 + 12 * 3600, 0)) {
 			fprintf(stderr, "mkdocx: %s: %s\n", path, zip_strerror(z));
 			return 1;

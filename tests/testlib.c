@@ -138,8 +138,8 @@ int test_run(struct buf *out, struct buf *errout, const char *dir, const char *i
 	va_end(ap);
 	if (dir)
 		buf_addf(&cmd, "cd '%s' && ", dir);
-	buf_addf(&cmd, "'%s' %s <%s >%s 2>%s", env_or_die("CRMGATE_BIN"), args.data,
-		 in_file ? in_file : "/dev/null", outname, errname);
+	buf_addf(&cmd, "'%s' %s <%s >%s 2>%s", env_or_die("CRMGATE_BIN"), args.data, in_file ? in_file : "/dev/null",
+		 outname, errname);
 	status = system(cmd.data);
 	if (out) {
 		FILE *f = fopen(outname, "rb");
@@ -221,8 +221,8 @@ unsigned test_free_port(void)
 
 /* "crmgate --db DB ARGS" in the current folder, or without a db "crmgate
  * ARGS" in the folder dir (the embedded PostgreSQL's). */
-static int crmgate_v(struct buf *out, struct buf *errout, const char *dir, const char *db, const char *fmt,
-		     va_list ap) __attribute__((format(printf, 5, 0)));
+static int crmgate_v(struct buf *out, struct buf *errout, const char *dir, const char *db, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 static int crmgate_v(struct buf *out, struct buf *errout, const char *dir, const char *db, const char *fmt, va_list ap)
 {
 	struct buf args = BUF_INIT;
@@ -351,7 +351,8 @@ void test_rmdir(char *dir)
 
 char *test_xml_text(const char *doc, size_t len, const char *what)
 {
-	xmlDocPtr x = xmlReadMemory(doc, (int)len, what, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr x =
+		xmlReadMemory(doc, (int)len, what, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	const xmlError *e = xmlGetLastError();
 	xmlChar *content;
 	char *text;
@@ -361,8 +362,8 @@ char *test_xml_text(const char *doc, size_t len, const char *what)
 	text = xstrdup(content ? (const char *)content : "");
 	xmlFree(content);
 	xmlFreeDoc(x);
-	cr_assert(!memmem(doc, len, "\xEF\xBF\xBE", 3) && !memmem(doc, len, "\xEF\xBF\xBF", 3), "%s holds U+FFFE or U+FFFF",
-		  what);
+	cr_assert(!memmem(doc, len, "\xEF\xBF\xBE", 3) && !memmem(doc, len, "\xEF\xBF\xBF", 3),
+		  "%s holds U+FFFE or U+FFFF", what);
 	return text;
 }
 

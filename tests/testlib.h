@@ -18,11 +18,11 @@
 
 /* Assert that a call returning an int status succeeded; on failure print the
  * error it left in err. */
-#define assert_ok(expr, err)                                                                       \
-	do {                                                                                       \
-		int assert_ok_rc_ = (expr);                                                        \
-		cr_assert_eq(assert_ok_rc_, 0, "%s returned %d: %s\n%s", #expr, assert_ok_rc_,      \
-			     (err)->msg.data, (err)->detail.data);                                 \
+#define assert_ok(expr, err)                                                                                           \
+	do {                                                                                                           \
+		int assert_ok_rc_ = (expr);                                                                            \
+		cr_assert_eq(assert_ok_rc_, 0, "%s returned %d: %s\n%s", #expr, assert_ok_rc_, (err)->msg.data,        \
+			     (err)->detail.data);                                                                      \
 	} while (0)
 
 /* The body of a ParameterizedTestParameters function whose cases are the
@@ -68,17 +68,17 @@ void test_write_file(const char *path, const char *content);
  * caller's to give. Dies on failure. */
 void test_write_docx(const char *path, const char *const (*parts)[2], size_t n);
 /* The minimal package around a document part, for test_write_docx. */
-#define TEST_DOCX_TYPES                                                                                          \
-	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"                                          \
-	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"                            \
-	"<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"  \
-	"<Default Extension=\"xml\" ContentType=\"application/xml\"/>"                                            \
-	"<Override PartName=\"/word/document.xml\" "                                                              \
+#define TEST_DOCX_TYPES                                                                                                \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"                                                \
+	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"                               \
+	"<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"       \
+	"<Default Extension=\"xml\" ContentType=\"application/xml\"/>"                                                 \
+	"<Override PartName=\"/word/document.xml\" "                                                                   \
 	"ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"
-#define TEST_DOCX_RELS                                                                                          \
-	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"                                          \
-	"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"                    \
-	"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"     \
+#define TEST_DOCX_RELS                                                                                                 \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"                                                \
+	"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"                       \
+	"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"        \
 	"officeDocument\" Target=\"word/document.xml\"/></Relationships>"
 #define TEST_W "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
 
@@ -140,7 +140,7 @@ int test_fixture_crmgate(const char *fmt, ...) __attribute__((format(printf, 1, 
 #ifdef TEST_FIXTURE
 extern char *db, *dir;
 extern struct buf out, errout;
-#define crmgate(...) test_fixture_crmgate(__VA_ARGS__)
+#define crmgate(...)		test_fixture_crmgate(__VA_ARGS__)
 #define import(entity, content) test_import(db, dir, entity, content)
 #endif
 

@@ -63,7 +63,8 @@ Test(html, chromium_renders_the_charts)
 		reports++;
 	/* the DOM the browser built: a parser that gave up would not have all the charts */
 	cmd = xstrfmt("timeout 120 chromium --headless --no-sandbox --disable-gpu --user-data-dir=%s/profile"
-		      " --dump-dom file://%s > %s 2>/dev/null", dir, page, dom_file);
+		      " --dump-dom file://%s > %s 2>/dev/null",
+		      dir, page, dom_file);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 	free(cmd);
 	dom = test_slurp(dom_file);

@@ -16,8 +16,8 @@
 #include "crm/store.h"
 #include "common/banned.h"
 
-#define FROM "2025-01-01"
-#define TO "2025-12-31"
+#define FROM  "2025-01-01"
+#define TO    "2025-12-31"
 #define TODAY "2026-06-30"
 
 static struct crm_db *conn;
@@ -69,7 +69,8 @@ static void teardown(void)
  * C5 (S1): nothing at all: inactive. */
 static void dataset_a(void)
 {
-	import("customer", "code,name,owner_code\nC1,甲公司,S1\nC2,乙公司,S1\nC3,丙公司,S2\nC4,丁公司,S2\nC5,戊公司,S1\n");
+	import("customer",
+	       "code,name,owner_code\nC1,甲公司,S1\nC2,乙公司,S1\nC3,丙公司,S2\nC4,丁公司,S2\nC5,戊公司,S1\n");
 	import("order", "code,customer_code,owner_code,ordered_on\n"
 			"O0,C1,S1,2023-01-01\nO1,C1,S1,2025-03-10\nO2,C1,S1,2025-10-19\nO3,C2,S1,2025-12-31\n"
 			"O4,C4,S2,2023-05-05\n");
@@ -180,11 +181,11 @@ static char *rows_of(const char *name, const char *const *cols)
 	return buf_detach(&b, NULL);
 }
 
-#define assert_rows(name, want, ...)                                                                  \
-	do {                                                                                          \
-		char *got_ = rows_of(name, (const char *const[]){ __VA_ARGS__, NULL });               \
-		cr_assert_str_eq(got_, want, "table %s:\n got %s\nwant %s", name, got_, want);        \
-		free(got_);                                                                           \
+#define assert_rows(name, want, ...)                                                                                   \
+	do {                                                                                                           \
+		char *got_ = rows_of(name, (const char *const[]){ __VA_ARGS__, NULL });                                \
+		cr_assert_str_eq(got_, want, "table %s:\n got %s\nwant %s", name, got_, want);                         \
+		free(got_);                                                                                            \
 	} while (0)
 
 static void assert_figure(const char *name, const char *want)
@@ -212,8 +213,9 @@ Test(pyramid_a, each_indicator_by_hand)
 {
 	one_tier_model();
 	run("revenue", "one", "all");
-	assert_rows("members", "1,C2,1000.00,100.00,0.00,0.00,0.00,13.33;2,C1,250.00,100.00,1000.00,200.00,35.00,43.67;"
-			       "3,C3,0.00,0.00,4000.00,0.00,0.00,0.00;",
+	assert_rows("members",
+		    "1,C2,1000.00,100.00,0.00,0.00,0.00,13.33;2,C1,250.00,100.00,1000.00,200.00,35.00,43.67;"
+		    "3,C3,0.00,0.00,4000.00,0.00,0.00,0.00;",
 		    "rank", "customer_code", "revenue", "profit", "opportunity", "arrears", "expense", "loyalty");
 	assert_figure("customers", "3");
 	assert_figure("inactive", "2");
@@ -254,7 +256,8 @@ Test(pyramid_a, score_and_default_tiers)
 	run("score", NULL, "D");
 	assert_rows("members", "2,C1,45.00,D;3,C3,25.00,D;", "rank", "customer_code", "value", "tier");
 	/* total 127.50: A 57.50 / 127.50 = 0.4510, D 70 / 127.50 = 0.5490 */
-	assert_rows("tiers", "A,1,57.50,0.4510,57.50,57.50;B,0,0.00,0.0000,,;C,0,0.00,0.0000,,;D,2,70.00,0.5490,25.00,45.00;",
+	assert_rows("tiers",
+		    "A,1,57.50,0.4510,57.50,57.50;B,0,0.00,0.0000,,;C,0,0.00,0.0000,,;D,2,70.00,0.5490,25.00,45.00;",
 		    TIER_COLS);
 	assert_figure("indicator", "score");
 	assert_figure("model", "default");
@@ -276,8 +279,9 @@ Test(pyramid_a, pareto_figures)
 	assert_figure("total_value", "1250.00");
 	assert_figure("top20_share", "0.8000");
 	assert_figure("customers_for_80_share", "0.3333");
-	assert_rows("tiers", "A,1,1000.00,0.8000,1000.00,1000.00;B,0,0.00,0.0000,,;C,0,0.00,0.0000,,;"
-			     "D,2,250.00,0.2000,0.00,250.00;",
+	assert_rows("tiers",
+		    "A,1,1000.00,0.8000,1000.00,1000.00;B,0,0.00,0.0000,,;C,0,0.00,0.0000,,;"
+		    "D,2,250.00,0.2000,0.00,250.00;",
 		    TIER_COLS);
 }
 
@@ -292,17 +296,19 @@ Test(pyramid_a, a_salesperson_sees_only_their_customers)
 
 	assert_ok(crm_store_open(&as_wang, &opts, &err), &err);
 	assert_ok(an_pyramid(as_wang, &p, &rep, &err), &err);
-	assert_rows("tiers", "A,1,1000.00,0.8000,1000.00,1000.00;B,0,0.00,0.0000,,;C,0,0.00,0.0000,,;"
-			     "D,1,250.00,0.2000,250.00,250.00;",
+	assert_rows("tiers",
+		    "A,1,1000.00,0.8000,1000.00,1000.00;B,0,0.00,0.0000,,;C,0,0.00,0.0000,,;"
+		    "D,1,250.00,0.2000,250.00,250.00;",
 		    TIER_COLS);
 	assert_rows("members", "C1;", "customer_code");
 	assert_figure("inactive", "1");
 	/* the saved run holds what wang saw, under wang's name */
-	assert_ok(crm_db_value(&saved, conn,
-			       "SELECT string_agg(c.code || ':' || coalesce(v.tier, '-'), ' ' ORDER BY c.code) || ' by ' ||"
-			       " min(r.saved_by) FROM crm.value_run r JOIN crm.value_run_customer v ON v.run_id = r.id"
-			       " JOIN crm.customer c ON c.id = v.customer_id",
-			       0, NULL, &err),
+	assert_ok(crm_db_value(
+			  &saved, conn,
+			  "SELECT string_agg(c.code || ':' || coalesce(v.tier, '-'), ' ' ORDER BY c.code) || ' by ' ||"
+			  " min(r.saved_by) FROM crm.value_run r JOIN crm.value_run_customer v ON v.run_id = r.id"
+			  " JOIN crm.customer c ON c.id = v.customer_id",
+			  0, NULL, &err),
 		  &err);
 	cr_assert_str_eq(saved, "C1:D C2:A C5:- by wang");
 	free(saved);
@@ -343,8 +349,9 @@ Test(pyramid_a, bad_parameters_are_named)
 Test(pyramid_b, tier_boundaries_with_ties_and_rounding)
 {
 	run("revenue", NULL, "D");
-	assert_rows("tiers", "A,1,900.00,0.2769,900.00,900.00;B,0,0.00,0.0000,,;C,1,500.00,0.1538,500.00,500.00;"
-			     "D,8,1850.00,0.5692,50.00,500.00;",
+	assert_rows("tiers",
+		    "A,1,900.00,0.2769,900.00,900.00;B,0,0.00,0.0000,,;C,1,500.00,0.1538,500.00,500.00;"
+		    "D,8,1850.00,0.5692,50.00,500.00;",
 		    TIER_COLS);
 	assert_rows("members", "3,K04;4,K05;5,K06;6,K07;7,K08;8,K01;9,K09;10,K10;", "rank", "customer_code");
 	/* top 20 %: round(2.0) = 2 customers, 1400 / 3250 = 0.4308; 80 % is
@@ -381,8 +388,13 @@ Test(pyramid_b, preset_1_19_30_50)
 static void assert_limited(const char *department, const char *salesperson, const char *tiers, const char *tier,
 			   const char *members, const char *inactive)
 {
-	struct an_params p = { .from = FROM, .to = TO, .today = TODAY, .by = "revenue", .members = tier,
-			       .department = department, .salesperson = salesperson };
+	struct an_params p = { .from = FROM,
+			       .to = TO,
+			       .today = TODAY,
+			       .by = "revenue",
+			       .members = tier,
+			       .department = department,
+			       .salesperson = salesperson };
 	an_report_release(&rep);
 	assert_ok(an_pyramid(conn, &p, &rep, &err), &err);
 	assert_rows("tiers", tiers, TIER_COLS);
@@ -462,8 +474,9 @@ Test(pyramid_b, value_thresholds_model)
 	run("revenue", "big", "silver");
 	/* gold K02 900, K03 500, K04 500 = 1900; silver K05, K06, K07 300, K08 200
 	 * = 1100; bronze K01 100, K09 100, K10 50 = 250 */
-	assert_rows("tiers", "gold,3,1900.00,0.5846,500.00,900.00;silver,4,1100.00,0.3385,200.00,300.00;"
-			     "bronze,3,250.00,0.0769,50.00,100.00;",
+	assert_rows("tiers",
+		    "gold,3,1900.00,0.5846,500.00,900.00;silver,4,1100.00,0.3385,200.00,300.00;"
+		    "bronze,3,250.00,0.0769,50.00,100.00;",
 		    TIER_COLS);
 	assert_rows("members", "K05;K06;K07;K08;", "customer_code");
 }
@@ -491,7 +504,8 @@ Test(pyramid_b, save_and_compare)
 	compare = xstrdup(run_id);
 	import("order", "code,customer_code,owner_code,ordered_on\n"
 			"N1,K10,S1,2026-03-01\nN2,K02,S1,2026-03-01\nN3,K03,S1,2026-04-01\n");
-	import("order-line", "order_code,product_code,quantity,price,cost\nN1,P1,1,1000,0\nN2,P1,1,600,0\nN3,P1,1,100,0\n");
+	import("order-line",
+	       "order_code,product_code,quantity,price,cost\nN1,P1,1,1000,0\nN2,P1,1,600,0\nN3,P1,1,100,0\n");
 
 	now.compare = compare;
 	an_report_release(&rep);

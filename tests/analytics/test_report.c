@@ -171,7 +171,7 @@ Test(report, forecast_by_expected_close_month)
 					      "2025-02,1,200.00,60.00,1,300.00\r\n"
 					      "2025-03,1,500.00,400.00,0,0.00\r\n");
 	assert_csv("funnel --table forecast --sales-mode PRJ", "month,open,pipeline,forecast,won,won_amount\r\n"
-							   "2025-01,1,999.00,199.80,0,0.00\r\n");
+							       "2025-01,1,999.00,199.80,0,0.00\r\n");
 	assert_csv("funnel --table forecast --from 2025-02-01 --to 2025-02-28",
 		   "month,open,pipeline,forecast,won,won_amount\r\n2025-02,1,200.00,60.00,1,300.00\r\n");
 }
@@ -223,18 +223,22 @@ Test(report, funnel_figures_are_all_of_its_one_mode)
 {
 	static const char *const modes[] = { NULL, "STD", "PRJ" };
 	/* o: the opportunities of mode $1 (the default, STD, has most open ones) */
-#define OF_MODE " FROM crm.opportunity o JOIN crm.sales_mode m ON m.id = o.mode_id" \
-		" JOIN crm.sales_stage st ON st.mode_id = o.mode_id AND st.seq = o.stage_seq WHERE m.code = coalesce($1, 'STD')"
+#define OF_MODE                                                                                                        \
+	" FROM crm.opportunity o JOIN crm.sales_mode m ON m.id = o.mode_id"                                            \
+	" JOIN crm.sales_stage st ON st.mode_id = o.mode_id AND st.seq = o.stage_seq WHERE m.code = coalesce($1, 'STD')"
 	static const struct {
 		const char *name, *sql;
 	} figures[] = {
 		{ "open_count", "SELECT count(*)" OF_MODE " AND o.status = 'open'" },
 		{ "open_amount", "SELECT coalesce(sum(o.amount), 0)::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
-		{ "weighted_total", "SELECT coalesce(sum(round(o.amount * coalesce(o.probability, st.probability) / 100, 2)), 0)"
-				    "::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
-		{ "pipeline_total", "SELECT coalesce(sum(o.amount), 0)::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
-		{ "forecast_total", "SELECT coalesce(sum(round(o.amount * coalesce(o.probability, st.probability) / 100, 2)), 0)"
-				    "::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
+		{ "weighted_total",
+		  "SELECT coalesce(sum(round(o.amount * coalesce(o.probability, st.probability) / 100, 2)), 0)"
+		  "::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
+		{ "pipeline_total",
+		  "SELECT coalesce(sum(o.amount), 0)::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
+		{ "forecast_total",
+		  "SELECT coalesce(sum(round(o.amount * coalesce(o.probability, st.probability) / 100, 2)), 0)"
+		  "::numeric(14,2)" OF_MODE " AND o.status = 'open'" },
 		{ "won", "SELECT count(*)" OF_MODE " AND o.status = 'won'" },
 		{ "won_amount", "SELECT coalesce(sum(o.amount), 0)::numeric(14,2)" OF_MODE " AND o.status = 'won'" },
 		{ "lost", "SELECT count(*)" OF_MODE " AND o.status = 'lost'" },
@@ -267,7 +271,8 @@ Test(report, funnel_figures_are_all_of_its_one_mode)
 		cr_assert_eq(crmgate("--format csv report funnel --table stages %s", opt), 0, "%s", errout.data);
 		for (char *line = strchr(out.data, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
 			double count, amount, prob, w;
-			cr_assert_eq(sscanf(line + 1, "%*d,%*[^,],%lf,%lf,%lf,%lf", &count, &amount, &prob, &w), 4, "%s", line);
+			cr_assert_eq(sscanf(line + 1, "%*d,%*[^,],%lf,%lf,%lf,%lf", &count, &amount, &prob, &w), 4,
+				     "%s", line);
 			open += amount;
 			weighted += w;
 		}
@@ -280,8 +285,10 @@ Test(report, funnel_figures_are_all_of_its_one_mode)
 		}
 		cr_expect_float_eq(open, json_number(json.data, "open_amount"), 0.001, "%s", json.data);
 		cr_expect_float_eq(weighted, json_number(json.data, "weighted_total"), 0.001, "%s", json.data);
-		cr_expect_float_eq(pipeline, open, 0.001, "the forecast's pipeline is the funnel's open amount: %s", json.data);
-		cr_expect_float_eq(forecast, weighted, 0.001, "the forecast is the funnel's weighted amount: %s", json.data);
+		cr_expect_float_eq(pipeline, open, 0.001, "the forecast's pipeline is the funnel's open amount: %s",
+				   json.data);
+		cr_expect_float_eq(forecast, weighted, 0.001, "the forecast is the funnel's weighted amount: %s",
+				   json.data);
 		buf_release(&json);
 		free(opt);
 	}
@@ -297,9 +304,10 @@ Test(report, funnel_filters)
 	assert_csv("funnel --department D1", "stage_seq,stage,count,amount,probability,weighted_amount\r\n"
 					     "1,接洽,1,1000.00,10,100.00\r\n2,报价,2,533.33,50,226.67\r\n"
 					     "3,谈判,0,0.00,80,0.00\r\n4,赢单,0,0.00,100,0.00\r\n");
-	assert_csv("funnel --department D2 --to 2025-01-31", "stage_seq,stage,count,amount,probability,weighted_amount\r\n"
-							     "1,接洽,0,0.00,10,0.00\r\n2,报价,0,0.00,50,0.00\r\n"
-							     "3,谈判,0,0.00,80,0.00\r\n4,赢单,0,0.00,100,0.00\r\n");
+	assert_csv("funnel --department D2 --to 2025-01-31",
+		   "stage_seq,stage,count,amount,probability,weighted_amount\r\n"
+		   "1,接洽,0,0.00,10,0.00\r\n2,报价,0,0.00,50,0.00\r\n"
+		   "3,谈判,0,0.00,80,0.00\r\n4,赢单,0,0.00,100,0.00\r\n");
 	/* expected to close in January: O1 and O2 */
 	assert_csv("funnel --from 2025-01-01 --to 2025-01-31", s1);
 	/* the salesperson s1 sees their own customer's opportunities, whatever they ask for */
@@ -326,8 +334,9 @@ Test(report, products_ranking)
 	assert_csv("products --from 2025-01-01 --to 2025-01-31",
 		   "rank,product_code,product_name,quantity,revenue,profit,share\r\n"
 		   "1,P1,产品一,2,200.00,80.00,0.8000\r\n2,P2,产品二,1,50.00,30.00,0.2000\r\n");
-	assert_csv("products --salesperson S2", "rank,product_code,product_name,quantity,revenue,profit,share\r\n"
-						"1,P1,产品一,1,90.00,30.00,0.7500\r\n2,P3,产品三,3,30.00,18.00,0.2500\r\n");
+	assert_csv("products --salesperson S2",
+		   "rank,product_code,product_name,quantity,revenue,profit,share\r\n"
+		   "1,P1,产品一,1,90.00,30.00,0.7500\r\n2,P3,产品三,3,30.00,18.00,0.2500\r\n");
 	cr_assert_eq(crmgate("--format json report products"), 0, "%s", errout.data);
 	cr_assert(strstr(out.data, "\"revenue\": 570.00,"), "%s", out.data);
 	cr_assert(strstr(out.data, "\"profit\": 298.00,"), "%s", out.data);
@@ -345,8 +354,9 @@ Test(report, categories_ranking)
 Test(report, complaints_by_reason_and_step)
 {
 	assert_csv("complaints", "reason,count,share\r\n质量,3,0.6000\r\n交期,1,0.2000\r\n服务,1,0.2000\r\n");
-	assert_csv("complaints --table statuses",
-		   "status,count,share\r\nnew,1,0.2000\r\nassigned,1,0.2000\r\nresolved,1,0.2000\r\nverified,2,0.4000\r\n");
+	assert_csv(
+		"complaints --table statuses",
+		"status,count,share\r\nnew,1,0.2000\r\nassigned,1,0.2000\r\nresolved,1,0.2000\r\nverified,2,0.4000\r\n");
 	/* received → assigned: 2, 4, 6, 12 h (median 5); assigned → resolved: 22, 6, 42 h; resolved →
 	 * verified: 24, 24 h; received → resolved: 24, 10, 48 h */
 	assert_csv("complaints --table steps", "step,complaints,avg_hours,median_hours\r\n"
@@ -371,7 +381,8 @@ Test(report, activities_with_overdue)
 
 Test(report, opportunities_by_fail_reason_and_competitor)
 {
-	assert_csv("opportunities", "fail_reason,lost,amount,share\r\n价格过高,2,1000.00,0.6667\r\n关系不足,1,100.00,0.3333\r\n");
+	assert_csv("opportunities",
+		   "fail_reason,lost,amount,share\r\n价格过高,2,1000.00,0.6667\r\n关系不足,1,100.00,0.3333\r\n");
 	/* K1 beat us on L1 and met us on W1, which we won */
 	assert_csv("opportunities --table competitors",
 		   "competitor_code,competitor_name,won_from_us,amount,share,competed,we_won\r\n"
@@ -385,8 +396,9 @@ Test(report, intents_by_status_source_and_product)
 {
 	assert_csv("intents", "status,source,leads\r\nnew,展会,1\r\nfollowing,网站,1\r\nconverted,展会,1\r\n"
 			      "converted,网站,1\r\ninvalid,,1\r\n");
-	assert_csv("intents --table products", "product_code,product_name,status,intents,quantity\r\n"
-					       "P1,产品一,unconfirmed,1,1\r\nP1,产品一,confirmed,1,2\r\nP2,产品二,confirmed,1,5\r\n");
+	assert_csv("intents --table products",
+		   "product_code,product_name,status,intents,quantity\r\n"
+		   "P1,产品一,unconfirmed,1,1\r\nP1,产品一,confirmed,1,2\r\nP2,产品二,confirmed,1,5\r\n");
 	assert_csv("intents --table sources", "source,leads,converted,conversion,intents\r\n"
 					      "网站,2,1,0.5000,2\r\n展会,2,1,0.5000,1\r\n,1,0,0.0000,0\r\n");
 }
@@ -397,8 +409,10 @@ Test(report, csv_is_one_table_and_json_has_every_table)
 	cr_assert_null(strstr(out.data, "\r\n\r\n"), "one table, no blank line: %s", out.data);
 	cr_assert_null(strstr(out.data, "status"), "the reasons alone: %s", out.data);
 	cr_assert_eq(crmgate("--format json report complaints"), 0, "%s", errout.data);
-	for (const char *const *k = (const char *const[]){ "\"complaints\": 5,", "\"reasons\": [",
-		  "\"statuses\": [", "\"products\": [", "\"steps\": [", "\"share\": 0.6000", NULL }; *k; k++)
+	for (const char *const *k =
+		     (const char *const[]){ "\"complaints\": 5,", "\"reasons\": [", "\"statuses\": [",
+					    "\"products\": [", "\"steps\": [", "\"share\": 0.6000", NULL };
+	     *k; k++)
 		cr_assert(strstr(out.data, *k), "%s in %s", *k, out.data);
 	cr_assert_eq(crmgate("report complaints"), 0, "%s", errout.data);
 	cr_assert(strstr(out.data, "Complaints by reason 投诉原因统计 (3)"), "%s", out.data);

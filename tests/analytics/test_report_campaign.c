@@ -16,23 +16,24 @@ static void setup(void)
 	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
 	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
 	/* K3 has no mobile, K4 opted out; K5 has no e-mail */
-	test_import(db, dir, "contact", "code,customer_code,name,mobile,email,sms_opt_out\n"
-					"K1,C1,张三,13800000001,zhang@example.test,false\n"
-					"K2,C1,李四,13800000002,li@example.test,false\n"
-					"K3,C1,王五,,wang@example.test,false\n"
-					"K4,C1,赵六,13800000004,zhao@example.test,true\n"
-					"K5,C1,钱七,13800000005,,false\n");
+	test_import(db, dir, "contact",
+		    "code,customer_code,name,mobile,email,sms_opt_out\n"
+		    "K1,C1,张三,13800000001,zhang@example.test,false\n"
+		    "K2,C1,李四,13800000002,li@example.test,false\n"
+		    "K3,C1,王五,,wang@example.test,false\n"
+		    "K4,C1,赵六,13800000004,zhao@example.test,true\n"
+		    "K5,C1,钱七,13800000005,,false\n");
 	sms = xstrfmt("file:%s/sms", dir);
 	setenv("CRMGATE_SMS_PROVIDER", sms, 1);
 	body = xstrfmt("%s/b.txt", dir);
 	test_write_file(body, "{{name}}，您好\n");
-	cr_assert_eq(crmgate("campaign create 短信 --channel sms --targets contact --body '%s' --transactional", body), 0,
-		     "%s", errout.data);
+	cr_assert_eq(crmgate("campaign create 短信 --channel sms --targets contact --body '%s' --transactional", body),
+		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 短信 --yes"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 	/* launched, not sent: four queued, one skipped */
-	cr_assert_eq(crmgate("campaign create 邮件 --channel email --targets contact --subject hi --body '%s'", body), 0,
-		     "%s", errout.data);
+	cr_assert_eq(crmgate("campaign create 邮件 --channel email --targets contact --subject hi --body '%s'", body),
+		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 邮件 --yes"), 0, "%s", errout.data);
 	/* a draft has no results */
 	cr_assert_eq(crmgate("campaign create 草稿 --channel sms --targets contact --body '%s'", body), 0, "%s",
@@ -46,8 +47,9 @@ TestSuite(report_campaign, .init = setup, .fini = test_fixture_fini);
 Test(report_campaign, counts_per_campaign_and_channel)
 {
 	cr_assert_eq(crmgate("--format csv report campaign"), 0, "%s", errout.data);
-	cr_expect(strstr(out.data, "id,name,channel,status,launched_on,total,sent,delivered,failed,bounced,unknown,skipped,"
-				   "queued,segments_sent,sent_share\r\n"),
+	cr_expect(strstr(out.data,
+			 "id,name,channel,status,launched_on,total,sent,delivered,failed,bounced,unknown,skipped,"
+			 "queued,segments_sent,sent_share\r\n"),
 		  "%s", out.data);
 	/* newest first: the e-mail campaign (4 queued, K5 no email), then the texts
 	 * (K1, K2, K5 sent; K3 no mobile, K4 opted out), one segment each */
@@ -72,7 +74,8 @@ Test(report_campaign, counts_per_campaign_and_channel)
 Test(report_campaign, a_period_without_launches_is_empty)
 {
 	cr_assert_eq(crmgate("--format csv report campaign --from 2001-01-01 --to 2001-12-31"), 0, "%s", errout.data);
-	cr_expect_str_eq(out.data,
-			 "id,name,channel,status,launched_on,total,sent,delivered,failed,bounced,unknown,skipped,queued,"
-			 "segments_sent,sent_share\r\n");
+	cr_expect_str_eq(
+		out.data,
+		"id,name,channel,status,launched_on,total,sent,delivered,failed,bounced,unknown,skipped,queued,"
+		"segments_sent,sent_share\r\n");
 }

@@ -50,7 +50,9 @@ Test(svg, numbers_for_people)
 Test(svg, charts_are_whole_documents_with_their_labels)
 {
 	const struct an_svg_item items[] = {
-		{ "产品质量 <&>", 33, "33 (30.6%)" }, { "交货延迟", 22, NULL }, { "a very long reason that cannot fit", 1, NULL },
+		{ "产品质量 <&>", 33, "33 (30.6%)" },
+		{ "交货延迟", 22, NULL },
+		{ "a very long reason that cannot fit", 1, NULL },
 	};
 	struct buf b = BUF_INIT;
 
@@ -67,8 +69,8 @@ Test(svg, charts_are_whole_documents_with_their_labels)
 	assert_xml(&b);
 	cr_assert(strstr(b.data, "33 (30.6%)"), "%s", b.data);
 	/* three bands */
-	cr_assert(strstr(strstr(strstr(strstr(b.data, "<polygon"), "<polygon") + 1, "<polygon") + 1, "<polygon"),
-		  "%s", b.data);
+	cr_assert(strstr(strstr(strstr(strstr(b.data, "<polygon"), "<polygon") + 1, "<polygon") + 1, "<polygon"), "%s",
+		  b.data);
 	buf_reset(&b);
 	an_svg_bars(&b, "bars", items, 0);
 	assert_xml(&b);

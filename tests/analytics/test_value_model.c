@@ -37,16 +37,18 @@ Test(value_model, create_change_and_make_default)
 {
 	cr_assert_eq(crmgate("value-model create wide --preset 1/19/30/50 --tiers 钻石,黄金,白银,青铜%s", ""), 0, "%s",
 		     errout.data);
-	cr_assert_eq(crmgate("value-model create big --thresholds 100000/10000.50 --weights revenue=50,loyalty=0%s", ""),
+	cr_assert_eq(crmgate("value-model create big --thresholds 100000/10000.50 --weights revenue=50,loyalty=0%s",
+			     ""),
 		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("value-model set big --tiers gold,silver,%s", "rest"), 0, "renamed: %s", errout.data);
 	cr_assert_eq(crmgate("value-model set wide --weights %s", "expense=2.5"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("value-model default %s", "wide"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("--format csv value-model list%s", ""), 0, "%s", errout.data);
-	cr_assert_str_eq(out.data, HEADER "big,value,false,gold >= 100000 / silver >= 10000.5 / rest,50,25,15,10,10,0\r\n"
-					  "default,share,false,A 1% / B 4% / C 15% / D 80%,30,25,15,10,10,10\r\n"
-					  "pareto,share,false,A 1% / B 19% / C 30% / D 50%,30,25,15,10,10,10\r\n"
-					  "wide,share,true,钻石 1% / 黄金 19% / 白银 30% / 青铜 50%,30,25,15,10,2.5,10\r\n");
+	cr_assert_str_eq(out.data,
+			 HEADER "big,value,false,gold >= 100000 / silver >= 10000.5 / rest,50,25,15,10,10,0\r\n"
+				"default,share,false,A 1% / B 4% / C 15% / D 80%,30,25,15,10,10,10\r\n"
+				"pareto,share,false,A 1% / B 19% / C 30% / D 50%,30,25,15,10,10,10\r\n"
+				"wide,share,true,钻石 1% / 黄金 19% / 白银 30% / 青铜 50%,30,25,15,10,2.5,10\r\n");
 	/* a share model can become a threshold model */
 	cr_assert_eq(crmgate("value-model set wide --thresholds %s", "500"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("--format csv value-model show %s", "wide"), 0, "%s", errout.data);

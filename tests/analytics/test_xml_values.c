@@ -54,15 +54,16 @@ static void setup(void)
 			   "T1,拜访,回访,C1,S1,2020-01-01T10:00:00Z,planned\n");
 	/* as in a database written before any rule refused them: the checks
 	 * that would (the domains', the tables', triggers) are off here */
-	test_sql(db, "DO $$ DECLARE c record; BEGIN"
-	    " FOR c IN SELECT t.typname, k.conname FROM pg_constraint k JOIN pg_type t ON t.oid = k.contypid"
-	    "  JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'crm' LOOP"
-	    "  EXECUTE format('ALTER DOMAIN crm.%I DROP CONSTRAINT %I', c.typname, c.conname); END LOOP;"
-	    " FOR c IN SELECT r.relname, k.conname FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid"
-	    "  JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'crm' AND k.contype = 'c'"
-	    "  AND r.relname IN ('customer', 'product', 'complaint', 'opportunity', 'competitor', 'sales_stage',"
-	    "  'salesperson') LOOP"
-	    "  EXECUTE format('ALTER TABLE crm.%I DROP CONSTRAINT %I', c.relname, c.conname); END LOOP; END $$");
+	test_sql(db,
+		 "DO $$ DECLARE c record; BEGIN"
+		 " FOR c IN SELECT t.typname, k.conname FROM pg_constraint k JOIN pg_type t ON t.oid = k.contypid"
+		 "  JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'crm' LOOP"
+		 "  EXECUTE format('ALTER DOMAIN crm.%I DROP CONSTRAINT %I', c.typname, c.conname); END LOOP;"
+		 " FOR c IN SELECT r.relname, k.conname FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid"
+		 "  JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'crm' AND k.contype = 'c'"
+		 "  AND r.relname IN ('customer', 'product', 'complaint', 'opportunity', 'competitor', 'sales_stage',"
+		 "  'salesperson') LOOP"
+		 "  EXECUTE format('ALTER TABLE crm.%I DROP CONSTRAINT %I', c.relname, c.conname); END LOOP; END $$");
 	for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
 		char *text = xstrfmt("SET session_replication_role = replica; %s", values[i].sql);
 		test_sql(db, text);

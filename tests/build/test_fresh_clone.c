@@ -73,13 +73,14 @@ Test(fresh_clone, make_demo_works_the_first_time, .timeout = 900)
 	{
 		char *pkgs = test_slurp(installed), *calls = test_slurp(apt);
 		/* what the build and the demo need came in */
-		static const char *const needed[] = { "build-essential", "pkg-config", "libpq-dev", "libzip-dev",
-						      "libxml2-dev", "libetpan-dev", "libmicrohttpd-dev",
-						      "postgresql-15" };
+		static const char *const needed[] = { "build-essential",   "pkg-config",   "libpq-dev",
+						      "libzip-dev",	   "libxml2-dev",  "libetpan-dev",
+						      "libmicrohttpd-dev", "postgresql-15" };
 		/* what only the tests or benchmarks need did not */
-		static const char *const not_needed[] = { "chromium", "kannel", "kannel-extras", "dovecot-imapd",
-							  "libreoffice-writer-nogui", "postfix", "libcriterion-dev",
-							  "python3-dkim", "nodejs" };
+		static const char *const not_needed[] = {
+			"chromium", "kannel",		"kannel-extras", "dovecot-imapd", "libreoffice-writer-nogui",
+			"postfix",  "libcriterion-dev", "python3-dkim",	 "nodejs"
+		};
 		for (size_t i = 0; i < sizeof(needed) / sizeof(*needed); i++)
 			cr_expect(has_line(pkgs, needed[i]), "make demo did not install %s:\n%s", needed[i], calls);
 		for (size_t i = 0; i < sizeof(not_needed) / sizeof(*not_needed); i++)

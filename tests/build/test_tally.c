@@ -33,9 +33,9 @@ static void build(const char *name, const char *src)
 	char *c = xstrfmt("%s/%s.c", dir, name), *text = xstrfmt("#include <criterion/criterion.h>\n%s\n", src);
 	test_write_file(c, text);
 	cr_assert_eq(
-	    test_sh("mkdir -p '%s/bin' && ${CC:-cc} -o '%s/bin/%s' '%s' $(pkg-config --cflags --libs criterion)", dir,
-		    dir, name, c),
-	    0, "could not build %s", name);
+		test_sh("mkdir -p '%s/bin' && ${CC:-cc} -o '%s/bin/%s' '%s' $(pkg-config --cflags --libs criterion)",
+			dir, dir, name, c),
+		0, "could not build %s", name);
 	free(text);
 	free(c);
 }
@@ -110,10 +110,10 @@ Test(tally, counts_a_skip_that_says_why)
 
 /* Every way a test is skipped without a reason: each fails the run. */
 static const char *const reasonless[] = {
-    "Test(k, why) { cr_skip_test(); }",
-    "Test(k, why) { cr_skip_test(\"\"); }",
-    "Test(k, why) { cr_skip_test(\"   \"); }",
-    "Test(k, why, .disabled = true) { cr_assert(1); }",
+	"Test(k, why) { cr_skip_test(); }",
+	"Test(k, why) { cr_skip_test(\"\"); }",
+	"Test(k, why) { cr_skip_test(\"   \"); }",
+	"Test(k, why, .disabled = true) { cr_assert(1); }",
 };
 
 ParameterizedTestParameters(tally, fails_a_skip_that_does_not_say_why)

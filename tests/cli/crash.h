@@ -22,7 +22,7 @@
 struct crash {
 	char *db, *dir, *log;
 	const char *domain; /* the recipients' domain, unique to the test */
-	int n;              /* recipients r001@domain ... */
+	int n;		    /* recipients r001@domain ... */
 	struct buf out, errout;
 };
 
@@ -30,7 +30,7 @@ struct crash {
  * to them sent through smtp://127.0.0.1:port at rate messages a second
  * (options: more campaign create options), launched and waiting. */
 static inline void crash_setup(struct crash *c, const char *domain, int n, unsigned port, const char *rate,
-			const char *options)
+			       const char *options)
 {
 	struct buf csv = BUF_INIT;
 	char *body, *from, *url;
@@ -62,8 +62,7 @@ static inline void crash_setup(struct crash *c, const char *domain, int n, unsig
 				  " --body '%s' --rate %s --max-attempts 60 %s",
 				  body, rate, options),
 		     0, "%s", c->errout.data);
-	cr_assert_eq(test_crmgate(&c->out, &c->errout, c->db, "campaign launch crash --yes"), 0, "%s",
-		     c->errout.data);
+	cr_assert_eq(test_crmgate(&c->out, &c->errout, c->db, "campaign launch crash --yes"), 0, "%s", c->errout.data);
 	free(body);
 	free(from);
 	free(url);
@@ -169,10 +168,11 @@ static inline void crash_check(struct crash *c, const char *msgdir)
 
 	crash_received(c, msgdir, counts);
 	assert_ok(crm_db_connect(&db, c->db, &err), &err);
-	assert_ok(crm_db_query(&res, db,
-			       "SELECT split_part(recipient, '@', 1), doubts, status FROM crm.outbox ORDER BY recipient",
-			       0, NULL, &err),
-		  &err);
+	assert_ok(
+		crm_db_query(&res, db,
+			     "SELECT split_part(recipient, '@', 1), doubts, status FROM crm.outbox ORDER BY recipient",
+			     0, NULL, &err),
+		&err);
 	cr_assert_eq(crm_res_rows(res), c->n);
 	for (int r = 0; r < crm_res_rows(res); r++) {
 		int i = atoi(crm_res_get(res, r, 0) + 1), d = atoi(crm_res_get(res, r, 1));
@@ -188,8 +188,8 @@ static inline void crash_check(struct crash *c, const char *msgdir)
 		if (counts[i] == 0)
 			cr_expect_fail("r%03d@%s received nothing", i, c->domain);
 	}
-	cr_log_info("%s: %d recipients, %d missing, %d received twice, %d unknown outcomes, %d unexplained",
-		    c->domain, c->n, missing, doubled, doubts, unexplained);
+	cr_log_info("%s: %d recipients, %d missing, %d received twice, %d unknown outcomes, %d unexplained", c->domain,
+		    c->n, missing, doubled, doubts, unexplained);
 	crm_res_free(res);
 	crm_db_free(db);
 	err_release(&err);

@@ -12,8 +12,9 @@ static void setup(void)
 	test_fixture_init();
 	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
 	test_import(db, dir, "customer", "code,name,owner_code,email\nC1,甲公司,S1,info@jia.example.test\n");
-	test_import(db, dir, "contact", "code,customer_code,name,email,mobile\n"
-					"K1,C1,张三,zhang@example.test,13800000001\nK2,C1,李四,,13800000002\n");
+	test_import(db, dir, "contact",
+		    "code,customer_code,name,email,mobile\n"
+		    "K1,C1,张三,zhang@example.test,13800000001\nK2,C1,李四,,13800000002\n");
 }
 
 TestSuite(campaign, .init = setup, .fini = test_fixture_fini);
@@ -31,7 +32,9 @@ Test(campaign, create_refuses_what_cannot_be_sent)
 
 	cr_expect_eq(crmgate("campaign create a --channel email --targets contact --body '%s'", txt), 2);
 	cr_expect(strstr(errout.data, "needs --subject"), "%s", errout.data);
-	cr_expect_eq(crmgate("campaign create a --channel email --targets contact --subject '{{nmae}}' --body '%s'", txt), 2);
+	cr_expect_eq(crmgate("campaign create a --channel email --targets contact --subject '{{nmae}}' --body '%s'",
+			     txt),
+		     2);
 	cr_expect(strstr(errout.data, "--subject: line 1, column 1: unknown field 'nmae'"), "%s", errout.data);
 	cr_expect_eq(crmgate("campaign create a --channel sms --targets contact --body '%s'", bad), 2);
 	cr_expect(strstr(errout.data, "bad.txt: line 1, column 1: unknown field 'nmae'"), "%s", errout.data);
@@ -40,9 +43,10 @@ Test(campaign, create_refuses_what_cannot_be_sent)
 	cr_expect_eq(crmgate("campaign create a --channel mail --targets contact --template birthday.txt"), 2);
 	cr_expect(strstr(errout.data, "a Word letter"), "%s", errout.data);
 	cr_expect_eq(crmgate("campaign create a --channel fax --targets contact"), 2);
-	cr_expect_eq(crmgate("campaign create a --channel email --targets contact --where 'nmae = 1' --subject x --body '%s'",
-			     txt),
-		     2);
+	cr_expect_eq(
+		crmgate("campaign create a --channel email --targets contact --where 'nmae = 1' --subject x --body '%s'",
+			txt),
+		2);
 	cr_expect(strstr(errout.data, "unknown field 'nmae'"), "%s", errout.data);
 	cr_expect_eq(crmgate("--format csv campaign list"), 0);
 	cr_expect_null(strstr(out.data, "\r\n1,"), "nothing was created: %s", out.data);
@@ -54,8 +58,10 @@ Test(campaign, preview_launch_and_status)
 {
 	char *txt = body("b.txt", "{{name}}，您好\n");
 
-	cr_assert_eq(crmgate("campaign create 问候 --channel email --targets contact --subject '致{{name}}' --body '%s'", txt),
-		     0, "%s", errout.data);
+	cr_assert_eq(
+		crmgate("campaign create 问候 --channel email --targets contact --subject '致{{name}}' --body '%s'",
+			txt),
+		0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign preview 问候"), 0, "%s", errout.data);
 	cr_expect(strstr(out.data, "Subject: 致张三\n\n张三，您好\n"), "%s", out.data);
 	cr_expect_eq(crmgate("campaign launch 问候"), 2, "no terminal, no --yes");
@@ -63,9 +69,10 @@ Test(campaign, preview_launch_and_status)
 	cr_assert_eq(crmgate("campaign launch 问候 --yes"), 0, "%s", errout.data);
 	cr_expect(strstr(out.data, "queued 1, skipped 1\n  no email: 1\n"), "%s", out.data);
 	cr_assert_eq(crmgate("--format json campaign status 问候"), 0, "%s", errout.data);
-	cr_expect(strstr(out.data, "\"status\": \"running\", \"queued\": 1, \"sending\": 0, \"sent\": 0, \"unknown\": 0,"
-				   " \"failed\": 0, \"skipped\": 1, \"bounced\": 0, \"delivered\": 0, \"total\": 2,"
-				   " \"segments_to_send\": 0, \"segments_sent\": 0}"),
+	cr_expect(strstr(out.data,
+			 "\"status\": \"running\", \"queued\": 1, \"sending\": 0, \"sent\": 0, \"unknown\": 0,"
+			 " \"failed\": 0, \"skipped\": 1, \"bounced\": 0, \"delivered\": 0, \"total\": 2,"
+			 " \"segments_to_send\": 0, \"segments_sent\": 0}"),
 		  "%s", out.data);
 	cr_assert_eq(crmgate("campaign pause 问候"), 0, "%s", errout.data);
 	cr_expect_eq(crmgate("campaign pause 问候"), 2, "paused already");
@@ -93,7 +100,8 @@ Test(campaign, texts_are_measured_in_segments_before_and_after_sending)
 	cr_expect(strstr(out.data, "\n【示例】张三，新新"), "signed as it will go: %s", out.data);
 	cr_expect(strstr(out.data, "新回T退订\n[71 characters, UCS-2, 2 segments]\n"), "%s", out.data);
 	cr_assert_eq(crmgate("campaign launch 新品 --yes"), 0, "%s", errout.data);
-	cr_expect(strstr(out.data, "2 texts, 4 segments: 0 GSM 7-bit, 2 UCS-2; 2 longer than one segment (the longest 2)\n"),
+	cr_expect(strstr(out.data,
+			 "2 texts, 4 segments: 0 GSM 7-bit, 2 UCS-2; 2 longer than one segment (the longest 2)\n"),
 		  "%s", out.data);
 	cr_assert_eq(crmgate("--format json campaign status 新品"), 0, "%s", errout.data);
 	cr_expect(strstr(out.data, "\"segments_to_send\": 4, \"segments_sent\": 0}"), "before: %s", out.data);
@@ -126,7 +134,8 @@ Test(campaign, a_scheduled_campaign_waits_for_its_time)
 	char *txt = body("b.txt", "{{name}}，您好\n"), *sms = xstrfmt("file:%s/sms", dir);
 
 	setenv("CRMGATE_SMS_PROVIDER", sms, 1);
-	cr_expect_eq(crmgate("campaign create 坏 --channel sms --targets contact --body '%s' --at 'next tuesday'", txt), 2);
+	cr_expect_eq(crmgate("campaign create 坏 --channel sms --targets contact --body '%s' --at 'next tuesday'", txt),
+		     2);
 	cr_expect(strstr(errout.data, "next tuesday"), "names the bad time: %s", errout.data);
 	cr_assert_eq(crmgate("campaign create 以后 --channel sms --targets contact --body '%s' --at '2099-01-01 09:00'"
 			     " --transactional",
@@ -140,9 +149,11 @@ Test(campaign, a_scheduled_campaign_waits_for_its_time)
 	cr_assert_eq(crmgate("campaign launch 之前 --yes"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("--format json campaign status 以后"), 0, "%s", errout.data);
-	cr_expect(strstr(out.data, "\"status\": \"running\", \"queued\": 2, \"sending\": 0, \"sent\": 0,"), "%s", out.data);
+	cr_expect(strstr(out.data, "\"status\": \"running\", \"queued\": 2, \"sending\": 0, \"sent\": 0,"), "%s",
+		  out.data);
 	cr_assert_eq(crmgate("--format json campaign status 之前"), 0, "%s", errout.data);
-	cr_expect(strstr(out.data, "\"status\": \"done\", \"queued\": 0, \"sending\": 0, \"sent\": 2,"), "%s", out.data);
+	cr_expect(strstr(out.data, "\"status\": \"done\", \"queued\": 0, \"sending\": 0, \"sent\": 2,"), "%s",
+		  out.data);
 	free(txt);
 	free(sms);
 }

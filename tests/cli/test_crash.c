@@ -56,7 +56,8 @@ Test(crash, kill_9_of_the_workers_at_random_moments_loses_nothing)
 
 static int can_connect(unsigned port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
 	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a));

@@ -30,7 +30,8 @@ static void setup(void)
 	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
 	buf_adds(&contacts, "code,customer_code,name,address,postcode,birthday\n");
 	for (int i = 1; i <= 40; i++)
-		buf_addf(&contacts, "K%02d,C1,客户%d,北京市朝阳区%d号,%06d,1980-01-%02d\n", i, i, i, 100000 + i, i % 28 + 1);
+		buf_addf(&contacts, "K%02d,C1,客户%d,北京市朝阳区%d号,%06d,1980-01-%02d\n", i, i, i, 100000 + i,
+			 i % 28 + 1);
 	test_import(db, dir, "contact", contacts.data);
 	buf_release(&contacts);
 	/* PDF is LibreOffice's business: the writes under test are ours */
@@ -49,7 +50,8 @@ TestSuite(full_disk, .init = setup, .fini = teardown);
 
 static int can_mount(void)
 {
-	return geteuid() == 0 && !test_sh("mount -t tmpfs -o size=4k tmpfs '%s' 2>/dev/null && umount '%s'", out_dir, out_dir);
+	return geteuid() == 0 &&
+	       !test_sh("mount -t tmpfs -o size=4k tmpfs '%s' 2>/dev/null && umount '%s'", out_dir, out_dir);
 }
 
 /* out_dir becomes an empty disk of size bytes ("16k"). */
@@ -125,7 +127,8 @@ Test(full_disk, a_combined_merge_on_a_full_disk_fails_and_leaves_nothing)
 		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			disk(sizes[i]);
 			cr_expect_eq(crmgate("%s", args), 1, "a %s disk: %s", sizes[i], errout.data);
-			cr_expect(strstr(errout.data, "No space left on device"), "a %s disk: %s", sizes[i], errout.data);
+			cr_expect(strstr(errout.data, "No space left on device"), "a %s disk: %s", sizes[i],
+				  errout.data);
 			cr_expect_eq(entries(), 0, "a %s disk: nothing is left", sizes[i]);
 		}
 		disk("16m");

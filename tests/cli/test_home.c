@@ -121,8 +121,8 @@ Test(home, the_per_user_default)
 	cr_assert_eq(test_sh("mkdir -p '%s/xdg' '%s/work'", dir, dir), 0);
 	if (geteuid() == 0) {
 		cr_assert_eq(test_sh("chown nobody '%s/xdg' '%s/work'", dir, dir), 0);
-		run = xstrfmt("cd '%s/work' && runuser -u nobody -- env -u CRMGATE_HOME XDG_DATA_HOME='%s/xdg' '%s'", dir,
-			      dir, bin);
+		run = xstrfmt("cd '%s/work' && runuser -u nobody -- env -u CRMGATE_HOME XDG_DATA_HOME='%s/xdg' '%s'",
+			      dir, dir, bin);
 	} else {
 		run = xstrfmt("cd '%s/work' && env -u CRMGATE_HOME XDG_DATA_HOME='%s/xdg' '%s'", dir, dir, bin);
 	}

@@ -55,16 +55,19 @@ Test(merge, text_letters_one_per_target)
 	free(path);
 	path = xstrfmt("%s/out/K2.txt", dir);
 	letter = test_slurp(path);
-	cr_assert_str_eq(letter, "李<四>&：华东机械的王伟（13800000001）祝您12月31日生日快乐！\n", "no escaping in text");
+	cr_assert_str_eq(letter, "李<四>&：华东机械的王伟（13800000001）祝您12月31日生日快乐！\n",
+			 "no escaping in text");
 	free(letter);
 	free(path);
 
 	/* again into the same folder, named by a pattern: nothing is overwritten */
-	cr_assert_eq(crmgate("merge --template '%s' --targets contact --where \"code = 'K1'\" --out '%s/out'", tpl, dir), 0,
-		     "%s", errout.data);
-	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/out' --name '{{customer.code}}/{{name}}'",
-			     tpl, dir),
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --where \"code = 'K1'\" --out '%s/out'", tpl,
+			     dir),
 		     0, "%s", errout.data);
+	cr_assert_eq(
+		crmgate("merge --template '%s' --targets contact --out '%s/out' --name '{{customer.code}}/{{name}}'",
+			tpl, dir),
+		0, "%s", errout.data);
 	path = xstrfmt("%s/out/K1-2.txt", dir);
 	free(test_slurp(path));
 	free(path);
@@ -80,15 +83,16 @@ Test(merge, html_values_are_escaped_and_errors_name_the_line)
 	char *tpl = xstrfmt("%s/mail.html", dir), *bad = xstrfmt("%s/bad.txt", dir), *letter, *path;
 	test_write_file(tpl, "<p>{{name}}</p>");
 	test_write_file(bad, "Hello\n{{#gender}} no end\n");
-	cr_assert_eq(crmgate("merge --template '%s' --targets contact --where \"code = 'K2'\" --out '%s/h'", tpl, dir), 0,
-		     "%s", errout.data);
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --where \"code = 'K2'\" --out '%s/h'", tpl, dir),
+		     0, "%s", errout.data);
 	path = xstrfmt("%s/h/K2.html", dir);
 	letter = test_slurp(path);
 	cr_assert_str_eq(letter, "<p>李&lt;四&gt;&amp;</p>");
 	free(letter);
 	free(path);
 	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/b'", bad, dir), 2);
-	cr_assert(strstr(errout.data, "bad.txt: line 2, column 1: section 'gender' is never closed"), "%s", errout.data);
+	cr_assert(strstr(errout.data, "bad.txt: line 2, column 1: section 'gender' is never closed"), "%s",
+		  errout.data);
 	cr_assert_eq(crmgate("merge --template '%s' --targets nothing --out '%s/b'", tpl, dir), 2);
 	free(tpl);
 	free(bad);
@@ -100,13 +104,15 @@ Test(merge, a_quote_lists_the_order_lines)
 	import("product", "code,name,unit\nP1,数控机床,台\nP2,刀具,套\n");
 	import("order", "code,customer_code,owner_code,ordered_on\nO1,C1,S1,2026-11-20\nO2,C1,S1,2026-11-21\n");
 	import("order-line", "order_code,product_code,quantity,price\nO1,P1,2,12000\nO1,P2,3,350.5\nO2,P2,1,99\n");
-	test_write_file(tpl, "{{code}} {{customer.name}}\n{{#lines}}\n{{product_name}} {{quantity}}{{unit}} × {{price}} = "
-			     "{{amount}}\n{{/lines}}\n合计 {{total}}\n");
+	test_write_file(tpl,
+			"{{code}} {{customer.name}}\n{{#lines}}\n{{product_name}} {{quantity}}{{unit}} × {{price}} = "
+			"{{amount}}\n{{/lines}}\n合计 {{total}}\n");
 	cr_assert_eq(crmgate("merge --template '%s' --targets order --out '%s/q'", tpl, dir), 0, "%s", errout.data);
 	path = xstrfmt("%s/q/O1.txt", dir);
 	text = test_slurp(path);
-	cr_assert_str_eq(text, "O1 上海华东机械有限公司\n数控机床 2台 × 12,000.00 = 24,000.00\n刀具 3套 × 350.50 = 1,051.50\n"
-			       "合计 25,051.50\n");
+	cr_assert_str_eq(text,
+			 "O1 上海华东机械有限公司\n数控机床 2台 × 12,000.00 = 24,000.00\n刀具 3套 × 350.50 = 1,051.50\n"
+			 "合计 25,051.50\n");
 	free(text);
 	free(path);
 	path = xstrfmt("%s/q/O2.txt", dir);
@@ -200,7 +206,8 @@ Test(merge, pdf_beside_each_document_and_the_batch)
 		expect_pdf(p);
 		free(p);
 	}
-	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined '%s/batch/all.docx' --pdf", dir),
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined '%s/batch/all.docx' --pdf",
+			     dir),
 		     0, "%s", errout.data);
 	p = xstrfmt("%s/batch/all.pdf", dir);
 	expect_pdf(p);
@@ -241,8 +248,9 @@ Test(merge, a_name_pattern_that_ends_with_the_extension_gets_no_second_one)
 {
 	char *tpl = xstrfmt("%s/n.txt", dir);
 	test_write_file(tpl, "{{name}}\n");
-	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/a' --name '{{code}}.docx'", dir), 0,
-		     "%s", errout.data);
+	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/a' --name '{{code}}.docx'",
+			     dir),
+		     0, "%s", errout.data);
 	expect_file("a/K1.docx");
 	cr_expect_eq(files_in("a"), 3, "K1.docx, K2.docx, K3.docx and no K1.docx.docx");
 	/* again: a name taken gets its suffix before the extension */
@@ -251,7 +259,8 @@ Test(merge, a_name_pattern_that_ends_with_the_extension_gets_no_second_one)
 			     dir),
 		     0, "%s", errout.data);
 	expect_file("a/K1-2.docx");
-	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/t' --name '{{code}}-{{name}}.txt'", tpl, dir),
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/t' --name '{{code}}-{{name}}.txt'", tpl,
+			     dir),
 		     0, "%s", errout.data);
 	expect_file("t/K1-张三.txt");
 	/* another extension is part of the name */
@@ -273,23 +282,27 @@ Test(merge, a_name_pattern_names_fields_the_targets_have)
 		{ "{{code", "'{{' is never closed by '}}'" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		cr_expect_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/x' --name '%s'", dir, bad[i][0]),
+		cr_expect_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/x' --name '%s'", dir,
+				     bad[i][0]),
 			     2, "%s", bad[i][0]);
 		cr_expect(strstr(errout.data, bad[i][1]), "%s: %s", bad[i][0], errout.data);
 	}
 	char *x = xstrfmt("%s/x", dir);
 	cr_expect_neq(access(x, F_OK), 0, "nothing written");
 	free(x);
-	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --out '%s/y' --name '{{today}}-{{CODE}}'", dir),
-		     0, "%s", errout.data);
+	cr_assert_eq(
+		crmgate("merge --template birthday.docx --targets contact --out '%s/y' --name '{{today}}-{{CODE}}'",
+			dir),
+		0, "%s", errout.data);
 	cr_expect_eq(files_in("y"), 3);
 }
 
 Test(merge, combined_and_one_per_target_at_once)
 {
-	cr_assert_eq(crmgate("merge --template birthday.docx --targets contact --combined '%s/print/all.docx' --out '%s/each'",
-			     dir, dir),
-		     0, "%s", errout.data);
+	cr_assert_eq(
+		crmgate("merge --template birthday.docx --targets contact --combined '%s/print/all.docx' --out '%s/each'",
+			dir, dir),
+		0, "%s", errout.data);
 	expect_file("print/all.docx");
 	cr_expect_eq(entries_in("print"), 1, "the batch alone");
 	cr_expect_eq(entries_in("each"), 3, "a document per target");
@@ -326,33 +339,39 @@ Test(merge, values_xml_forbids_still_make_well_formed_documents)
 	static const char *const parts[][2] = {
 		{ "[Content_Types].xml", TEST_DOCX_TYPES },
 		{ "_rels/.rels", TEST_DOCX_RELS },
-		{ "docProps/core.xml", "<?xml version=\"1.0\"?><cp:coreProperties "
-				       "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
-				       "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>致{{name}} {{address}}</dc:title>"
-				       "</cp:coreProperties>" },
+		{ "docProps/core.xml",
+		  "<?xml version=\"1.0\"?><cp:coreProperties "
+		  "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+		  "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>致{{name}} {{address}}</dc:title>"
+		  "</cp:coreProperties>" },
 		{ "word/_rels/document.xml.rels",
 		  "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
 		  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" "
 		  "Target=\"header1.xml\"/></Relationships>" },
-		{ "word/header1.xml", "<?xml version=\"1.0\"?><w:hdr " TEST_W "><w:p><w:r><w:t>{{name}} {{address}}</w:t></w:r>"
-				      "</w:p></w:hdr>" },
-		{ "word/document.xml", "<?xml version=\"1.0\"?><w:document " TEST_W " "
-				       "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>"
-				       "<w:p><w:r><w:t>{{name}}</w:t></w:r></w:p><w:p><w:r><w:t>{{address}}</w:t></w:r></w:p>"
-				       "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\"/></w:sectPr></w:body></w:document>" },
+		{ "word/header1.xml",
+		  "<?xml version=\"1.0\"?><w:hdr " TEST_W "><w:p><w:r><w:t>{{name}} {{address}}</w:t></w:r>"
+		  "</w:p></w:hdr>" },
+		{ "word/document.xml",
+		  "<?xml version=\"1.0\"?><w:document " TEST_W " "
+		  "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>"
+		  "<w:p><w:r><w:t>{{name}}</w:t></w:r></w:p><w:p><w:r><w:t>{{address}}</w:t></w:r></w:p>"
+		  "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\"/></w:sectPr></w:body></w:document>" },
 	};
 	char *tpl = xstrfmt("%s/addr.docx", dir), *batch = xstrfmt("%s/print/all.docx", dir), *each;
 
 	test_write_docx(tpl, parts, sizeof(parts) / sizeof(parts[0]));
 	/* past the import, straight into the database: the import may refuse them */
-	cr_assert_eq(test_sh("psql '%s' -qX -v ON_ERROR_STOP=1 -c \"UPDATE crm.contact SET address = "
-			     "E'北京\\uFFFE市\\uFFFF\\x01朝阳\\x1b[31m区\\x0c\\r\\n2号\\x7f' WHERE code IN ('K1', 'K3')\"",
-			     db),
-		     0);
+	cr_assert_eq(
+		test_sh("psql '%s' -qX -v ON_ERROR_STOP=1 -c \"UPDATE crm.contact SET address = "
+			"E'北京\\uFFFE市\\uFFFF\\x01朝阳\\x1b[31m区\\x0c\\r\\n2号\\x7f' WHERE code IN ('K1', 'K3')\"",
+			db),
+		0);
 	/* a name too, where the database takes it */
-	test_sh("psql '%s' -qX -c \"UPDATE crm.contact SET name = E'bad\\uFFFEname\\uFFFF' WHERE code = 'K1'\" 2>/dev/null", db);
-	cr_assert_eq(crmgate("merge --template '%s' --targets contact --combined '%s' --out '%s/each'", tpl, batch, dir), 0,
-		     "%s", errout.data);
+	test_sh("psql '%s' -qX -c \"UPDATE crm.contact SET name = E'bad\\uFFFEname\\uFFFF' WHERE code = 'K1'\" 2>/dev/null",
+		db);
+	cr_assert_eq(crmgate("merge --template '%s' --targets contact --combined '%s' --out '%s/each'", tpl, batch,
+			     dir),
+		     0, "%s", errout.data);
 	every_part_parses(batch);
 	for (int i = 1; i <= 3; i++) {
 		each = xstrfmt("%s/each/K%d.docx", dir, i);

@@ -181,7 +181,7 @@ static void options_of(struct words *opts, const char *help, const char *syn)
  * own help, as a synopsis line. */
 static void every_synopsis(struct words *all)
 {
-	struct words names = {0};
+	struct words names = { 0 };
 
 	cr_assert_eq(crmgate("--help"), 0, "%s", errout.data);
 	listed_after(&names, out.data, "\ncommands:");
@@ -199,7 +199,7 @@ static void every_synopsis(struct words *all)
  * with exit 2. */
 Test(options, help_anywhere_and_no_argument_ignored)
 {
-	struct words all = {0};
+	struct words all = { 0 };
 	size_t tried = 0;
 
 	every_synopsis(&all);
@@ -235,12 +235,12 @@ Test(options, help_anywhere_and_no_argument_ignored)
  * is named; misspelt (its last letter left out), it is suggested. */
 Test(options, a_missing_value_named_and_a_misspelling_answered)
 {
-	struct words all = {0};
+	struct words all = { 0 };
 	size_t missing = 0, misspelt = 0;
 
 	every_synopsis(&all);
 	for (size_t i = 0; i < all.n; i++) {
-		struct words opts = {0};
+		struct words opts = { 0 };
 		struct usage u;
 		read_synopsis(&u, all.v[i]);
 		cr_assert_eq(crmgate("%s --help", u.prefix), 0);

@@ -281,7 +281,8 @@ Test(readme, the_check_report_is_as_shown)
 		  "relationships/header\" Target=\"header1.xml\"/></Relationships>" },
 		{ "word/document.xml",
 		  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
-		  "<w:document " TEST_W " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+		  "<w:document " TEST_W
+		  " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
 		  "<w:body>"
 		  "<w:p><w:r><w:t>尊敬的{{name}}：</w:t></w:r></w:p>"
 		  "<w:p><w:r><w:t>您的客户经理{{owner.nmae}}</w:t></w:r></w:p>"
@@ -290,9 +291,8 @@ Test(readme, the_check_report_is_as_shown)
 		  "<w:p><w:r><w:t>谢谢}}</w:t></w:r></w:p>"
 		  "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\"/></w:sectPr>"
 		  "</w:body></w:document>" },
-		{ "word/header1.xml",
-		  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
-		  "<w:hdr " TEST_W "><w:p><w:r><w:t>{{#birthday}}生日</w:t></w:r></w:p></w:hdr>" },
+		{ "word/header1.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+				      "<w:hdr " TEST_W "><w:p><w:r><w:t>{{#birthday}}生日</w:t></w:r></w:p></w:hdr>" },
 	};
 	char *text = test_slurp("README.md"), *path = xstrfmt("%s/bad", dir);
 	const char *block = strstr(text, "\n    crmgate: letter.docx: part ");

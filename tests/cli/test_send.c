@@ -22,7 +22,8 @@ static void setup(void)
 	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
 	buf_adds(&contacts, "code,customer_code,name,mobile,address,postcode\n");
 	for (int i = 1; i <= 60; i++)
-		buf_addf(&contacts, "K%02d,C1,客户%d,139%08d,北京市朝阳区%d号,%06d\n", i, i, i, i, 100000 + (i * 37) % 60);
+		buf_addf(&contacts, "K%02d,C1,客户%d,139%08d,北京市朝阳区%d号,%06d\n", i, i, i, i,
+			 100000 + (i * 37) % 60);
 	test_import(db, dir, "contact", contacts.data);
 	buf_release(&contacts);
 	char *sms = xstrfmt("file:%s/sms", dir), *mail = xstrfmt("%s/mail", dir);
@@ -40,7 +41,8 @@ static int files_in(const char *sub, const char *suffix)
 	DIR *d = opendir(path);
 	int n = 0;
 	for (struct dirent *e; d && (e = readdir(d));)
-		n += strlen(e->d_name) > strlen(suffix) && !strcmp(e->d_name + strlen(e->d_name) - strlen(suffix), suffix);
+		n += strlen(e->d_name) > strlen(suffix) &&
+		     !strcmp(e->d_name + strlen(e->d_name) - strlen(suffix), suffix);
 	if (d)
 		closedir(d);
 	free(path);
@@ -52,8 +54,8 @@ static void sms_campaign(void)
 {
 	char *body = xstrfmt("%s/b.txt", dir);
 	test_write_file(body, "{{name}}，您好\n");
-	cr_assert_eq(crmgate("campaign create 通知 --channel sms --targets contact --body '%s' --transactional", body), 0,
-		     "%s", errout.data);
+	cr_assert_eq(crmgate("campaign create 通知 --channel sms --targets contact --body '%s' --transactional", body),
+		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 通知 --yes"), 0, "%s", errout.data);
 	free(body);
 }
@@ -186,9 +188,10 @@ static void email_campaign(const char *name, int add_contacts)
 	char *body = xstrfmt("%s/b.txt", dir);
 	test_write_file(body, "{{name}}，您好！退订：{{unsubscribe_url}}\n");
 	if (add_contacts)
-		test_import(db, dir, "contact", "code,customer_code,name,email\n"
-						"E1,C1,张三,zhang@example.test\nE2,C1,\"李\"\"四\",li@example.test\n"
-						"E3,C1,王五,wang@example.test\n");
+		test_import(db, dir, "contact",
+			    "code,customer_code,name,email\n"
+			    "E1,C1,张三,zhang@example.test\nE2,C1,\"李\"\"四\",li@example.test\n"
+			    "E3,C1,王五,wang@example.test\n");
 	cr_assert_eq(crmgate("campaign create %s --channel email --targets contact --where \"code like 'E%%'\""
 			     " --subject '致{{name}}' --body '%s' --template birthday.docx --attach docx",
 			     name, body),
@@ -258,10 +261,12 @@ static void sms_campaigns_at_quiet_hours(const char *window, const char *now, in
 	setenv("TZ", "CST-8", 1);
 	setenv("CRMGATE_NOW", now, 1);
 	cr_assert_eq(crmgate("campaign create 营销 --channel sms --targets contact --where \"code <= 'K03'\""
-			     " --body '%s'", body),
+			     " --body '%s'",
+			     body),
 		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign create 通知 --channel sms --targets contact --where \"code in ('K04', 'K05')\""
-			     " --body '%s' --transactional", body),
+			     " --body '%s' --transactional",
+			     body),
 		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 营销 --yes"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 通知 --yes"), 0, "%s", errout.data);
@@ -397,7 +402,8 @@ Test(send, a_batch_of_emails_gives_each_target_its_own_message)
 	test_import(db, dir, "contact", csv.data);
 	test_write_file(body, "Dear {{name}} of {{customer.code}}, this is for {{email}}.\n");
 	cr_assert_eq(crmgate("campaign create 批 --channel email --targets contact --where \"code like 'E%%'\""
-			     " --subject 'for {{code}}' --body '%s' --transactional", body),
+			     " --subject 'for {{code}}' --body '%s' --transactional",
+			     body),
 		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 批 --yes"), 0, "%s", errout.data);
 	/* after the launch: E03 is deleted (its row fails, the rest of its batch
@@ -414,7 +420,8 @@ Test(send, a_batch_of_emails_gives_each_target_its_own_message)
 		const char *subject = strstr(msgs[n], "\r\nSubject: for E");
 		cr_assert(subject, "%s", msgs[n]);
 		int i = (int)strtol(subject + strlen("\r\nSubject: for E"), NULL, 10);
-		char *to = xstrfmt("\r\nTo: Name%02d <e%02d@example.test>\r\n", i, i), *dear = xstrfmt("Dear Name%02d of C1, this is for e%02d@", i, i);
+		char *to = xstrfmt("\r\nTo: Name%02d <e%02d@example.test>\r\n", i, i),
+		     *dear = xstrfmt("Dear Name%02d of C1, this is for e%02d@", i, i);
 		char *rcpt = xstrfmt("Delivered-To: e%02d@example.test\r\n", i);
 		cr_expect(i != 3 && i != 5, "E%02d was sent", i);
 		cr_expect(strstr(msgs[n], to), "%s", msgs[n]);
@@ -484,7 +491,8 @@ Test(send, email_is_signed_with_dkim_when_configured)
 	    system("command -v openssl >/dev/null"))
 		cr_skip_test("dkimpy (python3-dkim) or openssl is not installed (make deps)");
 	cmd = xstrfmt("cd %s && openssl genrsa -out key.pem 2048 2>/dev/null &&"
-		      " openssl rsa -in key.pem -pubout -outform DER 2>/dev/null | base64 -w0 >pub.b64", dir);
+		      " openssl rsa -in key.pem -pubout -outform DER 2>/dev/null | base64 -w0 >pub.b64",
+		      dir);
 	cr_assert_eq(system(cmd), 0, "openssl could not make a key");
 	free(cmd);
 	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
@@ -567,7 +575,8 @@ Test(send, send_one_sends_one_message_now)
 
 Test(send, preview_test_to_sends_one_sample_outside_the_outbox)
 {
-	char *maildir = xstrfmt("%s/maildir", dir), *url = xstrfmt("file:%s", maildir), *body = xstrfmt("%s/b.txt", dir);
+	char *maildir = xstrfmt("%s/maildir", dir), *url = xstrfmt("file:%s", maildir),
+	     *body = xstrfmt("%s/b.txt", dir);
 	char **msgs;
 
 	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
@@ -584,7 +593,8 @@ Test(send, preview_test_to_sends_one_sample_outside_the_outbox)
 	cr_assert(msgs[0] && !msgs[1], "one message");
 	cr_expect(strstr(msgs[0], "\r\nTo: tester@example.test\r\n"), "%s", msgs[0]);
 	cr_expect(strstr(msgs[0], "\r\nSubject: [TEST] Hello K02\r\n"), "%s", msgs[0]);
-	cr_expect(strstr(msgs[0], "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), "attached");
+	cr_expect(strstr(msgs[0], "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+		  "attached");
 	for (char **m = msgs; *m; m++)
 		free(*m);
 	free(msgs);
@@ -593,11 +603,13 @@ Test(send, preview_test_to_sends_one_sample_outside_the_outbox)
 	cr_expect(strstr(out.data, "\"status\": \"draft\""), "%s", out.data);
 	cr_expect(strstr(out.data, "\"total\": 0,"), "%s", out.data);
 	/* a text to a number */
-	cr_assert_eq(crmgate("campaign create 试短信 --channel sms --targets contact --where \"code = 'K03'\" --body '%s'",
-			     body),
-		     0, "%s", errout.data);
+	cr_assert_eq(
+		crmgate("campaign create 试短信 --channel sms --targets contact --where \"code = 'K03'\" --body '%s'",
+			body),
+		0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign preview 试短信 --test-to 13900000000"), 0, "%s", errout.data);
-	cr_expect(strstr(out.data, "sent a test text to 13900000000, filled for K03 客户3 (1 segment)"), "%s", out.data);
+	cr_expect(strstr(out.data, "sent a test text to 13900000000, filled for K03 客户3 (1 segment)"), "%s",
+		  out.data);
 	cr_expect_eq(files_in("sms", ".sms"), 1);
 	/* a letter has no address to test */
 	cr_assert_eq(crmgate("campaign create 试信 --channel mail --targets contact --template birthday.docx"), 0, "%s",
@@ -622,9 +634,10 @@ Test(send, one_run_sends_every_channel)
 	setenv("CRMGATE_EMAIL_FROM", "marketing@example.test", 1);
 	sms_campaign();
 	email_campaign("邮件", 1);
-	cr_assert_eq(crmgate("campaign create 信 --channel mail --targets contact --where \"code like 'K%%' and code <= 'K10'\""
-			     " --template birthday.docx"),
-		     0, "%s", errout.data);
+	cr_assert_eq(
+		crmgate("campaign create 信 --channel mail --targets contact --where \"code like 'K%%' and code <= 'K10'\""
+			" --template birthday.docx"),
+		0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 信 --yes"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 	cr_expect_eq(files_in("sms", ".sms"), 60);

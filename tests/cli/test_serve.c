@@ -110,15 +110,16 @@ static struct crm_db *seed(struct buf *path)
 	struct err err = ERR_INIT;
 
 	assert_ok(crm_db_connect(&conn, db, &err), &err);
-	assert_ok(crm_db_exec(conn,
-			      "INSERT INTO crm.customer (code, name) VALUES ('C1', '甲公司');"
-			      "INSERT INTO crm.contact (code, customer_id, name, email) VALUES"
-			      " ('K1', 1, '张三', 'zhang@example.test');"
-			      "INSERT INTO crm.campaign (name, channel, targets) VALUES ('邮件', 'email', 'contact');"
-			      "INSERT INTO crm.outbox (campaign_id, channel, target_code, contact_id, recipient, status)"
-			      " VALUES (1, 'email', 'K1', 1, 'zhang@example.test', 'sent')",
-			      &err),
-		  &err);
+	assert_ok(
+		crm_db_exec(conn,
+			    "INSERT INTO crm.customer (code, name) VALUES ('C1', '甲公司');"
+			    "INSERT INTO crm.contact (code, customer_id, name, email) VALUES"
+			    " ('K1', 1, '张三', 'zhang@example.test');"
+			    "INSERT INTO crm.campaign (name, channel, targets) VALUES ('邮件', 'email', 'contact');"
+			    "INSERT INTO crm.outbox (campaign_id, channel, target_code, contact_id, recipient, status)"
+			    " VALUES (1, 'email', 'K1', 1, 'zhang@example.test', 'sent')",
+			    &err),
+		&err);
 	buf_adds(path, "/u/");
 	assert_ok(gw_web_token(path, conn, 1, NULL, &err), &err);
 	err_release(&err);
@@ -198,19 +199,19 @@ Test(serve, a_bad_address_or_a_busy_port)
 
 /* ---- under attack ---- */
 
-#define SLOW 64	   /* slow-loris sockets: a request, one header byte a second */
-#define IDLE 1000  /* idle sockets: connected, silent */
+#define SLOW 64	  /* slow-loris sockets: a request, one header byte a second */
+#define IDLE 1000 /* idle sockets: connected, silent */
 
 struct attack {
 	unsigned port;
-	int nslow, nidle;		  /* of SLOW and IDLE */
-	int fd[SLOW + IDLE];		  /* -1: to open again */
+	int nslow, nidle;    /* of SLOW and IDLE */
+	int fd[SLOW + IDLE]; /* -1: to open again */
 	struct timespec opened[SLOW + IDLE];
-	size_t sent[SLOW];		  /* bytes of its request a slow socket has sent */
+	size_t sent[SLOW]; /* bytes of its request a slow socket has sent */
 	pthread_t thread;
 	volatile int stop;
-	long opened_nr, closed_nr;	  /* connections made, and closed by the server */
-	double slow_longest;		  /* the longest a slow one was kept, in seconds */
+	long opened_nr, closed_nr; /* connections made, and closed by the server */
+	double slow_longest;	   /* the longest a slow one was kept, in seconds */
 };
 
 static double seconds_since(const struct timespec *t0)

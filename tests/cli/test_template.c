@@ -25,7 +25,8 @@ TestSuite(template, .init = setup, .fini = test_fixture_fini);
 static char *letter_docx(const char *name, const char *body, const char *header)
 {
 	char *path = xstrfmt("%s/%s", dir, name);
-	char *doc = xstrfmt("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document " TEST_W "><w:body>%s</w:body></w:document>",
+	char *doc = xstrfmt("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document " TEST_W
+			    "><w:body>%s</w:body></w:document>",
 			    body);
 	char *hdr = xstrfmt("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:hdr " TEST_W ">%s</w:hdr>", header);
 	const char *const parts[][2] = { { "[Content_Types].xml", TEST_DOCX_TYPES },
@@ -112,7 +113,8 @@ Test(template, stored_templates_are_listed_shown_used_and_deleted)
 	cr_expect(strstr(errout.data, "is stored already"), "%s", errout.data);
 	cr_assert_eq(crmgate("template add broken '%s' --targets contact", bad), 2, "nothing wrong is stored");
 	cr_assert_eq(crmgate("--format csv template list"), 0, "%s", errout.data);
-	cr_expect(strstr(out.data, "name,kind,targets,fields,bytes,sha256,updated_by,updated_at\r\n生日贺信,docx,contact,2,"),
+	cr_expect(strstr(out.data,
+			 "name,kind,targets,fields,bytes,sha256,updated_by,updated_at\r\n生日贺信,docx,contact,2,"),
 		  "%s", out.data);
 	cr_expect_null(strstr(out.data, "broken"), "%s", out.data);
 
@@ -146,19 +148,24 @@ Test(template, stored_templates_are_listed_shown_used_and_deleted)
 	free(copy);
 }
 
-#define FIELD(instr)                                                                                             \
-	"<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\">" instr            \
-	"</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>«x»</w:t></w:r>"          \
+#define FIELD(instr)                                                                                                   \
+	"<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\">" instr               \
+	"</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>«x»</w:t></w:r>"            \
 	"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
 
 Test(template, mergefields_as_word_writes_them_are_checked_and_merged)
 {
-	char *path = letter_docx("word.docx",
-				 "<w:p>" FIELD(" MERGEFIELD Name \\* FirstCap MERGEFORMAT ") "</w:p>"
-				 "<w:p>" FIELD(" MERGEFIELD  \"Customer.Name\"  \\m \\v ") "</w:p>"
-				 "<w:p>" FIELD(" MERGEFIELD birthday \\@ \"M月d日\" \\* MERGEFORMAT ") "</w:p>"
-				 "<w:p>" FIELD(" MERGEFIELD CODE \\* Lower ") "</w:p>",
-				 "<w:p><w:r><w:t>{{Code}}</w:t></w:r></w:p>");
+	char *path = letter_docx(
+		"word.docx",
+		"<w:p>" FIELD(
+			" MERGEFIELD Name \\* FirstCap MERGEFORMAT ") "</w:p>"
+								      "<w:p>" FIELD(
+									      " MERGEFIELD  \"Customer.Name\"  \\m \\v ") "</w:p>"
+															  "<w:p>" FIELD(
+																  " MERGEFIELD birthday \\@ \"M月d日\" \\* MERGEFORMAT ") "</w:p>"
+																							  "<w:p>" FIELD(
+																								  " MERGEFIELD CODE \\* Lower ") "</w:p>",
+		"<w:p><w:r><w:t>{{Code}}</w:t></w:r></w:p>");
 	cr_assert_eq(crmgate("template check '%s' --targets contact", path), 0, "%s", errout.data);
 	cr_expect(strstr(out.data, "word.docx: ok: 5 fields, all known to contact"), "%s", out.data);
 	cr_assert_eq(crmgate("merge --template '%s' --targets contact --out '%s/w'", path, dir), 0, "%s", errout.data);

@@ -80,7 +80,8 @@ Test(views, assign_and_reclaim_are_recorded)
 	cr_assert_eq(crmgate("--format json customer view C1"), 0);
 	cr_assert(strstr(out.data, "\"owner_code\": null"), "%s", out.data);
 	cr_assert(strstr(out.data, "\"action\": \"reclaim\", \"from_salesperson\": \"李娜\""), "%s", out.data);
-	cr_assert(strstr(out.data, "\"action\": \"assign\", \"from_salesperson\": \"王伟\", \"to_salesperson\": \"李娜\""),
+	cr_assert(strstr(out.data,
+			 "\"action\": \"assign\", \"from_salesperson\": \"王伟\", \"to_salesperson\": \"李娜\""),
 		  "%s", out.data);
 	cr_assert_eq(crmgate("customer assign C1 S9"), 2);
 	cr_assert(strstr(errout.data, "there is no salesperson 'S9'"), "%s", errout.data);
@@ -104,8 +105,8 @@ Test(views, customer_view_shows_the_campaign_messages_of_its_people)
 	setenv("CRMGATE_SMS_PROVIDER", sms, 1);
 	cr_assert_eq(crmgate("contact edit K1 mobile=13800000001"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("contact edit K9 mobile=13800000009"), 0, "%s", errout.data);
-	cr_assert_eq(crmgate("campaign create 问候 --channel sms --targets contact --body '%s' --transactional", body), 0,
-		     "%s", errout.data);
+	cr_assert_eq(crmgate("campaign create 问候 --channel sms --targets contact --body '%s' --transactional", body),
+		     0, "%s", errout.data);
 	cr_assert_eq(crmgate("campaign launch 问候 --yes"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 	cr_assert_eq(crmgate("--format json customer view C1"), 0, "%s", errout.data);
@@ -161,9 +162,9 @@ Test(views, every_change_of_owner_is_recorded_once)
 		       " FROM crm.customer_assignment a JOIN crm.customer c ON c.id = a.customer_id"
 		       " LEFT JOIN crm.salesperson f ON f.id = a.from_salesperson_id"
 		       " LEFT JOIN crm.salesperson t ON t.id = a.to_salesperson_id ORDER BY a.id");
-	cr_assert_str_eq(got.data, "C1 assign S1 S2\n"  /* customer assign */
+	cr_assert_str_eq(got.data, "C1 assign S1 S2\n"	    /* customer assign */
 				   "C1 assign S2 S1 boss\n" /* customer edit, by whom --as says */
-				   "C1 assign S1 S2\n" /* import --update, both rows */
+				   "C1 assign S1 S2\n"	    /* import --update, both rows */
 				   "C2 assign S2 S1\n"
 				   "C2 reclaim S1 -\n" /* SQL */
 				   "C2 assign - S2\n"
@@ -213,8 +214,12 @@ Test(views, control_characters_are_shown_escaped)
 		       " WHERE code = 'K1' RETURNING code");
 	sql_rows(&got, "UPDATE crm.customer SET address = E'甲\\x1b[31m路', short_name = E'甲\\u009b[31m'"
 		       " WHERE code = 'C1' RETURNING code");
-	static const char *const cmds[] = { "contact list", "contact show K1", "customer view C1", "customer list",
-					    "targets contact --where \"code = 'K1'\"", "--format json contact show K1",
+	static const char *const cmds[] = { "contact list",
+					    "contact show K1",
+					    "customer view C1",
+					    "customer list",
+					    "targets contact --where \"code = 'K1'\"",
+					    "--format json contact show K1",
 					    "--format json customer view C1" };
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
 		cr_assert_eq(crmgate("%s", cmds[i]), 0, "%s: %s", cmds[i], errout.data);

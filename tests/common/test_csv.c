@@ -34,7 +34,10 @@ static const struct csv_case cases[] = {
 	{ "plain", "a,b,c\n1,2,3\n", "1:a|b|c;2:1|2|3;" },
 	{ "crlf", "a,b\r\n1,2\r\n", "1:a|b;2:1|2;" },
 	{ "no final newline", "a,b\n1,2", "1:a|b;2:1|2;" },
-	{ "bom", "\xEF\xBB\xBF" "code,name\nC1,x\n", "1:code|name;2:C1|x;" },
+	{ "bom",
+	  "\xEF\xBB\xBF"
+	  "code,name\nC1,x\n",
+	  "1:code|name;2:C1|x;" },
 	{ "quotes and commas", "a,\"b,c\",\"say \"\"hi\"\"\"\n", "1:a|b,c|say \"hi\";" },
 	{ "newline in quotes counts lines", "a,\"line1\nline2\"\nnext,x\n", "1:a|line1\nline2;3:next|x;" },
 	{ "crlf inside quotes is kept", "a,\"l1\r\nl2\"\r\nb,c\r\n", "1:a|l1\r\nl2;3:b|c;" },
@@ -47,7 +50,11 @@ static const struct csv_case cases[] = {
 	{ "eof inside quotes", "a,\"open\n", "1:a|open\n!1;" },
 	{ "bad utf-8", "a,\xff\xfe\n", "1:a|\xff\xfe!1;" },
 	{ "overlong utf-8", "\xc0\xaf\n", "1:\xc0\xaf!0;" },
-	{ "not a bom", "\xEF\xBB" "x\n", "1:\xEF\xBB" "x!0;" },
+	{ "not a bom",
+	  "\xEF\xBB"
+	  "x\n",
+	  "1:\xEF\xBB"
+	  "x!0;" },
 };
 
 /* One test walks the table: Criterion's parameterized tests would need every
@@ -96,7 +103,6 @@ Test(csv, write_then_read_gives_the_same_values)
 	fclose(f);
 	buf_release(&line);
 }
-
 
 /* A record's size is capped: past CSV_RECORD_MAX bytes the reader stops
  * (-2) however the bytes come (one endless field, an unclosed quote, many

@@ -60,38 +60,38 @@ Test(date, every_year_month_and_day_is_judged_as_the_database_judges_it)
 
 /* Strings that are or only look like a day: each must be judged as crm.is_date judges it. */
 static const char *const written[] = {
-    "2024-02-29",
-    "2023-02-29",
-    "1900-02-29",
-    "2000-02-29",
-    "2025-04-31",
-    "2025-12-31",
-    "0001-01-01",
-    "0000-01-01",
-    "9999-12-31",
-    "2025-1-01",
-    "2025-01-1",
-    " 2025-01-01",
-    "2025-01-01 ",
-    "2025-01-01T10:00",
-    "2025/01/01",
-    "20250101",
-    "",
-    "2025-01-0a",
-    "+025-01-01",
-    "2025-00-10",
-    "2025-13-01",
-    "２０２５-01-01",
-    "2025-01-01\n",
-    "-2025-01-01",
+	"2024-02-29",
+	"2023-02-29",
+	"1900-02-29",
+	"2000-02-29",
+	"2025-04-31",
+	"2025-12-31",
+	"0001-01-01",
+	"0000-01-01",
+	"9999-12-31",
+	"2025-1-01",
+	"2025-01-1",
+	" 2025-01-01",
+	"2025-01-01 ",
+	"2025-01-01T10:00",
+	"2025/01/01",
+	"20250101",
+	"",
+	"2025-01-0a",
+	"+025-01-01",
+	"2025-00-10",
+	"2025-13-01",
+	"２０２５-01-01",
+	"2025-01-01\n",
+	"-2025-01-01",
 };
 
 Test(date, a_written_day_is_judged_as_crm_is_date_judges_it)
 {
 	for (size_t i = 0; i < sizeof(written) / sizeof(*written); i++) {
-		const char *params[] = {written[i]};
+		const char *params[] = { written[i] };
 		char *v = NULL;
-		struct date day = {0, 0, 0};
+		struct date day = { 0, 0, 0 };
 		int want;
 		assert_ok(crm_db_value(&v, db, "SELECT crm.is_date($1)", 1, params, &err), &err);
 		want = !strcmp(v, "t");

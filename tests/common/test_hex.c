@@ -18,19 +18,19 @@ Test(hex, every_byte_reads_back_in_either_case)
 
 Test(hex, what_is_not_a_digit_is_refused)
 {
-	static const char *const bad[] = {"g0",
-					  "0g",
-					  "",
-					  "0",
-					  " 1",
-					  "1 ",
-					  "-1",
-					  "x1",
-					  "\xff"
-					  "0",
-					  ":0",
-					  "@A",
-					  "`a"};
+	static const char *const bad[] = { "g0",
+					   "0g",
+					   "",
+					   "0",
+					   " 1",
+					   "1 ",
+					   "-1",
+					   "x1",
+					   "\xff"
+					   "0",
+					   ":0",
+					   "@A",
+					   "`a" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		cr_expect_eq(hex_byte(bad[i]), -1, "'%s' read as a byte", bad[i]);
 	for (int c = 0; c < 256; c++) {

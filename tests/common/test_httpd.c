@@ -78,9 +78,9 @@ static int h_redirect(struct http_response *out, const struct http_request *req,
 }
 
 static const struct http_route routes[] = {
-    {"GET", "/echo", h_echo, NULL}, {"POST", "/form", h_echo, NULL}, {NULL, "/any", h_echo, NULL},
-    {"GET", "/u/", h_token, NULL},  {"GET", "/page", h_page, NULL},  {"GET", "/fail", h_fail, NULL},
-    {"POST", "/body", h_body, NULL}, {"GET", "/redirect", h_redirect, NULL},
+	{ "GET", "/echo", h_echo, NULL },  { "POST", "/form", h_echo, NULL },	     { NULL, "/any", h_echo, NULL },
+	{ "GET", "/u/", h_token, NULL },   { "GET", "/page", h_page, NULL },	     { "GET", "/fail", h_fail, NULL },
+	{ "POST", "/body", h_body, NULL }, { "GET", "/redirect", h_redirect, NULL },
 };
 
 /* ---- clients ---- */
@@ -104,8 +104,8 @@ static long get(unsigned port, const char *path, struct buf *body, struct buf *h
 
 static int dial(unsigned port)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	struct timeval tv = {.tv_sec = 5};
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct timeval tv = { .tv_sec = 5 };
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	cr_assert(fd >= 0);
@@ -168,19 +168,19 @@ static const struct exchange {
 	long status;
 	const char *body;
 } exchanges[] = {
-    {"percent-encoded UTF-8 in the query", "/echo?name=%E5%BC%A0%E4%B8%89&city=Z%C3%BCrich&sp=a%20b&flag", NULL, NULL,
-     200, "GET /echo\nname=张三\ncity=Zürich\nsp=a b\nflag=\n"},
-    {"form fields after the query", "/form?src=mail", "name=%E6%9D%8E%E5%9B%9B&flag&msg=hello+world&empty=&last",
-     "application/x-www-form-urlencoded", 200,
-     "POST /form\nsrc=mail\nname=李四\nflag=\nmsg=hello world\nempty=\nlast=\n"},
-    {"a body of another type, headers, the client", "/body", "{\"id\":1}", "application/json", 201,
-     "{\"len\":8,\"type\":\"application/json\",\"from\":\"127.0.0.1\"}"},
-    {"a prefix route", "/u/AbC-123_x", NULL, NULL, 200, "token=AbC-123_x"},
-    {"a prefix route, nothing after", "/u/", NULL, NULL, 200, "token="},
-    {"the prefix without its slash", "/u", NULL, NULL, 404, "not found\n"},
-    {"an exact route is not a prefix", "/echo/more", NULL, NULL, 404, "not found\n"},
-    {"no route", "/nope", NULL, NULL, 404, "not found\n"},
-    {"a failing handler: details only in the log", "/fail", NULL, NULL, 500, "internal server error\n"},
+	{ "percent-encoded UTF-8 in the query", "/echo?name=%E5%BC%A0%E4%B8%89&city=Z%C3%BCrich&sp=a%20b&flag", NULL,
+	  NULL, 200, "GET /echo\nname=张三\ncity=Zürich\nsp=a b\nflag=\n" },
+	{ "form fields after the query", "/form?src=mail", "name=%E6%9D%8E%E5%9B%9B&flag&msg=hello+world&empty=&last",
+	  "application/x-www-form-urlencoded", 200,
+	  "POST /form\nsrc=mail\nname=李四\nflag=\nmsg=hello world\nempty=\nlast=\n" },
+	{ "a body of another type, headers, the client", "/body", "{\"id\":1}", "application/json", 201,
+	  "{\"len\":8,\"type\":\"application/json\",\"from\":\"127.0.0.1\"}" },
+	{ "a prefix route", "/u/AbC-123_x", NULL, NULL, 200, "token=AbC-123_x" },
+	{ "a prefix route, nothing after", "/u/", NULL, NULL, 200, "token=" },
+	{ "the prefix without its slash", "/u", NULL, NULL, 404, "not found\n" },
+	{ "an exact route is not a prefix", "/echo/more", NULL, NULL, 404, "not found\n" },
+	{ "no route", "/nope", NULL, NULL, 404, "not found\n" },
+	{ "a failing handler: details only in the log", "/fail", NULL, NULL, 500, "internal server error\n" },
 };
 
 Test(http, exchanges)
@@ -212,9 +212,9 @@ Test(http, long_form_value_arrives_whole)
 	for (int i = 0; i < 5000; i++)
 		buf_adds(&want, "中");
 	buf_adds(&want, "\nb=2\n");
-	cr_assert_eq(
-	    fetch(http_server_port(srv), NULL, "/form", post.data, "application/x-www-form-urlencoded", &body, NULL),
-	    200);
+	cr_assert_eq(fetch(http_server_port(srv), NULL, "/form", post.data, "application/x-www-form-urlencoded", &body,
+			   NULL),
+		     200);
 	cr_assert_str_eq(body.data, want.data);
 	buf_release(&post);
 	buf_release(&body);
@@ -250,7 +250,7 @@ Test(http, wrong_method_is_405_with_allow)
 
 Test(http, large_body_is_413)
 {
-	struct http_options opt = {.max_body = 1024};
+	struct http_options opt = { .max_body = 1024 };
 	struct http_server *srv = start(&opt);
 	unsigned port = http_server_port(srv);
 	struct buf post = BUF_INIT, reply = BUF_INIT;
@@ -281,7 +281,7 @@ Test(http, large_body_is_413)
 
 Test(http, too_many_params_or_nul_is_400)
 {
-	struct http_options opt = {.max_params = 3};
+	struct http_options opt = { .max_params = 3 };
 	struct http_server *srv = start(&opt);
 	unsigned port = http_server_port(srv);
 
@@ -301,9 +301,9 @@ Test(http, html_escapes_and_secures)
 	struct http_server *srv = start(NULL);
 	struct buf body = BUF_INIT, headers = BUF_INIT;
 
-	cr_assert_eq(
-	    get(http_server_port(srv), "/page?q=%3Cscript%3Ealert(%22x%22)%3C%2Fscript%3E%27%26", &body, &headers),
-	    200);
+	cr_assert_eq(get(http_server_port(srv), "/page?q=%3Cscript%3Ealert(%22x%22)%3C%2Fscript%3E%27%26", &body,
+			 &headers),
+		     200);
 	cr_assert_str_eq(body.data,
 			 "<!doctype html><p title=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;\">"
 			 "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;</p>");
@@ -387,7 +387,7 @@ Test(http, concurrent_clients)
 	struct client cl[8];
 
 	for (int i = 0; i < 8; i++) {
-		cl[i] = (struct client){http_server_port(srv), i, 0};
+		cl[i] = (struct client){ http_server_port(srv), i, 0 };
 		cr_assert_eq(pthread_create(&th[i], NULL, client_run, &cl[i]), 0);
 	}
 	for (int i = 0; i < 8; i++) {
@@ -400,7 +400,7 @@ Test(http, concurrent_clients)
 Test(http, malformed_requests)
 {
 	/* a short timeout: a client that stops halfway is dropped within it */
-	struct http_options opt = {.timeout = 1};
+	struct http_options opt = { .timeout = 1 };
 	struct http_server *srv = start(&opt);
 	unsigned port = http_server_port(srv);
 	struct buf req = BUF_INIT, reply = BUF_INIT;
@@ -455,7 +455,7 @@ Test(http, malformed_requests)
 
 Test(http, idle_connection_times_out)
 {
-	struct http_options opt = {.timeout = 1};
+	struct http_options opt = { .timeout = 1 };
 	struct http_server *srv = start(&opt);
 	struct buf reply = BUF_INIT;
 	time_t t0 = time(NULL);
@@ -470,7 +470,7 @@ Test(http, idle_connection_times_out)
 /* Has the server closed fd? (Waits up to ms for it to say.) */
 static int closed_by_server(int fd, int ms)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	char c;
 
 	if (poll(&p, 1, ms) <= 0)
@@ -503,7 +503,7 @@ static double trickle(int fd, const char *data)
 Test(http, a_request_trickled_byte_by_byte_is_cut_at_its_deadline)
 {
 	/* each byte resets the idle timeout: only a deadline ends this */
-	struct http_options opt = {.timeout = 30, .header_timeout = 1, .body_timeout = 1};
+	struct http_options opt = { .timeout = 30, .header_timeout = 1, .body_timeout = 1 };
 	struct http_server *srv = start(&opt);
 	unsigned port = http_server_port(srv);
 	int fd;
@@ -518,8 +518,8 @@ Test(http, a_request_trickled_byte_by_byte_is_cut_at_its_deadline)
 	/* the headers whole, then the body a byte at a time */
 	fd = dial(port);
 	static const char head[] =
-	    "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-	    "Content-Length: 1000\r\n\r\n";
+		"POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+		"Content-Length: 1000\r\n\r\n";
 	cr_assert_eq(send(fd, head, sizeof(head) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(head) - 1);
 	took = trickle(fd, "a=1&");
 	close(fd);
@@ -530,7 +530,7 @@ Test(http, a_request_trickled_byte_by_byte_is_cut_at_its_deadline)
 
 Test(http, one_address_keeps_its_share_and_a_real_request_gets_in)
 {
-	struct http_options opt = {.max_per_address = 4, .header_timeout = 30, .timeout = 30};
+	struct http_options opt = { .max_per_address = 4, .header_timeout = 30, .timeout = 30 };
 	struct http_server *srv = start(&opt);
 	unsigned port = http_server_port(srv);
 	int fd[10];
@@ -557,7 +557,7 @@ Test(http, one_address_keeps_its_share_and_a_real_request_gets_in)
 
 Test(http, connection_limit)
 {
-	struct http_options opt = {.threads = 1, .max_connections = 2, .timeout = 30, .header_timeout = 30};
+	struct http_options opt = { .threads = 1, .max_connections = 2, .timeout = 30, .header_timeout = 30 };
 	struct http_server *srv = start(&opt);
 	unsigned port = http_server_port(srv);
 	int a = dial(port), b;
@@ -582,7 +582,7 @@ Test(http, connection_limit)
  * request must be a 400 at once. */
 Test(http, hundreds_of_query_parameters_are_400_at_once)
 {
-	static const int counts[] = {65, 300, 500, 1000, 4000};
+	static const int counts[] = { 65, 300, 500, 1000, 4000 };
 	struct http_server *srv = start(NULL);
 	unsigned port = http_server_port(srv);
 	struct buf path = BUF_INIT, body = BUF_INIT;
@@ -627,14 +627,14 @@ Test(http, stop_with_open_connections_and_restart)
 Test(http, port_in_use_and_bad_address)
 {
 	struct http_server *srv = start(NULL), *other = NULL;
-	struct http_options opt = {.port = http_server_port(srv)};
+	struct http_options opt = { .port = http_server_port(srv) };
 	struct err err = ERR_INIT;
 
 	cr_assert_eq(http_server_start(&other, &opt, routes, ARRAY_SIZE(routes), &err), ERR_FAIL);
 	cr_assert_null(other);
 	cr_assert(strstr(err.msg.data, "could not listen on 127.0.0.1 port "), "%s", err.msg.data);
 	err_release(&err);
-	opt = (struct http_options){.address = "localhost"};
+	opt = (struct http_options){ .address = "localhost" };
 	cr_assert_eq(http_server_start(&other, &opt, routes, ARRAY_SIZE(routes), &err), ERR_INPUT);
 	cr_assert_str_eq(err.msg.data, "'localhost' is not an IP address to listen on");
 	err_release(&err);
@@ -667,15 +667,15 @@ static int h_module(struct http_response *out, const struct http_request *req, v
 Test(http, each_route_gets_its_own_context)
 {
 	static const struct http_route gateway_routes[] = {
-		{"GET", "/u/", h_module, NULL},
-		{NULL, "/sms/dlr", h_module, NULL},
+		{ "GET", "/u/", h_module, NULL },
+		{ NULL, "/sms/dlr", h_module, NULL },
 	};
 	static const struct http_route survey_routes[] = {
-		{"GET", "/s/", h_module, NULL},
-		{"POST", "/s/", h_module, NULL},
+		{ "GET", "/s/", h_module, NULL },
+		{ "POST", "/s/", h_module, NULL },
 	};
-	struct module gateway = {"gateway", 0, PTHREAD_MUTEX_INITIALIZER};
-	struct module survey = {"survey", 0, PTHREAD_MUTEX_INITIALIZER};
+	struct module gateway = { "gateway", 0, PTHREAD_MUTEX_INITIALIZER };
+	struct module survey = { "survey", 0, PTHREAD_MUTEX_INITIALIZER };
 	struct http_routes t = HTTP_ROUTES_INIT;
 	struct http_server *srv;
 	struct err err = ERR_INIT;
@@ -683,10 +683,10 @@ Test(http, each_route_gets_its_own_context)
 	static const struct {
 		const char *path, *expect;
 	} cases[] = {
-		{"/u/abc", "gateway /u/abc"},
-		{"/s/42", "survey /s/42"},
-		{"/sms/dlr", "gateway /sms/dlr"},
-		{"/s/", "survey /s/"},
+		{ "/u/abc", "gateway /u/abc" },
+		{ "/s/42", "survey /s/42" },
+		{ "/sms/dlr", "gateway /sms/dlr" },
+		{ "/s/", "survey /s/" },
 	};
 
 	http_routes_add(&t, gateway_routes, ARRAY_SIZE(gateway_routes), &gateway);

@@ -10,12 +10,12 @@ Test(utf8, validity)
 {
 	cr_assert(utf8_valid("abc", 3));
 	cr_assert(utf8_valid("中文", strlen("中文")));
-	cr_assert(utf8_valid("\xF0\x9F\x98\x80", 4));      /* an emoji */
-	cr_assert_not(utf8_valid("\xED\xA0\x80", 3));      /* a surrogate */
-	cr_assert_not(utf8_valid("\xE4\xB8", 2));          /* cut short */
-	cr_assert_not(utf8_valid("\xF4\x90\x80\x80", 4));  /* past U+10FFFF */
-	cr_assert_not(utf8_valid("\xC0\xAF", 2));          /* overlong */
-	cr_assert_not(utf8_valid("a\0b", 3));              /* NUL */
+	cr_assert(utf8_valid("\xF0\x9F\x98\x80", 4));	  /* an emoji */
+	cr_assert_not(utf8_valid("\xED\xA0\x80", 3));	  /* a surrogate */
+	cr_assert_not(utf8_valid("\xE4\xB8", 2));	  /* cut short */
+	cr_assert_not(utf8_valid("\xF4\x90\x80\x80", 4)); /* past U+10FFFF */
+	cr_assert_not(utf8_valid("\xC0\xAF", 2));	  /* overlong */
+	cr_assert_not(utf8_valid("a\0b", 3));		  /* NUL */
 }
 
 Test(utf8, finds_what_an_import_refuses)
@@ -38,8 +38,16 @@ Test(utf8, finds_what_an_import_refuses)
 Test(utf8, xml_is_always_well_formed)
 {
 	static const char *const inputs[] = {
-		"<&>\"'", "bad\xEF\xBF\xBEname", "\xEF\xBF\xBF", "a\x01\x02\x1b" "b", "\xED\xA0\x80", "\xFF\xFE", "中文\n\t",
-		"\xF0\x9F\x98\x80", "\xE4\xB8",
+		"<&>\"'",
+		"bad\xEF\xBF\xBEname",
+		"\xEF\xBF\xBF",
+		"a\x01\x02\x1b"
+		"b",
+		"\xED\xA0\x80",
+		"\xFF\xFE",
+		"中文\n\t",
+		"\xF0\x9F\x98\x80",
+		"\xE4\xB8",
 	};
 	for (size_t i = 0; i < sizeof(inputs) / sizeof(*inputs); i++) {
 		struct buf b = BUF_INIT;
@@ -48,7 +56,8 @@ Test(utf8, xml_is_always_well_formed)
 		buf_adds(&b, "\">");
 		utf8_add_xml(&b, inputs[i], strlen(inputs[i]));
 		buf_adds(&b, "</r>");
-		xmlDocPtr doc = xmlReadMemory(b.data, (int)b.len, "t.xml", "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR);
+		xmlDocPtr doc =
+			xmlReadMemory(b.data, (int)b.len, "t.xml", "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR);
 		cr_assert(doc, "input %zu gave %s", i, b.data);
 		xmlFreeDoc(doc);
 		buf_release(&b);
@@ -77,7 +86,8 @@ Test(utf8, xml_respects_the_cap)
 Test(utf8, visible_escapes_controls)
 {
 	struct buf b = BUF_INIT;
-	const char *s = "王\x1b[2J\r\n\tx\xC2\x9B" "y\xFF";
+	const char *s = "王\x1b[2J\r\n\tx\xC2\x9B"
+			"y\xFF";
 	utf8_add_visible(&b, s, strlen(s), 1);
 	cr_assert_str_eq(b.data, "王\\x1b[2J\\r\n\tx\\u009by\\xff");
 	buf_reset(&b);

@@ -36,10 +36,17 @@ Test(value, truthiness)
 		struct value *v;
 		int want;
 	} cases[] = {
-		{ value_new_null(), 0 },	   { value_new_text(""), 0 },	       { value_new_text("x"), 1 },
-		{ value_new_number("0", 0), 0 },   { value_new_number("0.00", 1), 0 }, { value_new_number("-0.5", 0), 1 },
-		{ value_new_bool(0), 0 },	   { value_new_bool(1), 1 },	       { value_new_list(), 0 },
-		{ value_new_date(2026, 2, 28), 1 }, { value_new_object(), 1 },
+		{ value_new_null(), 0 },
+		{ value_new_text(""), 0 },
+		{ value_new_text("x"), 1 },
+		{ value_new_number("0", 0), 0 },
+		{ value_new_number("0.00", 1), 0 },
+		{ value_new_number("-0.5", 0), 1 },
+		{ value_new_bool(0), 0 },
+		{ value_new_bool(1), 1 },
+		{ value_new_list(), 0 },
+		{ value_new_date(2026, 2, 28), 1 },
+		{ value_new_object(), 1 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cr_expect_eq(value_truthy(cases[i].v), cases[i].want, "case %zu", i);

@@ -87,8 +87,9 @@ Test(db, a_statement_past_its_timeout_is_cancelled)
 
 Test(db, server_messages_are_shown_escaped)
 {
-	cr_assert_neq(crm_db_exec(db, "DO $$ BEGIN RAISE EXCEPTION USING MESSAGE = E'bad \\x1b]0;x\\x07 value',"
-				      " DETAIL = E'key (\\x1b[2J)', HINT = E'\\u009b'; END $$",
+	cr_assert_neq(crm_db_exec(db,
+				  "DO $$ BEGIN RAISE EXCEPTION USING MESSAGE = E'bad \\x1b]0;x\\x07 value',"
+				  " DETAIL = E'key (\\x1b[2J)', HINT = E'\\u009b'; END $$",
 				  &err),
 		      0);
 	cr_assert_str_eq(err.msg.data, "bad \\x1b]0;x\\x07 value");

@@ -14,7 +14,7 @@
 #include "common/banned.h"
 
 #define TODAY "2026-12-28"
-#define MAXP 6
+#define MAXP  6
 
 static const struct crm_entity *entity(const char *name)
 {
@@ -35,9 +35,9 @@ struct ok_case {
 
 /* A condition on a region, asked of the region's subtree (crm/filter.c,
  * tree_condition): the regions that match and those below them. */
-#define REGION_TREE(from, neg, cond)                                                                            \
-	"(" from " " neg "IN (WITH RECURSIVE tree_sub(id) AS (SELECT tr.id FROM crm.region tr WHERE " cond         \
-	" UNION SELECT tc.id FROM crm.region tc JOIN tree_sub ON tc.parent_id = tree_sub.id)"                         \
+#define REGION_TREE(from, neg, cond)                                                                                   \
+	"(" from " " neg "IN (WITH RECURSIVE tree_sub(id) AS (SELECT tr.id FROM crm.region tr WHERE " cond             \
+	" UNION SELECT tc.id FROM crm.region tc JOIN tree_sub ON tc.parent_id = tree_sub.id)"                          \
 	" SELECT tree_sub.id FROM tree_sub))"
 
 static const struct ok_case ok_cases[] = {
@@ -49,10 +49,16 @@ static const struct ok_case ok_cases[] = {
 	{ "contact", "name = 'it''s'", "", "(t.name = $1::text)", { "it's" } },
 	{ "contact", "name = '王伟'", "", "(t.name = $1::text)", { "王伟" } },
 	{ "contact", "postcode = 200000", "", "(t.postcode = $1::text)", { "200000" } },
-	{ "contact", "birthday within 7 days", "",
-	  "(t.birthday IS NOT NULL AND crm.next_birthday(t.birthday, $1::date) <= $1::date + $2::int)", { TODAY, "7" } },
-	{ "contact", "birthday within 1 day", "",
-	  "(t.birthday IS NOT NULL AND crm.next_birthday(t.birthday, $1::date) <= $1::date + $2::int)", { TODAY, "1" } },
+	{ "contact",
+	  "birthday within 7 days",
+	  "",
+	  "(t.birthday IS NOT NULL AND crm.next_birthday(t.birthday, $1::date) <= $1::date + $2::int)",
+	  { TODAY, "7" } },
+	{ "contact",
+	  "birthday within 1 day",
+	  "",
+	  "(t.birthday IS NOT NULL AND crm.next_birthday(t.birthday, $1::date) <= $1::date + $2::int)",
+	  { TODAY, "1" } },
 	{ "contact", "birthday = today", "", "(t.birthday = $1::date)", { TODAY } },
 	{ "contact", "birthday >= '1990-02-28'", "", "(t.birthday >= $1::date)", { "1990-02-28" } },
 	{ "contact", "email_opt_out", "", "(t.email_opt_out)", { NULL } },
@@ -65,93 +71,168 @@ static const struct ok_case ok_cases[] = {
 	{ "contact", "email NOT ILIKE '%@example.com'", "", "(t.email NOT ILIKE $1::text)", { "%@example.com" } },
 	{ "contact", "email is null", "", "(t.email IS NULL)", { NULL } },
 	{ "contact", "email IS NOT NULL", "", "(t.email IS NOT NULL)", { NULL } },
-	{ "contact", "customer_code = 'C1'", " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id",
-	  "(f1.code = $1::text)", { "C1" } },
-	{ "contact", "customer = '甲公司'", " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id",
-	  "(f1.name = $1::text)", { "甲公司" } },
+	{ "contact",
+	  "customer_code = 'C1'",
+	  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id",
+	  "(f1.code = $1::text)",
+	  { "C1" } },
+	{ "contact",
+	  "customer = '甲公司'",
+	  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id",
+	  "(f1.name = $1::text)",
+	  { "甲公司" } },
 	/* a region is a tree: its subtree, found without a join */
-	{ "contact", "customer.region = '华东'", " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id",
-	  REGION_TREE("f1.region_id", "", "(tr.name = $1::text)"), { "华东" } },
-	{ "customer", "region_code != 'EAST'", "", REGION_TREE("t.region_id", "NOT ", "(tr.code = $1::text)"),
+	{ "contact",
+	  "customer.region = '华东'",
+	  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id",
+	  REGION_TREE("f1.region_id", "", "(tr.name = $1::text)"),
+	  { "华东" } },
+	{ "customer",
+	  "region_code != 'EAST'",
+	  "",
+	  REGION_TREE("t.region_id", "NOT ", "(tr.code = $1::text)"),
 	  { "EAST" } },
-	{ "customer", "region not in ('a', 'b')", "", REGION_TREE("t.region_id", "NOT ", "(tr.name IN ($1::text, $2::text))"),
+	{ "customer",
+	  "region not in ('a', 'b')",
+	  "",
+	  REGION_TREE("t.region_id", "NOT ", "(tr.name IN ($1::text, $2::text))"),
 	  { "a", "b" } },
-	{ "customer", "region not like '华%'", "", REGION_TREE("t.region_id", "NOT ", "(tr.name LIKE $1::text)"),
+	{ "customer",
+	  "region not like '华%'",
+	  "",
+	  REGION_TREE("t.region_id", "NOT ", "(tr.name LIKE $1::text)"),
 	  { "华%" } },
-	{ "customer", "region is null and region_code is not null", "",
-	  "((t.region_id IS NULL) AND (t.region_id IS NOT NULL))", { NULL } },
+	{ "customer",
+	  "region is null and region_code is not null",
+	  "",
+	  "((t.region_id IS NULL) AND (t.region_id IS NOT NULL))",
+	  { NULL } },
 	/* the region's own fields through the dot: that region alone */
-	{ "customer", "region.name = '华东'", " LEFT JOIN crm.region f1 ON f1.id = t.region_id", "(f1.name = $1::text)",
+	{ "customer",
+	  "region.name = '华东'",
+	  " LEFT JOIN crm.region f1 ON f1.id = t.region_id",
+	  "(f1.name = $1::text)",
 	  { "华东" } },
 	/* one join per path, however often it is named */
-	{ "contact", "customer.region.code = 'EAST' or customer.region.name = '华东' or customer.name = 'x'",
+	{ "contact",
+	  "customer.region.code = 'EAST' or customer.region.name = '华东' or customer.name = 'x'",
 	  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id LEFT JOIN crm.region f2 ON f2.id = f1.region_id",
-	  "((f2.code = $1::text) OR (f2.name = $2::text) OR (f1.name = $3::text))", { "EAST", "华东", "x" } },
+	  "((f2.code = $1::text) OR (f2.name = $2::text) OR (f1.name = $3::text))",
+	  { "EAST", "华东", "x" } },
 	/* a contact's owner is its customer's salesperson, as in templates */
-	{ "contact", "owner.name like '王%' or customer.owner_code is null",
+	{ "contact",
+	  "owner.name like '王%' or customer.owner_code is null",
 	  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id LEFT JOIN crm.salesperson f2 ON f2.id = f1.owner_id",
-	  "((f2.name LIKE $1::text) OR (f2.code IS NULL))", { "王%" } },
-	{ "contact", "owner = '张三' and owner.department.code = 'D1'",
+	  "((f2.name LIKE $1::text) OR (f2.code IS NULL))",
+	  { "王%" } },
+	{ "contact",
+	  "owner = '张三' and owner.department.code = 'D1'",
 	  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id LEFT JOIN crm.salesperson f2 ON f2.id = f1.owner_id"
 	  " LEFT JOIN crm.department f3 ON f3.id = f2.department_id",
-	  "((f2.name = $1::text) AND (f3.code = $2::text))", { "张三", "D1" } },
-	{ "contact", "customer.owner.name like '张%'",
+	  "((f2.name = $1::text) AND (f3.code = $2::text))",
+	  { "张三", "D1" } },
+	{ "contact",
+	  "customer.owner.name like '张%'",
 	  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id LEFT JOIN crm.salesperson f2 ON f2.id = f1.owner_id",
-	  "(f2.name LIKE $1::text)", { "张%" } },
-	{ "contact", "reports_to.reports_to.name = 'x' and reports_to_code = 'K1'",
+	  "(f2.name LIKE $1::text)",
+	  { "张%" } },
+	{ "contact",
+	  "reports_to.reports_to.name = 'x' and reports_to_code = 'K1'",
 	  " LEFT JOIN crm.contact f1 ON f1.id = t.reports_to_id LEFT JOIN crm.contact f2 ON f2.id = f1.reports_to_id",
-	  "((f2.name = $1::text) AND (f1.code = $2::text))", { "x", "K1" } },
+	  "((f2.name = $1::text) AND (f1.code = $2::text))",
+	  { "x", "K1" } },
 	/* precedence: not > and > or, made explicit */
-	{ "contact", "email_opt_out and sms_opt_out or mail_opt_out", "",
-	  "(((t.email_opt_out) AND (t.sms_opt_out)) OR (t.mail_opt_out))", { NULL } },
-	{ "contact", "email_opt_out AND (sms_opt_out Or mail_opt_out)", "",
-	  "((t.email_opt_out) AND ((t.sms_opt_out) OR (t.mail_opt_out)))", { NULL } },
-	{ "contact", "not email_opt_out and not not sms_opt_out", "",
+	{ "contact",
+	  "email_opt_out and sms_opt_out or mail_opt_out",
+	  "",
+	  "(((t.email_opt_out) AND (t.sms_opt_out)) OR (t.mail_opt_out))",
+	  { NULL } },
+	{ "contact",
+	  "email_opt_out AND (sms_opt_out Or mail_opt_out)",
+	  "",
+	  "((t.email_opt_out) AND ((t.sms_opt_out) OR (t.mail_opt_out)))",
+	  { NULL } },
+	{ "contact",
+	  "not email_opt_out and not not sms_opt_out",
+	  "",
 	  "((NOT coalesce((t.email_opt_out), false)) AND (NOT coalesce((NOT coalesce((t.sms_opt_out), false)), false)))",
 	  { NULL } },
-	{ "contact", "birthday within 7 days and customer.region = '华东' and not email_opt_out",
+	{ "contact",
+	  "birthday within 7 days and customer.region = '华东' and not email_opt_out",
 	  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id",
-	  "((t.birthday IS NOT NULL AND crm.next_birthday(t.birthday, $1::date) <= $1::date + $2::int) AND "
-	  REGION_TREE("f1.region_id", "", "(tr.name = $3::text)") " AND (NOT coalesce((t.email_opt_out), false)))",
+	  "((t.birthday IS NOT NULL AND crm.next_birthday(t.birthday, $1::date) <= $1::date + $2::int) AND " REGION_TREE(
+		  "f1.region_id", "", "(tr.name = $3::text)") " AND (NOT coalesce((t.email_opt_out), false)))",
 	  { TODAY, "7", "华东" } },
-	{ "opportunity", "amount >= 1000.50 and stage_seq < 3 and expected_close_on within 30 days", "",
+	{ "opportunity",
+	  "amount >= 1000.50 and stage_seq < 3 and expected_close_on within 30 days",
+	  "",
 	  "((t.amount >= $1::numeric) AND (t.stage_seq < $2::int) AND "
 	  "(t.expected_close_on BETWEEN $3::date AND $3::date + $4::int))",
 	  { "1000.50", "3", TODAY, "30" } },
-	{ "opportunity", "amount > -1.5 and status = 'won'", "", "((t.amount > $1::numeric) AND (t.status = $2::text))",
+	{ "opportunity",
+	  "amount > -1.5 and status = 'won'",
+	  "",
+	  "((t.amount > $1::numeric) AND (t.status = $2::text))",
 	  { "-1.5", "won" } },
-	{ "opportunity", "winning_competitor.name = 'x'",
-	  " LEFT JOIN crm.competitor f1 ON f1.id = t.winning_competitor_id", "(f1.name = $1::text)", { "x" } },
-	{ "opportunity", "customer.owner = '张三'",
+	{ "opportunity",
+	  "winning_competitor.name = 'x'",
+	  " LEFT JOIN crm.competitor f1 ON f1.id = t.winning_competitor_id",
+	  "(f1.name = $1::text)",
+	  { "x" } },
+	{ "opportunity",
+	  "customer.owner = '张三'",
 	  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id LEFT JOIN crm.salesperson f2 ON f2.id = f1.owner_id",
-	  "(f2.name = $1::text)", { "张三" } },
-	{ "activity", "planned_at within 2 days", "",
-	  "(t.planned_at >= $1::date AND t.planned_at < $1::date + $2::int + 1)", { TODAY, "2" } },
-	{ "activity", "planned_at >= '2026-01-31T09:30+08' and done_at < today", "",
-	  "((t.planned_at >= $1::timestamptz) AND (t.done_at < $2::date))", { "2026-01-31T09:30+08", TODAY } },
+	  "(f2.name = $1::text)",
+	  { "张三" } },
+	{ "activity",
+	  "planned_at within 2 days",
+	  "",
+	  "(t.planned_at >= $1::date AND t.planned_at < $1::date + $2::int + 1)",
+	  { TODAY, "2" } },
+	{ "activity",
+	  "planned_at >= '2026-01-31T09:30+08' and done_at < today",
+	  "",
+	  "((t.planned_at >= $1::timestamptz) AND (t.done_at < $2::date))",
+	  { "2026-01-31T09:30+08", TODAY } },
 	/* categories and departments are trees too */
-	{ "product", "category_code = 'HW'", "",
+	{ "product",
+	  "category_code = 'HW'",
+	  "",
 	  "(t.category_id IN (WITH RECURSIVE tree_sub(id) AS (SELECT tr.id FROM crm.product_category tr WHERE"
 	  " (tr.code = $1::text) UNION SELECT tc.id FROM crm.product_category tc JOIN tree_sub ON tc.parent_id ="
-	  " tree_sub.id) SELECT tree_sub.id FROM tree_sub))", { "HW" } },
-	{ "opportunity", "owner.department = '销售部'", " LEFT JOIN crm.salesperson f1 ON f1.id = t.owner_id",
+	  " tree_sub.id) SELECT tree_sub.id FROM tree_sub))",
+	  { "HW" } },
+	{ "opportunity",
+	  "owner.department = '销售部'",
+	  " LEFT JOIN crm.salesperson f1 ON f1.id = t.owner_id",
 	  "(f1.department_id IN (WITH RECURSIVE tree_sub(id) AS (SELECT tr.id FROM crm.department tr WHERE"
 	  " (tr.name = $1::text) UNION SELECT tc.id FROM crm.department tc JOIN tree_sub ON tc.parent_id ="
-	  " tree_sub.id) SELECT tree_sub.id FROM tree_sub))", { "销售部" } },
+	  " tree_sub.id) SELECT tree_sub.id FROM tree_sub))",
+	  { "销售部" } },
 	/* the regions under 华东, at any depth */
 	{ "region", "parent = '华东'", "", REGION_TREE("t.parent_id", "", "(tr.name = $1::text)"), { "华东" } },
-	{ "user", "salesperson.department.name = 'x' and role = 'admin'",
+	{ "user",
+	  "salesperson.department.name = 'x' and role = 'admin'",
 	  " LEFT JOIN crm.salesperson f1 ON f1.id = t.salesperson_id LEFT JOIN crm.department f2 ON f2.id = f1.department_id",
-	  "((f2.name = $1::text) AND (t.role = $2::text))", { "x", "admin" } },
+	  "((f2.name = $1::text) AND (t.role = $2::text))",
+	  { "x", "admin" } },
 	/* a virtual column is its expression */
-	{ "sales-stage", "mode_name = 'x' and mode_code = 'M'", " LEFT JOIN crm.sales_mode f1 ON f1.id = t.mode_id",
+	{ "sales-stage",
+	  "mode_name = 'x' and mode_code = 'M'",
+	  " LEFT JOIN crm.sales_mode f1 ON f1.id = t.mode_id",
 	  "(((SELECT m.name FROM crm.sales_mode m WHERE m.id = t.mode_id) = $1::text) AND (f1.code = $2::text))",
 	  { "x", "M" } },
 	/* values that look like SQL stay values */
 	{ "contact", "name = 'x'' OR 1=1 --'", "", "(t.name = $1::text)", { "x' OR 1=1 --" } },
-	{ "contact", "name = '''; DROP TABLE crm.customer; --'", "", "(t.name = $1::text)",
+	{ "contact",
+	  "name = '''; DROP TABLE crm.customer; --'",
+	  "",
+	  "(t.name = $1::text)",
 	  { "'; DROP TABLE crm.customer; --" } },
-	{ "contact", "name in ('a'')) OR true OR ((''', 'b')", "", "(t.name IN ($1::text, $2::text))",
+	{ "contact",
+	  "name in ('a'')) OR true OR ((''', 'b')",
+	  "",
+	  "(t.name IN ($1::text, $2::text))",
 	  { "a')) OR true OR (('", "b" } },
 };
 
@@ -213,8 +294,9 @@ Test(filter, params_continue_after_callers)
 	buf_adds(&q.where, "t.id > $1::int");
 	assert_ok(crm_filter_compile(&q, entity("contact"), "name = 'a' and birthday within 3 days", TODAY, &err),
 		  &err);
-	cr_expect_str_eq(q.where.data, "(t.id > $1::int) AND ((t.name = $2::text) AND "
-				       "(t.birthday IS NOT NULL AND crm.next_birthday(t.birthday, $3::date) <= $3::date + $4::int))");
+	cr_expect_str_eq(q.where.data,
+			 "(t.id > $1::int) AND ((t.name = $2::text) AND "
+			 "(t.birthday IS NOT NULL AND crm.next_birthday(t.birthday, $3::date) <= $3::date + $4::int))");
 	cr_assert_eq(q.nparams, 4);
 	cr_expect_str_eq(crm_query_params(&q)[0], "mine");
 	cr_expect_str_eq(q.params[3], "3");
@@ -267,7 +349,8 @@ static const struct bad_case bad_cases[] = {
 	  "expected ')' to close the '(' at column 1, found the end of the filter" },
 	{ "contact", "name = 'x')", 11, "unexpected ')' with no '(' before it" },
 	{ "contact", "name = 'x' name = 'y'", 12, "expected 'and', 'or' or the end of the filter, found 'name'" },
-	{ "contact", "email_opt_out sms_opt_out", 15, "expected a comparison after 'email_opt_out', found 'sms_opt_out'" },
+	{ "contact", "email_opt_out sms_opt_out", 15,
+	  "expected a comparison after 'email_opt_out', found 'sms_opt_out'" },
 	{ "contact", "name", 1, "'name' is text, not true or false: compare it with a value" },
 	{ "contact", "customer.region and email_opt_out", 1,
 	  "'customer.region' is text, not true or false: compare it with a value" },
@@ -278,10 +361,12 @@ static const struct bad_case bad_cases[] = {
 	{ "contact", "birthday within 7 weeks", 19, "expected 'days' after '7', found 'weeks'" },
 	{ "contact", "birthday within 99999 days", 17, "'99999' days is too many (at most 36600)" },
 	{ "contact", "birthday like '2000%'", 10, "'like' needs a text field, and 'birthday' is a date" },
-	{ "contact", "email_opt_out not like 'x'", 19, "'not like' needs a text field, and 'email_opt_out' is true or false" },
+	{ "contact", "email_opt_out not like 'x'", 19,
+	  "'not like' needs a text field, and 'email_opt_out' is true or false" },
 	{ "contact", "name like 5", 11, "expected a quoted pattern after 'like', found '5'" },
 	{ "contact", "gender = 'X'", 10, "'X' is not a value of 'gender': use one of 男, 女, M, F" },
-	{ "customer", "status in ('active', 'gone')", 22, "'gone' is not a value of 'status': use one of potential, active, inactive" },
+	{ "customer", "status in ('active', 'gone')", 22,
+	  "'gone' is not a value of 'status': use one of potential, active, inactive" },
 	{ "contact", "name = ", 8, "expected a value, found the end of the filter" },
 	{ "contact", "name = null", 8, "compare with null by 'is null' or 'is not null'" },
 	{ "contact", "name = true", 8, "'name' is text, not true or false" },
@@ -316,8 +401,8 @@ static const struct bad_case bad_cases[] = {
 	  "'customer_code' is the code of a customer: name its fields as in customer.name" },
 	{ "contact", "customer. = 'x'", 11, "expected a field of customer after '.', found '='" },
 	{ "contact", "customer.owner.nmae = 'x'", 16, "unknown field 'nmae' for salesperson" },
-	{ "order-line", "order.customer.owner.department.parent.parent.code = 'x' and quantity > 1 and price = 'p'",
-	  87, "'p' is not a number" },
+	{ "order-line", "order.customer.owner.department.parent.parent.code = 'x' and quantity > 1 and price = 'p'", 87,
+	  "'p' is not a number" },
 	/* injection through field names */
 	{ "contact", "\"name\" = 'x'", 1, "unexpected character '\"'" },
 	{ "contact", "name; drop table crm.customer", 5, "unexpected character ';'" },
@@ -367,8 +452,7 @@ Test(filter, error_detail_has_caret)
 	struct err err = ERR_INIT;
 
 	crm_query_init(&q);
-	cr_assert_eq(crm_filter_compile(&q, entity("contact"), "name = 'x' and regoin = 'y'", TODAY, &err),
-		     ERR_INPUT);
+	cr_assert_eq(crm_filter_compile(&q, entity("contact"), "name = 'x' and regoin = 'y'", TODAY, &err), ERR_INPUT);
 	cr_expect_str_eq(err.detail.data, "name = 'x' and regoin = 'y'\n"
 					  "               ^\n");
 	err_release(&err);
@@ -421,11 +505,12 @@ Test(filter, error_leaves_query_as_it_was)
 	crm_query_init(&q);
 	crm_query_param(&q, "mine");
 	assert_ok(crm_filter_compile(&q, entity("contact"), "customer.name = 'a'", TODAY, &err), &err);
-	cr_assert_eq(crm_filter_compile(&q, entity("contact"),
-					"customer.owner.name = 'b' and reports_to.name = 'c' and birthday within 3 days "
-					"and gender = 'X'",
-					TODAY, &err),
-		     ERR_INPUT);
+	cr_assert_eq(
+		crm_filter_compile(&q, entity("contact"),
+				   "customer.owner.name = 'b' and reports_to.name = 'c' and birthday within 3 days "
+				   "and gender = 'X'",
+				   TODAY, &err),
+		ERR_INPUT);
 	cr_expect_eq(q.nparams, 2);
 	cr_expect_eq(q.naliases, 1);
 	cr_expect_str_eq(q.joins.data, " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id");
@@ -512,35 +597,24 @@ Test(filter_db, every_field_runs)
 			buf_addf(&src, "%s%s is not null", src.len ? " or " : "", col->name);
 			switch (col->type) {
 			case CRM_TEXT:
-			case CRM_EMAIL:
-				buf_addf(&src, " or %s = 'x' or %s like 'x%%'", col->name, col->name);
-				break;
-			case CRM_INT:
-				buf_addf(&src, " or %s = -1", col->name);
-				break;
+			case CRM_EMAIL: buf_addf(&src, " or %s = 'x' or %s like 'x%%'", col->name, col->name); break;
+			case CRM_INT: buf_addf(&src, " or %s = -1", col->name); break;
 			case CRM_DECIMAL:
-			case CRM_MONEY:
-				buf_addf(&src, " or %s < 1.25", col->name);
-				break;
+			case CRM_MONEY: buf_addf(&src, " or %s < 1.25", col->name); break;
 			case CRM_DATE:
 			case CRM_TIME:
 				buf_addf(&src, " or %s within 7 days or %s > '2026-01-01' or %s <= today", col->name,
 					 col->name, col->name);
 				break;
-			case CRM_BOOL:
-				buf_addf(&src, " or %s or not %s", col->name, col->name);
-				break;
-			case CRM_ENUM:
-				buf_addf(&src, " or %s in ('%s')", col->name, col->values[0]);
-				break;
+			case CRM_BOOL: buf_addf(&src, " or %s or not %s", col->name, col->name); break;
+			case CRM_ENUM: buf_addf(&src, " or %s in ('%s')", col->name, col->values[0]); break;
 			case CRM_REF:
 				buf_addf(&src, " or %s = 'x'", col->name);
 				if (n > 5 && !strcmp(col->name + n - 5, "_code") && crm_column_target(col)->label)
 					buf_addf(&src, " or %.*s = 'x' or %.*s.%s is null", (int)(n - 5), col->name,
 						 (int)(n - 5), col->name, crm_column_target(col)->key);
 				break;
-			case CRM_PASSWORD:
-				break;
+			case CRM_PASSWORD: break;
 			}
 		}
 		if (src.len) {
@@ -694,8 +768,8 @@ static void select_codes(struct buf *out, struct crm_db *db, const char *src, co
 	assert_ok(crm_filter_compile(&q, entity("contact"), src, today, &err), &err);
 	buf_addf(&sql, "SELECT t.code FROM crm.contact t%s WHERE %s ORDER BY 1", q.joins.data,
 		 q.where.len ? q.where.data : "true");
-	cr_assert_eq(crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), &err), 0,
-		     "[%s]: %s\n%s", src, err.msg.data, sql.data);
+	cr_assert_eq(crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), &err), 0, "[%s]: %s\n%s",
+		     src, err.msg.data, sql.data);
 	for (int i = 0; i < crm_res_rows(res); i++)
 		buf_addf(out, "%s%s", i ? "," : "", crm_res_get(res, i, 0));
 	crm_res_free(res);
@@ -753,8 +827,10 @@ Test(filter_db, selects_rows)
 				 c->codes);
 	}
 	/* the tables are all still there, with all their rows */
-	assert_ok(crm_db_value(&n, db, "SELECT (SELECT count(*) FROM crm.customer) || '/' || "
-				       "(SELECT count(*) FROM crm.contact)", 0, NULL, &err),
+	assert_ok(crm_db_value(&n, db,
+			       "SELECT (SELECT count(*) FROM crm.customer) || '/' || "
+			       "(SELECT count(*) FROM crm.contact)",
+			       0, NULL, &err),
 		  &err);
 	cr_expect_str_eq(n, "3/7");
 	free(n);

@@ -107,25 +107,25 @@ Test(import, every_bad_row_is_named_and_nothing_is_imported)
 	load_basics();
 	cr_assert_eq(import("customer", "bad.csv",
 			    "code,name,owner_code,created_on,status,email\n"
-			    "C10,好客户,S1,2024-01-01,active,ok@example.test\n"  /* line 2: good */
-			    "C11,坏日期,S1,2023-02-30,active,\n"                 /* 3: no such day */
-			    "C12,无人,S99,2024-01-01,active,\n"                  /* 4: unknown salesperson */
-			    "C10,重复,S1,2024-01-01,active,\n"                   /* 5: duplicate code */
-			    "C13,,S1,2024-01-01,active,\n"                       /* 6: name missing */
-			    "C14,状态,S1,2024-01-01,dormant,\n"                  /* 7: bad enum */
+			    "C10,好客户,S1,2024-01-01,active,ok@example.test\n"		  /* line 2: good */
+			    "C11,坏日期,S1,2023-02-30,active,\n"			  /* 3: no such day */
+			    "C12,无人,S99,2024-01-01,active,\n"				  /* 4: unknown salesperson */
+			    "C10,重复,S1,2024-01-01,active,\n"				  /* 5: duplicate code */
+			    "C13,,S1,2024-01-01,active,\n"				  /* 6: name missing */
+			    "C14,状态,S1,2024-01-01,dormant,\n"				  /* 7: bad enum */
 			    "C15,邮件,S1,2024-01-01,active,\"a@b.test\nBcc: x@y.test\"\n" /* 8-9: header injection */
-			    "C16,\xff\xfe,S1,2024-01-01,active,\n"               /* 10: bad UTF-8 */
-			    "C17,少列,S1\n"                                       /* 11: field count */
-			    "C1,已有,S1,2024-01-01,active,\n"),                  /* 12: exists already */
+			    "C16,\xff\xfe,S1,2024-01-01,active,\n"			  /* 10: bad UTF-8 */
+			    "C17,少列,S1\n"						  /* 11: field count */
+			    "C1,已有,S1,2024-01-01,active,\n"),				  /* 12: exists already */
 		     2, "%s", errout.data);
-	cr_assert(strstr(errout.data, "bad.csv:3: column 'created_on': '2023-02-30' is not a date"), "%s",
-		  errout.data);
+	cr_assert(strstr(errout.data, "bad.csv:3: column 'created_on': '2023-02-30' is not a date"), "%s", errout.data);
 	cr_assert(strstr(errout.data, "bad.csv:4: column 'owner_code': there is no salesperson 'S99'"), "%s",
 		  errout.data);
 	cr_assert(strstr(errout.data, "bad.csv:5: column 'code': 'C10' appears more than once"), "%s", errout.data);
 	cr_assert(strstr(errout.data, "bad.csv:2: column 'code': 'C10' appears more than once"), "%s", errout.data);
 	cr_assert(strstr(errout.data, "bad.csv:6: column 'name': a value is required"), "%s", errout.data);
-	cr_assert(strstr(errout.data, "bad.csv:7: column 'status': 'dormant' is not one of potential, active, inactive"),
+	cr_assert(strstr(errout.data,
+			 "bad.csv:7: column 'status': 'dormant' is not one of potential, active, inactive"),
 		  "%s", errout.data);
 	cr_assert(strstr(errout.data, "bad.csv:8: column 'email':"), "%s", errout.data);
 	cr_assert(strstr(errout.data, "bad.csv:10: column 'name': not valid UTF-8"), "%s", errout.data);
@@ -165,7 +165,8 @@ Test(import, reporting_cycles_are_refused)
 	cr_assert(strstr(errout.data, "edit: column 'reports_to_code': the chain of references leads back"), "%s",
 		  errout.data);
 	cr_assert_eq(import("contact", "other.csv", "code,customer_code,name,reports_to_code\nK20,C2,外人,K1\n"), 2);
-	cr_assert(strstr(errout.data, "other.csv:2: column 'reports_to_code': contact 'K1' belongs to another customer"),
+	cr_assert(strstr(errout.data,
+			 "other.csv:2: column 'reports_to_code': contact 'K1' belongs to another customer"),
 		  "%s", errout.data);
 	cr_assert_eq(crmgate("targets contact --count"), 0);
 	cr_assert_str_eq(out.data, "3\n");
@@ -196,15 +197,17 @@ Test(import, a_cycle_is_named_by_its_rows_alone)
 	cr_assert(strstr(errout.data, "loop.csv:7: column 'reports_to_code': a row cannot refer to itself"), "%s",
 		  errout.data);
 	/* stored: K30 -> K31 -> K32 -> K33 */
-	cr_assert_eq(import("contact", "line.csv", "code,customer_code,name,reports_to_code\n"
-						  "K30,C1,a,K31\nK31,C1,b,K32\nK32,C1,c,K33\nK33,C1,d,\n"),
+	cr_assert_eq(import("contact", "line.csv",
+			    "code,customer_code,name,reports_to_code\n"
+			    "K30,C1,a,K31\nK31,C1,b,K32\nK32,C1,c,K33\nK33,C1,d,\n"),
 		     0, "%s", errout.data);
 	{
 		char *args = xstrfmt("import --update contact '%s'",
 				     fixture("close.csv", "code,name,reports_to_code\nK2,x,\nK33,d,K30\n"));
 		cr_assert_eq(crmgate("%s", args), 2, "%s", errout.data);
 		cr_assert(strstr(errout.data, "close.csv: 1 problem: nothing was imported"), "%s", errout.data);
-		cr_assert(strstr(errout.data, "close.csv:3: column 'reports_to_code': the chain of references leads back"),
+		cr_assert(strstr(errout.data,
+				 "close.csv:3: column 'reports_to_code': the chain of references leads back"),
 			  "%s", errout.data);
 		free(args);
 	}
@@ -281,28 +284,23 @@ Test(import, reporting_lines_of_100000_are_walked_in_linear_time, .timeout = 900
 	char *want;
 
 	load_basics();
-	timed_import("100,000 contacts, no lines", "flat.csv", chain_csv("F", n, FLAT, 1), 0, 0,
-		     limit);
+	timed_import("100,000 contacts, no lines", "flat.csv", chain_csv("F", n, FLAT, 1), 0, 0, limit);
 	/* the flat file's rows chained, then closed into a cycle by the last row
 	 * alone: that walk goes through every stored row */
-	timed_import("--update: a chain of 100,000", "chain.csv", chain_csv("F", n, CHAIN, 0), 1, 0,
-		     limit);
+	timed_import("--update: a chain of 100,000", "chain.csv", chain_csv("F", n, CHAIN, 0), 1, 0, limit);
 	timed_import("--update: one row closes a cycle of 100,000", "close.csv",
 		     xstrfmt("code,reports_to_code\nF%ld,F0\n", n - 1), 1, 2, limit);
 	cr_assert(strstr(errout.data, "close.csv: 1 problem"), "%s", errout.data);
-	cr_assert(strstr(errout.data, "close.csv:2: column 'reports_to_code': the chain of references leads back"), "%s",
-		  errout.data);
-	timed_import("--update: a cycle of 100,000", "cycle.csv", chain_csv("F", n, CYCLE, 0), 1, 2,
-		     limit);
+	cr_assert(strstr(errout.data, "close.csv:2: column 'reports_to_code': the chain of references leads back"),
+		  "%s", errout.data);
+	timed_import("--update: a cycle of 100,000", "cycle.csv", chain_csv("F", n, CYCLE, 0), 1, 2, limit);
 	want = xstrfmt("cycle.csv: %ld problems: nothing was imported", n);
 	cr_assert(strstr(errout.data, want), "%s", errout.data);
 	free(want);
 	cr_assert(strstr(errout.data, "cycle.csv:2: column 'reports_to_code': the chain"), "%s", errout.data);
 	/* new rows: a chain and a cycle within the file */
-	timed_import("import: a chain of 100,000", "ichain.csv",
-		     chain_csv("N", n, CHAIN, 1), 0, 0, limit);
-	timed_import("import: a cycle of 100,000", "icycle.csv",
-		     chain_csv("M", n, CYCLE, 1), 0, 2, limit);
+	timed_import("import: a chain of 100,000", "ichain.csv", chain_csv("N", n, CHAIN, 1), 0, 0, limit);
+	timed_import("import: a cycle of 100,000", "icycle.csv", chain_csv("M", n, CYCLE, 1), 0, 2, limit);
 	want = xstrfmt("icycle.csv: %ld problems: nothing was imported", n);
 	cr_assert(strstr(errout.data, want), "%s", errout.data);
 	free(want);
@@ -319,16 +317,18 @@ Test(import, forbidden_characters_are_refused_with_their_code_point)
 	load_basics();
 	cr_assert_eq(import("contact", "chars.csv",
 			    "code,customer_code,name,title,address,reports_to_code\n"
-			    "K20,C1,bad\xef\xbf\xbename,,,\n"              /* 2: U+FFFE */
-			    "K21,C1,ok,\xef\xbf\xbf,,K20\n"                 /* 3: U+FFFF */
-			    "K22,C1,red,,\"\x1b[31m路\",\n"                /* 4: ESC in a multi-line column */
-			    "K23,C1,\xc2\x9b" "csi,,,\n"                    /* 5: U+009B, a C1 control */
-			    "K24,C1,del\x7f,,,\n"                           /* 6: DEL */
+			    "K20,C1,bad\xef\xbf\xbename,,,\n" /* 2: U+FFFE */
+			    "K21,C1,ok,\xef\xbf\xbf,,K20\n"   /* 3: U+FFFF */
+			    "K22,C1,red,,\"\x1b[31m路\",\n"   /* 4: ESC in a multi-line column */
+			    "K23,C1,\xc2\x9b"
+			    "csi,,,\n"					     /* 5: U+009B, a C1 control */
+			    "K24,C1,del\x7f,,,\n"			     /* 6: DEL */
 			    "K25,C1,fine,,\"two\r\nlines\tand a tab\",K21\n" /* 7-8: allowed */
-			    "K26,C1,bell,,\"\a\",\n"),                      /* 9: BEL */
+			    "K26,C1,bell,,\"\a\",\n"),			     /* 9: BEL */
 		     2, "%s", errout.data);
 	cr_assert(strstr(errout.data, "chars.csv: 6 problems: nothing was imported"), "%s", errout.data);
-	cr_assert(strstr(errout.data, "chars.csv:2: column 'name': holds U+FFFE, which XML and so a Word document cannot hold"),
+	cr_assert(strstr(errout.data,
+			 "chars.csv:2: column 'name': holds U+FFFE, which XML and so a Word document cannot hold"),
 		  "%s", errout.data);
 	cr_assert(strstr(errout.data, "chars.csv:3: column 'title': holds U+FFFF, which XML"), "%s", errout.data);
 	cr_assert(strstr(errout.data, "chars.csv:4: column 'address': holds the control character U+001B"), "%s",
@@ -357,15 +357,17 @@ Test(import, forbidden_characters_are_refused_with_their_code_point)
 Test(import, values_in_messages_are_shown_escaped)
 {
 	load_basics();
-	cr_assert_eq(import("customer", "esc.csv", "code,name,created_on,status\n"
-						 "C30,x,\x1b]2;owned\a2025-01-01,active\n"
-						 "C31,y,2025-01-01,\x1b[2Jdormant\n"),
+	cr_assert_eq(import("customer", "esc.csv",
+			    "code,name,created_on,status\n"
+			    "C30,x,\x1b]2;owned\a2025-01-01,active\n"
+			    "C31,y,2025-01-01,\x1b[2Jdormant\n"),
 		     2);
 	cr_assert_null(memchr(errout.data, 0x1b, errout.len), "%s", errout.data);
 	cr_assert_null(memchr(errout.data, 0x07, errout.len), "%s", errout.data);
 	cr_assert(strstr(errout.data, "esc.csv:2: column 'created_on': '\\x1b]2;owned\\x072025-01-01' is not a date"),
 		  "%s", errout.data);
-	cr_assert(strstr(errout.data, "esc.csv:3: column 'status': '\\x1b[2Jdormant' is not one of"), "%s", errout.data);
+	cr_assert(strstr(errout.data, "esc.csv:3: column 'status': '\\x1b[2Jdormant' is not one of"), "%s",
+		  errout.data);
 }
 
 /* A record that never ends (no line end, an unclosed quote, /dev/zero) stops
@@ -378,7 +380,8 @@ Test(import, a_record_without_end_stops_the_import)
 
 	load_basics();
 	rc = test_sh("timeout 20 \"$CRMGATE_BIN\" -q --db '%s' import customer /dev/zero"
-		     " 2>'%s/zero.err'", db, dir);
+		     " 2>'%s/zero.err'",
+		     db, dir);
 	path = xstrfmt("%s/zero.err", dir);
 	{
 		char *err_text = test_slurp(path);

@@ -37,7 +37,7 @@ static char *value(const char *sql, const char *param)
 {
 	struct crm_db *conn;
 	struct err err = ERR_INIT;
-	const char *params[] = {param};
+	const char *params[] = { param };
 	char *v = NULL;
 	assert_ok(crm_db_connect(&conn, db, &err), &err);
 	assert_ok(crm_db_value(&v, conn, sql, param ? 1 : 0, params, &err), &err);
@@ -119,12 +119,12 @@ Test(migrate, every_migration_file_is_recorded_with_its_sha256)
 /* The commands that open the database, each of which must refuse one that
  * drifted: the store's way in (export, a list, a report, send), and db's own. */
 static const char *const opening[] = {
-    "export customer", "--format csv customer list", "report funnel", "send --once", "db status", "db migrate",
+	"export customer", "--format csv customer list", "report funnel", "send --once", "db status", "db migrate",
 };
 
 /* The migrations edited after later ones had landed (issue 11), and the first and last. */
-static const char *const edited[] = {"004_gateway.sql", "008_analytics.sql", "009_value_model.sql", "011_sms_cap.sql",
-				     "001_core.sql"};
+static const char *const edited[] = { "004_gateway.sql", "008_analytics.sql", "009_value_model.sql", "011_sms_cap.sql",
+				      "001_core.sql" };
 
 Test(migrate, a_database_whose_applied_migration_differs_is_refused_by_every_command)
 {
@@ -133,8 +133,8 @@ Test(migrate, a_database_whose_applied_migration_differs_is_refused_by_every_com
 		char *sql = xstrfmt("UPDATE crm.schema_migrations SET sha256 = encode(sha256('as it was'), 'hex')"
 				    " WHERE version = '%s'",
 				    edited[m]);
-		char *want =
-		    xstrfmt("migration %s applied to this database differs from this crmgate's (sha256 ", edited[m]);
+		char *want = xstrfmt("migration %s applied to this database differs from this crmgate's (sha256 ",
+				     edited[m]);
 		char *how = xstrfmt("put sql/%s back as it was and make the change in a new migration", edited[m]);
 		char *before = value("SELECT sha256 FROM crm.schema_migrations WHERE version = $1", edited[m]);
 		test_sql(db, sql);

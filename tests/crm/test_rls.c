@@ -88,7 +88,8 @@ Test(rls, no_peeking_or_changing_other_peoples_customers)
 
 Test(rls, only_keepers_change_reference_data)
 {
-	cr_assert_neq(crmgate("--as wang product add code=P9 name=%s", "私加产品"), 0, "a salesperson keeps no products");
+	cr_assert_neq(crmgate("--as wang product add code=P9 name=%s", "私加产品"), 0,
+		      "a salesperson keeps no products");
 	cr_assert_neq(crmgate("--as wang salesperson edit S2 name=%s", "改名"), 0);
 	cr_assert_eq(crmgate("--as wang --format csv product list%s", ""), 0, "but reads them: %s", errout.data);
 	cr_assert(strstr(out.data, "P1,产品一"), "%s", out.data);
@@ -122,14 +123,16 @@ Test(rls, every_table_open_to_users_has_row_security)
 	struct crm_db *conn;
 	char *open_tables = NULL;
 	assert_ok(crm_db_connect(&conn, db, &err), &err);
-	assert_ok(crm_db_value(&open_tables, conn,
-			       "SELECT string_agg(c.relname, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-			       " WHERE n.nspname = 'crm' AND c.relkind = 'r' AND NOT c.relrowsecurity AND"
-			       " (has_table_privilege('crmgate_app', c.oid, 'INSERT')"
-			       "  OR has_table_privilege('crmgate_app', c.oid, 'UPDATE')"
-			       "  OR has_table_privilege('crmgate_app', c.oid, 'DELETE'))",
-			       0, NULL, &err),
-		  &err);
+	assert_ok(
+		crm_db_value(
+			&open_tables, conn,
+			"SELECT string_agg(c.relname, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+			" WHERE n.nspname = 'crm' AND c.relkind = 'r' AND NOT c.relrowsecurity AND"
+			" (has_table_privilege('crmgate_app', c.oid, 'INSERT')"
+			"  OR has_table_privilege('crmgate_app', c.oid, 'UPDATE')"
+			"  OR has_table_privilege('crmgate_app', c.oid, 'DELETE'))",
+			0, NULL, &err),
+		&err);
 	cr_assert_null(open_tables, "writable without row-level security: %s", open_tables);
 	crm_db_free(conn);
 }
@@ -137,8 +140,9 @@ Test(rls, every_table_open_to_users_has_row_security)
 Test(rls, the_filter_does_not_widen_the_view)
 {
 	/* a filter that matches every customer still finds only wang's two */
-	cr_assert_eq(crmgate("--as wang targets customer --where \"owner_code = 'S2' or owner_code != 'S2'\" --count%s", ""), 0,
-		     "%s", errout.data);
+	cr_assert_eq(crmgate("--as wang targets customer --where \"owner_code = 'S2' or owner_code != 'S2'\" --count%s",
+			     ""),
+		     0, "%s", errout.data);
 	cr_assert_str_eq(out.data, "2\n");
 }
 

@@ -48,7 +48,7 @@ TestSuite(value_sets, .init = setup, .fini = teardown);
  * rolled back. */
 static int database_takes(const char *sql, const char *value)
 {
-	const char *params[] = {value};
+	const char *params[] = { value };
 	struct err e = ERR_INIT;
 	int rc;
 	assert_ok(crm_db_begin(db, &err), &err);
@@ -58,7 +58,7 @@ static int database_takes(const char *sql, const char *value)
 	return rc == 0;
 }
 
-static const char *const channels[] = {"mail", "email", "sms", "fax", "", "Mail", "sms ", "e-mail", "SMS", "post"};
+static const char *const channels[] = { "mail", "email", "sms", "fax", "", "Mail", "sms ", "e-mail", "SMS", "post" };
 
 Test(value_sets, a_channel_the_database_refuses_the_c_refuses)
 {
@@ -156,9 +156,9 @@ static void import_agrees_with_domain(const char *column, const char *domain, co
 Test(value_sets, an_email_the_domain_refuses_the_import_refuses_naming_file_line_and_column)
 {
 	static const char *const emails[] = {
-	    "a@b.test",	   "a.b+c@d.e.test", "张@例子.测试",	  "a@b",	"@b.test",
-	    "a@.test",	   "a b@c.test",     "a@b.test,c@d.test", "<a@b.test>", "a@b@c.test",
-	    "a\"b@c.test", "a\\b@c.test",    "a;b@c.test",	  "a@b.",
+		"a@b.test",    "a.b+c@d.e.test", "张@例子.测试",      "a@b",	    "@b.test",
+		"a@.test",     "a b@c.test",	 "a@b.test,c@d.test", "<a@b.test>", "a@b@c.test",
+		"a\"b@c.test", "a\\b@c.test",	 "a;b@c.test",	      "a@b.",
 	};
 	for (size_t i = 0; i < sizeof(emails) / sizeof(*emails); i++)
 		import_agrees_with_domain("email", "crm.email", emails[i], "is not an e-mail address");
@@ -166,7 +166,7 @@ Test(value_sets, an_email_the_domain_refuses_the_import_refuses_naming_file_line
 
 Test(value_sets, a_code_the_domain_refuses_the_import_refuses_naming_file_line_and_column)
 {
-	static const char *const codes[] = {"K2", "K 2", "甲-2", " K2", "K2 ", "  ", "K2\u3000"};
+	static const char *const codes[] = { "K2", "K 2", "甲-2", " K2", "K2 ", "  ", "K2\u3000" };
 	for (size_t i = 0; i < sizeof(codes) / sizeof(*codes); i++)
 		import_agrees_with_domain("code", "crm.code", codes[i],
 					  "is not a code: no blanks around it, no line breaks or tabs");
@@ -176,18 +176,18 @@ Test(value_sets, a_code_the_domain_refuses_the_import_refuses_naming_file_line_a
  * NULL when no CHECK of the table lists them. */
 static char *check_values(const char *table, const char *column)
 {
-	const char *params[] = {table, column};
+	const char *params[] = { table, column };
 	char *v = NULL;
 	/* "CHECK ((status = ANY (ARRAY['new'::text, ...])))": the quoted words of
 	 * the CHECK on that column alone */
 	assert_ok(
-	    crm_db_value(&v, db,
-			 "SELECT string_agg(v, '|' ORDER BY v) FROM (SELECT DISTINCT m[1] COLLATE \"C\" AS v "
-			 "FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([^'']*)''::text', "
-			 "'g') m WHERE c.conrelid = $1::regclass AND c.contype = 'c' AND "
-			 "pg_get_constraintdef(c.oid) ~ ('^CHECK \\(\\(' || $2 || ' = ANY \\(ARRAY\\[')) x",
-			 2, params, &err),
-	    &err);
+		crm_db_value(&v, db,
+			     "SELECT string_agg(v, '|' ORDER BY v) FROM (SELECT DISTINCT m[1] COLLATE \"C\" AS v "
+			     "FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([^'']*)''::text', "
+			     "'g') m WHERE c.conrelid = $1::regclass AND c.contype = 'c' AND "
+			     "pg_get_constraintdef(c.oid) ~ ('^CHECK \\(\\(' || $2 || ' = ANY \\(ARRAY\\[')) x",
+			     2, params, &err),
+		&err);
 	return v;
 }
 

@@ -15,7 +15,7 @@
 
 Test(channel, every_channel_has_its_ops)
 {
-	static const char *const names[] = {"mail", "sms", "email"};
+	static const char *const names[] = { "mail", "sms", "email" };
 
 	cr_expect_eq(gw_channels_nr, ARRAY_SIZE(names));
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -42,9 +42,9 @@ Test(channel, every_channel_has_its_ops)
 Test(channel, the_send_loop_names_no_channel)
 {
 	static const char *const banned[] = {
-	    "\"mail\"",		  "\"sms\"",	    "\"email\"",
-	    "gateway/sms_send.h", "gateway/smtp.h", "gateway/transport.h",
-	    "gateway/dkim.h",	  "merge/batch.h",
+		"\"mail\"",	      "\"sms\"",	"\"email\"",
+		"gateway/sms_send.h", "gateway/smtp.h", "gateway/transport.h",
+		"gateway/dkim.h",     "merge/batch.h",
 	};
 	const char *at = strstr(__FILE__, "tests/gateway/test_channel.c");
 	char *path = at ? xstrfmt("%.*sgateway/send.c", (int)(at - __FILE__), __FILE__) : xstrdup("gateway/send.c");

@@ -28,10 +28,10 @@ Test(crypto, sha256_test_vectors_whole_and_streamed)
 	static const struct {
 		const char *in, *md;
 	} cases[] = {
-	    {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-	    {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-	    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
 	};
 	struct err err = ERR_INIT;
 	struct buf got = BUF_INIT;
@@ -62,13 +62,13 @@ Test(crypto, sha256_test_vectors_whole_and_streamed)
 Test(crypto, base64_test_vectors)
 {
 	static const char *const cases[][2] = {
-	    {"", ""},
-	    {"f", "Zg=="},
-	    {"fo", "Zm8="},
-	    {"foo", "Zm9v"},
-	    {"foob", "Zm9vYg=="},
-	    {"fooba", "Zm9vYmE="},
-	    {"foobar", "Zm9vYmFy"},
+		{ "", "" },
+		{ "f", "Zg==" },
+		{ "fo", "Zm8=" },
+		{ "foo", "Zm9v" },
+		{ "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" },
+		{ "foobar", "Zm9vYmFy" },
 	};
 	struct buf out = BUF_INIT;
 
@@ -135,7 +135,7 @@ Test(tls, a_certificate_against_its_pin)
 
 Test(tls, loopback_is_told_by_the_socket)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sin);
 	int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0), pair[2];
 
@@ -176,7 +176,7 @@ static char *source_root(void)
  * source folders that includes a header starting with lib. */
 static void includers(struct buf *found, const char *root, const char *lib)
 {
-	static const char *const dirs[] = {"analytics", "cli", "common", "crm", "gateway", "merge"};
+	static const char *const dirs[] = { "analytics", "cli", "common", "crm", "gateway", "merge" };
 	char *needle = xstrfmt("#include <%s", lib);
 
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
@@ -208,15 +208,15 @@ Test(tree, each_library_is_included_by_its_own_files_and_no_header)
 	static const struct {
 		const char *lib, *files;
 	} libs[] = {
-	    {"openssl/", "gateway/crypto.c\n"},
-	    {"libpq-fe.h", "crm/db.c\n"},
-	    {"zip.h", "merge/docx_zip.c\n"},
-	    {"libxml/", "merge/docx_xml.c\n"},
-	    {"curl/", "gateway/sms_http.c\n"},
-	    {"microhttpd.h", "common/httpd.c\n"},
-	    /* the SMTP client, the IMAP reader and the MIME writer each use
-	     * their own part of libetpan; no header of ours passes it on */
-	    {"libetpan/", "gateway/imap.c\ngateway/mime.c\ngateway/smtp.c\n"},
+		{ "openssl/", "gateway/crypto.c\n" },
+		{ "libpq-fe.h", "crm/db.c\n" },
+		{ "zip.h", "merge/docx_zip.c\n" },
+		{ "libxml/", "merge/docx_xml.c\n" },
+		{ "curl/", "gateway/sms_http.c\n" },
+		{ "microhttpd.h", "common/httpd.c\n" },
+		/* the SMTP client, the IMAP reader and the MIME writer each use
+		 * their own part of libetpan; no header of ours passes it on */
+		{ "libetpan/", "gateway/imap.c\ngateway/mime.c\ngateway/smtp.c\n" },
 	};
 	char *root = source_root();
 	struct buf found = BUF_INIT;

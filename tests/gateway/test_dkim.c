@@ -17,27 +17,26 @@
 
 /* Debian's python, where python3-dkim is installed (a python3 first in PATH,
  * from pyenv say, would not have it). Prints what it checked, key=value. */
-static const char verifier[] =
-	"import sys, dkim\n"
-	"msg = open(sys.argv[1], 'rb').read()\n"
-	"pub = open(sys.argv[2]).read().strip()\n"
-	"def dnsfunc(name, timeout=5):\n"
-	"    name = name.decode() if isinstance(name, bytes) else name\n"
-	"    print('dns=' + name)\n"
-	"    return ('v=DKIM1; k=rsa; p=' + pub).encode() if name == sys.argv[3] else None\n"
-	"d = dkim.DKIM(msg)\n"
-	"try:\n"
-	"    ok = d.verify(dnsfunc=dnsfunc)\n"
-	"except dkim.DKIMException as e:\n"
-	"    print('error=' + str(e))\n"
-	"    ok = False\n"
-	"for k in (b'a', b'c', b'd', b's', b'h'):\n"
-	"    v = d.signature_fields.get(k, b'')\n"
-	"    print(k.decode() + '=' + b''.join(v.split()).decode())\n"
-	"print('result=' + ('pass' if ok else 'fail'))\n"
-	"sys.exit(0 if ok else 1)\n";
+static const char verifier[] = "import sys, dkim\n"
+			       "msg = open(sys.argv[1], 'rb').read()\n"
+			       "pub = open(sys.argv[2]).read().strip()\n"
+			       "def dnsfunc(name, timeout=5):\n"
+			       "    name = name.decode() if isinstance(name, bytes) else name\n"
+			       "    print('dns=' + name)\n"
+			       "    return ('v=DKIM1; k=rsa; p=' + pub).encode() if name == sys.argv[3] else None\n"
+			       "d = dkim.DKIM(msg)\n"
+			       "try:\n"
+			       "    ok = d.verify(dnsfunc=dnsfunc)\n"
+			       "except dkim.DKIMException as e:\n"
+			       "    print('error=' + str(e))\n"
+			       "    ok = False\n"
+			       "for k in (b'a', b'c', b'd', b's', b'h'):\n"
+			       "    v = d.signature_fields.get(k, b'')\n"
+			       "    print(k.decode() + '=' + b''.join(v.split()).decode())\n"
+			       "print('result=' + ('pass' if ok else 'fail'))\n"
+			       "sys.exit(0 if ok else 1)\n";
 
-#define PYTHON "/usr/bin/python3"
+#define PYTHON	 "/usr/bin/python3"
 #define DNS_NAME "sel2026._domainkey.example.test."
 
 static char *dir;
@@ -71,8 +70,8 @@ static void setup(void)
 		cr_skip_test("dkimpy (python3-dkim) or openssl is not installed (make deps)");
 	dir = test_tmpdir();
 	cr_assert_eq(test_sh("cd %s && openssl genrsa -out key.pem 2048 2>/dev/null && "
-			"openssl rsa -in key.pem -pubout -outform DER 2>/dev/null | base64 -w0 >pub.b64",
-			dir),
+			     "openssl rsa -in key.pem -pubout -outform DER 2>/dev/null | base64 -w0 >pub.b64",
+			     dir),
 		     0, "openssl could not make a key");
 	lines = xstrfmt("dkim_domain = example.test\ndkim_selector = sel2026\ndkim_key = %s/key.pem\n", dir);
 	assert_ok(open_with(&dkim, lines, &err), &err);
@@ -383,16 +382,19 @@ Test(dkim, configuration_errors_name_the_key_or_file)
 		{ "dkim_domain = example.test\ndkim_selector = s\ndkim_key = DIR/locked.pem\n", "/locked.pem" },
 		{ "dkim_domain = example.test\ndkim_selector = s\ndkim_key = DIR/small.pem\n", "512 bits" },
 		{ "dkim_domain = example.test\ndkim_selector = s\ndkim_key = DIR/ec.pem\n", "not an RSA key" },
-		{ "dkim_domain = example.test; h=x\ndkim_selector = s\ndkim_key = DIR/key.pem\n", "[email] dkim_domain" },
-		{ "dkim_domain = example.test\ndkim_selector = a b\ndkim_key = DIR/key.pem\n", "[email] dkim_selector" },
+		{ "dkim_domain = example.test; h=x\ndkim_selector = s\ndkim_key = DIR/key.pem\n",
+		  "[email] dkim_domain" },
+		{ "dkim_domain = example.test\ndkim_selector = a b\ndkim_key = DIR/key.pem\n",
+		  "[email] dkim_selector" },
 	};
 
-	cr_assert_eq(test_sh("cd %s && printf 'not a key\\n' >junk.pem && openssl rsa -in key.pem -pubout -out pub.pem "
+	cr_assert_eq(
+		test_sh("cd %s && printf 'not a key\\n' >junk.pem && openssl rsa -in key.pem -pubout -out pub.pem "
 			"2>/dev/null && openssl genrsa -aes128 -passout pass:secret -out locked.pem 2048 2>/dev/null "
 			"&& openssl genrsa -out small.pem 512 2>/dev/null && "
 			"openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.pem 2>/dev/null",
 			dir),
-		     0);
+		0);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct gw_dkim *d = NULL;
 		struct err err = ERR_INIT;

@@ -24,11 +24,11 @@ struct fixture {
 	enum gw_dsn_kind kind;
 	long id;
 	enum gw_dsn_source source;
-	const char *recipient;     /* the address the outbox row holds */
+	const char *recipient; /* the address the outbox row holds */
 	enum gw_dsn_verdict verdict;
 	const char *status;
-	const char *diagnostic;    /* a part of it */
-	const char *message_id;    /* NULL: none of ours */
+	const char *diagnostic; /* a part of it */
+	const char *message_id; /* NULL: none of ours */
 };
 
 static const struct fixture fixtures[] = {
@@ -104,7 +104,9 @@ Test(dsn, postfix_fields)
 
 	/* without the returned message, X-Postfix-Sender and the To: still tie it */
 	{
-		char *cut = strstr(msg, "--8562CA81DFA.1795753701/mta.example.test\nContent-Description: Undelivered Message\n");
+		char *cut =
+			strstr(msg,
+			       "--8562CA81DFA.1795753701/mta.example.test\nContent-Description: Undelivered Message\n");
 		cr_assert_not_null(cut);
 		*cut = 0;
 		assert_ok(gw_dsn_parse(&dsn, msg, strlen(msg), RP, &err), &err);
@@ -132,13 +134,13 @@ Test(dsn, postfix_fields)
 
 /* A report of our own making: fields in any case and order, comments,
  * folding, an envelope id, several recipients. */
-#define HEAD(boundary)                                                                                  \
-	"From: MAILER-DAEMON@mx.example.net\n"                                                          \
-	"To: someone@example.test\n"                                                                    \
-	"Subject: Delivery Status Notification\n"                                                       \
-	"MIME-Version: 1.0\n"                                                                           \
-	"Content-Type: Multipart/Report; boundary=\"" boundary "\" (a comment);\n"                      \
-	" Report-Type=\"Delivery-Status\"\n"                                                            \
+#define HEAD(boundary)                                                                                                 \
+	"From: MAILER-DAEMON@mx.example.net\n"                                                                         \
+	"To: someone@example.test\n"                                                                                   \
+	"Subject: Delivery Status Notification\n"                                                                      \
+	"MIME-Version: 1.0\n"                                                                                          \
+	"Content-Type: Multipart/Report; boundary=\"" boundary "\" (a comment);\n"                                     \
+	" Report-Type=\"Delivery-Status\"\n"                                                                           \
 	"\n"
 
 Test(dsn, several_recipients_and_envelope_id)
@@ -200,15 +202,16 @@ Test(dsn, encoded_global_report)
 	/* RFC 6533: message/global-delivery-status may be encoded; this one is
 	 * base64 of "Final-Recipient: utf-8; ivy@example.net\nAction: failed\nStatus: 5.1.10\n",
 	 * a report that left out its per-message fields (Reporting-MTA) */
-	static const char msg[] = "From: postmaster@mx.example.net\n"
-				  "To: bounces+9@example.test\n"
-				  "Content-Type: multipart/report; report-type=global-delivery-status; boundary=zz\n\n"
-				  "--zz\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n"
-				  "Delivery to ivy@example.net failed: 550 5.1.1 =E7=94=A8=E6=88=B7=\nunknown\n"
-				  "--zz\nContent-Type: message/global-delivery-status\nContent-Transfer-Encoding: base64\n\n"
-				  "RmluYWwtUmVjaXBpZW50OiB1dGYtODsgaXZ5QGV4YW1wbGUubmV0CkFjdGlvbjogZmFpbGVkClN0YXR1\n"
-				  "czogNS4xLjEwCg==\n"
-				  "--zz--\n";
+	static const char msg[] =
+		"From: postmaster@mx.example.net\n"
+		"To: bounces+9@example.test\n"
+		"Content-Type: multipart/report; report-type=global-delivery-status; boundary=zz\n\n"
+		"--zz\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n"
+		"Delivery to ivy@example.net failed: 550 5.1.1 =E7=94=A8=E6=88=B7=\nunknown\n"
+		"--zz\nContent-Type: message/global-delivery-status\nContent-Transfer-Encoding: base64\n\n"
+		"RmluYWwtUmVjaXBpZW50OiB1dGYtODsgaXZ5QGV4YW1wbGUubmV0CkFjdGlvbjogZmFpbGVkClN0YXR1\n"
+		"czogNS4xLjEwCg==\n"
+		"--zz--\n";
 	struct gw_dsn dsn;
 	struct err err = ERR_INIT;
 	assert_ok(gw_dsn_parse(&dsn, msg, sizeof(msg) - 1, RP, &err), &err);
@@ -266,8 +269,7 @@ Test(dsn, not_bounces)
 /* Broken reports: read what can be read, crash on nothing. */
 Test(dsn, malformed)
 {
-	static const char broken[] =
-		HEAD("b\"2") /* a boundary with a quote escaped... */
+	static const char broken[] = HEAD("b\"2") /* a boundary with a quote escaped... */
 		"--b\"2\n"
 		"Content-Type: message/delivery-status\n\n"
 		"Reporting-MTA dns; no colon\n"
@@ -453,7 +455,8 @@ Test(dsn, signed_return_paths)
 			"Content-Type: multipart/report; report-type=delivery-status; boundary=q\n\n"
 			"--q\nContent-Type: message/delivery-status\n\nX-Postfix-Sender: rfc822; bounces+9." TAG
 			"@example.test\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.0.0\n"
-			"--q\nContent-Type: text/rfc822-headers\n\nReturn-Path: <bounces+10." TAG "@example.test>\n--q--\n";
+			"--q\nContent-Type: text/rfc822-headers\n\nReturn-Path: <bounces+10." TAG
+			"@example.test>\n--q--\n";
 		struct gw_dsn dsn;
 		struct err err = ERR_INIT;
 		assert_ok(gw_dsn_parse(&dsn, msg, sizeof(msg) - 1, RP, &err), &err);

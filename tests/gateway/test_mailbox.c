@@ -28,11 +28,11 @@
 
 struct dovecot {
 	pid_t pid;
-	int in;         /* its stdin: closing it stops Dovecot */
+	int in; /* its stdin: closing it stops Dovecot */
 	char port[16];
 	char maildir[512];
 	char tls_port[16]; /* IMAPS, "0" without a certificate */
-	char dir[512];     /* Dovecot's folder: cert.pem */
+	char dir[512];	   /* Dovecot's folder: cert.pem */
 };
 
 /* Dovecot alone, serving a Maildir of its own. */
@@ -177,25 +177,27 @@ static const char stray[] = "From: MAILER-DAEMON@mx.example.net\nTo: bounces+999
 static void seed(struct crm_db *db)
 {
 	struct err err = ERR_INIT;
-	assert_ok(crm_db_exec(db,
-			      "INSERT INTO crm.campaign (id, name, channel, targets, status) OVERRIDING SYSTEM VALUE"
-			      " VALUES (1, 'birthday', 'email', 'contact', 'running');"
-			      "INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
-			      " message_id, sent_at) OVERRIDING SYSTEM VALUE VALUES"
-			      " (42, 1, 'email', 'P42', 'anne@gone.example.test', 'sent', 1,"
-			      "  '<crmgate.42.Zx81bQ2p@example.test>', now()),"
-			      " (43, 1, 'email', 'P43', 'bob@full.example.test', 'sent', 1,"
-			      "  '<crmgate.43.Zx81bQ2p@example.test>', now()),"
-			      /* another Message-ID than the bounce returns: its address must match */
-			      " (44, 1, 'email', 'P44', 'Erin@Example.net', 'sent', 1, '<crmgate.44.Other@example.test>', now()),"
-			      " (45, 1, 'email', 'P45', 'carol@example.net', 'unknown', 1, NULL, NULL),"
-			      " (46, 1, 'email', 'P46', 'dave@example.org', 'sent', 1,"
-			      "  '<crmgate.46.A7kLm0Qz@example.test>', now()),"
-			      /* never went out: a bounce of it is no bounce */
-			      " (47, 1, 'email', 'P47', 'frank@example.com', 'queued', 0, NULL, NULL),"
-			      " (48, 1, 'email', 'P48', 'grace@example.net', 'sent', 1, '<crmgate.48.x@example.test>', now())",
-			      &err),
-		  &err);
+	assert_ok(
+		crm_db_exec(
+			db,
+			"INSERT INTO crm.campaign (id, name, channel, targets, status) OVERRIDING SYSTEM VALUE"
+			" VALUES (1, 'birthday', 'email', 'contact', 'running');"
+			"INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
+			" message_id, sent_at) OVERRIDING SYSTEM VALUE VALUES"
+			" (42, 1, 'email', 'P42', 'anne@gone.example.test', 'sent', 1,"
+			"  '<crmgate.42.Zx81bQ2p@example.test>', now()),"
+			" (43, 1, 'email', 'P43', 'bob@full.example.test', 'sent', 1,"
+			"  '<crmgate.43.Zx81bQ2p@example.test>', now()),"
+			/* another Message-ID than the bounce returns: its address must match */
+			" (44, 1, 'email', 'P44', 'Erin@Example.net', 'sent', 1, '<crmgate.44.Other@example.test>', now()),"
+			" (45, 1, 'email', 'P45', 'carol@example.net', 'unknown', 1, NULL, NULL),"
+			" (46, 1, 'email', 'P46', 'dave@example.org', 'sent', 1,"
+			"  '<crmgate.46.A7kLm0Qz@example.test>', now()),"
+			/* never went out: a bounce of it is no bounce */
+			" (47, 1, 'email', 'P47', 'frank@example.com', 'queued', 0, NULL, NULL),"
+			" (48, 1, 'email', 'P48', 'grace@example.net', 'sent', 1, '<crmgate.48.x@example.test>', now())",
+			&err),
+		&err);
 	err_release(&err);
 }
 
@@ -217,8 +219,7 @@ static void expect_value(struct crm_db *db, const char *sql, const char *want)
 
 static void expect_rows(struct crm_db *db)
 {
-	expect_value(db,
-		     "SELECT string_agg(id || ' ' || status, ', ' ORDER BY id) FROM crm.outbox",
+	expect_value(db, "SELECT string_agg(id || ' ' || status, ', ' ORDER BY id) FROM crm.outbox",
 		     "42 bounced, 43 sent, 44 bounced, 45 bounced, 46 bounced, 47 queued, 48 sent");
 	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 42", "bounced: 5.1.1 mailbox unavailable");
 	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 43", "delayed: 4.2.2 mailbox full");
@@ -227,8 +228,9 @@ static void expect_rows(struct crm_db *db)
 		     " mailbox table");
 	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 46",
 		     "bounced: 5.0.0 host mx.example.org [192.0.2.40]: 550 unrouteable address");
-	expect_value(db, "SELECT string_agg(address || ' ' || reason || ' ' || outbox_id, ', ' ORDER BY address)"
-			 " FROM crm.suppression",
+	expect_value(db,
+		     "SELECT string_agg(address || ' ' || reason || ' ' || outbox_id, ', ' ORDER BY address)"
+		     " FROM crm.suppression",
 		     "anne@gone.example.test bounced 42, carol@example.net bounced 45, dave@example.org bounced 46,"
 		     " erin@example.net bounced 44");
 }
@@ -255,7 +257,7 @@ static void deliver_all(const char *maildir, struct crm_db *db)
 		const char *file;
 		long tagged; /* the row whose signed return path it comes back to; 0: the bare one */
 	} files[] = { { "postfix-failed.eml", 0 }, { "postfix-delayed.eml", 0 }, { "postfix-smtp-crlf.eml", 44 },
-		      { "exim-dsn.eml", 45 },      { "exim-plain.eml", 0 },      { "qmail.eml", 47 } };
+		      { "exim-dsn.eml", 45 },	   { "exim-plain.eml", 0 },	 { "qmail.eml", 47 } };
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		deliver_fixture(maildir, files[i].file, files[i].tagged ? db : NULL, files[i].tagged);
 	deliver(maildir, "1795753702.reply.test", survey_reply);
@@ -314,7 +316,8 @@ static void imap_tls(const struct dovecot *d, struct crm_db *db)
 	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
 	/* another certificate pinned: refused before the password goes, over
 	 * IMAPS and over the plain port's STARTTLS alike */
-	o.tls_fingerprint = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
+	o.tls_fingerprint =
+		"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
 	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_INPUT);
 	cr_expect(strstr(err.msg.data, "is not the one tls_fingerprint names"), "%s", err.msg.data);
 	cr_expect(strstr(err.msg.data, pin), "%s", err.msg.data);
@@ -451,7 +454,8 @@ Test(mailbox, maildir)
 		struct crm_db *other;
 		const char *params[] = { url };
 		assert_ok(crm_db_connect(&other, conninfo, &err), &err);
-		assert_ok(crm_db_query(NULL, other, "SELECT pg_advisory_lock(1835167608, hashtext($1))", 1, params, &err),
+		assert_ok(crm_db_query(NULL, other, "SELECT pg_advisory_lock(1835167608, hashtext($1))", 1, params,
+				       &err),
 			  &err);
 		cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_TEMPFAIL);
 		char *want = xstrfmt("another 'mailbox poll' is reading '%s'", url);
@@ -526,13 +530,14 @@ Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
 		cr_skip_test("%s", why);
 	conninfo = test_db_create();
 	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
-	assert_ok(crm_db_exec(db,
-			      "INSERT INTO crm.campaign (id, name, channel, targets, status) OVERRIDING SYSTEM VALUE"
-			      " VALUES (1, 'birthday', 'email', 'contact', 'running');"
-			      "INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
-			      " message_id, sent_at) OVERRIDING SYSTEM VALUE VALUES (42, 1, 'email', 'P42',"
-			      " 'anne@example.org', 'unknown', 1, NULL, NULL)",
-			      &err),
+	assert_ok(crm_db_exec(
+			  db,
+			  "INSERT INTO crm.campaign (id, name, channel, targets, status) OVERRIDING SYSTEM VALUE"
+			  " VALUES (1, 'birthday', 'email', 'contact', 'running');"
+			  "INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
+			  " message_id, sent_at) OVERRIDING SYSTEM VALUE VALUES (42, 1, 'email', 'P42',"
+			  " 'anne@example.org', 'unknown', 1, NULL, NULL)",
+			  &err),
 		  &err);
 
 	rp = return_path(db, 42);
@@ -540,7 +545,8 @@ Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
 	p = popen(cmd, "w");
 	cr_assert_not_null(p);
 	fputs("From: Crmgate <news@example.test>\nTo: <anne@example.org>\nSubject: Happy birthday\n"
-	      "X-Crmgate-Outbox: 42\nMessage-ID: <crmgate.42.L1veTest@example.test>\n\nDear Anne,\n", p);
+	      "X-Crmgate-Outbox: 42\nMessage-ID: <crmgate.42.L1veTest@example.test>\n\nDear Anne,\n",
+	      p);
 	cr_assert_eq(pclose(p), 0, "%s", cmd);
 	free(cmd);
 
@@ -623,8 +629,9 @@ Test(mailbox, forged_bounces_suppress_nobody, .timeout = 60)
 
 	test_import(conninfo, dir, "salesperson", "code,name\nS1,王伟\n");
 	test_import(conninfo, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
-	test_import(conninfo, dir, "contact", "code,customer_code,name,email\nE1,C1,安妮,anne@example.net\n"
-					      "E2,C1,鲍勃,bob@example.net\nE3,C1,卡罗,carol@example.net\n");
+	test_import(conninfo, dir, "contact",
+		    "code,customer_code,name,email\nE1,C1,安妮,anne@example.net\n"
+		    "E2,C1,鲍勃,bob@example.net\nE3,C1,卡罗,carol@example.net\n");
 	test_write_file(body, "{{name}}，您好\n");
 	setenv("CRMGATE_EMAIL_TRANSPORT", sent_url, 1);
 	setenv("CRMGATE_EMAIL_FROM", "市场部 <marketing@example.test>", 1);

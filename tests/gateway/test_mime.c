@@ -14,40 +14,40 @@
 
 /* Prints what it parsed, a "key=value" line each, values JSON-escaped. */
 static const char parser[] =
-    "import sys, json, email, email.policy\n"
-    "from datetime import timezone\n"
-    "m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.strict)\n"
-    "def out(k, v):\n"
-    "    print(k + '=' + (json.dumps(v, ensure_ascii=False)[1:-1] if isinstance(v, str) else str(v)))\n"
-    "defects = []\n"
-    "for p in m.walk():\n"
-    "    defects += p.defects\n"
-    "    for k, h in p.items():\n"
-    "        defects += h.defects\n"
-    "        if p is not m:\n"
-    "            continue\n"
-    "        out('header', k.lower())\n"
-    "        if k.lower() in ('from', 'to', 'reply-to'):\n"
-    "            for a in h.addresses:\n"
-    "                out(k.lower() + '.name', a.display_name)\n"
-    "                out(k.lower() + '.addr', a.addr_spec)\n"
-    "        else:\n"
-    "            out(k.lower(), str(h).lstrip())  # libetpan may fold before the first word\n"
-    "        if k.lower() == 'date':\n"
-    "            out('date.utc', h.datetime.astimezone(timezone.utc).strftime('%Y-%m-%d %H:%M:%S'))\n"
-    "    out('part', p.get_content_type())\n"
-    "    if p.is_multipart():\n"
-    "        continue\n"
-    "    out('charset', p.get_content_charset() or '')\n"
-    "    out('cte', p.get('content-transfer-encoding', ''))\n"
-    "    c = p.get_content()\n"
-    "    if isinstance(c, str):\n"
-    "        out('content', c)\n"
-    "    else:\n"
-    "        out('filename', p.get_filename() or '')\n"
-    "        out('bytes', c.hex())\n"
-    "for d in defects:\n"
-    "    out('defect', repr(d))\n";
+	"import sys, json, email, email.policy\n"
+	"from datetime import timezone\n"
+	"m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.strict)\n"
+	"def out(k, v):\n"
+	"    print(k + '=' + (json.dumps(v, ensure_ascii=False)[1:-1] if isinstance(v, str) else str(v)))\n"
+	"defects = []\n"
+	"for p in m.walk():\n"
+	"    defects += p.defects\n"
+	"    for k, h in p.items():\n"
+	"        defects += h.defects\n"
+	"        if p is not m:\n"
+	"            continue\n"
+	"        out('header', k.lower())\n"
+	"        if k.lower() in ('from', 'to', 'reply-to'):\n"
+	"            for a in h.addresses:\n"
+	"                out(k.lower() + '.name', a.display_name)\n"
+	"                out(k.lower() + '.addr', a.addr_spec)\n"
+	"        else:\n"
+	"            out(k.lower(), str(h).lstrip())  # libetpan may fold before the first word\n"
+	"        if k.lower() == 'date':\n"
+	"            out('date.utc', h.datetime.astimezone(timezone.utc).strftime('%Y-%m-%d %H:%M:%S'))\n"
+	"    out('part', p.get_content_type())\n"
+	"    if p.is_multipart():\n"
+	"        continue\n"
+	"    out('charset', p.get_content_charset() or '')\n"
+	"    out('cte', p.get('content-transfer-encoding', ''))\n"
+	"    c = p.get_content()\n"
+	"    if isinstance(c, str):\n"
+	"        out('content', c)\n"
+	"    else:\n"
+	"        out('filename', p.get_filename() or '')\n"
+	"        out('bytes', c.hex())\n"
+	"for d in defects:\n"
+	"    out('defect', repr(d))\n";
 
 struct parsed {
 	struct buf raw;	   /* the message */
@@ -169,14 +169,14 @@ static char *parts(const struct parsed *p)
 static struct gw_mail quote_mail(void)
 {
 	struct gw_mail m = {
-	    .from_name = "上海华东机械有限公司 销售部",
-	    .from_addr = "sales@huadong.test",
-	    .to_name = "王伟",
-	    .to_addr = "wang.wei@example.test",
-	    .subject = "您的报价单 SO0001",
-	    .text = "尊敬的王伟：\n附件是您的报价单。\n",
-	    .msgid_domain = "crmgate.test",
-	    .date = 1764115200, /* 2025-11-26 00:00:00 UTC */
+		.from_name = "上海华东机械有限公司 销售部",
+		.from_addr = "sales@huadong.test",
+		.to_name = "王伟",
+		.to_addr = "wang.wei@example.test",
+		.subject = "您的报价单 SO0001",
+		.text = "尊敬的王伟：\n附件是您的报价单。\n",
+		.msgid_domain = "crmgate.test",
+		.date = 1764115200, /* 2025-11-26 00:00:00 UTC */
 	};
 	return m;
 }
@@ -265,13 +265,13 @@ struct structure_case {
 Test(mime, structures)
 {
 	static const struct structure_case cases[] = {
-	    {1, 0, 0, "text/plain"},
-	    {0, 1, 0, "text/html"},
-	    {1, 1, 0, "multipart/alternative text/plain text/html"},
-	    {1, 0, 1, "multipart/mixed text/plain application/pdf"},
-	    {0, 1, 1, "multipart/mixed text/html application/pdf"},
-	    {1, 1, 1, "multipart/mixed multipart/alternative text/plain text/html application/pdf"},
-	    {0, 0, 1, "application/pdf"},
+		{ 1, 0, 0, "text/plain" },
+		{ 0, 1, 0, "text/html" },
+		{ 1, 1, 0, "multipart/alternative text/plain text/html" },
+		{ 1, 0, 1, "multipart/mixed text/plain application/pdf" },
+		{ 0, 1, 1, "multipart/mixed text/html application/pdf" },
+		{ 1, 1, 1, "multipart/mixed multipart/alternative text/plain text/html application/pdf" },
+		{ 0, 0, 1, "application/pdf" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct gw_mail m = quote_mail();
@@ -315,11 +315,11 @@ static void hex(struct buf *out, const unsigned char *p, size_t n)
 Test(mime, the_attachment_decodes_to_its_bytes_and_name)
 {
 	static const char *const names[] = {
-	    "报价单-SO0001.docx",
-	    /* long: RFC 2231 sections, each of whole characters (2, 3 and 4 bytes) */
-	    "上海华东机械有限公司-数控机床与刀具套装-年度框架协议报价单-é-😀-SO0001-第二版.docx",
-	    "quote \"SO0001\" (final).docx",
-	    "quote-SO0001.docx",
+		"报价单-SO0001.docx",
+		/* long: RFC 2231 sections, each of whole characters (2, 3 and 4 bytes) */
+		"上海华东机械有限公司-数控机床与刀具套装-年度框架协议报价单-é-😀-SO0001-第二版.docx",
+		"quote \"SO0001\" (final).docx",
+		"quote-SO0001.docx",
 	};
 	unsigned char data[20000];
 	struct buf want = BUF_INIT;
@@ -368,14 +368,14 @@ Test(mime, an_attachment_name_is_not_a_path)
 Test(mime, header_injection_in_names_and_subjects_adds_no_header)
 {
 	static const char *const cases[][2] = {
-	    {"王伟\r\nBcc: x@evil.test", "王伟 Bcc: x@evil.test"},
-	    {"Wang\r\nBcc: x@evil.test", "Wang Bcc: x@evil.test"},
-	    {"Wang\nBcc: x@evil.test", "Wang Bcc: x@evil.test"},
-	    {"Wang\rBcc: x@evil.test", "Wang Bcc: x@evil.test"},
+		{ "王伟\r\nBcc: x@evil.test", "王伟 Bcc: x@evil.test" },
+		{ "Wang\r\nBcc: x@evil.test", "Wang Bcc: x@evil.test" },
+		{ "Wang\nBcc: x@evil.test", "Wang Bcc: x@evil.test" },
+		{ "Wang\rBcc: x@evil.test", "Wang Bcc: x@evil.test" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct gw_mail m = quote_mail();
-		const char *extra[] = {NULL, NULL};
+		const char *extra[] = { NULL, NULL };
 		struct parsed p;
 
 		extra[0] = xstrfmt("X-Crmgate-Outbox: %s", cases[i][0]);
@@ -417,23 +417,23 @@ Test(mime, control_characters_leave_names_and_subjects)
 Test(mime, bad_addresses_are_refused_naming_the_field)
 {
 	static const char *const addrs[] = {
-	    "a@b.test\r\nBcc: x@evil.test",
-	    "a@b.test\nBcc: x@evil.test",
-	    "a b@c.test",
-	    "<a@b.test>",
-	    "a@b.test, c@d.test",
-	    "ab.test",
-	    "a@b@c.test",
-	    "王@b.test",
-	    "a@",
-	    "@b.test",
-	    "a..b@c.test",
-	    "a@b_c.test",
-	    "",
-	    "a@b.test>",
-	    "\"a\"@b.test",
-	    "a@b.test;c@d.test",
-	    "a@b.test\t",
+		"a@b.test\r\nBcc: x@evil.test",
+		"a@b.test\nBcc: x@evil.test",
+		"a b@c.test",
+		"<a@b.test>",
+		"a@b.test, c@d.test",
+		"ab.test",
+		"a@b@c.test",
+		"王@b.test",
+		"a@",
+		"@b.test",
+		"a..b@c.test",
+		"a@b_c.test",
+		"",
+		"a@b.test>",
+		"\"a\"@b.test",
+		"a@b.test;c@d.test",
+		"a@b.test\t",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
 		struct gw_mail m = quote_mail();
@@ -525,8 +525,8 @@ Test(mime, list_unsubscribe_and_one_click)
 	m.unsubscribe_url = "https://crm.example.test/u/AbC-123_x.y~z";
 	parse(&p, &m);
 	cr_expect_str_eq(
-	    get(&p, "list-unsubscribe"),
-	    "<mailto:unsubscribe+7@crmgate.test?subject=unsubscribe>, <https://crm.example.test/u/AbC-123_x.y~z>");
+		get(&p, "list-unsubscribe"),
+		"<mailto:unsubscribe+7@crmgate.test?subject=unsubscribe>, <https://crm.example.test/u/AbC-123_x.y~z>");
 	cr_expect_str_eq(get(&p, "list-unsubscribe-post"), "List-Unsubscribe=One-Click");
 	parsed_release(&p);
 
@@ -550,7 +550,7 @@ Test(mime, list_unsubscribe_and_one_click)
 Test(mime, reply_to_message_id_and_extra_headers)
 {
 	struct gw_mail m = quote_mail();
-	const char *extra[] = {"X-Crmgate-Outbox: 123", "X-Crmgate-Campaign:春节促销", NULL};
+	const char *extra[] = { "X-Crmgate-Outbox: 123", "X-Crmgate-Campaign:春节促销", NULL };
 	struct parsed p;
 
 	m.reply_to = "wang.wei.sales@huadong.test";

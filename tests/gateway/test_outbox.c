@@ -61,8 +61,12 @@ static long count(struct crm_db *c, const char *sql)
 
 static void create(struct crm_db *c, struct gw_campaign *out)
 {
-	struct gw_campaign camp = { .name = "生日", .channel = "email", .targets = "contact", .filter = "",
-				    .subject = "你好", .body_text = "{{name}}" };
+	struct gw_campaign camp = { .name = "生日",
+				    .channel = "email",
+				    .targets = "contact",
+				    .filter = "",
+				    .subject = "你好",
+				    .body_text = "{{name}}" };
 	struct err err = ERR_INIT;
 	buf_init(&camp.template);
 	assert_ok(gw_campaign_create(c, &camp, &err), &err);
@@ -76,7 +80,8 @@ Test(outbox, a_launch_queues_each_target_once_and_says_why_it_skips)
 	struct gw_launch l;
 	struct err err = ERR_INIT;
 
-	exec(c, "INSERT INTO crm.suppression (channel, address, reason) VALUES ('email', 'qian@example.test', 'bounced')");
+	exec(c,
+	     "INSERT INTO crm.suppression (channel, address, reason) VALUES ('email', 'qian@example.test', 'bounced')");
 	create(c, &camp);
 	assert_ok(gw_campaign_plan(c, &camp, "2026-11-27", &l, &err), &err);
 	cr_expect_eq(l.queued, 2, "K1 and K6");
@@ -150,7 +155,8 @@ Test(outbox, workers_never_share_a_row_and_a_gone_worker_loses_its_rows)
 	crm_db_free(w1);
 	/* the session is gone: the claimed row is queued again, the one it was
 	 * sending has an unknown outcome (the policy, resend, queues it too) */
-	for (int i = 0; i < 50 && count(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()") > 2; i++)
+	for (int i = 0;
+	     i < 50 && count(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()") > 2; i++)
 		usleep(20000);
 	assert_ok(gw_outbox_recover(c, &requeued, &unknown, &err), &err);
 	cr_expect_eq(requeued, 1);
@@ -173,8 +179,10 @@ Test(outbox, workers_never_share_a_row_and_a_gone_worker_loses_its_rows)
 	struct gw_result later = { .outcome = GW_TEMPFAIL, .reply = "451 try later" };
 	assert_ok(gw_outbox_sending(w2, &b[1], &go, &err), &err);
 	assert_ok(gw_outbox_done(w2, &b[1], &later, &err), &err);
-	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE status = 'queued' AND due_at > now() + interval '20 s'"),
-		     1);
+	cr_expect_eq(
+		count(c,
+		      "SELECT count(*) FROM crm.outbox WHERE status = 'queued' AND due_at > now() + interval '20 s'"),
+		1);
 	gw_jobs_free(b, nb);
 	gw_jobs_free(a, na);
 	assert_ok(gw_outbox_finish(c, &err), &err);
@@ -217,8 +225,8 @@ Test(outbox, an_opted_out_target_does_not_take_an_address_from_the_next)
 		" FROM crm.customer");
 	create(c, &camp);
 	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
-	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE target_code = 'K9' AND status = 'queued'"), 1, "%s",
-		     l.reasons.data);
+	cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE target_code = 'K9' AND status = 'queued'"), 1,
+		     "%s", l.reasons.data);
 	gw_launch_release(&l);
 	/* a paused campaign is not launched behind its owner's back */
 	gw_campaign_release(&camp);
@@ -252,8 +260,10 @@ Test(outbox, one_statement_records_a_sent_row_and_marks_the_next_after_checking_
 	/* the first is sent, the second may go: it is sending when the call returns */
 	assert_ok(gw_outbox_sent_next(w, &a[0], &sent, &a[1], &go, &err), &err);
 	cr_expect(go);
-	sql = xstrfmt("SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'sent' AND message_id = '<a@example.test>'"
-		      " AND worker_pid IS NULL AND sent_at IS NOT NULL", a[0].id);
+	sql = xstrfmt(
+		"SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'sent' AND message_id = '<a@example.test>'"
+		" AND worker_pid IS NULL AND sent_at IS NOT NULL",
+		a[0].id);
 	cr_expect_eq(count(c, sql), 1);
 	free(sql);
 	sql = xstrfmt("SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'sending'", a[1].id);
@@ -268,17 +278,20 @@ Test(outbox, one_statement_records_a_sent_row_and_marks_the_next_after_checking_
 	sent.message_id = "<b@example.test>";
 	assert_ok(gw_outbox_sent_next(w, &a[1], &sent, &a[2], &go, &err), &err);
 	cr_expect(!go);
-	sql = xstrfmt("SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'sent' AND message_id = '<b@example.test>'",
-		      a[1].id);
+	sql = xstrfmt(
+		"SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'sent' AND message_id = '<b@example.test>'",
+		a[1].id);
 	cr_expect_eq(count(c, sql), 1);
 	free(sql);
-	sql = xstrfmt("SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'skipped' AND skip_reason = 'opted out'",
-		      a[2].id);
+	sql = xstrfmt(
+		"SELECT count(*) FROM crm.outbox WHERE id = %ld AND status = 'skipped' AND skip_reason = 'opted out'",
+		a[2].id);
 	cr_expect_eq(count(c, sql), 1);
 	free(sql);
 
 	/* a row that is not this session's is neither recorded nor marked */
-	sql = xstrfmt("UPDATE crm.outbox SET status = 'queued', worker_pid = NULL WHERE id IN (%ld, %ld)", a[0].id, a[1].id);
+	sql = xstrfmt("UPDATE crm.outbox SET status = 'queued', worker_pid = NULL WHERE id IN (%ld, %ld)", a[0].id,
+		      a[1].id);
 	exec(c, sql);
 	free(sql);
 	gw_jobs_free(a, n);
@@ -294,8 +307,8 @@ Test(outbox, one_statement_records_a_sent_row_and_marks_the_next_after_checking_
 }
 
 /* The items a producer queues: contact code $1, its e-mail. */
-#define ONE_CONTACT                                                                                        \
-	"SELECT t.code, t.id AS contact_id, NULL::bigint AS lead_contact_id, t.email AS recipient, t.name,"  \
+#define ONE_CONTACT                                                                                                    \
+	"SELECT t.code, t.id AS contact_id, NULL::bigint AS lead_contact_id, t.email AS recipient, t.name,"            \
 	" NULL::text AS postcode, NULL::text AS reason FROM crm.contact t WHERE t.code = $1"
 
 /* Queue contact code for src; the number of rows it queued. */
@@ -328,8 +341,8 @@ Test(outbox, a_target_is_queued_once_per_producer_not_once_in_all)
 		/* the campaign itself, and every other kind of producer sending
 		 * the campaign's message to the same contact on the same channel */
 		const struct gw_source producers[] = {
-			{ "campaign", camp.id },	  { "survey_invitation", 7 }, { "survey_reminder", 7 },
-			{ "survey_reminder", 8 },	  { "alert_digest", 7 },      { "single", 7 },
+			{ "campaign", camp.id },  { "survey_invitation", 7 }, { "survey_reminder", 7 },
+			{ "survey_reminder", 8 }, { "alert_digest", 7 },      { "single", 7 },
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(producers); i++) {
 			long first = enqueue(c, &producers[i], camp.id, "K1");
@@ -340,8 +353,9 @@ Test(outbox, a_target_is_queued_once_per_producer_not_once_in_all)
 		}
 		cr_expect_eq(count(c, "SELECT count(*) FROM crm.outbox WHERE target_code = 'K1'"),
 			     (long)ARRAY_SIZE(producers));
-		cr_expect_eq(count(c, "SELECT count(DISTINCT (source, source_id)) FROM crm.outbox WHERE target_code = 'K1'"),
-			     (long)ARRAY_SIZE(producers));
+		cr_expect_eq(
+			count(c, "SELECT count(DISTINCT (source, source_id)) FROM crm.outbox WHERE target_code = 'K1'"),
+			(long)ARRAY_SIZE(producers));
 	}
 	/* a relaunch still queues nobody twice */
 	assert_ok(gw_campaign_launch(c, &camp, "2026-11-27", &l, &err), &err);
@@ -365,16 +379,22 @@ Test(outbox, a_campaign_that_cannot_be_sent_is_not_created)
 		{ "email", "s", NULL, NULL, NULL, NULL, "an e-mail campaign needs --body FILE (.txt and/or .html)" },
 		{ "email", "s", "hi", NULL, NULL, "pdf", "--attach pdf needs --template, the Word document to attach" },
 		{ "sms", NULL, NULL, NULL, NULL, NULL, "an SMS campaign needs --body FILE, a .txt" },
-		{ "sms", NULL, "hi", "<p>hi</p>", NULL, NULL, "a text message is plain text: --body takes a .txt for sms" },
+		{ "sms", NULL, "hi", "<p>hi</p>", NULL, NULL,
+		  "a text message is plain text: --body takes a .txt for sms" },
 	};
 	struct crm_db *c = connect();
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char name[16];
-		struct gw_campaign camp = { .name = name, .channel = (char *)cases[i].channel, .targets = "contact",
-					    .filter = "", .subject = (char *)cases[i].subject,
-					    .body_text = (char *)cases[i].text, .body_html = (char *)cases[i].html,
-					    .template_kind = (char *)cases[i].kind, .attach = (char *)cases[i].attach };
+		struct gw_campaign camp = { .name = name,
+					    .channel = (char *)cases[i].channel,
+					    .targets = "contact",
+					    .filter = "",
+					    .subject = (char *)cases[i].subject,
+					    .body_text = (char *)cases[i].text,
+					    .body_html = (char *)cases[i].html,
+					    .template_kind = (char *)cases[i].kind,
+					    .attach = (char *)cases[i].attach };
 		struct err err = ERR_INIT;
 		snprintf(name, sizeof(name), "c%zu", i);
 		buf_init(&camp.template);

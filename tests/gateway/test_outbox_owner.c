@@ -116,18 +116,18 @@ static void scan_tree(struct buf *found, const char *pattern, const char *what)
 Test(outbox_owner, the_scanner_sees_sql_split_over_literals)
 {
 	static const char *const bad[] = {
-	    "x = \"UPDATE crm.outbox SET status = 'sent'\";",
-	    "x = \"WITH b AS (update\"\n\t\" crm.outbox o SET\";",
-	    "x = \"INSERT INTO\" /* why */ \" crm.outbox (id)\";",
-	    "x = \"DELETE FROM crm.\"\n\"outbox WHERE\";",
-	    "x = \"COPY crm.outbox FROM STDIN\";",
-	    "x = \"SELECT crm.outbox_sent($1)\";",
+		"x = \"UPDATE crm.outbox SET status = 'sent'\";",
+		"x = \"WITH b AS (update\"\n\t\" crm.outbox o SET\";",
+		"x = \"INSERT INTO\" /* why */ \" crm.outbox (id)\";",
+		"x = \"DELETE FROM crm.\"\n\"outbox WHERE\";",
+		"x = \"COPY crm.outbox FROM STDIN\";",
+		"x = \"SELECT crm.outbox_sent($1)\";",
 	};
 	static const char *const good[] = {
-	    "/* UPDATE crm.outbox SET status */ x = 1;",
-	    "x = \"SELECT * FROM crm.outbox o WHERE o.id = $1\";",
-	    "x = \"UPDATE crm.outbox_x SET a = 1\"; y = \"UPDATE \" z \"crm.campaign\";",
-	    "x = \"UPDATE crm.campaign\"; y = \"crm.outbox o\";",
+		"/* UPDATE crm.outbox SET status */ x = 1;",
+		"x = \"SELECT * FROM crm.outbox o WHERE o.id = $1\";",
+		"x = \"UPDATE crm.outbox_x SET a = 1\"; y = \"UPDATE \" z \"crm.campaign\";",
+		"x = \"UPDATE crm.campaign\"; y = \"crm.outbox o\";",
 	};
 	regex_t w, c;
 
@@ -171,16 +171,17 @@ Test(outbox_owner, no_database_function_but_the_owners_writes_the_outbox)
 	assert_ok(crm_db_connect(&c, db, &err), &err);
 	/* every function of every schema but PostgreSQL's own, as migrated */
 	assert_ok(
-	    crm_db_query(&res, c,
-			 "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-			 " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
-			 " AND NOT (n.nspname = 'crm' AND p.proname LIKE 'outbox\\_%')"
-			 " AND p.prosrc ~* $1 ORDER BY 1",
-			 1,
-			 (const char *[]){"(update|insert\\s+into|delete\\s+from|merge\\s+into|copy|truncate)"
-					  "\\s+(only\\s+|table\\s+)?(crm\\s*\\.\\s*)?outbox\\M"},
-			 &err),
-	    &err);
+		crm_db_query(
+			&res, c,
+			"SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+			" WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
+			" AND NOT (n.nspname = 'crm' AND p.proname LIKE 'outbox\\_%')"
+			" AND p.prosrc ~* $1 ORDER BY 1",
+			1,
+			(const char *[]){ "(update|insert\\s+into|delete\\s+from|merge\\s+into|copy|truncate)"
+					  "\\s+(only\\s+|table\\s+)?(crm\\s*\\.\\s*)?outbox\\M" },
+			&err),
+		&err);
 	for (int r = 0; r < crm_res_rows(res); r++)
 		buf_addf(&found, "%s\n", crm_res_get(res, r, 0));
 	cr_expect_eq(crm_res_rows(res), 0, "functions that write crm.outbox but are not crm.outbox_*:\n%s", found.data);

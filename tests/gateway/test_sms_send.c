@@ -28,48 +28,48 @@
  * reply. Every request is logged as "METHOD PATH", its headers, an empty
  * line, the body, and a line ".". */
 static const char server_py[] =
-    "import os, sys, threading, time, urllib.parse\n"
-    "from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler\n"
-    "log = open(sys.argv[1], 'a')\n"
-    "lock = threading.Lock()\n"
-    "class H(BaseHTTPRequestHandler):\n"
-    "    protocol_version = 'HTTP/1.1'\n"
-    "    def log_message(self, *a): pass\n"
-    "    def do_GET(self): self.answer()\n"
-    "    def do_POST(self): self.answer()\n"
-    "    def do_PUT(self): self.answer()\n"
-    "    def answer(self):\n"
-    "        n = int(self.headers.get('Content-Length') or 0)\n"
-    "        body = self.rfile.read(n).decode('utf-8', 'replace')\n"
-    "        with lock:\n"
-    "            log.write('%s %s\\n%s\\n%s\\n.\\n' % (self.command, self.path, str(self.headers).strip(), body))\n"
-    "            log.flush()\n"
-    "        url = urllib.parse.urlsplit(self.path)\n"
-    "        q = urllib.parse.parse_qs(url.query, keep_blank_values=True)\n"
-    "        parts = url.path.split('/')\n"
-    "        if parts[1] == 'cut':\n"
-    "            self.close_connection = True\n"
-    "            self.connection.shutdown(2)\n"
-    "            return\n"
-    "        if parts[1] == 'hang':\n"
-    "            time.sleep(5)\n"
-    "        code = int(parts[2]) if parts[1] == 'status' else 200\n"
-    "        text = q.get('reply', ['ok'])[0].encode()\n"
-    "        self.send_response(code)\n"
-    "        if 300 <= code < 400:\n"
-    "            self.send_header('Location', '/status/200')\n"
-    "        self.send_header('Content-Type', 'text/plain; charset=utf-8')\n"
-    "        self.send_header('Content-Length', str(len(text)))\n"
-    "        self.end_headers()\n"
-    "        self.wfile.write(text)\n"
-    "srv = ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
-    "srv.daemon_threads = True\n"
-    "print(srv.server_address[1], flush=True)\n"
-    "def watch():\n"
-    "    sys.stdin.read()\n"
-    "    os._exit(0)\n"
-    "threading.Thread(target=watch, daemon=True).start()\n"
-    "srv.serve_forever()\n";
+	"import os, sys, threading, time, urllib.parse\n"
+	"from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler\n"
+	"log = open(sys.argv[1], 'a')\n"
+	"lock = threading.Lock()\n"
+	"class H(BaseHTTPRequestHandler):\n"
+	"    protocol_version = 'HTTP/1.1'\n"
+	"    def log_message(self, *a): pass\n"
+	"    def do_GET(self): self.answer()\n"
+	"    def do_POST(self): self.answer()\n"
+	"    def do_PUT(self): self.answer()\n"
+	"    def answer(self):\n"
+	"        n = int(self.headers.get('Content-Length') or 0)\n"
+	"        body = self.rfile.read(n).decode('utf-8', 'replace')\n"
+	"        with lock:\n"
+	"            log.write('%s %s\\n%s\\n%s\\n.\\n' % (self.command, self.path, str(self.headers).strip(), body))\n"
+	"            log.flush()\n"
+	"        url = urllib.parse.urlsplit(self.path)\n"
+	"        q = urllib.parse.parse_qs(url.query, keep_blank_values=True)\n"
+	"        parts = url.path.split('/')\n"
+	"        if parts[1] == 'cut':\n"
+	"            self.close_connection = True\n"
+	"            self.connection.shutdown(2)\n"
+	"            return\n"
+	"        if parts[1] == 'hang':\n"
+	"            time.sleep(5)\n"
+	"        code = int(parts[2]) if parts[1] == 'status' else 200\n"
+	"        text = q.get('reply', ['ok'])[0].encode()\n"
+	"        self.send_response(code)\n"
+	"        if 300 <= code < 400:\n"
+	"            self.send_header('Location', '/status/200')\n"
+	"        self.send_header('Content-Type', 'text/plain; charset=utf-8')\n"
+	"        self.send_header('Content-Length', str(len(text)))\n"
+	"        self.end_headers()\n"
+	"        self.wfile.write(text)\n"
+	"srv = ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+	"srv.daemon_threads = True\n"
+	"print(srv.server_address[1], flush=True)\n"
+	"def watch():\n"
+	"    sys.stdin.read()\n"
+	"    os._exit(0)\n"
+	"threading.Thread(target=watch, daemon=True).start()\n"
+	"srv.serve_forever()\n";
 
 struct server {
 	char *dir;  /* the test's folder, with the script and the log */
@@ -166,9 +166,9 @@ static void send_expect(struct gw_sms_provider *p, const struct gw_sms_msg *m, s
 Test(sms_file, writes_one_file_per_message)
 {
 	char *dir = test_tmpdir(), *out = xstrfmt("%s/out/sms", dir), *prov = xstrfmt("file:%s", out);
-	struct gw_sms_config cfg = {.provider = prov, .sender = "10690000"};
+	struct gw_sms_config cfg = { .provider = prov, .sender = "10690000" };
 	struct gw_sms_provider *p = open_provider(&cfg);
-	struct gw_sms_msg m = {"42", "+86 138-0013-8000", NULL, "Hello {Wang}, 5€ off!"};
+	struct gw_sms_msg m = { "42", "+86 138-0013-8000", NULL, "Hello {Wang}, 5€ off!" };
 	struct gw_sms_result res;
 	char *path = xstrfmt("%s/42.sms", out), *got;
 
@@ -188,7 +188,7 @@ Test(sms_file, writes_one_file_per_message)
 	struct buf text = BUF_INIT;
 	for (int i = 0; i < 10; i++)
 		buf_adds(&text, "王先生您好，生日快乐！");
-	m = (struct gw_sms_msg){"42", "13800138000", "crmgate", text.data};
+	m = (struct gw_sms_msg){ "42", "13800138000", "crmgate", text.data };
 	send_expect(p, &m, &res, 0, NULL);
 	got = test_slurp(path);
 	const char *want = "Id: 42\nTo: 13800138000\nFrom: crmgate\nCoding: UCS-2\nSegments: 2\n\n王先生";
@@ -220,13 +220,13 @@ Test(sms_file, writes_one_file_per_message)
 Test(sms_file, refuses_bad_numbers_and_text_before_writing)
 {
 	char *dir = test_tmpdir(), *prov = xstrfmt("file:%s", dir), *msg = NULL;
-	struct gw_sms_config cfg = {.provider = prov};
+	struct gw_sms_config cfg = { .provider = prov };
 	struct gw_sms_provider *p = open_provider(&cfg);
 	struct gw_sms_result res;
-	struct gw_sms_msg bad_to = {"1", "call me", NULL, "hi"};
-	struct gw_sms_msg short_to = {"2", "12", NULL, "hi"};
-	struct gw_sms_msg bad_text = {"3", "13800138000", NULL, "caf\xC3"};
-	struct gw_sms_msg bad_from = {"4", "13800138000", "x\r\nTo: 1", "hi"};
+	struct gw_sms_msg bad_to = { "1", "call me", NULL, "hi" };
+	struct gw_sms_msg short_to = { "2", "12", NULL, "hi" };
+	struct gw_sms_msg bad_text = { "3", "13800138000", NULL, "caf\xC3" };
+	struct gw_sms_msg bad_from = { "4", "13800138000", "x\r\nTo: 1", "hi" };
 	struct stat st;
 
 	gw_sms_result_init(&res);
@@ -255,9 +255,9 @@ Test(sms_file, refuses_bad_numbers_and_text_before_writing)
 Test(sms_file, default_is_out_sms_in_the_working_folder)
 {
 	char *dir = test_tmpdir();
-	struct gw_sms_config cfg = {0};
+	struct gw_sms_config cfg = { 0 };
 	struct gw_sms_provider *p;
-	struct gw_sms_msg m = {"7", "10086", NULL, "hi"};
+	struct gw_sms_msg m = { "7", "10086", NULL, "hi" };
 	struct gw_sms_result res;
 	struct err err = ERR_INIT;
 
@@ -323,8 +323,11 @@ Test(sms_config, reads_sms_and_serve)
 
 static struct gw_sms_config kannel_config(const struct server *s, const char *path)
 {
-	struct gw_sms_config cfg = {
-	    .provider = "kannel", .username = "crm", .password = "p&ss word", .sender = "10690000", .timeout_ms = 3000};
+	struct gw_sms_config cfg = { .provider = "kannel",
+				     .username = "crm",
+				     .password = "p&ss word",
+				     .sender = "10690000",
+				     .timeout_ms = 3000 };
 	cfg.url = xstrfmt("%s%s", s->base, path);
 	cfg.dlr_url = "http://127.0.0.1:8080/sms/dlr";
 	return cfg;
@@ -336,8 +339,8 @@ Test(sms_kannel, request_bytes)
 	struct gw_sms_config cfg;
 	struct gw_sms_provider *p;
 	struct gw_sms_result res;
-	struct gw_sms_msg gsm = {"1001", "+86 138 0013 8000", NULL, "Hi {Wang} 5€ & more"};
-	struct gw_sms_msg ucs = {"1002", "13800138000", "crm", "【示范贸易】您好😀回TD退订"};
+	struct gw_sms_msg gsm = { "1001", "+86 138 0013 8000", NULL, "Hi {Wang} 5€ & more" };
+	struct gw_sms_msg ucs = { "1002", "13800138000", "crm", "【示范贸易】您好😀回TD退订" };
 	char *log;
 
 	server_start(&s);
@@ -377,34 +380,35 @@ struct outcome {
 };
 
 static const struct outcome kannel_outcomes[] = {
-    {"/status/202?reply=3:%20Queued%20for%20later%20delivery", 0, GW_SMS_SENT, 202, 0, 0,
-     "3: Queued for later delivery", ""},
-    {"/status/503?reply=Temporal%20failure,%20try%20again%20later.", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 503, 0, 0,
-     "Temporal failure, try again later.",
-     "SMS to '13800138000' failed for now: HTTP 503: Temporal failure, try again later."},
-    {"/status/429?reply=slow%20down", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 429, 0, 0, "slow down",
-     "SMS to '13800138000' failed for now: HTTP 429: slow down"},
-    {"/status/500?reply=", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 500, 0, 0, "",
-     "SMS to '13800138000' failed for now: HTTP 500: (no reply text)"},
-    {"/status/400?reply=Missing%20receiver%20number", ERR_PERMFAIL, GW_SMS_PERMFAIL, 400, 0, 0,
-     "Missing receiver number", "SMS to '13800138000' failed: HTTP 400: Missing receiver number"},
-    {"/status/403?reply=Authorization%20failed%20for%20sendsms", ERR_PERMFAIL, GW_SMS_PERMFAIL, 403, 0, 1,
-     "Authorization failed for sendsms", "SMS to '13800138000' failed: HTTP 403: Authorization failed for sendsms"},
-    {"/status/202?reply=Unknown%20number%0Aline%202", ERR_PERMFAIL, GW_SMS_PERMFAIL, 202, 0, 0, "Unknown number line 2",
-     "SMS to '13800138000' failed: HTTP 202: Unknown number line 2"},
-    {"/status/200?reply=who%20knows", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 200, 1, 0, "who knows",
-     "SMS to '13800138000' failed for now: HTTP 200: who knows"},
-    /* Redirects are not followed. */
-    {"/status/302?reply=moved", ERR_PERMFAIL, GW_SMS_PERMFAIL, 302, 0, 1, "moved",
-     "SMS to '13800138000' failed: HTTP 302: moved"},
-    /* The connection cut after the request: nobody knows whether it was sent. */
-    {"/cut", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 0, 1, 0, "", NULL},
+	{ "/status/202?reply=3:%20Queued%20for%20later%20delivery", 0, GW_SMS_SENT, 202, 0, 0,
+	  "3: Queued for later delivery", "" },
+	{ "/status/503?reply=Temporal%20failure,%20try%20again%20later.", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 503, 0, 0,
+	  "Temporal failure, try again later.",
+	  "SMS to '13800138000' failed for now: HTTP 503: Temporal failure, try again later." },
+	{ "/status/429?reply=slow%20down", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 429, 0, 0, "slow down",
+	  "SMS to '13800138000' failed for now: HTTP 429: slow down" },
+	{ "/status/500?reply=", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 500, 0, 0, "",
+	  "SMS to '13800138000' failed for now: HTTP 500: (no reply text)" },
+	{ "/status/400?reply=Missing%20receiver%20number", ERR_PERMFAIL, GW_SMS_PERMFAIL, 400, 0, 0,
+	  "Missing receiver number", "SMS to '13800138000' failed: HTTP 400: Missing receiver number" },
+	{ "/status/403?reply=Authorization%20failed%20for%20sendsms", ERR_PERMFAIL, GW_SMS_PERMFAIL, 403, 0, 1,
+	  "Authorization failed for sendsms",
+	  "SMS to '13800138000' failed: HTTP 403: Authorization failed for sendsms" },
+	{ "/status/202?reply=Unknown%20number%0Aline%202", ERR_PERMFAIL, GW_SMS_PERMFAIL, 202, 0, 0,
+	  "Unknown number line 2", "SMS to '13800138000' failed: HTTP 202: Unknown number line 2" },
+	{ "/status/200?reply=who%20knows", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 200, 1, 0, "who knows",
+	  "SMS to '13800138000' failed for now: HTTP 200: who knows" },
+	/* Redirects are not followed. */
+	{ "/status/302?reply=moved", ERR_PERMFAIL, GW_SMS_PERMFAIL, 302, 0, 1, "moved",
+	  "SMS to '13800138000' failed: HTTP 302: moved" },
+	/* The connection cut after the request: nobody knows whether it was sent. */
+	{ "/cut", ERR_TEMPFAIL, GW_SMS_TEMPFAIL, 0, 1, 0, "", NULL },
 };
 
 Test(sms_kannel, outcomes)
 {
 	struct server s;
-	struct gw_sms_msg m = {"9", "13800138000", NULL, "hi"};
+	struct gw_sms_msg m = { "9", "13800138000", NULL, "hi" };
 
 	server_start(&s);
 	/* The environment's proxy is never used. */
@@ -427,10 +431,10 @@ Test(sms_kannel, outcomes)
 		if (o->msg)
 			cr_expect_str_eq(msg, o->msg, "%s", o->path);
 		else
-			cr_expect(
-			    !strncmp(msg,
-				     "SMS to '13800138000' failed for now: could not reach the SMS provider: ", 70),
-			    "%s", msg);
+			cr_expect(!strncmp(msg,
+					   "SMS to '13800138000' failed for now: could not reach the SMS provider: ",
+					   70),
+				  "%s", msg);
 		free(msg);
 		gw_sms_result_release(&res);
 		gw_sms_provider_close(p);
@@ -445,7 +449,7 @@ Test(sms_kannel, outcomes)
 Test(sms_kannel, timeout_and_refused)
 {
 	struct server s;
-	struct gw_sms_msg m = {"9", "13800138000", NULL, "hi"};
+	struct gw_sms_msg m = { "9", "13800138000", NULL, "hi" };
 	struct gw_sms_config cfg;
 	struct gw_sms_provider *p;
 	struct gw_sms_result res;
@@ -491,18 +495,18 @@ Test(sms_kannel, timeout_and_refused)
 Test(sms_http, json_body_headers_and_id)
 {
 	struct server s;
-	struct gw_sms_config cfg = {.provider = "http", .sender = "10690000", .id_field = "message_id"};
-	const char *headers[] = {"Authorization: Bearer t0k3n", "X-Tenant: 7"};
+	struct gw_sms_config cfg = { .provider = "http", .sender = "10690000", .id_field = "message_id" };
+	const char *headers[] = { "Authorization: Bearer t0k3n", "X-Tenant: 7" };
 	struct gw_sms_provider *p;
 	struct gw_sms_result res;
-	struct gw_sms_msg m = {"55", "13800138000", NULL, "王先生：\"报价\" \\ 见附件\n谢谢\t!"};
+	struct gw_sms_msg m = { "55", "13800138000", NULL, "王先生：\"报价\" \\ 见附件\n谢谢\t!" };
 	char *log;
 
 	server_start(&s);
 	cfg.url =
-	    xstrfmt("%s/status/200?reply=%%7B%%22status%%22:%%22ok%%22,%%20%%22message_id%%22:%%20%%22ab-12%%22%%7D"
-		    "&to={{to}}",
-		    s.base);
+		xstrfmt("%s/status/200?reply=%%7B%%22status%%22:%%22ok%%22,%%20%%22message_id%%22:%%20%%22ab-12%%22%%7D"
+			"&to={{to}}",
+			s.base);
 	cfg.body = "{\"to\":\"{{to}}\",\"from\":\"{{ from }}\",\"text\":\"{{text}}\",\"ref\":\"{{id}}\","
 		   "\"coding\":{{coding}},\"callback\":\"{{dlr_url}}\"}";
 	cfg.dlr_url = "https://crm.example.test/sms/dlr";
@@ -539,18 +543,18 @@ Test(sms_http, outcomes_by_status)
 		int rc;
 		int provider_fault;
 	} cases[] = {
-	    {"/status/201?reply=queued", 0, 0},	     {"/status/500?reply=oops", ERR_TEMPFAIL, 0},
-	    {"/status/502?reply=", ERR_TEMPFAIL, 0}, {"/status/429?reply=", ERR_TEMPFAIL, 0},
-	    {"/status/408?reply=", ERR_TEMPFAIL, 0}, {"/status/422?reply=bad%20number", ERR_PERMFAIL, 0},
-	    {"/status/401?reply=", ERR_PERMFAIL, 1}, {"/status/404?reply=", ERR_PERMFAIL, 1},
-	    {"/status/301?reply=", ERR_PERMFAIL, 1},
+		{ "/status/201?reply=queued", 0, 0 },	   { "/status/500?reply=oops", ERR_TEMPFAIL, 0 },
+		{ "/status/502?reply=", ERR_TEMPFAIL, 0 }, { "/status/429?reply=", ERR_TEMPFAIL, 0 },
+		{ "/status/408?reply=", ERR_TEMPFAIL, 0 }, { "/status/422?reply=bad%20number", ERR_PERMFAIL, 0 },
+		{ "/status/401?reply=", ERR_PERMFAIL, 1 }, { "/status/404?reply=", ERR_PERMFAIL, 1 },
+		{ "/status/301?reply=", ERR_PERMFAIL, 1 },
 	};
 	struct server s;
-	struct gw_sms_msg m = {"9", "13800138000", NULL, "hi"};
+	struct gw_sms_msg m = { "9", "13800138000", NULL, "hi" };
 
 	server_start(&s);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct gw_sms_config cfg = {.provider = "http", .body = "{\"to\":\"{{to}}\"}"};
+		struct gw_sms_config cfg = { .provider = "http", .body = "{\"to\":\"{{to}}\"}" };
 		struct gw_sms_provider *p;
 		struct gw_sms_result res;
 		cfg.url = xstrfmt("%s%s", s.base, cases[i].path);
@@ -574,8 +578,8 @@ Test(sms_http, outcomes_by_status)
 
 Test(sms_http, settings_checked_when_opened)
 {
-	struct gw_sms_config cfg = {.provider = "http", .url = "http://127.0.0.1:1/x"};
-	const char *bad_header[] = {"no colon here"};
+	struct gw_sms_config cfg = { .provider = "http", .url = "http://127.0.0.1:1/x" };
+	const char *bad_header[] = { "no colon here" };
 	struct gw_sms_provider *p = NULL;
 	struct err err = ERR_INIT;
 
@@ -639,11 +643,11 @@ Test(sms_kannel, real_kannel_accepts_and_reports)
 {
 	const char *url = getenv("KANNEL_SENDSMS_URL"), *smsc_log = getenv("KANNEL_SMSC_LOG");
 	struct server s;
-	struct gw_sms_config cfg = {.provider = "kannel", .timeout_ms = 10000};
+	struct gw_sms_config cfg = { .provider = "kannel", .timeout_ms = 10000 };
 	struct gw_sms_provider *p;
 	struct gw_sms_result res;
-	struct gw_sms_msg gsm = {"k1", "13800138000", NULL, "Hello {Wang}, 5€ off today"};
-	struct gw_sms_msg ucs = {"k2", "+8613900139000", "10690000", "【示范贸易】王先生您好😀回TD退订"};
+	struct gw_sms_msg gsm = { "k1", "13800138000", NULL, "Hello {Wang}, 5€ off today" };
+	struct gw_sms_msg ucs = { "k2", "+8613900139000", "10690000", "【示范贸易】王先生您好😀回TD退订" };
 	char *dlr, *bad_pass;
 
 	if (!url || !*url)

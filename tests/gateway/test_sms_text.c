@@ -59,7 +59,7 @@ static int collect(void *ctx, const char *part, size_t len)
 
 static struct parts split(const char *text)
 {
-	struct parts p = {{0}, 0};
+	struct parts p = { { 0 }, 0 };
 	struct err err = ERR_INIT;
 	assert_ok(gw_sms_split(text, collect, &p, &err), &err);
 	err_release(&err);
@@ -124,12 +124,15 @@ struct boundary {
 };
 
 static const struct boundary boundary_cases[] = {
-    {"a", 159, GW_SMS_GSM7, 159, 1, 160},  {"a", 160, GW_SMS_GSM7, 160, 1, 160},  {"a", 161, GW_SMS_GSM7, 161, 2, 153},
-    {"a", 306, GW_SMS_GSM7, 306, 2, 153},  {"a", 307, GW_SMS_GSM7, 307, 3, 153},  {"a", 459, GW_SMS_GSM7, 459, 3, 153},
-    {"a", 460, GW_SMS_GSM7, 460, 4, 153},  {"{", 80, GW_SMS_GSM7, 160, 1, 160},	  {"{", 81, GW_SMS_GSM7, 162, 2, 153},
-    {ZHONG, 69, GW_SMS_UCS2, 69, 1, 70},   {ZHONG, 70, GW_SMS_UCS2, 70, 1, 70},	  {ZHONG, 71, GW_SMS_UCS2, 71, 2, 67},
-    {ZHONG, 134, GW_SMS_UCS2, 134, 2, 67}, {ZHONG, 135, GW_SMS_UCS2, 135, 3, 67}, {ZHONG, 201, GW_SMS_UCS2, 201, 3, 67},
-    {ZHONG, 202, GW_SMS_UCS2, 202, 4, 67}, {GRIN, 35, GW_SMS_UCS2, 70, 1, 70},	  {GRIN, 36, GW_SMS_UCS2, 72, 2, 67},
+	{ "a", 159, GW_SMS_GSM7, 159, 1, 160 },	 { "a", 160, GW_SMS_GSM7, 160, 1, 160 },
+	{ "a", 161, GW_SMS_GSM7, 161, 2, 153 },	 { "a", 306, GW_SMS_GSM7, 306, 2, 153 },
+	{ "a", 307, GW_SMS_GSM7, 307, 3, 153 },	 { "a", 459, GW_SMS_GSM7, 459, 3, 153 },
+	{ "a", 460, GW_SMS_GSM7, 460, 4, 153 },	 { "{", 80, GW_SMS_GSM7, 160, 1, 160 },
+	{ "{", 81, GW_SMS_GSM7, 162, 2, 153 },	 { ZHONG, 69, GW_SMS_UCS2, 69, 1, 70 },
+	{ ZHONG, 70, GW_SMS_UCS2, 70, 1, 70 },	 { ZHONG, 71, GW_SMS_UCS2, 71, 2, 67 },
+	{ ZHONG, 134, GW_SMS_UCS2, 134, 2, 67 }, { ZHONG, 135, GW_SMS_UCS2, 135, 3, 67 },
+	{ ZHONG, 201, GW_SMS_UCS2, 201, 3, 67 }, { ZHONG, 202, GW_SMS_UCS2, 202, 4, 67 },
+	{ GRIN, 35, GW_SMS_UCS2, 70, 1, 70 },	 { GRIN, 36, GW_SMS_UCS2, 72, 2, 67 },
 };
 
 /* Measure and split agree, the parts put together are the text, and no part
@@ -273,10 +276,10 @@ Test(sms_text, surrogate_pair_at_a_boundary)
 Test(sms_text, split_never_cuts)
 {
 	static const char *const pools[][5] = {
-	    {"a", "{", EURO, "b", "\f"},    /* GSM with escapes */
-	    {"a", ZHONG, GRIN, "b", "c"},   /* UCS-2 with pairs */
-	    {GRIN, ZHONG, GRIN, "x", GRIN}, /* mostly pairs */
-	    {"é", "[", "Ω", "]", "~"},	    /* two-byte UTF-8, escapes */
+		{ "a", "{", EURO, "b", "\f" },	  /* GSM with escapes */
+		{ "a", ZHONG, GRIN, "b", "c" },	  /* UCS-2 with pairs */
+		{ GRIN, ZHONG, GRIN, "x", GRIN }, /* mostly pairs */
+		{ "é", "[", "Ω", "]", "~" },	  /* two-byte UTF-8, escapes */
 	};
 	unsigned seed = 7;
 
@@ -288,7 +291,7 @@ Test(sms_text, split_never_cuts)
 				buf_adds(&text, pools[pool][(seed >> 16) % 5]);
 			}
 			struct gw_sms_info info = measure(text.data);
-			struct parts p = {{0}, 0};
+			struct parts p = { { 0 }, 0 };
 			struct err err = ERR_INIT;
 			assert_ok(gw_sms_split(text.data, collect, &p, &err), &err);
 			cr_assert_eq(p.nr, info.segments, "pool %zu length %zu", pool, len);
@@ -349,17 +352,17 @@ struct bad_utf8 {
 };
 
 static const struct bad_utf8 bad_utf8_cases[] = {
-    {"\xFF", "text is not valid UTF-8 at byte 1"},
-    {"ok\x80", "text is not valid UTF-8 at byte 3"},	       /* a lone continuation */
-    {"ab\xC3", "text is not valid UTF-8 at byte 3"},	       /* cut short */
-    {"\xE4\xB8", "text is not valid UTF-8 at byte 1"},	       /* cut short */
-    {"\xC0\xAF", "text is not valid UTF-8 at byte 1"},	       /* overlong '/' */
-    {"\xE0\x80\xAF", "text is not valid UTF-8 at byte 1"},     /* overlong */
-    {"\xF0\x80\x80\xAF", "text is not valid UTF-8 at byte 1"}, /* overlong */
-    {"a\xED\xA0\x80", "text is not valid UTF-8 at byte 2"},    /* a surrogate */
-    {"\xF4\x90\x80\x80", "text is not valid UTF-8 at byte 1"}, /* past U+10FFFF */
-    {"\xF8\x88\x80\x80\x80", "text is not valid UTF-8 at byte 1"},
-    {"中\xE4\xB8\x41", "text is not valid UTF-8 at byte 4"},
+	{ "\xFF", "text is not valid UTF-8 at byte 1" },
+	{ "ok\x80", "text is not valid UTF-8 at byte 3" },	     /* a lone continuation */
+	{ "ab\xC3", "text is not valid UTF-8 at byte 3" },	     /* cut short */
+	{ "\xE4\xB8", "text is not valid UTF-8 at byte 1" },	     /* cut short */
+	{ "\xC0\xAF", "text is not valid UTF-8 at byte 1" },	     /* overlong '/' */
+	{ "\xE0\x80\xAF", "text is not valid UTF-8 at byte 1" },     /* overlong */
+	{ "\xF0\x80\x80\xAF", "text is not valid UTF-8 at byte 1" }, /* overlong */
+	{ "a\xED\xA0\x80", "text is not valid UTF-8 at byte 2" },    /* a surrogate */
+	{ "\xF4\x90\x80\x80", "text is not valid UTF-8 at byte 1" }, /* past U+10FFFF */
+	{ "\xF8\x88\x80\x80\x80", "text is not valid UTF-8 at byte 1" },
+	{ "中\xE4\xB8\x41", "text is not valid UTF-8 at byte 4" },
 };
 
 Test(sms_text, invalid_utf8)
@@ -424,24 +427,24 @@ struct quiet_spec {
 };
 
 static const struct quiet_spec quiet_cases[] = {
-    {"21:00-08:00", 1, 21 * 60, 8 * 60, NULL},
-    {"22:00-08:00", 1, 22 * 60, 8 * 60, NULL},
-    {" 9:30 - 17:45 ", 1, 9 * 60 + 30, 17 * 60 + 45, NULL},
-    {"21:00\xE2\x80\x93"
-     "08:00",
-     1, 21 * 60, 8 * 60, NULL}, /* en dash */
-    {"20:00-24:00", 1, 20 * 60, 24 * 60, NULL},
-    {"", 0, 0, 0, NULL},
-    {"   ", 0, 0, 0, NULL},
-    {NULL, 0, 0, 0, NULL},
-    {"21:00", 0, 0, 0, "quiet hours '21:00' are not of the form HH:MM-HH:MM (such as 21:00-08:00)"},
-    {"21-08", 0, 0, 0, "quiet hours '21-08' are not of the form HH:MM-HH:MM (such as 21:00-08:00)"},
-    {"25:00-08:00", 0, 0, 0, "quiet hours '25:00-08:00' are not of the form HH:MM-HH:MM (such as 21:00-08:00)"},
-    {"21:60-08:00", 0, 0, 0, "quiet hours '21:60-08:00' are not of the form HH:MM-HH:MM (such as 21:00-08:00)"},
-    {"24:00-08:00", 0, 0, 0, "quiet hours '24:00-08:00' are not of the form HH:MM-HH:MM (such as 21:00-08:00)"},
-    {"21:00-08:00x", 0, 0, 0, "quiet hours '21:00-08:00x' are not of the form HH:MM-HH:MM (such as 21:00-08:00)"},
-    {"08:00-08:00", 0, 0, 0, "quiet hours '08:00-08:00' start and end at the same time"},
-    {"00:00-24:00", 0, 0, 0, "quiet hours '00:00-24:00' start and end at the same time"},
+	{ "21:00-08:00", 1, 21 * 60, 8 * 60, NULL },
+	{ "22:00-08:00", 1, 22 * 60, 8 * 60, NULL },
+	{ " 9:30 - 17:45 ", 1, 9 * 60 + 30, 17 * 60 + 45, NULL },
+	{ "21:00\xE2\x80\x93"
+	  "08:00",
+	  1, 21 * 60, 8 * 60, NULL }, /* en dash */
+	{ "20:00-24:00", 1, 20 * 60, 24 * 60, NULL },
+	{ "", 0, 0, 0, NULL },
+	{ "   ", 0, 0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL },
+	{ "21:00", 0, 0, 0, "quiet hours '21:00' are not of the form HH:MM-HH:MM (such as 21:00-08:00)" },
+	{ "21-08", 0, 0, 0, "quiet hours '21-08' are not of the form HH:MM-HH:MM (such as 21:00-08:00)" },
+	{ "25:00-08:00", 0, 0, 0, "quiet hours '25:00-08:00' are not of the form HH:MM-HH:MM (such as 21:00-08:00)" },
+	{ "21:60-08:00", 0, 0, 0, "quiet hours '21:60-08:00' are not of the form HH:MM-HH:MM (such as 21:00-08:00)" },
+	{ "24:00-08:00", 0, 0, 0, "quiet hours '24:00-08:00' are not of the form HH:MM-HH:MM (such as 21:00-08:00)" },
+	{ "21:00-08:00x", 0, 0, 0, "quiet hours '21:00-08:00x' are not of the form HH:MM-HH:MM (such as 21:00-08:00)" },
+	{ "08:00-08:00", 0, 0, 0, "quiet hours '08:00-08:00' start and end at the same time" },
+	{ "00:00-24:00", 0, 0, 0, "quiet hours '00:00-24:00' start and end at the same time" },
 };
 
 static void check_quiet_parse(const struct quiet_spec *c)
@@ -470,13 +473,13 @@ Test(sms_text, quiet_parse)
 /* A local time in the time zone set by the test. */
 static time_t local(int y, int mo, int d, int h, int mi, int s)
 {
-	struct tm tm = {.tm_year = y - 1900,
-			.tm_mon = mo - 1,
-			.tm_mday = d,
-			.tm_hour = h,
-			.tm_min = mi,
-			.tm_sec = s,
-			.tm_isdst = -1};
+	struct tm tm = { .tm_year = y - 1900,
+			 .tm_mon = mo - 1,
+			 .tm_mday = d,
+			 .tm_hour = h,
+			 .tm_min = mi,
+			 .tm_sec = s,
+			 .tm_isdst = -1 };
 	return mktime(&tm);
 }
 

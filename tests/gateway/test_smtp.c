@@ -108,7 +108,8 @@ static char *wait_file_with(const char *dir, const char *needle, double secs)
 static void send_one(const char *url, long final_timeout, const char *rcpt, struct gw_smtp_result *r, int *rc)
 {
 	struct gw_smtp_opts o = {
-	    .url = url, .helo = "client.example.test", .command_timeout = 5, .final_timeout = final_timeout};
+		.url = url, .helo = "client.example.test", .command_timeout = 5, .final_timeout = final_timeout
+	};
 	struct err err = ERR_INIT;
 	struct gw_smtp *s;
 	static const char msg[] = "Subject: test\r\n\r\nhello\r\n";
@@ -141,7 +142,7 @@ Test(smtp, return_path)
 	cr_assert_str_eq(err.msg.data, "[email] return_path: 'bounces-to-me@example.test' leaves no room for the tag"
 				       " of outbox row 123456789012345678 (a local part of 64 characters at most)");
 	cr_assert_eq(b.len, 0);
-	static const char *const bad[] = {"bounces", "@example.test", "a b@example.test", "a@b\r\nRCPT TO:<x@y>", ""};
+	static const char *const bad[] = { "bounces", "@example.test", "a b@example.test", "a@b\r\nRCPT TO:<x@y>", "" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		err_clear(&err);
 		cr_assert_eq(gw_smtp_return_path(&b, bad[i], 1, tag, &err), ERR_INPUT, "%s", bad[i]);
@@ -155,15 +156,15 @@ Test(smtp, return_path)
 Test(smtp, bad_urls_and_addresses)
 {
 	static const char *const urls[] = {
-	    NULL,
-	    "",
-	    "http://127.0.0.1:25",
-	    "smtp://",
-	    "smtp://127.0.0.1:0",
-	    "smtp://127.0.0.1:99999",
-	    "smtp://127.0.0.1:25/x",
-	    "smtp://user@127.0.0.1:25",
-	    "smtp://[::1:25",
+		NULL,
+		"",
+		"http://127.0.0.1:25",
+		"smtp://",
+		"smtp://127.0.0.1:0",
+		"smtp://127.0.0.1:99999",
+		"smtp://127.0.0.1:25/x",
+		"smtp://user@127.0.0.1:25",
+		"smtp://[::1:25",
 	};
 	struct gw_smtp_result r;
 	struct err err = ERR_INIT;
@@ -171,12 +172,12 @@ Test(smtp, bad_urls_and_addresses)
 	struct gw_smtp *s;
 
 	for (size_t i = 0; i < ARRAY_SIZE(urls); i++) {
-		struct gw_smtp_opts o = {.url = urls[i]};
+		struct gw_smtp_opts o = { .url = urls[i] };
 		err_clear(&err);
 		cr_assert_eq(gw_smtp_open(&s, &o, &err), ERR_INPUT, "%s", urls[i] ? urls[i] : "NULL");
 		cr_assert_null(s);
 	}
-	struct gw_smtp_opts o = {.url = "smtp://127.0.0.1:25", .helo = "bad name\r\nMAIL"};
+	struct gw_smtp_opts o = { .url = "smtp://127.0.0.1:25", .helo = "bad name\r\nMAIL" };
 	err_clear(&err);
 	cr_assert_eq(gw_smtp_open(&s, &o, &err), ERR_INPUT);
 	cr_assert_eq(gw_transport_find(&t, "smtps://mail.example.test", &err), 0);
@@ -188,11 +189,12 @@ Test(smtp, bad_urls_and_addresses)
 
 	/* addresses are checked before any connection: nothing listens here */
 	void *state;
-	struct gw_smtp_opts lazy = {.url = "smtp://127.0.0.1:1"};
+	struct gw_smtp_opts lazy = { .url = "smtp://127.0.0.1:1" };
 	gw_smtp_result_init(&r);
 	assert_ok(gw_transport_smtp.open(&state, &lazy, &err), &err);
 	static const char *const addrs[] = {
-	    "a@b\r\nRCPT TO:<c@d>", "a b@example.test", "<a@example.test>", "", "noat", "a@", "é@example.test"};
+		"a@b\r\nRCPT TO:<c@d>", "a b@example.test", "<a@example.test>", "", "noat", "a@", "é@example.test"
+	};
 	for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
 		err_clear(&err);
 		cr_assert_eq(gw_transport_smtp.send(state, "b@example.test", addrs[i], "x\r\n", 3, &r, &err), ERR_INPUT,
@@ -208,7 +210,7 @@ Test(smtp, bad_urls_and_addresses)
  * first message, and that message fails for now. */
 Test(smtp, refused_connection)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sa);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct err err = ERR_INIT;
@@ -220,7 +222,7 @@ Test(smtp, refused_connection)
 	cr_assert(!bind(fd, (struct sockaddr *)&sa, sizeof(sa)) && !getsockname(fd, (struct sockaddr *)&sa, &len));
 	close(fd);
 	url = xstrfmt("smtp://127.0.0.1:%u", ntohs(sa.sin_port));
-	struct gw_smtp_opts o = {.url = url, .connect_timeout = 2};
+	struct gw_smtp_opts o = { .url = url, .connect_timeout = 2 };
 	cr_assert_eq(gw_smtp_open(&s, &o, &err), ERR_TEMPFAIL);
 	cr_assert(strstr(err.msg.data, "could not connect"), "%s", err.msg.data);
 	err_clear(&err);
@@ -245,7 +247,7 @@ Test(smtp, file_transport_maildir)
 	char *url = xstrfmt("file:%s/out/mail", dir);
 	char *newdir = xstrfmt("%s/out/mail/new", dir);
 	char *tmpdir = xstrfmt("%s/out/mail/tmp", dir);
-	struct gw_smtp_opts o = {.url = url};
+	struct gw_smtp_opts o = { .url = url };
 	struct err err = ERR_INIT;
 	struct gw_smtp_result r;
 	const struct gw_transport *t;
@@ -280,23 +282,23 @@ Test(smtp, file_transport_maildir)
 /* --------------------------------------------------------------- Postfix */
 
 static const char strict_py[] =
-    "import sys, email, email.policy\n"
-    "m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.strict)\n"
-    "defects = list(m.defects)\n"
-    "print('subject=' + str(m['subject']))\n"
-    "a = m['to'].addresses[0]\n"
-    "print('to=%s <%s>' % (a.display_name, a.addr_spec))\n"
-    "print('return-path=' + str(m['return-path']))\n"
-    "for p in m.walk():\n"
-    "    defects += p.defects\n"
-    "    if p.is_multipart():\n"
-    "        continue\n"
-    "    c = p.get_content()\n"
-    "    if isinstance(c, str):\n"
-    "        print('%s=%s' % (p.get_content_type(), c.replace('\\n', '|')))\n"
-    "    else:\n"
-    "        print('file %s=%s' % (p.get_filename(), c.hex()))\n"
-    "print('defects=%d' % len(defects))\n";
+	"import sys, email, email.policy\n"
+	"m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.strict)\n"
+	"defects = list(m.defects)\n"
+	"print('subject=' + str(m['subject']))\n"
+	"a = m['to'].addresses[0]\n"
+	"print('to=%s <%s>' % (a.display_name, a.addr_spec))\n"
+	"print('return-path=' + str(m['return-path']))\n"
+	"for p in m.walk():\n"
+	"    defects += p.defects\n"
+	"    if p.is_multipart():\n"
+	"        continue\n"
+	"    c = p.get_content()\n"
+	"    if isinstance(c, str):\n"
+	"        print('%s=%s' % (p.get_content_type(), c.replace('\\n', '|')))\n"
+	"    else:\n"
+	"        print('file %s=%s' % (p.get_filename(), c.hex()))\n"
+	"print('defects=%d' % len(defects))\n";
 
 static void parse_strict(struct buf *out, const char *path)
 {
@@ -349,28 +351,30 @@ Test(smtp, postfix_maildir_intact)
 {
 	char *url = url_of("MTA_PORT");
 	char *maildir_new = xstrfmt("%s/new", server_env("MTA_MAILDIR"));
-	struct gw_smtp_opts o = {.url = url, .helo = "client.example.test", .command_timeout = 10, .final_timeout = 30};
+	struct gw_smtp_opts o = {
+		.url = url, .helo = "client.example.test", .command_timeout = 10, .final_timeout = 30
+	};
 	struct err err = ERR_INIT;
 	struct buf mime = BUF_INIT, raw = BUF_INIT, parsed = BUF_INIT;
 	struct gw_smtp_result r;
 	struct gw_smtp *s;
 	char msgid[128], rawid[128];
-	static const unsigned char attach[] = {0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0x0d, 0x0a, 0x2e, 0x0d, 0x0a};
+	static const unsigned char attach[] = { 0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0x0d, 0x0a, 0x2e, 0x0d, 0x0a };
 
 	snprintf(msgid, sizeof(msgid), "smtp-%ld-%d@crmgate.example.test", (long)time(NULL), getpid());
 	snprintf(rawid, sizeof(rawid), "raw-%ld-%d@crmgate.example.test", (long)time(NULL), getpid());
 	struct gw_mail m = {
-	    .from_name = "CRM 团队",
-	    .from_addr = "news@example.test",
-	    .to_name = "王小明",
-	    .to_addr = "wang@example.test",
-	    .subject = "生日快乐, Mr. Wang",
-	    .text = "Happy birthday!\n.\n..two dots\n.a line that starts with a dot\n",
-	    .html = "<p>Happy birthday!</p>",
-	    .attach_name = "贺卡.docx",
-	    .attach = attach,
-	    .attach_len = sizeof(attach),
-	    .message_id = msgid,
+		.from_name = "CRM 团队",
+		.from_addr = "news@example.test",
+		.to_name = "王小明",
+		.to_addr = "wang@example.test",
+		.subject = "生日快乐, Mr. Wang",
+		.text = "Happy birthday!\n.\n..two dots\n.a line that starts with a dot\n",
+		.html = "<p>Happy birthday!</p>",
+		.attach_name = "贺卡.docx",
+		.attach = attach,
+		.attach_len = sizeof(attach),
+		.message_id = msgid,
 	};
 	assert_ok(gw_mime_build(&mime, &m, &err), &err);
 	/* a hand-made one, for the dots on the wire */
@@ -432,7 +436,7 @@ Test(smtp, sink_many_on_one_connection)
 {
 	char *url = url_of("SINK_PORT");
 	const char *dir = server_env("SINK_MSGDIR");
-	struct gw_smtp_opts o = {.url = url, .username = "crm", .password = "secret", .command_timeout = 10};
+	struct gw_smtp_opts o = { .url = url, .username = "crm", .password = "secret", .command_timeout = 10 };
 	struct err err = ERR_INIT;
 	struct gw_smtp_result r;
 	struct gw_smtp *s;
@@ -517,7 +521,7 @@ Test(smtp, timeout_after_dot_is_unknown)
 Test(smtp, rset_after_a_refused_recipient)
 {
 	char *url = url_of("SINK_RCPT4XX_PORT");
-	struct gw_smtp_opts o = {.url = url, .command_timeout = 5};
+	struct gw_smtp_opts o = { .url = url, .command_timeout = 5 };
 	struct err err = ERR_INIT;
 	struct gw_smtp_result r;
 	struct gw_smtp *s;
@@ -527,7 +531,8 @@ Test(smtp, rset_after_a_refused_recipient)
 	assert_ok(gw_smtp_open(&s, &o, &err), &err);
 	for (int i = 0; i < 3; i++) {
 		err_clear(&err);
-		cr_assert_eq(gw_smtp_send(s, "a@example.test", "b@example.test", msg, strlen(msg), &r, &err), ERR_TEMPFAIL);
+		cr_assert_eq(gw_smtp_send(s, "a@example.test", "b@example.test", msg, strlen(msg), &r, &err),
+			     ERR_TEMPFAIL);
 		cr_assert_eq(r.stage, GW_SMTP_RCPT, "message %d: stage %s: %s", i, gw_smtp_stage_name(r.stage),
 			     r.reply.data);
 		cr_assert_eq(r.code, 450, "message %d: %s", i, r.reply.data);
@@ -544,7 +549,7 @@ Test(smtp, reconnect_after_idle_close)
 {
 	char *url = url_of("SINK_IDLE_PORT");
 	const char *dir = server_env("SINK_IDLE_MSGDIR");
-	struct gw_smtp_opts o = {.url = url, .command_timeout = 5};
+	struct gw_smtp_opts o = { .url = url, .command_timeout = 5 };
 	struct err err = ERR_INIT;
 	struct gw_smtp_result r;
 	struct gw_smtp *s;
@@ -677,7 +682,7 @@ Test(smtp, starttls_and_smtps_with_auth)
 	gw_smtp_result_init(&r);
 	for (int smtps = 0; smtps < 2; smtps++) {
 		char *url = xstrfmt("%s://127.0.0.1:%u", smtps ? "smtps" : "smtp", smtps ? tls_port : plain_port);
-		struct gw_smtp_opts o = {.url = url, .username = "crm", .password = "s3cret", .command_timeout = 10};
+		struct gw_smtp_opts o = { .url = url, .username = "crm", .password = "s3cret", .command_timeout = 10 };
 		struct gw_smtp *s;
 		assert_ok(gw_smtp_open(&s, &o, &err), &err);
 		for (int i = 0; i < 2; i++)
@@ -690,7 +695,8 @@ Test(smtp, starttls_and_smtps_with_auth)
 		assert_ok(gw_smtp_open(&s, &o, &err), &err);
 		assert_ok(gw_smtp_send(s, "a@example.test", "b@example.test", "x\r\n", 3, &r, &err), &err);
 		gw_smtp_close(s);
-		o.tls_fingerprint = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
+		o.tls_fingerprint =
+			"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
 		/* open connects at once, so the check stops it there */
 		cr_expect_eq(gw_smtp_open(&s, &o, &err), ERR_INPUT);
 		cr_expect(strstr(err.msg.data, "is not the one tls_fingerprint names"), "%s", err.msg.data);

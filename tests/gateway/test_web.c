@@ -19,7 +19,7 @@
 
 /* [sms] inbound_secret of the server under test; Kannel's get-url carries it */
 #define INBOUND_KEY "in-s3cret-1"
-#define KEY "key=" INBOUND_KEY "&"
+#define KEY	    "key=" INBOUND_KEY "&"
 
 static char *db;
 static struct crm_db *conn;
@@ -93,11 +93,11 @@ static char *value(const char *sql)
 	return v ? v : xstrdup("");
 }
 
-#define expect_value(sql, want)                                                          \
-	do {                                                                             \
-		char *v_ = value(sql);                                                   \
-		cr_expect_str_eq(v_, want, "%s", sql);                                   \
-		free(v_);                                                                \
+#define expect_value(sql, want)                                                                                        \
+	do {                                                                                                           \
+		char *v_ = value(sql);                                                                                 \
+		cr_expect_str_eq(v_, want, "%s", sql);                                                                 \
+		free(v_);                                                                                              \
 	} while (0)
 
 static char *token(long id, const char *secret)
@@ -126,11 +126,12 @@ static char *upath(long id)
 /* What every opt-out column and the suppression list say, in one line. */
 static char *state(void)
 {
-	return value("SELECT (SELECT string_agg(code || ':' || email_opt_out::int || sms_opt_out::int, ' ' ORDER BY code)"
-		     " FROM (SELECT code, email_opt_out, sms_opt_out FROM crm.contact UNION ALL"
-		     " SELECT code, email_opt_out, sms_opt_out FROM crm.lead_contact) x) || ' | ' ||"
-		     " coalesce((SELECT string_agg(channel || ':' || address || ':' || reason, ' '"
-		     " ORDER BY channel, address) FROM crm.suppression), '')");
+	return value(
+		"SELECT (SELECT string_agg(code || ':' || email_opt_out::int || sms_opt_out::int, ' ' ORDER BY code)"
+		" FROM (SELECT code, email_opt_out, sms_opt_out FROM crm.contact UNION ALL"
+		" SELECT code, email_opt_out, sms_opt_out FROM crm.lead_contact) x) || ' | ' ||"
+		" coalesce((SELECT string_agg(channel || ':' || address || ':' || reason, ' '"
+		" ORDER BY channel, address) FROM crm.suppression), '')");
 }
 
 static const char nothing_done[] = "K1:00 K2:00 K3:00 LK1:00 | ";
@@ -161,7 +162,8 @@ Test(web, token_round_trip_and_forgeries)
 	/* one character changed; a signature moved to another id; malformed tokens */
 	forged[strlen(forged) - 1] = forged[strlen(forged) - 1] == 'A' ? 'B' : 'A';
 	swapped = xstrfmt("2%s", t + 1);
-	const char *bad[] = { forged, swapped, "1", "1.", "01.abc", "-1.x", "", "1.a/b", t2 + 1, "99999999999999999999.x" };
+	const char *bad[] = { forged, swapped, "1",	"1.",	"01.abc",
+			      "-1.x", "",      "1.a/b", t2 + 1, "99999999999999999999.x" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		cr_expect_eq(gw_web_token_check(&id, conn, bad[i], NULL, &err), ERR_NOTFOUND, "'%s'", bad[i]);
 		cr_expect_eq(id, 0);
@@ -265,8 +267,10 @@ Test(web, pages_are_xml_whatever_the_recipient_holds)
 		long id;
 		const char *ask, *done; /* in the page that asks, and the one after POST */
 	} cases[] = {
-		{ 6, "不再向您发送营销邮件（王***@例\xEF\xBF\xBD子.test）？", "no more marketing e-mail to 王***@例\xEF\xBF\xBD子.test." },
-		{ 7, "不再向您发送营销短信（*******80\xEF\xBF\xBD０）？", "no more marketing text messages to *******80\xEF\xBF\xBD０." },
+		{ 6, "不再向您发送营销邮件（王***@例\xEF\xBF\xBD子.test）？",
+		  "no more marketing e-mail to 王***@例\xEF\xBF\xBD子.test." },
+		{ 7, "不再向您发送营销短信（*******80\xEF\xBF\xBD０）？",
+		  "no more marketing text messages to *******80\xEF\xBF\xBD０." },
 		{ 8, "不再向您发送营销邮件（a***@ex.test）？", "no more marketing e-mail to a***@ex.test." },
 	};
 	struct err err = ERR_INIT;
@@ -450,11 +454,28 @@ Test(web, a_report_before_the_worker_records_sent)
 
 Test(web, stop_words)
 {
-	static const struct { const char *text; int stop; } cases[] = {
-		{ "STOP", 1 }, { "stop", 1 }, { " Stop\n", 1 }, { "TD", 1 }, { "td", 1 }, { "T", 1 }, { "t ", 1 },
-		{ "退订", 1 }, { "\xe3\x80\x80退订\xe3\x80\x80", 1 }, { " 退订 ", 1 },
-		{ "", 0 }, { "  ", 0 }, { "STOPP", 0 }, { "please stop", 0 }, { "TDX", 0 }, { "退订吧", 0 },
-		{ "S T O P", 0 }, { "ＴＤ", 0 },
+	static const struct {
+		const char *text;
+		int stop;
+	} cases[] = {
+		{ "STOP", 1 },
+		{ "stop", 1 },
+		{ " Stop\n", 1 },
+		{ "TD", 1 },
+		{ "td", 1 },
+		{ "T", 1 },
+		{ "t ", 1 },
+		{ "退订", 1 },
+		{ "\xe3\x80\x80退订\xe3\x80\x80", 1 },
+		{ " 退订 ", 1 },
+		{ "", 0 },
+		{ "  ", 0 },
+		{ "STOPP", 0 },
+		{ "please stop", 0 },
+		{ "TDX", 0 },
+		{ "退订吧", 0 },
+		{ "S T O P", 0 },
+		{ "ＴＤ", 0 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		cr_expect_eq(gw_web_is_stop(cases[i].text), cases[i].stop, "'%s'", cases[i].text);
@@ -473,8 +494,8 @@ Test(web, inbound_stop_opts_the_number_out)
 	cr_expect_eq(fetch("/sms/in?" KEY "text=TD", NULL, NULL, NULL), 400);
 
 	/* 退订 from +86 13800138000: K1 and K3 write that number two other ways */
-	cr_assert_eq(fetch("/sms/in?" KEY "from=%2B8613800138000&to=10690000&text=%20%E9%80%80%E8%AE%A2%20", NULL, &body,
-			   &headers),
+	cr_assert_eq(fetch("/sms/in?" KEY "from=%2B8613800138000&to=10690000&text=%20%E9%80%80%E8%AE%A2%20", NULL,
+			   &body, &headers),
 		     200);
 	cr_expect_eq(body.len, 0, "a reply SMS: '%s'", body.data);
 	s = state();
@@ -527,12 +548,12 @@ Test(web, without_an_inbound_secret_inbound_texts_are_refused)
 	gw_web_routes(&routes, off);
 	assert_ok(http_server_start(&offsrv, &hopt, routes.v, routes.nr, &err), &err);
 	http_routes_release(&routes);
-	cr_expect_eq(test_http(http_server_port(offsrv), NULL, "/sms/in?from=13800138000&text=STOP", NULL, NULL,
-			       &body, NULL),
+	cr_expect_eq(test_http(http_server_port(offsrv), NULL, "/sms/in?from=13800138000&text=STOP", NULL, NULL, &body,
+			       NULL),
 		     403);
 	cr_expect(strstr(body.data, "not enabled"), "%s", body.data);
-	cr_expect_eq(test_http(http_server_port(offsrv), NULL, "/sms/in?key=&from=13800138000&text=STOP", NULL,
-			       NULL, NULL, NULL),
+	cr_expect_eq(test_http(http_server_port(offsrv), NULL, "/sms/in?key=&from=13800138000&text=STOP", NULL, NULL,
+			       NULL, NULL),
 		     403);
 	/* the rest of the server works */
 	{
@@ -602,7 +623,8 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 		    "export KANNEL_MO_URL; "
 		    ". tests/servers/kannel.sh && kannel_start && for v in %s; do eval \"echo $v=\\$$v\"; done >%s",
 		    http_server_port(srv), vars, file)) {
-		test_sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; kannel_stop", file);
+		test_sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; kannel_stop",
+			file);
 		test_rmdir(dir);
 		free(file);
 		cr_skip_test("Kannel is installed but did not start here (see the log above)");
@@ -628,8 +650,8 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 
 	/* 退订 from the operator's network (sent as UCS-2, recoded by smsbox) */
 	cr_expect_eq(test_sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; "
-			"kannel_mo +8613800138000 10690000 退订",
-			file),
+			     "kannel_mo +8613800138000 10690000 退订",
+			     file),
 		     0);
 	cr_expect(wait_for("SELECT sms_opt_out::text FROM crm.contact WHERE code = 'K1'", "true"),
 		  "the inbound 退订 did not opt K1 out");

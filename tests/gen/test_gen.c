@@ -72,10 +72,28 @@ static long count(struct crm_db *db, const char *table)
 static char *digest(struct crm_db *db)
 {
 	static const char *const tables[] = {
-		"department", "salesperson", "app_user", "region", "product", "customer", "contact", "lead",
-		"lead_contact", "product_intent", "opportunity", "opportunity_stage_history",
-		"opportunity_competitor", "opportunity_team", "sales_order", "order_line", "invoice", "receipt",
-		"activity", "expense", "complaint", "complaint_log",
+		"department",
+		"salesperson",
+		"app_user",
+		"region",
+		"product",
+		"customer",
+		"contact",
+		"lead",
+		"lead_contact",
+		"product_intent",
+		"opportunity",
+		"opportunity_stage_history",
+		"opportunity_competitor",
+		"opportunity_team",
+		"sales_order",
+		"order_line",
+		"invoice",
+		"receipt",
+		"activity",
+		"expense",
+		"complaint",
+		"complaint_log",
 	};
 	struct buf sql = BUF_INIT;
 	char *v;
@@ -224,8 +242,9 @@ Test(gen, leaves_the_schema_as_it_found_it)
 		  &err);
 	cr_expect_eq(number(db, "SELECT id FROM crm.contact WHERE code = 'NEWC'"), st.contacts + 1);
 	/* and the stage trigger works again */
-	assert_ok(crm_db_exec(db, "INSERT INTO crm.opportunity (code, name, customer_id, mode_id, stage_seq)"
-				  " VALUES ('NEWO', '新商机', 1, 1, 1)",
+	assert_ok(crm_db_exec(db,
+			      "INSERT INTO crm.opportunity (code, name, customer_id, mode_id, stage_seq)"
+			      " VALUES ('NEWO', '新商机', 1, 1, 1)",
 			      &err),
 		  &err);
 	cr_expect_eq(number(db, "SELECT count(*) FROM crm.opportunity_stage_history h JOIN crm.opportunity o"
@@ -437,8 +456,8 @@ Test(gen, the_copy_names_the_columns_of_the_description)
 	cr_expect_str_eq(sql, "COPY crm.opportunity_team (opportunity_id, salesperson_id, role) FROM STDIN");
 	/* the histories are described too */
 	sql = gen_copy_sql(&w, crm_table_find("crm.complaint_log"), 1);
-	cr_expect_str_eq(sql,
-			 "COPY crm.complaint_log (id, complaint_id, status, assignee_id, by_login, at, note) FROM STDIN");
+	cr_expect_str_eq(
+		sql, "COPY crm.complaint_log (id, complaint_id, status, assignee_id, by_login, at, note) FROM STDIN");
 	buf_release(&w.sql);
 }
 

@@ -17,7 +17,7 @@
 #include "merge/batch.h"
 #include "merge/docx_zip.h"
 
-#define R "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
+#define R	"xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
 #define RELTYPE "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 static const char *const parts[][2] = {
@@ -38,21 +38,20 @@ static const char *const parts[][2] = {
 	  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
 	  "<Relationship Id=\"rId7\" Type=\"" RELTYPE "header\" Target=\"header1.xml\"/>"
 	  "<Relationship Id=\"rId8\" Type=\"" RELTYPE "footer\" Target=\"footer1.xml\"/></Relationships>" },
-	{ "word/header1.xml",
-	  "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:hdr " TEST_W "><w:p><w:r><w:t>致 {{name}}</w:t></w:r></w:p></w:hdr>" },
+	{ "word/header1.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:hdr " TEST_W
+			      "><w:p><w:r><w:t>致 {{name}}</w:t></w:r></w:p></w:hdr>" },
 	/* the header's own relationships, as a logo in it has */
 	{ "word/_rels/header1.xml.rels",
 	  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
 	  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
 	  "<Relationship Id=\"rId1\" Type=\"" RELTYPE "image\" Target=\"media/logo.png\"/></Relationships>" },
-	{ "word/footer1.xml",
-	  "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:ftr " TEST_W "><w:p><w:r><w:t>示范贸易有限公司</w:t></w:r></w:p></w:ftr>" },
-	{ "word/document.xml",
-	  "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document " TEST_W " " R "><w:body>"
-	  "<w:p><w:r><w:t>{{name}} &lt;{{code}}&gt;</w:t></w:r></w:p>"
-	  "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId7\"/>"
-	  "<w:footerReference w:type=\"default\" r:id=\"rId8\"/><w:type w:val=\"continuous\"/>"
-	  "<w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr></w:body></w:document>" },
+	{ "word/footer1.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:ftr " TEST_W
+			      "><w:p><w:r><w:t>示范贸易有限公司</w:t></w:r></w:p></w:ftr>" },
+	{ "word/document.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document " TEST_W " " R "><w:body>"
+			       "<w:p><w:r><w:t>{{name}} &lt;{{code}}&gt;</w:t></w:r></w:p>"
+			       "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId7\"/>"
+			       "<w:footerReference w:type=\"default\" r:id=\"rId8\"/><w:type w:val=\"continuous\"/>"
+			       "<w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr></w:body></w:document>" },
 };
 
 static char *part_of(struct merge_zip *z, const char *name)

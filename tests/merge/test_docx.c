@@ -33,9 +33,9 @@ static const char *const parts[][2] = {
 	  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
 	  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 	  "header\" Target=\"header1.xml\"/></Relationships>" },
-	{ "word/header1.xml",
-	  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:hdr " W "><w:p><w:r><w:t>报价单 {{co</w:t></w:r>"
-	  "<w:r><w:t>de}}</w:t></w:r></w:p></w:hdr>" },
+	{ "word/header1.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:hdr " W
+			      "><w:p><w:r><w:t>报价单 {{co</w:t></w:r>"
+			      "<w:r><w:t>de}}</w:t></w:r></w:p></w:hdr>" },
 	{ "word/document.xml",
 	  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document " W "><w:body>"
 	  "<w:p><w:r><w:t xml:space=\"preserve\">致 </w:t></w:r><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
@@ -166,12 +166,12 @@ Test(docx, a_document_rendered_into_memory_is_the_same_package)
 	test_rmdir(dir);
 }
 
-#define CORE_START                                                                                              \
-	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><cp:coreProperties "                       \
-	"xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "                  \
+#define CORE_START                                                                                                     \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><cp:coreProperties "                             \
+	"xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "                        \
 	"xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
-#define APP_START                                                                                               \
-	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Properties "                              \
+#define APP_START                                                                                                      \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Properties "                                    \
 	"xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
 
 /* A template with document properties (title, subject, company), as Word's
@@ -181,15 +181,16 @@ static struct merge_docx *with_properties(struct buf *data, const char *title, c
 {
 	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/props.docx", dir);
 	char *core = xstrfmt(CORE_START "<dc:title>%s</dc:title><dc:subject>报价 {{code}}</dc:subject>"
-				       "<dc:creator>市场部</dc:creator></cp:coreProperties>",
+					"<dc:creator>市场部</dc:creator></cp:coreProperties>",
 			     title);
 	char *app = xstrfmt(APP_START "<Company>%s</Company><Pages>1</Pages></Properties>", company);
 	const char *const props[][2] = { { "[Content_Types].xml", TEST_DOCX_TYPES },
 					 { "_rels/.rels", TEST_DOCX_RELS },
 					 { "docProps/core.xml", core },
 					 { "docProps/app.xml", app },
-					 { "word/document.xml", "<?xml version=\"1.0\"?><w:document " W "><w:body><w:p><w:r>"
-								"<w:t>{{code}}</w:t></w:r></w:p></w:body></w:document>" } };
+					 { "word/document.xml",
+					   "<?xml version=\"1.0\"?><w:document " W "><w:body><w:p><w:r>"
+					   "<w:t>{{code}}</w:t></w:r></w:p></w:body></w:document>" } };
 	struct merge_docx *d = NULL;
 
 	test_write_docx(tpl, props, 5);
@@ -247,11 +248,12 @@ Test(docx, document_properties_are_filled_and_checked)
 Test(docx, a_part_that_would_not_be_well_formed_is_never_written)
 {
 	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/c.docx", dir), *out = xstrfmt("%s/out.docx", dir);
-	const char *const comment[][2] = { { "[Content_Types].xml", TEST_DOCX_TYPES },
-					   { "_rels/.rels", TEST_DOCX_RELS },
-					   { "word/document.xml",
-					     "<?xml version=\"1.0\"?><w:document " W "><w:body><!-- 给 {{code}} 的信 -->"
-					     "<w:p><w:r><w:t>{{code}}</w:t></w:r></w:p></w:body></w:document>" } };
+	const char *const comment[][2] = {
+		{ "[Content_Types].xml", TEST_DOCX_TYPES },
+		{ "_rels/.rels", TEST_DOCX_RELS },
+		{ "word/document.xml", "<?xml version=\"1.0\"?><w:document " W "><w:body><!-- 给 {{code}} 的信 -->"
+				       "<w:p><w:r><w:t>{{code}}</w:t></w:r></w:p></w:body></w:document>" }
+	};
 	struct err err = ERR_INIT;
 	struct buf data = BUF_INIT, mem = BUF_INIT;
 	struct merge_docx *d;

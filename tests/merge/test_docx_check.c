@@ -13,9 +13,9 @@
 #include "merge/docx_zip.h"
 
 #define P(text) "<w:p><w:r><w:t xml:space=\"preserve\">" text "</w:t></w:r></w:p>"
-#define FIELD(instr, result)                                                                                     \
-	"<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\">" instr            \
-	"</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>" result "</w:t></w:r>"  \
+#define FIELD(instr, result)                                                                                           \
+	"<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\">" instr               \
+	"</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>" result "</w:t></w:r>"       \
 	"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
 
 static struct value *shape(void)
@@ -94,7 +94,8 @@ Test(docx_check, every_syntax_problem_at_its_own_paragraph)
 	 * and a '}}' that closes nothing is a problem too */
 	cr_assert_eq(compile(P("您好 {{foo") P("bar}} 谢谢") P("完 }} 了"), NULL, 1, &err, NULL), ERR_INPUT);
 	rep = report(&err);
-	expect_line(rep, "t.docx: part word/document.xml, paragraph 1: '{{' is never closed by '}}' (near \"您好 {{foo\")");
+	expect_line(rep,
+		    "t.docx: part word/document.xml, paragraph 1: '{{' is never closed by '}}' (near \"您好 {{foo\")");
 	expect_line(rep, "t.docx: part word/document.xml, paragraph 2: '}}' closes nothing: its '{{' is missing "
 			 "(near \"bar}} 谢谢\")");
 	expect_line(rep, "t.docx: part word/document.xml, paragraph 3: '}}' closes nothing: its '{{' is missing "
@@ -118,7 +119,9 @@ Test(docx_check, a_bad_field_hides_no_other_problem)
 	expect_line(rep, "t.docx: part word/document.xml, paragraph 2: unknown field 'nmae' (near \"{{nmae}}\")");
 	expect_line(rep, "t.docx: part word/document.xml, paragraph 3: unknown field 'product_nmae' "
 			 "(near \"{{#lines}}{{product_nmae}}{{/lines…\")");
-	expect_line(rep, "t.docx: part word/header1.xml, paragraph 1: section 'vip' is never closed (near \"{{#vip}}贵宾\")");
+	expect_line(
+		rep,
+		"t.docx: part word/header1.xml, paragraph 1: section 'vip' is never closed (near \"{{#vip}}贵宾\")");
 	free(rep);
 	err_release(&err);
 }
@@ -128,23 +131,26 @@ Test(docx_check, a_lone_tag_is_named_at_its_own_paragraph_with_its_own_text)
 	struct err err = ERR_INIT;
 	char *rep;
 
-	cr_assert_eq(compile(P("尊敬的客户：") P("您好。") P("{{#nosuch}}") P("只给某些人") P("{{/nosuch}}") P("此致"), NULL, 1,
-			     &err, NULL),
+	cr_assert_eq(compile(P("尊敬的客户：") P("您好。") P("{{#nosuch}}") P("只给某些人") P("{{/nosuch}}") P("此致"),
+			     NULL, 1, &err, NULL),
 		     ERR_INPUT);
 	rep = report(&err);
-	cr_expect_str_eq(rep, "t.docx: part word/document.xml, paragraph 3: unknown section 'nosuch' (near \"{{#nosuch}}\")\n",
-			 "%s", rep);
+	cr_expect_str_eq(
+		rep, "t.docx: part word/document.xml, paragraph 3: unknown section 'nosuch' (near \"{{#nosuch}}\")\n",
+		"%s", rep);
 	free(rep);
 	err_release(&err);
 
 	/* in a table row: the cell's own text, not the neighbouring row's */
-	cr_assert_eq(compile("<w:tbl><w:tr><w:tc>" P("产品") "</w:tc></w:tr><w:tr><w:tc>" P("{{#lines}}{{nosuch}}")
-			     "</w:tc><w:tc>" P("{{/lines}}") "</w:tc></w:tr><w:tr><w:tc>" P("合计") "</w:tc></w:tr></w:tbl>",
-			     NULL, 1, &err, NULL),
-		     ERR_INPUT);
+	cr_assert_eq(
+		compile("<w:tbl><w:tr><w:tc>" P("产品") "</w:tc></w:tr><w:tr><w:tc>" P("{{#lines}}{{nosuch}}") "</w:tc><w:tc>" P(
+				"{{/lines}}") "</w:tc></w:tr><w:tr><w:tc>" P("合计") "</w:tc></w:tr></w:tbl>",
+			NULL, 1, &err, NULL),
+		ERR_INPUT);
 	rep = report(&err);
-	cr_expect_str_eq(rep, "t.docx: part word/document.xml, paragraph 2: unknown field 'nosuch' "
-			      "(near \"{{#lines}}{{nosuch}}\")\n",
+	cr_expect_str_eq(rep,
+			 "t.docx: part word/document.xml, paragraph 2: unknown field 'nosuch' "
+			 "(near \"{{#lines}}{{nosuch}}\")\n",
 			 "%s", rep);
 	free(rep);
 	err_release(&err);
@@ -157,13 +163,16 @@ Test(docx_check, the_near_text_is_what_word_shows)
 
 	/* indented XML, a PAGE field's code and a MERGEFIELD: Word shows the
 	 * page number and «name» */
-	cr_assert_eq(compile("\n  <w:p>\n    <w:r><w:t>第</w:t></w:r>\n    " FIELD(" PAGE ", "1")
-			     "\n    <w:r><w:t xml:space=\"preserve\">页 </w:t></w:r>\n    " FIELD(" MERGEFIELD nmae ", "«nmae»")
-			     "\n  </w:p>\n",
-			     NULL, 1, &err, NULL),
-		     ERR_INPUT);
+	cr_assert_eq(
+		compile("\n  <w:p>\n    <w:r><w:t>第</w:t></w:r>\n    " FIELD(
+				" PAGE ",
+				"1") "\n    <w:r><w:t xml:space=\"preserve\">页 </w:t></w:r>\n    " FIELD(" MERGEFIELD nmae ",
+													  "«nmae»") "\n  </w:p>\n",
+			NULL, 1, &err, NULL),
+		ERR_INPUT);
 	rep = report(&err);
-	cr_expect_str_eq(rep, "t.docx: part word/document.xml, paragraph 1: unknown field 'nmae' (near \"第1页 «nmae»\")\n",
+	cr_expect_str_eq(rep,
+			 "t.docx: part word/document.xml, paragraph 1: unknown field 'nmae' (near \"第1页 «nmae»\")\n",
 			 "%s", rep);
 	free(rep);
 	err_release(&err);
@@ -179,15 +188,23 @@ Test(docx_check, mergefields_as_word_writes_them_are_merged)
 
 	value_object_set(rec, "email", value_new_text("zhang@example.test"));
 	value_object_set(rec, "name", value_new_text("zhang san"));
-	assert_ok(compile("<w:p>" FIELD(" MERGEFIELD email \\* FirstCap MERGEFORMAT ", "«email»") "</w:p>"
-			  "<w:p>" FIELD(" MERGEFIELD Email \\* Upper \\* MERGEFORMAT ", "«Email»") "</w:p>"
-			  "<w:p>" FIELD(" MERGEFIELD  NAME  \\m ", "«NAME»") "</w:p>"
-			  "<w:p><w:fldSimple w:instr=\" MERGEFIELD name \\v \\* Caps \"><w:r><w:t>«name»</w:t></w:r>"
-			  "</w:fldSimple></w:p>"
-			  "<w:p>第 <w:fldSimple w:instr=\" PAGE \"><w:r><w:t>1</w:t></w:r></w:fldSimple> 页</w:p>"
-			  "<w:p>" FIELD(" FORMCHECKBOX ", "") "</w:p>",
-			  NULL, 1, &err, &d),
-		  &err);
+	assert_ok(
+		compile("<w:p>" FIELD(
+				" MERGEFIELD email \\* FirstCap MERGEFORMAT ",
+				"«email»") "</w:p>"
+					   "<w:p>" FIELD(
+						   " MERGEFIELD Email \\* Upper \\* MERGEFORMAT ",
+						   "«Email»") "</w:p>"
+							      "<w:p>" FIELD(
+								      " MERGEFIELD  NAME  \\m ",
+								      "«NAME»") "</w:p>"
+										"<w:p><w:fldSimple w:instr=\" MERGEFIELD name \\v \\* Caps \"><w:r><w:t>«name»</w:t></w:r>"
+										"</w:fldSimple></w:p>"
+										"<w:p>第 <w:fldSimple w:instr=\" PAGE \"><w:r><w:t>1</w:t></w:r></w:fldSimple> 页</w:p>"
+										"<w:p>" FIELD(" FORMCHECKBOX ",
+											      "") "</w:p>",
+			NULL, 1, &err, &d),
+		&err);
 	cr_expect_eq(merge_docx_fields(d), 4, "every MERGEFIELD is counted");
 	assert_ok(merge_docx_render_buf(d, rec, NULL, &out, &err), &err);
 	assert_ok(merge_zip_open_buffer(&z, out.data, out.len, "out.docx", &err), &err);
@@ -212,32 +229,39 @@ Test(docx_check, a_mergefield_that_cannot_be_merged_is_a_problem)
 	struct err err = ERR_INIT;
 	char *rep;
 
-	cr_assert_eq(compile(
-			     /* IF { MERGEFIELD vip } = "1" "贵宾" "" */
-			     "<w:p><w:r><w:t>称谓：</w:t></w:r><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
-			     "<w:r><w:instrText xml:space=\"preserve\"> IF </w:instrText></w:r>" FIELD(" MERGEFIELD vip ", "«vip»")
-			     "<w:r><w:instrText xml:space=\"preserve\"> = \"1\" \"贵宾\" \"\" </w:instrText></w:r>"
-			     "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>贵宾</w:t></w:r>"
-			     "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
-			     /* a field that goes on into the next paragraph */
-			     "<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> MERGEFIELD name "
-			     "</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>«name»</w:t></w:r>"
-			     "</w:p><w:p><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
-			     /* switches that cannot be parsed */
-			     "<w:p>" FIELD(" MERGEFIELD email \\* Shout ", "«email»") "</w:p>"
-			     "<w:p>" FIELD(" MERGEFIELD email junk ", "«email»") "</w:p>",
-			     NULL, 1, &err, NULL),
-		     ERR_INPUT);
+	cr_assert_eq(
+		compile(
+			/* IF { MERGEFIELD vip } = "1" "贵宾" "" */
+			"<w:p><w:r><w:t>称谓：</w:t></w:r><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+			"<w:r><w:instrText xml:space=\"preserve\"> IF </w:instrText></w:r>" FIELD(
+				" MERGEFIELD vip ",
+				"«vip»") "<w:r><w:instrText xml:space=\"preserve\"> = \"1\" \"贵宾\" \"\" </w:instrText></w:r>"
+					 "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>贵宾</w:t></w:r>"
+					 "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
+					 /* a field that goes on into the next paragraph */
+					 "<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> MERGEFIELD name "
+					 "</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>«name»</w:t></w:r>"
+					 "</w:p><w:p><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
+					 /* switches that cannot be parsed */
+					 "<w:p>" FIELD(" MERGEFIELD email \\* Shout ",
+						       "«email»") "</w:p>"
+								  "<w:p>" FIELD(" MERGEFIELD email junk ",
+										"«email»") "</w:p>",
+			NULL, 1, &err, NULL),
+		ERR_INPUT);
 	rep = report(&err);
-	expect_line(rep, "t.docx: part word/document.xml, paragraph 1: MERGEFIELD «vip» stands inside another field (IF…): "
-			 "crmgate does not merge it there; write a condition as {{#name}}…{{/name}} or {{^name}}…{{/name}} "
-			 "(near \"称谓：«vip»贵宾\")");
-	expect_line(rep, "t.docx: part word/document.xml, paragraph 2: MERGEFIELD «name» runs on into the next paragraph: "
-			 "crmgate merges a field that begins and ends in one paragraph (near \"«name»\")");
+	expect_line(rep,
+		    "t.docx: part word/document.xml, paragraph 1: MERGEFIELD «vip» stands inside another field (IF…): "
+		    "crmgate does not merge it there; write a condition as {{#name}}…{{/name}} or {{^name}}…{{/name}} "
+		    "(near \"称谓：«vip»贵宾\")");
+	expect_line(rep,
+		    "t.docx: part word/document.xml, paragraph 2: MERGEFIELD «name» runs on into the next paragraph: "
+		    "crmgate merges a field that begins and ends in one paragraph (near \"«name»\")");
 	expect_line(rep, "t.docx: part word/document.xml, paragraph 4: field 'email': unknown format switch 'Shout' "
 			 "(near \"«email»\")");
-	expect_line(rep, "t.docx: part word/document.xml, paragraph 5: field 'email': expected a switch such as \\@ or \\#, "
-			 "found 'junk' (near \"«email»\")");
+	expect_line(rep,
+		    "t.docx: part word/document.xml, paragraph 5: field 'email': expected a switch such as \\@ or \\#, "
+		    "found 'junk' (near \"«email»\")");
 	free(rep);
 	err_release(&err);
 }
@@ -247,15 +271,17 @@ Test(docx_check, another_engines_syntax_is_a_warning)
 	struct err err = ERR_INIT;
 	struct merge_docx *d;
 
-	assert_ok(compile(P("尊敬的{{name}}：") P("{% if vip %}贵宾{% endif %}") P("+++INS name+++"), NULL, 1, &err, &d),
+	assert_ok(compile(P("尊敬的{{name}}：") P("{% if vip %}贵宾{% endif %}") P("+++INS name+++"), NULL, 1, &err,
+			  &d),
 		  &err);
-	cr_expect_str_eq(merge_docx_warnings(d),
-			 "t.docx: part word/document.xml, paragraph 2: '{% if vip %}' is Jinja's (docxtpl) template syntax, "
-			 "which crmgate does not read: write {{#name}}…{{/name}} for a condition or a list\n"
-			 "t.docx: part word/document.xml, paragraph 2: '{% endif %}' is Jinja's (docxtpl) template syntax, "
-			 "which crmgate does not read: write {{#name}}…{{/name}} for a condition or a list\n"
-			 "t.docx: part word/document.xml, paragraph 3: '+++INS name+++' is docx-templates' template syntax, "
-			 "which crmgate does not read: write {{name}} for a value, {{#name}}…{{/name}} for a list\n");
+	cr_expect_str_eq(
+		merge_docx_warnings(d),
+		"t.docx: part word/document.xml, paragraph 2: '{% if vip %}' is Jinja's (docxtpl) template syntax, "
+		"which crmgate does not read: write {{#name}}…{{/name}} for a condition or a list\n"
+		"t.docx: part word/document.xml, paragraph 2: '{% endif %}' is Jinja's (docxtpl) template syntax, "
+		"which crmgate does not read: write {{#name}}…{{/name}} for a condition or a list\n"
+		"t.docx: part word/document.xml, paragraph 3: '+++INS name+++' is docx-templates' template syntax, "
+		"which crmgate does not read: write {{name}} for a value, {{#name}}…{{/name}} for a list\n");
 	merge_docx_free(d);
 }
 
@@ -272,8 +298,8 @@ Test(docx_check, hostile_templates_are_refused_or_cut_short)
 
 	/* a complex MERGEFIELD in the result of a simple one: both become
 	 * placeholders, the outer taking the inner's run with it */
-	assert_ok(compile("<w:p><w:fldSimple w:instr=\" MERGEFIELD name \">" FIELD(" MERGEFIELD email ", "«email»")
-			  "</w:fldSimple></w:p>",
+	assert_ok(compile("<w:p><w:fldSimple w:instr=\" MERGEFIELD name \">" FIELD(" MERGEFIELD email ",
+										   "«email»") "</w:fldSimple></w:p>",
 			  NULL, 1, &err, &d),
 		  &err);
 	merge_docx_free(d);
@@ -281,7 +307,8 @@ Test(docx_check, hostile_templates_are_refused_or_cut_short)
 	for (int i = 0; i < 5001; i++)
 		buf_adds(&body, P("{{#vip}}") P("{{/vip}}"));
 	cr_assert_eq(compile(body.data, NULL, 0, &err, NULL), ERR_INPUT);
-	cr_expect(strstr(err.msg.data, "paragraph 10001: more than 10,000 section tags in one part"), "%s", err.msg.data);
+	cr_expect(strstr(err.msg.data, "paragraph 10001: more than 10,000 section tags in one part"), "%s",
+		  err.msg.data);
 	err_release(&err);
 
 	buf_reset(&body);

@@ -14,7 +14,7 @@
 #include "word_fixture.h"
 #include "common/xalloc.h"
 
-#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define W_NS  "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define CT_NS "http://schemas.openxmlformats.org/package/2006/content-types"
 
 static int is_w(xmlNodePtr n, const char *name)
@@ -97,7 +97,7 @@ static void output_part(struct output *o, const char *part)
 }
 
 #define expect_text(o, s) cr_expect(strstr((o)->text.data, s), "expected '%s' in the text:\n%s", s, (o)->text.data)
-#define expect_no_text(o, s)                                                                             \
+#define expect_no_text(o, s)                                                                                           \
 	cr_expect_null(strstr((o)->text.data, s), "did not expect '%s' in the text:\n%s", s, (o)->text.data)
 
 static int has_suffix(const char *s, const char *suffix)
@@ -122,7 +122,8 @@ static void check_package(struct output *o)
 	struct err err = ERR_INIT;
 	xmlDocPtr ct;
 	size_t nparts = merge_zip_count(o->z);
-	char **defaults = xcalloc(nparts * 4 + 1, sizeof(*defaults)), **overrides = xcalloc(nparts * 4 + 1, sizeof(char *));
+	char **defaults = xcalloc(nparts * 4 + 1, sizeof(*defaults)),
+	     **overrides = xcalloc(nparts * 4 + 1, sizeof(char *));
 	size_t ndef = 0, nover = 0;
 
 	for (size_t i = 0; i < nparts; i++) {
@@ -132,7 +133,8 @@ static void check_package(struct output *o)
 		assert_ok(merge_zip_read(o->z, i, &o->raw, &err), &err);
 		xmlFreeDoc(parse(&o->raw, name));
 		cr_expect_null(strstr(o->raw.data, "{{"), "a placeholder is left in %s:\n%s", name, o->raw.data);
-		cr_expect_null(strstr(o->raw.data, "MERGEFIELD"), "a merge field is left in %s:\n%s", name, o->raw.data);
+		cr_expect_null(strstr(o->raw.data, "MERGEFIELD"), "a merge field is left in %s:\n%s", name,
+			       o->raw.data);
 		cr_expect_null(strstr(o->raw.data, "«"), "a field's result is left in %s", name);
 		/* the footer's PAGE field is Word's to fill; no other field code stays */
 		cr_expect_eq(count(o->raw.data, "<w:fldChar"), strcmp(name, "word/footer1.xml") ? 0 : 3,
@@ -211,7 +213,8 @@ Test(docx_fixtures, a_word_quote_is_filled_in_every_part)
 	expect_text(&o, " 客户编号 SO-2026-001");
 	cr_expect(strstr(o.raw.data, "r:embed=\"rId1\""), "the header keeps its picture: %s", o.raw.data);
 	cr_expect(merge_zip_find(o.z, "word/_rels/header1.xml.rels") >= 0 &&
-		  merge_zip_find(o.z, "word/media/image1.png") >= 0, "the picture's part and relationship stay");
+			  merge_zip_find(o.z, "word/media/image1.png") >= 0,
+		  "the picture's part and relationship stay");
 
 	output_part(&o, "word/footer1.xml");
 	expect_text(&o, "销售代表 李雷 电话 13800138000　第 1 页");

@@ -13,7 +13,7 @@
 #include "merge/docx.h"
 #include "merge/docx_zip.h"
 
-#define P(text) "<w:p><w:r><w:t xml:space=\"preserve\">" text "</w:t></w:r></w:p>"
+#define P(text)	   "<w:p><w:r><w:t xml:space=\"preserve\">" text "</w:t></w:r></w:p>"
 #define CELL(text) "<w:tc>" P(text) "</w:tc>"
 #define PAGE_BREAK "<w:r><w:br w:type=\"page\"/></w:r>"
 
@@ -105,7 +105,8 @@ static const struct section_case cases[] = {
 	  { "end\n", "塔式服务器 X100\nend\n", "塔式服务器 X100\n服务器内存条 X500\nend\n" } },
 	{ "a list opened alone, closed among text",
 	  P("订单") P("{{#lines}}") P("{{product_name}} × {{quantity}}{{/lines}}") P("end"),
-	  { "订单\nend\n", "订单\n塔式服务器 X100 × 1\nend\n", "订单\n塔式服务器 X100 × 1\n服务器内存条 X500 × 2\nend\n" } },
+	  { "订单\nend\n", "订单\n塔式服务器 X100 × 1\nend\n",
+	    "订单\n塔式服务器 X100 × 1\n服务器内存条 X500 × 2\nend\n" } },
 	{ "a list opened alone as the first paragraph, closed among text",
 	  P("{{#lines}}") P("{{product_name}}{{/lines}}") P("end"),
 	  { "end\n", "塔式服务器 X100\nend\n", "塔式服务器 X100\n服务器内存条 X500\nend\n" } },
@@ -123,8 +124,10 @@ static const struct section_case cases[] = {
 	  "<w:tbl><w:tr>" CELL("{{#lines}}{{product_name}}") CELL("{{quantity}}{{/lines}}") "</w:tr></w:tbl>" P("end"),
 	  { "end\n", "塔式服务器 X100\n|1\n|end\n", "塔式服务器 X100\n|1\n|服务器内存条 X500\n|2\n|end\n" } },
 	{ "a list opened in one row's cell, closed alone in the next row",
-	  "<w:tbl><w:tr>" CELL("{{#lines}}{{product_name}}") CELL("{{quantity}}") "</w:tr>"
-	  "<w:tr>" CELL("{{/lines}}") CELL("") "</w:tr><w:tr>" CELL("合计") CELL("3") "</w:tr></w:tbl>",
+	  "<w:tbl><w:tr>" CELL("{{#lines}}{{product_name}}")
+		  CELL("{{quantity}}") "</w:tr>"
+				       "<w:tr>" CELL("{{/lines}}") CELL("") "</w:tr><w:tr>" CELL("合计")
+					       CELL("3") "</w:tr></w:tbl>",
 	  { "合计\n|3\n|", "塔式服务器 X100\n|1\n|\n|\n|合计\n|3\n|",
 	    "塔式服务器 X100\n|1\n|\n|\n|服务器内存条 X500\n|2\n|\n|\n|合计\n|3\n|" } },
 	{ "a list opened in a paragraph, closed in a table cell",
@@ -136,8 +139,8 @@ static const struct section_case cases[] = {
 	  { "后\nend\n", "链接文字后\nend\n", "后\nend\n" } },
 	{ "a list opened in a text box, closed in the body",
 	  "<w:p><w:r><w:t>框</w:t></w:r><w:r><w:pict><v:shape xmlns:v=\"urn:schemas-microsoft-com:vml\"><v:textbox>"
-	  "<w:txbxContent>" P("{{#lines}}{{product_name}}") "</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
-	  P("{{/lines}}") P("end"),
+	  "<w:txbxContent>" P("{{#lines}}{{product_name}}") "</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>" P(
+		  "{{/lines}}") P("end"),
 	  { "end\n", NULL, NULL } },
 	{ "nested sections over paragraphs, the inner one among text",
 	  P("{{#vip}}") P("贵宾：{{#lines}}{{product_name}}") P("{{/lines}}") P("{{/vip}}") P("end"),
@@ -169,8 +172,8 @@ ParameterizedTest(size_t *i, docx_sections, every_document_parses_and_says_what_
  * Word section keeps its section properties. */
 Test(docx_sections, page_and_section_breaks_in_a_tags_paragraph_stay)
 {
-	char *xml = fill(P("{{#lines}}") P("{{product_name}}") "<w:p>" PAGE_BREAK "<w:r><w:t>{{/lines}}</w:t></w:r></w:p>"
-			 P("end"),
+	char *xml = fill(P("{{#lines}}") P("{{product_name}}") "<w:p>" PAGE_BREAK
+							       "<w:r><w:t>{{/lines}}</w:t></w:r></w:p>" P("end"),
 			 record(2, 0));
 	char *text = seen(xml);
 	cr_expect_str_eq(text, "塔式服务器 X100\n[page]\n服务器内存条 X500\n[page]\nend\n", "%s", xml);
@@ -185,14 +188,16 @@ Test(docx_sections, page_and_section_breaks_in_a_tags_paragraph_stay)
 	free(xml);
 
 	/* a paragraph that holds a tag and ends a Word section (landscape pages) */
-	xml = fill(P("{{#vip}}") P("横向") "<w:p><w:pPr><w:sectPr><w:pgSz w:w=\"16838\" w:h=\"11906\" "
-		   "w:orient=\"landscape\"/></w:sectPr></w:pPr><w:r><w:t>{{/vip}}</w:t></w:r></w:p>" P("end"),
+	xml = fill(P("{{#vip}}") P(
+			   "横向") "<w:p><w:pPr><w:sectPr><w:pgSz w:w=\"16838\" w:h=\"11906\" "
+				   "w:orient=\"landscape\"/></w:sectPr></w:pPr><w:r><w:t>{{/vip}}</w:t></w:r></w:p>" P(
+					   "end"),
 		   record(0, 1));
 	cr_expect_eq(strstr(xml, "w:orient=\"landscape\"") != NULL, 1, "the section's end is kept: %s", xml);
 	free(xml);
 	/* a page break before a tag's paragraph */
-	xml = fill("<w:p><w:pPr><w:pageBreakBefore/></w:pPr><w:r><w:t>{{#lines}}</w:t></w:r></w:p>" P("{{product_name}}")
-		   P("{{/lines}}"),
+	xml = fill("<w:p><w:pPr><w:pageBreakBefore/></w:pPr><w:r><w:t>{{#lines}}</w:t></w:r></w:p>" P(
+			   "{{product_name}}") P("{{/lines}}"),
 		   record(2, 0));
 	cr_expect_eq(strstr(strstr(xml, "<w:pageBreakBefore/>") + 1, "<w:pageBreakBefore/>") != NULL, 1,
 		     "each item starts a page: %s", xml);

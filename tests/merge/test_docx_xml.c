@@ -5,8 +5,8 @@
 #include "testlib.h"
 #include "merge/docx_xml.h"
 
-#define DOC_START                                                                                  \
-	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"                               \
+#define DOC_START                                                                                                      \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"                                                \
 	"<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>"
 #define DOC_END "</w:body></w:document>"
 
@@ -28,7 +28,7 @@ static void prepare(const char *body, struct buf *out, int *fields)
 	err_release(&err);
 }
 
-#define expect_in(out, s) cr_expect(strstr((out)->data, s), "expected %s in:\n%s", s, (out)->data)
+#define expect_in(out, s)     cr_expect(strstr((out)->data, s), "expected %s in:\n%s", s, (out)->data)
 #define expect_not_in(out, s) cr_expect_null(strstr((out)->data, s), "did not expect %s in:\n%s", s, (out)->data)
 
 Test(docx_xml, a_placeholder_split_over_runs_is_gathered)
@@ -130,7 +130,8 @@ Test(docx_xml, a_part_about_to_be_written_is_checked)
 		const char *xml, *why;
 	} bad[] = {
 		{ "<w:document " TEST_W "><w:body><w:p></w:body></w:document>", "line 1" },
-		{ "<w:document " TEST_W "><w:body>服务器内存条 X500</w:t></w:r></w:p></w:body></w:document>", "line 1" },
+		{ "<w:document " TEST_W "><w:body>服务器内存条 X500</w:t></w:r></w:p></w:body></w:document>",
+		  "line 1" },
 		{ "<w:document " TEST_W "><x:p/></w:document>", "x" },
 		{ "<w:document " TEST_W "><!-- a--b --></w:document>", "line 1" },
 		{ "<w:document " TEST_W ">\n<w:t>\x01</w:t></w:document>", "line 2" },
@@ -140,7 +141,8 @@ Test(docx_xml, a_part_about_to_be_written_is_checked)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cr_expect_eq(merge_xml_check("word/document.xml", bad[i].xml, strlen(bad[i].xml), &err), ERR_FAIL, "%s",
 			     bad[i].xml);
-		cr_expect(strstr(err.msg.data, "part word/document.xml would not be well-formed XML ("), "%s", err.msg.data);
+		cr_expect(strstr(err.msg.data, "part word/document.xml would not be well-formed XML ("), "%s",
+			  err.msg.data);
 		cr_expect(strstr(err.msg.data, bad[i].why), "%s", err.msg.data);
 		err_release(&err);
 	}

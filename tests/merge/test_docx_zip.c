@@ -183,7 +183,7 @@ Test(docx_zip, local_headers_that_differ_in_small_ways_are_read)
 {
 	static const struct {
 		const char *what;
-		size_t at;   /* in the local header */
+		size_t at; /* in the local header */
 		uint32_t value;
 		int bytes;
 	} patches[] = {

@@ -27,7 +27,8 @@ static const struct field_case ok_cases[] = {
 	 * switches without a value, upper-case switch letters */
 	{ "MERGEFIELD email \\* FirstCap MERGEFORMAT", 1, "email", NULL, NULL, "FirstCap", NULL, NULL },
 	{ " MERGEFIELD  Email  \\* Upper  MERGEFORMAT ", 1, "Email", NULL, NULL, "Upper", NULL, NULL },
-	{ "MERGEFIELD \"Courtesy Title\" \\m \\b \"Dear \" \\f \" \"", 1, "Courtesy Title", NULL, NULL, NULL, "Dear ", " " },
+	{ "MERGEFIELD \"Courtesy Title\" \\m \\b \"Dear \" \\f \" \"", 1, "Courtesy Title", NULL, NULL, NULL, "Dear ",
+	  " " },
 	{ "MERGEFIELD name \\v", 1, "name", NULL, NULL, NULL, NULL, NULL },
 	{ "MERGEFIELD name \\m \\v \\* MERGEFORMAT", 1, "name", NULL, NULL, NULL, NULL, NULL },
 	{ "MERGEFIELD name \\B \"（\" \\F \"）\"", 1, "name", NULL, NULL, NULL, "（", "）" },
@@ -67,7 +68,8 @@ Test(field, refuses_what_is_not_a_field)
 		{ "MERGEFIELD x \\@ a \\@ b", "switch '\\@' is given twice" },
 		{ "MERGEFIELD x \\* Shout", "field 'x': unknown format switch 'Shout'" },
 		{ "MERGEFIELD x \\* Upper Loud", "field 'x': unknown format switch 'Loud'" },
-		{ "MERGEFIELD x \\* CardText", "field 'x': format switch '\\* CardText' is Word's, but crmgate cannot" },
+		{ "MERGEFIELD x \\* CardText",
+		  "field 'x': format switch '\\* CardText' is Word's, but crmgate cannot" },
 		{ "MERGEFIELD x \\mv", "unknown switch '\\mv'" },
 		{ "MERGEFIELD x \\# 0.00 \\* roman", "\\# and \\* roman both say how to write the number" },
 	};

@@ -43,8 +43,13 @@ static int entries(const char *dir)
 Test(office, a_merged_quote_converts_to_text)
 {
 	static const char *const expected[] = {
-		"尊敬的Acme 上海 <&> \"quote\"：", "客户：ACME 上海 <&> \"QUOTE\"", "日期：2026年11月26日",
-		"世纪大道100号", "数控机床 <CK6140>", "刀具 & 配件（折）", "合计：12,350.50 元",
+		"尊敬的Acme 上海 <&> \"quote\"：",
+		"客户：ACME 上海 <&> \"QUOTE\"",
+		"日期：2026年11月26日",
+		"世纪大道100号",
+		"数控机床 <CK6140>",
+		"刀具 & 配件（折）",
+		"合计：12,350.50 元",
 		"感谢您多年来的支持",
 	};
 	char *dir = test_tmpdir(), *tmp = private_tmp(dir), *docx = wf_fill(dir, wf_record(1, 2));
@@ -159,7 +164,8 @@ Test(office, a_missing_soffice_says_what_to_install)
 	cr_expect_eq(merge_office_available(), 0);
 	cr_assert_eq(merge_office_convert(paths, 1, "pdf", "/tmp", &err), ERR_FAIL);
 	cr_expect(strstr(err.msg.data, "LibreOffice, an optional dependency") &&
-		  strstr(err.msg.data, "/nonexistent/soffice"), "%s", err.msg.data);
+			  strstr(err.msg.data, "/nonexistent/soffice"),
+		  "%s", err.msg.data);
 	cr_expect(strstr(err.hint.data, "libreoffice-writer-nogui"), "%s", err.hint.data);
 	err_release(&err);
 }
@@ -169,15 +175,18 @@ static void write_linked(const char *path, const char *url)
 {
 	struct err err = ERR_INIT;
 	struct merge_zip_writer *w;
-	char *rels = xstrfmt(WF_DECL "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-			     "<Relationship Id=\"rId1\" Type=\"" WF_REL "image\" Target=\"%s\" TargetMode=\"External\"/>"
-			     "</Relationships>", url);
+	char *rels =
+		xstrfmt(WF_DECL "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+				"<Relationship Id=\"rId1\" Type=\"" WF_REL
+				"image\" Target=\"%s\" TargetMode=\"External\"/>"
+				"</Relationships>",
+			url);
 	const char *parts[][2] = {
 		{ "[Content_Types].xml", wf_parts[0].pieces[0] },
 		{ "_rels/.rels", wf_parts[1].pieces[0] },
 		{ "word/_rels/document.xml.rels", rels },
-		{ "word/document.xml",
-		  WF_DECL "<w:document " WF_NS "><w:body><w:p><w:r><w:drawing><wp:inline><wp:extent cx=\"190500\" "
+		{ "word/document.xml", WF_DECL
+		  "<w:document " WF_NS "><w:body><w:p><w:r><w:drawing><wp:inline><wp:extent cx=\"190500\" "
 		  "cy=\"190500\"/><wp:docPr id=\"1\" name=\"logo\"/><a:graphic " WF_A "><a:graphicData "
 		  "uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic "
 		  "xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:nvPicPr><pic:cNvPr "
@@ -229,9 +238,9 @@ Test(office, sections_over_paragraphs_load_in_libreoffice)
 		{ "_rels/.rels", TEST_DOCX_RELS },
 		{ "word/document.xml",
 		  "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document " TEST_W "><w:body>" P("订单")
-		  P("{{#lines}}{{product_name}}") "<w:p><w:r><w:br w:type=\"page\"/></w:r><w:r><w:t>{{/lines}}</w:t></w:r></w:p>"
-		  P("{{^vip}}") P("普通客户") P("{{/vip}}") P("end")
-		  "<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr></w:body></w:document>" },
+			  P("{{#lines}}{{product_name}}") "<w:p><w:r><w:br w:type=\"page\"/></w:r><w:r><w:t>{{/lines}}</w:t></w:r></w:p>" P(
+				  "{{^vip}}") P("普通客户") P("{{/vip}}")
+				  P("end") "<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr></w:body></w:document>" },
 	};
 	char *dir = test_tmpdir(), *tpl = xstrfmt("%s/t.docx", dir), *docx = xstrfmt("%s/out.docx", dir);
 	char *txt = xstrfmt("%s/out.txt", dir);
@@ -255,7 +264,8 @@ Test(office, sections_over_paragraphs_load_in_libreoffice)
 	assert_ok(merge_docx_render(d, rec, NULL, docx, &err), &err);
 	assert_ok(merge_office_convert(paths, 1, "txt", dir, &err), &err);
 	wf_read_file(&text, txt);
-	const char *a = strstr(text.data, "订单"), *b = a ? strstr(a, names[0]) : NULL, *c = b ? strstr(b, names[1]) : NULL;
+	const char *a = strstr(text.data, "订单"), *b = a ? strstr(a, names[0]) : NULL,
+		   *c = b ? strstr(b, names[1]) : NULL;
 	const char *e = c ? strstr(c, "普通客户") : NULL;
 	cr_expect(e && strstr(e, "end"), "each item once, in order, then the rest:\n%s", text.data);
 	cr_expect_null(strstr(text.data, "{{"), "%s", text.data);

@@ -57,7 +57,8 @@ Test(text, fields_and_related_records)
 	/* names match regardless of case, as Word matches MERGEFIELD names */
 	renders("{{Customer.NAME}} {{CODE}} {{#LINES}}{{Product_Code}}{{/lines}}", MERGE_ESC_NONE,
 		"上海华东机械有限公司 SO0001 P1P2");
-	renders("{{owner.mobile \\b \"电话：\"}}{{owner.name \\b \"联系人：\" \\f \"。\"}}", MERGE_ESC_NONE, "联系人：王伟。");
+	renders("{{owner.mobile \\b \"电话：\"}}{{owner.name \\b \"联系人：\" \\f \"。\"}}", MERGE_ESC_NONE,
+		"联系人：王伟。");
 }
 
 Test(text, default_formats_and_switches)
@@ -132,7 +133,8 @@ Test(text, every_problem_is_reported_at_once)
 					  "line 2, column 8: section 'a' is never closed\n");
 	err_release(&err);
 	/* an HTML style sheet ends its rules with "}}": no problem there */
-	assert_ok(merge_text_compile(&t, "<style>@media print{p{color:red}}</style>{{name}}", MERGE_ESC_HTML, &err), &err);
+	assert_ok(merge_text_compile(&t, "<style>@media print{p{color:red}}</style>{{name}}", MERGE_ESC_HTML, &err),
+		  &err);
 	merge_tpl_release(&t);
 }
 
@@ -153,9 +155,10 @@ Test(text, a_list_in_a_field_is_an_error)
 
 Test(text, errors_in_a_word_part_name_the_paragraph_and_the_text_near)
 {
-	static const char xml[] = "<w:body><w:p><w:r><w:t>报价单</w:t></w:r></w:p>"
-				  "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>尊敬的 &amp; {{#vip}}贵宾</w:t></w:r></w:p>"
-				  "<w:p><w:r><w:t>end</w:t></w:r></w:p></w:body>";
+	static const char xml[] =
+		"<w:body><w:p><w:r><w:t>报价单</w:t></w:r></w:p>"
+		"<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>尊敬的 &amp; {{#vip}}贵宾</w:t></w:r></w:p>"
+		"<w:p><w:r><w:t>end</w:t></w:r></w:p></w:body>";
 	struct merge_tpl t;
 	struct err err = ERR_INIT;
 
