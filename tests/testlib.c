@@ -102,6 +102,23 @@ char *test_db_create(void)
 	return xstrfmt("%s dbname=%s", env_or_die("CRMGATE_TEST_PG"), name);
 }
 
+struct crm_db *test_db_session(char **conninfo)
+{
+	struct crm_db *session = NULL;
+	struct err e = ERR_INIT;
+
+	*conninfo = test_db_create();
+	assert_ok(crm_db_connect(&session, *conninfo, &e), &e);
+	err_release(&e);
+	return session;
+}
+
+void test_db_session_end(struct crm_db *session, char *conninfo)
+{
+	crm_db_free(session);
+	test_db_drop(conninfo);
+}
+
 void test_db_drop(char *conninfo)
 {
 	const char *name = conninfo ? strstr(conninfo, "dbname=") : NULL;

@@ -42,6 +42,13 @@
 char *test_db_create(void);
 void test_db_drop(char *conninfo);
 
+struct crm_db;
+/* For suites that call the library: a new database (test_db_create, its
+ * connection string in *conninfo) and a crm/db.c session on it;
+ * test_db_session_end closes the session and drops the database. */
+struct crm_db *test_db_session(char **conninfo);
+void test_db_session_end(struct crm_db *session, char *conninfo);
+
 /* Run the crmgate binary with args (a shell command line after "crmgate"),
  * in directory dir (NULL: the current one), with stdin from in_file (NULL:
  * /dev/null). Captures standard output and error; returns the exit status

@@ -18,16 +18,14 @@ static struct err err;
 
 static void setup(void)
 {
-	ci = test_db_create();
+	db = test_db_session(&ci);
 	err_init(&err);
-	assert_ok(crm_db_connect(&db, ci, &err), &err);
 }
 
 static void teardown(void)
 {
-	crm_db_free(db);
 	err_release(&err);
-	test_db_drop(ci);
+	test_db_session_end(db, ci);
 }
 
 TestSuite(db, .init = setup, .fini = teardown);

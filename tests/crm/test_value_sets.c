@@ -24,22 +24,20 @@ static struct buf out, errout;
 
 static void setup(void)
 {
-	ci = test_db_create();
+	db = test_db_session(&ci);
 	dir = test_tmpdir();
 	err_init(&err);
 	buf_init(&out);
 	buf_init(&errout);
-	assert_ok(crm_db_connect(&db, ci, &err), &err);
 }
 
 static void teardown(void)
 {
-	crm_db_free(db);
 	err_release(&err);
 	buf_release(&out);
 	buf_release(&errout);
 	test_rmdir(dir);
-	test_db_drop(ci);
+	test_db_session_end(db, ci);
 }
 
 TestSuite(value_sets, .init = setup, .fini = teardown);
