@@ -102,15 +102,21 @@ char *test_db_create(void)
 	return xstrfmt("%s dbname=%s", env_or_die("CRMGATE_TEST_PG"), name);
 }
 
-struct crm_db *test_db_session(char **conninfo)
+/* A session on the database conninfo; the test fails when there is none. */
+static struct crm_db *db_connect(const char *conninfo)
 {
-	struct crm_db *session = NULL;
+	struct crm_db *conn = NULL;
 	struct err e = ERR_INIT;
 
-	*conninfo = test_db_create();
-	assert_ok(crm_db_connect(&session, *conninfo, &e), &e);
+	assert_ok(crm_db_connect(&conn, conninfo, &e), &e);
 	err_release(&e);
-	return session;
+	return conn;
+}
+
+struct crm_db *test_db_session(char **conninfo)
+{
+	*conninfo = test_db_create();
+	return db_connect(*conninfo);
 }
 
 void test_db_session_end(struct crm_db *session, char *conninfo)
@@ -267,10 +273,9 @@ int test_crmgate(struct buf *out, struct buf *errout, const char *db, const char
 
 void test_sql(const char *db, const char *sql)
 {
-	struct crm_db *conn = NULL;
+	struct crm_db *conn = db_connect(db);
 	struct err err = ERR_INIT;
 
-	assert_ok(crm_db_connect(&conn, db, &err), &err);
 	assert_ok(crm_db_exec(conn, sql, &err), &err);
 	crm_db_free(conn);
 	err_release(&err);
@@ -388,6 +393,7 @@ char *test_xml_text(const char *doc, size_t len, const char *what)
  * whose parameters (out, dir, db) these names would shadow. */
 char *db, *dir;
 struct buf out = BUF_INIT, errout = BUF_INIT;
+struct crm_db *session;
 static int embedded;
 
 void test_fixture_init(void)
@@ -397,6 +403,12 @@ void test_fixture_init(void)
 	embedded = 0;
 	buf_init(&out);
 	buf_init(&errout);
+}
+
+void test_fixture_init_session(void)
+{
+	test_fixture_init();
+	session = db_connect(db);
 }
 
 void test_fixture_init_embedded(void)
@@ -412,6 +424,8 @@ void test_fixture_fini(void)
 {
 	if (embedded)
 		test_fixture_crmgate("db stop");
+	crm_db_free(session);
+	session = NULL;
 	test_db_drop(db);
 	test_rmdir(dir);
 	buf_release(&out);

@@ -134,19 +134,26 @@ void test_rmdir(char *dir);
  *	out, errout	what the last crmgate() printed
  * with crmgate(fmt, ...) running "crmgate --db DB ARGS" (test_crmgate) and
  * import(entity, content) importing CSV text (test_import) into it.
+ * test_fixture_init_session gives as well, for the suites that call the
+ * library,
+ *	session		a crm/db.c session on db (test_fixture_fini closes it)
  * test_fixture_init_embedded gives no database but a folder open to every
  * user, in which crmgate() runs the binary without --db, as a user of the
  * embedded PostgreSQL does; test_fixture_fini stops that PostgreSQL.
+ * (A test that needs a database of its own in a suite that has none, or
+ * more than one, calls test_db_session itself.)
  *
  * The short names are the test file's to use: it defines TEST_FIXTURE
  * before it includes testlib.h (other files use them for their own). */
 void test_fixture_init(void);
+void test_fixture_init_session(void);
 void test_fixture_init_embedded(void);
 void test_fixture_fini(void);
 int test_fixture_crmgate(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #ifdef TEST_FIXTURE
 extern char *db, *dir;
 extern struct buf out, errout;
+extern struct crm_db *session;
 #define crmgate(...)		test_fixture_crmgate(__VA_ARGS__)
 #define import(entity, content) test_import(db, dir, entity, content)
 #endif

@@ -15,39 +15,38 @@
 #include <string.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
 
+/* The suites run on the fixture's database and folder:
+ *	TestSuite(name, .init = test_fixture_init, .fini = test_fixture_fini) */
 struct crash {
-	char *db, *dir, *log;
+	char *log;	    /* what the workers in the background print, in dir */
 	const char *domain; /* the recipients' domain, unique to the test */
 	int n;		    /* recipients r001@domain ... */
-	struct buf out, errout;
 };
 
-/* A database with n contacts r001@domain..., and an e-mail campaign "crash"
- * to them sent through smtp://127.0.0.1:port at rate messages a second
- * (options: more campaign create options), launched and waiting. */
+/* The fixture's database with n contacts r001@domain..., and an e-mail
+ * campaign "crash" to them sent through smtp://127.0.0.1:port at rate
+ * messages a second (options: more campaign create options), launched and
+ * waiting. */
 static inline void crash_setup(struct crash *c, const char *domain, int n, unsigned port, const char *rate,
 			       const char *options)
 {
 	struct buf csv = BUF_INIT;
 	char *body, *from, *url;
 
-	c->db = test_db_create();
-	c->dir = test_tmpdir();
-	c->log = xstrfmt("%s/send.log", c->dir);
+	c->log = xstrfmt("%s/send.log", dir);
 	c->domain = domain;
 	c->n = n;
-	buf_init(&c->out);
-	buf_init(&c->errout);
-	test_import(c->db, c->dir, "salesperson", "code,name\nS1,王伟\n");
-	test_import(c->db, c->dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
+	import("salesperson", "code,name\nS1,王伟\n");
+	import("customer", "code,name,owner_code\nC1,甲公司,S1\n");
 	buf_adds(&csv, "code,customer_code,name,email\n");
 	for (int i = 1; i <= n; i++)
 		buf_addf(&csv, "K%03d,C1,客户%d,r%03d@%s\n", i, i, i, domain);
-	test_import(c->db, c->dir, "contact", csv.data);
+	import("contact", csv.data);
 	buf_release(&csv);
 	from = xstrfmt("crash@%s", domain);
 	url = xstrfmt("smtp://127.0.0.1:%u", port);
@@ -55,14 +54,13 @@ static inline void crash_setup(struct crash *c, const char *domain, int n, unsig
 	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
 	/* retries after a refused connection come back within a second */
 	setenv("PGOPTIONS", "-c crmgate.retry_base=0.3", 1);
-	body = xstrfmt("%s/b.txt", c->dir);
+	body = xstrfmt("%s/b.txt", dir);
 	test_write_file(body, "{{name}}，您好！\n");
-	cr_assert_eq(test_crmgate(&c->out, &c->errout, c->db,
-				  "campaign create crash --channel email --targets contact --subject '致{{name}}'"
-				  " --body '%s' --rate %s --max-attempts 60 %s",
-				  body, rate, options),
-		     0, "%s", c->errout.data);
-	cr_assert_eq(test_crmgate(&c->out, &c->errout, c->db, "campaign launch crash --yes"), 0, "%s", c->errout.data);
+	cr_assert_eq(crmgate("campaign create crash --channel email --targets contact --subject '致{{name}}'"
+			     " --body '%s' --rate %s --max-attempts 60 %s",
+			     body, rate, options),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch crash --yes"), 0, "%s", errout.data);
 	free(body);
 	free(from);
 	free(url);
@@ -70,60 +68,54 @@ static inline void crash_setup(struct crash *c, const char *domain, int n, unsig
 
 static inline void crash_teardown(struct crash *c)
 {
-	test_db_drop(c->db);
-	test_rmdir(c->dir);
 	free(c->log);
-	buf_release(&c->out);
-	buf_release(&c->errout);
 	unsetenv("PGOPTIONS");
 }
 
 /* A count of the campaign's status ("sent", "queued"...), -1 if it cannot be read. */
-static inline long crash_count_of(struct crash *c, const char *field)
+static inline long crash_count_of(const char *field)
 {
 	char *key = xstrfmt("\"%s\": ", field);
 	const char *p;
 	long v = -1;
 
-	if (!test_crmgate(&c->out, &c->errout, c->db, "--format json campaign status crash") &&
-	    (p = strstr(c->out.data, key)))
+	if (!crmgate("--format json campaign status crash") && (p = strstr(out.data, key)))
 		v = strtol(p + strlen(key), NULL, 10);
 	free(key);
 	return v;
 }
 
 /* How many of the campaign's outbox rows match the SQL condition. */
-static inline long crash_rows(struct crash *c, const char *where)
+static inline long crash_rows(const char *where)
 {
-	struct crm_db *db;
+	struct crm_db *conn;
 	struct err err = ERR_INIT;
 	char *sql = xstrfmt("SELECT count(*) FROM crm.outbox WHERE %s", where), *v = NULL;
 	long n;
 
-	assert_ok(crm_db_connect(&db, c->db, &err), &err);
-	assert_ok(crm_db_value(&v, db, sql, 0, NULL, &err), &err);
+	assert_ok(crm_db_connect(&conn, db, &err), &err);
+	assert_ok(crm_db_value(&v, conn, sql, 0, NULL, &err), &err);
 	n = strtol(v, NULL, 10);
 	free(v);
 	free(sql);
-	crm_db_free(db);
+	crm_db_free(conn);
 	err_release(&err);
 	return n;
 }
 
 /* Wait up to secs for at least sent messages; returns the number sent. */
-static inline long crash_wait_sent(struct crash *c, long sent, int secs)
+static inline long crash_wait_sent(long sent, int secs)
 {
 	long now = 0;
-	for (int i = 0; i < secs * 10 && (now = crash_count_of(c, "sent")) < sent; i++)
+	for (int i = 0; i < secs * 10 && (now = crash_count_of("sent")) < sent; i++)
 		usleep(100 * 1000);
 	return now;
 }
 
 /* Is the campaign done? */
-static inline int crash_done(struct crash *c)
+static inline int crash_done(void)
 {
-	return !test_crmgate(&c->out, &c->errout, c->db, "--format json campaign status crash") &&
-	       strstr(c->out.data, "\"status\": \"done\"");
+	return !crmgate("--format json campaign status crash") && strstr(out.data, "\"status\": \"done\"");
 }
 
 /* How many messages for each recipient r001@domain... the sink saved in
@@ -161,15 +153,15 @@ static inline void crash_received(const struct crash *c, const char *msgdir, int
 static inline void crash_check(struct crash *c, const char *msgdir)
 {
 	int *counts = xcalloc((size_t)c->n + 1, sizeof(int));
-	struct crm_db *db;
+	struct crm_db *conn;
 	struct crm_res *res;
 	struct err err = ERR_INIT;
 	int missing = 0, doubled = 0, unexplained = 0, doubts = 0;
 
 	crash_received(c, msgdir, counts);
-	assert_ok(crm_db_connect(&db, c->db, &err), &err);
+	assert_ok(crm_db_connect(&conn, db, &err), &err);
 	assert_ok(
-		crm_db_query(&res, db,
+		crm_db_query(&res, conn,
 			     "SELECT split_part(recipient, '@', 1), doubts, status FROM crm.outbox ORDER BY recipient",
 			     0, NULL, &err),
 		&err);
@@ -191,7 +183,7 @@ static inline void crash_check(struct crash *c, const char *msgdir)
 	cr_log_info("%s: %d recipients, %d missing, %d received twice, %d unknown outcomes, %d unexplained", c->domain,
 		    c->n, missing, doubled, doubts, unexplained);
 	crm_res_free(res);
-	crm_db_free(db);
+	crm_db_free(conn);
 	err_release(&err);
 	free(counts);
 }

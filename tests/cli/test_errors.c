@@ -3,20 +3,16 @@
  * shown as escapes, never as commands. */
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
+
+TestSuite(errors, .init = test_fixture_init, .fini = test_fixture_fini);
 
 Test(errors, control_characters_are_shown_escaped)
 {
-	char *db = test_db_create();
-	struct buf out = BUF_INIT, err = BUF_INIT;
-
 	/* ESC [ 2 J clears a terminal; CSI (U+009B) is its one-character form */
-	cr_assert_eq(test_crmgate(&out, &err, db, "customer show \"$(printf 'X\\033[2J\\302\\233m')\""), 2, "%s",
-		     err.data);
-	cr_assert(strstr(err.data, "there is no customer 'X\\x1b[2J\\u009bm'"), "%s", err.data);
-	cr_assert_null(memchr(err.data, 0x1b, err.len), "an escape reached the terminal: %s", err.data);
-	cr_assert_null(strstr(err.data, "\xC2\x9B"), "a CSI reached the terminal: %s", err.data);
-	buf_release(&out);
-	buf_release(&err);
-	test_db_drop(db);
+	cr_assert_eq(crmgate("customer show \"$(printf 'X\\033[2J\\302\\233m')\""), 2, "%s", errout.data);
+	cr_assert(strstr(errout.data, "there is no customer 'X\\x1b[2J\\u009bm'"), "%s", errout.data);
+	cr_assert_null(memchr(errout.data, 0x1b, errout.len), "an escape reached the terminal: %s", errout.data);
+	cr_assert_null(strstr(errout.data, "\xC2\x9B"), "a CSI reached the terminal: %s", errout.data);
 }

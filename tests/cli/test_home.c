@@ -11,6 +11,7 @@
 #include "testlib.h"
 #include "common/xalloc.h"
 
+/* Not on testlib's fixture: no test database, and its 'db stop' would search homes as these tests do. */
 static char *dir;
 static struct buf out, errout;
 

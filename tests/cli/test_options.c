@@ -4,46 +4,14 @@
  * refused. The commands, verbs and options come from the binary's own
  * help, so that a new one is covered without editing this file. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 
-static char *db;
-static struct buf out, errout;
-
-static void setup(void)
-{
-	db = test_db_create();
-	buf_init(&out);
-	buf_init(&errout);
-}
-
-static void teardown(void)
-{
-	buf_release(&out);
-	buf_release(&errout);
-	test_db_drop(db);
-}
-
-TestSuite(options, .init = setup, .fini = teardown);
-
-static int crmgate(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int crmgate(const char *fmt, ...)
-{
-	struct buf args = BUF_INIT;
-	va_list ap;
-	int rc;
-	va_start(ap, fmt);
-	buf_vaddf(&args, fmt, ap);
-	va_end(ap);
-	rc = test_crmgate(&out, &errout, db, "%s", args.data);
-	buf_release(&args);
-	return rc;
-}
+TestSuite(options, .init = test_fixture_init, .fini = test_fixture_fini);
 
 struct words {
 	char **v;

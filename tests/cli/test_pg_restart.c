@@ -7,7 +7,7 @@
  * test of its binary: run.sh runs the binaries one after another. */
 #include "crash.h"
 
-TestSuite(pg_restart, .timeout = 240);
+TestSuite(pg_restart, .init = test_fixture_init, .fini = test_fixture_fini, .timeout = 240);
 
 /* pg_ctl restart -m immediate: the server stops as if it crashed (every
  * session cut at once, crash recovery at the start) and comes back with the
@@ -34,12 +34,12 @@ Test(pg_restart, a_restart_mid_campaign_loses_nothing)
 	if (!getenv("CRMGATE_TEST_PGDATA") || !getenv("PGBIN"))
 		cr_skip_test("tests/run.sh did not say where its PostgreSQL lives (CRMGATE_TEST_PGDATA, PGBIN)");
 	crash_setup(&c, "pgrestart.test", 150, (unsigned)atoi(port), "50", "");
-	send = test_crmgate_bg(c.log, c.db, "send --workers 2");
-	cr_assert_geq(crash_wait_sent(&c, 30, 30), 30, "nothing was sent: %s", test_slurp(c.log));
+	send = test_crmgate_bg(c.log, db, "send --workers 2");
+	cr_assert_geq(crash_wait_sent(30, 30), 30, "nothing was sent: %s", test_slurp(c.log));
 	restart_postgres();
-	for (int i = 0; i < 900 && !crash_done(&c); i++)
+	for (int i = 0; i < 900 && !crash_done(); i++)
 		usleep(100 * 1000);
-	cr_assert(crash_done(&c), "not done after the restart: %s\n%s", c.out.data, test_slurp(c.log));
+	cr_assert(crash_done(), "not done after the restart: %s\n%s", out.data, test_slurp(c.log));
 	kill(-send, SIGTERM);
 	status = test_wait(send, 20);
 	cr_expect_eq(status, 0, "the workers stop cleanly: %s", test_slurp(c.log));

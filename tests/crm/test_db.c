@@ -8,24 +8,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
 
-static char *ci;
-static struct crm_db *db;
 static struct err err;
 
 static void setup(void)
 {
-	db = test_db_session(&ci);
+	test_fixture_init_session();
 	err_init(&err);
 }
 
 static void teardown(void)
 {
 	err_release(&err);
-	test_db_session_end(db, ci);
+	test_fixture_fini();
 }
 
 TestSuite(db, .init = setup, .fini = teardown);
@@ -34,7 +33,7 @@ TestSuite(db, .init = setup, .fini = teardown);
 static char *show(const char *name)
 {
 	char *sql = xstrfmt("SELECT current_setting('%s')", name), *v = NULL;
-	assert_ok(crm_db_value(&v, db, sql, 0, NULL, &err), &err);
+	assert_ok(crm_db_value(&v, session, sql, 0, NULL, &err), &err);
 	free(sql);
 	cr_assert(v, "no setting %s", name);
 	return v;
@@ -61,16 +60,16 @@ Test(db, a_session_starts_with_a_timeout_and_a_watch_on_its_client)
  * until it ends, and a rolled back one leaves the session as it was. */
 Test(db, the_kind_of_work_sets_the_timeout)
 {
-	assert_ok(crm_db_work(db, CRM_DB_REPORT, &err), &err);
+	assert_ok(crm_db_work(session, CRM_DB_REPORT, &err), &err);
 	expect_setting("statement_timeout", "15min");
-	assert_ok(crm_db_begin(db, &err), &err);
-	assert_ok(crm_db_work(db, CRM_DB_BULK, &err), &err);
+	assert_ok(crm_db_begin(session, &err), &err);
+	assert_ok(crm_db_work(session, CRM_DB_BULK, &err), &err);
 	expect_setting("statement_timeout", "2h");
-	assert_ok(crm_db_commit(db, &err), &err);
+	assert_ok(crm_db_commit(session, &err), &err);
 	expect_setting("statement_timeout", "15min");
-	assert_ok(crm_db_begin(db, &err), &err);
-	assert_ok(crm_db_work(db, CRM_DB_QUICK, &err), &err);
-	crm_db_rollback(db);
+	assert_ok(crm_db_begin(session, &err), &err);
+	assert_ok(crm_db_work(session, CRM_DB_QUICK, &err), &err);
+	crm_db_rollback(session);
 	expect_setting("statement_timeout", "15min");
 }
 
@@ -78,14 +77,14 @@ Test(db, the_kind_of_work_sets_the_timeout)
  * error is a temporary failure with the server's message. */
 Test(db, a_statement_past_its_timeout_is_cancelled)
 {
-	assert_ok(crm_db_exec(db, "SET statement_timeout = 200", &err), &err);
-	cr_assert_eq(crm_db_exec(db, "SELECT pg_sleep(5)", &err), ERR_TEMPFAIL);
+	assert_ok(crm_db_exec(session, "SET statement_timeout = 200", &err), &err);
+	cr_assert_eq(crm_db_exec(session, "SELECT pg_sleep(5)", &err), ERR_TEMPFAIL);
 	cr_assert(strstr(err.msg.data, "statement timeout"), "%s", err.msg.data);
 }
 
 Test(db, server_messages_are_shown_escaped)
 {
-	cr_assert_neq(crm_db_exec(db,
+	cr_assert_neq(crm_db_exec(session,
 				  "DO $$ BEGIN RAISE EXCEPTION USING MESSAGE = E'bad \\x1b]0;x\\x07 value',"
 				  " DETAIL = E'key (\\x1b[2J)', HINT = E'\\u009b'; END $$",
 				  &err),
@@ -125,9 +124,9 @@ Test(db, a_killed_client_leaves_no_query_behind, .timeout = 120)
 		{ "crm.contact", "export contact" },
 	};
 	struct crm_db *locker = NULL;
-	char *dir = test_tmpdir(), *log = xstrfmt("%s/bg.log", dir);
+	char *log = xstrfmt("%s/bg.log", dir);
 
-	assert_ok(crm_db_connect(&locker, ci, &err), &err);
+	assert_ok(crm_db_connect(&locker, db, &err), &err);
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
 		char *lock = xstrfmt("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", cmds[i].table);
 		pid_t pid;
@@ -135,20 +134,19 @@ Test(db, a_killed_client_leaves_no_query_behind, .timeout = 120)
 
 		assert_ok(crm_db_begin(locker, &err), &err);
 		assert_ok(crm_db_exec(locker, lock, &err), &err);
-		pid = test_crmgate_bg(log, ci, "%s", cmds[i].args);
-		for (n = 0; n < 200 && waiting(db) == 0; n++)
+		pid = test_crmgate_bg(log, db, "%s", cmds[i].args);
+		for (n = 0; n < 200 && waiting(session) == 0; n++)
 			usleep(50 * 1000);
-		cr_assert_eq(waiting(db), 1, "'crmgate %s' never waited for the lock", cmds[i].args);
+		cr_assert_eq(waiting(session), 1, "'crmgate %s' never waited for the lock", cmds[i].args);
 		kill(-pid, SIGKILL);
 		cr_assert_eq(test_wait(pid, 10), 128 + SIGKILL);
-		for (n = 0; n < 100 && waiting(db) > 0; n++)
+		for (n = 0; n < 100 && waiting(session) > 0; n++)
 			usleep(50 * 1000);
-		cr_assert_eq(waiting(db), 0, "'crmgate %s' was killed, and its query still waits on the server",
+		cr_assert_eq(waiting(session), 0, "'crmgate %s' was killed, and its query still waits on the server",
 			     cmds[i].args);
 		crm_db_rollback(locker);
 		free(lock);
 	}
 	crm_db_free(locker);
-	test_rmdir(dir);
 	free(log);
 }

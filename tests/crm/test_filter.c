@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 
 #include "common/xalloc.h"
@@ -577,15 +578,14 @@ Test(filter, every_column)
 
 /* ------------------------------------------------ against a real database */
 
+TestSuite(filter_db, .init = test_fixture_init_session, .fini = test_fixture_fini);
+
 /* Every filterable field of every entity, with a value of its type: the SQL
  * runs (the columns, casts and joins exist in the schema). */
 Test(filter_db, every_field_runs)
 {
-	char *ci = test_db_create();
-	struct crm_db *db = NULL;
 	struct err err = ERR_INIT;
 
-	assert_ok(crm_db_connect(&db, ci, &err), &err);
 	for (size_t i = 0; i < crm_nentities; i++) {
 		const struct crm_entity *e = crm_entities[i];
 		struct buf src = BUF_INIT;
@@ -623,16 +623,14 @@ Test(filter_db, every_field_runs)
 			crm_query_init(&q);
 			assert_ok(crm_filter_compile(&q, e, src.data, TODAY, &err), &err);
 			buf_addf(&sql, "SELECT count(*) FROM %s t%s WHERE %s", e->table, q.joins.data, q.where.data);
-			cr_expect_eq(crm_db_query(NULL, db, sql.data, (int)q.nparams, crm_query_params(&q), &err), 0,
-				     "%s: %s\n%s", e->name, err.msg.data, sql.data);
+			cr_expect_eq(crm_db_query(NULL, session, sql.data, (int)q.nparams, crm_query_params(&q), &err),
+				     0, "%s: %s\n%s", e->name, err.msg.data, sql.data);
 			err_release(&err);
 			buf_release(&sql);
 			crm_query_release(&q);
 		}
 		buf_release(&src);
 	}
-	crm_db_free(db);
-	test_db_drop(ci);
 	err_release(&err);
 }
 
@@ -756,7 +754,7 @@ static const struct rows_case rows_cases[] = {
 };
 
 /* The codes of the contacts that src selects, comma-separated. */
-static void select_codes(struct buf *out, struct crm_db *db, const char *src, const char *today)
+static void select_codes(struct buf *codes, const char *src, const char *today)
 {
 	struct crm_query q;
 	struct err err = ERR_INIT;
@@ -764,14 +762,14 @@ static void select_codes(struct buf *out, struct crm_db *db, const char *src, co
 	struct crm_res *res = NULL;
 
 	crm_query_init(&q);
-	buf_reset(out);
+	buf_reset(codes);
 	assert_ok(crm_filter_compile(&q, entity("contact"), src, today, &err), &err);
 	buf_addf(&sql, "SELECT t.code FROM crm.contact t%s WHERE %s ORDER BY 1", q.joins.data,
 		 q.where.len ? q.where.data : "true");
-	cr_assert_eq(crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), &err), 0, "[%s]: %s\n%s",
-		     src, err.msg.data, sql.data);
+	cr_assert_eq(crm_db_query(&res, session, sql.data, (int)q.nparams, crm_query_params(&q), &err), 0,
+		     "[%s]: %s\n%s", src, err.msg.data, sql.data);
 	for (int i = 0; i < crm_res_rows(res); i++)
-		buf_addf(out, "%s%s", i ? "," : "", crm_res_get(res, i, 0));
+		buf_addf(codes, "%s%s", i ? "," : "", crm_res_get(res, i, 0));
 	crm_res_free(res);
 	buf_release(&sql);
 	crm_query_release(&q);
@@ -784,18 +782,15 @@ static void select_codes(struct buf *out, struct crm_db *db, const char *src, co
  * customers, and 6.5 s inlined. */
 Test(filter_db, birthday_functions_are_inlined)
 {
-	char *ci = test_db_create();
-	struct crm_db *db = NULL;
 	struct crm_query q;
 	struct err err = ERR_INIT;
 	struct buf sql = BUF_INIT, plan = BUF_INIT;
 	struct crm_res *res = NULL;
 
-	assert_ok(crm_db_connect(&db, ci, &err), &err);
 	crm_query_init(&q);
 	assert_ok(crm_filter_compile(&q, entity("contact"), "birthday within 7 days", TODAY, &err), &err);
 	buf_addf(&sql, "EXPLAIN (VERBOSE) SELECT t.code FROM crm.contact t%s WHERE %s", q.joins.data, q.where.data);
-	assert_ok(crm_db_query(&res, db, sql.data, (int)q.nparams, crm_query_params(&q), &err), &err);
+	assert_ok(crm_db_query(&res, session, sql.data, (int)q.nparams, crm_query_params(&q), &err), &err);
 	for (int i = 0; i < crm_res_rows(res); i++)
 		buf_addf(&plan, "%s\n", crm_res_get(res, i, 0));
 	cr_expect(strstr(plan.data, "make_date"), "the rule is in the plan: %s", plan.data);
@@ -805,29 +800,24 @@ Test(filter_db, birthday_functions_are_inlined)
 	buf_release(&sql);
 	buf_release(&plan);
 	crm_query_release(&q);
-	crm_db_free(db);
-	test_db_drop(ci);
 	err_release(&err);
 }
 
 Test(filter_db, selects_rows)
 {
-	char *ci = test_db_create();
-	struct crm_db *db = NULL;
 	struct err err = ERR_INIT;
 	struct buf got = BUF_INIT;
 	char *n = NULL;
 
-	assert_ok(crm_db_connect(&db, ci, &err), &err);
-	assert_ok(crm_db_exec(db, fixture, &err), &err);
+	assert_ok(crm_db_exec(session, fixture, &err), &err);
 	for (size_t i = 0; i < ARRAY_SIZE(rows_cases); i++) {
 		const struct rows_case *c = &rows_cases[i];
-		select_codes(&got, db, c->src, c->today);
+		select_codes(&got, c->src, c->today);
 		cr_expect_str_eq(got.data, c->codes, "[%s] today %s: got %s, want %s", c->src, c->today, got.data,
 				 c->codes);
 	}
 	/* the tables are all still there, with all their rows */
-	assert_ok(crm_db_value(&n, db,
+	assert_ok(crm_db_value(&n, session,
 			       "SELECT (SELECT count(*) FROM crm.customer) || '/' || "
 			       "(SELECT count(*) FROM crm.contact)",
 			       0, NULL, &err),
@@ -835,7 +825,5 @@ Test(filter_db, selects_rows)
 	cr_expect_str_eq(n, "3/7");
 	free(n);
 	buf_release(&got);
-	crm_db_free(db);
-	test_db_drop(ci);
 	err_release(&err);
 }

@@ -7,30 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
 
-static char *db;
-static struct buf out, errout;
-
-#define crmgate(...) test_crmgate(&out, &errout, db, __VA_ARGS__)
-
-static void setup(void)
-{
-	db = test_db_create();
-	buf_init(&out);
-	buf_init(&errout);
-}
-
-static void teardown(void)
-{
-	test_db_drop(db);
-	buf_release(&out);
-	buf_release(&errout);
-}
-
-TestSuite(migrate, .init = setup, .fini = teardown);
+TestSuite(migrate, .init = test_fixture_init, .fini = test_fixture_fini);
 
 /* The first column of the first row of sql on db, malloc'd (NULL: none). */
 static char *value(const char *sql, const char *param)

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
@@ -48,7 +49,7 @@ static const char postfix_and_dovecot[] = "SERVERS_DIR=tests/servers; . tests/se
 /* Start the servers of script; 0, or 1 with *why set when they cannot run here. */
 static int dovecot_start(struct dovecot *d, const char *script, char **why)
 {
-	int in[2], out[2];
+	int in[2], back[2];
 	FILE *f;
 	char line[600];
 
@@ -57,22 +58,22 @@ static int dovecot_start(struct dovecot *d, const char *script, char **why)
 		*why = xstrfmt("tests/servers/imap.sh is not here (run from the top folder)");
 		return 1;
 	}
-	if (pipe(in) || pipe(out))
+	if (pipe(in) || pipe(back))
 		cr_assert_fail("pipe: %s", strerror(errno));
 	d->pid = fork();
 	cr_assert_neq(d->pid, -1);
 	if (d->pid == 0) {
 		dup2(in[0], 0);
-		dup2(out[1], 1);
+		dup2(back[1], 1);
 		/* nothing of the test runner's may live on in Dovecot */
 		close_range(3, ~0U, 0);
 		execlp("sh", "sh", "-c", script, (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
-	close(out[1]);
+	close(back[1]);
 	d->in = in[1];
-	f = fdopen(out[0], "r");
+	f = fdopen(back[0], "r");
 	strcpy(d->tls_port, "0");
 	if (!fgets(line, sizeof(line), f) ||
 	    sscanf(line, "%15s %511s %15s %511s", d->port, d->maildir, d->tls_port, d->dir) < 2) {
@@ -112,12 +113,12 @@ static void deliver(const char *maildir, const char *name, const char *content)
 }
 
 /* The signed return path of outbox row id, as gateway/send.c makes it. */
-static char *return_path(struct crm_db *db, long id)
+static char *return_path(struct crm_db *conn, long id)
 {
 	struct err err = ERR_INIT;
 	char idtext[24], *tag = NULL, *rp;
 	snprintf(idtext, sizeof(idtext), "%ld", id);
-	assert_ok(crm_db_value(&tag, db, "SELECT crm.bounce_tag($1::bigint)", 1, (const char *[]){ idtext }, &err),
+	assert_ok(crm_db_value(&tag, conn, "SELECT crm.bounce_tag($1::bigint)", 1, (const char *[]){ idtext }, &err),
 		  &err);
 	cr_assert_not_null(tag);
 	rp = xstrfmt("bounces+%ld.%s@example.test", id, tag);
@@ -126,14 +127,14 @@ static char *return_path(struct crm_db *db, long id)
 	return rp;
 }
 
-/* A message of tests/gateway/dsn/. With db, it answers a message sent since
+/* A message of tests/gateway/dsn/. With conn, it answers a message sent since
  * sql/015: its bare return path bounces+ID@ becomes the row's signed one. */
-static void deliver_fixture(const char *maildir, const char *file, struct crm_db *db, long id)
+static void deliver_fixture(const char *maildir, const char *file, struct crm_db *conn, long id)
 {
 	char *path = xstrfmt("tests/gateway/dsn/%s", file), *msg = test_slurp(path);
 	char *name = xstrfmt("1795753701.%s.test", file);
-	if (db) {
-		char *bare = xstrfmt("bounces+%ld@example.test", id), *tagged = return_path(db, id);
+	if (conn) {
+		char *bare = xstrfmt("bounces+%ld@example.test", id), *tagged = return_path(conn, id);
 		struct buf b = BUF_INIT;
 		for (const char *p = msg, *q; *p; p = q + strlen(bare)) {
 			q = strstr(p, bare);
@@ -174,12 +175,12 @@ static const char stray[] = "From: MAILER-DAEMON@mx.example.net\nTo: bounces+999
 			    "--f\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
 			    "Final-Recipient: rfc822; zed@example.net\nAction: failed\nStatus: 5.1.1\n--f--\n";
 
-static void seed(struct crm_db *db)
+static void seed(struct crm_db *conn)
 {
 	struct err err = ERR_INIT;
 	assert_ok(
 		crm_db_exec(
-			db,
+			conn,
 			"INSERT INTO crm.campaign (id, name, channel, targets, status) OVERRIDING SYSTEM VALUE"
 			" VALUES (1, 'birthday', 'email', 'contact', 'running');"
 			"INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
@@ -201,34 +202,34 @@ static void seed(struct crm_db *db)
 	err_release(&err);
 }
 
-static char *value(struct crm_db *db, const char *sql)
+static char *value(struct crm_db *conn, const char *sql)
 {
 	struct err err = ERR_INIT;
 	char *v = NULL;
-	assert_ok(crm_db_value(&v, db, sql, 0, NULL, &err), &err);
+	assert_ok(crm_db_value(&v, conn, sql, 0, NULL, &err), &err);
 	err_release(&err);
 	return v ? v : xstrdup("(null)");
 }
 
-static void expect_value(struct crm_db *db, const char *sql, const char *want)
+static void expect_value(struct crm_db *conn, const char *sql, const char *want)
 {
-	char *v = value(db, sql);
+	char *v = value(conn, sql);
 	cr_expect_str_eq(v, want, "%s", sql);
 	free(v);
 }
 
-static void expect_rows(struct crm_db *db)
+static void expect_rows(struct crm_db *conn)
 {
-	expect_value(db, "SELECT string_agg(id || ' ' || status, ', ' ORDER BY id) FROM crm.outbox",
+	expect_value(conn, "SELECT string_agg(id || ' ' || status, ', ' ORDER BY id) FROM crm.outbox",
 		     "42 bounced, 43 sent, 44 bounced, 45 bounced, 46 bounced, 47 queued, 48 sent");
-	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 42", "bounced: 5.1.1 mailbox unavailable");
-	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 43", "delayed: 4.2.2 mailbox full");
-	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 44",
+	expect_value(conn, "SELECT last_error FROM crm.outbox WHERE id = 42", "bounced: 5.1.1 mailbox unavailable");
+	expect_value(conn, "SELECT last_error FROM crm.outbox WHERE id = 43", "delayed: 4.2.2 mailbox full");
+	expect_value(conn, "SELECT last_error FROM crm.outbox WHERE id = 44",
 		     "bounced: 5.1.1 550 5.1.1 <erin@example.net>: Recipient address rejected: User unknown in virtual"
 		     " mailbox table");
-	expect_value(db, "SELECT last_error FROM crm.outbox WHERE id = 46",
+	expect_value(conn, "SELECT last_error FROM crm.outbox WHERE id = 46",
 		     "bounced: 5.0.0 host mx.example.org [192.0.2.40]: 550 unrouteable address");
-	expect_value(db,
+	expect_value(conn,
 		     "SELECT string_agg(address || ' ' || reason || ' ' || outbox_id, ', ' ORDER BY address)"
 		     " FROM crm.suppression",
 		     "anne@gone.example.test bounced 42, carol@example.net bounced 45, dave@example.org bounced 46,"
@@ -251,7 +252,7 @@ static void expect_stats(const struct gw_mailbox_stats *s, long bounced, long de
  * another one and 45's row has none recorded (its outcome was unknown), and
  * 47 (qmail) returns none: those three prove their row by the signed
  * return path. */
-static void deliver_all(const char *maildir, struct crm_db *db)
+static void deliver_all(const char *maildir, struct crm_db *conn)
 {
 	static const struct {
 		const char *file;
@@ -259,7 +260,7 @@ static void deliver_all(const char *maildir, struct crm_db *db)
 	} files[] = { { "postfix-failed.eml", 0 }, { "postfix-delayed.eml", 0 }, { "postfix-smtp-crlf.eml", 44 },
 		      { "exim-dsn.eml", 45 },	   { "exim-plain.eml", 0 },	 { "qmail.eml", 47 } };
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
-		deliver_fixture(maildir, files[i].file, files[i].tagged ? db : NULL, files[i].tagged);
+		deliver_fixture(maildir, files[i].file, files[i].tagged ? conn : NULL, files[i].tagged);
 	deliver(maildir, "1795753702.reply.test", survey_reply);
 	deliver(maildir, "1795753702.forged.test", forged);
 	deliver(maildir, "1795753702.stray.test", stray);
@@ -294,7 +295,7 @@ static const char delivered[] = "From: MAILER-DAEMON@mx.example.net\nTo: bounces
 				"--d--\n";
 
 /* Over TLS: IMAPS and STARTTLS, the certificate pinned by its SHA-256. */
-static void imap_tls(const struct dovecot *d, struct crm_db *db)
+static void imap_tls(const struct dovecot *d, struct crm_db *conn)
 {
 	char *cmd, *url, pin[128] = "";
 	struct gw_mailbox_stats st = { 0 };
@@ -313,49 +314,47 @@ static void imap_tls(const struct dovecot *d, struct crm_db *db)
 	url = xstrfmt("imaps://user%%40example.test:secret@127.0.0.1:%s/INBOX", d->tls_port);
 	o.url = url;
 	o.tls_fingerprint = pin;
-	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	assert_ok(gw_mailbox_poll(conn, &o, &st, &err), &err);
 	/* another certificate pinned: refused before the password goes, over
 	 * IMAPS and over the plain port's STARTTLS alike */
 	o.tls_fingerprint =
 		"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
-	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_INPUT);
+	cr_expect_eq(gw_mailbox_poll(conn, &o, &st, &err), ERR_INPUT);
 	cr_expect(strstr(err.msg.data, "is not the one tls_fingerprint names"), "%s", err.msg.data);
 	cr_expect(strstr(err.msg.data, pin), "%s", err.msg.data);
 	err_clear(&err);
 	free(url);
 	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/INBOX", d->port);
 	o.url = url;
-	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_INPUT, "STARTTLS was used, and the pin checked");
+	cr_expect_eq(gw_mailbox_poll(conn, &o, &st, &err), ERR_INPUT, "STARTTLS was used, and the pin checked");
 	err_release(&err);
 	free(url);
 	free(cmd);
 }
 
+TestSuite(mailbox, .init = test_fixture_init_session, .fini = test_fixture_fini);
+
 Test(mailbox, imap_dovecot, .timeout = 60)
 {
 	struct dovecot d;
-	char *why = NULL, *conninfo, *url, *key;
-	struct crm_db *db;
+	char *why = NULL, *url, *key;
 	struct err err = ERR_INIT;
 	struct gw_mailbox_stats st = { 0 };
 	struct gw_mailbox_opts o = { .return_path = RP, .timeout = 10 };
-	struct buf out = BUF_INIT, errout = BUF_INIT;
 	int seen, unseen, status;
 
 	if (dovecot_start(&d, dovecot_only, &why))
 		cr_skip_test("%s", why);
-	conninfo = test_db_create();
-	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
-	seed(db);
-	deliver_all(d.maildir, db);
+	seed(session);
+	deliver_all(d.maildir, session);
 	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/INBOX", d.port);
 	o.url = url;
 
-	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	assert_ok(gw_mailbox_poll(session, &o, &st, &err), &err);
 	expect_stats(&st, 4, 1, 1, 2, 1);
-	expect_rows(db);
+	expect_rows(session);
 	key = xstrfmt("imap://user@example.test@127.0.0.1:%s/INBOX 9", d.port);
-	expect_value(db, "SELECT mailbox || ' ' || last_uid FROM crm.mailbox_state", key);
+	expect_value(session, "SELECT mailbox || ' ' || last_uid FROM crm.mailbox_state", key);
 	free(key);
 	/* Dovecot keeps IMAP flags in the file names: the bounces are seen, the reply is not */
 	count_cur(d.maildir, &seen, &unseen);
@@ -364,20 +363,20 @@ Test(mailbox, imap_dovecot, .timeout = 60)
 
 	/* again: nothing is read twice */
 	memset(&st, 0, sizeof(st));
-	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	assert_ok(gw_mailbox_poll(session, &o, &st, &err), &err);
 	expect_stats(&st, 0, 0, 0, 0, 0);
-	expect_rows(db);
+	expect_rows(session);
 
 	/* the command, configured from the environment; one more message */
 	deliver(d.maildir, "1795753703.delivered.test", delivered);
 	setenv("CRMGATE_MAILBOX_URL", url, 1);
 	setenv("CRMGATE_EMAIL_RETURN_PATH", RP, 1);
-	status = test_crmgate(&out, &errout, conninfo, "mailbox poll --once");
+	status = crmgate("mailbox poll --once");
 	cr_expect_eq(status, 0, "%s", errout.data);
 	cr_expect_str_eq(out.data, "bounced 0, failed 0, delayed 0, delivered 1, noted 0, unmatched 0, other 0\n");
-	expect_value(db, "SELECT status || ' ' || (delivered_at IS NOT NULL) FROM crm.outbox WHERE id = 48",
+	expect_value(session, "SELECT status || ' ' || (delivered_at IS NOT NULL) FROM crm.outbox WHERE id = 48",
 		     "delivered true");
-	status = test_crmgate(&out, &errout, conninfo, "--format json mailbox poll --once");
+	status = crmgate("--format json mailbox poll --once");
 	cr_expect_eq(status, 0, "%s", errout.data);
 	cr_expect_str_eq(out.data, "{\"bounced\":0,\"failed\":0,\"delayed\":0,\"delivered\":0,\"noted\":0,"
 				   "\"unmatched\":0,\"other\":0}\n");
@@ -386,7 +385,7 @@ Test(mailbox, imap_dovecot, .timeout = 60)
 	free(url);
 	url = xstrfmt("imap://user%%40example.test:wrong@127.0.0.1:%s/INBOX", d.port);
 	o.url = url;
-	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_FAIL);
+	cr_expect_eq(gw_mailbox_poll(session, &o, &st, &err), ERR_FAIL);
 	cr_expect(strstr(err.msg.data, "could not log in as 'user@example.test'"), "%s", err.msg.data);
 	cr_expect_null(strstr(err.msg.data, "wrong"), "%s", err.msg.data);
 	err_clear(&err);
@@ -394,25 +393,20 @@ Test(mailbox, imap_dovecot, .timeout = 60)
 	free(url);
 	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/Nope", d.port);
 	o.url = url;
-	cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_FAIL);
+	cr_expect_eq(gw_mailbox_poll(session, &o, &st, &err), ERR_FAIL);
 	cr_expect(strstr(err.msg.data, "could not select folder 'Nope'"), "%s", err.msg.data);
 	err_clear(&err);
-	imap_tls(&d, db);
+	imap_tls(&d, session);
 
 	err_release(&err);
-	buf_release(&out);
-	buf_release(&errout);
-	crm_db_free(db);
-	test_db_drop(conninfo);
 	free(url);
 	dovecot_stop(&d);
 }
 
 Test(mailbox, maildir)
 {
-	char *dir = test_tmpdir(), *conninfo = test_db_create(), *url = xstrfmt("maildir:%s/Maildir", dir);
+	char *url = xstrfmt("maildir:%s/Maildir", dir);
 	char *md = url + 8, *sub;
-	struct crm_db *db;
 	struct err err = ERR_INIT;
 	struct gw_mailbox_stats st = { 0 };
 	struct gw_mailbox_opts o = { .url = url, .return_path = RP };
@@ -423,41 +417,40 @@ Test(mailbox, maildir)
 		cr_assert_eq(mkdir(sub, 0700), 0, "%s", sub);
 		free(sub);
 	}
-	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
-	seed(db);
-	deliver_all(md, db);
+	seed(session);
+	deliver_all(md, session);
 	/* no message: passed by, and left where it is */
 	sub = xstrfmt("%s/new/1795753700.folder", md);
 	cr_assert_eq(mkdir(sub, 0700), 0);
-	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	assert_ok(gw_mailbox_poll(session, &o, &st, &err), &err);
 	cr_expect_eq(access(sub, F_OK), 0);
 	free(sub);
 	expect_stats(&st, 4, 1, 1, 2, 1);
-	expect_rows(db);
+	expect_rows(session);
 	count_cur(md, &seen, &unseen);
 	cr_expect_eq(seen, 8);
 	cr_expect_eq(unseen, 1);
-	expect_value(db, "SELECT count(*) FROM crm.mailbox_state", "0");
+	expect_value(session, "SELECT count(*) FROM crm.mailbox_state", "0");
 
 	memset(&st, 0, sizeof(st));
-	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	assert_ok(gw_mailbox_poll(session, &o, &st, &err), &err);
 	expect_stats(&st, 0, 0, 0, 0, 0);
 
 	/* the same bounce delivered twice: recorded once */
 	deliver_fixture(md, "postfix-failed.eml", NULL, 0);
-	assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+	assert_ok(gw_mailbox_poll(session, &o, &st, &err), &err);
 	expect_stats(&st, 0, 0, 1, 0, 0);
-	expect_rows(db);
+	expect_rows(session);
 
 	/* one poll of a mailbox at a time */
 	{
 		struct crm_db *other;
 		const char *params[] = { url };
-		assert_ok(crm_db_connect(&other, conninfo, &err), &err);
+		assert_ok(crm_db_connect(&other, db, &err), &err);
 		assert_ok(crm_db_query(NULL, other, "SELECT pg_advisory_lock(1835167608, hashtext($1))", 1, params,
 				       &err),
 			  &err);
-		cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), ERR_TEMPFAIL);
+		cr_expect_eq(gw_mailbox_poll(session, &o, &st, &err), ERR_TEMPFAIL);
 		char *want = xstrfmt("another 'mailbox poll' is reading '%s'", url);
 		cr_expect_str_eq(err.msg.data, want);
 		free(want);
@@ -466,10 +459,7 @@ Test(mailbox, maildir)
 	}
 
 	err_release(&err);
-	crm_db_free(db);
-	test_db_drop(conninfo);
 	free(url);
-	test_rmdir(dir);
 }
 
 Test(mailbox, bad_urls)
@@ -493,20 +483,16 @@ Test(mailbox, bad_urls)
 		{ "maildir:/nonexistent/Maildir", ERR_FAIL,
 		  "could not open Maildir folder '/nonexistent/Maildir/new': No such file or directory" },
 	};
-	char *conninfo = test_db_create();
-	struct crm_db *db;
 	struct err err = ERR_INIT;
-	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct gw_mailbox_opts o = { .url = cases[i].url, .timeout = 5 };
 		struct gw_mailbox_stats st = { 0 };
-		cr_expect_eq(gw_mailbox_poll(db, &o, &st, &err), cases[i].code, "%s: %s", cases[i].url, err.msg.data);
+		cr_expect_eq(gw_mailbox_poll(session, &o, &st, &err), cases[i].code, "%s: %s", cases[i].url,
+			     err.msg.data);
 		cr_expect_str_eq(err.msg.data, cases[i].msg, "%s", cases[i].url);
 		err_clear(&err);
 	}
 	err_release(&err);
-	crm_db_free(db);
-	test_db_drop(conninfo);
 }
 
 /* The whole way back: Postfix itself bounces a message of row 42 (its
@@ -517,8 +503,7 @@ Test(mailbox, bad_urls)
 Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
 {
 	struct dovecot d;
-	char *why = NULL, *conninfo, *url, *cmd, *rp;
-	struct crm_db *db;
+	char *why = NULL, *url, *cmd, *rp;
 	struct err err = ERR_INIT;
 	struct gw_mailbox_stats st = { 0 };
 	struct gw_mailbox_opts o = { .return_path = RP, .timeout = 10 };
@@ -528,10 +513,8 @@ Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
 		cr_skip_test("a private Postfix needs root (tests/servers/mta.sh)");
 	if (dovecot_start(&d, postfix_and_dovecot, &why))
 		cr_skip_test("%s", why);
-	conninfo = test_db_create();
-	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
 	assert_ok(crm_db_exec(
-			  db,
+			  session,
 			  "INSERT INTO crm.campaign (id, name, channel, targets, status) OVERRIDING SYSTEM VALUE"
 			  " VALUES (1, 'birthday', 'email', 'contact', 'running');"
 			  "INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status, attempts,"
@@ -540,7 +523,7 @@ Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
 			  &err),
 		  &err);
 
-	rp = return_path(db, 42);
+	rp = return_path(session, 42);
 	cmd = xstrfmt("sendmail -C '%s/conf' -f %s -- anne@example.org", d.maildir, rp);
 	p = popen(cmd, "w");
 	cr_assert_not_null(p);
@@ -553,18 +536,16 @@ Test(mailbox, postfix_bounces_dovecot_serves, .timeout = 60)
 	url = xstrfmt("imap://user%%40example.test:secret@127.0.0.1:%s/INBOX", d.port);
 	o.url = url;
 	for (int i = 0; i < 100 && !st.bounced; i++) {
-		assert_ok(gw_mailbox_poll(db, &o, &st, &err), &err);
+		assert_ok(gw_mailbox_poll(session, &o, &st, &err), &err);
 		if (!st.bounced)
 			usleep(100000);
 	}
 	expect_stats(&st, 1, 0, 0, 0, 0);
-	expect_value(db, "SELECT status || ': ' || last_error FROM crm.outbox WHERE id = 42",
+	expect_value(session, "SELECT status || ': ' || last_error FROM crm.outbox WHERE id = 42",
 		     "bounced: bounced: 5.0.0 crmgate test MTA delivers to example.test only");
-	expect_value(db, "SELECT address || ' ' || reason FROM crm.suppression", "anne@example.org bounced");
+	expect_value(session, "SELECT address || ' ' || reason FROM crm.suppression", "anne@example.org bounced");
 
 	err_release(&err);
-	crm_db_free(db);
-	test_db_drop(conninfo);
 	free(url);
 	free(rp);
 	dovecot_stop(&d);
@@ -577,8 +558,8 @@ struct sent {
 	char return_path[128], recipient[128], message_id[128], outbox[24];
 };
 
-/* The value of the first header line name: (CRLF or LF) in msg, into out. */
-static void header_of(const char *msg, const char *name, char *out, size_t n)
+/* The value of the first header line name: (CRLF or LF) in msg, into got. */
+static void header_of(const char *msg, const char *name, char *got, size_t n)
 {
 	const char *p = strstr(msg, name);
 	size_t len;
@@ -588,8 +569,8 @@ static void header_of(const char *msg, const char *name, char *out, size_t n)
 		p++;
 	len = strcspn(p, ">\r\n");
 	cr_assert_lt(len, n);
-	memcpy(out, p, len);
-	out[len] = '\0';
+	memcpy(got, p, len);
+	got[len] = '\0';
 }
 
 /* A delivery status notification to `to` saying that `failed` failed for
@@ -616,34 +597,29 @@ static void bounce(const char *maildir, const char *name, const char *to, const 
  * sent before sql/015 that returns its Message-ID) do. */
 Test(mailbox, forged_bounces_suppress_nobody, .timeout = 60)
 {
-	char *dir = test_tmpdir(), *conninfo = test_db_create();
 	char *body = xstrfmt("%s/body.txt", dir), *sent_url = xstrfmt("file:%s/sent", dir);
 	char *inbox = xstrfmt("%s/in", dir), *inbox_url = xstrfmt("maildir:%s", inbox), *cmd;
-	struct buf out = BUF_INIT, errout = BUF_INIT;
 	struct sent s[3]; /* anne, bob, carol */
-	struct crm_db *db;
 	struct err err = ERR_INIT;
 	FILE *ls;
 	char line[512];
 	int n = 0;
 
-	test_import(conninfo, dir, "salesperson", "code,name\nS1,王伟\n");
-	test_import(conninfo, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
-	test_import(conninfo, dir, "contact",
-		    "code,customer_code,name,email\nE1,C1,安妮,anne@example.net\n"
-		    "E2,C1,鲍勃,bob@example.net\nE3,C1,卡罗,carol@example.net\n");
+	import("salesperson", "code,name\nS1,王伟\n");
+	import("customer", "code,name,owner_code\nC1,甲公司,S1\n");
+	import("contact", "code,customer_code,name,email\nE1,C1,安妮,anne@example.net\n"
+			  "E2,C1,鲍勃,bob@example.net\nE3,C1,卡罗,carol@example.net\n");
 	test_write_file(body, "{{name}}，您好\n");
 	setenv("CRMGATE_EMAIL_TRANSPORT", sent_url, 1);
 	setenv("CRMGATE_EMAIL_FROM", "市场部 <marketing@example.test>", 1);
 	setenv("CRMGATE_EMAIL_RETURN_PATH", RP, 1);
 	setenv("CRMGATE_MAILBOX_URL", inbox_url, 1);
-	cr_assert_eq(test_crmgate(&out, &errout, conninfo,
-				  "campaign create 通知 --channel email --targets contact --subject 你好 --body '%s'"
-				  " --transactional",
-				  body),
+	cr_assert_eq(crmgate("campaign create 通知 --channel email --targets contact --subject 你好 --body '%s'"
+			     " --transactional",
+			     body),
 		     0, "%s", errout.data);
-	cr_assert_eq(test_crmgate(&out, &errout, conninfo, "campaign launch 通知 --yes"), 0, "%s", errout.data);
-	cr_assert_eq(test_crmgate(&out, &errout, conninfo, "send --once"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("campaign launch 通知 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 
 	/* what went out: each message's return path, recipient, Message-ID and row */
 	cmd = xstrfmt("ls %s/sent/new", dir);
@@ -709,22 +685,16 @@ Test(mailbox, forged_bounces_suppress_nobody, .timeout = 60)
 		free(hdr);
 	}
 
-	cr_assert_eq(test_crmgate(&out, &errout, conninfo, "mailbox poll --once"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("mailbox poll --once"), 0, "%s", errout.data);
 	cr_expect_str_eq(out.data, "bounced 2, failed 0, delayed 0, delivered 0, noted 0, unmatched 203, other 0\n");
-	assert_ok(crm_db_connect(&db, conninfo, &err), &err);
-	expect_value(db, "SELECT string_agg(recipient || ' ' || status, ', ' ORDER BY recipient) FROM crm.outbox",
+	expect_value(session, "SELECT string_agg(recipient || ' ' || status, ', ' ORDER BY recipient) FROM crm.outbox",
 		     "anne@example.net sent, bob@example.net bounced, carol@example.net bounced");
-	expect_value(db, "SELECT string_agg(address, ', ' ORDER BY address) FROM crm.suppression",
+	expect_value(session, "SELECT string_agg(address, ', ' ORDER BY address) FROM crm.suppression",
 		     "bob@example.net, carol@example.net");
 
-	crm_db_free(db);
 	err_release(&err);
-	buf_release(&out);
-	buf_release(&errout);
 	free(inbox_url);
 	free(inbox);
 	free(sent_url);
 	free(body);
-	test_db_drop(conninfo);
-	test_rmdir(dir);
 }

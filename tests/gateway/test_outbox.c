@@ -6,33 +6,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "gateway/campaign.h"
 #include "gateway/outbox.h"
 
-static char *db, *dir;
-
 static void setup(void)
 {
-	db = test_db_create();
-	dir = test_tmpdir();
-	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
-	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
-	test_import(db, dir, "contact",
-		    "code,customer_code,name,email,email_opt_out\n"
-		    "K1,C1,张三,zhang@example.test,false\nK2,C1,李四,,false\nK3,C1,王五,wang@example.test,true\n"
-		    "K4,C1,赵六,ZHANG@example.test,false\nK5,C1,钱七,qian@example.test,false\n"
-		    "K6,C1,孙八,sun@example.test,false\n");
+	test_fixture_init();
+	import("salesperson", "code,name\nS1,王伟\n");
+	import("customer", "code,name,owner_code\nC1,甲公司,S1\n");
+	import("contact", "code,customer_code,name,email,email_opt_out\n"
+			  "K1,C1,张三,zhang@example.test,false\nK2,C1,李四,,false\nK3,C1,王五,wang@example.test,true\n"
+			  "K4,C1,赵六,ZHANG@example.test,false\nK5,C1,钱七,qian@example.test,false\n"
+			  "K6,C1,孙八,sun@example.test,false\n");
 }
 
-static void teardown(void)
-{
-	test_db_drop(db);
-	test_rmdir(dir);
-}
-
-TestSuite(outbox, .init = setup, .fini = teardown);
+TestSuite(outbox, .init = setup, .fini = test_fixture_fini);
 
 static struct crm_db *connect(void)
 {
@@ -59,7 +50,7 @@ static long count(struct crm_db *c, const char *sql)
 	return n;
 }
 
-static void create(struct crm_db *c, struct gw_campaign *out)
+static void create(struct crm_db *c, struct gw_campaign *got)
 {
 	struct gw_campaign camp = { .name = "生日",
 				    .channel = "email",
@@ -70,7 +61,7 @@ static void create(struct crm_db *c, struct gw_campaign *out)
 	struct err err = ERR_INIT;
 	buf_init(&camp.template);
 	assert_ok(gw_campaign_create(c, &camp, &err), &err);
-	assert_ok(gw_campaign_get(c, "生日", out, &err), &err);
+	assert_ok(gw_campaign_get(c, "生日", got, &err), &err);
 }
 
 Test(outbox, a_launch_queues_each_target_once_and_says_why_it_skips)

@@ -162,13 +162,12 @@ Test(outbox_owner, no_c_file_but_the_owner_writes_the_outbox)
 
 Test(outbox_owner, no_database_function_but_the_owners_writes_the_outbox)
 {
-	char *db = test_db_create();
-	struct crm_db *c = NULL;
+	char *db;
+	struct crm_db *c = test_db_session(&db);
 	struct crm_res *res = NULL;
 	struct err err = ERR_INIT;
 	struct buf found = BUF_INIT;
 
-	assert_ok(crm_db_connect(&c, db, &err), &err);
 	/* every function of every schema but PostgreSQL's own, as migrated */
 	assert_ok(
 		crm_db_query(
@@ -196,7 +195,6 @@ Test(outbox_owner, no_database_function_but_the_owners_writes_the_outbox)
 	cr_expect_geq(strtol(crm_res_get(res, 0, 0), NULL, 10), 5,
 		      "the outbox's transitions are not crm.outbox_* functions");
 	crm_res_free(res);
-	crm_db_free(c);
 	buf_release(&found);
-	test_db_drop(db);
+	test_db_session_end(c, db);
 }

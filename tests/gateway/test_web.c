@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define TEST_FIXTURE
 #include "testlib.h"
 #include "common/httpd.h"
 #include "common/xalloc.h"
@@ -21,8 +22,6 @@
 #define INBOUND_KEY "in-s3cret-1"
 #define KEY	    "key=" INBOUND_KEY "&"
 
-static char *db;
-static struct crm_db *conn;
 static struct gw_web *web;
 static struct http_server *srv;
 static struct crm_store_opts store;
@@ -55,9 +54,8 @@ static void setup(void)
 	struct http_routes routes = HTTP_ROUTES_INIT;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	db = test_db_create();
-	assert_ok(crm_db_connect(&conn, db, &err), &err);
-	assert_ok(crm_db_exec(conn, seed, &err), &err);
+	test_fixture_init_session();
+	assert_ok(crm_db_exec(session, seed, &err), &err);
 	store = (struct crm_store_opts){ .conninfo = db, .vardir = "var" };
 	assert_ok(gw_web_new(&web, &wopt, &err), &err);
 	gw_web_routes(&routes, web);
@@ -69,8 +67,7 @@ static void teardown(void)
 {
 	http_server_stop(srv);
 	gw_web_free(web);
-	crm_db_free(conn);
-	test_db_drop(db);
+	test_fixture_fini();
 	curl_global_cleanup();
 }
 
@@ -89,7 +86,7 @@ static char *value(const char *sql)
 {
 	struct err err = ERR_INIT;
 	char *v = NULL;
-	assert_ok(crm_db_value(&v, conn, sql, 0, NULL, &err), &err);
+	assert_ok(crm_db_value(&v, session, sql, 0, NULL, &err), &err);
 	return v ? v : xstrdup("");
 }
 
@@ -104,7 +101,7 @@ static char *token(long id, const char *secret)
 {
 	struct buf b = BUF_INIT;
 	struct err err = ERR_INIT;
-	assert_ok(gw_web_token(&b, conn, id, secret, &err), &err);
+	assert_ok(gw_web_token(&b, session, id, secret, &err), &err);
 	return buf_detach(&b, NULL);
 }
 
@@ -112,7 +109,7 @@ static char *dlr_token(long id, const char *secret)
 {
 	struct buf b = BUF_INIT;
 	struct err err = ERR_INIT;
-	assert_ok(gw_web_dlr_token(&b, conn, id, secret, &err), &err);
+	assert_ok(gw_web_dlr_token(&b, session, id, secret, &err), &err);
 	return buf_detach(&b, NULL);
 }
 
@@ -148,15 +145,15 @@ Test(web, token_round_trip_and_forgeries)
 
 	cr_assert(!strncmp(t, "1.", 2) && strlen(t) == 2 + 43, "%s", t);
 	cr_assert_eq(strspn(t + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 43, "%s", t);
-	assert_ok(gw_web_token_check(&id, conn, t, NULL, &err), &err);
+	assert_ok(gw_web_token_check(&id, session, t, NULL, &err), &err);
 	cr_assert_eq(id, 1);
 	/* the same id signs the same way every time; another key, another id: another signature */
 	cr_assert_str_neq(t, other);
-	assert_ok(gw_web_token_check(&id, conn, other, "a configured secret", &err), &err);
+	assert_ok(gw_web_token_check(&id, session, other, "a configured secret", &err), &err);
 	cr_assert_eq(id, 1);
-	cr_assert_eq(gw_web_token_check(&id, conn, other, NULL, &err), ERR_NOTFOUND);
+	cr_assert_eq(gw_web_token_check(&id, session, other, NULL, &err), ERR_NOTFOUND);
 	err_clear(&err);
-	cr_assert_eq(gw_web_token_check(&id, conn, t, "a configured secret", &err), ERR_NOTFOUND);
+	cr_assert_eq(gw_web_token_check(&id, session, t, "a configured secret", &err), ERR_NOTFOUND);
 	err_clear(&err);
 
 	/* one character changed; a signature moved to another id; malformed tokens */
@@ -165,12 +162,12 @@ Test(web, token_round_trip_and_forgeries)
 	const char *bad[] = { forged, swapped, "1",	"1.",	"01.abc",
 			      "-1.x", "",      "1.a/b", t2 + 1, "99999999999999999999.x" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		cr_expect_eq(gw_web_token_check(&id, conn, bad[i], NULL, &err), ERR_NOTFOUND, "'%s'", bad[i]);
+		cr_expect_eq(gw_web_token_check(&id, session, bad[i], NULL, &err), ERR_NOTFOUND, "'%s'", bad[i]);
 		cr_expect_eq(id, 0);
 		err_clear(&err);
 	}
 
-	assert_ok(gw_web_unsubscribe_url(&url, conn, "https://crm.example.test/", 1, NULL, &err), &err);
+	assert_ok(gw_web_unsubscribe_url(&url, session, "https://crm.example.test/", 1, NULL, &err), &err);
 	cr_expect(!strncmp(url.data, "https://crm.example.test/u/1.", 29), "%s", url.data);
 	cr_expect_str_eq(url.data + 27, t);
 	buf_release(&url);
@@ -200,11 +197,11 @@ Test(web, tokens_sign_their_purpose)
 	expect_value("SELECT coalesce(crm.sign_token('unsubscribe:7', 1, 'k'), 'null')", "null");
 	expect_value("SELECT coalesce(crm.sign_token('', 1, 'k'), 'null')", "null");
 	/* each check takes its own purpose only */
-	assert_ok(gw_web_dlr_token_check(&id, conn, d2, NULL, &err), &err);
+	assert_ok(gw_web_dlr_token_check(&id, session, d2, NULL, &err), &err);
 	cr_expect_eq(id, 7);
-	cr_expect_eq(gw_web_dlr_token_check(&id, conn, u, "k", &err), ERR_NOTFOUND);
+	cr_expect_eq(gw_web_dlr_token_check(&id, session, u, "k", &err), ERR_NOTFOUND);
 	err_clear(&err);
-	cr_expect_eq(gw_web_token_check(&id, conn, d, "k", &err), ERR_NOTFOUND);
+	cr_expect_eq(gw_web_token_check(&id, session, d, "k", &err), ERR_NOTFOUND);
 	cr_expect_eq(id, 0);
 	err_release(&err);
 	free(u);
@@ -277,7 +274,7 @@ Test(web, pages_are_xml_whatever_the_recipient_holds)
 	struct buf body = BUF_INIT;
 	char *text;
 
-	assert_ok(crm_db_exec(conn,
+	assert_ok(crm_db_exec(session,
 			      "INSERT INTO crm.outbox (id, campaign_id, channel, target_code, recipient, status)"
 			      " OVERRIDING SYSTEM VALUE VALUES"
 			      " (6, 1, 'email', 'X6', E'王\\uFFFE小\\u0007明@例\\uFFFF子.test', 'sent'),"
@@ -604,7 +601,7 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 	static const char vars[] = "KANNEL_DIR KANNEL_SENDSMS_URL KANNEL_USER KANNEL_PASS KANNEL_ADMIN_URL "
 				   "KANNEL_ADMIN_PASS KANNEL_MO_PORT KANNEL_SMSC_LOG KANNEL_BB_PID KANNEL_SB_PID "
 				   "KANNEL_FAKE_PID";
-	char *dir, *file, *url, *user, *pass, *dlr_url;
+	char *file, *url, *user, *pass, *dlr_url;
 	struct gw_sms_config cfg = { .provider = "kannel", .timeout_ms = 10000 };
 	struct gw_sms_provider *p;
 	struct gw_sms_result res;
@@ -617,7 +614,6 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 	    access("/usr/sbin/smsbox", X_OK) || access("/usr/lib/kannel/test/fakesmsc", X_OK))
 		cr_skip_test("Kannel is not installed (packages kannel and kannel-extras; make deps), or the test "
 			     "does not run from the repository's top folder");
-	dir = test_tmpdir();
 	file = xstrfmt("%s/kannel.env", dir);
 	if (test_sh("SERVERS_DIR=tests/servers KANNEL_MO_URL='http://127.0.0.1:%u/sms/in?key=" INBOUND_KEY "'; "
 		    "export KANNEL_MO_URL; "
@@ -625,7 +621,6 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 		    http_server_port(srv), vars, file)) {
 		test_sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; kannel_stop",
 			file);
-		test_rmdir(dir);
 		free(file);
 		cr_skip_test("Kannel is installed but did not start here (see the log above)");
 	}
@@ -660,7 +655,6 @@ Test(web, real_kannel_reports_and_inbound_stop, .timeout = 60)
 
 	test_sh("SERVERS_DIR=tests/servers; set -a; . %s; set +a; . tests/servers/kannel.sh; kannel_stop", file);
 	gw_sms_result_release(&res);
-	test_rmdir(dir);
 	free(file);
 	free(url);
 	free(user);

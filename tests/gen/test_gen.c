@@ -20,18 +20,12 @@ static char *generate(struct crm_db **db, unsigned long long seed, long customer
 {
 	struct err err = ERR_INIT;
 	struct gen_opts opts = { .seed = seed, .customers = customers, .today = TODAY };
-	char *conninfo = test_db_create();
+	char *conninfo;
 
-	assert_ok(crm_db_connect(db, conninfo, &err), &err);
+	*db = test_db_session(&conninfo);
 	assert_ok(gen_run(st, *db, &opts, &err), &err);
 	err_release(&err);
 	return conninfo;
-}
-
-static void finish(struct crm_db *db, char *conninfo)
-{
-	crm_db_free(db);
-	test_db_drop(conninfo);
 }
 
 /* The first value of a query, as a malloc'd string ("" for NULL). */
@@ -156,7 +150,7 @@ Test(gen, counts_match_and_every_table_has_rows)
 	cr_expect_eq(number(db, "SELECT count(*) FROM crm.app_user WHERE role IN ('salesperson', 'sales_manager')"),
 		     st.salespeople);
 	cr_expect_eq(number(db, "SELECT count(*) FROM crm.app_user WHERE login = 'admin' AND role = 'admin'"), 1);
-	finish(db, conn);
+	test_db_session_end(db, conn);
 }
 
 Test(gen, same_seed_same_data_other_seed_other_data)
@@ -175,9 +169,9 @@ Test(gen, same_seed_same_data_other_seed_other_data)
 	free(ha);
 	free(hb);
 	free(hc);
-	finish(da, ca);
-	finish(db, cb);
-	finish(dc, cc);
+	test_db_session_end(da, ca);
+	test_db_session_end(db, cb);
+	test_db_session_end(dc, cc);
 }
 
 Test(gen, refuses_a_database_with_customers)
@@ -193,26 +187,25 @@ Test(gen, refuses_a_database_with_customers)
 	cr_expect_str_eq(err.hint.data, "run 'crmgate db reset --yes' first");
 	cr_expect_eq(count(db, "crm.customer"), 20, "the refused run changed the database");
 	err_release(&err);
-	finish(db, conn);
+	test_db_session_end(db, conn);
 }
 
 Test(gen, refuses_bad_options)
 {
 	struct gen_stats st;
-	struct crm_db *db;
+	char *conn;
+	struct crm_db *db = test_db_session(&conn);
 	struct err err = ERR_INIT;
-	char *conn = test_db_create();
 	struct gen_opts bad_date = { .seed = 1, .customers = 10, .today = "2025-02-29" };
 	struct gen_opts no_customers = { .seed = 1, .customers = 0, .today = TODAY };
 
-	assert_ok(crm_db_connect(&db, conn, &err), &err);
 	cr_expect_eq(gen_run(&st, db, &bad_date, &err), ERR_INPUT);
 	cr_expect(strstr(err.msg.data, "2025-02-29"), "%s", err.msg.data);
 	err_clear(&err);
 	cr_expect_eq(gen_run(&st, db, &no_customers, &err), ERR_INPUT);
 	err_release(&err);
 	cr_expect_eq(count(db, "crm.department"), 0);
-	finish(db, conn);
+	test_db_session_end(db, conn);
 }
 
 Test(gen, leaves_the_schema_as_it_found_it)
@@ -225,13 +218,12 @@ Test(gen, leaves_the_schema_as_it_found_it)
 	struct gen_stats st;
 	struct crm_db *db;
 	struct err err = ERR_INIT;
-	char *empty = test_db_create(), *before, *after;
-	struct crm_db *edb;
+	char *empty, *before, *after;
+	struct crm_db *edb = test_db_session(&empty);
 	char *conn;
 
-	assert_ok(crm_db_connect(&edb, empty, &err), &err);
 	before = value(edb, objects);
-	finish(edb, empty);
+	test_db_session_end(edb, empty);
 	conn = generate(&db, 5, 200, &st);
 	after = value(db, objects);
 	cr_expect_str_eq(after, before, "constraints/indexes/enabled triggers before and after");
@@ -253,7 +245,7 @@ Test(gen, leaves_the_schema_as_it_found_it)
 	err_release(&err);
 	free(before);
 	free(after);
-	finish(db, conn);
+	test_db_session_end(db, conn);
 }
 
 Test(gen, reporting_lines_are_trees_within_a_customer)
@@ -276,7 +268,7 @@ Test(gen, reporting_lines_are_trees_within_a_customer)
 	cr_expect_eq(number(db, "SELECT count(*) FROM crm.customer u WHERE (SELECT count(*) FROM crm.contact c"
 				" WHERE c.customer_id = u.id AND c.reports_to_id IS NULL) <> 1"),
 		     0, "a customer without exactly one top contact");
-	finish(db, conn);
+	test_db_session_end(db, conn);
 }
 
 Test(gen, revenue_is_skewed_and_dates_are_around_today)
@@ -316,7 +308,7 @@ Test(gen, revenue_is_skewed_and_dates_are_around_today)
 				" FROM crm.lead UNION ALL SELECT email FROM crm.lead_contact) e"
 				" WHERE email NOT LIKE '%.example.test'"),
 		     0, "an e-mail address outside example.test");
-	finish(db, conn);
+	test_db_session_end(db, conn);
 }
 
 Test(gen, histories_tell_the_same_story_as_the_rows)
@@ -366,7 +358,7 @@ Test(gen, histories_tell_the_same_story_as_the_rows)
 	cr_expect_eq(number(db, "SELECT count(*) FROM crm.complaint WHERE received_at >= DATE '" TODAY "'"
 				" OR resolved_at >= DATE '" TODAY "' OR verified_at >= DATE '" TODAY "'"),
 		     0);
-	finish(db, conn);
+	test_db_session_end(db, conn);
 }
 
 /* The generator's output is pinned: seed 3, 150 customers, today 2025-06-15
@@ -420,7 +412,7 @@ Test(gen, the_same_options_give_the_pinned_data)
 		free(md5);
 		free(sql);
 	}
-	finish(db, conn);
+	test_db_session_end(db, conn);
 }
 
 /* The columns the generator writes come from the descriptions of
