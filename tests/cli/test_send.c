@@ -691,7 +691,7 @@ static const char *const bad_sms[][2] = {
 };
 
 /* A run with nothing but e-mails to send reads no [sms] setting: a bad one
- * neither stops it nor the launch of its campaign. */
+ * stops neither it, nor the launch of its campaign, nor a test message. */
 Test(send, an_email_run_reads_no_sms_setting)
 {
 	char *maildir = use_maildir();
@@ -701,8 +701,12 @@ Test(send, an_email_run_reads_no_sms_setting)
 		setenv(bad_sms[i][0], bad_sms[i][1], 1);
 		email_campaign(name, i == 0);
 		cr_expect_eq(crmgate("send --once"), 0, "%s=%s: %s", bad_sms[i][0], bad_sms[i][1], errout.data);
-		cr_expect_eq(maildir_files(maildir), 3 * ((int)i + 1), "%s", bad_sms[i][0]);
+		cr_expect_eq(maildir_files(maildir), 4 * (int)i + 3, "%s", bad_sms[i][0]);
 		expect_status(name, "\"status\": \"done\", \"queued\": 0, \"sending\": 0, \"sent\": 3,");
+		/* a test message opens the campaign's channel alone too */
+		cr_expect_eq(crmgate("campaign preview %s --test-to tester@example.test", name), 0, "%s: %s",
+			     bad_sms[i][0], errout.data);
+		cr_expect_eq(maildir_files(maildir), 4 * (int)i + 4, "%s", bad_sms[i][0]);
 		unsetenv(bad_sms[i][0]);
 		free(name);
 	}
