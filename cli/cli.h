@@ -28,7 +28,7 @@ struct cli {
 	struct crm_db *db; /* opened by cli_db on first use */
 	const char *argv0;
 	const char *config_file; /* --config */
-	char *vardir;		 /* the embedded database's folder: store.vardir */
+	char *vardir;		 /* the embedded database's folder: store.vardir (NULL: external) */
 };
 
 /* Locate the embedded database: the folder [database] dir names, else the

@@ -397,9 +397,11 @@ static int campaign_launch(struct cli *cli, struct crm_db *db, struct gw_campaig
 			   struct err *err)
 {
 	struct gw_launch l;
-	int rc;
+	/* the [sms] settings are a text campaign's: an e-mail or a letter
+	 * campaign neither reads them nor fails on them */
+	int sms = !strcmp(c->channel, "sms"), rc;
 
-	if ((rc = gw_sms_cap_parse(&c->cap, config_get(cli->cfg, "sms", "frequency_cap"), err)))
+	if (sms && (rc = gw_sms_cap_parse(&c->cap, config_get(cli->cfg, "sms", "frequency_cap"), err)))
 		return rc;
 	warn_unreachable_links(cli, c);
 	if (!a->yes) {
@@ -425,7 +427,7 @@ static int campaign_launch(struct cli *cli, struct crm_db *db, struct gw_campaig
 	else
 		print_launch("queued", &l);
 	gw_launch_release(&l);
-	if ((rc = plan_texts(cli, db, c, err)))
+	if (sms && (rc = plan_texts(cli, db, c, err)))
 		return rc;
 	fflush(stdout);
 	log_info("'crmgate send' delivers the queue; 'crmgate campaign status %s' shows how far it is", c->name);

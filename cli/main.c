@@ -254,7 +254,10 @@ int main(int argc, char **argv)
 	if (!rc) {
 		if (!cli.store.conninfo)
 			cli.store.conninfo = config_get(cli.cfg, "database", "url");
-		cli_vardir_set(&cli, 0);
+		/* an external database has no folder of ours to look for (every
+		 * use of store.vardir is the embedded cluster's) */
+		if (!crm_store_is_external(&cli.store))
+			cli_vardir_set(&cli, 0);
 		set_today(&cli);
 		rc = dispatch(&cli, argc, argv, &err);
 	}

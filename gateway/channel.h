@@ -56,9 +56,12 @@ struct gw_channel {
 	 * ..."), or NULL when sample can send one. */
 	const char *no_sample;
 
-	/* Read the channel's settings at the worker's start, so that a bad one
-	 * stops the worker before it claims anything; connects nowhere. *state
-	 * is close's. */
+	/* Read the channel's settings; connects nowhere. Called once, when the
+	 * worker first has rows of the channel: at its start when rows of it
+	 * wait (gw_outbox_waiting), so that a bad setting stops the worker
+	 * before it claims anything, else before the first rows of it go to
+	 * send_batch. A channel no row of the run is for is never opened.
+	 * *state is close's (also when open fails). */
 	int (*open)(void **state, struct gw_worker *w, struct err *err);
 	/* Open the connection (transport, provider) before the first batch or
 	 * sample; does nothing once open. NULL: the channel has none. */

@@ -86,6 +86,38 @@ void gw_jobs_free(struct gw_job *jobs, int n)
 	free(jobs);
 }
 
+int gw_outbox_waiting(struct crm_db *db, const char *const *names, size_t n, long campaign_id, int *waiting,
+		      struct err *err)
+{
+	struct buf array = BUF_INIT;
+	char campaign[24];
+	const char *params[] = { NULL, campaign_id ? campaign : NULL };
+	struct crm_res *res = NULL;
+	int rc;
+
+	memset(waiting, 0, n * sizeof(*waiting));
+	crm_array_text(&array, names, n);
+	params[0] = array.data;
+	snprintf(campaign, sizeof(campaign), "%ld", campaign_id);
+	/* one probe a channel, each stopping at its first row: the outbox's
+	 * (campaign_id, status) index, however many rows wait */
+	rc = crm_db_query(&res, db,
+			  "SELECT ch.i FROM unnest($1::text[]) WITH ORDINALITY ch(name, i) WHERE EXISTS"
+			  " (SELECT 1 FROM crm.outbox o JOIN crm.campaign c ON c.id = o.campaign_id"
+			  " WHERE c.status = 'running' AND o.channel = ch.name"
+			  " AND o.status IN ('queued', 'claimed', 'sending')"
+			  " AND ($2::bigint IS NULL OR o.campaign_id = $2::bigint))",
+			  2, params, err);
+	for (int r = 0; !rc && r < crm_res_rows(res); r++) {
+		long i = strtol(crm_res_get(res, r, 0), NULL, 10);
+		if (i >= 1 && (size_t)i <= n)
+			waiting[i - 1] = 1;
+	}
+	crm_res_free(res);
+	buf_release(&array);
+	return rc;
+}
+
 int gw_outbox_sending(struct crm_db *db, const struct gw_job *job, int *go, struct err *err)
 {
 	char id[24];

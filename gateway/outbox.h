@@ -68,6 +68,14 @@ int gw_outbox_claim(struct crm_db *db, const char *channel, long campaign_id, in
 		    struct err *err);
 void gw_jobs_free(struct gw_job *jobs, int n);
 
+/* Which of the channels names[0..n) have rows still to go (queued, or
+ * held by a worker) in running campaigns (campaign_id's alone, when not
+ * 0): waiting[i] is set for each. A worker opens those alone before it
+ * claims anything, so that a bad setting of one stops it early, and the
+ * settings of a channel with nothing to send are never read. */
+int gw_outbox_waiting(struct crm_db *db, const char *const *names, size_t n, long campaign_id, int *waiting,
+		      struct err *err);
+
 /* Right before handing job over: checks opt-outs and suppression again
  * (campaigns run for hours) and marks it sending. *go is 0 when the row was
  * skipped instead (or is no longer ours). */

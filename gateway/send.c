@@ -20,10 +20,16 @@
 #include "gateway/tpl.h"
 #include "common/banned.h"
 
-/* The channels' states, in gw_channels' order (NULL: not opened). */
+/* A channel of a worker: opened when the worker first has rows of it
+ * (channel_open), its state then close's. */
+struct worker_channel {
+	void *state;
+	int opened;
+};
+
 struct worker {
 	struct gw_worker w;
-	void **states;
+	struct worker_channel *chans; /* in gw_channels' order */
 };
 
 static void camp_free(struct gw_camp *k)
@@ -188,14 +194,52 @@ static size_t channel_index(const struct gw_channel *ch)
 	return i;
 }
 
-/* The channel's batch: its connection opened first. */
+/* Read the channel's settings (its open), once: when the worker first has
+ * rows of it, so that a run reads the settings of the channels it sends by
+ * alone. The SMS channel's open sets the outbox session's frequency cap,
+ * which crm.outbox_sending reads: done before the first row of the channel
+ * goes to sending. */
+static int channel_open(struct worker *wk, const struct gw_channel *ch, struct err *err)
+{
+	size_t c = channel_index(ch);
+	int rc;
+
+	if (wk->chans[c].opened)
+		return 0;
+	rc = ch->open ? ch->open(&wk->chans[c].state, &wk->w, err) : 0;
+	if (rc && ch->close)
+		ch->close(wk->chans[c].state);
+	if (rc)
+		wk->chans[c].state = NULL;
+	wk->chans[c].opened = !rc;
+	return rc;
+}
+
+/* The channel's batch: the channel opened, and its connection, first. */
 static int send_batch(struct worker *wk, const struct gw_channel *ch, const struct gw_job **jobs, int n, int *handled,
 		      struct err *err)
 {
-	void *state = wk->states[channel_index(ch)];
-	int rc = ch->connect ? ch->connect(state, &wk->w, err) : 0;
+	void *state;
+	int rc = channel_open(wk, ch, err);
 
+	state = wk->chans[channel_index(ch)].state;
+	if (!rc && ch->connect)
+		rc = ch->connect(state, &wk->w, err);
 	return rc ? rc : ch->send_batch(state, &wk->w, jobs, n, handled, err);
+}
+
+/* Rows claimed but not started (handled[i] 0; NULL: none was) go back to
+ * the queue at once. */
+static void give_back_unhandled(struct gw_worker *w, const struct gw_job *jobs, int n, const int *handled)
+{
+	for (int i = 0; i < n; i++) {
+		struct err rerr = ERR_INIT;
+		if ((!handled || !handled[i]) && gw_worker_give_back(w, &jobs[i], &rerr)) {
+			log_warn("could not give rows back: %s", rerr.msg.data);
+			i = n;
+		}
+		err_release(&rerr);
+	}
 }
 
 /* --------------------------------------------------------------- the loop */
@@ -217,6 +261,13 @@ static int round_own(struct worker *wk, const struct gw_channel *ch, int *claime
 
 	if ((rc = gw_outbox_claim(w->db, ch->name, w->o->campaign_id, ch->own_claim, &jobs, &n, err)))
 		return rc;
+	/* the channel's settings read before its rows are given to it: when
+	 * they are bad, the rows go back, none of them left claimed */
+	if (n > 0 && (rc = channel_open(wk, ch, err))) {
+		give_back_unhandled(w, jobs, n, NULL);
+		gw_jobs_free(jobs, n);
+		return rc;
+	}
 	if (n > 1)
 		qsort(jobs, (size_t)n, sizeof(*jobs), by_campaign);
 	group = xcalloc((size_t)n + 1, sizeof(*group));
@@ -282,15 +333,7 @@ static int round_of(struct worker *wk, int *claimed, struct err *err)
 		for (int k = 0; k < g; k++)
 			handled[group[k] - jobs] = ghandled[k];
 	}
-	/* rows claimed but not started go back to the queue at once */
-	for (int i = 0; i < n; i++) {
-		struct err rerr = ERR_INIT;
-		if (!handled[i] && gw_worker_give_back(w, &jobs[i], &rerr)) {
-			log_warn("could not give rows back: %s", rerr.msg.data);
-			i = n;
-		}
-		err_release(&rerr);
-	}
+	give_back_unhandled(w, jobs, n, handled);
 	free(chs);
 	free(group);
 	free(ghandled);
@@ -300,13 +343,13 @@ static int round_of(struct worker *wk, int *claimed, struct err *err)
 	return rc;
 }
 
-/* A worker's sessions' settings, and every channel's, before its first row. */
+/* A worker's sessions' settings, before its first row. */
 static int worker_init(struct worker *wk, struct err *err)
 {
 	struct gw_worker *w = &wk->w;
 	int rc;
 
-	wk->states = xcalloc(gw_channels_nr, sizeof(*wk->states));
+	wk->chans = xcalloc(gw_channels_nr, sizeof(*wk->chans));
 	/* the outbox's promise rests on each commit surviving a crash of the
 	 * server: a 'sending' or 'sent' lost with an asynchronous commit would
 	 * send the message again, with nothing to say it might be a duplicate */
@@ -318,9 +361,24 @@ static int worker_init(struct worker *wk, struct err *err)
 	if (!rc)
 		rc = crm_db_exec(w->rdb, "SET enable_hashjoin = off; SET enable_mergejoin = off", err);
 	w->secret = config_get(w->o->cfg, "serve", "secret");
+	return rc;
+}
+
+/* The channels that have rows waiting opened before the first claim, so
+ * that a bad setting of one stops the run before it takes a row; the
+ * others are opened when rows of theirs come (channel_open), or never. */
+static int open_waiting(struct worker *wk, struct err *err)
+{
+	const char *names[ARRAY_SIZE(gw_channels)];
+	int waiting[ARRAY_SIZE(gw_channels)];
+	int rc;
+
+	for (size_t c = 0; c < gw_channels_nr; c++)
+		names[c] = gw_channels[c]->name;
+	rc = gw_outbox_waiting(wk->w.db, names, gw_channels_nr, wk->w.o->campaign_id, waiting, err);
 	for (size_t c = 0; !rc && c < gw_channels_nr; c++)
-		if (gw_channels[c]->open)
-			rc = gw_channels[c]->open(&wk->states[c], w, err);
+		if (waiting[c])
+			rc = channel_open(wk, gw_channels[c], err);
 	return rc;
 }
 
@@ -331,10 +389,10 @@ static void worker_release(struct worker *wk)
 	for (size_t i = 0; i < w->ncamps; i++)
 		camp_free(w->camps[i]);
 	free(w->camps);
-	for (size_t c = 0; c < gw_channels_nr; c++)
-		if (gw_channels[c]->close)
-			gw_channels[c]->close(wk->states[c]);
-	free(wk->states);
+	for (size_t c = 0; wk->chans && c < gw_channels_nr; c++)
+		if (wk->chans[c].opened && gw_channels[c]->close)
+			gw_channels[c]->close(wk->chans[c].state);
+	free(wk->chans);
 }
 
 int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts *o, struct gw_send_stats *st,
@@ -346,6 +404,8 @@ int gw_send_run(struct crm_db *db, struct crm_db *rdb, const struct gw_send_opts
 
 	memset(st, 0, sizeof(*st));
 	rc = worker_init(&wk, err);
+	if (!rc)
+		rc = open_waiting(&wk, err);
 	while (!rc && !(o->stop && *o->stop)) {
 		int claimed = 0;
 		rc = gw_outbox_recover(db, &requeued, &unknown, err);
@@ -381,7 +441,7 @@ static int sample_one(void *ctx, const struct value *rec, struct err *err)
 {
 	struct sample *s = ctx;
 	s->seen = 1;
-	return s->ch->sample(s->wk->states[channel_index(s->ch)], &s->wk->w, s->k, rec, s->to, s->report, err);
+	return s->ch->sample(s->wk->chans[channel_index(s->ch)].state, &s->wk->w, s->k, rec, s->to, s->report, err);
 }
 
 int gw_send_sample(struct crm_db *db, const struct gw_send_opts *o, long campaign_id, const char *to,
@@ -402,8 +462,11 @@ int gw_send_sample(struct crm_db *db, const struct gw_send_opts *o, long campaig
 			     s.k->c.channel);
 	if (!rc && !s.ch->sample)
 		rc = err_set(err, ERR_INPUT, "campaign '%s' %s", s.k->c.name, s.ch->no_sample);
+	/* the campaign's channel alone */
+	if (!rc)
+		rc = channel_open(&wk, s.ch, err);
 	if (!rc && s.ch->connect)
-		rc = s.ch->connect(wk.states[channel_index(s.ch)], &wk.w, err);
+		rc = s.ch->connect(wk.chans[channel_index(s.ch)].state, &wk.w, err);
 	if (!rc)
 		rc = crm_filter_compile(&q, s.k->e, s.k->c.filter, o->today, err);
 	if (!rc)

@@ -655,3 +655,152 @@ Test(send, one_run_sends_every_channel)
 	free(url);
 	free(maildir);
 }
+
+/* E-mails go into a Maildir of the test's folder, from marketing@: its
+ * path, for end_maildir. */
+static char *use_maildir(void)
+{
+	char *maildir = xstrfmt("%s/maildir", dir), *url = xstrfmt("file:%s", maildir);
+	setenv("CRMGATE_EMAIL_TRANSPORT", url, 1);
+	setenv("CRMGATE_EMAIL_FROM", "marketing@example.test", 1);
+	free(url);
+	return maildir;
+}
+
+static void end_maildir(char *maildir)
+{
+	unsetenv("CRMGATE_EMAIL_TRANSPORT");
+	unsetenv("CRMGATE_EMAIL_FROM");
+	free(maildir);
+}
+
+/* campaign's JSON status holds counts (from "status" on). */
+static void expect_status(const char *campaign, const char *counts)
+{
+	cr_assert_eq(crmgate("--format json campaign status %s", campaign), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, counts), "%s: %s", campaign, out.data);
+}
+
+/* [sms] settings a run cannot send texts with, each alone (quiet hours,
+ * the frequency cap, the provider's timeouts). */
+static const char *const bad_sms[][2] = {
+	{ "CRMGATE_SMS_QUIET_HOURS", "21:00-25:00" },
+	{ "CRMGATE_SMS_FREQUENCY_CAP", "1/x" },
+	{ "CRMGATE_SMS_TIMEOUT", "soon" },
+	{ "CRMGATE_SMS_CONNECT_TIMEOUT", "-1" },
+};
+
+/* A run with nothing but e-mails to send reads no [sms] setting: a bad one
+ * stops neither it, nor the launch of its campaign, nor a test message. */
+Test(send, an_email_run_reads_no_sms_setting)
+{
+	char *maildir = use_maildir();
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad_sms); i++) {
+		char *name = xstrfmt("邮件%zu", i);
+		setenv(bad_sms[i][0], bad_sms[i][1], 1);
+		email_campaign(name, i == 0);
+		cr_expect_eq(crmgate("send --once"), 0, "%s=%s: %s", bad_sms[i][0], bad_sms[i][1], errout.data);
+		cr_expect_eq(maildir_files(maildir), 4 * (int)i + 3, "%s", bad_sms[i][0]);
+		expect_status(name, "\"status\": \"done\", \"queued\": 0, \"sending\": 0, \"sent\": 3,");
+		/* a test message opens the campaign's channel alone too */
+		cr_expect_eq(crmgate("campaign preview %s --test-to tester@example.test", name), 0, "%s: %s",
+			     bad_sms[i][0], errout.data);
+		cr_expect_eq(maildir_files(maildir), 4 * (int)i + 4, "%s", bad_sms[i][0]);
+		unsetenv(bad_sms[i][0]);
+		free(name);
+	}
+	end_maildir(maildir);
+}
+
+/* The error of a run stopped by a bad [sms] setting, with texts waiting. */
+static void expect_stopped_by(size_t i)
+{
+	static const char *const says[] = { "21:00-25:00", "frequency_cap '1/x'", "[sms] timeout: 'soon'",
+					    "[sms] connect_timeout: '-1'" };
+	cr_expect(strstr(errout.data, says[i]), "%s: %s", bad_sms[i][0], errout.data);
+}
+
+/* With texts waiting, a bad [sms] setting stops the run before it takes a
+ * row, as before: the e-mails waiting too stay queued, no row is claimed. */
+Test(send, waiting_texts_and_a_bad_sms_setting_stop_the_run_first)
+{
+	char *maildir = use_maildir();
+
+	sms_campaign();
+	email_campaign("邮件", 1);
+	for (size_t i = 0; i < ARRAY_SIZE(bad_sms); i++) {
+		setenv(bad_sms[i][0], bad_sms[i][1], 1);
+		cr_expect_eq(crmgate("send --once"), 2, "%s: %s", bad_sms[i][0], errout.data);
+		expect_stopped_by(i);
+		unsetenv(bad_sms[i][0]);
+	}
+	cr_expect_eq(files_in("sms", ".sms"), 0);
+	cr_expect_eq(maildir_files(maildir), 0);
+	expect_status("通知", "\"status\": \"running\", \"queued\": 60, \"sending\": 0, \"sent\": 0,");
+	expect_status("邮件", "\"status\": \"running\", \"queued\": 3, \"sending\": 0, \"sent\": 0,");
+	/* settings mended: everything goes */
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_expect_eq(files_in("sms", ".sms"), 60);
+	cr_expect_eq(maildir_files(maildir), 3);
+	end_maildir(maildir);
+}
+
+/* Texts that come while a worker runs open the SMS channel then: a bad
+ * setting stops the worker with the same error, and the rows it had taken
+ * go back to the queue (none left claimed), to go once it is mended. */
+Test(send, texts_that_come_later_open_the_channel_then)
+{
+	char *log = xstrfmt("%s/send.log", dir), *text;
+	pid_t pid;
+
+	setenv(bad_sms[0][0], bad_sms[0][1], 1);
+	pid = test_crmgate_bg(log, db, "send");
+	sleep(1);
+	unsetenv(bad_sms[0][0]);
+	sms_campaign();
+	cr_expect_eq(test_wait(pid, 20), 2, "%s", test_slurp(log));
+	text = test_slurp(log);
+	cr_expect(strstr(text, bad_sms[0][1]), "%s", text);
+	free(text);
+	cr_expect_eq(files_in("sms", ".sms"), 0);
+	expect_status("通知", "\"status\": \"running\", \"queued\": 60, \"sending\": 0, \"sent\": 0,");
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_expect_eq(files_in("sms", ".sms"), 60);
+	free(log);
+}
+
+/* The frequency cap holds when the SMS channel is opened by a worker that
+ * had no text waiting at its start: the second marketing text to a number
+ * within the week, queued before the first went, is skipped when it would
+ * go (crm.sms_capped reads the cap the channel's open set). */
+Test(send, the_frequency_cap_holds_for_texts_that_come_later)
+{
+	char *body = xstrfmt("%s/b.txt", dir), *log = xstrfmt("%s/send.log", dir);
+	pid_t pid;
+
+	test_write_file(body, "{{name}}，新品上市\n");
+	setenv("CRMGATE_SMS_FREQUENCY_CAP", "1/7", 1);
+	for (int i = 1; i <= 2; i++) {
+		cr_assert_eq(crmgate("campaign create 营销%d --channel sms --targets contact --where \"code <= 'K03'\""
+				     " --body '%s'",
+				     i, body),
+			     0, "%s", errout.data);
+		cr_assert_eq(crmgate("campaign launch 营销%d --yes", i), 0, "%s", errout.data);
+		cr_expect(strstr(out.data, "queued 3, skipped 0"), "%s", out.data);
+		cr_assert_eq(crmgate("campaign pause 营销%d", i), 0, "%s", errout.data);
+	}
+	/* nothing waits: the worker opens no channel before the texts come */
+	pid = test_crmgate_bg(log, db, "send");
+	sleep(1);
+	for (int i = 1; i <= 2; i++) {
+		cr_assert_eq(crmgate("campaign resume 营销%d", i), 0, "%s", errout.data);
+		cr_assert_eq(crmgate("--format json campaign status 营销%d --watch", i), 0, "%s", errout.data);
+	}
+	kill(-pid, SIGTERM);
+	cr_expect_eq(test_wait(pid, 20), 0, "%s", test_slurp(log));
+	cr_expect_eq(files_in("sms", ".sms"), 3, "one text a number");
+	expect_status("营销2", "\"sent\": 0, \"unknown\": 0, \"failed\": 0, \"skipped\": 3,");
+	free(body);
+	free(log);
+}
