@@ -62,7 +62,7 @@ ALL_LDFLAGS := $(OPT) $(LDFLAGS)
 # libetpan by plain -letpan: its .pc file adds Debian build specs (needs libdpkg-perl, non-PIE)
 LIBS = $(PKG_LIBS) -letpan -lm
 
-LIB_SRC := $(wildcard common/*.c crm/*.c gen/*.c merge/*.c gateway/*.c analytics/*.c)
+LIB_SRC := $(wildcard common/*.c crm/*.c gen/*.c merge/*.c gateway/*.c analytics/*.c survey/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/%.o)

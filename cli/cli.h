@@ -94,6 +94,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_mailbox(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_report(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_value_model(struct cli *cli, int argc, char **argv, struct err *err);
+int cmd_survey(struct cli *cli, int argc, char **argv, struct err *err);
 
 typedef int (*cli_handler)(struct cli *cli, int argc, char **argv, struct err *err);
 

@@ -42,6 +42,7 @@ static const struct command commands[] = {
 	{ "mailbox", cmd_mailbox, N_("read bounces (and later survey answers) from the mailbox") },
 	{ "report", cmd_report,
 	  N_("analytics: the funnel, sales rankings and statistics, as tables, CSV, JSON, SVG, HTML") },
+	{ "survey", cmd_survey, N_("questionnaires for customers, contacts, leads and staff") },
 	{ "value-model", cmd_value_model, N_("the customer value model: tiers, their cuts, the weights of the score") },
 	{ "demo", cmd_demo, N_("the whole job, end to end, on the embedded database") },
 };

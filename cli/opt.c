@@ -190,15 +190,23 @@ static void synopsis(struct buf *out, const char *lead, const struct opt_cmd *cm
 	buf_release(&w);
 }
 
+/* The synopsis of cmd, or of each of its verbs (and theirs: "survey
+ * template add"); lead is "usage: " for the first line only. */
+static void synopses(struct buf *out, const char **lead, const struct opt_cmd *cmd)
+{
+	if (!cmd->verbs) {
+		synopsis(out, *lead, cmd);
+		*lead = "       ";
+		return;
+	}
+	for (const struct opt_cmd *v = cmd->verbs; v->name; v++)
+		synopses(out, lead, v);
+}
+
 void opt_usage(struct buf *out, const struct opt_cmd *cmd)
 {
 	const char *lead = "usage: ";
-	if (!cmd->verbs) {
-		synopsis(out, lead, cmd);
-	} else {
-		for (const struct opt_cmd *v = cmd->verbs; v->name; v++, lead = "       ")
-			synopsis(out, lead, v);
-	}
+	synopses(out, &lead, cmd);
 	if (out->len && out->data[out->len - 1] == '\n')
 		buf_truncate(out, out->len - 1);
 }
@@ -439,6 +447,12 @@ int opt_parse(const struct opt_cmd **verb, const struct opt_cmd *cmd, void *args
 				return cli_usage_error(err, cmd, _("'%s' is not a verb of %s (did you mean '%s'?)"),
 						       argv[at_verb], cmd->name, best);
 			return cli_usage_error(err, cmd, _("'%s' is not a verb of %s"), argv[at_verb], cmd->name);
+		}
+		/* a group of verbs ("survey template"): the rest is its own */
+		if (spec->verbs) {
+			if (at_verb > 1)
+				return unknown(cmd, argv[1], err);
+			return opt_parse(verb, spec, args, argc - at_verb, argv + at_verb, err);
 		}
 		if (verb)
 			*verb = spec;

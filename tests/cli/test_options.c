@@ -84,9 +84,12 @@ static void read_synopsis(struct usage *u, const char *syn)
 	size_t n = strcspn(p, " ");
 	const char *verb = p[n] == ' ' ? p + n + 1 : NULL;
 
-	/* a verb is a lower-case word after the command */
-	if (verb && islower((unsigned char)*verb))
+	/* a verb is a lower-case word after the command, and a verb of a
+	 * group of verbs one after that ("survey template add") */
+	while (verb && islower((unsigned char)*verb)) {
 		n += 1 + strcspn(verb, " ");
+		verb = syn[n] == ' ' ? syn + n + 1 : NULL;
+	}
 	cr_assert_lt(n, sizeof(u->prefix));
 	memcpy(u->prefix, syn, n);
 	u->prefix[n] = '\0';

@@ -163,6 +163,23 @@ static void write_letter(const char *path)
 	test_write_docx(path, parts, sizeof(parts) / sizeof(*parts));
 }
 
+/* The questionnaire the survey examples store: the README's own, the
+ * block that starts with its title. */
+static void write_questionnaire(void)
+{
+	char *text = test_slurp("README.md"), *path = xstrfmt("%s/satisfaction.txt", dir);
+	const char *block = strstr(text, "```\n# 客户满意度调查\n"), *end;
+
+	cr_assert(block, "the README's questionnaire is gone");
+	block += 4;
+	end = strstr(block, "```");
+	cr_assert(end);
+	text[end - text] = '\0';
+	test_write_file(path, block);
+	free(path);
+	free(text);
+}
+
 static void setup(void)
 {
 	char *path;
@@ -181,6 +198,7 @@ static void setup(void)
 	path = xstrfmt("%s/letter.docx", dir);
 	write_letter(path);
 	free(path);
+	write_questionnaire();
 }
 
 TestSuite(readme, .init = setup, .fini = test_fixture_fini, .timeout = 600);

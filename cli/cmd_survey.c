@@ -1,0 +1,261 @@
+/* cli/cmd_survey.c - crmgate survey: questionnaires (survey template
+ * add|list|show|delete|check); survey activities come next to them. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/log.h"
+#include "common/utf8.h"
+#include "common/xalloc.h"
+#include "survey/store.h"
+#include "survey/template.h"
+#include "common/banned.h"
+
+struct survey_args {
+	const char *name, *file, *lang;
+	int replace, yes;
+};
+
+static int template_check(struct cli *cli, void *args, struct err *err);
+static int template_add(struct cli *cli, void *args, struct err *err);
+static int template_list(struct cli *cli, void *args, struct err *err);
+static int template_show(struct cli *cli, void *args, struct err *err);
+static int template_delete(struct cli *cli, void *args, struct err *err);
+
+#define FILE_ARG(field)                                                                                                \
+	OPT_ARG("FILE", N_("a questionnaire as plain text (UTF-8): see 'crmgate survey --help'"), struct survey_args,  \
+		field, OPT_REQUIRED)
+#define NAME_ARG(help) OPT_ARG("NAME", help, struct survey_args, name, OPT_REQUIRED)
+
+static const struct opt_spec check_opts[] = {
+	FILE_ARG(file),
+	OPT_END(),
+};
+
+static const struct opt_spec add_opts[] = {
+	NAME_ARG(N_("the name to store it under")),
+	FILE_ARG(file),
+	OPT_FLAG("replace", N_("replace the template stored under NAME"), struct survey_args, replace),
+	OPT_END(),
+};
+
+static const struct opt_spec show_opts[] = {
+	NAME_ARG(N_("a stored survey template")),
+	OPT_STRING("lang", "zh|en",
+		   N_("the language of the hints ([single, required] or 【单选，必答】);\n"
+		      "default: the questionnaire's own"),
+		   struct survey_args, lang),
+	OPT_END(),
+};
+
+static const struct opt_spec delete_opts[] = {
+	NAME_ARG(N_("a stored survey template")),
+	OPT_FLAG("yes", N_("do not ask (scripts)"), struct survey_args, yes),
+	OPT_END(),
+};
+
+static const struct opt_cmd template_verbs[] = {
+	{ .name = "survey template add",
+	  .summary = N_("check a questionnaire file, then store it under NAME"),
+	  .opts = add_opts,
+	  .fn = template_add },
+	{ .name = "survey template list", .summary = N_("the stored questionnaires"), .fn = template_list },
+	{ .name = "survey template show",
+	  .summary = N_("a stored questionnaire as a respondent reads it"),
+	  .opts = show_opts,
+	  .fn = template_show },
+	{ .name = "survey template delete",
+	  .summary = N_("delete a stored questionnaire (asks first)"),
+	  .opts = delete_opts,
+	  .fn = template_delete },
+	{ .name = "survey template check",
+	  .summary = N_("report every problem of a questionnaire file, store nothing"),
+	  .opts = check_opts,
+	  .fn = template_check },
+	{ 0 },
+};
+
+#define FORMAT_HELP                                                                                                    \
+	N_("A questionnaire (调查表模版) is a plain-text file: the first '#' line is its title, the lines\n"      \
+	   "before question 1 its introduction; questions are numbered 1, 2, 3… and end with their\n"                \
+	   "attributes in brackets; the options of a choice question follow it as A., B., C…:\n"                     \
+	   "\n"                                                                                                        \
+	   "  # 客户满意度调查\n"                                                                               \
+	   "  感谢您抽出时间参加本次调查。\n"                                                            \
+	   "  1. 您对我们的产品满意吗？ [single, required]\n"                                               \
+	   "     A. 非常满意\n"                                                                                    \
+	   "     B. 满意\n"                                                                                          \
+	   "  2. 您使用了哪些产品？ [multi, max 2]\n"                                                         \
+	   "     A. 软件\n"                                                                                          \
+	   "     B. 其他 [other]\n"                                                                                  \
+	   "  3. 请为我们的服务打分 [rating 1-5, required]\n"                                                 \
+	   "  4. 您每年的采购预算（万元） [number 0-100000]\n"                                             \
+	   "  5. 您还有什么建议？ [text]\n"                                                                    \
+	   "\n"                                                                                                        \
+	   "Types: single, multi (max N: the most options chosen), rating (LO-HI, default 1-5;\n"                      \
+	   "'rating 10' is 1-10), number (LO-HI, or min N, max N), text. A question is optional\n"                     \
+	   "unless 'required'; without a type it is single choice when it has options, else text.\n"                   \
+	   "[other] after an option lets the respondent write their own. Full-width digits, letters\n"                 \
+	   "and punctuation (１．, Ａ、, 【单选，必答】), a BOM and CRLF are read as well. A file with\n"   \
+	   "problems is refused with every problem at once, as FILE:LINE: why (exit 2).")
+
+static const struct opt_cmd survey_verbs[] = {
+	{ .name = "survey template",
+	  .summary = N_("questionnaires: add, list, show, delete, check"),
+	  .help = FORMAT_HELP,
+	  .verbs = template_verbs },
+	{ 0 },
+};
+
+static const struct opt_cmd usage[1] = { {
+	.name = "survey",
+	.summary = N_("questionnaires for customers, contacts, leads and staff"),
+	.help = FORMAT_HELP,
+	.verbs = survey_verbs,
+} };
+
+/* Read and parse a questionnaire file into t, its bytes into source. */
+static int load_file(struct survey_template *t, struct buf *source, const char *path, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (!f)
+		return err_set(err, ERR_INPUT, _("could not open '%s': %s"), path, strerror(errno));
+	source->cap = SURVEY_FILE_MAX + 1; /* the parser says the file is too large */
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(source, chunk, n) < 0)
+			break;
+	if (ferror(f))
+		rc = err_set(err, ERR_FAIL, _("could not read '%s': %s"), path, strerror(errno));
+	fclose(f);
+	if (!rc && source->len > SURVEY_FILE_MAX)
+		rc = err_set(err, ERR_INPUT, _("%s: larger than %u bytes: a questionnaire is much smaller"), path,
+			     SURVEY_FILE_MAX);
+	if (!rc)
+		rc = survey_template_parse(t, path, source->data, source->len, err);
+	return rc;
+}
+
+static size_t count_options(const struct survey_template *t)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->nquestions; i++)
+		n += t->questions[i].noptions;
+	return n;
+}
+
+static int template_check(struct cli *cli, void *args, struct err *err)
+{
+	const struct survey_args *a = args;
+	struct survey_template t;
+	struct buf source = BUF_INIT;
+	int rc;
+
+	(void)cli;
+	if (!(rc = load_file(&t, &source, a->file, err)))
+		printf(_("%s: ok: %zu questions, %zu options\n"), a->file, t.nquestions, count_options(&t));
+	survey_template_release(&t);
+	buf_release(&source);
+	return rc;
+}
+
+static int template_add(struct cli *cli, void *args, struct err *err)
+{
+	const struct survey_args *a = args;
+	struct survey_template t;
+	struct buf source = BUF_INIT;
+	struct crm_db *db;
+	int rc;
+
+	rc = load_file(&t, &source, a->file, err);
+	if (!rc)
+		rc = cli_db(cli, &db, err);
+	if (!rc)
+		rc = survey_store_add(db, a->name, source.data, &t, a->replace, err);
+	if (!rc)
+		log_info(_("stored survey template '%s': %zu questions"), a->name, t.nquestions);
+	survey_template_release(&t);
+	buf_release(&source);
+	return rc;
+}
+
+static int template_list(struct cli *cli, void *args, struct err *err)
+{
+	struct crm_db *db;
+	struct crm_res *res = NULL;
+	int rc;
+
+	(void)args;
+	if ((rc = cli_db(cli, &db, err)))
+		return rc;
+	if (!(rc = survey_store_list(&res, db, err)))
+		out_rows(cli, res, stdout);
+	crm_res_free(res);
+	return rc;
+}
+
+static int template_show(struct cli *cli, void *args, struct err *err)
+{
+	const struct survey_args *a = args;
+	struct survey_template t;
+	struct survey_render how = { SURVEY_LANG_EN, NULL };
+	struct buf text = BUF_INIT, shown = BUF_INIT;
+	struct crm_db *db;
+	int rc;
+
+	if (a->lang && strcmp(a->lang, "zh") && strcmp(a->lang, "en"))
+		return cli_usage_error(err, NULL, _("--lang must be zh or en, not '%s'"), a->lang);
+	if ((rc = cli_db(cli, &db, err)) || (rc = survey_store_get(&t, db, a->name, err)))
+		return rc;
+	how.lang = !a->lang ? survey_template_lang(&t) : !strcmp(a->lang, "zh") ? SURVEY_LANG_ZH : SURVEY_LANG_EN;
+	survey_template_render(&text, &t, &how);
+	/* what a file held is shown, never obeyed by the terminal */
+	utf8_add_visible(&shown, text.data, text.len, 1);
+	fputs(shown.data, stdout);
+	buf_release(&shown);
+	buf_release(&text);
+	survey_template_release(&t);
+	return 0;
+}
+
+static int template_delete(struct cli *cli, void *args, struct err *err)
+{
+	const struct survey_args *a = args;
+	struct crm_db *db;
+	int rc;
+
+	if ((rc = cli_db(cli, &db, err)))
+		return rc;
+	if (!a->yes) {
+		struct survey_template t;
+		char answer[16] = "";
+		int yes;
+		if (!isatty(STDIN_FILENO))
+			return cli_usage_error(err, NULL, _("delete asks first, and this is no terminal: pass --yes"));
+		if ((rc = survey_store_get(&t, db, a->name, err)))
+			return rc;
+		printf(_("Delete survey template '%s' (%zu questions)? [y/N] "), a->name, t.nquestions);
+		survey_template_release(&t);
+		fflush(stdout);
+		yes = fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+		if (!yes) {
+			printf(_("not deleted\n"));
+			return 0;
+		}
+	}
+	if (!(rc = survey_store_delete(db, a->name, err)))
+		log_info(_("deleted survey template '%s'"), a->name);
+	return rc;
+}
+
+int cmd_survey(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct survey_args a = { 0 };
+	return opt_run(cli, usage, &a, argc, argv, err);
+}
