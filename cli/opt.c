@@ -591,21 +591,29 @@ static void write_option(struct buf *out, const struct opt_spec *o, const void *
 	}
 }
 
-/* Is the field of option o written already (by an option sharing it)? */
-static int written(const struct opt_spec *const *done, size_t n, const struct opt_spec *o)
+/* The options opt_line has written, by their fields. */
+struct written {
+	const struct opt_spec *v[64];
+	size_t n;
+};
+
+/* Write option o unless its field is written already (by an option sharing it). */
+static void write_once(struct buf *out, struct written *done, const struct opt_spec *o, const void *args)
 {
-	for (size_t i = 0; i < n; i++)
-		if (done[i] == o || done[i]->offset == o->offset)
-			return 1;
-	return 0;
+	for (size_t i = 0; i < done->n; i++)
+		if (done->v[i]->offset == o->offset)
+			return;
+	if (done->n == ARRAY_SIZE(done->v))
+		BUG("more than %zu options", ARRAY_SIZE(done->v));
+	write_option(out, o, args);
+	done->v[done->n++] = o;
 }
 
 void opt_line(struct buf *out, const struct opt_cmd *cmd, const void *args, const char *const *order)
 {
-	const struct opt_spec *done[64];
+	struct written done = { .n = 0 };
 	struct buf positionals = BUF_INIT;
 	int dashes = 0;
-	size_t n = 0;
 
 	buf_adds(out, cmd->name);
 	for (const struct opt_spec *o = cmd->opts; o && o->kind != OPT_END; o++) {
@@ -629,19 +637,11 @@ void opt_line(struct buf *out, const struct opt_cmd *cmd, const void *args, cons
 		const struct opt_spec *o = find_long(cmd->opts, *name, strlen(*name));
 		if (!o)
 			BUG("'%s' has no option '--%s'", cmd->name, *name);
-		if (!written(done, n, o) && n < ARRAY_SIZE(done)) {
-			write_option(out, o, args);
-			done[n++] = o;
-		}
+		write_once(out, &done, o, args);
 	}
-	for (const struct opt_spec *o = cmd->opts; o && o->kind != OPT_END; o++) {
-		if (is_positional(o) || written(done, n, o))
-			continue;
-		if (n == ARRAY_SIZE(done))
-			BUG("'%s' has more than %zu options", cmd->name, ARRAY_SIZE(done));
-		write_option(out, o, args);
-		done[n++] = o;
-	}
+	for (const struct opt_spec *o = cmd->opts; o && o->kind != OPT_END; o++)
+		if (!is_positional(o))
+			write_once(out, &done, o, args);
 	if (dashes) {
 		buf_adds(out, " --");
 		buf_add(out, positionals.data, positionals.len);
