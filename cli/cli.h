@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "analytics/report.h"
 #include "cli/opt.h"
 #include "common/config.h"
 #include "common/err.h"
@@ -77,6 +78,90 @@ int cli_campaign_create_for(struct cli *cli, const char *name, const char *entit
 			    char **argv, struct err *err);
 int cli_campaign_launch_now(struct cli *cli, const char *name, long *id, struct err *err);
 
+/* The work of the commands the demo runs, on parsed arguments. Each is an
+ * option table (cli/opt.h) and its fn, the function below it: cmd_xxx
+ * parses argv into the table's argument struct and calls fn (opt_run);
+ * the demo fills the struct itself, shows the command line opt_line writes
+ * from the same table and struct, and calls fn: what it shows is what
+ * runs. In the structs NULL, a flag 0 and a number outside its option's
+ * range (OPT_UNSET) are "not given", and fn applies the default. args is
+ * the struct named beside each function. */
+
+/* crmgate db init | db reset [--yes]: verbs of cli_db_cmd, found by their
+ * function (opt_verb(cli_db_cmd, cli_db_init)), as campaign's below */
+struct db_args {
+	const char *file;
+	int yes;
+	struct opt_list args; /* psql's */
+};
+extern const struct opt_cmd *const cli_db_cmd;
+int cli_db_init(struct cli *cli, void *args, struct err *err);	/* struct db_args */
+int cli_db_reset(struct cli *cli, void *args, struct err *err); /* struct db_args */
+
+/* crmgate gen [--seed N] [--customers N] [--today YYYY-MM-DD] */
+#define CLI_GEN_CUSTOMERS_MAX 100000000
+struct gen_args {
+	const char *seed, *today;
+	long customers;
+};
+extern const struct opt_cmd *const cli_gen_cmd;
+int cli_gen(struct cli *cli, void *args, struct err *err); /* struct gen_args */
+
+/* crmgate targets ENTITY [--where FILTER] [--count] [--limit N] */
+struct targets_args {
+	const char *entity, *where;
+	int count;
+	long limit;
+};
+extern const struct opt_cmd *const cli_targets_cmd;
+int cli_targets(struct cli *cli, void *args, struct err *err); /* struct targets_args */
+
+/* crmgate merge --template T --targets ENTITY [--where F] --out DIR ... */
+struct merge_args {
+	const char *template, *targets, *where, *outdir, *pattern, *combined;
+	int pdf;
+};
+extern const struct opt_cmd *const cli_merge_cmd;
+int cli_merge(struct cli *cli, void *args, struct err *err); /* struct merge_args */
+
+/* crmgate campaign create | launch | list (and its other verbs) */
+struct campaign_args {
+	const char *name;
+	const char *channel, *targets, *where, *template, *subject, *attach, *at, *rate, *policy, *attempts, *limit;
+	const char *test_to;
+	struct opt_list bodies; /* --body: a .txt and/or an .html */
+	int yes, transactional, watch;
+};
+extern const struct opt_cmd *const cli_campaign_cmd;
+int cli_campaign_create(struct cli *cli, void *args, struct err *err); /* struct campaign_args */
+int cli_campaign_launch(struct cli *cli, void *args, struct err *err); /* struct campaign_args */
+int cli_campaign_list(struct cli *cli, void *args, struct err *err);   /* struct campaign_args */
+
+/* crmgate send [--workers N] [--once] [--campaign CAMPAIGN] */
+struct send_args {
+	long workers;
+	int once;
+	const char *campaign;
+};
+extern const struct opt_cmd *const cli_send_cmd;
+int cli_send(struct cli *cli, void *args, struct err *err); /* struct send_args */
+
+/* crmgate report NAME [--from DATE] ... (p.today: the local date when NULL) */
+struct report_args {
+	struct an_params p;
+	const char *name, *table, *svg, *html;
+	long top;
+};
+extern const struct opt_cmd *const cli_report_cmd;
+int cli_report(struct cli *cli, void *args, struct err *err); /* struct report_args */
+
+/* crmgate customer view CUSTOMER, crmgate contact tree CUSTOMER: args is a
+ * struct entity_args (below) with its key. */
+int cli_customer_view(struct cli *cli, void *args, struct err *err);
+int cli_contact_tree(struct cli *cli, void *args, struct err *err);
+/* The view (of cli_views, below) whose fn is fn; BUG when there is none. */
+const struct opt_cmd *cli_view_cmd(opt_fn fn);
+
 /* Handlers, one per command file. */
 int cmd_db(struct cli *cli, int argc, char **argv, struct err *err);
 int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err);
@@ -109,7 +194,7 @@ struct entity_args {
 
 /* The extra verbs of some entities (customer view, contact tree...), each
  * with the entity it belongs to; the table ends with a NULL entity. Their
- * cmd.name is the verb alone: cmd_entity puts the entity before it. */
+ * cmd.name is the entity and the verb ("customer view"), as typed. */
 struct cli_view {
 	const char *entity;
 	struct opt_cmd cmd;

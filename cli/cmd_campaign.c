@@ -22,23 +22,15 @@
 #include "merge/text.h"
 #include "common/banned.h"
 
-struct campaign_args {
-	const char *verb, *name;
-	const char *channel, *targets, *where, *template, *subject, *attach, *at, *rate, *policy, *attempts, *limit;
-	const char *test_to;
-	const char *bodies[2];
-	int nbodies, yes, transactional, watch;
-};
-
 static const struct opt_cmd usage[1];
 
 static int add_body(void *args, const struct opt_spec *o, const char *value, struct err *err)
 {
-	struct campaign_args *a = args;
+	const struct campaign_args *a = args;
 	(void)o;
-	if (a->nbodies == 2)
+	(void)value; /* kept by the parser (OPT_CALLBACK_LIST) */
+	if (a->bodies.n == 2)
 		return cli_usage_error(err, usage, _("--body is given at most twice (text and HTML)"));
-	a->bodies[a->nbodies++] = value;
 	return 0;
 }
 
@@ -54,7 +46,8 @@ static const struct opt_spec create_opts[] = {
 	OPT_STRING("template", "NAME|FILE", N_("the Word letter (mail), or the document to attach (email)"),
 		   struct campaign_args, template),
 	OPT_STRING("subject", "TEXT", N_("the e-mail's subject, a template"), struct campaign_args, subject),
-	OPT_CALLBACK("body", "FILE", N_("the body, a .txt and/or an .html (given twice)"), add_body),
+	OPT_CALLBACK_LIST("body", "FILE", N_("the body, a .txt and/or an .html (given twice)"), struct campaign_args,
+			  bodies, add_body),
 	OPT_STRING("attach", "docx|pdf|none", N_("e-mail: attach the filled --template"), struct campaign_args, attach),
 	OPT_STRING("at", "TIME", N_("send from then on ('2026-12-01 09:00'); default at once"), struct campaign_args,
 		   at),
@@ -101,19 +94,42 @@ static const struct opt_spec campaign_only_opts[] = {
 	OPT_END(),
 };
 
+static int campaign_preview_verb(struct cli *cli, void *args, struct err *err);
+static int campaign_status_verb(struct cli *cli, void *args, struct err *err);
+static int campaign_pause(struct cli *cli, void *args, struct err *err);
+static int campaign_resume(struct cli *cli, void *args, struct err *err);
+static int campaign_cancel(struct cli *cli, void *args, struct err *err);
+
 static const struct opt_cmd verbs[] = {
 	{ .name = "campaign create",
 	  .summary = N_("a draft campaign: channel, targets, template, texts"),
-	  .opts = create_opts },
+	  .opts = create_opts,
+	  .fn = cli_campaign_create },
 	{ .name = "campaign preview",
 	  .summary = N_("the first targets' messages, as they will go out"),
-	  .opts = preview_opts },
-	{ .name = "campaign launch", .summary = N_("queue one message per target, once"), .opts = launch_opts },
-	{ .name = "campaign status", .summary = N_("how far it is: the counts by status"), .opts = status_opts },
-	{ .name = "campaign pause", .summary = N_("hold the messages not sent yet"), .opts = campaign_only_opts },
-	{ .name = "campaign resume", .summary = N_("go on sending"), .opts = campaign_only_opts },
-	{ .name = "campaign cancel", .summary = N_("send no more of it"), .opts = campaign_only_opts },
-	{ .name = "campaign list", .summary = N_("every campaign and its counts") },
+	  .opts = preview_opts,
+	  .fn = campaign_preview_verb },
+	{ .name = "campaign launch",
+	  .summary = N_("queue one message per target, once"),
+	  .opts = launch_opts,
+	  .fn = cli_campaign_launch },
+	{ .name = "campaign status",
+	  .summary = N_("how far it is: the counts by status"),
+	  .opts = status_opts,
+	  .fn = campaign_status_verb },
+	{ .name = "campaign pause",
+	  .summary = N_("hold the messages not sent yet"),
+	  .opts = campaign_only_opts,
+	  .fn = campaign_pause },
+	{ .name = "campaign resume",
+	  .summary = N_("go on sending"),
+	  .opts = campaign_only_opts,
+	  .fn = campaign_resume },
+	{ .name = "campaign cancel",
+	  .summary = N_("send no more of it"),
+	  .opts = campaign_only_opts,
+	  .fn = campaign_cancel },
+	{ .name = "campaign list", .summary = N_("every campaign and its counts"), .fn = cli_campaign_list },
 	{ 0 },
 };
 
@@ -134,17 +150,11 @@ static const struct opt_cmd usage[1] = { {
 	.verbs = verbs,
 } };
 
-static int parse(struct campaign_args *a, int argc, char **argv, struct err *err)
-{
-	const struct opt_cmd *verb;
-	int rc = opt_parse(&verb, usage, a, argc, argv, err);
-	if (!rc)
-		a->verb = strrchr(verb->name, ' ') + 1;
-	return rc;
-}
+const struct opt_cmd *const cli_campaign_cmd = usage;
 
-static int campaign_create(struct cli *cli, const struct campaign_args *a, struct err *err)
+int cli_campaign_create(struct cli *cli, void *args, struct err *err)
 {
+	const struct campaign_args *a = args;
 	struct gw_campaign c = { 0 };
 	const struct crm_entity *e;
 	struct crm_query q;
@@ -197,8 +207,8 @@ static int campaign_create(struct cli *cli, const struct campaign_args *a, struc
 			c.template = t.data;
 		}
 	}
-	for (int i = 0; !rc && i < a->nbodies; i++) {
-		const char *dot = strrchr(a->bodies[i], '.');
+	for (int i = 0; !rc && i < a->bodies.n; i++) {
+		const char *dot = strrchr(a->bodies.v[i], '.');
 		int html = dot && (!strcmp(dot, ".html") || !strcmp(dot, ".htm"));
 		char **slot = html ? &c.body_html : &c.body_text;
 		struct gw_tpl b = { 0 };
@@ -207,14 +217,14 @@ static int campaign_create(struct cli *cli, const struct campaign_args *a, struc
 					     html ? "HTML" : "text");
 		/* a file, a stored template or a built-in one, as --template */
 		if (!rc)
-			rc = gw_tpl_load(&b, db, a->bodies[i], err);
+			rc = gw_tpl_load(&b, db, a->bodies.v[i], err);
 		if (!rc && b.kind == GW_TPL_DOCX)
-			rc = err_set(err, ERR_INPUT, "--body '%s': a body is a .txt or .html template", a->bodies[i]);
+			rc = err_set(err, ERR_INPUT, "--body '%s': a body is a .txt or .html template", a->bodies.v[i]);
 		if (!rc)
 			*slot = xstrdup(b.data.data);
 		gw_tpl_release(&b);
 		if (!rc)
-			rc = gw_campaign_check_text(a->bodies[i], *slot, html ? GW_TPL_HTML : GW_TPL_TXT, e, err);
+			rc = gw_campaign_check_text(a->bodies.v[i], *slot, html ? GW_TPL_HTML : GW_TPL_TXT, e, err);
 	}
 	if (!rc && c.subject)
 		rc = gw_campaign_check_text("--subject", c.subject, GW_TPL_TXT, e, err);
@@ -470,69 +480,127 @@ static int campaign_status(struct cli *cli, struct crm_db *db, const struct gw_c
 	return rc;
 }
 
+/* The campaign a verb names, loaded into c (released by the caller). */
+static int campaign_named(struct crm_db **db, struct gw_campaign *c, struct cli *cli, const struct campaign_args *a,
+			  const char *verb, struct err *err)
+{
+	int rc = cli_db(cli, db, err);
+
+	if (!rc && !a->name)
+		rc = cli_usage_error(err, usage, "campaign %s needs the campaign's name or id", verb);
+	if (!rc)
+		rc = gw_campaign_get(*db, a->name, c, err);
+	return rc;
+}
+
+static int campaign_preview_verb(struct cli *cli, void *args, struct err *err)
+{
+	struct gw_campaign c = { 0 };
+	struct crm_db *db;
+	int rc = campaign_named(&db, &c, cli, args, "preview", err);
+
+	if (!rc)
+		rc = campaign_preview(cli, db, &c, args, err);
+	gw_campaign_release(&c);
+	return rc;
+}
+
+int cli_campaign_launch(struct cli *cli, void *args, struct err *err)
+{
+	struct gw_campaign c = { 0 };
+	struct crm_db *db;
+	int rc = campaign_named(&db, &c, cli, args, "launch", err);
+
+	if (!rc)
+		rc = campaign_launch(cli, db, &c, args, err);
+	gw_campaign_release(&c);
+	return rc;
+}
+
+static int campaign_status_verb(struct cli *cli, void *args, struct err *err)
+{
+	const struct campaign_args *a = args;
+	struct gw_campaign c = { 0 };
+	struct crm_db *db;
+	int rc = campaign_named(&db, &c, cli, a, "status", err);
+
+	if (!rc)
+		rc = campaign_status(cli, db, &c, a->watch, err);
+	gw_campaign_release(&c);
+	return rc;
+}
+
+/* pause, resume or cancel (verb), said as done. */
+static int campaign_set_status(struct cli *cli, const struct campaign_args *a, const char *verb, const char *done,
+			       struct err *err)
+{
+	struct gw_campaign c = { 0 };
+	struct crm_db *db;
+	int rc = campaign_named(&db, &c, cli, a, verb, err);
+
+	if (!rc && !(rc = gw_campaign_set_status(db, &c, verb, err)))
+		log_info("campaign '%s': %s", c.name, done);
+	gw_campaign_release(&c);
+	return rc;
+}
+
+static int campaign_pause(struct cli *cli, void *args, struct err *err)
+{
+	return campaign_set_status(cli, args, "pause", "paused", err);
+}
+
+static int campaign_resume(struct cli *cli, void *args, struct err *err)
+{
+	return campaign_set_status(cli, args, "resume", "running", err);
+}
+
+static int campaign_cancel(struct cli *cli, void *args, struct err *err)
+{
+	return campaign_set_status(cli, args, "cancel", "cancelled", err);
+}
+
+int cli_campaign_list(struct cli *cli, void *args, struct err *err)
+{
+	struct crm_res *res = NULL;
+	struct crm_db *db;
+	int rc = cli_db(cli, &db, err);
+
+	(void)args;
+	if (!rc && !(rc = gw_campaign_list(&res, db, err)))
+		out_rows(cli, res, stdout);
+	crm_res_free(res);
+	return rc;
+}
+
 int cmd_campaign(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	struct campaign_args a = { 0 };
-	struct gw_campaign c = { 0 };
-	struct crm_res *res = NULL;
-	struct crm_db *db;
-	int rc;
-
-	if ((rc = parse(&a, argc, argv, err)))
-		return rc == OPT_HELP ? 0 : rc;
-	if (!strcmp(a.verb, "create"))
-		return campaign_create(cli, &a, err);
-	if ((rc = cli_db(cli, &db, err)))
-		return rc;
-	if (!strcmp(a.verb, "list")) {
-		if (!(rc = gw_campaign_list(&res, db, err)))
-			out_rows(cli, res, stdout);
-		crm_res_free(res);
-		return rc;
-	}
-	if (!a.name)
-		return cli_usage_error(err, usage, "campaign %s needs the campaign's name or id", a.verb);
-	if ((rc = gw_campaign_get(db, a.name, &c, err)))
-		return rc;
-	if (!strcmp(a.verb, "preview"))
-		rc = campaign_preview(cli, db, &c, &a, err);
-	else if (!strcmp(a.verb, "launch"))
-		rc = campaign_launch(cli, db, &c, &a, err);
-	else if (!strcmp(a.verb, "status"))
-		rc = campaign_status(cli, db, &c, a.watch, err);
-	else if (!strcmp(a.verb, "pause") || !strcmp(a.verb, "resume") || !strcmp(a.verb, "cancel")) {
-		if (!(rc = gw_campaign_set_status(db, &c, a.verb, err)))
-			log_info("campaign '%s': %s", c.name,
-				 a.verb[0] == 'p'   ? "paused"
-				 : a.verb[0] == 'r' ? "running"
-						    : "cancelled");
-	} else {
-		rc = cli_usage_error(err, usage, "'%s' is not a campaign verb", a.verb);
-	}
-	gw_campaign_release(&c);
-	return rc;
+	return opt_run(cli, usage, &a, argc, argv, err);
 }
 
 int cli_campaign_create_for(struct cli *cli, const char *name, const char *entity, const char *where, int argc,
 			    char **argv, struct err *err)
 {
-	struct campaign_args a = { .verb = "create" };
+	const struct opt_cmd *create = opt_verb(usage, cli_campaign_create);
+	struct campaign_args a = { 0 };
 	/* argv[0] stands for the command's name: the options are create's */
-	int rc = opt_parse(NULL, &verbs[0], &a, argc, argv, err);
+	int rc = opt_parse(NULL, create, &a, argc, argv, err);
 
-	if (rc)
-		return rc;
-	if (a.name)
-		return cli_usage_error(err, usage, _("'%s' is not an option of campaign create"), a.name);
-	a.name = name;
-	a.targets = entity;
-	a.where = where;
-	return campaign_create(cli, &a, err);
+	if (!rc && a.name)
+		rc = cli_usage_error(err, usage, _("'%s' is not an option of campaign create"), a.name);
+	if (!rc) {
+		a.name = name;
+		a.targets = entity;
+		a.where = where;
+		rc = cli_campaign_create(cli, &a, err);
+	}
+	opt_release(create, &a);
+	return rc;
 }
 
 int cli_campaign_launch_now(struct cli *cli, const char *name, long *id, struct err *err)
 {
-	struct campaign_args a = { .verb = "launch", .name = name, .yes = 1 };
+	struct campaign_args a = { .name = name, .yes = 1 };
 	struct gw_campaign c = { 0 };
 	struct crm_db *db;
 	int rc = cli_db(cli, &db, err);

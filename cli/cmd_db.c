@@ -11,12 +11,6 @@
 #include "crm/migrate.h"
 #include "common/banned.h"
 
-struct db_args {
-	const char *file;
-	int yes;
-	struct opt_list args; /* psql's */
-};
-
 static const struct opt_cmd usage[1];
 
 static const struct opt_spec reset_opts[] = {
@@ -40,20 +34,18 @@ static const struct opt_spec restore_opts[] = {
 	OPT_END(),
 };
 
-static int db_init(struct cli *cli, void *args, struct err *err);
 static int db_start_verb(struct cli *cli, void *args, struct err *err);
 static int db_stop(struct cli *cli, void *args, struct err *err);
 static int db_status(struct cli *cli, void *args, struct err *err);
 static int db_migrate(struct cli *cli, void *args, struct err *err);
 static int db_psql(struct cli *cli, void *args, struct err *err);
-static int db_reset(struct cli *cli, void *args, struct err *err);
 static int db_dump(struct cli *cli, void *args, struct err *err);
 static int db_restore_verb(struct cli *cli, void *args, struct err *err);
 
 static const struct opt_cmd verbs[] = {
 	{ .name = "db init",
 	  .summary = N_("create the embedded cluster in var/ here (if needed), start it, apply migrations"),
-	  .fn = db_init },
+	  .fn = cli_db_init },
 	{ .name = "db start",
 	  .summary = N_("start the embedded PostgreSQL (already running is fine)"),
 	  .fn = db_start_verb },
@@ -70,7 +62,7 @@ static const struct opt_cmd verbs[] = {
 	{ .name = "db reset",
 	  .summary = N_("drop every crmgate table and recreate the empty schema"),
 	  .opts = reset_opts,
-	  .fn = db_reset },
+	  .fn = cli_db_reset },
 	{ .name = "db dump",
 	  .summary = N_("back up the data (pg_dump's custom format)"),
 	  .opts = dump_opts,
@@ -92,6 +84,8 @@ static const struct opt_cmd usage[1] = { {
 		   "create it says so."),
 	.verbs = verbs,
 } };
+
+const struct opt_cmd *const cli_db_cmd = usage;
 
 static int need_embedded(struct cli *cli, const char *verb, struct err *err)
 {
@@ -132,7 +126,7 @@ static int db_start(struct cli *cli, int init, struct err *err)
 	return rc;
 }
 
-static int db_init(struct cli *cli, void *args, struct err *err)
+int cli_db_init(struct cli *cli, void *args, struct err *err)
 {
 	(void)args;
 	return db_start(cli, 1, err);
@@ -225,7 +219,7 @@ static int db_migrate(struct cli *cli, void *args, struct err *err)
 	return rc;
 }
 
-static int db_reset(struct cli *cli, void *args, struct err *err)
+int cli_db_reset(struct cli *cli, void *args, struct err *err)
 {
 	const struct db_args *a = args;
 	struct crm_db *db;

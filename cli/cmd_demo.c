@@ -14,12 +14,13 @@
 #include "common/banned.h"
 
 struct demo_args {
-	const char *customers;
+	long customers;
 	int yes;
 };
 
 static const struct opt_spec demo_opts[] = {
-	OPT_STRING("customers", "N", N_("how many customers to generate (default 1000)"), struct demo_args, customers),
+	OPT_INT("customers", "N", N_("how many customers to generate (default 1000)"), struct demo_args, customers, 0,
+		CLI_GEN_CUSTOMERS_MAX),
 	OPT_FLAG("yes", N_("empty the database in var/ even when it holds records the demo did not make"),
 		 struct demo_args, yes),
 	OPT_END(),
@@ -47,65 +48,25 @@ static const struct opt_cmd usage[1] = { {
 #define BIRTHDAYS     "birthday within 7 days and not mail_opt_out"
 #define BIRTHDAYS_SMS "birthday within 7 days"
 
-/* The commands, as a user would type them; NULL ends each, "%N" is --customers. */
-static const char *const steps[][20] = {
-	{ "db", "init" },
-	{ "db", "reset", "--yes" },
-	{ "gen", "--seed", "1", "--customers", "%N" },
-	{ "customer", "view", "C0000001" },
-	{ "contact", "tree", "C0000001" },
-	{ "targets", "contact", "--where", BIRTHDAYS },
-	{ "merge", "--template", "birthday.docx", "--targets", "contact", "--where", BIRTHDAYS, "--out",
-	  "out/birthday" },
-	{ "merge", "--template", "quote.docx", "--targets", "order", "--where", "code = 'SO00000001'", "--out",
-	  "out/quote" },
-	{ "campaign", "create", "生日短信", "--channel", "sms", "--targets", "contact", "--where", BIRTHDAYS_SMS,
-	  "--body", "birthday-sms.txt" },
-	{ "campaign", "launch", "生日短信", "--yes" },
-	{ "campaign", "create", "生日邮件", "--channel", "email", "--targets", "contact", "--where", BIRTHDAYS_SMS,
-	  "--subject", "{{name}}，生日快乐", "--body", "birthday.txt", "--template", "birthday.docx", "--attach",
-	  "docx" },
-	{ "campaign", "launch", "生日邮件", "--yes" },
-	{ "send", "--once" },
-	{ "campaign", "list" },
-	{ "report", "funnel", "--table", "stages" },
-	{ "report", "pyramid", "--by", "revenue" },
-	{ "report", "html", "--out", "out/report.html" },
+/* One step: the command a user would type to repeat it, written from the
+ * command's own option table and the arguments it runs on (cli/cli.h). */
+struct step {
+	const struct opt_cmd *cmd;
+	void *args;
+	const char *const *order; /* the options shown first, in this order (opt_line) */
 };
 
-static int run(struct cli *cli, int argc, char **argv, struct err *err)
+/* Run one step, showing its command line first as a shell would take it. */
+static int step(struct cli *cli, const struct step *s, struct err *err)
 {
-	if (!strcmp(argv[0], "db"))
-		return cmd_db(cli, argc, argv, err);
-	if (!strcmp(argv[0], "gen"))
-		return cmd_gen(cli, argc, argv, err);
-	if (!strcmp(argv[0], "targets"))
-		return cmd_targets(cli, argc, argv, err);
-	if (!strcmp(argv[0], "merge"))
-		return cmd_merge(cli, argc, argv, err);
-	if (!strcmp(argv[0], "campaign"))
-		return cmd_campaign(cli, argc, argv, err);
-	if (!strcmp(argv[0], "send"))
-		return cmd_send(cli, argc, argv, err);
-	if (!strcmp(argv[0], "report"))
-		return cmd_report(cli, argc, argv, err);
-	return cmd_entity(cli, argc, argv, err);
-}
+	struct buf line = BUF_INIT;
+	int rc;
 
-/* Run one command line, echoing it first as a shell would take it. */
-static int step(struct cli *cli, const char *const *words, char *customers, struct err *err)
-{
-	char *argv[20] = { 0 };
-	int argc = 0, rc;
-
-	fputs("\n$ crmgate", stdout);
-	for (; argc < 20 && words[argc]; argc++) {
-		argv[argc] = !strcmp(words[argc], "%N") ? customers : (char *)words[argc];
-		printf(strpbrk(argv[argc], " '") ? " \"%s\"" : " %s", argv[argc]);
-	}
-	putchar('\n');
+	opt_line(&line, s->cmd, s->args, s->order);
+	printf("\n$ crmgate %s\n", line.data);
 	fflush(stdout);
-	rc = run(cli, argc, argv, err);
+	buf_release(&line);
+	rc = s->cmd->fn(cli, s->args, err);
 	fflush(stdout);
 	return rc;
 }
@@ -172,21 +133,86 @@ static int mark(struct cli *cli, struct err *err)
 	return rc ? rc : crm_db_query(NULL, db, "SELECT crm.demo_mark()", 0, NULL, err);
 }
 
+/* The whole job, as a user would type it: the database, the data, what to
+ * look at first, the documents, the campaigns and the reports. */
+static int run_steps(struct cli *cli, long customers, struct err *err)
+{
+	/* the options as a person writes them (the table has them in another order) */
+	static const char *const email_order[] = { "channel", "targets", "where", "subject", "body", NULL };
+	static const char *const page_order[] = { "out", NULL };
+	struct db_args init = { 0 }, reset = { .yes = 1 };
+	struct gen_args gen = { .seed = "1", .customers = customers };
+	struct entity_args customer = { .key = "C0000001" }, tree = { .key = "C0000001" };
+	struct targets_args birthdays = { .entity = "contact", .where = BIRTHDAYS, .limit = OPT_UNSET };
+	struct merge_args letters = {
+		.template = "birthday.docx", .targets = "contact", .where = BIRTHDAYS, .outdir = "out/birthday"
+	};
+	struct merge_args quote = {
+		.template = "quote.docx", .targets = "order", .where = "code = 'SO00000001'", .outdir = "out/quote"
+	};
+	const char *sms_body[] = { "birthday-sms.txt" }, *email_body[] = { "birthday.txt" };
+	struct campaign_args sms = { .name = "生日短信",
+				     .channel = "sms",
+				     .targets = "contact",
+				     .where = BIRTHDAYS_SMS,
+				     .bodies = { sms_body, 1 } };
+	struct campaign_args sms_launch = { .name = sms.name, .yes = 1 };
+	struct campaign_args email = { .name = "生日邮件",
+				       .channel = "email",
+				       .targets = "contact",
+				       .where = BIRTHDAYS_SMS,
+				       .subject = "{{name}}，生日快乐",
+				       .bodies = { email_body, 1 },
+				       .template = "birthday.docx",
+				       .attach = "docx" };
+	struct campaign_args email_launch = { .name = email.name, .yes = 1 }, list = { 0 };
+	struct send_args send = { .once = 1 };
+	struct report_args funnel = { .name = "funnel", .table = "stages" };
+	struct report_args pyramid = { .name = "pyramid", .p.by = "revenue" };
+	struct report_args page = { .name = "html", .html = "out/report.html" };
+	const struct step steps[] = {
+		{ opt_verb(cli_db_cmd, cli_db_init), &init, NULL },
+		{ opt_verb(cli_db_cmd, cli_db_reset), &reset, NULL },
+		{ cli_gen_cmd, &gen, NULL },
+		{ cli_view_cmd(cli_customer_view), &customer, NULL },
+		{ cli_view_cmd(cli_contact_tree), &tree, NULL },
+		{ cli_targets_cmd, &birthdays, NULL },
+		{ cli_merge_cmd, &letters, NULL },
+		{ cli_merge_cmd, &quote, NULL },
+		{ opt_verb(cli_campaign_cmd, cli_campaign_create), &sms, NULL },
+		{ opt_verb(cli_campaign_cmd, cli_campaign_launch), &sms_launch, NULL },
+		{ opt_verb(cli_campaign_cmd, cli_campaign_create), &email, email_order },
+		{ opt_verb(cli_campaign_cmd, cli_campaign_launch), &email_launch, NULL },
+		{ cli_send_cmd, &send, NULL },
+		{ opt_verb(cli_campaign_cmd, cli_campaign_list), &list, NULL },
+		{ cli_report_cmd, &funnel, NULL },
+		{ cli_report_cmd, &pyramid, NULL },
+		{ cli_report_cmd, &page, page_order },
+	};
+	int rc = 0;
+
+	/* each step's records are the demo's: a demo that fails half-way
+	 * can still be run again */
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(steps); i++) {
+		rc = step(cli, &steps[i], err);
+		if (!rc)
+			rc = mark(cli, err);
+	}
+	return rc;
+}
+
 int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	struct demo_args a = { .customers = "1000" };
-	char *customers;
-	int rc = 0, yes;
+	struct demo_args a = { .customers = 1000 };
+	int rc;
 
 	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
 		return rc == OPT_HELP ? 0 : rc;
-	customers = (char *)a.customers;
-	yes = a.yes;
 	if (crm_store_is_external(&cli->store))
 		return err_set(err, ERR_INPUT,
 			       "the demo resets its database: it runs only on the embedded one in var/");
 	cli_vardir_here(cli);
-	if ((rc = may_reset(cli, yes, err)))
+	if ((rc = may_reset(cli, a.yes, err)))
 		return rc;
 
 	/* the demo's greetings go out whatever the hour: without a setting of
@@ -197,14 +223,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	clear_documents("out/quote");
 	clear_documents("out/sms");
 	clear_documents("out/mail/new");
-	/* each step's records are the demo's: a demo that fails half-way
-	 * can still be run again */
-	for (size_t i = 0; !rc && i < ARRAY_SIZE(steps); i++) {
-		rc = step(cli, steps[i], customers, err);
-		if (!rc)
-			rc = mark(cli, err);
-	}
-	if (rc)
+	if ((rc = run_steps(cli, a.customers, err)))
 		return rc;
 	printf("\nThe birthday letters are in out/birthday and the quote in out/quote/SO00000001.docx:\n"
 	       "open them in Word or LibreOffice. The birthday e-mails (with the letter attached) went\n"

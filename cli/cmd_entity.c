@@ -264,15 +264,16 @@ int cmd_entity(struct cli *cli, int argc, char **argv, struct err *err)
 	size_t n = 0;
 	int rc;
 
-	/* its own verbs ("customer list"), then its views ("customer view") */
+	/* its own verbs ("customer list", named here), then its views ("customer view") */
 	for (size_t i = 0; i < ARRAY_SIZE(entity_verbs); i++)
-		if (e->key || entity_verbs[i].fn == entity_list || entity_verbs[i].fn == entity_add)
-			verbs[n++] = entity_verbs[i];
+		if (e->key || entity_verbs[i].fn == entity_list || entity_verbs[i].fn == entity_add) {
+			verbs[n] = entity_verbs[i];
+			verbs[n].name = names[n] = xstrfmt("%s %s", e->name, entity_verbs[i].name);
+			n++;
+		}
 	for (const struct cli_view *v = cli_views; v->entity && n < ARRAY_SIZE(verbs) - 1; v++)
 		if (!strcmp(v->entity, e->name))
 			verbs[n++] = v->cmd;
-	for (size_t i = 0; i < n; i++)
-		verbs[i].name = names[i] = xstrfmt("%s %s", e->name, verbs[i].name);
 	rc = opt_parse(&verb, &cmd, &a, argc, argv, err);
 	if (!rc)
 		rc = verb->fn(cli, &a, err);

@@ -9,17 +9,12 @@
 #include "gen/gen.h"
 #include "common/banned.h"
 
-struct gen_cmd_args {
-	const char *seed, *today;
-	long customers;
-};
-
 static const struct opt_spec gen_opts[] = {
 	OPT_STRING("seed", "N", N_("the seed of the randomness (default 1): the same seed, the same data"),
-		   struct gen_cmd_args, seed),
-	OPT_INT("customers", "N", N_("how many customers (default 1000)"), struct gen_cmd_args, customers, 0,
-		100000000),
-	OPT_STRING("today", "YYYY-MM-DD", N_("the day the data ends on (default: today)"), struct gen_cmd_args, today),
+		   struct gen_args, seed),
+	OPT_INT("customers", "N", N_("how many customers (default 1000)"), struct gen_args, customers, 0,
+		CLI_GEN_CUSTOMERS_MAX),
+	OPT_STRING("today", "YYYY-MM-DD", N_("the day the data ends on (default: today)"), struct gen_args, today),
 	OPT_END(),
 };
 
@@ -33,7 +28,10 @@ static const struct opt_cmd usage[1] = { {
 		   "and complaints, with customer values skewed as real ones are (a few bring most revenue).\n"
 		   "The same seed and --today (default: today) give the same data. A million customers work."),
 	.opts = gen_opts,
+	.fn = cli_gen,
 } };
+
+const struct opt_cmd *const cli_gen_cmd = usage;
 
 struct gen_progress {
 	struct progress bar;
@@ -51,26 +49,24 @@ static void show_progress(void *ctx, const char *stage, long done, long total)
 	progress_update(&g->bar, done);
 }
 
-int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err)
+int cli_gen(struct cli *cli, void *args, struct err *err)
 {
+	const struct gen_args *a = args;
 	struct gen_opts opts = { .seed = 1, .today = cli->today };
-	struct gen_cmd_args a = { .customers = 1000 };
 	struct gen_stats st;
 	struct gen_progress g = { .stage = NULL };
 	struct crm_db *db;
 	int rc;
 
-	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
-		return rc == OPT_HELP ? 0 : rc;
-	if (a.seed) {
+	if (a->seed) {
 		char *end;
-		opts.seed = strtoull(a.seed, &end, 10);
-		if (*end || !*a.seed || *a.seed == '-')
-			return cli_usage_error(err, usage, _("option '--seed' needs a number, got '%s'"), a.seed);
+		opts.seed = strtoull(a->seed, &end, 10);
+		if (*end || !*a->seed || *a->seed == '-')
+			return cli_usage_error(err, usage, _("option '--seed' needs a number, got '%s'"), a->seed);
 	}
-	if (a.today)
-		opts.today = a.today;
-	opts.customers = a.customers;
+	if (a->today)
+		opts.today = a->today;
+	opts.customers = a->customers < 0 ? 1000 : a->customers; /* OPT_UNSET: not given */
 	if (cli->store.as_login)
 		return err_set(err, ERR_INPUT,
 			       "gen fills the whole database: it runs as the database owner, not --as %s",
@@ -98,4 +94,10 @@ int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err)
 	printf("  %-16s %9ld    %-16s %9ld\n", "expenses", st.expenses, "complaints", st.complaints);
 	printf("  %-16s %9ld    %-16s %9ld\n", "stage history", st.stage_history, "complaint log", st.complaint_log);
 	return 0;
+}
+
+int cmd_gen(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct gen_args a = { .customers = OPT_UNSET };
+	return opt_run(cli, usage, &a, argc, argv, err);
 }

@@ -21,11 +21,6 @@
 #include "merge/text.h"
 #include "common/banned.h"
 
-struct merge_args {
-	const char *template, *targets, *where, *outdir, *pattern, *combined;
-	int pdf;
-};
-
 static const struct opt_spec merge_opts[] = {
 	OPT_STRING("template", "NAME|FILE", N_("the template: a file, a stored template or a built-in one"),
 		   struct merge_args, template),
@@ -66,7 +61,10 @@ static const struct opt_cmd usage[1] = { {
 		   "stops the merge before anything is written ('crmgate template check FILE --targets ENTITY'\n"
 		   "lists them)."),
 	.opts = merge_opts,
+	.fn = cli_merge,
 } };
+
+const struct opt_cmd *const cli_merge_cmd = usage;
 
 /* LibreOffice converts this many documents per start. */
 #define PDF_CHUNK 200
@@ -191,18 +189,6 @@ static int compile_name(struct merge_tpl *name, const char *pattern, const struc
 	return rc;
 }
 
-static int parse(struct merge_args *a, int argc, char **argv, struct err *err)
-{
-	int rc;
-	a->where = "";
-	a->pattern = "{{code}}";
-	if ((rc = opt_parse(NULL, usage, a, argc, argv, err)))
-		return rc;
-	if (!a->template || !a->targets || (!a->outdir && !a->combined))
-		return cli_usage_error(err, usage, "merge needs --template, --targets, and --out or --combined");
-	return 0;
-}
-
 /* A target's document into the folder, into the batch, or both. */
 static int merge_target(void *ctx, const struct value *rec, struct err *err)
 {
@@ -258,17 +244,22 @@ static int merge_combined(struct merge_run *m, struct crm_db *db, const struct c
 	return rc;
 }
 
-int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
+int cli_merge(struct cli *cli, void *args, struct err *err)
 {
-	struct merge_args a = { 0 };
+	const struct merge_args *given = args;
+	struct merge_args a = *given;
 	struct merge_run m = { 0 };
 	const struct crm_entity *e;
 	struct crm_query q;
 	struct crm_db *db;
 	int rc;
 
-	if ((rc = parse(&a, argc, argv, err)))
-		return rc == OPT_HELP ? 0 : rc;
+	if (!a.template || !a.targets || (!a.outdir && !a.combined))
+		return cli_usage_error(err, usage, "merge needs --template, --targets, and --out or --combined");
+	if (!a.where)
+		a.where = "";
+	if (!a.pattern)
+		a.pattern = "{{code}}";
 	if (!(e = cli_entity(a.targets, usage, err)))
 		return err->code;
 	crm_query_init(&q);
@@ -326,4 +317,10 @@ int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
 	buf_release(&m.path);
 	crm_query_release(&q);
 	return rc;
+}
+
+int cmd_merge(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct merge_args a = { 0 };
+	return opt_run(cli, usage, &a, argc, argv, err);
 }

@@ -15,13 +15,7 @@
 #include "common/xalloc.h"
 #include "common/banned.h"
 
-struct request {
-	struct an_params p;
-	const char *name, *table, *svg, *html;
-	long top;
-};
-
-#define R struct request
+#define R struct report_args
 static const struct opt_spec report_opts[] = {
 	OPT_ARG("NAME", N_("the report (below), or html for all of them in one page"), R, name, 0),
 	OPT_STRING("from", "DATE", N_("the first day of the period, YYYY-MM-DD"), R, p.from),
@@ -69,19 +63,10 @@ static const struct opt_cmd usage[1] = { {
 		   "The definitions (weighted amount, forecast, conversion, win rate) are in README.md."),
 	.opts = report_opts,
 	.more_help = list_reports,
+	.fn = cli_report,
 } };
 
-static int parse(struct request *q, int argc, char **argv, struct err *err)
-{
-	int rc = opt_parse(NULL, usage, q, argc, argv, err);
-	if (rc)
-		return rc;
-	q->p.top = (int)q->top;
-	if (!q->name)
-		return cli_usage_error(err, usage, "%s",
-				       _("which report? name one ('crmgate report --help' lists them)"));
-	return 0;
-}
+const struct opt_cmd *const cli_report_cmd = usage;
 
 /* Write a file whole (or leave what was there). */
 static int write_file(const char *path, const struct buf *content, struct err *err)
@@ -153,7 +138,7 @@ static int table_error(const struct an_report *r, const char *name, struct err *
 	return err->code;
 }
 
-static int html_page(struct crm_db *db, const struct request *q, struct err *err)
+static int html_page(struct crm_db *db, const struct report_args *q, struct err *err)
 {
 	struct buf page = BUF_INIT;
 	int rc;
@@ -168,7 +153,7 @@ static int html_page(struct crm_db *db, const struct request *q, struct err *err
 	return rc;
 }
 
-static int one_report(struct cli *cli, struct crm_db *db, const struct an_def *d, const struct request *q,
+static int one_report(struct cli *cli, struct crm_db *db, const struct an_def *d, const struct report_args *q,
 		      struct err *err)
 {
 	struct an_report r;
@@ -208,15 +193,20 @@ static int one_report(struct cli *cli, struct crm_db *db, const struct an_def *d
 	return rc;
 }
 
-int cmd_report(struct cli *cli, int argc, char **argv, struct err *err)
+int cli_report(struct cli *cli, void *args, struct err *err)
 {
-	struct request q = { .p = { .today = cli->today } };
+	const struct report_args *given = args;
+	struct report_args q = *given;
 	const struct an_def *d = NULL;
 	struct crm_db *db;
 	int rc;
 
-	if ((rc = parse(&q, argc, argv, err)))
-		return rc == OPT_HELP ? 0 : rc;
+	if (!q.name)
+		return cli_usage_error(err, usage, "%s",
+				       _("which report? name one ('crmgate report --help' lists them)"));
+	q.p.top = q.top >= 1 ? (int)q.top : 0; /* 0 or OPT_UNSET: not given */
+	if (!q.p.today)
+		q.p.today = cli->today;
 	if (strcmp(q.name, "html") && !(d = an_report_def(q.name))) {
 		err_set(err, ERR_INPUT, "'%s' is not a report", q.name);
 		err_hint(err, "'crmgate report --help' lists them");
@@ -226,4 +216,10 @@ int cmd_report(struct cli *cli, int argc, char **argv, struct err *err)
 	    (rc = an_params_check(db, &q.p, err)))
 		return rc;
 	return d ? one_report(cli, db, d, &q, err) : html_page(db, &q, err);
+}
+
+int cmd_report(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct report_args q = { 0 };
+	return opt_run(cli, usage, &q, argc, argv, err);
 }

@@ -15,12 +15,6 @@
 #include "gateway/send.h"
 #include "common/banned.h"
 
-struct send_args {
-	long workers;
-	int once;
-	const char *campaign;
-};
-
 static const struct opt_spec send_opts[] = {
 	OPT_INT("workers", "N", N_("N processes side by side (default: [email] connections, else 1)"), struct send_args,
 		workers, 1, 64),
@@ -44,7 +38,10 @@ static const struct opt_cmd usage[1] = { {
 		   "e-mail goes out as fast as the workers side by side ([email] connections of them, unless\n"
 		   "--workers says otherwise; 4 to 8 keep two cores busy towards a nearby server)."),
 	.opts = send_opts,
+	.fn = cli_send,
 } };
+
+const struct opt_cmd *const cli_send_cmd = usage;
 
 /* How long a worker keeps trying to reach a database that went away (a
  * restart, a failover) before it gives up, and the longest wait between tries. */
@@ -141,22 +138,19 @@ static int campaign_id(struct cli *cli, const char *ref, long *id, struct err *e
 	return rc;
 }
 
-int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
+int cli_send(struct cli *cli, void *args, struct err *err)
 {
+	const struct send_args *a = args;
 	struct gw_send_opts o = { .cfg = cli->cfg, .today = cli->today, .stop = &proc_stopping };
 	const char *conf = config_get(cli->cfg, "email", "connections");
-	struct send_args a = { 0 };
-	const char *campaign = NULL;
+	const char *campaign = a->campaign;
 	long workers = 1;
-	int failed = 0, given = 0, rc;
+	/* OPT_UNSET or 0: not given */
+	int failed = 0, given = a->workers >= 1, rc;
 
-	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
-		return rc == OPT_HELP ? 0 : rc;
-	o.once = a.once;
-	campaign = a.campaign;
-	given = a.workers != 0;
+	o.once = a->once;
 	if (given)
-		workers = a.workers;
+		workers = a->workers;
 	if (!given && conf) {
 		char *end;
 		errno = 0;
@@ -195,4 +189,10 @@ int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
 		failed += !WIFEXITED(status) || WEXITSTATUS(status);
 	}
 	return failed ? err_set(err, ERR_FAIL, "%d of %ld workers failed", failed, workers) : 0;
+}
+
+int cmd_send(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct send_args a = { 0 };
+	return opt_run(cli, usage, &a, argc, argv, err);
 }

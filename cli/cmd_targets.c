@@ -9,12 +9,6 @@
 #include "crm/filter.h"
 #include "common/banned.h"
 
-struct targets_args {
-	const char *entity, *where;
-	int count;
-	long limit;
-};
-
 static const struct opt_spec targets_opts[] = {
 	OPT_ARG("ENTITY", N_("the entity: customer, contact, lead, order..."), struct targets_args, entity,
 		OPT_REQUIRED),
@@ -38,26 +32,24 @@ static const struct opt_cmd usage[1] = { {
 		   "  = != < <= > >=, in (...), not in, like, is [not] null, and, or, not, ( ),\n"
 		   "  a bare true/false field, DATE within N days (birthdays by month and day, from today)."),
 	.opts = targets_opts,
+	.fn = cli_targets,
 } };
 
-int cmd_targets(struct cli *cli, int argc, char **argv, struct err *err)
+const struct opt_cmd *const cli_targets_cmd = usage;
+
+int cli_targets(struct cli *cli, void *args, struct err *err)
 {
-	struct targets_args a = { .where = "", .limit = 10 };
+	const struct targets_args *a = args;
+	const char *where = a->where ? a->where : "";
+	long limit = a->limit < 0 ? 10 : a->limit;
+	int count_only = a->count, rc;
 	const struct crm_entity *e;
-	const char *where;
-	long limit;
-	int count_only, rc;
 	struct crm_query q;
 	struct crm_db *db;
 	struct crm_res *res = NULL;
 	struct buf sql = BUF_INIT;
 
-	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
-		return rc == OPT_HELP ? 0 : rc;
-	where = a.where;
-	limit = a.limit;
-	count_only = a.count;
-	if (!(e = cli_entity(a.entity, usage, err)))
+	if (!(e = cli_entity(a->entity, usage, err)))
 		return err->code;
 	crm_query_init(&q);
 	/* a filter counts and sorts over every row of the entity */
@@ -85,4 +77,10 @@ done:
 	buf_release(&sql);
 	crm_query_release(&q);
 	return rc;
+}
+
+int cmd_targets(struct cli *cli, int argc, char **argv, struct err *err)
+{
+	struct targets_args a = { .limit = OPT_UNSET };
+	return opt_run(cli, usage, &a, argc, argv, err);
 }

@@ -215,7 +215,7 @@ static int run_view(struct cli *cli, const struct view_def *def, const char *cod
 	return rc;
 }
 
-static int customer_view(struct cli *cli, void *args, struct err *err)
+int cli_customer_view(struct cli *cli, void *args, struct err *err)
 {
 	return run_view(cli, &customer_view_def, ((const struct entity_args *)args)->key, err);
 }
@@ -259,7 +259,7 @@ static int has_later_sibling(const struct crm_res *res, int r, int d)
 	return 0;
 }
 
-static int contact_tree(struct cli *cli, void *args, struct err *err)
+int cli_contact_tree(struct cli *cli, void *args, struct err *err)
 {
 	const char *code = ((const struct entity_args *)args)->key;
 	struct view v = { cli, 0 };
@@ -372,34 +372,34 @@ static const struct opt_spec move_opts[] = {
 
 const struct cli_view cli_views[] = {
 	{ "customer",
-	  { .name = "view",
+	  { .name = "customer view",
 	    .summary = N_("everything about one customer (客户全貌)"),
 	    .help = N_("Everything about one customer (客户全貌): the record with revenue and arrears, its contacts,\n"
 		       "opportunities, orders, invoices and receipts, activities, complaints, expenses, the\n"
 		       "campaign messages sent to it and its contacts, and the history of its assignment to\n"
 		       "salespeople."),
 	    .opts = customer_opts,
-	    .fn = customer_view } },
+	    .fn = cli_customer_view } },
 	{ "customer",
-	  { .name = "assign",
+	  { .name = "customer assign",
 	    .summary = N_("give a customer to a salesperson"),
 	    .help = MOVE_HELP,
 	    .opts = move_opts,
 	    .fn = customer_assign } },
 	{ "customer",
-	  { .name = "reclaim",
+	  { .name = "customer reclaim",
 	    .summary = N_("take a customer back"),
 	    .help = MOVE_HELP,
 	    .opts = move_opts,
 	    .fn = customer_reclaim } },
 	{ "contact",
-	  { .name = "tree",
+	  { .name = "contact tree",
 	    .summary = N_("the reporting lines of a customer's contacts"),
 	    .help = N_("The customer's contacts by their reporting lines (汇报关系), as an indented tree."),
 	    .opts = customer_opts,
-	    .fn = contact_tree } },
+	    .fn = cli_contact_tree } },
 	{ "salesperson",
-	  { .name = "view",
+	  { .name = "salesperson view",
 	    .summary = N_("one salesperson's whole picture (业务员全貌)"),
 	    .help = N_("One salesperson's whole picture (业务员全貌): customers, open opportunities, orders and\n"
 		       "activities, with totals."),
@@ -407,3 +407,11 @@ const struct cli_view cli_views[] = {
 	    .fn = salesperson_view } },
 	{ NULL, { 0 } },
 };
+
+const struct opt_cmd *cli_view_cmd(opt_fn fn)
+{
+	for (const struct cli_view *v = cli_views; v->entity; v++)
+		if (v->cmd.fn == fn)
+			return &v->cmd;
+	BUG("no view runs that function");
+}

@@ -324,7 +324,12 @@ static int store(const struct opt_cmd *cmd, void *args, const struct opt_spec *o
 		list_add(l, value);
 		return 0;
 	}
-	case OPT_CALLBACK: return o->cb(args, o, value, err);
+	case OPT_CALLBACK: {
+		int rc = o->cb(args, o, value, err);
+		if (!rc && (o->flags & OPT_KEEP))
+			list_add(field(args, o), value);
+		return rc;
+	}
 	default: BUG("option kind %d", (int)o->kind);
 	}
 	return 0;
@@ -499,7 +504,7 @@ int opt_parse(const struct opt_cmd **verb, const struct opt_cmd *cmd, void *args
 void opt_release(const struct opt_cmd *spec, void *args)
 {
 	for (const struct opt_spec *o = spec ? spec->opts : NULL; o && o->kind != OPT_END; o++)
-		if (o->kind == OPT_LIST || o->kind == OPT_ARGS) {
+		if (o->kind == OPT_LIST || o->kind == OPT_ARGS || (o->kind == OPT_CALLBACK && (o->flags & OPT_KEEP))) {
 			struct opt_list *l = field(args, o);
 			free(l->v);
 			l->v = NULL;
@@ -518,4 +523,142 @@ int opt_run(struct cli *cli, const struct opt_cmd *cmd, void *args, int argc, ch
 		rc = (verb ? verb : cmd)->fn(cli, args, err);
 	opt_release(verb ? verb : cmd, args);
 	return rc;
+}
+
+const struct opt_cmd *opt_verb(const struct opt_cmd *cmd, opt_fn fn)
+{
+	for (const struct opt_cmd *v = cmd->verbs; v && v->name; v++)
+		if (v->fn == fn)
+			return v;
+	BUG("'%s' has no verb that runs this function", cmd->name);
+}
+
+/* ------------------------------------------------------------ writing back */
+
+/* One word of a command line, in double quotes when a shell would split
+ * or expand it ("birthday within 7 days", "code = 'SO00000001'"). */
+static void add_word(struct buf *out, const char *word)
+{
+	buf_addch(out, ' ');
+	if (*word && !strpbrk(word, " \t\n'\"\\$`;&|<>()*?[#~")) {
+		buf_adds(out, word);
+		return;
+	}
+	buf_addch(out, '"');
+	for (const char *p = word; *p; p++) {
+		if (strchr("\"\\$`", *p))
+			buf_addch(out, '\\');
+		buf_addch(out, *p);
+	}
+	buf_addch(out, '"');
+}
+
+/* --name VALUE; --name=VALUE when the value would be read as an option. */
+static void add_option(struct buf *out, const struct opt_spec *o, const char *value)
+{
+	struct buf w = BUF_INIT;
+
+	buf_addf(&w, "--%s", o->name);
+	if (value && value[0] == '-') {
+		buf_addf(&w, "=%s", value);
+		value = NULL;
+	}
+	add_word(out, w.data);
+	if (value)
+		add_word(out, value);
+	buf_release(&w);
+}
+
+/* Option o with the value it holds in args, if it holds one. */
+static void write_option(struct buf *out, const struct opt_spec *o, const void *args)
+{
+	const void *f = (const char *)args + o->offset;
+
+	if (o->kind == OPT_CALLBACK && !(o->flags & OPT_KEEP))
+		BUG("option '--%s' keeps its values itself: they cannot be written back", o->name);
+	switch (o->kind) {
+	case OPT_FLAG:
+		if (*(const int *)f)
+			add_option(out, o, NULL);
+		break;
+	case OPT_STRING:
+		if (*(const char *const *)f)
+			add_option(out, o, *(const char *const *)f);
+		break;
+	case OPT_INT: {
+		long n = *(const long *)f;
+		if (n >= o->min && n <= o->max) {
+			char num[32];
+			snprintf(num, sizeof(num), "%ld", n);
+			add_option(out, o, num);
+		}
+		break;
+	}
+	case OPT_CALLBACK: /* OPT_CALLBACK_LIST */
+	case OPT_LIST: {
+		const struct opt_list *l = f;
+		for (int i = 0; i < l->n; i++)
+			add_option(out, o, l->v[i]);
+		break;
+	}
+	default: BUG("option kind %d", (int)o->kind);
+	}
+}
+
+/* The options opt_line has written, by their fields. */
+struct written {
+	const struct opt_spec *v[64];
+	size_t n;
+};
+
+/* Write option o unless its field is written already (by an option sharing it). */
+static void write_once(struct buf *out, struct written *done, const struct opt_spec *o, const void *args)
+{
+	for (size_t i = 0; i < done->n; i++)
+		if (done->v[i]->offset == o->offset)
+			return;
+	if (done->n == ARRAY_SIZE(done->v))
+		BUG("more than %zu options", ARRAY_SIZE(done->v));
+	write_option(out, o, args);
+	done->v[done->n++] = o;
+}
+
+void opt_line(struct buf *out, const struct opt_cmd *cmd, const void *args, const char *const *order)
+{
+	struct written done = { .n = 0 };
+	struct buf positionals = BUF_INIT;
+	int dashes = 0;
+
+	buf_adds(out, cmd->name);
+	for (const struct opt_spec *o = cmd->opts; o && o->kind != OPT_END; o++) {
+		const void *f = (const char *)args + o->offset;
+		if (o->kind == OPT_ARG && *(const char *const *)f) {
+			const char *v = *(const char *const *)f;
+			dashes |= v[0] == '-';
+			add_word(&positionals, v);
+		} else if (o->kind == OPT_ARGS) {
+			const struct opt_list *l = f;
+			for (int i = 0; i < l->n; i++) {
+				dashes |= l->v[i][0] == '-';
+				add_word(&positionals, l->v[i]);
+			}
+		}
+	}
+	/* a positional that looks like an option comes after "--", the options before it */
+	if (!dashes)
+		buf_add(out, positionals.data, positionals.len);
+	for (const char *const *name = order; name && *name; name++) {
+		const struct opt_spec *o = find_long(cmd->opts, *name, strlen(*name));
+		if (!o)
+			BUG("'%s' has no option '--%s'", cmd->name, *name);
+		write_once(out, &done, o, args);
+	}
+	for (const struct opt_spec *o = cmd->opts; o && o->kind != OPT_END; o++)
+		if (!is_positional(o))
+			write_once(out, &done, o, args);
+	if (dashes) {
+		buf_adds(out, " --");
+		buf_add(out, positionals.data, positionals.len);
+	}
+	buf_release(&positionals);
 }

@@ -15,6 +15,7 @@
 #define CLI_OPT_H
 
 #include <libintl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -42,6 +43,13 @@ enum opt_kind {
 
 /* spec flags */
 #define OPT_REQUIRED 1 /* OPT_ARG, OPT_ARGS: must be given */
+#define OPT_KEEP     2 /* OPT_CALLBACK: each value cb accepts is kept in a struct opt_list */
+
+/* An OPT_INT field that holds a number outside its option's range was not
+ * given (the parser never stores one): OPT_UNSET is outside every range.
+ * A command sets its OPT_INT fields to it before parsing when the default
+ * is decided later, so that opt_line leaves them out. */
+#define OPT_UNSET LONG_MIN
 
 /* Values of a repeatable option or of OPT_ARGS; they point into argv. */
 struct opt_list {
@@ -84,6 +92,12 @@ struct opt_spec {
 #define OPT_CALLBACK(name, arg, help, cb)                                                                              \
 	{                                                                                                              \
 		OPT_CALLBACK, name, 0, arg, help, 0, 0, 0, cb, 0                                                       \
+	}
+/* --name VALUE, repeatable: cb checks each value (and may refuse it with a
+ * message of its own), which is then kept in the struct opt_list field. */
+#define OPT_CALLBACK_LIST(name, arg, help, type, field, cb)                                                            \
+	{                                                                                                              \
+		OPT_CALLBACK, name, 0, arg, help, offsetof(type, field), 0, 0, cb, OPT_KEEP                            \
 	}
 #define OPT_ARG(name, help, type, field, flags)                                                                        \
 	{                                                                                                              \
@@ -134,12 +148,17 @@ struct opt_cmd {
 int opt_parse(const struct opt_cmd **verb, const struct opt_cmd *cmd, void *args, int argc, char **argv,
 	      struct err *err);
 
-/* Free what opt_parse allocated for spec's lists (OPT_LIST, OPT_ARGS) in args. */
+/* Free what opt_parse allocated for spec's lists (OPT_LIST, OPT_ARGS,
+ * OPT_CALLBACK_LIST) in args. */
 void opt_release(const struct opt_cmd *spec, void *args);
 
 /* Parse, then run the verb's handler (or cmd's), and release: the whole of
  * a command that dispatches through its tables. Help is exit status 0. */
 int opt_run(struct cli *cli, const struct opt_cmd *cmd, void *args, int argc, char **argv, struct err *err);
+
+/* The verb of cmd whose handler is fn (a command's work is its function:
+ * opt_verb(cli_db_cmd, cli_db_init) is "db init"); BUG when it has none. */
+const struct opt_cmd *opt_verb(const struct opt_cmd *cmd, opt_fn fn);
 
 /* The usage lines of cmd ("usage: crmgate export ENTITY [--where FILTER]"),
  * each verb's when it has verbs, appended to out. */
@@ -147,6 +166,18 @@ void opt_usage(struct buf *out, const struct opt_cmd *cmd);
 
 /* The whole help of cmd: usage, help text, options (and each verb's). */
 void opt_help(const struct opt_cmd *cmd, FILE *f);
+
+/* The command line that opt_parse reads back into args for cmd (a command
+ * without verbs, or one verb), appended to out: cmd's name ("campaign
+ * create"), its positionals, and each option that holds a value (a flag
+ * set, a string or list given, a number within its range), in the table's
+ * order but those that order names first (long names, ending with NULL;
+ * order may be NULL); of options sharing one field, the first written.
+ * A word a shell would split or expand is written in double quotes. It is
+ * what a user types to do what cmd->fn does with args: the demo shows it
+ * before each step. An OPT_CALLBACK that keeps its values itself cannot be
+ * written back: BUG. */
+void opt_line(struct buf *out, const struct opt_cmd *cmd, const void *args, const char *const *order);
 
 /* The name among names[0, n) closest to word, close enough to be what was
  * meant (a typo or two), or NULL. */

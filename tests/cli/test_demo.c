@@ -1,0 +1,67 @@
+/* tests/cli/test_demo.c - before each step the demo shows the command line
+ * that does it ("$ crmgate campaign create 生日短信 --channel sms ..."):
+ * typed into a shell, each line must do and print what the step did. The
+ * lines are written from the same option tables and argument structs the
+ * steps run on (cli/opt.c opt_line), so they cannot say one thing while
+ * the demo does another. */
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEST_FIXTURE
+#include "testlib.h"
+#include "common/xalloc.h"
+
+TestSuite(demo, .init = test_fixture_init_embedded, .fini = test_fixture_fini, .timeout = 600);
+
+#define ECHO "\n$ crmgate "
+#define DONE "\nThe birthday letters"
+
+/* s with every date and time ("2026-12-07 20:18") masked: a campaign made
+ * a minute later is the same campaign. */
+static char *masked(const char *s)
+{
+	struct buf b = BUF_INIT;
+	regex_t re;
+	regmatch_t m;
+
+	cr_assert_eq(regcomp(&re, "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}", REG_EXTENDED), 0);
+	while (!regexec(&re, s, 1, &m, 0)) {
+		buf_add(&b, s, (size_t)m.rm_so);
+		buf_adds(&b, "DATE TIME");
+		s += m.rm_eo;
+	}
+	buf_adds(&b, s);
+	regfree(&re);
+	return buf_detach(&b, NULL);
+}
+
+Test(demo, each_line_it_shows_does_what_the_step_did)
+{
+	char *shown, *p;
+	int steps = 0;
+
+	cr_assert_eq(crmgate("demo --customers 30"), 0, "%s", errout.data);
+	shown = xstrdup(out.data);
+	/* as the demo does for its own steps: the greetings go out at any hour */
+	setenv("CRMGATE_SMS_QUIET_HOURS", "", 1);
+	for (p = strstr(shown, ECHO); p; steps++) {
+		char *line = p + strlen(ECHO), *nl = strchr(line, '\n'), *end, *want, *got;
+		cr_assert(nl, "an unfinished line: %s", line);
+		*nl = '\0';
+		end = strstr(nl + 1, ECHO);
+		if (!end)
+			end = strstr(nl + 1, DONE);
+		cr_assert(end, "the demo did not finish after '%s'", line);
+		p = end[1] == '$' ? end : NULL;
+		*end = '\0';
+		cr_assert_eq(crmgate("%s", line), 0, "'crmgate %s' as shown failed: %s", line, errout.data);
+		want = masked(nl + 1);
+		got = masked(out.data);
+		cr_expect_str_eq(got, want, "'crmgate %s' printed\n%s\nwhere the demo printed\n%s", line, got, want);
+		free(want);
+		free(got);
+	}
+	cr_expect_eq(steps, 17, "the demo showed %d steps", steps);
+	free(shown);
+}
