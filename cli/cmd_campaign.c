@@ -190,11 +190,11 @@ int cli_campaign_create(struct cli *cli, void *args, struct err *err)
 	c.marketing = !a->transactional;
 
 	/* the filter, checked now rather than at launch */
+	rc = cli_db(cli, &db, err);
 	crm_query_init(&q);
-	rc = crm_filter_compile(&q, e, c.filter, cli->today, err);
-	crm_query_release(&q);
 	if (!rc)
-		rc = cli_db(cli, &db, err);
+		rc = crm_filter_compile(&q, db, e, c.filter, cli->today, err);
+	crm_query_release(&q);
 	if (!rc) /* before the templates are read: the database's channels */
 		rc = crm_channel_check(db, a->channel, err);
 	if (!rc && a->template) {
@@ -324,7 +324,7 @@ static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_
 	if (!rc)
 		rc = gw_campaign_compile_text(&p.html, "body.html", c->body_html, GW_TPL_HTML, e, err);
 	if (!rc)
-		rc = crm_filter_compile(&q, e, c->filter, cli->today, err);
+		rc = crm_filter_compile(&q, db, e, c->filter, cli->today, err);
 	if (!rc) {
 		printf("campaign '%s': %s to %s%s%s\n", c->name, c->channel, c->targets, *c->filter ? " where " : "",
 		       c->filter);

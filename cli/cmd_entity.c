@@ -83,9 +83,9 @@ static int entity_list(struct cli *cli, void *args, struct err *err)
 	int rc;
 
 	crm_query_init(&q);
-	rc = crm_filter_compile(&q, e, where, cli->today, err);
+	rc = cli_db(cli, &db, err);
 	if (!rc)
-		rc = cli_db(cli, &db, err);
+		rc = crm_filter_compile(&q, db, e, where, cli->today, err);
 	/* every row, sorted, may be asked for */
 	if (!rc)
 		rc = crm_db_work(db, CRM_DB_REPORT, err);

@@ -42,9 +42,9 @@ int cmd_export(struct cli *cli, int argc, char **argv, struct err *err)
 	if (!(e = cli_entity(a.entity, usage, err)))
 		return err->code;
 	crm_query_init(&q);
-	rc = crm_filter_compile(&q, e, a.where ? a.where : "", cli->today, err);
+	rc = cli_db(cli, &db, err);
 	if (!rc)
-		rc = cli_db(cli, &db, err);
+		rc = crm_filter_compile(&q, db, e, a.where ? a.where : "", cli->today, err);
 	if (!rc)
 		rc = crm_export_csv(stdout, db, e, q.joins.data, q.where.data, (int)q.nparams, crm_query_params(&q),
 				    err);

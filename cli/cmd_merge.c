@@ -288,7 +288,7 @@ int cli_merge(struct cli *cli, void *args, struct err *err)
 	if (!rc)
 		rc = compile_name(&m.name, a.pattern, e, cli->today, err);
 	if (!rc)
-		rc = crm_filter_compile(&q, e, a.where, cli->today, err);
+		rc = crm_filter_compile(&q, db, e, a.where, cli->today, err);
 	if (!rc)
 		m.globals = gw_tpl_globals(cli->today);
 	if (!rc && a.pdf && m.tpl.kind != GW_TPL_DOCX)

@@ -53,7 +53,7 @@ int cli_targets(struct cli *cli, void *args, struct err *err)
 		return err->code;
 	crm_query_init(&q);
 	/* a filter counts and sorts over every row of the entity */
-	if ((rc = crm_filter_compile(&q, e, where, cli->today, err)) || (rc = cli_db(cli, &db, err)) ||
+	if ((rc = cli_db(cli, &db, err)) || (rc = crm_filter_compile(&q, db, e, where, cli->today, err)) ||
 	    (rc = crm_db_work(db, CRM_DB_REPORT, err)))
 		goto done;
 	buf_addf(&sql, "SELECT count(*) FROM %s t %s%s%s", e->table, q.joins.data, q.where.len ? " WHERE " : "",

@@ -18,6 +18,15 @@ struct crm_db {
 	/* the statements prepared on this connection, by their text's address */
 	const char **prepared;
 	size_t nprepared, prepared_alloc;
+	/* the answers kept for the session (crm_db_query_cached) */
+	struct cached_answer *cached;
+	size_t ncached, cached_alloc;
+};
+
+/* A statement's text and the answer the session keeps for it. */
+struct cached_answer {
+	char *sql;
+	struct crm_res *res;
 };
 
 struct crm_res {
@@ -149,6 +158,11 @@ void crm_db_free(struct crm_db *db)
 		return;
 	PQfinish(db->conn);
 	free(db->prepared);
+	for (size_t i = 0; i < db->ncached; i++) {
+		free(db->cached[i].sql);
+		crm_res_free(db->cached[i].res);
+	}
+	free(db->cached);
 	free(db);
 }
 
@@ -227,6 +241,27 @@ int crm_db_query_prepared(struct crm_res **out, struct crm_db *db, const char *s
 		db->prepared[db->nprepared++] = sql;
 	}
 	return result_of(out, db, PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0), err);
+}
+
+int crm_db_query_cached(const struct crm_res **out, struct crm_db *db, const char *sql, struct err *err)
+{
+	struct crm_res *res;
+	int rc;
+
+	for (size_t i = 0; i < db->ncached; i++) {
+		if (!strcmp(db->cached[i].sql, sql)) {
+			*out = db->cached[i].res;
+			return 0;
+		}
+	}
+	*out = NULL;
+	if ((rc = crm_db_query(&res, db, sql, 0, NULL, err)))
+		return rc;
+	ALLOC_GROW(db->cached, db->ncached + 1, db->cached_alloc);
+	db->cached[db->ncached].sql = xstrdup(sql);
+	db->cached[db->ncached++].res = res;
+	*out = res;
+	return 0;
 }
 
 int crm_db_value(char **out, struct crm_db *db, const char *sql, int nparams, const char *const *params,

@@ -41,6 +41,11 @@ int crm_db_query(struct crm_res **out, struct crm_db *db, const char *sql, int n
  * constant): its address names the prepared statement. */
 int crm_db_query_prepared(struct crm_res **out, struct crm_db *db, const char *sql, int nparams,
 			  const char *const *params, struct err *err);
+/* crm_db_query for a statement without parameters whose answer does not
+ * change while the session lasts (a value set of sql/020): run the first
+ * time the session asks it, then answered from the session's copy. *out is
+ * borrowed until db is freed. */
+int crm_db_query_cached(const struct crm_res **out, struct crm_db *db, const char *sql, struct err *err);
 /* The first column of the first row of a query, malloc'd (NULL for no row or SQL NULL). */
 int crm_db_value(char **out, struct crm_db *db, const char *sql, int nparams, const char *const *params,
 		 struct err *err);

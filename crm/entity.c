@@ -20,32 +20,21 @@
 	{                                                                                                              \
 		.name = n, .sql = s, .type = CRM_REF, .flags = f, .ref = target                                        \
 	}
-#define ENUM(n, vals, f)                                                                                               \
+#define ENUM(n, set_fn, f)                                                                                             \
 	{                                                                                                              \
-		.name = n, .sql = n, .type = CRM_ENUM, .flags = f, .values = vals                                      \
+		.name = n, .sql = n, .type = CRM_ENUM, .flags = f, .set = set_fn                                       \
 	}
 /* A column whose empty value takes the table's default (d is SQL). */
 #define DFLT(n, t, d)                                                                                                  \
 	{                                                                                                              \
 		.name = n, .sql = n, .type = t, .dflt = d                                                              \
 	}
-#define STATUS(vals, d)                                                                                                \
+#define STATUS(set_fn, d)                                                                                              \
 	{                                                                                                              \
-		.name = "status", .sql = "status", .type = CRM_ENUM, .values = vals, .dflt = d                         \
+		.name = "status", .sql = "status", .type = CRM_ENUM, .set = set_fn, .dflt = d                          \
 	}
 #define ENTITY_COLUMNS(c)   .columns = c, .ncolumns = ARRAY_SIZE(c)
 #define INTERNAL_COLUMNS(c) .internal = c, .ninternal = ARRAY_SIZE(c)
-
-static const char *const customer_status[] = { "potential", "active", "inactive", NULL };
-static const char *const genders[] = { "男", "女", "M", "F", NULL };
-static const char *const lead_status[] = { "new", "following", "converted", "invalid", NULL };
-static const char *const intent_status[] = { "unconfirmed", "confirmed", "converted", "closed", NULL };
-static const char *const opportunity_status[] = { "open", "won", "lost", "abandoned", NULL };
-static const char *const activity_status[] = { "planned", "done", "cancelled", NULL };
-static const char *const complaint_status[] = { "new",	    "assigned", "processing", "resolved",
-						"verified", "reopened", NULL };
-static const char *const roles[] = { "admin",	 "customer_admin",     "sales_manager", "salesperson",
-				     "marketer", "service_supervisor", "executive",	NULL };
 
 /* ------------------------------------------------------------ organisation */
 
@@ -74,12 +63,12 @@ static const struct crm_entity salesperson = {
 static const struct crm_column user_cols[] = {
 	{ .name = "login", .sql = "login", .type = CRM_TEXT, .flags = CRM_KEY | CRM_REQUIRED },
 	COL("name", CRM_TEXT, 0),
-	ENUM("role", roles, CRM_REQUIRED),
+	ENUM("role", "crm.roles", CRM_REQUIRED),
 	REF("salesperson_code", "salesperson_id", "salesperson", 0),
 	{ .name = "password", .sql = "password_hash", .type = CRM_PASSWORD, .flags = CRM_NOFILTER },
 };
 static const struct crm_check user_checks[] = {
-	{ "salesperson_code", "s.role IN ('salesperson', 'sales_manager') AND s.salesperson_code IS NULL",
+	{ "salesperson_code", "crm.role_may(s.role, 'needs_salesperson') AND s.salesperson_code IS NULL",
 	  "'a user with role ''' || s.role || ''' needs a salesperson_code'", NULL },
 };
 static const struct crm_entity user = {
@@ -131,7 +120,7 @@ static const struct crm_column customer_cols[] = {
 	REF("category_code", "category_id", "customer-category", 0),
 	REF("region_code", "region_id", "region", 0),
 	COL("industry", CRM_TEXT, 0),
-	STATUS(customer_status, "'active'"),
+	STATUS("crm.customer_statuses", "'active'"),
 	REF("owner_code", "owner_id", "salesperson", 0),
 	COL("address", CRM_TEXT, CRM_MULTILINE),
 	COL("postcode", CRM_TEXT, 0),
@@ -152,7 +141,7 @@ static const struct crm_column contact_cols[] = {
 	KEY("code"),
 	REF("customer_code", "customer_id", "customer", CRM_REQUIRED),
 	COL("name", CRM_TEXT, CRM_REQUIRED),
-	ENUM("gender", genders, 0),
+	ENUM("gender", "crm.genders", 0),
 	COL("title", CRM_TEXT, 0),
 	COL("department", CRM_TEXT, 0),
 	REF("reports_to_code", "reports_to_id", "contact", 0),
@@ -203,7 +192,7 @@ static const struct crm_column lead_cols[] = {
 	COL("source", CRM_TEXT, 0),
 	COL("industry", CRM_TEXT, 0),
 	REF("region_code", "region_id", "region", 0),
-	STATUS(lead_status, "'new'"),
+	STATUS("crm.lead_statuses", "'new'"),
 	REF("owner_code", "owner_id", "salesperson", 0),
 	COL("phone", CRM_TEXT, 0),
 	COL("email", CRM_EMAIL, 0),
@@ -223,7 +212,7 @@ static const struct crm_column lead_contact_cols[] = {
 	KEY("code"),
 	REF("lead_code", "lead_id", "lead", CRM_REQUIRED),
 	COL("name", CRM_TEXT, CRM_REQUIRED),
-	ENUM("gender", genders, 0),
+	ENUM("gender", "crm.genders", 0),
 	COL("title", CRM_TEXT, 0),
 	COL("birthday", CRM_DATE, CRM_ANNUAL),
 	COL("mobile", CRM_TEXT, 0),
@@ -270,7 +259,7 @@ static const struct crm_column intent_cols[] = {
 	COL("quantity", CRM_DECIMAL, 0),
 	COL("expected_on", CRM_DATE, 0),
 	COL("source", CRM_TEXT, 0),
-	STATUS(intent_status, "'unconfirmed'"),
+	STATUS("crm.intent_statuses", "'unconfirmed'"),
 	DFLT("created_on", CRM_DATE, "current_date"),
 };
 static const struct crm_check intent_checks[] = {
@@ -367,7 +356,7 @@ static const struct crm_column opportunity_cols[] = {
 	COL("stage_seq", CRM_INT, CRM_REQUIRED),
 	DFLT("amount", CRM_MONEY, "0"),
 	COL("expected_close_on", CRM_DATE, 0),
-	STATUS(opportunity_status, "'open'"),
+	STATUS("crm.opportunity_statuses", "'open'"),
 	COL("fail_reason", CRM_TEXT, 0),
 	REF("winning_competitor_code", "winning_competitor_id", "competitor", 0),
 	DFLT("created_on", CRM_DATE, "current_date"),
@@ -539,7 +528,7 @@ static const struct crm_column activity_cols[] = {
 	COL("planned_at", CRM_TIME, 0),
 	COL("remind_at", CRM_TIME, 0),
 	COL("done_at", CRM_TIME, 0),
-	STATUS(activity_status, "'planned'"),
+	STATUS("crm.activity_statuses", "'planned'"),
 	COL("result", CRM_TEXT, CRM_MULTILINE),
 };
 static const struct crm_check activity_checks[] = {
@@ -598,7 +587,7 @@ static const struct crm_column complaint_cols[] = {
 	COL("reason", CRM_TEXT, CRM_REQUIRED),
 	COL("description", CRM_TEXT, CRM_MULTILINE),
 	DFLT("received_at", CRM_TIME, "now()"),
-	STATUS(complaint_status, "'new'"),
+	STATUS("crm.complaint_statuses", "'new'"),
 	REF("assignee_code", "assignee_id", "salesperson", 0),
 	COL("resolved_at", CRM_TIME, 0),
 	COL("verified_at", CRM_TIME, 0),
@@ -634,7 +623,7 @@ static const struct crm_entity complaint = {
 static const struct crm_column stage_history_cols[] = {
 	REF("opportunity_code", "opportunity_id", "opportunity", CRM_REQUIRED),
 	COL("stage_seq", CRM_INT, CRM_REQUIRED),
-	ENUM("status", opportunity_status, CRM_REQUIRED),
+	ENUM("status", "crm.opportunity_statuses", CRM_REQUIRED),
 	COL("entered_on", CRM_DATE, CRM_REQUIRED),
 	DFLT("at", CRM_TIME, "now()"),
 };
@@ -651,7 +640,7 @@ static const struct crm_entity stage_history = {
 /* each step of a complaint's workflow (the trigger complaint_track_status) */
 static const struct crm_column complaint_log_cols[] = {
 	REF("complaint_code", "complaint_id", "complaint", CRM_REQUIRED),
-	ENUM("status", complaint_status, CRM_REQUIRED),
+	ENUM("status", "crm.complaint_statuses", CRM_REQUIRED),
 	REF("assignee_code", "assignee_id", "salesperson", 0),
 	COL("by_login", CRM_TEXT, 0),
 	DFLT("at", CRM_TIME, "now()"),

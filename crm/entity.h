@@ -18,7 +18,7 @@ enum crm_type {
 	CRM_DATE,     /* date, YYYY-MM-DD */
 	CRM_TIME,     /* timestamptz, ISO 8601 */
 	CRM_BOOL,     /* boolean, true/false */
-	CRM_ENUM,     /* text from a fixed set of values */
+	CRM_ENUM,     /* text from a set of values the database lists (sql/020) */
 	CRM_REF,      /* another entity's row, named in CSV by its key (code) */
 	CRM_PASSWORD, /* imported in clear, stored salted and hashed, never exported */
 };
@@ -37,10 +37,12 @@ struct crm_column {
 	const char *sql;  /* the column in the table: "owner_id" */
 	enum crm_type type;
 	unsigned flags;
-	const char *ref;	   /* CRM_REF: the entity referred to, by its key */
-	const char *const *values; /* CRM_ENUM: the allowed values, NULL-terminated */
-	const char *expr;	   /* CRM_VIRTUAL: SQL over the row alias "t" */
-	const char *dflt;	   /* SQL for the value an empty field takes, or NULL for NULL */
+	const char *ref; /* CRM_REF: the entity referred to, by its key */
+	/* CRM_ENUM: the database function that lists the allowed values
+	 * ("crm.genders", sql/020); crm_value_set (crm/rules.h) reads it */
+	const char *set;
+	const char *expr; /* CRM_VIRTUAL: SQL over the row alias "t" */
+	const char *dflt; /* SQL for the value an empty field takes, or NULL for NULL */
 };
 
 /* A rule no column type can state alone (a composite reference, say). bad_when

@@ -28,6 +28,7 @@
 #include "common/utf8.h"
 #include "common/xalloc.h"
 #include "crm/entity.h"
+#include "crm/rules.h"
 #include "common/banned.h"
 
 /* Parentheses and "not"s nested deeper than this are refused (the parser recurses). */
@@ -121,6 +122,7 @@ struct parser {
 	size_t pos; /* where the next token starts looking */
 	struct token tok;
 	struct crm_query *q;
+	struct crm_db *db; /* asked for the values of an enumeration */
 	const struct crm_entity *e;
 	const char *today;
 	int today_param; /* 0 until a condition needs today */
@@ -780,20 +782,18 @@ static int check_value(struct parser *p, const struct field *f, const char *v, s
 		if (strcmp(v, "true") && strcmp(v, "false"))
 			return fail(p, off, NULL, "'%s' is not true or false", v);
 		return 0;
-	case CRM_ENUM:
-		for (size_t i = 0; col->values[i]; i++)
-			if (!strcmp(v, col->values[i]))
-				return 0;
-		{
-			struct buf all = BUF_INIT;
-			int rc;
-			for (size_t i = 0; col->values[i]; i++)
-				buf_addf(&all, "%s%s", i ? ", " : "", col->values[i]);
+	case CRM_ENUM: {
+		/* the database's set (sql/020), asked once per session */
+		struct buf all = BUF_INIT;
+		int rc = crm_value_in(p->db, col->set, v, p->err);
+		if (rc < 0 || rc == 1)
+			return rc < 0 ? rc : 0;
+		if (!(rc = crm_value_list(&all, p->db, col->set, p->err)))
 			rc = fail(p, off, NULL, "'%s' is not a value of '%s': use one of %s", v, f->name.data,
 				  all.data);
-			buf_release(&all);
-			return rc;
-		}
+		buf_release(&all);
+		return rc;
+	}
 	default: return 0;
 	}
 }
@@ -1140,10 +1140,10 @@ static int parse_or(struct parser *p, struct buf *out)
 	return parse_chain(p, out, "or", " OR ", parse_and);
 }
 
-int crm_filter_compile(struct crm_query *q, const struct crm_entity *e, const char *src, const char *today,
-		       struct err *err)
+int crm_filter_compile(struct crm_query *q, struct crm_db *db, const struct crm_entity *e, const char *src,
+		       const char *today, struct err *err)
 {
-	struct parser p = { .src = src ? src : "", .q = q, .e = e, .today = today, .err = err };
+	struct parser p = { .src = src ? src : "", .q = q, .db = db, .e = e, .today = today, .err = err };
 	struct buf sql = BUF_INIT, d = BUF_INIT;
 	size_t nparams = q->nparams, joins_len = q->joins.len;
 	int naliases = q->naliases, rc = 0;

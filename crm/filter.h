@@ -23,6 +23,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 
+struct crm_db;
 struct crm_entity;
 
 /* A compiled query fragment over an entity's table, aliased "t". */
@@ -44,7 +45,8 @@ int crm_query_param(struct crm_query *q, const char *value);
 /* q->params as crm_db_query takes them (borrowed until q changes). */
 const char *const *crm_query_params(const struct crm_query *q);
 
-/* Compile filter text src (UTF-8) for entity e into q. today is the local date
+/* Compile filter text src (UTF-8) for entity e into q. db is asked the
+ * values an enumeration takes (crm/rules.h), once per session. today is the local date
  * "YYYY-MM-DD", passed as a parameter when the filter needs it ("within",
  * "today"). Parameters are numbered after those already in q; when q->where
  * holds a condition already, the filter is ANDed to it. An empty or blank src
@@ -55,7 +57,7 @@ const char *const *crm_query_params(const struct crm_query *q);
  * "filter: column 14: unknown field 'regoin' for contact", two lines of
  * err->detail (the filter and a caret under that column) and sometimes a
  * hint. On error q is left as it was before the call. */
-int crm_filter_compile(struct crm_query *q, const struct crm_entity *e, const char *src, const char *today,
-		       struct err *err);
+int crm_filter_compile(struct crm_query *q, struct crm_db *db, const struct crm_entity *e, const char *src,
+		       const char *today, struct err *err);
 
 #endif

@@ -234,15 +234,15 @@ static void targets_sql(struct buf *sql, const struct gw_campaign *c, const stru
 }
 
 /* The filter, with the campaign id as $1 and the channel as $2 before its own. */
-static int compile(struct crm_query *q, const struct gw_campaign *c, const struct crm_entity *e, const char *today,
-		   struct err *err)
+static int compile(struct crm_query *q, struct crm_db *db, const struct gw_campaign *c, const struct crm_entity *e,
+		   const char *today, struct err *err)
 {
 	char id[24];
 	snprintf(id, sizeof(id), "%ld", c->id);
 	crm_query_init(q);
 	crm_query_param(q, id);
 	crm_query_param(q, c->channel);
-	return crm_filter_compile(q, e, c->filter, today, err);
+	return crm_filter_compile(q, db, e, c->filter, today, err);
 }
 
 /* The counts by reason of rows (reason, n) into out. */
@@ -263,8 +263,8 @@ static void summarise(const struct crm_res *res, struct gw_launch *out)
 }
 
 /* What plan and launch share: out emptied, the entity, the filter compiled. */
-static int prepare(struct gw_launch *out, const struct crm_entity **e, struct crm_query *q, const struct gw_campaign *c,
-		   const char *today, struct err *err)
+static int prepare(struct gw_launch *out, const struct crm_entity **e, struct crm_query *q, struct crm_db *db,
+		   const struct gw_campaign *c, const char *today, struct err *err)
 {
 	int rc;
 
@@ -272,7 +272,7 @@ static int prepare(struct gw_launch *out, const struct crm_entity **e, struct cr
 	buf_init(&out->reasons);
 	if (!(*e = crm_entity_find(c->targets)))
 		return err_set(err, ERR_INPUT, "'%s' is not an entity", c->targets);
-	if ((rc = compile(q, c, *e, today, err)))
+	if ((rc = compile(q, db, c, *e, today, err)))
 		crm_query_release(q);
 	return rc;
 }
@@ -285,7 +285,7 @@ int gw_campaign_plan(struct crm_db *db, const struct gw_campaign *c, const char 
 	struct crm_query q;
 	int rc;
 
-	if ((rc = prepare(out, &e, &q, c, today, err)))
+	if ((rc = prepare(out, &e, &q, db, c, today, err)))
 		return rc;
 	buf_adds(&sql, "SELECT CASE WHEN EXISTS (SELECT 1 FROM crm.outbox o WHERE o.source = 'campaign'"
 		       " AND o.source_id = $1 AND o.channel = $2"
@@ -313,7 +313,7 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 	int rc;
 
 	/* the status is checked again under the row's lock below */
-	if ((rc = prepare(out, &e, &q, c, today, err)))
+	if ((rc = prepare(out, &e, &q, db, c, today, err)))
 		return rc;
 	targets_sql(&sql, c, e, &q, 2);
 	rc = crm_db_begin(db, err);

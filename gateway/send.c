@@ -468,7 +468,7 @@ int gw_send_sample(struct crm_db *db, const struct gw_send_opts *o, long campaig
 	if (!rc && s.ch->connect)
 		rc = s.ch->connect(wk.chans[channel_index(s.ch)].state, &wk.w, err);
 	if (!rc)
-		rc = crm_filter_compile(&q, s.k->e, s.k->c.filter, o->today, err);
+		rc = crm_filter_compile(&q, db, s.k->e, s.k->c.filter, o->today, err);
 	if (!rc)
 		rc = crm_records_each(NULL, db, s.k->e, &q, 1, sample_one, &s, err);
 	if (!rc && !s.seen)

@@ -12,10 +12,15 @@
 #include "crm/db.h"
 #include "crm/entity.h"
 #include "crm/filter.h"
+#include "crm/rules.h"
 #include "common/banned.h"
 
 #define TODAY "2026-12-28"
 #define MAXP  6
+
+/* The filter asks the database for the values of an enumeration (sql/020):
+ * each test of suite filter has a database of its own. */
+TestSuite(filter, .init = test_fixture_init_session, .fini = test_fixture_fini);
 
 static const struct crm_entity *entity(const char *name)
 {
@@ -247,7 +252,7 @@ Test(filter, compiles)
 		int rc;
 
 		crm_query_init(&q);
-		rc = crm_filter_compile(&q, entity(c->entity), c->src, TODAY, &err);
+		rc = crm_filter_compile(&q, session, entity(c->entity), c->src, TODAY, &err);
 		cr_expect_eq(rc, 0, "%s: [%s]: %s", c->entity, c->src, err.msg.data);
 		cr_expect_str_eq(q.joins.data, c->joins, "%s: [%s]: joins", c->entity, c->src);
 		cr_expect_str_eq(q.where.data, c->where, "%s: [%s]: where", c->entity, c->src);
@@ -275,7 +280,7 @@ Test(filter, values_stay_out_of_sql)
 		struct crm_query q;
 		struct err err = ERR_INIT;
 		crm_query_init(&q);
-		assert_ok(crm_filter_compile(&q, entity("contact"), srcs[i], TODAY, &err), &err);
+		assert_ok(crm_filter_compile(&q, session, entity("contact"), srcs[i], TODAY, &err), &err);
 		cr_expect_null(strchr(q.where.data, '\''), "[%s]: a quote in %s", srcs[i], q.where.data);
 		cr_expect_null(strchr(q.where.data, ';'), "[%s]: a ; in %s", srcs[i], q.where.data);
 		cr_expect_null(strstr(q.where.data, "--"), "[%s]: a comment in %s", srcs[i], q.where.data);
@@ -293,7 +298,8 @@ Test(filter, params_continue_after_callers)
 	crm_query_init(&q);
 	cr_assert_eq(crm_query_param(&q, "mine"), 1);
 	buf_adds(&q.where, "t.id > $1::int");
-	assert_ok(crm_filter_compile(&q, entity("contact"), "name = 'a' and birthday within 3 days", TODAY, &err),
+	assert_ok(crm_filter_compile(&q, session, entity("contact"), "name = 'a' and birthday within 3 days", TODAY,
+				     &err),
 		  &err);
 	cr_expect_str_eq(q.where.data,
 			 "(t.id > $1::int) AND ((t.name = $2::text) AND "
@@ -314,8 +320,8 @@ Test(filter, joins_shared_across_compiles)
 	struct err err = ERR_INIT;
 
 	crm_query_init(&q);
-	assert_ok(crm_filter_compile(&q, entity("contact"), "customer.name = 'a'", TODAY, &err), &err);
-	assert_ok(crm_filter_compile(&q, entity("contact"), "customer.owner_code = 'S1'", TODAY, &err), &err);
+	assert_ok(crm_filter_compile(&q, session, entity("contact"), "customer.name = 'a'", TODAY, &err), &err);
+	assert_ok(crm_filter_compile(&q, session, entity("contact"), "customer.owner_code = 'S1'", TODAY, &err), &err);
 	cr_expect_str_eq(q.joins.data, " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id"
 				       " LEFT JOIN crm.salesperson f2 ON f2.id = f1.owner_id");
 	cr_expect_eq(q.naliases, 2);
@@ -431,7 +437,7 @@ Test(filter, errors)
 		int rc;
 
 		crm_query_init(&q);
-		rc = crm_filter_compile(&q, entity(c->entity), c->src, TODAY, &err);
+		rc = crm_filter_compile(&q, session, entity(c->entity), c->src, TODAY, &err);
 		cr_expect_eq(rc, ERR_INPUT, "%s: [%s]: returned %d", c->entity, c->src, rc);
 		cr_expect_eq(err.code, ERR_INPUT, "%s: [%s]: code %d", c->entity, c->src, err.code);
 		cr_expect_str_eq(err.msg.data, want, "%s: [%s]:\n got  %s\n want %s", c->entity, c->src, err.msg.data,
@@ -453,20 +459,23 @@ Test(filter, error_detail_has_caret)
 	struct err err = ERR_INIT;
 
 	crm_query_init(&q);
-	cr_assert_eq(crm_filter_compile(&q, entity("contact"), "name = 'x' and regoin = 'y'", TODAY, &err), ERR_INPUT);
+	cr_assert_eq(crm_filter_compile(&q, session, entity("contact"), "name = 'x' and regoin = 'y'", TODAY, &err),
+		     ERR_INPUT);
 	cr_expect_str_eq(err.detail.data, "name = 'x' and regoin = 'y'\n"
 					  "               ^\n");
 	err_release(&err);
 
 	/* wide characters take two cells, so the caret still lines up */
-	cr_assert_eq(crm_filter_compile(&q, entity("contact"), "customer.region = '华东' and foo", TODAY, &err),
+	cr_assert_eq(crm_filter_compile(&q, session, entity("contact"), "customer.region = '华东' and foo", TODAY,
+					&err),
 		     ERR_INPUT);
 	cr_expect_str_eq(err.detail.data, "customer.region = '华东' and foo\n"
 					  "                             ^\n");
 	err_release(&err);
 
 	/* a line break in the filter does not break the detail's two lines */
-	cr_assert_eq(crm_filter_compile(&q, entity("contact"), "name = 'x'\nand\tfoo", TODAY, &err), ERR_INPUT);
+	cr_assert_eq(crm_filter_compile(&q, session, entity("contact"), "name = 'x'\nand\tfoo", TODAY, &err),
+		     ERR_INPUT);
 	cr_expect_str_eq(err.msg.data, "filter: column 16: unknown field 'foo' for contact");
 	cr_expect_str_eq(err.detail.data, "name = 'x' and foo\n"
 					  "               ^\n");
@@ -490,7 +499,8 @@ Test(filter, unknown_field_hints)
 		struct crm_query q;
 		struct err err = ERR_INIT;
 		crm_query_init(&q);
-		cr_expect_eq(crm_filter_compile(&q, entity(cases[i].entity), cases[i].src, TODAY, &err), ERR_INPUT);
+		cr_expect_eq(crm_filter_compile(&q, session, entity(cases[i].entity), cases[i].src, TODAY, &err),
+			     ERR_INPUT);
 		cr_expect_str_eq(err.hint.data, cases[i].hint, "[%s]", cases[i].src);
 		crm_query_release(&q);
 		err_release(&err);
@@ -505,9 +515,9 @@ Test(filter, error_leaves_query_as_it_was)
 
 	crm_query_init(&q);
 	crm_query_param(&q, "mine");
-	assert_ok(crm_filter_compile(&q, entity("contact"), "customer.name = 'a'", TODAY, &err), &err);
+	assert_ok(crm_filter_compile(&q, session, entity("contact"), "customer.name = 'a'", TODAY, &err), &err);
 	cr_assert_eq(
-		crm_filter_compile(&q, entity("contact"),
+		crm_filter_compile(&q, session, entity("contact"),
 				   "customer.owner.name = 'b' and reports_to.name = 'c' and birthday within 3 days "
 				   "and gender = 'X'",
 				   TODAY, &err),
@@ -529,21 +539,21 @@ Test(filter, nesting_is_bounded)
 	for (int i = 0; i < 10000; i++)
 		buf_adds(&src, "(");
 	crm_query_init(&q);
-	cr_expect_eq(crm_filter_compile(&q, entity("contact"), src.data, TODAY, &err), ERR_INPUT);
+	cr_expect_eq(crm_filter_compile(&q, session, entity("contact"), src.data, TODAY, &err), ERR_INPUT);
 	cr_expect(strstr(err.msg.data, "nests too deeply"), "%s", err.msg.data);
 	err_release(&err);
 
 	buf_reset(&src);
 	for (int i = 0; i < 10000; i++)
 		buf_adds(&src, "not ");
-	cr_expect_eq(crm_filter_compile(&q, entity("contact"), src.data, TODAY, &err), ERR_INPUT);
+	cr_expect_eq(crm_filter_compile(&q, session, entity("contact"), src.data, TODAY, &err), ERR_INPUT);
 	cr_expect(strstr(err.msg.data, "nests too deeply"), "%s", err.msg.data);
 	err_release(&err);
 
 	/* but a sensible depth is fine */
 	buf_reset(&src);
 	buf_adds(&src, "((((((((((email_opt_out))))))))))");
-	assert_ok(crm_filter_compile(&q, entity("contact"), src.data, TODAY, &err), &err);
+	assert_ok(crm_filter_compile(&q, session, entity("contact"), src.data, TODAY, &err), &err);
 	cr_expect_str_eq(q.where.data, "(t.email_opt_out)");
 	crm_query_release(&q);
 	buf_release(&src);
@@ -564,7 +574,7 @@ Test(filter, every_column)
 			int rc;
 
 			crm_query_init(&q);
-			rc = crm_filter_compile(&q, e, src, TODAY, &err);
+			rc = crm_filter_compile(&q, session, e, src, TODAY, &err);
 			if (allowed)
 				cr_expect_eq(rc, 0, "%s: [%s]: %s", e->name, src, err.msg.data);
 			else
@@ -607,7 +617,12 @@ Test(filter_db, every_field_runs)
 					 col->name, col->name);
 				break;
 			case CRM_BOOL: buf_addf(&src, " or %s or not %s", col->name, col->name); break;
-			case CRM_ENUM: buf_addf(&src, " or %s in ('%s')", col->name, col->values[0]); break;
+			case CRM_ENUM: {
+				const struct crm_res *set;
+				assert_ok(crm_value_set(&set, session, col->set, &err), &err);
+				buf_addf(&src, " or %s in ('%s')", col->name, crm_res_get(set, 0, 0));
+				break;
+			}
 			case CRM_REF:
 				buf_addf(&src, " or %s = 'x'", col->name);
 				if (n > 5 && !strcmp(col->name + n - 5, "_code") && crm_column_target(col)->label)
@@ -621,7 +636,7 @@ Test(filter_db, every_field_runs)
 			struct crm_query q;
 			struct buf sql = BUF_INIT;
 			crm_query_init(&q);
-			assert_ok(crm_filter_compile(&q, e, src.data, TODAY, &err), &err);
+			assert_ok(crm_filter_compile(&q, session, e, src.data, TODAY, &err), &err);
 			buf_addf(&sql, "SELECT count(*) FROM %s t%s WHERE %s", e->table, q.joins.data, q.where.data);
 			cr_expect_eq(crm_db_query(NULL, session, sql.data, (int)q.nparams, crm_query_params(&q), &err),
 				     0, "%s: %s\n%s", e->name, err.msg.data, sql.data);
@@ -763,7 +778,7 @@ static void select_codes(struct buf *codes, const char *src, const char *today)
 
 	crm_query_init(&q);
 	buf_reset(codes);
-	assert_ok(crm_filter_compile(&q, entity("contact"), src, today, &err), &err);
+	assert_ok(crm_filter_compile(&q, session, entity("contact"), src, today, &err), &err);
 	buf_addf(&sql, "SELECT t.code FROM crm.contact t%s WHERE %s ORDER BY 1", q.joins.data,
 		 q.where.len ? q.where.data : "true");
 	cr_assert_eq(crm_db_query(&res, session, sql.data, (int)q.nparams, crm_query_params(&q), &err), 0,
@@ -788,7 +803,7 @@ Test(filter_db, birthday_functions_are_inlined)
 	struct crm_res *res = NULL;
 
 	crm_query_init(&q);
-	assert_ok(crm_filter_compile(&q, entity("contact"), "birthday within 7 days", TODAY, &err), &err);
+	assert_ok(crm_filter_compile(&q, session, entity("contact"), "birthday within 7 days", TODAY, &err), &err);
 	buf_addf(&sql, "EXPLAIN (VERBOSE) SELECT t.code FROM crm.contact t%s WHERE %s", q.joins.data, q.where.data);
 	assert_ok(crm_db_query(&res, session, sql.data, (int)q.nparams, crm_query_params(&q), &err), &err);
 	for (int i = 0; i < crm_res_rows(res); i++)
