@@ -10,6 +10,7 @@
 
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "survey/fold.h"
 #include "common/banned.h"
 
 static const char *const type_names[] = { "single", "multi", "rating", "number", "text" };
@@ -36,28 +37,6 @@ int survey_type_has_options(enum survey_type type)
 
 /* ------------------------------------------------------------ reading */
 
-/* A character as the structure of a line reads it: the full-width forms
- * (U+FF01-U+FF5E) as their ASCII, 【】 as [], 、 as a comma, 。 as a
- * period, dashes as '-', and the ideographic and no-break spaces as a
- * space. The text of questions and options is kept as written. */
-static uint32_t fold(uint32_t cp)
-{
-	if (cp >= 0xFF01 && cp <= 0xFF5E)
-		return cp - 0xFEE0;
-	switch (cp) {
-	case 0x3000:
-	case 0x00A0: return ' ';
-	case 0x3010: return '[';
-	case 0x3011: return ']';
-	case 0x3001: return ',';
-	case 0x3002: return '.';
-	case 0x2013:
-	case 0x2014:
-	case 0x301C: return '-';
-	}
-	return cp;
-}
-
 /* The rest of a line, read a folded character at a time. */
 struct cur {
 	const char *s;
@@ -77,7 +56,7 @@ static uint32_t peek(const struct cur *c, size_t *len)
 	if (!l) /* the lines were checked: cannot happen, but stay in bounds */
 		l = 1, cp = 0xFFFD;
 	*len = l;
-	return fold(cp);
+	return survey_fold(cp);
 }
 
 static uint32_t next(struct cur *c)
