@@ -211,6 +211,22 @@ static size_t own_lines(struct line *lines, size_t nr)
 
 /* ------------------------------------------------- reading answers */
 
+/* How much of s (n bytes) a message quotes: at most 60 bytes, whole
+ * characters. */
+static int clip(const char *s, size_t n)
+{
+	const char *p = s;
+	size_t m = n;
+
+	while (m) {
+		const char *at = p;
+		survey_fold_next(&p, &m);
+		if (p - s > 60)
+			return (int)(at - s);
+	}
+	return (int)n;
+}
+
 /* What reading the lines found wrong, each a line of the reason. */
 struct reading {
 	const struct survey_template *t;
@@ -401,7 +417,7 @@ static void read_choices(struct reading *r, const struct survey_question *q, str
 		c = option_by_text(q, f + i, j - i);
 		if (!c) {
 			trouble(r, "line %d: question %d: '%.*s' is not one of its options", l->number, q->number,
-				(int)(j - i), f + i);
+				clip(f + i, j - i), f + i);
 			break;
 		}
 		buf_addch(&labels, c);
@@ -460,26 +476,32 @@ static void set_value(struct survey_answer *ans, const struct survey_question *q
 	survey_answer_set(&ans->value, f, n);
 }
 
-/* Append line l to the free text of ans, after blank blank lines. */
-static void continue_text(struct survey_answer *ans, const struct line *l, int blank)
+/* Append line l to a free-text answer, after blank blank lines; the text
+ * grows in one buffer, so that a long answer costs its length once. */
+static void add_text(struct buf *text, const struct line *l, int blank)
 {
-	struct buf t = BUF_INIT;
 	size_t n = l->n;
 
 	while (n && is_space((unsigned char)l->s[n - 1]))
 		n--;
-	buf_adds(&t, ans->text ? ans->text : "");
-	if (t.len)
+	if (text->len)
 		for (int i = 0; i <= blank; i++)
-			buf_addch(&t, '\n');
-	buf_add(&t, l->s, n);
-	free(ans->text);
-	ans->text = buf_detach(&t, NULL);
+			buf_addch(text, '\n');
+	buf_add(text, l->s, n);
+}
+
+/* The free-text answer being read is complete: keep it. */
+static void end_text(struct reading *r, int *text_q, struct buf *text)
+{
+	if (*text_q && text->len)
+		survey_answer_set(&survey_answers_get(r->a, *text_q)->text, text->data, text->len);
+	buf_reset(text);
+	*text_q = 0;
 }
 
 static void read_lines(struct reading *r, const struct line *lines, size_t nr)
 {
-	struct buf f = BUF_INIT;
+	struct buf f = BUF_INIT, text = BUF_INIT;
 	char *seen = xcalloc(r->t->nquestions + 1, 1);
 	int text_q = 0, blank = 0;
 
@@ -498,14 +520,14 @@ static void read_lines(struct reading *r, const struct line *lines, size_t nr)
 		n = read_number(f.data, &rest, 1);
 		if (text_q && n >= 1 && (size_t)n <= r->t->nquestions &&
 		    is_question_line(survey_template_question(r->t, (int)n), f.data + rest)) {
-			text_q = 0; /* the questionnaire quoted below the answers */
+			end_text(r, &text_q, &text); /* the questionnaire quoted below the answers */
 			continue;
 		}
 		/* in a free-text answer, "1. fast" after "5:" is the respondent's list */
 		if (text_q &&
 		    (n < 1 || (size_t)n > r->t->nquestions || seen[n] ||
 		     (n <= text_q && !looks_like_answer(survey_template_question(r->t, (int)n), f.data + rest)))) {
-			continue_text(survey_answers_get(r->a, text_q), l, blank);
+			add_text(&text, l, blank);
 			blank = 0;
 			continue;
 		}
@@ -517,7 +539,7 @@ static void read_lines(struct reading *r, const struct line *lines, size_t nr)
 		}
 		q = survey_template_question(r->t, (int)n);
 		ans = survey_answers_get(r->a, (int)n);
-		text_q = 0;
+		end_text(r, &text_q, &text);
 		if (is_question_line(q, f.data + rest))
 			continue;
 		if (seen[n]) {
@@ -530,15 +552,16 @@ static void read_lines(struct reading *r, const struct line *lines, size_t nr)
 			struct line tail = { p, (size_t)(l->s + l->n - p), l->number };
 			text_q = (int)n;
 			blank = 0;
-			if (tail.n)
-				continue_text(ans, &tail, 0);
+			add_text(&text, &tail, 0);
 		} else if (q->type == SURVEY_RATING || q->type == SURVEY_NUMBER) {
 			set_value(ans, q, f.data + rest);
 		} else {
 			read_choices(r, q, ans, l, f.data, rest);
 		}
 	}
+	end_text(r, &text_q, &text);
 	free(seen);
+	buf_release(&text);
 	buf_release(&f);
 }
 
@@ -666,7 +689,7 @@ static void read_sms(struct reading *r, const char *f)
 			if (n)
 				trouble(r, "there is no question %ld", n);
 			else
-				trouble(r, "'%s' is not a text answer like 1B 2A 3:5", f);
+				trouble(r, "'%.*s' is not a text answer like 1B 2A 3:5", clip(f, strlen(f)), f);
 			break;
 		}
 		if (seen[n]) {
@@ -676,7 +699,7 @@ static void read_sms(struct reading *r, const char *f)
 		seen[n] = 1;
 		i += rest;
 		if (read_sms_answer(survey_answers_get(r->a, (int)n), survey_template_question(r->t, (int)n), f, &i))
-			trouble(r, "'%s' is not a text answer like 1B 2A 3:5", f);
+			trouble(r, "'%.*s' is not a text answer like 1B 2A 3:5", clip(f, strlen(f)), f);
 	}
 	free(seen);
 }

@@ -371,3 +371,50 @@ Test(reply, auto_replies)
 	}
 	cr_expect_null(survey_reply_auto(NULL, 0));
 }
+
+/* The longest body read, all of it one free-text answer a line at a time:
+ * the text grows once, not copied again for every line (seconds, not
+ * minutes), and is refused for its size. */
+Test(reply, long_text_in_linear_time, .timeout = 10)
+{
+	struct survey_template t;
+	struct survey_answers a;
+	struct err err = ERR_INIT;
+	struct buf body = BUF_INIT;
+
+	buf_adds(&body, "1: B\n3: 4\n5: x\n");
+	while (body.len + 2 <= SURVEY_REPLY_MAX)
+		buf_adds(&body, "y\n");
+	load(&t, example);
+	cr_assert_eq(survey_reply_parse(&a, &t, body.data, body.len, &err), ERR_INPUT);
+	cr_expect_str_eq(err.msg.data, "question 5: the text is 262129 bytes long, more than 4000");
+	buf_release(&body);
+	err_release(&err);
+	survey_answers_release(&a);
+	survey_template_release(&t);
+}
+
+/* A reason quotes at most 60 bytes of what was written, whole characters. */
+Test(reply, reason_quotes_little)
+{
+	struct survey_template t;
+	struct survey_answers a;
+	struct err err = ERR_INIT;
+	struct buf body = BUF_INIT, want = BUF_INIT;
+
+	buf_adds(&body, "1: ");
+	buf_adds(&want, "line 1: question 1: '");
+	for (int i = 0; i < 100; i++)
+		buf_adds(&body, "好");
+	for (int i = 0; i < 20; i++)
+		buf_adds(&want, "好");
+	buf_adds(&want, "' is not one of its options");
+	load(&t, example);
+	cr_assert_eq(survey_reply_parse(&a, &t, body.data, body.len, &err), ERR_INPUT);
+	cr_expect_str_eq(err.msg.data, want.data);
+	buf_release(&body);
+	buf_release(&want);
+	err_release(&err);
+	survey_answers_release(&a);
+	survey_template_release(&t);
+}
