@@ -8,6 +8,7 @@
 
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "survey/fold.h"
 #include "common/banned.h"
 
 void survey_answers_init(struct survey_answers *out, const struct survey_template *t)
@@ -168,7 +169,8 @@ static void check_value(struct survey_problems *out, const struct survey_questio
 	int whole;
 
 	if (read_number(value, &v, &whole) < 0) {
-		problem(out, q, SURVEY_PROBLEM_NOT_NUMBER, "'%.40s' is not a number", value);
+		problem(out, q, SURVEY_PROBLEM_NOT_NUMBER, "'%.*s' is not a number",
+			survey_clip(value, strlen(value), 40), value);
 		return;
 	}
 	if (q->type == SURVEY_RATING && !whole) {

@@ -37,3 +37,17 @@ uint32_t survey_fold_next(const char **s, size_t *n)
 	*n -= len;
 	return survey_fold(cp);
 }
+
+int survey_clip(const char *s, size_t n, size_t max)
+{
+	const char *p = s;
+	size_t m = n;
+
+	while (m) {
+		const char *at = p;
+		survey_fold_next(&p, &m);
+		if ((size_t)(p - s) > max)
+			return (int)(at - s);
+	}
+	return (int)n;
+}

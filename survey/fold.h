@@ -19,4 +19,8 @@ uint32_t survey_fold(uint32_t cp);
  * always moves on. */
 uint32_t survey_fold_next(const char **s, size_t *n);
 
+/* How many bytes of s (n bytes) a message quotes: at most max, whole
+ * characters, so that a reason stored or shown stays valid UTF-8. */
+int survey_clip(const char *s, size_t n, size_t max);
+
 #endif

@@ -63,6 +63,8 @@ static void fold_line(struct buf *out, const char *s, size_t n)
 			continue;
 		if (cp < 0x80)
 			buf_addch(out, (char)cp);
+		else if (cp == 0xFFFD) /* an invalid byte too: what is quoted stays UTF-8 */
+			buf_adds(out, "\xef\xbf\xbd");
 		else
 			buf_add(out, at, (size_t)(s - at));
 	}
@@ -211,22 +213,6 @@ static size_t own_lines(struct line *lines, size_t nr)
 
 /* ------------------------------------------------- reading answers */
 
-/* How much of s (n bytes) a message quotes: at most 60 bytes, whole
- * characters. */
-static int clip(const char *s, size_t n)
-{
-	const char *p = s;
-	size_t m = n;
-
-	while (m) {
-		const char *at = p;
-		survey_fold_next(&p, &m);
-		if (p - s > 60)
-			return (int)(at - s);
-	}
-	return (int)n;
-}
-
 /* What reading the lines found wrong, each a line of the reason. */
 struct reading {
 	const struct survey_template *t;
@@ -292,7 +278,7 @@ static const char *raw_at(const char *s, size_t n, size_t folded_at)
 		if (lead && is_space(cp))
 			continue;
 		lead = 0;
-		out += cp < 0x80 ? 1 : (size_t)(s - at);
+		out += cp < 0x80 ? 1 : cp == 0xFFFD ? 3 : (size_t)(s - at);
 	}
 	while (lead && n) { /* folded_at 0: past the leading spaces still */
 		const char *at = s;
@@ -417,7 +403,7 @@ static void read_choices(struct reading *r, const struct survey_question *q, str
 		c = option_by_text(q, f + i, j - i);
 		if (!c) {
 			trouble(r, "line %d: question %d: '%.*s' is not one of its options", l->number, q->number,
-				clip(f + i, j - i), f + i);
+				survey_clip(f + i, j - i, 60), f + i);
 			break;
 		}
 		buf_addch(&labels, c);
@@ -689,7 +675,8 @@ static void read_sms(struct reading *r, const char *f)
 			if (n)
 				trouble(r, "there is no question %ld", n);
 			else
-				trouble(r, "'%.*s' is not a text answer like 1B 2A 3:5", clip(f, strlen(f)), f);
+				trouble(r, "'%.*s' is not a text answer like 1B 2A 3:5", survey_clip(f, strlen(f), 60),
+					f);
 			break;
 		}
 		if (seen[n]) {
@@ -699,7 +686,7 @@ static void read_sms(struct reading *r, const char *f)
 		seen[n] = 1;
 		i += rest;
 		if (read_sms_answer(survey_answers_get(r->a, (int)n), survey_template_question(r->t, (int)n), f, &i))
-			trouble(r, "'%.*s' is not a text answer like 1B 2A 3:5", clip(f, strlen(f)), f);
+			trouble(r, "'%.*s' is not a text answer like 1B 2A 3:5", survey_clip(f, strlen(f), 60), f);
 	}
 	free(seen);
 }

@@ -210,6 +210,9 @@ static const struct {
 	{ "required missing", "3: 4", "question 1: an answer is required" },
 	{ "text with ESC", "1: B\n3: 4\n5: a\x1b[2Jb", "question 5: the text holds the control character U+001B" },
 	{ "invalid UTF-8", "1: B\n3: 4\n5: caf\xe9", "question 5: the text is not valid UTF-8" },
+	{ "invalid UTF-8 quoted as U+FFFD", "1: \xff\xfe\n3: 4",
+	  "line 1: question 1: '\xef\xbf\xbd\xef\xbf\xbd' is not one of its options" },
+	{ "a number as text", "1: B\n3: 四", "question 3: '四' is not a number" },
 };
 
 Test(reply, malformed_with_reason)
@@ -298,6 +301,7 @@ static const struct {
 	{ sms_survey, "yes", ERR_INPUT, "'yes' is not a text answer like 1B 2A 3:5" },
 	{ sms_survey, "hello 1B 3:5", ERR_INPUT, "'hello 1b 3:5' is not a text answer like 1B 2A 3:5" },
 	{ sms_survey, "1B 2", ERR_INPUT, "'1b 2' is not a text answer like 1B 2A 3:5" },
+	{ sms_survey, "1B \xff", ERR_INPUT, "'1b \xef\xbf\xbd' is not a text answer like 1B 2A 3:5" },
 	{ sms_survey, "1BA 3:5", ERR_INPUT, "'1ba 3:5' is not a text answer like 1B 2A 3:5" },
 	{ sms_survey, "1Z 3:5", ERR_INPUT, "question 1: there is no option Z" },
 	{ sms_survey, "1B 1A 3:5", ERR_INPUT, "question 1 is answered twice" },
