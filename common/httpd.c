@@ -57,6 +57,9 @@
 /* How much of a body past max_body (sent without Content-Length) is read
  * and thrown away to answer 413; a client that sends more is cut off. */
 #define DISCARD_LIMIT (1024 * 1024)
+/* How many idle-looking connections one eviction looks into for bytes
+ * waiting (a syscall each) before it takes the oldest. */
+#define EVICT_PEEKS 16
 
 #define CSP "default-src 'self'; frame-ancestors 'none'"
 
@@ -74,6 +77,7 @@ struct conn {
 	enum conn_state state;
 	struct timespec since; /* when it entered its state: the oldest goes first */
 	struct timespec deadline;
+	int begun;   /* its request has begun to come: not an idle socket */
 	int cut;     /* shut down: on its way out, no longer counted */
 	size_t slot; /* its index in the table */
 };
@@ -144,6 +148,7 @@ static void guard_set(struct http_server *srv, struct conn *c, enum conn_state s
 		return;
 	pthread_mutex_lock(&srv->lock);
 	c->state = state;
+	c->begun = state != CONN_WAITING;
 	c->since = after(0);
 	c->deadline = after(seconds);
 	pthread_mutex_unlock(&srv->lock);
@@ -156,19 +161,51 @@ static int same_address(const struct conn *a, const struct conn *b)
 	return a->family && a->family == b->family && !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-/* Over a limit: cut the oldest connection (of like's address when like is
- * given) that still owes its request. Under lock. */
-static void evict(struct http_server *srv, const struct conn *like, const char *why)
+/* Has c's client sent bytes that MHD has yet to read? Then a request is
+ * on its way, which a flood of idle sockets must not push out. */
+static int request_pending(struct conn *c)
+{
+	char b;
+
+	if (!c->begun && recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+		c->begun = 1;
+	return c->begun;
+}
+
+/* The oldest connection but the newcomer (of the newcomer's address when
+ * mine) that still owes its request and is (begun) or is not (!begun) on
+ * its way. */
+static struct conn *oldest(struct http_server *srv, const struct conn *newcomer, int mine, int begun)
 {
 	struct conn *victim = NULL;
 
 	for (size_t i = 0; i < srv->conns_nr; i++) {
 		struct conn *c = srv->conns[i];
-		if (c->cut || c->state == CONN_ANSWERING || (like && !same_address(c, like)))
+		if (c == newcomer || c->cut || c->state == CONN_ANSWERING || c->begun != begun ||
+		    (mine && !same_address(c, newcomer)))
 			continue;
 		if (!victim || earlier(&c->since, &victim->since))
 			victim = c;
 	}
+	return victim;
+}
+
+/* A newcomer took a connection over a limit (its address's share when
+ * mine, else the server's): cut the oldest other connection that still
+ * owes its request. Idle sockets go first: a request whose bytes have come,
+ * even bytes MHD has not read yet (its thread is busy), is cut only when
+ * nothing idle is left, so that a flood of idle sockets from the real
+ * client's own address cannot push its request out between its arrival and
+ * its reading. Under lock. */
+static void evict(struct http_server *srv, const struct conn *newcomer, int mine, const char *why)
+{
+	struct conn *victim;
+	int peeks = 0;
+
+	while ((victim = oldest(srv, newcomer, mine, 0)) && peeks++ < EVICT_PEEKS && request_pending(victim))
+		;
+	if (!victim || victim->begun)
+		victim = oldest(srv, newcomer, mine, 1);
 	if (victim)
 		cut(victim, why);
 }
@@ -204,9 +241,9 @@ static void guard_add(struct http_server *srv, struct MHD_Connection *mc, void *
 		mine += !srv->conns[i]->cut && same_address(srv->conns[i], c);
 	}
 	if (mine > srv->per_address)
-		evict(srv, c, "over its address's share of connections");
+		evict(srv, c, 1, "over its address's share of connections");
 	else if (live > srv->max_connections)
-		evict(srv, NULL, "over the server's connections");
+		evict(srv, c, 0, "over the server's connections");
 	if (c->fd < 0)
 		cut(c, "no socket");
 	pthread_mutex_unlock(&srv->lock);
@@ -582,6 +619,11 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	st->conn = conn;
 	st->srv = srv;
 	st->guard = ci ? ci->socket_context : NULL;
+	if (st->guard) {
+		pthread_mutex_lock(&srv->lock);
+		st->guard->begun = 1;
+		pthread_mutex_unlock(&srv->lock);
+	}
 	buf_init(&st->req.body);
 	st->req.body.cap = srv->max_body;
 	for (const char *p = query; p && *p && params <= srv->max_params; p = strchr(p + 1, '&'))
