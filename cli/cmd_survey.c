@@ -1,7 +1,8 @@
 /* cli/cmd_survey.c - crmgate survey: questionnaires (survey template
  * add|list|show|delete|check) and survey activities (survey
- * create|list|show|launch|close, the work in survey/activity.c). */
+ * create|list|show|launch|remind|close, the work in survey/activity.c). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@
 struct survey_args {
 	const char *name, *file, *lang;
 	const char *template, *targets, *where, *channel, *closes, *subject, *body;
-	int replace, yes;
+	int replace, yes, min_days;
 };
 
 static int template_check(struct cli *cli, void *args, struct err *err);
@@ -33,6 +34,7 @@ static int survey_list(struct cli *cli, void *args, struct err *err);
 static int survey_show(struct cli *cli, void *args, struct err *err);
 static int survey_launch(struct cli *cli, void *args, struct err *err);
 static int survey_close(struct cli *cli, void *args, struct err *err);
+static int survey_remind(struct cli *cli, void *args, struct err *err);
 
 #define FILE_ARG(field)                                                                                                \
 	OPT_ARG("FILE", N_("a questionnaire as plain text (UTF-8): see 'crmgate survey --help'"), struct survey_args,  \
@@ -92,6 +94,16 @@ static const struct opt_spec one_opts[] = {
 
 static const struct opt_spec ask_opts[] = {
 	NAME_ARG(N_("a survey")),
+	OPT_FLAG("yes", N_("do not ask (scripts)"), struct survey_args, yes),
+	OPT_END(),
+};
+
+static const struct opt_spec remind_opts[] = {
+	NAME_ARG(N_("a survey")),
+	OPT_INT("min-days", "N",
+		N_("only those who heard from the survey (invitation or reminder) N days ago or\n"
+		   "earlier; default 3"),
+		struct survey_args, min_days, 0, 365),
 	OPT_FLAG("yes", N_("do not ask (scripts)"), struct survey_args, yes),
 	OPT_END(),
 };
@@ -161,6 +173,10 @@ static const struct opt_cmd survey_verbs[] = {
 	  .summary = N_("invite its targets: queue the invitations ('crmgate send' sends them)"),
 	  .opts = ask_opts,
 	  .fn = survey_launch },
+	{ .name = "survey remind",
+	  .summary = N_("remind those invited who have not answered, with their link again"),
+	  .opts = remind_opts,
+	  .fn = survey_remind },
 	{ .name = "survey close",
 	  .summary = N_("take no more answers; invitations not sent yet are dropped (asks first)"),
 	  .opts = ask_opts,
@@ -313,21 +329,39 @@ static int template_delete(struct cli *cli, void *args, struct err *err)
 	return rc;
 }
 
-/* Ask "question [y/N]" on the terminal; --yes answers for scripts. *yes
- * is the answer. */
-static int confirm(int *yes, int given, const char *verb, const char *question, struct err *err)
+/* Ask question on the terminal, unless --yes answered for a script; *yes
+ * is the answer, and a no says no_msg. */
+static int confirm(int *yes, const struct survey_args *a, const char *verb, const char *no_msg, struct err *err,
+		   const char *question, ...) __attribute__((format(printf, 6, 7)));
+static int confirm(int *yes, const struct survey_args *a, const char *verb, const char *no_msg, struct err *err,
+		   const char *question, ...)
 {
 	char answer[16] = "";
+	va_list ap;
 
 	*yes = 1;
-	if (given)
+	if (a->yes)
 		return 0;
 	if (!isatty(STDIN_FILENO))
 		return cli_usage_error(err, NULL, _("%s asks first, and this is no terminal: pass --yes"), verb);
-	printf("%s [y/N] ", question);
+	va_start(ap, question);
+	vprintf(question, ap);
+	va_end(ap);
+	fputs(" [y/N] ", stdout);
 	fflush(stdout);
 	*yes = fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+	if (!*yes)
+		printf("%s\n", no_msg);
 	return 0;
+}
+
+/* What a launch or a reminder round queued: "invited 3, skipped 1", then
+ * the reasons, one a line ("no email: 1"). */
+static void print_queued(const char *what, const struct gw_launch *l)
+{
+	printf("%s %ld, skipped %ld\n", what, l->queued, l->skipped);
+	for (const char *p = l->reasons.data, *nl; *p; p = nl ? nl + 1 : "")
+		printf("  %.*s\n", (int)((nl = strchr(p, '\n')) ? nl - p : (long)strlen(p)), p);
 }
 
 static int survey_create(struct cli *cli, void *args, struct err *err)
@@ -377,26 +411,37 @@ static int survey_launch(struct cli *cli, void *args, struct err *err)
 	const struct survey_args *a = args;
 	struct gw_launch l;
 	struct crm_db *db;
-	char *question;
 	int rc, yes;
 
-	question = xstrfmt(_("Invite the targets of survey '%s'?"), a->name);
-	rc = confirm(&yes, a->yes, "launch", question, err);
-	free(question);
-	if (rc || !yes) {
-		if (!rc)
-			printf(_("not launched\n"));
+	if ((rc = confirm(&yes, a, "launch", _("not launched"), err, _("Invite the targets of survey '%s'?"),
+			  a->name)) ||
+	    !yes)
 		return rc;
-	}
 	if ((rc = cli_db(cli, &db, err)))
 		return rc;
 	rc = survey_activity_launch(db, a->name, config_get(cli->cfg, "serve", "secret"), cli->today, &l, err);
-	if (!rc) {
-		printf(_("invited %ld, skipped %ld\n"), l.queued, l.skipped);
-		/* the reasons, one a line: "opted out: 3" */
-		for (const char *p = l.reasons.data, *nl; *p; p = nl ? nl + 1 : "")
-			printf("  %.*s\n", (int)((nl = strchr(p, '\n')) ? nl - p : (long)strlen(p)), p);
-	}
+	if (!rc)
+		print_queued(_("invited"), &l);
+	gw_launch_release(&l);
+	return rc;
+}
+
+static int survey_remind(struct cli *cli, void *args, struct err *err)
+{
+	const struct survey_args *a = args;
+	struct gw_launch l;
+	struct crm_db *db;
+	int rc, yes;
+
+	if ((rc = confirm(&yes, a, "remind", _("nobody reminded"), err,
+			  _("Remind those invited to survey '%s' who have not answered?"), a->name)) ||
+	    !yes)
+		return rc;
+	if ((rc = cli_db(cli, &db, err)))
+		return rc;
+	rc = survey_activity_remind(db, a->name, a->min_days, cli->today, &l, err);
+	if (!rc)
+		print_queued(_("reminded"), &l);
 	gw_launch_release(&l);
 	return rc;
 }
@@ -405,17 +450,12 @@ static int survey_close(struct cli *cli, void *args, struct err *err)
 {
 	const struct survey_args *a = args;
 	struct crm_db *db;
-	char *question;
 	int rc, yes;
 
-	question = xstrfmt(_("Close survey '%s'? It takes no more answers."), a->name);
-	rc = confirm(&yes, a->yes, "close", question, err);
-	free(question);
-	if (rc || !yes) {
-		if (!rc)
-			printf(_("not closed\n"));
+	if ((rc = confirm(&yes, a, "close", _("not closed"), err, _("Close survey '%s'? It takes no more answers."),
+			  a->name)) ||
+	    !yes)
 		return rc;
-	}
 	if ((rc = cli_db(cli, &db, err)) || (rc = survey_activity_close(db, a->name, err)))
 		return rc;
 	log_info(_("closed survey '%s'"), a->name);
@@ -424,6 +464,6 @@ static int survey_close(struct cli *cli, void *args, struct err *err)
 
 int cmd_survey(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	struct survey_args a = { 0 };
+	struct survey_args a = { .min_days = 3 };
 	return opt_run(cli, usage, &a, argc, argv, err);
 }

@@ -321,6 +321,11 @@ int gw_campaign_launch_for(struct crm_db *db, const struct gw_campaign *c, const
 	/* the status is checked again under the row's lock below */
 	if ((rc = prepare(out, &e, &q, db, c, today, err)))
 		return rc;
+	if (by && by->only) {
+		char *filter = buf_detach(&q.where, NULL);
+		buf_addf(&q.where, *filter ? "(%s) AND (%s)" : "%s(%s)", filter, by->only);
+		free(filter);
+	}
 	targets_sql(&sql, c, e, &q, 2);
 	rc = crm_db_begin(db, err);
 	/* one statement queues every target */
@@ -333,8 +338,8 @@ int gw_campaign_launch_for(struct crm_db *db, const struct gw_campaign *c, const
 		const char *p[] = { q.params[0] };
 		rc = crm_db_value(&status, db, "SELECT status FROM crm.campaign WHERE id = $1::bigint FOR UPDATE", 1, p,
 				  err);
-		if (!rc &&
-		    (!status || !strcmp(status, "cancelled") || !strcmp(status, "done") || !strcmp(status, "paused")))
+		if (!rc && (!status || !strcmp(status, "cancelled") || (!strcmp(status, "done") && !(by && by->only)) ||
+			    !strcmp(status, "paused")))
 			rc = err_set(err, ERR_INPUT, "campaign '%s' is %s: it cannot be launched%s", c->name,
 				     status ? status : "gone",
 				     status && !strcmp(status, "paused") ? " (resume it)" : "");

@@ -71,6 +71,11 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 struct gw_producer {
 	const char *kind; /* crm.outbox.source: survey_invitation... */
 	long id;
+	/* NULL, or an SQL condition on the target t that only the rows it
+	 * queues meet (the producer's own numbers, no user's text): a
+	 * reminder's round. A producer with a condition queues rows of a
+	 * campaign that is done too: they are a new round of it. */
+	const char *only;
 	int (*queued)(void *ctx, struct crm_db *db, struct err *err);
 	void *ctx;
 };

@@ -76,6 +76,18 @@ CREATE TABLE crm.survey_invitation (
 	CHECK ((answered_at IS NULL) = (answered_by IS NULL))
 );
 
+-- A round of reminders (survey remind): the producer of its outbox rows
+-- (source 'survey_reminder', source_id this id), so that each round reaches
+-- a target once, and a later round again.
+CREATE TABLE crm.survey_reminder (
+	id bigint PRIMARY KEY, -- drawn from crm.survey_reminder_id before its rows are queued
+	survey_id bigint NOT NULL REFERENCES crm.survey ON DELETE CASCADE,
+	min_days integer NOT NULL CHECK (min_days >= 0),
+	created_by text DEFAULT crm.current_login(),
+	created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE SEQUENCE crm.survey_reminder_id OWNED BY crm.survey_reminder.id;
+
 -- The token of an invitation's nonce (see the header). secret NULL: the
 -- database's key.
 CREATE FUNCTION crm.survey_token(nonce bytea, secret text DEFAULT NULL) RETURNS text
@@ -123,7 +135,7 @@ $$;
 REVOKE EXECUTE ON FUNCTION crm.survey_invite(bigint, bytea[], text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION crm.survey_invite(bigint, bytea[], text) TO crmgate_app;
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON crm.survey, crm.survey_invitation TO crmgate_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON crm.survey, crm.survey_invitation, crm.survey_reminder TO crmgate_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA crm TO crmgate_app;
 
 -- As campaigns (sql/004): everyone reads, those who run campaigns write
@@ -135,4 +147,7 @@ CREATE POLICY runners_write ON crm.survey FOR ALL TO crmgate_app
 	WITH CHECK ((SELECT crm.runs_campaigns()));
 ALTER TABLE crm.survey_invitation ENABLE ROW LEVEL SECURITY;
 CREATE POLICY by_survey ON crm.survey_invitation TO crmgate_app
+	USING (EXISTS (SELECT 1 FROM crm.survey s WHERE s.id = survey_id));
+ALTER TABLE crm.survey_reminder ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_survey ON crm.survey_reminder TO crmgate_app
 	USING (EXISTS (SELECT 1 FROM crm.survey s WHERE s.id = survey_id));

@@ -352,10 +352,79 @@ int survey_activity_launch(struct crm_db *db, const char *name, const char *secr
 	rc = survey_ref_get(&r, db, name, ": it cannot be launched", err);
 	if (!rc) {
 		struct invite v = { r.id, secret };
-		struct gw_producer p = { "survey_invitation", strtol(r.id, NULL, 10), invite, &v };
+		struct gw_producer p = { "survey_invitation", strtol(r.id, NULL, 10), NULL, invite, &v };
 		gw_launch_release(out);
 		rc = gw_campaign_launch_for(db, &r.c, &p, today, out, err);
 	}
+	survey_ref_release(&r);
+	return rc;
+}
+
+struct round {
+	const char *survey_id, *round_id;
+	int min_days;
+};
+
+/* In the round's transaction, after its rows are queued: the round on
+ * record, and the invitations it reminds counted. */
+static int reminded(void *ctx, struct crm_db *db, struct err *err)
+{
+	const struct round *r = ctx;
+	char days[16];
+	const char *params[] = { r->round_id, r->survey_id, days };
+	int rc;
+
+	snprintf(days, sizeof(days), "%d", r->min_days);
+	rc = crm_db_query(NULL, db,
+			  "INSERT INTO crm.survey_reminder (id, survey_id, min_days)"
+			  " VALUES ($1::bigint, $2::bigint, $3::integer)",
+			  3, params, err);
+	if (!rc)
+		rc = crm_db_query(NULL, db,
+				  "UPDATE crm.survey_invitation i SET reminders = i.reminders + 1,"
+				  " last_reminder_at = now() FROM crm.outbox o WHERE o.source = 'survey_reminder'"
+				  " AND o.source_id = $1::bigint AND o.status = 'queued'"
+				  " AND i.survey_id = $2::bigint AND i.target_code = o.target_code",
+				  2, params, err);
+	return rc;
+}
+
+int survey_activity_remind(struct crm_db *db, const char *name, int min_days, const char *today, struct gw_launch *out,
+			   struct err *err)
+{
+	struct survey_ref r;
+	char *round = NULL, *launched = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->reasons);
+	rc = survey_ref_get(&r, db, name, ": nobody is reminded", err);
+	if (!rc) {
+		const char *params[] = { r.id };
+		rc = crm_db_value(&launched, db, "SELECT launched_at FROM crm.survey WHERE id = $1::bigint", 1, params,
+				  err);
+		if (!rc && !launched)
+			rc = err_set(err, ERR_INPUT, "survey '%s' is not launched: nobody is invited yet", name);
+	}
+	if (!rc)
+		rc = crm_db_value(&round, db, "SELECT nextval('crm.survey_reminder_id')", 0, NULL, err);
+	if (!rc) {
+		struct round ctx = { r.id, round, min_days };
+		/* our own numbers, safe in SQL: who is reminded */
+		char *only = xstrfmt(
+			"t.code IN (SELECT i.target_code FROM crm.survey_invitation i JOIN crm.outbox o"
+			" ON o.id = i.outbox_id WHERE i.survey_id = %s AND i.answered_at IS NULL"
+			" AND o.status IN ('sent', 'delivered', 'unknown')"
+			" AND (i.valid_until IS NULL OR i.valid_until > now())"
+			" AND coalesce(i.last_reminder_at, o.sent_at, o.updated_at) <= now() - make_interval(days => %d))",
+			r.id, min_days);
+		struct gw_producer p = { "survey_reminder", strtol(round, NULL, 10), only, reminded, &ctx };
+		gw_launch_release(out);
+		rc = gw_campaign_launch_for(db, &r.c, &p, today, out, err);
+		free(only);
+	}
+	free(round);
+	free(launched);
 	survey_ref_release(&r);
 	return rc;
 }

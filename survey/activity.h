@@ -42,6 +42,14 @@ int survey_activity_show(struct crm_res **out, struct crm_db *db, const char *na
 int survey_activity_launch(struct crm_db *db, const char *name, const char *secret, const char *today,
 			   struct gw_launch *out, struct err *err);
 
+/* Remind, in a new round, the invited who have not answered, whose
+ * invitation went out and who heard from the survey (invitation or
+ * reminder) no sooner than min_days days ago: one outbox row each (source
+ * survey_reminder) with the invitation's link again. A closed survey is
+ * ERR_INPUT, one not launched too. */
+int survey_activity_remind(struct crm_db *db, const char *name, int min_days, const char *today, struct gw_launch *out,
+			   struct err *err);
+
 /* Close the survey called name: no more answers are taken, invitations not
  * sent yet are dropped. Closing a closed survey is ERR_INPUT. */
 int survey_activity_close(struct crm_db *db, const char *name, struct err *err);

@@ -309,3 +309,51 @@ Test(survey_activity, a_template_a_survey_uses_cannot_change)
 	cr_expect_eq(count("SELECT count(*) FROM crm.survey_template"), 1);
 	free(other);
 }
+
+Test(survey_activity, remind_those_who_have_not_answered_with_the_same_link)
+{
+	struct buf first = BUF_INIT, both = BUF_INIT;
+	char tok[8][64], again[8][64];
+	int links;
+
+	cr_assert_eq(crmgate("survey create 回访 --template 满意度 --targets contact --channel email"), 0, "%s",
+		     errout.data);
+	cr_expect_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 2);
+	cr_expect(strstr(errout.data, "survey '回访' is not launched"), "%s", errout.data);
+	cr_assert_eq(crmgate("survey launch 回访 --yes"), 0, "%s", errout.data);
+	/* not sent yet: nobody to remind */
+	cr_assert_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "reminded 0, skipped 0"), "%s", out.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	read_mail(&first);
+	cr_assert_eq(tokens(tok, 8, first.data, &links), 3);
+	/* sent just now: a reminder waits the days given (3 unless told) */
+	cr_assert_eq(crmgate("survey remind 回访 --yes"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "reminded 0, skipped 0"), "%s", out.data);
+	test_sql(db,
+		 "UPDATE crm.survey_invitation SET answered_at = now(), answered_by = 'link' WHERE target_code = 'E1'");
+	cr_assert_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "reminded 2, skipped 0"), "%s", out.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.outbox WHERE source = 'survey_reminder'"), 2);
+	cr_expect_eq(count("SELECT sum(reminders) FROM crm.survey_invitation WHERE last_reminder_at IS NOT NULL"
+			   " AND target_code IN ('E2', 'E3')"),
+		     2);
+	/* reminded just now: not again within the days given */
+	cr_assert_eq(crmgate("survey remind 回访 --min-days 1 --yes"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "reminded 0, skipped 0"), "%s", out.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	read_mail(&both);
+	cr_expect_eq(tokens(again, 8, both.data, &links), 3, "the reminders carry the invitations' links");
+	cr_expect_eq(links, 10, "3 invitations and 2 reminders, two links each");
+	/* a second round reaches them again */
+	cr_assert_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "reminded 2, skipped 0"), "%s", out.data);
+	cr_expect_eq(count("SELECT max(reminders) FROM crm.survey_invitation"), 2);
+	cr_assert_eq(crmgate("survey close 回访 --yes"), 0, "%s", errout.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.outbox WHERE source = 'survey_reminder' AND status = 'queued'"), 0,
+		     "a closed survey's reminders not sent are dropped");
+	cr_expect_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 2);
+	cr_expect(strstr(errout.data, "survey '回访' is closed: nobody is reminded"), "%s", errout.data);
+	buf_release(&first);
+	buf_release(&both);
+}
