@@ -344,6 +344,20 @@ int gw_campaign_launch_for(struct crm_db *db, const struct gw_campaign *c, const
 				     status ? status : "gone",
 				     status && !strcmp(status, "paused") ? " (resume it)" : "");
 		free(status);
+		/* a campaign that another producer owns is launched by it alone:
+		 * a survey's invitations need their tokens (survey/activity.c) */
+		if (!rc && !by) {
+			char *survey = NULL;
+			rc = crm_db_value(&survey, db, "SELECT name FROM crm.survey WHERE campaign_id = $1::bigint", 1,
+					  p, err);
+			if (!rc && survey)
+				rc = err_set(
+					err, ERR_INPUT,
+					"campaign '%s' sends the invitations of survey '%s': 'crmgate survey launch'"
+					" launches it",
+					c->name, survey);
+			free(survey);
+		}
 	}
 	if (!rc) {
 		struct gw_source src = { by ? by->kind : "campaign", by ? by->id : c->id };

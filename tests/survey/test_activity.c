@@ -357,3 +357,37 @@ Test(survey_activity, remind_those_who_have_not_answered_with_the_same_link)
 	buf_release(&first);
 	buf_release(&both);
 }
+
+Test(survey_activity, texts_carry_the_link_and_the_campaign_is_the_surveys_alone)
+{
+	char *sms = xstrfmt("file:%s/sms", dir), *folder = xstrfmt("%s/sms", dir);
+	struct buf texts = BUF_INIT;
+	char tok[8][64];
+	int links;
+
+	setenv("CRMGATE_SMS_PROVIDER", sms, 1);
+	setenv("CRMGATE_SMS_QUIET_HOURS", "", 1); /* marketing texts at any hour */
+	cr_assert_eq(
+		crmgate("survey create 短信 --template 满意度 --targets contact --channel sms --closes 2099-12-31"), 0,
+		"%s", errout.data);
+	/* the survey's campaign is launched by the survey only */
+	cr_expect_eq(crmgate("campaign launch 'survey: 短信' --yes"), 2);
+	cr_expect(strstr(errout.data, "sends the invitations of survey '短信'"), "%s", errout.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.outbox"), 0);
+	cr_assert_eq(crmgate("survey launch 短信 --yes"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "invited 3, skipped 1\n  no mobile: 1\n"), "%s", out.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_assert_eq(test_sh("cat '%s'/*.sms > '%s/all.txt'", folder, dir), 0);
+	char *all = xstrfmt("%s/all.txt", dir);
+	test_slurp_buf(&texts, all);
+	cr_expect_eq(tokens(tok, 8, texts.data, &links), 3, "%s", texts.data);
+	cr_expect_eq(links, 3, "%s", texts.data);
+	cr_expect(strstr(texts.data, "诚邀您参加“客户满意度调查”"), "%s", texts.data);
+	cr_expect(strstr(texts.data, "（2099-12-31截止）"), "%s", texts.data);
+	unsetenv("CRMGATE_SMS_PROVIDER");
+	unsetenv("CRMGATE_SMS_QUIET_HOURS");
+	free(all);
+	free(sms);
+	free(folder);
+	buf_release(&texts);
+}
