@@ -1,21 +1,27 @@
 /* cli/cmd_survey.c - crmgate survey: questionnaires (survey template
- * add|list|show|delete|check); survey activities come next to them. */
+ * add|list|show|delete|check) and survey activities (survey
+ * create|list|show|launch|remind|close, the work in survey/activity.c). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/config.h"
 #include "common/log.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "survey/activity.h"
 #include "survey/store.h"
 #include "survey/template.h"
 #include "common/banned.h"
 
 struct survey_args {
 	const char *name, *file, *lang;
-	int replace, yes;
+	const char *template, *targets, *where, *channel, *closes, *subject, *body;
+	int replace, yes, min_days;
 };
 
 static int template_check(struct cli *cli, void *args, struct err *err);
@@ -23,6 +29,12 @@ static int template_add(struct cli *cli, void *args, struct err *err);
 static int template_list(struct cli *cli, void *args, struct err *err);
 static int template_show(struct cli *cli, void *args, struct err *err);
 static int template_delete(struct cli *cli, void *args, struct err *err);
+static int survey_create(struct cli *cli, void *args, struct err *err);
+static int survey_list(struct cli *cli, void *args, struct err *err);
+static int survey_show(struct cli *cli, void *args, struct err *err);
+static int survey_launch(struct cli *cli, void *args, struct err *err);
+static int survey_close(struct cli *cli, void *args, struct err *err);
+static int survey_remind(struct cli *cli, void *args, struct err *err);
 
 #define FILE_ARG(field)                                                                                                \
 	OPT_ARG("FILE", N_("a questionnaire as plain text (UTF-8): see 'crmgate survey --help'"), struct survey_args,  \
@@ -52,6 +64,46 @@ static const struct opt_spec show_opts[] = {
 
 static const struct opt_spec delete_opts[] = {
 	NAME_ARG(N_("a stored survey template")),
+	OPT_FLAG("yes", N_("do not ask (scripts)"), struct survey_args, yes),
+	OPT_END(),
+};
+
+static const struct opt_spec create_opts[] = {
+	NAME_ARG(N_("the survey's name")),
+	OPT_STRING("template", "T", N_("the stored questionnaire it asks (survey template add)"), struct survey_args,
+		   template),
+	OPT_STRING("targets", "ENTITY", N_("who is invited: contact, customer, lead, lead-contact or salesperson"),
+		   struct survey_args, targets),
+	OPT_STRING("where", "FILTER", N_("only the targets that match FILTER (as in 'crmgate export')"),
+		   struct survey_args, where),
+	OPT_STRING("channel", "email|sms", N_("how the invitations go"), struct survey_args, channel),
+	OPT_STRING("closes", "DATE", N_("the last day answers are taken (YYYY-MM-DD)"), struct survey_args, closes),
+	OPT_STRING("subject", "S", N_("the e-mail's subject; default: the questionnaire's title"), struct survey_args,
+		   subject),
+	OPT_STRING("body", "FILE|NAME",
+		   N_("the invitation's text (.txt or .html; a file, a stored or built-in template);\n"
+		      "default: survey-invitation.txt, or survey-invitation-sms.txt for sms"),
+		   struct survey_args, body),
+	OPT_END(),
+};
+
+static const struct opt_spec one_opts[] = {
+	NAME_ARG(N_("a survey")),
+	OPT_END(),
+};
+
+static const struct opt_spec ask_opts[] = {
+	NAME_ARG(N_("a survey")),
+	OPT_FLAG("yes", N_("do not ask (scripts)"), struct survey_args, yes),
+	OPT_END(),
+};
+
+static const struct opt_spec remind_opts[] = {
+	NAME_ARG(N_("a survey")),
+	OPT_INT("min-days", "N",
+		N_("only those who heard from the survey (invitation or reminder) N days ago or\n"
+		   "earlier; default 3"),
+		struct survey_args, min_days, 0, 365),
 	OPT_FLAG("yes", N_("do not ask (scripts)"), struct survey_args, yes),
 	OPT_END(),
 };
@@ -106,6 +158,29 @@ static const struct opt_cmd survey_verbs[] = {
 	  .summary = N_("questionnaires: add, list, show, delete, check"),
 	  .help = FORMAT_HELP,
 	  .verbs = template_verbs },
+	{ .name = "survey create",
+	  .summary = N_("a survey of a questionnaire for the targets of a filter, as a draft"),
+	  .help = N_("The invitation may use the target's fields and {{survey_url}} (the answer link),\n"
+		     "{{survey_title}}, {{survey_text}} (the questionnaire with the reply instructions)\n"
+		     "and {{survey_closes}}."),
+	  .opts = create_opts,
+	  .fn = survey_create },
+	{ .name = "survey list",
+	  .summary = N_("the surveys, with how many were invited and answered"),
+	  .fn = survey_list },
+	{ .name = "survey show", .summary = N_("one survey and its counts"), .opts = one_opts, .fn = survey_show },
+	{ .name = "survey launch",
+	  .summary = N_("invite its targets: queue the invitations ('crmgate send' sends them)"),
+	  .opts = ask_opts,
+	  .fn = survey_launch },
+	{ .name = "survey remind",
+	  .summary = N_("remind those invited who have not answered, with their link again"),
+	  .opts = remind_opts,
+	  .fn = survey_remind },
+	{ .name = "survey close",
+	  .summary = N_("take no more answers; invitations not sent yet are dropped (asks first)"),
+	  .opts = ask_opts,
+	  .fn = survey_close },
 	{ 0 },
 };
 
@@ -254,8 +329,141 @@ static int template_delete(struct cli *cli, void *args, struct err *err)
 	return rc;
 }
 
+/* Ask question on the terminal, unless --yes answered for a script; *yes
+ * is the answer, and a no says no_msg. */
+static int confirm(int *yes, const struct survey_args *a, const char *verb, const char *no_msg, struct err *err,
+		   const char *question, ...) __attribute__((format(printf, 6, 7)));
+static int confirm(int *yes, const struct survey_args *a, const char *verb, const char *no_msg, struct err *err,
+		   const char *question, ...)
+{
+	char answer[16] = "";
+	va_list ap;
+
+	*yes = 1;
+	if (a->yes)
+		return 0;
+	if (!isatty(STDIN_FILENO))
+		return cli_usage_error(err, NULL, _("%s asks first, and this is no terminal: pass --yes"), verb);
+	va_start(ap, question);
+	vprintf(question, ap);
+	va_end(ap);
+	fputs(" [y/N] ", stdout);
+	fflush(stdout);
+	*yes = fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+	if (!*yes)
+		printf("%s\n", no_msg);
+	return 0;
+}
+
+/* What a launch or a reminder round queued: "invited 3, skipped 1", then
+ * the reasons, one a line ("no email: 1"). */
+static void print_queued(const char *what, const struct gw_launch *l)
+{
+	printf("%s %ld, skipped %ld\n", what, l->queued, l->skipped);
+	for (const char *p = l->reasons.data, *nl; *p; p = nl ? nl + 1 : "")
+		printf("  %.*s\n", (int)((nl = strchr(p, '\n')) ? nl - p : (long)strlen(p)), p);
+}
+
+static int survey_create(struct cli *cli, void *args, struct err *err)
+{
+	const struct survey_args *a = args;
+	struct survey_new s = { a->name,   a->template, a->targets, a->channel, a->where,
+				a->closes, a->subject,	a->body,    cli->today };
+	struct crm_db *db;
+	int rc;
+
+	if (!a->template || !a->targets || !a->channel)
+		return cli_usage_error(err, NULL, _("survey create needs --template, --targets and --channel"));
+	if ((rc = cli_db(cli, &db, err)) || (rc = survey_activity_create(db, &s, err)))
+		return rc;
+	log_info(_("created survey '%s', a draft: 'crmgate survey launch %s' invites its targets"), a->name, a->name);
+	return 0;
+}
+
+/* The rows of a list (name NULL) or of one survey, printed. */
+static int print_surveys(struct cli *cli, const char *name, struct err *err)
+{
+	struct crm_db *db;
+	struct crm_res *res = NULL;
+	int rc = cli_db(cli, &db, err);
+
+	if (!rc)
+		rc = name ? survey_activity_show(&res, db, name, err) : survey_activity_list(&res, db, err);
+	if (!rc)
+		out_rows(cli, res, stdout);
+	crm_res_free(res);
+	return rc;
+}
+
+static int survey_list(struct cli *cli, void *args, struct err *err)
+{
+	(void)args;
+	return print_surveys(cli, NULL, err);
+}
+
+static int survey_show(struct cli *cli, void *args, struct err *err)
+{
+	return print_surveys(cli, ((const struct survey_args *)args)->name, err);
+}
+
+static int survey_launch(struct cli *cli, void *args, struct err *err)
+{
+	const struct survey_args *a = args;
+	struct gw_launch l;
+	struct crm_db *db;
+	int rc, yes;
+
+	if ((rc = confirm(&yes, a, "launch", _("not launched"), err, _("Invite the targets of survey '%s'?"),
+			  a->name)) ||
+	    !yes)
+		return rc;
+	if ((rc = cli_db(cli, &db, err)))
+		return rc;
+	rc = survey_activity_launch(db, a->name, config_get(cli->cfg, "serve", "secret"), cli->today, &l, err);
+	if (!rc)
+		print_queued(_("invited"), &l);
+	gw_launch_release(&l);
+	return rc;
+}
+
+static int survey_remind(struct cli *cli, void *args, struct err *err)
+{
+	const struct survey_args *a = args;
+	struct gw_launch l;
+	struct crm_db *db;
+	int rc, yes;
+
+	if ((rc = confirm(&yes, a, "remind", _("nobody reminded"), err,
+			  _("Remind those invited to survey '%s' who have not answered?"), a->name)) ||
+	    !yes)
+		return rc;
+	if ((rc = cli_db(cli, &db, err)))
+		return rc;
+	rc = survey_activity_remind(db, a->name, a->min_days, cli->today, &l, err);
+	if (!rc)
+		print_queued(_("reminded"), &l);
+	gw_launch_release(&l);
+	return rc;
+}
+
+static int survey_close(struct cli *cli, void *args, struct err *err)
+{
+	const struct survey_args *a = args;
+	struct crm_db *db;
+	int rc, yes;
+
+	if ((rc = confirm(&yes, a, "close", _("not closed"), err, _("Close survey '%s'? It takes no more answers."),
+			  a->name)) ||
+	    !yes)
+		return rc;
+	if ((rc = cli_db(cli, &db, err)) || (rc = survey_activity_close(db, a->name, err)))
+		return rc;
+	log_info(_("closed survey '%s'"), a->name);
+	return 0;
+}
+
 int cmd_survey(struct cli *cli, int argc, char **argv, struct err *err)
 {
-	struct survey_args a = { 0 };
+	struct survey_args a = { .min_days = 3 };
 	return opt_run(cli, usage, &a, argc, argv, err);
 }

@@ -307,6 +307,12 @@ int gw_campaign_plan(struct crm_db *db, const struct gw_campaign *c, const char 
 int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const char *today, struct gw_launch *out,
 		       struct err *err)
 {
+	return gw_campaign_launch_for(db, c, NULL, today, out, err);
+}
+
+int gw_campaign_launch_for(struct crm_db *db, const struct gw_campaign *c, const struct gw_producer *by,
+			   const char *today, struct gw_launch *out, struct err *err)
+{
 	const struct crm_entity *e;
 	struct buf sql = BUF_INIT;
 	struct crm_query q;
@@ -315,6 +321,11 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 	/* the status is checked again under the row's lock below */
 	if ((rc = prepare(out, &e, &q, db, c, today, err)))
 		return rc;
+	if (by && by->only) {
+		char *filter = buf_detach(&q.where, NULL);
+		buf_addf(&q.where, *filter ? "(%s) AND (%s)" : "%s(%s)", filter, by->only);
+		free(filter);
+	}
 	targets_sql(&sql, c, e, &q, 2);
 	rc = crm_db_begin(db, err);
 	/* one statement queues every target */
@@ -327,15 +338,29 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 		const char *p[] = { q.params[0] };
 		rc = crm_db_value(&status, db, "SELECT status FROM crm.campaign WHERE id = $1::bigint FOR UPDATE", 1, p,
 				  err);
-		if (!rc &&
-		    (!status || !strcmp(status, "cancelled") || !strcmp(status, "done") || !strcmp(status, "paused")))
+		if (!rc && (!status || !strcmp(status, "cancelled") || (!strcmp(status, "done") && !(by && by->only)) ||
+			    !strcmp(status, "paused")))
 			rc = err_set(err, ERR_INPUT, "campaign '%s' is %s: it cannot be launched%s", c->name,
 				     status ? status : "gone",
 				     status && !strcmp(status, "paused") ? " (resume it)" : "");
 		free(status);
+		/* a campaign that another producer owns is launched by it alone:
+		 * a survey's invitations need their tokens (survey/activity.c) */
+		if (!rc && !by) {
+			char *survey = NULL;
+			rc = crm_db_value(&survey, db, "SELECT name FROM crm.survey WHERE campaign_id = $1::bigint", 1,
+					  p, err);
+			if (!rc && survey)
+				rc = err_set(
+					err, ERR_INPUT,
+					"campaign '%s' sends the invitations of survey '%s': 'crmgate survey launch'"
+					" launches it",
+					c->name, survey);
+			free(survey);
+		}
 	}
 	if (!rc) {
-		struct gw_source src = { "campaign", c->id };
+		struct gw_source src = { by ? by->kind : "campaign", by ? by->id : c->id };
 		struct crm_res *res = NULL;
 		rc = gw_outbox_enqueue(&res, db, &src, c->id, c->channel, sql.data, (int)q.nparams,
 				       crm_query_params(&q), err);
@@ -353,6 +378,8 @@ int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const cha
 			" finished_at = NULL WHERE id = $1::bigint",
 			1, params, err);
 	}
+	if (!rc && by && by->queued)
+		rc = by->queued(by->ctx, db, err);
 	if (!rc)
 		rc = crm_db_commit(db, err);
 	else
@@ -453,6 +480,8 @@ int gw_campaign_list(struct crm_res **out, struct crm_db *db, struct err *err)
 	return crm_db_query(out, db,
 			    "SELECT c.id, c.name, c.channel, c.targets, c.status, " COUNTS
 			    ", to_char(c.created_at, 'YYYY-MM-DD HH24:MI') AS created_at FROM crm.campaign c"
-			    " LEFT JOIN crm.outbox o ON o.campaign_id = c.id GROUP BY c.id ORDER BY c.id DESC",
+			    " LEFT JOIN crm.outbox o ON o.campaign_id = c.id"
+			    " WHERE NOT EXISTS (SELECT 1 FROM crm.survey s WHERE s.campaign_id = c.id)"
+			    " GROUP BY c.id ORDER BY c.id DESC",
 			    0, NULL, err);
 }

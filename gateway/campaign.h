@@ -64,6 +64,24 @@ int gw_campaign_plan(struct crm_db *db, const struct gw_campaign *c, const char 
  * ERR_INPUT. today (YYYY-MM-DD) is for filters on dates. */
 int gw_campaign_launch(struct crm_db *db, const struct gw_campaign *c, const char *today, struct gw_launch *out,
 		       struct err *err);
+
+/* Another producer that sends a campaign's message (a survey's invitations):
+ * its rows are queued under kind and id, and queued() runs in the launch's
+ * transaction after they are, before the commit (an error rolls it all back). */
+struct gw_producer {
+	const char *kind; /* crm.outbox.source: survey_invitation... */
+	long id;
+	/* NULL, or an SQL condition on the target t that only the rows it
+	 * queues meet (the producer's own numbers, no user's text): a
+	 * reminder's round. A producer with a condition queues rows of a
+	 * campaign that is done too: they are a new round of it. */
+	const char *only;
+	int (*queued)(void *ctx, struct crm_db *db, struct err *err);
+	void *ctx;
+};
+/* gw_campaign_launch, the rows queued for by. */
+int gw_campaign_launch_for(struct crm_db *db, const struct gw_campaign *c, const struct gw_producer *by,
+			   const char *today, struct gw_launch *out, struct err *err);
 void gw_launch_release(struct gw_launch *l);
 
 /* pause, resume, cancel: running <-> paused, anything but done -> cancelled
@@ -77,7 +95,8 @@ int gw_campaign_set_status(struct crm_db *db, const struct gw_campaign *c, const
  * message went. */
 int gw_campaign_not_sent(struct crm_db *db, const struct gw_campaign *c, char **status, char **why, struct err *err);
 int gw_campaign_status(struct crm_res **out, struct crm_db *db, const struct gw_campaign *c, struct err *err);
-/* Every campaign with its counts, newest first. */
+/* Every campaign with its counts, newest first; those that a producer of
+ * its own sends (a survey's) are left out: they are no user's campaigns. */
 int gw_campaign_list(struct crm_res **out, struct crm_db *db, struct err *err);
 
 #endif

@@ -92,12 +92,13 @@ struct email_msg {
 	const struct gw_job *job;
 	enum { MSG_WAITING, MSG_BUILT, MSG_FAILED, MSG_DONE } state;
 	struct buf msg, envelope, unsub, why; /* why: what went wrong building it */
+	struct buf survey;		      /* its survey link, "" when it has none */
 	char *msgid;
 	char tag[GW_DSN_TAG_LEN + 1]; /* its return path's: crm.bounce_tag; "" for a test message */
 };
 #define EMAIL_MSG_INIT                                                                                                 \
 	{                                                                                                              \
-		NULL, MSG_WAITING, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL, ""                                    \
+		NULL, MSG_WAITING, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL, ""                          \
 	}
 
 struct email_batch {
@@ -116,6 +117,7 @@ static void email_msg_reset(struct email_msg *m, const struct gw_job *job)
 	buf_reset(&m->envelope);
 	buf_reset(&m->unsub);
 	buf_reset(&m->why);
+	buf_reset(&m->survey);
 	free(m->msgid);
 	m->msgid = NULL;
 	m->tag[0] = '\0';
@@ -127,6 +129,7 @@ static void email_msg_release(struct email_msg *m)
 	buf_release(&m->envelope);
 	buf_release(&m->unsub);
 	buf_release(&m->why);
+	buf_release(&m->survey);
 	free(m->msgid);
 }
 
@@ -203,6 +206,7 @@ static int email_build(void *ctx, const struct value *rec, struct err *err)
 	if ((rc = gw_smtp_return_path(&m->envelope, e->return_path, job->id, m->tag[0] ? m->tag : NULL, err)))
 		return rc;
 	value_object_set(k->globals, "unsubscribe_url", value_new_text(m->unsub.data));
+	value_object_set(k->globals, "survey_url", m->survey.len ? value_new_text(m->survey.data) : value_new_null());
 	buf_reset(&e->text);
 	if (render_into(&e->subject, &k->subject, k->c.subject, rec, k->globals, &merr) ||
 	    render_into(&e->text, &k->text, k->c.body_text, rec, k->globals, &merr) ||
@@ -283,19 +287,25 @@ static int email_links(struct email_batch *b, struct err *err)
 	params[0] = ids.data;
 	params[1] = w->secret;
 	rc = crm_db_query_prepared(&res, w->db,
-				   "SELECT crm.unsubscribe_token(u.id, $2::text), crm.bounce_tag(u.id, $2::text)"
+				   "SELECT crm.unsubscribe_token(u.id, $2::text), crm.bounce_tag(u.id, $2::text),"
+				   " crm.survey_outbox_token(u.id, $2::text)"
 				   " FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY u.n",
 				   2, params, err);
 	if (!rc && crm_res_rows(res) != b->n)
 		rc = err_set(err, ERR_FAIL, "could not sign the links of %d outbox rows", b->n);
 	for (int i = 0; !rc && i < b->n; i++) {
 		const char *token = crm_res_get(res, i, 0), *tag = crm_res_get(res, i, 1);
+		const char *survey = crm_res_get(res, i, 2);
 		if (!token || !tag || strlen(tag) != GW_DSN_TAG_LEN) {
 			rc = err_set(err, ERR_FAIL, "could not sign the links of outbox row %ld", b->m[i].job->id);
 			break;
 		}
 		buf_add(&b->m[i].unsub, public_url, len);
 		buf_addf(&b->m[i].unsub, "/u/%s", token);
+		if (survey) {
+			buf_add(&b->m[i].survey, public_url, len);
+			buf_addf(&b->m[i].survey, "/s/%s", survey);
+		}
 		memcpy(b->m[i].tag, tag, GW_DSN_TAG_LEN + 1);
 	}
 	crm_res_free(res);

@@ -19,7 +19,8 @@ struct sms {
 	struct gw_sms_quiet quiet;
 	struct gw_sms_cap cap;
 	const char *signature, *optout;
-	struct buf text; /* reused from text to text */
+	const char *public_url; /* [serve] public_url, for survey links */
+	struct buf text;	/* reused from text to text */
 };
 
 struct sms_job {
@@ -54,6 +55,7 @@ static int sms_open(void **state, struct gw_worker *w, struct err *err)
 	rc = gw_sms_config_load(&s->cfg, cfg, err);
 	s->signature = config_get(cfg, "sms", "signature");
 	s->optout = config_get(cfg, "sms", "optout_text");
+	s->public_url = config_get_or(cfg, "serve", "public_url", "http://127.0.0.1:8080");
 	if (!rc)
 		rc = gw_sms_quiet_parse(&s->quiet, config_get_or(cfg, "sms", "quiet_hours", GW_SMS_QUIET_DEFAULT), err);
 	/* the frequency cap, checked again by the database right before each
@@ -105,6 +107,13 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 	int rc, go = 0;
 
 	j->seen = 1;
+	/* a survey invitation's link, made as the e-mail channel makes it */
+	buf_reset(&s->text);
+	if ((rc = gw_web_survey_url(&s->text, w->db, s->public_url, j->job->id, w->secret, err))) {
+		buf_release(&body);
+		return rc;
+	}
+	value_object_set(j->k->globals, "survey_url", s->text.len ? value_new_text(s->text.data) : value_new_null());
 	rc = fill(&body, s, j->k, rec, &serr);
 	if (rc) {
 		/* the template cannot be filled for this target: its fault, not the number's */

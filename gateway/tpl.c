@@ -17,7 +17,8 @@
 #include "common/banned.h"
 
 /* What a campaign may add to every target's values. */
-static const char *const campaign_globals[] = { "unsubscribe_url", "survey_url" };
+static const char *const campaign_globals[] = { "unsubscribe_url", "survey_url", "survey_title", "survey_text",
+						"survey_closes" };
 
 static const char *extension(const char *name)
 {

@@ -178,6 +178,27 @@ int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *publi
 	return 0;
 }
 
+int gw_web_survey_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id, const char *secret,
+		      struct err *err)
+{
+	char id[24];
+	const char *params[] = { id, secret };
+	size_t len = strlen(public_url);
+	char *token = NULL;
+	int rc;
+
+	snprintf(id, sizeof(id), "%ld", outbox_id);
+	rc = crm_db_value(&token, db, "SELECT crm.survey_outbox_token($1::bigint, $2::text)", 2, params, err);
+	while (len && public_url[len - 1] == '/')
+		len--;
+	if (!rc && token) {
+		buf_add(out, public_url, len);
+		buf_addf(out, "/s/%s", token);
+	}
+	free(token);
+	return rc;
+}
+
 /* Parse a positive decimal id without sign, spaces or leading zeros. */
 static int parse_id(long *out, const char *s, size_t len)
 {

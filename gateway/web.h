@@ -62,6 +62,11 @@ int gw_web_dlr_token(struct buf *out, struct crm_db *db, long outbox_id, const c
 /* Append public_url (a trailing '/' dropped) + "/u/" + the token to out. */
 int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id,
 			   const char *secret, struct err *err);
+/* Append public_url (a trailing '/' dropped) + "/s/" + the survey token of
+ * the invitation outbox row outbox_id carries (sql/022) to out; nothing
+ * when the row carries none. */
+int gw_web_survey_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id, const char *secret,
+		      struct err *err);
 /* Check a token: 0 with *outbox_id set when it is genuine, ERR_NOTFOUND
  * when it is malformed or forged (compared in constant time), ERR_DB when
  * the database could not say. */

@@ -20,9 +20,9 @@ static int not_found(struct err *err, const char *name)
 }
 
 /* The one way a stored template goes away, for delete and for add
- * --replace. This is where a template that a launched survey uses is to be
- * refused, once surveys exist: its questions are what the answers name.
- * Without missing_ok, no such template is ERR_NOTFOUND. */
+ * --replace. A template that a survey uses is refused (the database's
+ * foreign key, sql/022): its questions are what the answers name. Without
+ * missing_ok, no such template is ERR_NOTFOUND. */
 static int template_remove(struct crm_db *db, const char *name, int missing_ok, struct err *err)
 {
 	const char *params[] = { name };
@@ -39,6 +39,13 @@ static int template_remove(struct crm_db *db, const char *name, int missing_ok, 
 			rc = not_found(err, name);
 	} else if (rc == ERR_DENIED) {
 		rc = denied(err, "delete");
+	} else if (rc == ERR_INPUT) {
+		/* the foreign key of crm.survey (sql/022) is the rule */
+		err_clear(err);
+		rc = err_set(err, ERR_INPUT, "survey template '%s' is used by a survey: it cannot be %s", name,
+			     missing_ok ? "replaced" : "deleted");
+		err_hint(err, "the answers name its questions: store a new version under a new name"
+			      " ('crmgate survey list' shows which surveys use which template)");
 	}
 	free(found);
 	crm_res_free(res);

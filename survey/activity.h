@@ -1,0 +1,57 @@
+/* survey/activity.h - survey activities (调查活动, sql/022): a
+ * questionnaire sent to the targets of a filter by e-mail or text, its
+ * invitations queued through the outbox under a campaign of its own.
+ *
+ * A survey is created as a draft holding its invitation's texts, launched
+ * (one invitation per target, with a token of its own, queued in one
+ * transaction; targets that cannot be sent to are skipped, as a campaign's
+ * are) and closed. */
+#ifndef SURVEY_ACTIVITY_H
+#define SURVEY_ACTIVITY_H
+
+#include "common/err.h"
+#include "crm/db.h"
+#include "gateway/campaign.h"
+
+/* What 'survey create' is given; NULLs are the defaults. */
+struct survey_new {
+	const char *name, *template_name, *targets, *channel;
+	const char *filter;  /* a filter of the targets (crm/filter.h) */
+	const char *closes;  /* YYYY-MM-DD: the last day answers are taken */
+	const char *subject; /* default: the questionnaire's title */
+	const char *body;    /* a .txt/.html file, stored or built-in template;
+			      * default: survey-invitation.txt (-sms.txt) */
+	const char *today;   /* YYYY-MM-DD, for filters on dates */
+};
+
+/* Check s (template, targets, channel, filter, texts) and store the survey
+ * as a draft with its invitation's campaign. ERR_INPUT / ERR_NOTFOUND for
+ * what the user gave, ERR_EXISTS for a name taken. */
+int survey_activity_create(struct crm_db *db, const struct survey_new *s, struct err *err);
+
+/* Every survey with its counts (invited, skipped, answered), newest first. */
+int survey_activity_list(struct crm_res **out, struct crm_db *db, struct err *err);
+
+/* One row: the survey called name, with its counts; ERR_NOTFOUND. */
+int survey_activity_show(struct crm_res **out, struct crm_db *db, const char *name, struct err *err);
+
+/* Queue an invitation to every target of the survey called name not
+ * invited yet, each with a fresh token (secret: [serve] secret, NULL: the
+ * database's key; the same that 'send' signs with), and set it running. A
+ * closed survey is ERR_INPUT. */
+int survey_activity_launch(struct crm_db *db, const char *name, const char *secret, const char *today,
+			   struct gw_launch *out, struct err *err);
+
+/* Remind, in a new round, the invited who have not answered, whose
+ * invitation went out and who heard from the survey (invitation or
+ * reminder) no sooner than min_days days ago: one outbox row each (source
+ * survey_reminder) with the invitation's link again. A closed survey is
+ * ERR_INPUT, one not launched too. */
+int survey_activity_remind(struct crm_db *db, const char *name, int min_days, const char *today, struct gw_launch *out,
+			   struct err *err);
+
+/* Close the survey called name: no more answers are taken, invitations not
+ * sent yet are dropped. Closing a closed survey is ERR_INPUT. */
+int survey_activity_close(struct crm_db *db, const char *name, struct err *err);
+
+#endif
