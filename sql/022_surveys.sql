@@ -32,6 +32,19 @@
 -- (ON DELETE RESTRICT); survey/store.c turns its refusal into a message.
 -- A draft survey holds its template too: delete the draft first.
 
+-- The channels a survey is sent by: those a respondent can answer by (a
+-- link in the message, or a reply to it), every channel but post. How an
+-- invitation was answered: by its link, or by a reply on one of those.
+CREATE FUNCTION crm.survey_channels() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT array_agg(c ORDER BY n) FROM unnest(crm.channels()) WITH ORDINALITY AS t(c, n) WHERE c <> 'mail'
+$$;
+
+CREATE FUNCTION crm.survey_answer_ways() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT ARRAY['link'] || crm.survey_channels()
+$$;
+
 CREATE TABLE crm.survey (
 	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	name crm.oneline NOT NULL UNIQUE CHECK (name <> '' AND length(name) <= 200),
@@ -39,7 +52,7 @@ CREATE TABLE crm.survey (
 	campaign_id bigint NOT NULL UNIQUE REFERENCES crm.campaign ON DELETE RESTRICT,
 	targets text NOT NULL,
 	filter text NOT NULL DEFAULT '',
-	channel text NOT NULL CHECK (channel IN ('email', 'sms')),
+	channel text NOT NULL CHECK (channel = ANY (crm.survey_channels())),
 	closes_at timestamptz,
 	-- what {{survey_title}} and {{survey_text}} say: the questionnaire
 	-- rendered with the reply instructions when the survey was created
@@ -70,7 +83,7 @@ CREATE TABLE crm.survey_invitation (
 	reminders integer NOT NULL DEFAULT 0 CHECK (reminders >= 0),
 	last_reminder_at timestamptz,
 	answered_at timestamptz,
-	answered_by text CHECK (answered_by IN ('link', 'email', 'sms')),
+	answered_by text CHECK (answered_by = ANY (crm.survey_answer_ways())),
 	created_at timestamptz NOT NULL DEFAULT now(),
 	UNIQUE (survey_id, target_code),
 	CHECK ((answered_at IS NULL) = (answered_by IS NULL))

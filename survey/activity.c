@@ -72,6 +72,22 @@ static int load_body(struct gw_campaign *c, struct crm_db *db, const char *ref, 
 	return rc;
 }
 
+/* Is channel one a survey is sent by? The database says (crm.survey_channels). */
+static int check_channel(struct crm_db *db, const char *channel, struct err *err)
+{
+	const char *params[1] = { channel };
+	char *list = NULL;
+	int rc = crm_db_value(&list, db,
+			      "SELECT CASE WHEN $1 = ANY (crm.survey_channels()) THEN NULL "
+			      "ELSE array_to_string(crm.survey_channels(), ' or ') END",
+			      1, params, err);
+
+	if (!rc && list)
+		rc = err_set(err, ERR_INPUT, "--channel '%s': a survey is sent by %s", channel, list);
+	free(list);
+	return rc;
+}
+
 int survey_activity_create(struct crm_db *db, const struct survey_new *s, struct err *err)
 {
 	struct gw_campaign c = { 0 };
@@ -83,9 +99,7 @@ int survey_activity_create(struct crm_db *db, const struct survey_new *s, struct
 	char *cid = NULL;
 	int rc, have_t = 0;
 
-	if (strcmp(s->channel, "email") && strcmp(s->channel, "sms"))
-		return err_set(err, ERR_INPUT, "--channel '%s': a survey is sent by email or sms", s->channel);
-	if ((rc = check_targets(s->targets, err)))
+	if ((rc = check_channel(db, s->channel, err)) || (rc = check_targets(s->targets, err)))
 		return rc;
 	if (!(e = crm_entity_find(s->targets)))
 		BUG("survey target '%s' is no entity", s->targets);
