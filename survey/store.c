@@ -1,9 +1,11 @@
 /* survey/store.c - questionnaires in the database (survey/store.h, sql/021). */
 #include "survey/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/xalloc.h"
 #include "common/banned.h"
 
@@ -179,17 +181,22 @@ static long long to_ll(const char *s)
 	return s ? strtoll(s, NULL, 10) : 0;
 }
 
-int survey_store_get(struct survey_template *out, struct crm_db *db, const char *name, struct err *err)
+/* Load the template that where (a condition on $1) finds; what names it
+ * in a message when there is none. */
+static int load(struct survey_template *out, struct crm_db *db, const char *where, const char *param, const char *what,
+		struct err *err)
 {
-	const char *params[] = { name };
+	struct buf sql = BUF_INIT;
 	struct crm_res *res = NULL, *qres = NULL, *ores = NULL;
 	const char *id;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = crm_db_query(&res, db, "SELECT id, title, intro FROM crm.survey_template WHERE name = $1", 1, params, err);
+	buf_addf(&sql, "SELECT id, title, intro FROM crm.survey_template WHERE %s", where);
+	rc = crm_db_query(&res, db, sql.data, 1, &param, err);
+	buf_release(&sql);
 	if (!rc && crm_res_rows(res) == 0)
-		rc = not_found(err, name);
+		rc = not_found(err, what);
 	if (rc)
 		goto done;
 	id = crm_res_get(res, 0, 0);
@@ -240,6 +247,19 @@ done:
 	if (rc)
 		survey_template_release(out);
 	return rc;
+}
+
+int survey_store_get(struct survey_template *out, struct crm_db *db, const char *name, struct err *err)
+{
+	return load(out, db, "name = $1", name, name, err);
+}
+
+int survey_store_get_id(struct survey_template *out, struct crm_db *db, long long id, struct err *err)
+{
+	char n[24];
+
+	snprintf(n, sizeof(n), "%lld", id);
+	return load(out, db, "id = $1", n, n, err);
 }
 
 int survey_store_list(struct crm_res **out, struct crm_db *db, struct err *err)

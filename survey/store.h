@@ -22,6 +22,9 @@ int survey_store_add(struct crm_db *db, const char *name, const char *source, co
  * ERR_NOTFOUND when there is none. */
 int survey_store_get(struct survey_template *out, struct crm_db *db, const char *name, struct err *err);
 
+/* The same for the template with this id (a survey's, an answer's). */
+int survey_store_get_id(struct survey_template *out, struct crm_db *db, long long id, struct err *err);
+
 /* Every template: name, title, questions (how many), created, created_by;
  * by name. */
 int survey_store_list(struct crm_res **out, struct crm_db *db, struct err *err);
