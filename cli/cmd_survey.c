@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_survey.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/utf8.h"
@@ -18,11 +19,6 @@
 #include "survey/template.h"
 #include "common/banned.h"
 
-struct survey_args {
-	const char *name, *file, *lang;
-	const char *template, *targets, *where, *channel, *closes, *subject, *body;
-	int replace, yes, min_days;
-};
 
 static int template_check(struct cli *cli, void *args, struct err *err);
 static int template_add(struct cli *cli, void *args, struct err *err);
