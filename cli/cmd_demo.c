@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_survey.h"
 #include "common/buf.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "crm/cluster.h"
@@ -47,6 +49,58 @@ static const struct opt_cmd usage[1] = { {
 
 #define BIRTHDAYS     "birthday within 7 days and not mail_opt_out"
 #define BIRTHDAYS_SMS "birthday within 7 days"
+
+/* The surveys' respondents: the contacts of the first customers by e-mail,
+ * those of the last ones by text. */
+#define SURVEY_EMAIL "customer_code <= 'C0000008'"
+#define SURVEY_SMS   "customer_code > 'C0000025'"
+
+/* Two questionnaires as a marketer writes them (crmgate survey --help): the
+ * issue's satisfaction survey for e-mail and the web form, and one a text
+ * reply can answer ("1A 2:5": single choices and ratings only). */
+#define SURVEY_DIR	"out/survey"
+#define SURVEY_FILE	SURVEY_DIR "/满意度调查.txt"
+#define SURVEY_SMS_FILE SURVEY_DIR "/短信回访.txt"
+static const char survey_text[] = "# 客户满意度调查\n"
+				  "感谢您抽出时间参加本次调查。\n"
+				  "1. 您对我们的产品满意吗？ [single, required]\n"
+				  "   A. 非常满意\n"
+				  "   B. 满意\n"
+				  "   C. 不满意\n"
+				  "2. 您使用了哪些产品？ [multi, max 2]\n"
+				  "   A. 软件\n"
+				  "   B. 硬件\n"
+				  "   C. 其他 [other]\n"
+				  "3. 请为我们的服务打分 [rating 1-5, required]\n"
+				  "4. 您每年的采购预算（万元） [number 0-100000]\n"
+				  "5. 您还有什么建议？ [text]\n";
+static const char survey_sms_text[] = "# 服务回访\n"
+				      "1. 您对上次服务满意吗？ [single, required]\n"
+				      "   A. 满意\n"
+				      "   B. 一般\n"
+				      "   C. 不满意\n"
+				      "2. 请为我们的服务打分 [rating 1-5]\n";
+
+/* Write the questionnaires for 'survey template add' to read. */
+static int write_questionnaires(struct err *err)
+{
+	static const struct {
+		const char *path, *text;
+	} files[] = { { SURVEY_FILE, survey_text }, { SURVEY_SMS_FILE, survey_sms_text } };
+	struct buf why = BUF_INIT, tmp = BUF_INIT;
+	int rc = file_mkdir_p(SURVEY_DIR, err);
+
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(files); i++) {
+		struct iovec iov = { (void *)files[i].text, strlen(files[i].text) };
+		buf_reset(&tmp);
+		buf_addf(&tmp, "%s.tmp", files[i].path);
+		if (file_put(tmp.data, files[i].path, &iov, 1, &why))
+			rc = err_set(err, ERR_FAIL, "could not write the demo's questionnaire: %s", why.data);
+	}
+	buf_release(&why);
+	buf_release(&tmp);
+	return rc;
+}
 
 /* One step: the command a user would type to repeat it, written from the
  * command's own option table and the arguments it runs on (cli/cli.h). */
@@ -166,6 +220,21 @@ static int run_steps(struct cli *cli, long customers, struct err *err)
 				       .template = "birthday.docx",
 				       .attach = "docx" };
 	struct campaign_args email_launch = { .name = email.name, .yes = 1 }, list = { 0 };
+	struct survey_args survey_tpl = { .name = "满意度调查", .file = SURVEY_FILE };
+	struct survey_args survey_sms_tpl = { .name = "短信回访", .file = SURVEY_SMS_FILE };
+	struct survey_args survey = { .name = "客户满意度调查",
+				      .template = survey_tpl.name,
+				      .targets = "contact",
+				      .where = SURVEY_EMAIL,
+				      .channel = "email" };
+	struct survey_args survey_sms = { .name = "服务回访短信",
+					  .template = survey_sms_tpl.name,
+					  .targets = "contact",
+					  .where = SURVEY_SMS,
+					  .channel = "sms" };
+	struct survey_args survey_launch = { .name = survey.name, .yes = 1 };
+	struct survey_args survey_sms_launch = { .name = survey_sms.name, .yes = 1 };
+	static const char *const survey_order[] = { "template", "targets", "where", "channel", NULL };
 	struct send_args send = { .once = 1 };
 	struct report_args funnel = { .name = "funnel", .table = "stages" };
 	struct report_args pyramid = { .name = "pyramid", .p.by = "revenue" };
@@ -183,6 +252,12 @@ static int run_steps(struct cli *cli, long customers, struct err *err)
 		{ opt_verb(cli_campaign_cmd, cli_campaign_launch), &sms_launch, NULL },
 		{ opt_verb(cli_campaign_cmd, cli_campaign_create), &email, email_order },
 		{ opt_verb(cli_campaign_cmd, cli_campaign_launch), &email_launch, NULL },
+		{ opt_verb(cli_survey_cmd, cli_survey_template_add), &survey_tpl, NULL },
+		{ opt_verb(cli_survey_cmd, cli_survey_template_add), &survey_sms_tpl, NULL },
+		{ opt_verb(cli_survey_cmd, cli_survey_create), &survey, survey_order },
+		{ opt_verb(cli_survey_cmd, cli_survey_launch), &survey_launch, NULL },
+		{ opt_verb(cli_survey_cmd, cli_survey_create), &survey_sms, survey_order },
+		{ opt_verb(cli_survey_cmd, cli_survey_launch), &survey_sms_launch, NULL },
 		{ cli_send_cmd, &send, NULL },
 		{ opt_verb(cli_campaign_cmd, cli_campaign_list), &list, NULL },
 		{ cli_report_cmd, &funnel, NULL },
@@ -223,7 +298,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	clear_documents("out/quote");
 	clear_documents("out/sms");
 	clear_documents("out/mail/new");
-	if ((rc = run_steps(cli, a.customers, err)))
+	if ((rc = write_questionnaires(err)) || (rc = run_steps(cli, a.customers, err)))
 		return rc;
 	printf("\nThe birthday letters are in out/birthday and the quote in out/quote/SO00000001.docx:\n"
 	       "open them in Word or LibreOffice. The birthday e-mails (with the letter attached) went\n"

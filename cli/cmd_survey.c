@@ -19,16 +19,12 @@
 #include "survey/template.h"
 #include "common/banned.h"
 
-
 static int template_check(struct cli *cli, void *args, struct err *err);
-static int template_add(struct cli *cli, void *args, struct err *err);
 static int template_list(struct cli *cli, void *args, struct err *err);
 static int template_show(struct cli *cli, void *args, struct err *err);
 static int template_delete(struct cli *cli, void *args, struct err *err);
-static int survey_create(struct cli *cli, void *args, struct err *err);
 static int survey_list(struct cli *cli, void *args, struct err *err);
 static int survey_show(struct cli *cli, void *args, struct err *err);
-static int survey_launch(struct cli *cli, void *args, struct err *err);
 static int survey_close(struct cli *cli, void *args, struct err *err);
 static int survey_remind(struct cli *cli, void *args, struct err *err);
 
@@ -108,7 +104,7 @@ static const struct opt_cmd template_verbs[] = {
 	{ .name = "survey template add",
 	  .summary = N_("check a questionnaire file, then store it under NAME"),
 	  .opts = add_opts,
-	  .fn = template_add },
+	  .fn = cli_survey_template_add },
 	{ .name = "survey template list", .summary = N_("the stored questionnaires"), .fn = template_list },
 	{ .name = "survey template show",
 	  .summary = N_("a stored questionnaire as a respondent reads it"),
@@ -160,7 +156,7 @@ static const struct opt_cmd survey_verbs[] = {
 		     "{{survey_title}}, {{survey_text}} (the questionnaire with the reply instructions)\n"
 		     "and {{survey_closes}}."),
 	  .opts = create_opts,
-	  .fn = survey_create },
+	  .fn = cli_survey_create },
 	{ .name = "survey list",
 	  .summary = N_("the surveys, with how many were invited and answered"),
 	  .fn = survey_list },
@@ -168,7 +164,7 @@ static const struct opt_cmd survey_verbs[] = {
 	{ .name = "survey launch",
 	  .summary = N_("invite its targets: queue the invitations ('crmgate send' sends them)"),
 	  .opts = ask_opts,
-	  .fn = survey_launch },
+	  .fn = cli_survey_launch },
 	{ .name = "survey remind",
 	  .summary = N_("remind those invited who have not answered, with their link again"),
 	  .opts = remind_opts,
@@ -236,7 +232,7 @@ static int template_check(struct cli *cli, void *args, struct err *err)
 	return rc;
 }
 
-static int template_add(struct cli *cli, void *args, struct err *err)
+int cli_survey_template_add(struct cli *cli, void *args, struct err *err)
 {
 	const struct survey_args *a = args;
 	struct survey_template t;
@@ -360,7 +356,7 @@ static void print_queued(const char *what, const struct gw_launch *l)
 		printf("  %.*s\n", (int)((nl = strchr(p, '\n')) ? nl - p : (long)strlen(p)), p);
 }
 
-static int survey_create(struct cli *cli, void *args, struct err *err)
+int cli_survey_create(struct cli *cli, void *args, struct err *err)
 {
 	const struct survey_args *a = args;
 	struct survey_new s = { a->name,   a->template, a->targets, a->channel, a->where,
@@ -402,7 +398,7 @@ static int survey_show(struct cli *cli, void *args, struct err *err)
 	return print_surveys(cli, ((const struct survey_args *)args)->name, err);
 }
 
-static int survey_launch(struct cli *cli, void *args, struct err *err)
+int cli_survey_launch(struct cli *cli, void *args, struct err *err)
 {
 	const struct survey_args *a = args;
 	struct gw_launch l;
@@ -457,6 +453,8 @@ static int survey_close(struct cli *cli, void *args, struct err *err)
 	log_info(_("closed survey '%s'"), a->name);
 	return 0;
 }
+
+const struct opt_cmd *const cli_survey_cmd = usage;
 
 int cmd_survey(struct cli *cli, int argc, char **argv, struct err *err)
 {

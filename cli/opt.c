@@ -525,11 +525,23 @@ int opt_run(struct cli *cli, const struct opt_cmd *cmd, void *args, int argc, ch
 	return rc;
 }
 
+/* The verb of cmd, or of one of its verb groups, that runs fn; NULL. */
+static const struct opt_cmd *verb_of(const struct opt_cmd *cmd, opt_fn fn)
+{
+	for (const struct opt_cmd *v = cmd->verbs; v && v->name; v++) {
+		const struct opt_cmd *found = v->fn == fn ? v : verb_of(v, fn);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
 const struct opt_cmd *opt_verb(const struct opt_cmd *cmd, opt_fn fn)
 {
-	for (const struct opt_cmd *v = cmd->verbs; v && v->name; v++)
-		if (v->fn == fn)
-			return v;
+	const struct opt_cmd *found = verb_of(cmd, fn);
+
+	if (found)
+		return found;
 	BUG("'%s' has no verb that runs this function", cmd->name);
 }
 

@@ -156,7 +156,8 @@ void opt_release(const struct opt_cmd *spec, void *args);
  * a command that dispatches through its tables. Help is exit status 0. */
 int opt_run(struct cli *cli, const struct opt_cmd *cmd, void *args, int argc, char **argv, struct err *err);
 
-/* The verb of cmd whose handler is fn (a command's work is its function:
+/* The verb of cmd (or of one of its verb groups: "survey template add")
+ * whose handler is fn (a command's work is its function:
  * opt_verb(cli_db_cmd, cli_db_init) is "db init"); BUG when it has none. */
 const struct opt_cmd *opt_verb(const struct opt_cmd *cmd, opt_fn fn);
 

@@ -62,6 +62,6 @@ Test(demo, each_line_it_shows_does_what_the_step_did)
 		free(want);
 		free(got);
 	}
-	cr_expect_eq(steps, 17, "the demo showed %d steps", steps);
+	cr_expect_eq(steps, 23, "the demo showed %d steps", steps);
 	free(shown);
 }
