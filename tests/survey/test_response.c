@@ -195,3 +195,39 @@ Test(survey_response, a_reply_is_stored_once_and_a_closed_survey_takes_none)
 	free(t2);
 	free(t3);
 }
+
+/* A user files a reply by hand only for a survey they may change: a
+ * service supervisor runs no campaigns, a salesperson runs only theirs;
+ * the respondents' own ways act for no user. */
+Test(survey_response, a_user_answers_only_for_the_surveys_they_run)
+{
+	struct err err = ERR_INIT;
+	struct survey_invitation inv;
+	struct survey_template t;
+	struct survey_answers a;
+	enum survey_outcome o;
+	char *tok = token_of("E1");
+
+	test_import(db, dir, "salesperson", "code,name\nS1,王伟\n");
+	cr_assert_eq(crmgate("-q user add login=zhou name=周 role=service_supervisor"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("-q user add login=wang name=王伟 role=salesperson salesperson_code=S1"), 0, "%s",
+		     errout.data);
+	assert_ok(survey_invitation_by_token(&inv, conn, tok, &err), &err);
+	assert_ok(survey_store_get_id(&t, conn, inv.template_id, &err), &err);
+	fill(&a, &t);
+	for (int i = 0; i < 2; i++) {
+		char *set = xstrfmt("SELECT set_config('crmgate.login', '%s', false)", i ? "wang" : "zhou");
+		assert_ok(crm_db_exec(conn, set, &err), &err);
+		cr_expect_eq(survey_respond(&o, conn, inv.id, "email", &t, &a, NULL, i ? "wang" : "zhou", &err),
+			     ERR_DENIED, "%s may not file answers to a survey of someone else's", i ? "wang" : "zhou");
+		err_clear(&err);
+		free(set);
+	}
+	assert_ok(crm_db_exec(conn, "SELECT set_config('crmgate.login', '', false)", &err), &err);
+	assert_ok(survey_respond(&o, conn, inv.id, "link", &t, &a, NULL, NULL, &err), &err);
+	cr_expect_eq(o, SURVEY_STORED, "the form acts for no user");
+	survey_invitation_release(&inv);
+	survey_answers_release(&a);
+	survey_template_release(&t);
+	free(tok);
+}
