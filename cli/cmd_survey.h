@@ -4,10 +4,21 @@
 #ifndef CLI_CMD_SURVEY_H
 #define CLI_CMD_SURVEY_H
 
+#include "cli/cli.h"
+
 struct survey_args {
 	const char *name, *file, *lang;
 	const char *template, *targets, *where, *channel, *closes, *subject, *body;
 	int replace, yes, min_days;
+	/* survey inbox (cli/cmd_survey_inbox.c) */
+	const char *item, *invitation, *survey, *answers;
+	int all;
 };
+
+/* survey inbox [--all] | show | assign | dismiss: the review inbox of
+ * replies (cli/cmd_survey_inbox.c) */
+extern const struct opt_cmd survey_inbox_verbs[];
+int survey_inbox_list(struct cli *cli, void *args, struct err *err);
+extern const struct opt_spec survey_inbox_list_opts[];
 
 #endif
