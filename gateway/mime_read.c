@@ -2,13 +2,10 @@
  * mime_read.h): libetpan parses the header fields and the MIME structure
  * and undoes the transfer encodings (RFC 2045 quoted-printable and base64)
  * and the encoded words (RFC 2047), iconv converts each charset to UTF-8,
- * and libxml2's HTML parser (tolerant, as mail clients' HTML needs) gives
- * the text of an HTML-only message.
- *
- * An HTML reply's quoted original is a <blockquote> (Gmail, Apple Mail,
- * Thunderbird): its lines come out quoted with "> ", as a plain-text
- * client would have written them, so that the reader of the answers cuts
- * them the same way. */
+ * and the text of an HTML-only message is merge_xml_html_text's (libxml2's
+ * HTML parser), its quoted original quoted with "> " as a plain-text
+ * client writes it, so that the reader of the answers cuts it the same
+ * way. */
 #include "gateway/mime_read.h"
 
 #include <errno.h>
@@ -19,10 +16,10 @@
 #include <strings.h>
 
 #include <libetpan/libetpan.h>
-#include <libxml/HTMLparser.h>
 
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "merge/docx_xml.h"
 #include "common/banned.h"
 
 /* Message within message: a forwarded one inside a reply, and so on. */
@@ -290,128 +287,6 @@ static int part_text(struct buf *out, const struct mailmime *mime, const char *t
 	return rc;
 }
 
-/* ------------------------------------------------------------------ HTML */
-
-struct html_text {
-	struct buf *out;
-	int quote;	/* blockquotes around the text */
-	int line_start; /* nothing written on this line yet */
-	int space;	/* a space is owed before the next word */
-	int pre;	/* inside <pre>: white space is kept */
-};
-
-static void html_newline(struct html_text *h, int force)
-{
-	if (!h->line_start || force) {
-		if (h->line_start && h->quote)
-			for (int i = 0; i < h->quote; i++)
-				buf_adds(h->out, "> ");
-		buf_addch(h->out, '\n');
-	}
-	h->line_start = 1;
-	h->space = 0;
-}
-
-static void html_chars(struct html_text *h, const char *s)
-{
-	for (; *s; s++) {
-		int white = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f';
-		if (h->pre && *s == '\n') {
-			html_newline(h, 1);
-			continue;
-		}
-		if (white && !h->pre) {
-			h->space = !h->line_start;
-			continue;
-		}
-		if (h->line_start) {
-			for (int i = 0; i < h->quote; i++)
-				buf_adds(h->out, "> ");
-			h->line_start = 0;
-		} else if (h->space) {
-			buf_addch(h->out, ' ');
-		}
-		h->space = 0;
-		buf_addch(h->out, *s);
-	}
-}
-
-static int is_block(const char *name)
-{
-	static const char *const blocks[] = {
-		"p",	"div",	      "tr",	"li",	   "h1",       "h2",	  "h3",	    "h4",
-		"h5",	"h6",	      "ul",	"ol",	   "dl",       "dt",	  "dd",	    "table",
-		"hr",	"pre",	      "center", "address", "section",  "article", "header", "footer",
-		"form", "blockquote", "tbody",	"thead",   "fieldset", "main",	  "nav",    "aside",
-	};
-	for (size_t i = 0; i < sizeof(blocks) / sizeof(*blocks); i++)
-		if (!strcasecmp(name, blocks[i]))
-			return 1;
-	return 0;
-}
-
-static int is_hidden(const char *name)
-{
-	static const char *const hidden[] = { "head", "script", "style", "title", "template", "noscript" };
-	for (size_t i = 0; i < sizeof(hidden) / sizeof(*hidden); i++)
-		if (!strcasecmp(name, hidden[i]))
-			return 1;
-	return 0;
-}
-
-static void html_walk(struct html_text *h, xmlNode *node, int depth)
-{
-	for (xmlNode *n = node; n; n = n->next) {
-		const char *name = (const char *)n->name;
-		int block, quote, pre;
-
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content)
-				html_chars(h, (const char *)n->content);
-			continue;
-		}
-		if (n->type != XML_ELEMENT_NODE || !name || is_hidden(name))
-			continue;
-		if (!strcasecmp(name, "br")) {
-			html_newline(h, 1);
-			continue;
-		}
-		block = is_block(name);
-		quote = !strcasecmp(name, "blockquote");
-		pre = !strcasecmp(name, "pre");
-		if (block)
-			html_newline(h, 0);
-		h->quote += quote;
-		h->pre += pre;
-		/* libxml2 limits the depth of what it builds; this is its own guard */
-		if (depth < 256)
-			html_walk(h, n->children, depth + 1);
-		h->quote -= quote;
-		h->pre -= pre;
-		if (block)
-			html_newline(h, 0);
-	}
-}
-
-static int html_to_text(struct buf *out, const char *html, size_t len, struct err *err)
-{
-	htmlDocPtr doc;
-	struct html_text h = { out, 0, 1, 0, 0 };
-
-	if (len > INT32_MAX)
-		return err_set(err, ERR_INPUT, "the text/html part is too large");
-	/* the charset is UTF-8 already: a <meta charset> must not change it */
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	if (!doc)
-		return err_set(err, ERR_INPUT, "the text/html part could not be read as HTML");
-	html_walk(&h, xmlDocGetRootElement(doc), 0);
-	if (!h.line_start)
-		buf_addch(out, '\n');
-	xmlFreeDoc(doc);
-	return 0;
-}
-
 /* ------------------------------------------------------------------ read */
 
 int gw_mime_read(struct gw_mime_text *out, const char *msg, size_t len, struct err *err)
@@ -441,7 +316,7 @@ int gw_mime_read(struct gw_mime_text *out, const char *msg, size_t len, struct e
 	if ((rc = part_text(&text, part, html ? "text/html" : "text/plain", err)))
 		goto done;
 	if (html) {
-		if ((rc = html_to_text(&plain, text.data, text.len, err)))
+		if ((rc = merge_xml_html_text(&plain, text.data, text.len, err)))
 			goto done;
 	}
 	out->from_html = html;
