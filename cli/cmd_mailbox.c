@@ -10,6 +10,7 @@
 #include "common/proc.h"
 #include "common/xalloc.h"
 #include "gateway/mailbox.h"
+#include "survey/mailreply.h"
 #include "common/banned.h"
 
 struct mailbox_args {
@@ -43,21 +44,26 @@ static const struct opt_cmd usage[1] = { {
 		"names that message's recipient: a permanent failure (5.x.x) marks the outbox row bounced and suppresses the\n"
 		"address, a delay is noted, a delivery report marks it delivered. Other messages are left\n"
 		"for the survey reader. Prints what it did: bounced N, failed N, delayed N, delivered N,\n"
-		"noted N (nothing new), unmatched N (not ours), other N. Without --once it polls again\n"
+		"noted N (nothing new), unmatched N (not ours), other N; then what became of the replies\n"
+		"to survey invitations among the others: answers N (stored), kept for review N ('crmgate\n"
+		"survey inbox' lists them), auto-replies N (not answers). Without --once it polls again\n"
 		"every SECONDS (default: [mailbox] interval, else 60) until interrupted, and waits for an\n"
 		"IMAP server that cannot be reached."),
 	.verbs = verbs,
 } };
 
-static void print_stats(const struct cli *cli, const struct gw_mailbox_stats *s)
+static void print_stats(const struct cli *cli, const struct gw_mailbox_stats *s, const struct survey_mail_stats *r)
 {
 	if (cli->format == OUT_JSON)
 		printf("{\"bounced\":%ld,\"failed\":%ld,\"delayed\":%ld,\"delivered\":%ld,\"noted\":%ld,"
-		       "\"unmatched\":%ld,\"other\":%ld}\n",
-		       s->bounced, s->failed, s->delayed, s->delivered, s->noted, s->unmatched, s->other);
+		       "\"unmatched\":%ld,\"other\":%ld,\"answers\":%ld,\"kept\":%ld,\"auto_replies\":%ld}\n",
+		       s->bounced, s->failed, s->delayed, s->delivered, s->noted, s->unmatched, s->other, r->answers,
+		       r->kept, r->auto_replies);
 	else
-		printf("bounced %ld, failed %ld, delayed %ld, delivered %ld, noted %ld, unmatched %ld, other %ld\n",
-		       s->bounced, s->failed, s->delayed, s->delivered, s->noted, s->unmatched, s->other);
+		printf("bounced %ld, failed %ld, delayed %ld, delivered %ld, noted %ld, unmatched %ld, other %ld\n"
+		       "survey replies: answers %ld, kept for review %ld, auto-replies %ld\n",
+		       s->bounced, s->failed, s->delayed, s->delivered, s->noted, s->unmatched, s->other, r->answers,
+		       r->kept, r->auto_replies);
 	fflush(stdout);
 }
 
@@ -94,6 +100,9 @@ static int mailbox_poll(struct cli *cli, void *args, struct err *err)
 	proc_stop_on_signals();
 	do {
 		struct gw_mailbox_stats st = { 0 };
+		struct survey_mail replies = { { 0 } };
+		o.other = survey_mail_hook;
+		o.other_ctx = &replies;
 		rc = gw_mailbox_poll(db, &o, &st, err);
 		if (rc == ERR_TEMPFAIL && !once) {
 			/* the server is away, or another poll runs: next time */
@@ -104,7 +113,7 @@ static int mailbox_poll(struct cli *cli, void *args, struct err *err)
 			return rc;
 		}
 		if (once || st.bounced + st.failed + st.delayed + st.delivered + st.noted + st.unmatched + st.other)
-			print_stats(cli, &st);
+			print_stats(cli, &st, &replies.stats);
 		for (long s = 0; !once && s < interval && !proc_stopping; s++)
 			sleep(1);
 	} while (!once && !proc_stopping);

@@ -173,6 +173,13 @@ static const struct opt_cmd survey_verbs[] = {
 	  .summary = N_("take no more answers; invitations not sent yet are dropped (asks first)"),
 	  .opts = ask_opts,
 	  .fn = survey_close },
+	{ .name = "survey inbox",
+	  .summary = N_("the replies kept for review (--all: and those handled); show, assign, dismiss"),
+	  .help = N_("A reply that could not be filed by itself (no invitation matched, a text that could\n"
+		     "not be decoded or read as answers, a closed survey) is kept here with the reason."),
+	  .opts = survey_inbox_list_opts,
+	  .verbs = survey_inbox_verbs,
+	  .fn = survey_inbox_list },
 	{ 0 },
 };
 

@@ -428,9 +428,13 @@ int opt_parse(const struct opt_cmd **verb, const struct opt_cmd *cmd, void *args
 	unsigned filled = 0;
 	int at_verb = 0, options = 1;
 
+	/* a group of verbs that does something of its own without one
+	 * ("survey inbox" lists the inbox) */
+	int own = cmd->verbs && cmd->fn && !find_verb(cmd, argc, argv) && !wants_help(cmd, argc, argv);
+
 	if (verb)
-		*verb = NULL;
-	if (cmd->verbs) {
+		*verb = own ? cmd : NULL;
+	if (cmd->verbs && !own) {
 		at_verb = find_verb(cmd, argc, argv);
 		if (!at_verb || !strcmp(argv[at_verb], "help")) {
 			if (at_verb || wants_help(cmd, argc, argv)) {

@@ -31,6 +31,7 @@ struct email {
 	struct gw_dkim *dkim;	    /* NULL: no [email] dkim_* settings */
 	const char *subject_prefix; /* a test message's "[TEST] " */
 	const char *public_url;	    /* [serve] public_url, for the unsubscribe links */
+	const char *reply_to;	    /* [survey] reply_to (LOCAL@DOMAIN): a survey's replies go to LOCAL+TOKEN@DOMAIN */
 	struct gw_smtp_result sr;
 	/* reused from message to message: the filled parts, and a batch's messages */
 	struct buf text, subject, html, att, mailto;
@@ -93,12 +94,13 @@ struct email_msg {
 	enum { MSG_WAITING, MSG_BUILT, MSG_FAILED, MSG_DONE } state;
 	struct buf msg, envelope, unsub, why; /* why: what went wrong building it */
 	struct buf survey;		      /* its survey link, "" when it has none */
+	struct buf reply_to;		      /* its survey's tagged Reply-To, "" when it has none */
 	char *msgid;
 	char tag[GW_DSN_TAG_LEN + 1]; /* its return path's: crm.bounce_tag; "" for a test message */
 };
 #define EMAIL_MSG_INIT                                                                                                 \
 	{                                                                                                              \
-		NULL, MSG_WAITING, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL, ""                          \
+		NULL, MSG_WAITING, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL, ""                \
 	}
 
 struct email_batch {
@@ -118,6 +120,7 @@ static void email_msg_reset(struct email_msg *m, const struct gw_job *job)
 	buf_reset(&m->unsub);
 	buf_reset(&m->why);
 	buf_reset(&m->survey);
+	buf_reset(&m->reply_to);
 	free(m->msgid);
 	m->msgid = NULL;
 	m->tag[0] = '\0';
@@ -130,6 +133,7 @@ static void email_msg_release(struct email_msg *m)
 	buf_release(&m->unsub);
 	buf_release(&m->why);
 	buf_release(&m->survey);
+	buf_release(&m->reply_to);
 	free(m->msgid);
 }
 
@@ -234,6 +238,7 @@ static int email_build(void *ctx, const struct value *rec, struct err *err)
 		.from_addr = e->from_addr,
 		.to_name = job->recipient_name,
 		.to_addr = job->recipient,
+		.reply_to = m->reply_to.len ? m->reply_to.data : NULL,
 		.subject = e->subject.data,
 		.text = k->c.body_text ? e->text.data : NULL,
 		.html = k->c.body_html ? e->html.data : NULL,
@@ -305,6 +310,10 @@ static int email_links(struct email_batch *b, struct err *err)
 		if (survey) {
 			buf_add(&b->m[i].survey, public_url, len);
 			buf_addf(&b->m[i].survey, "/s/%s", survey);
+			/* a reply finds its invitation by the token (survey/mailreply.h) */
+			if (b->e->reply_to && strchr(b->e->reply_to, '@'))
+				buf_addf(&b->m[i].reply_to, "%.*s+%s%s", (int)strcspn(b->e->reply_to, "@"),
+					 b->e->reply_to, survey, strchr(b->e->reply_to, '@'));
 		}
 		memcpy(b->m[i].tag, tag, GW_DSN_TAG_LEN + 1);
 	}
@@ -477,6 +486,7 @@ static int email_open(void **state, struct gw_worker *w, struct err *err)
 	e->public_url = config_get(w->o->cfg, "serve", "public_url");
 	if (!e->public_url)
 		e->public_url = "http://127.0.0.1:8080";
+	e->reply_to = config_get(w->o->cfg, "survey", "reply_to");
 	/* a bad DKIM setting stops the worker before it claims anything */
 	return gw_dkim_open(&e->dkim, w->o->cfg, err);
 }

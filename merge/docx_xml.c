@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -1457,4 +1458,127 @@ int merge_xml_file_check(const char *part, const char *file, struct err *err)
 	}
 	fclose(f);
 	return checked(c, part, err);
+}
+
+/* ------------------------------------------------------------------ HTML */
+
+/* What an HTML document reads as (merge_xml_html_text): where the walk is. */
+struct html_text {
+	struct buf *out;
+	int quote;	/* blockquotes around the text */
+	int line_start; /* nothing written on this line yet */
+	int space;	/* a space is owed before the next word */
+	int pre;	/* inside <pre>: white space is kept */
+};
+
+static void html_newline(struct html_text *h, int force)
+{
+	if (!h->line_start || force) {
+		if (h->line_start && h->quote)
+			for (int i = 0; i < h->quote; i++)
+				buf_adds(h->out, "> ");
+		buf_addch(h->out, '\n');
+	}
+	h->line_start = 1;
+	h->space = 0;
+}
+
+static void html_chars(struct html_text *h, const char *s)
+{
+	for (; *s; s++) {
+		int white = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f';
+		if (h->pre && *s == '\n') {
+			html_newline(h, 1);
+			continue;
+		}
+		if (white && !h->pre) {
+			h->space = !h->line_start;
+			continue;
+		}
+		if (h->line_start) {
+			for (int i = 0; i < h->quote; i++)
+				buf_adds(h->out, "> ");
+			h->line_start = 0;
+		} else if (h->space) {
+			buf_addch(h->out, ' ');
+		}
+		h->space = 0;
+		buf_addch(h->out, *s);
+	}
+}
+
+static int is_block(const char *name)
+{
+	static const char *const blocks[] = {
+		"p",	"div",	      "tr",	"li",	   "h1",       "h2",	  "h3",	    "h4",
+		"h5",	"h6",	      "ul",	"ol",	   "dl",       "dt",	  "dd",	    "table",
+		"hr",	"pre",	      "center", "address", "section",  "article", "header", "footer",
+		"form", "blockquote", "tbody",	"thead",   "fieldset", "main",	  "nav",    "aside",
+	};
+	for (size_t i = 0; i < sizeof(blocks) / sizeof(*blocks); i++)
+		if (!strcasecmp(name, blocks[i]))
+			return 1;
+	return 0;
+}
+
+static int is_hidden(const char *name)
+{
+	static const char *const hidden[] = { "head", "script", "style", "title", "template", "noscript" };
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(*hidden); i++)
+		if (!strcasecmp(name, hidden[i]))
+			return 1;
+	return 0;
+}
+
+static void html_walk(struct html_text *h, xmlNode *node, int depth)
+{
+	for (xmlNode *n = node; n; n = n->next) {
+		const char *name = (const char *)n->name;
+		int block, quote, pre;
+
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				html_chars(h, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE || !name || is_hidden(name))
+			continue;
+		if (!strcasecmp(name, "br")) {
+			html_newline(h, 1);
+			continue;
+		}
+		block = is_block(name);
+		quote = !strcasecmp(name, "blockquote");
+		pre = !strcasecmp(name, "pre");
+		if (block)
+			html_newline(h, 0);
+		h->quote += quote;
+		h->pre += pre;
+		/* libxml2 limits the depth of what it builds; this is its own guard */
+		if (depth < 256)
+			html_walk(h, n->children, depth + 1);
+		h->quote -= quote;
+		h->pre -= pre;
+		if (block)
+			html_newline(h, 0);
+	}
+}
+
+int merge_xml_html_text(struct buf *out, const char *html, size_t len, struct err *err)
+{
+	htmlDocPtr doc;
+	struct html_text h = { out, 0, 1, 0, 0 };
+
+	if (len > INT32_MAX)
+		return err_set(err, ERR_INPUT, "the HTML is too large");
+	/* the charset is UTF-8 already: a <meta charset> must not change it */
+	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (!doc)
+		return err_set(err, ERR_INPUT, "the HTML could not be read");
+	html_walk(&h, xmlDocGetRootElement(doc), 0);
+	if (!h.line_start)
+		buf_addch(out, '\n');
+	xmlFreeDoc(doc);
+	return 0;
 }

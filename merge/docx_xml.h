@@ -67,6 +67,16 @@ int merge_xml_check(const char *part, const char *xml, size_t len, struct err *e
 /* The same for a part written to file (a print batch's body), read as a stream. */
 int merge_xml_file_check(const char *part, const char *file, struct err *err);
 
+/* The text of an HTML document (len bytes of UTF-8: a <meta charset> does
+ * not change that), as a person reads it, appended to out: tags stripped,
+ * entities decoded, white space collapsed but in <pre>, a line per block
+ * and <br>, nothing of <head>, <script> or <style>. The lines of a
+ * <blockquote> (an e-mail reply's quoted original: Gmail, Apple Mail,
+ * Thunderbird) come out quoted with "> ", as a plain-text client writes
+ * them. Tolerant, as the HTML of mail clients needs; no network, no
+ * entities of a DTD. ERR_INPUT when nothing can be read. */
+int merge_xml_html_text(struct buf *out, const char *html, size_t len, struct err *err);
+
 /* Each relationship of a .rels part (ECMA-376 part 2, 9.3): its Id, Type and
  * Target, given to fn (which may stop the walk by returning non-zero). */
 typedef int (*merge_relation_fn)(void *ctx, const char *id, const char *type, const char *target, struct err *err);

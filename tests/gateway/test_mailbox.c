@@ -373,13 +373,14 @@ Test(mailbox, imap_dovecot, .timeout = 60)
 	setenv("CRMGATE_EMAIL_RETURN_PATH", RP, 1);
 	status = crmgate("mailbox poll --once");
 	cr_expect_eq(status, 0, "%s", errout.data);
-	cr_expect_str_eq(out.data, "bounced 0, failed 0, delayed 0, delivered 1, noted 0, unmatched 0, other 0\n");
+	cr_expect_str_eq(out.data, "bounced 0, failed 0, delayed 0, delivered 1, noted 0, unmatched 0, other 0\n"
+				   "survey replies: answers 0, kept for review 0, auto-replies 0\n");
 	expect_value(session, "SELECT status || ' ' || (delivered_at IS NOT NULL) FROM crm.outbox WHERE id = 48",
 		     "delivered true");
 	status = crmgate("--format json mailbox poll --once");
 	cr_expect_eq(status, 0, "%s", errout.data);
 	cr_expect_str_eq(out.data, "{\"bounced\":0,\"failed\":0,\"delayed\":0,\"delivered\":0,\"noted\":0,"
-				   "\"unmatched\":0,\"other\":0}\n");
+				   "\"unmatched\":0,\"other\":0,\"answers\":0,\"kept\":0,\"auto_replies\":0}\n");
 
 	/* a wrong password: the server's refusal, and no password in the message */
 	free(url);
@@ -686,7 +687,8 @@ Test(mailbox, forged_bounces_suppress_nobody, .timeout = 60)
 	}
 
 	cr_assert_eq(crmgate("mailbox poll --once"), 0, "%s", errout.data);
-	cr_expect_str_eq(out.data, "bounced 2, failed 0, delayed 0, delivered 0, noted 0, unmatched 203, other 0\n");
+	cr_expect_str_eq(out.data, "bounced 2, failed 0, delayed 0, delivered 0, noted 0, unmatched 203, other 0\n"
+				   "survey replies: answers 0, kept for review 0, auto-replies 0\n");
 	expect_value(session, "SELECT string_agg(recipient || ' ' || status, ', ' ORDER BY recipient) FROM crm.outbox",
 		     "anne@example.net sent, bob@example.net bounced, carol@example.net bounced");
 	expect_value(session, "SELECT string_agg(address, ', ' ORDER BY address) FROM crm.suppression",
