@@ -93,8 +93,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	const char *listen = config_get(cli->cfg, "serve", "listen");
 	const char *public_url = config_get(cli->cfg, "serve", "public_url");
-	struct gw_web_options wopt = { &cli->store, config_get(cli->cfg, "serve", "secret"), THREADS,
-				       config_get(cli->cfg, "sms", "inbound_secret"), survey_sms_hook, NULL };
+	struct gw_web_options wopt = { &cli->store,	config_get(cli->cfg, "serve", "secret"),
+				       THREADS,		config_get(cli->cfg, "sms", "inbound_secret"),
+				       survey_sms_hook, NULL };
 	struct http_options hopt = { .threads = THREADS };
 	struct serve_args a = { 0 };
 	struct http_server *srv = NULL;

@@ -446,7 +446,7 @@ static int survey_remind(struct cli *cli, void *args, struct err *err)
 	int rc, yes;
 
 	if ((rc = survey_confirm(&yes, a, "remind", _("nobody reminded"), err,
-			  _("Remind those invited to survey '%s' who have not answered?"), a->name)) ||
+				 _("Remind those invited to survey '%s' who have not answered?"), a->name)) ||
 	    !yes)
 		return rc;
 	if ((rc = cli_db(cli, &db, err)))
@@ -464,8 +464,8 @@ static int survey_close(struct cli *cli, void *args, struct err *err)
 	struct crm_db *db;
 	int rc, yes;
 
-	if ((rc = survey_confirm(&yes, a, "close", _("not closed"), err, _("Close survey '%s'? It takes no more answers."),
-			  a->name)) ||
+	if ((rc = survey_confirm(&yes, a, "close", _("not closed"), err,
+				 _("Close survey '%s'? It takes no more answers."), a->name)) ||
 	    !yes)
 		return rc;
 	if ((rc = cli_db(cli, &db, err)) || (rc = survey_activity_close(db, a->name, err)))

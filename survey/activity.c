@@ -491,15 +491,14 @@ int survey_activity_holdings(struct survey_holdings *out, struct crm_db *db, con
 {
 	const char *params[] = { name };
 	struct crm_res *res = NULL;
-	int rc = crm_db_query(
-		&res, db,
-		"SELECT s.status,"
-		" (SELECT count(*) FROM crm.survey_invitation i WHERE i.survey_id = s.id),"
-		" (SELECT count(*) FROM crm.survey_response r WHERE r.survey_id = s.id),"
-		" (SELECT count(*) FROM crm.survey_inbox x WHERE x.survey_id = s.id),"
-		" (SELECT count(*) FROM crm.outbox o WHERE o.campaign_id = s.campaign_id)"
-		" FROM crm.survey s WHERE s.name = $1",
-		1, params, err);
+	int rc = crm_db_query(&res, db,
+			      "SELECT s.status,"
+			      " (SELECT count(*) FROM crm.survey_invitation i WHERE i.survey_id = s.id),"
+			      " (SELECT count(*) FROM crm.survey_response r WHERE r.survey_id = s.id),"
+			      " (SELECT count(*) FROM crm.survey_inbox x WHERE x.survey_id = s.id),"
+			      " (SELECT count(*) FROM crm.outbox o WHERE o.campaign_id = s.campaign_id)"
+			      " FROM crm.survey s WHERE s.name = $1",
+			      1, params, err);
 
 	memset(out, 0, sizeof(*out));
 	if (!rc && !crm_res_rows(res))

@@ -61,11 +61,11 @@ int survey_activity_campaign(struct gw_campaign *out, struct crm_db *db, const c
 
 /* What a survey holds, which deleting it deletes. */
 struct survey_holdings {
-	char status[16];   /* draft, running, closed */
-	long invitations;  /* invitations (with their links) */
-	long responses;	   /* answers received */
-	long kept;	   /* replies kept for review that name it */
-	long messages;	   /* invitations and reminders in the outbox */
+	char status[16];  /* draft, running, closed */
+	long invitations; /* invitations (with their links) */
+	long responses;	  /* answers received */
+	long kept;	  /* replies kept for review that name it */
+	long messages;	  /* invitations and reminders in the outbox */
 };
 
 /* Count what the survey called name holds; ERR_NOTFOUND. */
