@@ -87,7 +87,7 @@ static int occurrences(const char *s, const char *needle)
 static char *html_part(const char *preview, const char *code)
 {
 	char *head = xstrfmt(": %s\n", code);
-	const char *p = strstr(preview, head), *end;
+	const char *p = strstr(preview, head), *end = NULL;
 
 	free(head);
 	cr_assert(p && (p = strstr(p, "[HTML]\n")) && (end = strstr(p, "</html>")), "%s", preview);
