@@ -136,6 +136,15 @@ extern const struct opt_cmd *const cli_campaign_cmd;
 int cli_campaign_create(struct cli *cli, void *args, struct err *err); /* struct campaign_args */
 int cli_campaign_launch(struct cli *cli, void *args, struct err *err); /* struct campaign_args */
 int cli_campaign_list(struct cli *cli, void *args, struct err *err);   /* struct campaign_args */
+/* Does url point at this machine (127.x, localhost, [::1])? */
+int cli_url_is_loopback(const char *url);
+struct gw_campaign;
+/* Print the messages of c to its first limit targets (target: to that
+ * one, ERR_NOTFOUND when it is none of them) as they will go out: subject,
+ * bodies, and for a text its characters, encoding and segments. A survey's
+ * link is shown as a placeholder as long as the real one. */
+int cli_campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_campaign *c, long limit,
+			 const char *target, struct err *err);
 
 /* crmgate send [--workers N] [--once] [--campaign CAMPAIGN] */
 struct send_args {

@@ -304,18 +304,14 @@ static int preview_one(void *ctx, const struct value *rec, struct err *err)
 	return rc;
 }
 
-static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_campaign *c,
-			    const struct campaign_args *a, struct err *err)
+int cli_campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_campaign *c, long limit,
+			 const char *target, struct err *err)
 {
 	const struct crm_entity *e = crm_entity_find(c->targets);
 	struct preview p = { .c = c, .cfg = cli->cfg };
 	struct crm_query q;
-	char *end = NULL;
-	long limit = a->limit ? strtol(a->limit, &end, 10) : 3;
 	int rc;
 
-	if (end && (*end || limit < 1))
-		return cli_usage_error(err, usage, "--limit takes a number of targets");
 	buf_init(&p.out);
 	crm_query_init(&q);
 	rc = gw_campaign_compile_text(&p.subject, "subject", c->subject, GW_TPL_TXT, e, err);
@@ -325,12 +321,42 @@ static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_
 		rc = gw_campaign_compile_text(&p.html, "body.html", c->body_html, GW_TPL_HTML, e, err);
 	if (!rc)
 		rc = crm_filter_compile(&q, db, e, c->filter, cli->today, err);
+	if (!rc && target) {
+		int n = crm_query_param(&q, target);
+		buf_addf(&q.where, "%st.code = $%d", q.where.len ? " AND " : "", n);
+	}
+	p.globals = gw_tpl_globals(cli->today);
+	/* a survey's invitation: its title and questionnaire, and a link as long as each will have */
+	if (!rc)
+		rc = gw_tpl_survey_globals(p.globals, db, c->id, gw_tpl_public_url(cli->cfg), err);
 	if (!rc) {
+		long n = 0;
 		printf("campaign '%s': %s to %s%s%s\n", c->name, c->channel, c->targets, *c->filter ? " where " : "",
 		       c->filter);
-		p.globals = gw_tpl_globals(cli->today);
-		rc = crm_records_each(NULL, db, e, &q, limit > 0 ? limit : 3, preview_one, &p, err);
+		rc = crm_records_each(&n, db, e, &q, limit > 0 ? limit : 3, preview_one, &p, err);
+		if (!rc && !n && target)
+			rc = err_set(err, ERR_NOTFOUND, "'%s' is none of the %s targets of '%s'", target, c->targets,
+				     c->name);
 	}
+	value_free(p.globals);
+	gw_tpl_release(&p.subject);
+	gw_tpl_release(&p.text);
+	gw_tpl_release(&p.html);
+	buf_release(&p.out);
+	crm_query_release(&q);
+	return rc;
+}
+
+static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_campaign *c,
+			    const struct campaign_args *a, struct err *err)
+{
+	char *end = NULL;
+	long limit = a->limit ? strtol(a->limit, &end, 10) : 3;
+	int rc;
+
+	if (end && (*end || limit < 1))
+		return cli_usage_error(err, usage, "--limit takes a number of targets");
+	rc = cli_campaign_preview(cli, db, c, limit, NULL, err);
 	if (!rc && a->test_to) {
 		struct gw_send_opts o = { .cfg = cli->cfg, .today = cli->today };
 		struct buf report = BUF_INIT;
@@ -340,12 +366,6 @@ static int campaign_preview(struct cli *cli, struct crm_db *db, const struct gw_
 			printf("\n%s\n", report.data);
 		buf_release(&report);
 	}
-	value_free(p.globals);
-	gw_tpl_release(&p.subject);
-	gw_tpl_release(&p.text);
-	gw_tpl_release(&p.html);
-	buf_release(&p.out);
-	crm_query_release(&q);
 	return rc;
 }
 
@@ -362,8 +382,7 @@ static void print_launch(const char *what, const struct gw_launch *l)
 	}
 }
 
-/* Does url point at this machine (127.x, localhost, [::1])? */
-static int loopback_url(const char *url)
+int cli_url_is_loopback(const char *url)
 {
 	const char *host = strstr(url, "://");
 	size_t len;
@@ -380,7 +399,7 @@ static void warn_unreachable_links(struct cli *cli, const struct gw_campaign *c)
 {
 	const char *url = config_get(cli->cfg, "serve", "public_url");
 
-	if (strcmp(c->channel, "email") || !c->marketing || (url && !loopback_url(url)))
+	if (strcmp(c->channel, "email") || !c->marketing || (url && !cli_url_is_loopback(url)))
 		return;
 	log_warn("the unsubscribe links will point at %s, which only this machine can open: set [serve]"
 		 " public_url to the https address where 'crmgate serve' can be reached",

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "gateway/web.h"
+#include "survey/smsreply.h"
 #include "common/banned.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
@@ -40,7 +41,10 @@ static const struct opt_cmd usage[1] = { {
 		   "[serve] public_url is the address the links in messages use; [serve] secret\n"
 		   "signs unsubscribe links (default: a key kept in the database); [sms]\n"
 		   "inbound_secret is the key=SECRET Kannel's get-url must carry to /sms/in\n"
-		   "(without it, inbound texts are refused)."),
+		   "(without it, inbound texts are refused). An inbound text that is not STOP is\n"
+		   "read as the answers to the sender's survey invitation, or kept for review\n"
+		   "(crmgate survey inbox); add id=%I to the get-url so that a text Kannel\n"
+		   "delivers twice counts once."),
 	.opts = serve_opts,
 } };
 
@@ -89,8 +93,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	const char *listen = config_get(cli->cfg, "serve", "listen");
 	const char *public_url = config_get(cli->cfg, "serve", "public_url");
-	struct gw_web_options wopt = { &cli->store, config_get(cli->cfg, "serve", "secret"), THREADS,
-				       config_get(cli->cfg, "sms", "inbound_secret") };
+	struct gw_web_options wopt = { &cli->store,	config_get(cli->cfg, "serve", "secret"),
+				       THREADS,		config_get(cli->cfg, "sms", "inbound_secret"),
+				       survey_sms_hook, NULL };
 	struct http_options hopt = { .threads = THREADS };
 	struct serve_args a = { 0 };
 	struct http_server *srv = NULL;

@@ -74,7 +74,8 @@ static const struct opt_spec create_opts[] = {
 		   subject),
 	OPT_STRING("body", "FILE|NAME",
 		   N_("the invitation's text (.txt or .html; a file, a stored or built-in template);\n"
-		      "default: survey-invitation.txt, or survey-invitation-sms.txt for sms"),
+		      "default: survey-invitation.txt with survey-invitation.html, or\n"
+		      "survey-invitation-sms.txt for sms"),
 		   struct survey_args, body),
 	OPT_END(),
 };
@@ -180,6 +181,18 @@ static const struct opt_cmd survey_verbs[] = {
 	  .opts = survey_inbox_list_opts,
 	  .verbs = survey_inbox_verbs,
 	  .fn = survey_inbox_list },
+	{ .name = "survey preview",
+	  .summary = N_("the invitations as they will go: subject, text, HTML, a text's segments"),
+	  .opts = survey_preview_opts,
+	  .fn = survey_preview },
+	{ .name = "survey delete",
+	  .summary = N_("delete a draft, or with --force a closed survey and all it holds (asks first)"),
+	  .help = N_("A draft holds nothing and goes alone. A running survey is not deleted: close it\n"
+		     "first. A closed survey is deleted only with --force, and then its invitations,\n"
+		     "responses, replies kept for review and the records of its messages go with it;\n"
+		     "opt-outs and suppressed addresses stay."),
+	  .opts = survey_delete_opts,
+	  .fn = survey_delete },
 	{ 0 },
 };
 
@@ -328,11 +341,7 @@ static int template_delete(struct cli *cli, void *args, struct err *err)
 	return rc;
 }
 
-/* Ask question on the terminal, unless --yes answered for a script; *yes
- * is the answer, and a no says no_msg. */
-static int confirm(int *yes, const struct survey_args *a, const char *verb, const char *no_msg, struct err *err,
-		   const char *question, ...) __attribute__((format(printf, 6, 7)));
-static int confirm(int *yes, const struct survey_args *a, const char *verb, const char *no_msg, struct err *err,
+int survey_confirm(int *yes, const struct survey_args *a, const char *verb, const char *no_msg, struct err *err,
 		   const char *question, ...)
 {
 	char answer[16] = "";
@@ -412,16 +421,23 @@ int cli_survey_launch(struct cli *cli, void *args, struct err *err)
 	struct crm_db *db;
 	int rc, yes;
 
-	if ((rc = confirm(&yes, a, "launch", _("not launched"), err, _("Invite the targets of survey '%s'?"),
-			  a->name)) ||
-	    !yes)
+	struct crm_res *s = NULL;
+
+	/* whether its links will open, said before it is asked */
+	if ((rc = cli_db(cli, &db, err)) || (rc = survey_activity_show(&s, db, a->name, err)))
 		return rc;
-	if ((rc = cli_db(cli, &db, err)))
+	survey_warn_links(cli, crm_res_get(s, 0, crm_res_column(s, "channel")));
+	crm_res_free(s);
+	if ((rc = survey_confirm(&yes, a, "launch", _("not launched"), err, _("Invite the targets of survey '%s'?"),
+				 a->name)) ||
+	    !yes)
 		return rc;
 	rc = survey_activity_launch(db, a->name, config_get(cli->cfg, "serve", "secret"), cli->today, &l, err);
 	if (!rc)
 		print_queued(_("invited"), &l);
 	gw_launch_release(&l);
+	if (!rc)
+		rc = survey_plan_texts(cli, db, a->name, err);
 	return rc;
 }
 
@@ -432,8 +448,8 @@ static int survey_remind(struct cli *cli, void *args, struct err *err)
 	struct crm_db *db;
 	int rc, yes;
 
-	if ((rc = confirm(&yes, a, "remind", _("nobody reminded"), err,
-			  _("Remind those invited to survey '%s' who have not answered?"), a->name)) ||
+	if ((rc = survey_confirm(&yes, a, "remind", _("nobody reminded"), err,
+				 _("Remind those invited to survey '%s' who have not answered?"), a->name)) ||
 	    !yes)
 		return rc;
 	if ((rc = cli_db(cli, &db, err)))
@@ -451,8 +467,8 @@ static int survey_close(struct cli *cli, void *args, struct err *err)
 	struct crm_db *db;
 	int rc, yes;
 
-	if ((rc = confirm(&yes, a, "close", _("not closed"), err, _("Close survey '%s'? It takes no more answers."),
-			  a->name)) ||
+	if ((rc = survey_confirm(&yes, a, "close", _("not closed"), err,
+				 _("Close survey '%s'? It takes no more answers."), a->name)) ||
 	    !yes)
 		return rc;
 	if ((rc = cli_db(cli, &db, err)) || (rc = survey_activity_close(db, a->name, err)))

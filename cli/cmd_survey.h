@@ -13,6 +13,9 @@ struct survey_args {
 	/* survey inbox (cli/cmd_survey_inbox.c) */
 	const char *item, *invitation, *survey, *answers;
 	int all;
+	const char *target; /* preview */
+	long limit;	    /* preview */
+	int force;	    /* delete */
 };
 
 /* The work of the verbs the demo runs (cli/cli.h says how): found in
@@ -27,5 +30,22 @@ int cli_survey_launch(struct cli *cli, void *args, struct err *err);
 extern const struct opt_cmd survey_inbox_verbs[];
 int survey_inbox_list(struct cli *cli, void *args, struct err *err);
 extern const struct opt_spec survey_inbox_list_opts[];
+
+/* cli/cmd_survey.c */
+/* Ask question on the terminal, unless --yes answered for a script; *yes
+ * is the answer, and a no says no_msg. */
+int survey_confirm(int *yes, const struct survey_args *a, const char *verb, const char *no_msg, struct err *err,
+		   const char *question, ...) __attribute__((format(printf, 6, 7)));
+
+/* cli/cmd_survey_more.c */
+extern const struct opt_spec survey_preview_opts[], survey_delete_opts[];
+int survey_preview(struct cli *cli, void *args, struct err *err);
+int survey_delete(struct cli *cli, void *args, struct err *err);
+/* Warn when the links of invitations by channel could not be opened by
+ * respondents: [serve] public_url unset, this machine, or not https. */
+void survey_warn_links(struct cli *cli, const char *channel);
+/* For a survey sent by text: measure its queued invitations and say how
+ * many segments they take, each and in all. */
+int survey_plan_texts(struct cli *cli, struct crm_db *db, const char *name, struct err *err);
 
 #endif

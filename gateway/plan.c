@@ -114,6 +114,9 @@ int gw_plan_sms(struct crm_db *db, const struct gw_campaign *c, const struct con
 	gw_tpl_set_text(&p.text, "body.txt", GW_TPL_TXT, c->body_text);
 	rc = gw_tpl_compile(&p.text, e, err);
 	p.globals = gw_tpl_globals(today);
+	/* a survey's text carries a link: measured with one as long */
+	if (!rc)
+		rc = gw_tpl_survey_globals(p.globals, db, c->id, gw_tpl_public_url(cfg), err);
 	snprintf(id, sizeof(id), "%ld", c->id);
 	crm_query_init(&q);
 	buf_addf(&q.where,

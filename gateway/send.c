@@ -44,30 +44,6 @@ static void camp_free(struct gw_camp *k)
 }
 
 /* The campaign of a row, compiled on first use. */
-/* A campaign that sends a survey's invitations (sql/022) gives its
- * messages the survey's title, closing day and questionnaire; each
- * message's link ({{survey_url}}) is the channel's to make. */
-static int survey_globals(struct gw_camp *k, struct crm_db *db, struct err *err)
-{
-	char id[24];
-	const char *params[] = { id };
-	struct crm_res *res = NULL;
-	int rc;
-
-	snprintf(id, sizeof(id), "%ld", k->c.id);
-	rc = crm_db_query(&res, db,
-			  "SELECT title, text, coalesce(to_char(closes_at, 'YYYY-MM-DD'), '') FROM crm.survey"
-			  " WHERE campaign_id = $1::bigint",
-			  1, params, err);
-	if (!rc && crm_res_rows(res) == 1) {
-		value_object_set(k->globals, "survey_title", value_new_text(crm_res_get(res, 0, 0)));
-		value_object_set(k->globals, "survey_text", value_new_text(crm_res_get(res, 0, 1)));
-		value_object_set(k->globals, "survey_closes", value_new_text(crm_res_get(res, 0, 2)));
-	}
-	crm_res_free(res);
-	return rc;
-}
-
 static int camp_get(struct gw_camp **out, struct gw_worker *w, long id, struct err *err)
 {
 	struct gw_camp *k;
@@ -103,7 +79,7 @@ static int camp_get(struct gw_camp **out, struct gw_worker *w, long id, struct e
 		return rc;
 	}
 	k->globals = gw_tpl_globals(w->o->today);
-	if ((rc = survey_globals(k, w->db, err))) {
+	if ((rc = gw_tpl_survey_globals(k->globals, w->db, k->c.id, NULL, err))) {
 		err_prefix(err, "campaign %ld: ", id);
 		camp_free(k);
 		return rc;

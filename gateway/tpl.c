@@ -129,6 +129,48 @@ struct value *gw_tpl_globals(const char *today)
 	return g;
 }
 
+/* Characters of a survey token: base64url of an HMAC-SHA256, unpadded (sql/022) */
+#define SURVEY_TOKEN_LEN 43
+
+const char *gw_tpl_public_url(const struct config *cfg)
+{
+	return config_get_or(cfg, "serve", "public_url", "http://127.0.0.1:8080");
+}
+
+int gw_tpl_survey_globals(struct value *globals, struct crm_db *db, long campaign_id, const char *placeholder_base,
+			  struct err *err)
+{
+	char id[24];
+	const char *params[] = { id };
+	struct crm_res *res = NULL;
+	int rc;
+
+	snprintf(id, sizeof(id), "%ld", campaign_id);
+	rc = crm_db_query(&res, db,
+			  "SELECT title, text, coalesce(to_char(closes_at, 'YYYY-MM-DD'), '') FROM crm.survey"
+			  " WHERE campaign_id = $1::bigint",
+			  1, params, err);
+	if (!rc && crm_res_rows(res) == 1) {
+		value_object_set(globals, "survey_title", value_new_text(crm_res_get(res, 0, 0)));
+		value_object_set(globals, "survey_text", value_new_text(crm_res_get(res, 0, 1)));
+		value_object_set(globals, "survey_closes", value_new_text(crm_res_get(res, 0, 2)));
+		if (placeholder_base) {
+			struct buf link = BUF_INIT;
+			size_t len = strlen(placeholder_base);
+			while (len && placeholder_base[len - 1] == '/')
+				len--;
+			buf_add(&link, placeholder_base, len);
+			buf_adds(&link, "/s/");
+			for (int i = 0; i < SURVEY_TOKEN_LEN; i++)
+				buf_addch(&link, 'X');
+			value_object_set(globals, "survey_url", value_new_text(link.data));
+			buf_release(&link);
+		}
+	}
+	crm_res_free(res);
+	return rc;
+}
+
 /* The globals as a check sees them: every name a merge may be given. */
 static struct value *globals_shape(void)
 {

@@ -8,6 +8,7 @@
 #define GATEWAY_TPL_H
 
 #include "common/buf.h"
+#include "common/config.h"
 #include "common/err.h"
 #include "common/value.h"
 #include "crm/db.h"
@@ -43,6 +44,17 @@ int gw_tpl_compile(struct gw_tpl *t, const struct crm_entity *e, struct err *err
 /* The values every merge gives besides the target's own: today (YYYY-MM-DD).
  * The caller frees it; a campaign adds its own before use. */
 struct value *gw_tpl_globals(const char *today);
+/* Add to globals what the messages of campaign campaign_id say when it
+ * sends a survey's invitations (sql/022): survey_title, survey_text and
+ * survey_closes ("" when it has no closing day); nothing for another
+ * campaign. Each message's own link ({{survey_url}}) is the channel's to
+ * make when it sends; before (a preview, counting a text's segments),
+ * placeholder_base gives survey_url as that base + "/s/" and a token of
+ * 43 'X', as long as a real link (NULL: no survey_url). */
+int gw_tpl_survey_globals(struct value *globals, struct crm_db *db, long campaign_id, const char *placeholder_base,
+			  struct err *err);
+/* [serve] public_url, the base of the links in messages, or its default. */
+const char *gw_tpl_public_url(const struct config *cfg);
 
 /* Fill the template for rec into fd, the empty file path the caller has
  * open; scratch is the caller's, reused between targets. */

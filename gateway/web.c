@@ -31,6 +31,8 @@ struct gw_web {
 	char *secret;
 	char *inbound_secret; /* NULL: /sms/in is off */
 	int inbound_warned;   /* under lock: the first refusal of an unconfigured /sms/in is logged */
+	gw_web_text_fn text_fn;
+	void *text_ctx;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	struct crm_db **idle;
@@ -95,6 +97,8 @@ int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err
 	w->secret = opt->secret && *opt->secret ? xstrdup(opt->secret) : NULL;
 	w->inbound_secret = opt->inbound_secret && *opt->inbound_secret ? xstrdup(opt->inbound_secret) : NULL;
 	w->max = opt->connections ? opt->connections : DEFAULT_CONNECTIONS;
+	w->text_fn = opt->text_fn;
+	w->text_ctx = opt->text_ctx;
 	w->idle = xcalloc(w->max, sizeof(*w->idle));
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->freed, NULL);
@@ -562,15 +566,48 @@ int gw_web_is_stop(const char *text)
 	return 0;
 }
 
-/* GET /sms/in?key=SECRET&from=%p&to=%P&text=%a: an empty answer, so no reply SMS. */
+/* Only digits of what the client sent reach the log: " from a number
+ * ending 8000", or nothing. */
+static void number_end(char out[32], const char *from)
+{
+	size_t n = strlen(from);
+
+	out[0] = 0;
+	if (n > 4 && is_digits(from + n - 4, 4))
+		snprintf(out, 32, " from a number ending %s", from + n - 4);
+}
+
+/* A text that is no stop word, to the hook. A text that is not UTF-8 (a
+ * provider that sent another charset) is handed on with its bad bytes
+ * shown escaped, so that it can still be kept and read. */
+static int inbound_text(struct gw_web *w, const char *from, const char *to, const char *text, const char *msg_id,
+			struct err *err)
+{
+	struct crm_db *db = NULL;
+	struct buf shown = BUF_INIT;
+	int rc;
+
+	if (!utf8_valid(text, strlen(text))) {
+		utf8_add_visible(&shown, text, strlen(text), 1);
+		text = shown.data;
+	}
+	rc = pool_get(&db, w, err);
+	if (!rc)
+		rc = w->text_fn(w->text_ctx, db, from, to, text, msg_id, err);
+	pool_put(w, db, rc != 0);
+	buf_release(&shown);
+	return rc;
+}
+
+/* GET /sms/in?key=SECRET&from=%p&to=%P&text=%a&id=%I: an empty answer, so no reply SMS. */
 static int h_sms_in(struct http_response *res, const struct http_request *req, void *ctx, struct err *err)
 {
 	struct gw_web *w = ctx;
 	struct crm_db *db = NULL;
 	const char *from = http_param(req, "from"), *text = http_param(req, "text");
-	const char *key = http_param(req, "key");
+	const char *key = http_param(req, "key"), *id = http_param(req, "id");
 	const char *params[1];
-	char *n = NULL;
+	char *n = NULL, ending[32];
 	int rc;
 
 	if (!w->inbound_secret) {
@@ -593,20 +630,22 @@ static int h_sms_in(struct http_response *res, const struct http_request *req, v
 		http_reply_text(res, 400, "an inbound SMS needs from\n");
 		return 0;
 	}
+	/* Kannel fills %I only when it has an id; an empty one is none */
+	if (id && !*id)
+		id = NULL;
 	http_reply_text(res, 200, "");
-	if (!text || !gw_web_is_stop(text))
+	if (!text || !*text)
 		return 0;
+	if (!gw_web_is_stop(text))
+		return w->text_fn ? inbound_text(w, from, http_param(req, "to"), text, id, err) : 0;
 	params[0] = from;
 	rc = pool_get(&db, w, err);
 	if (rc)
 		return rc;
 	rc = crm_db_value(&n, db, "SELECT crm.sms_stop($1)", 1, params, err);
-	/* only digits of what the client sent reach the log */
-	if (!rc && strlen(from) > 4 && is_digits(from + strlen(from) - 4, 4))
-		log_info("serve: an SMS opt-out from a number ending %s: %s opted out", from + strlen(from) - 4,
-			 n ? n : "0");
-	else if (!rc)
-		log_info("serve: an SMS opt-out: %s opted out", n ? n : "0");
+	number_end(ending, from);
+	if (!rc)
+		log_info("serve: an SMS opt-out%s: %s opted out", ending, n ? n : "0");
 	free(n);
 	pool_put(w, db, rc != 0);
 	return rc;

@@ -4,8 +4,12 @@
  *   GET  /u/TOKEN   a page (Chinese and English) with one button; changes nothing
  *   POST /u/TOKEN   opts the recipient out at once (RFC 8058 one-click too)
  *   GET  /sms/dlr   Kannel's delivery reports: ?id=DLR_TOKEN&type=%d&reply=%A&ts=%T
- *   GET  /sms/in    Kannel's get-url for inbound texts: ?key=SECRET&from=%p&to=%P&text=%a;
- *                   STOP, TD, T or 退订 opts the number out. SECRET is [sms]
+ *   GET  /sms/in    Kannel's get-url for inbound texts:
+ *                   ?key=SECRET&from=%p&to=%P&text=%a&id=%I (id, Kannel's
+ *                   message id, may be left out: it makes a retried call
+ *                   idempotent); STOP, TD, T or 退订 opts the number out,
+ *                   any other text goes to the text hook (the surveys'
+ *                   text answers) when one is given. SECRET is [sms]
  *                   inbound_secret: anyone else gets 403, and without one
  *                   configured the route is off (403 for all), because
  *                   whoever may call it can opt any number out
@@ -36,11 +40,23 @@
 
 struct gw_web;
 
+/* An inbound text that is no stop word, handed to whoever answers texts
+ * (cli/ connects the surveys' text answers: gateway/ knows nothing of
+ * them). db is a pooled connection outside any transaction; from and text
+ * are as Kannel gave them (text valid UTF-8), to and msg_id (Kannel's id of
+ * the message, the same when it calls again) may be NULL. Return 0 when the
+ * text is dealt with, stored or kept; an error answers 500, so that Kannel
+ * calls again later. */
+typedef int (*gw_web_text_fn)(void *ctx, struct crm_db *db, const char *from, const char *to, const char *text,
+			      const char *msg_id, struct err *err);
+
 struct gw_web_options {
 	const struct crm_store_opts *store; /* how to connect (as_login is ignored); borrowed */
 	const char *secret;		    /* [serve] secret, or NULL: the database's key; borrowed */
 	unsigned connections;		    /* connections at most; 0: 4 (give the server's thread count) */
 	const char *inbound_secret;	    /* [sms] inbound_secret, or NULL: /sms/in is off; borrowed */
+	gw_web_text_fn text_fn;		    /* inbound texts that are no stop word, or NULL: ignored */
+	void *text_ctx;			    /* text_fn's context */
 };
 
 /* Check that the database can be reached (applying pending migrations) and

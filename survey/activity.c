@@ -137,6 +137,10 @@ int survey_activity_create(struct crm_db *db, const struct survey_new *s, struct
 							 : "survey-invitation.txt",
 			    e, err)))
 		goto done;
+	/* the built-in e-mail goes as text and HTML (its questions listed, the
+	 * link a button): clients show the one they can */
+	if (!s->body && !strcmp(s->channel, "email") && (rc = load_body(&c, db, "survey-invitation.html", e, err)))
+		goto done;
 	if (c.subject && (rc = gw_campaign_check_text("--subject", c.subject, GW_TPL_TXT, e, err)))
 		goto done;
 
@@ -465,5 +469,96 @@ int survey_activity_close(struct crm_db *db, const char *name, struct err *err)
 		crm_res_free(res);
 	}
 	survey_ref_release(&r);
+	return rc;
+}
+
+int survey_activity_campaign(struct gw_campaign *out, struct crm_db *db, const char *name, struct err *err)
+{
+	const char *params[] = { name };
+	char *cid = NULL;
+	int rc = crm_db_value(&cid, db, "SELECT campaign_id FROM crm.survey WHERE name = $1", 1, params, err);
+
+	memset(out, 0, sizeof(*out));
+	if (!rc && !cid)
+		rc = err_set(err, ERR_NOTFOUND, "no survey named '%s'", name);
+	if (!rc)
+		rc = gw_campaign_get(db, cid, out, err);
+	free(cid);
+	return rc;
+}
+
+int survey_activity_holdings(struct survey_holdings *out, struct crm_db *db, const char *name, struct err *err)
+{
+	const char *params[] = { name };
+	struct crm_res *res = NULL;
+	int rc = crm_db_query(&res, db,
+			      "SELECT s.status,"
+			      " (SELECT count(*) FROM crm.survey_invitation i WHERE i.survey_id = s.id),"
+			      " (SELECT count(*) FROM crm.survey_response r WHERE r.survey_id = s.id),"
+			      " (SELECT count(*) FROM crm.survey_inbox x WHERE x.survey_id = s.id),"
+			      " (SELECT count(*) FROM crm.outbox o WHERE o.campaign_id = s.campaign_id)"
+			      " FROM crm.survey s WHERE s.name = $1",
+			      1, params, err);
+
+	memset(out, 0, sizeof(*out));
+	if (!rc && !crm_res_rows(res))
+		rc = err_set(err, ERR_NOTFOUND, "no survey named '%s'", name);
+	if (!rc) {
+		snprintf(out->status, sizeof(out->status), "%s", crm_res_get(res, 0, 0));
+		out->invitations = strtol(crm_res_get(res, 0, 1), NULL, 10);
+		out->responses = strtol(crm_res_get(res, 0, 2), NULL, 10);
+		out->kept = strtol(crm_res_get(res, 0, 3), NULL, 10);
+		out->messages = strtol(crm_res_get(res, 0, 4), NULL, 10);
+	}
+	crm_res_free(res);
+	return rc;
+}
+
+int survey_activity_delete(struct crm_db *db, const char *name, int force, struct err *err)
+{
+	const char *params[] = { name };
+	struct survey_holdings h;
+	struct crm_res *res = NULL;
+	char *cid = NULL;
+	int rc;
+
+	if ((rc = crm_db_begin(db, err)))
+		return rc;
+	/* the row locked first: a launch or a close meanwhile waits, and
+	 * the counts below are what goes */
+	rc = crm_db_query(&res, db, "SELECT id FROM crm.survey WHERE name = $1 FOR UPDATE", 1, params, err);
+	crm_res_free(res);
+	res = NULL;
+	if (!rc)
+		rc = survey_activity_holdings(&h, db, name, err);
+	if (!rc && !strcmp(h.status, "running"))
+		rc = err_set(err, ERR_INPUT,
+			     "survey '%s' is running: close it first ('crmgate survey close %s'), then delete it with "
+			     "--force",
+			     name, name);
+	else if (!rc && !strcmp(h.status, "closed") && !force)
+		rc = err_set(err, ERR_INPUT,
+			     "survey '%s' is closed and holds %ld invitations, %ld responses and %ld replies kept for "
+			     "review: --force deletes them with it",
+			     name, h.invitations, h.responses, h.kept);
+	/* the survey first (its invitations, responses and review items go
+	 * with it), then its campaign (and the outbox rows of its messages) */
+	if (!rc)
+		rc = crm_db_value(&cid, db, "DELETE FROM crm.survey WHERE name = $1 RETURNING campaign_id", 1, params,
+				  err);
+	if (!rc && !cid)
+		rc = err_set(err, ERR_DENIED, "survey '%s' is not yours to delete", name);
+	if (!rc) {
+		const char *p2[] = { cid };
+		rc = crm_db_query(&res, db, "DELETE FROM crm.campaign WHERE id = $1::bigint", 1, p2, err);
+		if (!rc && crm_res_affected(res) != 1)
+			rc = err_set(err, ERR_DENIED, "the campaign of survey '%s' is not yours to delete", name);
+	}
+	crm_res_free(res);
+	free(cid);
+	if (!rc)
+		rc = crm_db_commit(db, err);
+	else
+		crm_db_rollback(db);
 	return rc;
 }

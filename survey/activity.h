@@ -20,7 +20,8 @@ struct survey_new {
 	const char *closes;  /* YYYY-MM-DD: the last day answers are taken */
 	const char *subject; /* default: the questionnaire's title */
 	const char *body;    /* a .txt/.html file, stored or built-in template;
-			      * default: survey-invitation.txt (-sms.txt) */
+			      * default: survey-invitation.txt and .html (e-mail),
+			      * survey-invitation-sms.txt */
 	const char *today;   /* YYYY-MM-DD, for filters on dates */
 };
 
@@ -53,5 +54,29 @@ int survey_activity_remind(struct crm_db *db, const char *name, int min_days, co
 /* Close the survey called name: no more answers are taken, invitations not
  * sent yet are dropped. Closing a closed survey is ERR_INPUT. */
 int survey_activity_close(struct crm_db *db, const char *name, struct err *err);
+
+/* The campaign that sends the invitations of the survey called name
+ * (gw_campaign_release); ERR_NOTFOUND. */
+int survey_activity_campaign(struct gw_campaign *out, struct crm_db *db, const char *name, struct err *err);
+
+/* What a survey holds, which deleting it deletes. */
+struct survey_holdings {
+	char status[16];  /* draft, running, closed */
+	long invitations; /* invitations (with their links) */
+	long responses;	  /* answers received */
+	long kept;	  /* replies kept for review that name it */
+	long messages;	  /* invitations and reminders in the outbox */
+};
+
+/* Count what the survey called name holds; ERR_NOTFOUND. */
+int survey_activity_holdings(struct survey_holdings *out, struct crm_db *db, const char *name, struct err *err);
+
+/* Delete the survey called name with its campaign, in one transaction. A
+ * draft goes alone (it holds nothing). A running survey is ERR_INPUT (close
+ * it first); a closed one is ERR_INPUT too unless force, and then its
+ * invitations, responses, replies kept for review and the records of its
+ * messages go with it. Opt-outs and suppressed addresses stay: they are the
+ * recipients', not the survey's. */
+int survey_activity_delete(struct crm_db *db, const char *name, int force, struct err *err);
 
 #endif

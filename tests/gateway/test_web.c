@@ -49,7 +49,7 @@ static const char seed[] =
 static void setup(void)
 {
 	struct err err = ERR_INIT;
-	struct gw_web_options wopt = { &store, NULL, 2, INBOUND_KEY };
+	struct gw_web_options wopt = { &store, NULL, 2, INBOUND_KEY, NULL, NULL };
 	struct http_options hopt = { .threads = 2 };
 	struct http_routes routes = HTTP_ROUTES_INIT;
 
@@ -533,7 +533,7 @@ Test(web, inbound_texts_need_the_key)
 Test(web, without_an_inbound_secret_inbound_texts_are_refused)
 {
 	struct err err = ERR_INIT;
-	struct gw_web_options wopt = { &store, NULL, 1, NULL };
+	struct gw_web_options wopt = { &store, NULL, 1, NULL, NULL, NULL };
 	struct http_options hopt = { .threads = 1 };
 	struct gw_web *off;
 	struct http_server *offsrv;

@@ -147,24 +147,29 @@ Test(survey_activity, create_refuses_what_cannot_be_sent)
 	cr_expect(strstr(errout.data, "a survey named '对' exists already"), "%s", errout.data);
 }
 
-/* The base64 body of a single-part message as text, appended to out. */
+/* The base64 parts of a message (the text, and the HTML of the built-in
+ * e-mail) as text, appended to out. */
 static void body_text(struct buf *text, const char *msg)
 {
 	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *p = strstr(msg, "\r\n\r\n");
+	const char *p = msg;
 	unsigned acc = 0;
 	int bits = 0;
 
-	cr_assert(p && strstr(msg, "Content-Transfer-Encoding: base64"), "%s", msg);
-	for (p += 4; *p && *p != '='; p++) {
-		const char *d = strchr(digits, *p);
-		if (!d || !*p)
-			continue;
-		acc = acc << 6 | (unsigned)(d - digits);
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			buf_addch(text, (char)(acc >> bits & 0xFF));
+	cr_assert(strstr(msg, "Content-Transfer-Encoding: base64"), "%s", msg);
+	while ((p = strstr(p, "Content-Transfer-Encoding: base64")) && (p = strstr(p, "\r\n\r\n"))) {
+		/* a part ends at its padding or at the boundary's "--" */
+		for (p += 4, acc = 0, bits = 0; *p && *p != '=' && *p != '-'; p++) {
+			const char *d = strchr(digits, *p);
+			if (!d || !*p)
+				continue;
+			acc = acc << 6 | (unsigned)(d - digits);
+			if ((bits += 6) >= 8) {
+				bits -= 8;
+				buf_addch(text, (char)(acc >> bits & 0xFF));
+			}
 		}
+		buf_addch(text, '\n');
 	}
 }
 
@@ -260,7 +265,7 @@ Test(survey_activity, launch_queues_invitations_send_carries_links)
 	read_mail(&mail);
 	n = tokens(tok, 8, mail.data, &links);
 	cr_assert_eq(n, 3, "one token per invitation:\n%s", mail.data);
-	cr_expect_eq(links, 6, "the built-in text links twice, in Chinese and English");
+	cr_expect_eq(links, 12, "the built-in text links twice, in Chinese and English, and its HTML twice");
 	cr_expect(strstr(mail.data, "问卷将于 2099-12-31 截止"), "%s", mail.data);
 	cr_expect(strstr(mail.data, "1. 您对我们的产品满意吗？ 【单选，必答】"), "{{survey_text}}: %s", mail.data);
 	cr_expect(strstr(mail.data, "每题一行，例如：1: B"), "the reply instructions: %s", mail.data);
@@ -344,7 +349,7 @@ Test(survey_activity, remind_those_who_have_not_answered_with_the_same_link)
 	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
 	read_mail(&both);
 	cr_expect_eq(tokens(again, 8, both.data, &links), 3, "the reminders carry the invitations' links");
-	cr_expect_eq(links, 10, "3 invitations and 2 reminders, two links each");
+	cr_expect_eq(links, 20, "3 invitations and 2 reminders, two links each in the text and two in the HTML");
 	/* a second round reaches them again */
 	cr_assert_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 0, "%s", errout.data);
 	cr_expect(strstr(out.data, "reminded 2, skipped 0"), "%s", out.data);
