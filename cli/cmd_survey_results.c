@@ -268,7 +268,11 @@ static void print_json(const struct survey_results *r)
 		fputs(",\n \"groups\": [", stdout);
 		for (int row = 1; row < crm_res_rows(s); row++) {
 			fputs(row > 1 ? ",\n{\"value\": " : "\n{\"value\": ", stdout);
-			out_json_scalar(stdout, crm_res_get(s, row, 1));
+			/* a field's value is text, whatever it looks like ("007") */
+			if (crm_res_get(s, row, 1))
+				out_json_string(stdout, crm_res_get(s, row, 1));
+			else
+				fputs("null", stdout);
 			json_figures(stdout, r, group_of(s, row));
 			fputc('}', stdout);
 		}

@@ -123,13 +123,12 @@ static const struct crm_entity *target_entity(const char *targets)
 
 /* The shared prefix (see the header of this file) for the survey $1 and
  * its targets e, broken down by the field by (or not), into sql. */
-static int prefix(struct buf *sql, struct crm_db *db, const struct crm_entity *e, const char *by, struct err *err)
+static int prefix(struct buf *sql, const struct crm_entity *e, const char *by, struct err *err)
 {
 	struct crm_query q;
 	struct buf v = BUF_INIT;
 	int rc = 0;
 
-	(void)db;
 	crm_query_init(&q);
 	if (by)
 		rc = crm_filter_field(&v, &q, e, by, err);
@@ -180,7 +179,7 @@ int survey_results_get(struct survey_results *out, struct crm_db *db, const char
 	out->status = xstrdup(crm_res_get(s, 0, 4));
 	out->by = by;
 	params[0] = crm_res_get(s, 0, 0);
-	if ((rc = prefix(&head, db, target_entity(out->targets), by, err)))
+	if ((rc = prefix(&head, target_entity(out->targets), by, err)))
 		goto done;
 	for (int i = 0; !rc && i < SURVEY_RESULTS_NTABLES; i++) {
 		buf_reset(&sql);

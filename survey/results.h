@@ -32,7 +32,7 @@ enum survey_results_table {
 
 struct survey_results {
 	char *survey, *title, *targets, *status;	/* the survey's */
-	const char *by;					/* the field broken down by, or NULL */
+	const char *by;					/* the field broken down by (the caller's), or NULL */
 	struct crm_res *tables[SURVEY_RESULTS_NTABLES]; /* owned; NULL when taken */
 };
 
