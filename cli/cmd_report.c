@@ -217,6 +217,9 @@ int cli_report(struct cli *cli, void *args, struct err *err)
 		err_hint(err, "'crmgate report --help' lists them");
 		return err->code;
 	}
+	if (d && q.survey)
+		return cli_usage_error(
+			err, usage, "--survey is for report html (the surveys' results are 'crmgate survey results')");
 	if ((rc = cli_db(cli, &db, err)) || (rc = crm_db_work(db, CRM_DB_REPORT, err)) ||
 	    (rc = an_params_check(db, &q.p, err)))
 		return rc;

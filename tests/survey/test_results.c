@@ -375,5 +375,7 @@ Test(survey_results, the_report_page_shows_them_escaped)
 	free(html);
 	cr_expect_eq(crmgate("-q report html --out %s --survey 没有", page), 2);
 	cr_expect(strstr(errout.data, "no survey named '没有'"), "%s", errout.data);
+	cr_expect_eq(crmgate("-q report funnel --survey 空"), 2);
+	cr_expect(strstr(errout.data, "--survey is for report html"), "%s", errout.data);
 	free(page);
 }
