@@ -106,10 +106,15 @@ void an_html_end(struct buf *out)
 	buf_adds(out, "</body>\n</html>\n");
 }
 
-int an_html_page(struct buf *out, struct crm_db *db, const struct an_params *p, struct err *err)
+int an_html_page(struct buf *out, struct crm_db *db, const struct an_params *p, const struct an_html_more *more,
+		 struct err *err)
 {
+	struct buf nav = BUF_INIT, body = BUF_INIT;
 	int rc = 0;
 
+	/* the sections handed in first: their links go into the navigation */
+	if (more)
+		rc = more->fn(&nav, &body, more->ctx, err);
 	an_html_begin(out, "crmgate analytics 销售分析", p);
 	buf_adds(out, "<nav>");
 	for (const struct an_def *d = an_reports; d->name; d++) {
@@ -119,6 +124,7 @@ int an_html_page(struct buf *out, struct crm_db *db, const struct an_params *p, 
 		esc(out, d->name);
 		buf_adds(out, "</a>");
 	}
+	buf_add(out, nav.data, nav.len);
 	buf_adds(out, "</nav>\n");
 	for (const struct an_def *d = an_reports; !rc && d->name; d++) {
 		struct an_report r;
@@ -127,6 +133,9 @@ int an_html_page(struct buf *out, struct crm_db *db, const struct an_params *p, 
 			an_html_report(out, d, &r);
 		an_report_release(&r);
 	}
+	buf_add(out, body.data, body.len);
 	an_html_end(out);
+	buf_release(&nav);
+	buf_release(&body);
 	return rc;
 }

@@ -71,6 +71,10 @@ size_t out_width(const char *s);
  * escapes ("\x1b") rather than obeyed. */
 void out_text(FILE *f, const char *s);
 
+/* Write content to path whole (through path.tmp), or leave what was there;
+ * says "wrote PATH" at -v. */
+int cli_write_file(const char *path, const struct buf *content, struct err *err);
+
 /* crmgate send-one's campaign (cli/cmd_campaign.c): campaign create of
  * NAME, to ENTITY's targets where WHERE, with the create options in argv
  * (argv[0] is not one); then launched at once, without asking (*id: its id). */
@@ -160,6 +164,7 @@ struct report_args {
 	struct an_params p;
 	const char *name, *table, *svg, *html;
 	long top;
+	const char *survey; /* report html: only this survey's results */
 };
 extern const struct opt_cmd *const cli_report_cmd;
 int cli_report(struct cli *cli, void *args, struct err *err); /* struct report_args */

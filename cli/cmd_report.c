@@ -10,6 +10,7 @@
 #include "analytics/query.h"
 #include "analytics/report.h"
 #include "cli/cli.h"
+#include "cli/cmd_survey.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -34,6 +35,9 @@ static const struct opt_spec report_opts[] = {
 	OPT_STRING("compare", "RUN", N_("pyramid: against a saved run, or an earlier period FROM..TO"), R, p.compare),
 	OPT_FLAG("save", N_("pyramid: store this run"), R, p.save),
 	OPT_STRING("model", "NAME", N_("pyramid: this value model (default: the default one)"), R, p.model),
+	OPT_STRING("survey", "NAME",
+		   N_("report html: this survey's results (default: those of every running or closed survey)"), R,
+		   survey),
 	OPT_END(),
 };
 #undef R
@@ -68,8 +72,7 @@ static const struct opt_cmd usage[1] = { {
 
 const struct opt_cmd *const cli_report_cmd = usage;
 
-/* Write a file whole (or leave what was there). */
-static int write_file(const char *path, const struct buf *content, struct err *err)
+int cli_write_file(const char *path, const struct buf *content, struct err *err)
 {
 	struct iovec iov = { content->data, content->len };
 	struct buf why = BUF_INIT;
@@ -146,9 +149,11 @@ static int html_page(struct crm_db *db, const struct report_args *q, struct err 
 		return cli_usage_error(err, usage, "%s",
 				       "report html needs --out FILE (the page is written to a file)");
 	}
-	rc = an_html_page(&page, db, &q->p, err);
+	struct cli_survey_html surveys = { db, q->survey };
+	struct an_html_more more = { cli_survey_html, &surveys };
+	rc = an_html_page(&page, db, &q->p, &more, err);
 	if (!rc)
-		rc = write_file(q->html, &page, err);
+		rc = cli_write_file(q->html, &page, err);
 	buf_release(&page);
 	return rc;
 }
@@ -171,14 +176,14 @@ static int one_report(struct cli *cli, struct crm_db *db, const struct an_def *d
 		if (!pic.len)
 			rc = err_set(err, ERR_INPUT, "report '%s' has no chart to write to '%s'", r.name, q->svg);
 		else
-			rc = write_file(q->svg, &pic, err);
+			rc = cli_write_file(q->svg, &pic, err);
 	}
 	if (!rc && q->html) {
 		buf_reset(&pic);
 		an_html_begin(&pic, r.title, &q->p);
 		an_html_report(&pic, d, &r);
 		an_html_end(&pic);
-		rc = write_file(q->html, &pic, err);
+		rc = cli_write_file(q->html, &pic, err);
 	}
 	if (!rc) {
 		if (cli->format == OUT_CSV)
@@ -212,6 +217,9 @@ int cli_report(struct cli *cli, void *args, struct err *err)
 		err_hint(err, "'crmgate report --help' lists them");
 		return err->code;
 	}
+	if (d && q.survey)
+		return cli_usage_error(
+			err, usage, "--survey is for report html (the surveys' results are 'crmgate survey results')");
 	if ((rc = cli_db(cli, &db, err)) || (rc = crm_db_work(db, CRM_DB_REPORT, err)) ||
 	    (rc = an_params_check(db, &q.p, err)))
 		return rc;

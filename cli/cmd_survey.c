@@ -2,6 +2,7 @@
  * add|list|show|delete|check) and survey activities (survey
  * create|list|show|launch|remind|close, the work in survey/activity.c). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,33 @@ static const struct opt_spec remind_opts[] = {
 	OPT_END(),
 };
 
+static const struct opt_spec results_opts[] = {
+	NAME_ARG(N_("a survey")),
+	OPT_STRING("by", "FIELD",
+		   N_("break every figure down by this field of the targets, as a filter names it\n"
+		      "(customer.region_code for contacts)"),
+		   struct survey_args, by),
+	OPT_STRING("svg", "DIR", N_("also write a bar chart of each question into DIR (q1.svg, q2.svg…)"),
+		   struct survey_args, svg),
+	OPT_STRING("table", "TABLE", N_("--format csv: this table rather than options (see below)"), struct survey_args,
+		   table),
+	OPT_END(),
+};
+
+static const struct opt_spec export_opts[] = {
+	NAME_ARG(N_("a survey")),
+	{ OPT_STRING, "out", 'o', "FILE", N_("write the CSV to FILE rather than to the standard output"),
+	  offsetof(struct survey_args, out), 0, 0, NULL, 0 },
+	OPT_END(),
+};
+
+#define RESULTS_HELP                                                                                                   \
+	N_("Invited are the targets whose invitation was queued; skipped those left out at launch\n"                   \
+	   "(opted out, suppressed, no address). Shares and the response rate are plain decimals\n"                    \
+	   "from 0 to 1: an option's share is of those who answered its question. --format csv\n"                      \
+	   "prints one table: options (default), summary, channels, delivery, skipped, questions,\n"                   \
+	   "distribution or texts (--table).")
+
 static const struct opt_cmd template_verbs[] = {
 	{ .name = "survey template add",
 	  .summary = N_("check a questionnaire file, then store it under NAME"),
@@ -193,6 +221,15 @@ static const struct opt_cmd survey_verbs[] = {
 		     "opt-outs and suppressed addresses stay."),
 	  .opts = survey_delete_opts,
 	  .fn = survey_delete },
+	{ .name = "survey results",
+	  .summary = N_("invited, answered, the response rate, and the answers to each question"),
+	  .help = RESULTS_HELP,
+	  .opts = results_opts,
+	  .fn = cli_survey_results },
+	{ .name = "survey export",
+	  .summary = N_("every response as CSV: one row per respondent, one column per question"),
+	  .opts = export_opts,
+	  .fn = cli_survey_export },
 	{ 0 },
 };
 

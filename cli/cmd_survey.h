@@ -5,6 +5,8 @@
 #define CLI_CMD_SURVEY_H
 
 #include "cli/cli.h"
+#include "common/buf.h"
+#include "common/err.h"
 
 struct survey_args {
 	const char *name, *file, *lang;
@@ -16,6 +18,7 @@ struct survey_args {
 	const char *target; /* preview */
 	long limit;	    /* preview */
 	int force;	    /* delete */
+	const char *by, *svg, *out, *table; /* results, export */
 };
 
 /* The work of the verbs the demo runs (cli/cli.h says how): found in
@@ -47,5 +50,17 @@ void survey_warn_links(struct cli *cli, const char *channel);
 /* For a survey sent by text: measure its queued invitations and say how
  * many segments they take, each and in all. */
 int survey_plan_texts(struct cli *cli, struct crm_db *db, const char *name, struct err *err);
+
+/* survey results, survey export (cli/cmd_survey_results.c) */
+int cli_survey_results(struct cli *cli, void *args, struct err *err);
+int cli_survey_export(struct cli *cli, void *args, struct err *err);
+
+/* The surveys' section of 'report html' (an_html_more_fn, analytics/html.h):
+ * ctx is a struct cli_survey_html. */
+struct cli_survey_html {
+	struct crm_db *db;
+	const char *only; /* this survey's results; NULL: every running or closed survey's */
+};
+int cli_survey_html(struct buf *nav, struct buf *body, void *ctx, struct err *err);
 
 #endif

@@ -1189,3 +1189,38 @@ int crm_filter_compile(struct crm_query *q, struct crm_db *db, const struct crm_
 	buf_release(&d);
 	return rc;
 }
+
+int crm_filter_field(struct buf *out, struct crm_query *q, const struct crm_entity *e, const char *src, struct err *err)
+{
+	struct parser p = { .src = src ? src : "", .q = q, .e = e, .err = err };
+	struct field f = { BUF_INIT, BUF_INIT, NULL, 0, NULL, BUF_INIT };
+	struct buf d = BUF_INIT;
+	size_t joins_len = q->joins.len;
+	int naliases = q->naliases, rc = 0;
+
+	buf_init(&p.tok.text);
+	if (!utf8_valid(p.src, strlen(p.src)))
+		rc = fail(&p, 0, NULL, "invalid UTF-8");
+	if (!rc)
+		rc = next(&p);
+	if (!rc && p.tok.kind != T_IDENT)
+		rc = fail(&p, p.tok.off, NULL, "expected a field of %s, found %s", e->name, tok_desc(&p, &d));
+	if (!rc)
+		rc = parse_field(&p, &f);
+	if (!rc && p.tok.kind != T_END)
+		rc = fail(&p, p.tok.off, NULL, "expected the end of the field, found %s", tok_desc(&p, &d));
+	if (!rc && f.tree) /* the row referred to itself, not its subtree */
+		buf_addf(out, "(SELECT %s FROM %s tr WHERE tr.id = %s)", f.sql.data, f.tree->table, f.tree_from.data);
+	else if (!rc)
+		buf_adds(out, f.sql.data);
+	if (rc) {
+		buf_truncate(&q->joins, joins_len);
+		q->naliases = naliases;
+	}
+	buf_release(&f.sql);
+	buf_release(&f.name);
+	buf_release(&f.tree_from);
+	buf_release(&p.tok.text);
+	buf_release(&d);
+	return rc;
+}

@@ -60,4 +60,14 @@ const char *const *crm_query_params(const struct crm_query *q);
 int crm_filter_compile(struct crm_query *q, struct crm_db *db, const struct crm_entity *e, const char *src,
 		       const char *today, struct err *err);
 
+/* The value of one field, named as a filter names it ("region_code",
+ * "customer.region_code", "owner.name"), as an SQL expression over the
+ * entity's table aliased "t", appended to out; the joins it needs are added
+ * to q->joins as crm_filter_compile adds them. A field that names a row of
+ * a tree is that row's own value, not its subtree. An unknown field is
+ * ERR_INPUT with the message and caret crm_filter_compile gives; q is then
+ * left as it was. */
+int crm_filter_field(struct buf *out, struct crm_query *q, const struct crm_entity *e, const char *src,
+		     struct err *err);
+
 #endif

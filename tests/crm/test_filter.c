@@ -330,6 +330,58 @@ Test(filter, joins_shared_across_compiles)
 	err_release(&err);
 }
 
+/* One field's value (crm_filter_field, what 'survey results --by' breaks
+ * figures down by): the same joins a filter makes, a tree's row as itself. */
+Test(filter, a_field_as_a_value)
+{
+	static const struct {
+		const char *entity, *field, *sql, *joins;
+	} cases[] = {
+		{ "contact", "name", "t.name", "" },
+		{ "contact", "customer.name", "f1.name", " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id" },
+		{ "contact", "customer.region_code", "(SELECT tr.code FROM crm.region tr WHERE tr.id = f1.region_id)",
+		  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id" },
+		{ "customer", "region", "(SELECT tr.name FROM crm.region tr WHERE tr.id = t.region_id)", "" },
+		{ "contact", "owner.name", "f2.name",
+		  " LEFT JOIN crm.customer f1 ON f1.id = t.customer_id LEFT JOIN crm.salesperson f2 ON f2.id = f1.owner_id" },
+	};
+	static const struct {
+		const char *field, *msg;
+	} bad[] = {
+		{ "regoin", "filter: column 1: unknown field 'regoin' for contact" },
+		{ "name = 'x'", "filter: column 6: expected the end of the field, found '='" },
+		{ "", "filter: column 1: expected a field of contact, found the end of the filter" },
+		{ "customer.",
+		  "filter: column 10: expected a field of customer after '.', found the end of the filter" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct crm_query q;
+		struct buf sql = BUF_INIT;
+		struct err err = ERR_INIT;
+		crm_query_init(&q);
+		assert_ok(crm_filter_field(&sql, &q, entity(cases[i].entity), cases[i].field, &err), &err);
+		cr_expect_str_eq(sql.data, cases[i].sql, "%s", cases[i].field);
+		cr_expect_str_eq(q.joins.data, cases[i].joins, "%s", cases[i].field);
+		cr_expect_eq(q.nparams, 0);
+		crm_query_release(&q);
+		buf_release(&sql);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct crm_query q;
+		struct buf sql = BUF_INIT;
+		struct err err = ERR_INIT;
+		crm_query_init(&q);
+		cr_expect_eq(crm_filter_field(&sql, &q, entity("contact"), bad[i].field, &err), ERR_INPUT, "%s",
+			     bad[i].field);
+		cr_expect_str_eq(err.msg.data, bad[i].msg);
+		cr_expect_str_eq(q.joins.data, "", "%s: nothing joined", bad[i].field);
+		crm_query_release(&q);
+		buf_release(&sql);
+		err_release(&err);
+	}
+}
+
 /* ------------------------------------------------------------ its errors */
 
 struct bad_case {
