@@ -21,6 +21,7 @@
 #include "gateway/web.h"
 #include "survey/response.h"
 #include "example.h"
+#include "serve.h"
 
 static const char english[] = "# Product feedback\n"
 			      "1. Would you buy again? [single, required]\n"
@@ -47,22 +48,6 @@ static char *value(const char *sql)
 		cr_expect_str_eq(v_, want, "%s", sql);                                                                 \
 		free(v_);                                                                                              \
 	} while (0)
-
-/* The port from "serving on http://127.0.0.1:PORT/", waited for up to 20 s. */
-static unsigned wait_port(void)
-{
-	for (int i = 0; i < 400; i++) {
-		char *text = test_slurp(log_path);
-		const char *p = strstr(text, "serving on http://127.0.0.1:");
-		unsigned n = p ? (unsigned)strtoul(p + 28, NULL, 10) : 0;
-		free(text);
-		if (n)
-			return n;
-		usleep(50 * 1000);
-	}
-	cr_assert_fail("crmgate serve did not say where it listens");
-	return 0;
-}
 
 /* Three contacts invited to 回访 (the issue's questionnaire), the third
  * to "feedback" (English) as well, and the first and second to 旧, which
@@ -101,9 +86,7 @@ static void setup(void)
 	assert_ok(crm_db_connect(&conn, db, &err), &err);
 
 	log_path = xstrfmt("%s/serve.log", dir);
-	test_write_file(log_path, "");
-	server = test_crmgate_bg(log_path, db, "serve --listen 127.0.0.1:0");
-	port = wait_port();
+	port = serve_start(&server, log_path, db);
 }
 
 static void teardown(void)
@@ -122,17 +105,9 @@ static void teardown(void)
 
 TestSuite(survey_web, .init = setup, .fini = teardown, .timeout = 120);
 
-/* The token of the link of survey's invitation of target code. */
 static char *token_of(const char *survey, const char *code)
 {
-	char *sql = xstrfmt("SELECT crm.survey_outbox_token(i.outbox_id) FROM crm.survey_invitation i"
-			    " JOIN crm.survey s ON s.id = i.survey_id WHERE s.name = '%s' AND i.target_code = '%s'",
-			    survey, code);
-	char *t = value(sql);
-
-	free(sql);
-	cr_assert(strlen(t) == SURVEY_TOKEN_LEN, "token '%s'", t);
-	return t;
+	return serve_token(conn, survey, code);
 }
 
 static size_t collect(char *data, size_t size, size_t n, void *to)
