@@ -51,7 +51,7 @@ enum survey_lang survey_form_lang(const char *accept_language, enum survey_lang 
 struct survey_form {
 	const struct survey_template *t;
 	enum survey_lang lang;
-	const char *action;			/* where the form posts: "/s/TOKEN" */
+	const char *action;			/* where the form posts: a URL, relative or not */
 	const struct survey_answers *answers;	/* filled in, or NULL: an empty form */
 	const struct survey_problems *problems; /* shown beside their questions, or NULL */
 };

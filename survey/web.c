@@ -162,7 +162,7 @@ static int post(struct http_response *res, const struct http_request *req, struc
 		goto done;
 	}
 	if (survey_answers_check(&problems, t, &a)) {
-		struct survey_form f = { t, lang, req->path, &a, &problems };
+		struct survey_form f = { t, lang, req->rest, &a, &problems };
 		buf_reset(&res->body);
 		survey_form_render(&res->body, &f);
 		rc = reply(res, 422, err);
@@ -224,8 +224,9 @@ static int h_survey(struct http_response *res, const struct http_request *req, v
 	else if (!strcmp(req->method, "POST"))
 		rc = post(res, req, db, &inv, t, lang, err);
 	else {
-		/* the form posts to this very path, whatever serves it */
-		struct survey_form f = { t, lang, req->path, NULL, NULL };
+		/* the token alone, a URL relative to /s/TOKEN: the form posts to
+		 * its own link, whatever path a proxy serves it under */
+		struct survey_form f = { t, lang, req->rest, NULL, NULL };
 		buf_reset(&res->body);
 		survey_form_render(&res->body, &f);
 		rc = reply(res, 200, err);

@@ -216,13 +216,13 @@ static char *path_of(const char *token)
 Test(survey_web, the_link_shows_the_form_with_its_headers)
 {
 	struct buf page = BUF_INIT, headers = BUF_INIT;
-	char *tok = token_of("回访", "E1"), *path = path_of(tok), *action = xstrfmt("action=\"%s\"", path);
+	char *tok = token_of("回访", "E1"), *path = path_of(tok), *action = xstrfmt("action=\"%s\"", tok);
 
 	cr_assert_eq(get(path, NULL, &page, &headers), 200, "%s", page.data);
 	expect_survey_page(&page, &headers);
 	cr_expect(strstr(page.data, "<html lang=\"zh-CN\">"), "the questionnaire's own language by default");
 	cr_expect(strstr(page.data, "<title>客户满意度调查</title>"));
-	cr_expect(strstr(page.data, action), "the form posts to its own link:\n%s", page.data);
+	cr_expect(strstr(page.data, action), "the form posts to its own link (relative to /s/):\n%s", page.data);
 	cr_expect(strstr(page.data, "name=\"q2_other\""));
 	cr_expect(strstr(page.data, ">提交</button>"));
 
