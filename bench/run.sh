@@ -12,6 +12,7 @@
 # merge: bench/merge.sh, `crmgate merge` against docxtemplater (see there).
 # reports: bench/reports.sh, the analytics reports against one scan of the order lines.
 # send: bench/send.sh, `crmgate send` against nodemailer and smtp-source.
+# survey: bench/survey.sh, survey form posts to `crmgate serve` against pgbench.
 # Figures are kept in bench/README.md.
 set -eu
 cd "$(dirname "$0")/.."
@@ -71,3 +72,5 @@ echo
 sh bench/reports.sh
 echo
 sh bench/send.sh
+echo
+sh bench/survey.sh

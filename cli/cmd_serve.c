@@ -1,4 +1,4 @@
-/* cli/cmd_serve.c - crmgate serve: unsubscribe links and SMS callbacks over
+/* cli/cmd_serve.c - crmgate serve: survey links, unsubscribe links and SMS callbacks over
  * HTTP until SIGINT or SIGTERM (SPEC sections 5 and 8). */
 #include <errno.h>
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include "common/xalloc.h"
 #include "gateway/web.h"
 #include "survey/smsreply.h"
+#include "survey/web.h"
 #include "common/banned.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
@@ -32,9 +33,10 @@ static const struct opt_spec serve_opts[] = {
 
 static const struct opt_cmd usage[1] = { {
 	.name = "serve",
-	.summary = N_("answer unsubscribe links and SMS delivery reports and inbound texts over HTTP"),
-	.help = N_("Answers unsubscribe links (/u/TOKEN), Kannel's delivery reports (/sms/dlr) and\n"
-		   "inbound texts (/sms/in) until interrupted (SIGINT or SIGTERM). Slow and idle\n"
+	.summary = N_("answer survey links, unsubscribe links and SMS delivery reports and inbound texts over HTTP"),
+	.help = N_("Answers survey links (/s/TOKEN: the questionnaire's form), unsubscribe links\n"
+		   "(/u/TOKEN), Kannel's delivery reports (/sms/dlr) and inbound texts (/sms/in)\n"
+		   "until interrupted (SIGINT or SIGTERM). Slow and idle\n"
 		   "clients cannot shut real requests out: a request must arrive within seconds, and\n"
 		   "one client address holds only a share of the connections (see README.md).\n"
 		   "\n"
@@ -100,6 +102,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	struct serve_args a = { 0 };
 	struct http_server *srv = NULL;
 	struct gw_web *web = NULL;
+	struct survey_web *survey = NULL;
 	struct http_routes routes = HTTP_ROUTES_INIT;
 	char *addr = NULL;
 	sigset_t stop, old;
@@ -124,6 +127,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	rc = gw_web_new(&web, &wopt, err);
 	if (!rc) {
 		gw_web_routes(&routes, web);
+		survey_web_new(&survey, web);
+		survey_web_routes(&routes, survey);
 		rc = http_server_start(&srv, &hopt, routes.v, routes.nr, err);
 	}
 	if (rc)
@@ -137,6 +142,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	log_info("stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
 done:
 	http_server_stop(srv);
+	survey_web_free(survey);
 	gw_web_free(web);
 	http_routes_release(&routes);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -85,6 +85,16 @@ static void pool_put(struct gw_web *w, struct crm_db *db, int failed)
 	pthread_mutex_unlock(&w->lock);
 }
 
+int gw_web_db_get(struct crm_db **out, struct gw_web *web, struct err *err)
+{
+	return pool_get(out, web, err);
+}
+
+void gw_web_db_put(struct gw_web *web, struct crm_db *db, int failed)
+{
+	pool_put(web, db, failed);
+}
+
 int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err *err)
 {
 	struct gw_web *w = xcalloc(1, sizeof(*w));

@@ -66,6 +66,16 @@ int gw_web_new(struct gw_web **out, const struct gw_web_options *opt, struct err
 /* Close the pooled connections; call after http_server_stop. NULL: nothing. */
 void gw_web_free(struct gw_web *web);
 
+/* A connection from the routes' pool, for the routes other modules
+ * register beside the gateway's (the survey's forms): at most
+ * opt->connections are open, so with one per handler thread none waits;
+ * it connects as the database owner. Give it back with gw_web_db_put,
+ * failed when something on it failed: it is closed then (the database may
+ * have restarted) and the next get opens a fresh one. */
+int gw_web_db_get(struct crm_db **out, struct gw_web *web, struct err *err);
+/* db NULL: nothing. */
+void gw_web_db_put(struct gw_web *web, struct crm_db *db, int failed);
+
 /* Register the gateway's routes in t, each with web as its context. */
 void gw_web_routes(struct http_routes *t, struct gw_web *web);
 

@@ -11,9 +11,11 @@
 #          analytics page rendered headless); Postfix, Dovecot and Kannel (the
 #          test servers of tests/servers/, private instances on 127.0.0.1);
 #          swaks; openssl and python3-dkim (a DKIM key, and an independent
-#          verifier); poppler-utils, time, python3
-#   bench  check, and Node.js with npm (the peers docxtemplater and nodemailer),
-#          unless node and npm are already on PATH
+#          verifier); poppler-utils, time, python3; Node.js with npm, unless
+#          node and npm are already on PATH (the survey form filled in by
+#          Chromium through playwright-core, tests/survey/test_browser.c)
+#   bench  check, and wrk (survey form posts, bench/survey.sh); Node.js also
+#          runs the peers docxtemplater and nodemailer
 #
 # Instant when everything is there. Packages are installed by name with
 # apt-get (as root); as another user it names what to run and fails.
@@ -34,15 +36,16 @@ CHECK="libcriterion-dev clang-format time python3 libreoffice-writer-nogui fonts
 chromium postfix swaks dovecot-imapd kannel kannel-extras openssl python3-dkim"
 # Node.js may come from elsewhere than Debian (nodesource, nvm): only when
 # the commands are missing are Debian's packages asked for.
-BENCH=""
-command -v node >/dev/null 2>&1 || BENCH="$BENCH nodejs"
-command -v npm >/dev/null 2>&1 || BENCH="$BENCH npm"
+NODE=""
+command -v node >/dev/null 2>&1 || NODE="$NODE nodejs"
+command -v npm >/dev/null 2>&1 || NODE="$NODE npm"
+BENCH="wrk"
 
 case "$profile" in
 build) PACKAGES="$BUILD" ;;
 demo) PACKAGES="$BUILD $DEMO" ;;
-check) PACKAGES="$BUILD $DEMO $CHECK" ;;
-bench) PACKAGES="$BUILD $DEMO $CHECK $BENCH" ;;
+check) PACKAGES="$BUILD $DEMO $CHECK $NODE" ;;
+bench) PACKAGES="$BUILD $DEMO $CHECK $NODE $BENCH" ;;
 *)
 	echo "deps.sh: unknown profile '$profile' (build, demo, check or bench)" >&2
 	exit 2
