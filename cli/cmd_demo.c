@@ -58,6 +58,8 @@ static const struct opt_cmd usage[1] = { {
 /* Two questionnaires as a marketer writes them (crmgate survey --help): the
  * issue's satisfaction survey for e-mail and the web form, and one a text
  * reply can answer ("1A 2:5": single choices and ratings only). */
+#define DEMO_SURVEY	"客户满意度调查"
+#define DEMO_SURVEY_SMS "服务回访短信"
 #define SURVEY_DIR	"out/survey"
 #define SURVEY_FILE	SURVEY_DIR "/满意度调查.txt"
 #define SURVEY_SMS_FILE SURVEY_DIR "/短信回访.txt"
@@ -222,12 +224,12 @@ static int run_steps(struct cli *cli, long customers, struct err *err)
 	struct campaign_args email_launch = { .name = email.name, .yes = 1 }, list = { 0 };
 	struct survey_args survey_tpl = { .name = "满意度调查", .file = SURVEY_FILE };
 	struct survey_args survey_sms_tpl = { .name = "短信回访", .file = SURVEY_SMS_FILE };
-	struct survey_args survey = { .name = "客户满意度调查",
+	struct survey_args survey = { .name = DEMO_SURVEY,
 				      .template = survey_tpl.name,
 				      .targets = "contact",
 				      .where = SURVEY_EMAIL,
 				      .channel = "email" };
-	struct survey_args survey_sms = { .name = "服务回访短信",
+	struct survey_args survey_sms = { .name = DEMO_SURVEY_SMS,
 					  .template = survey_sms_tpl.name,
 					  .targets = "contact",
 					  .where = SURVEY_SMS,
@@ -276,6 +278,35 @@ static int run_steps(struct cli *cli, long customers, struct err *err)
 	return rc;
 }
 
+/* Some of the invited answer, each way a respondent can, and the surveys'
+ * results. Not steps to type again: the answers come from outside. */
+static int answer_surveys(struct cli *cli, struct err *err)
+{
+	struct survey_args results = { .name = DEMO_SURVEY }, sms_results = { .name = DEMO_SURVEY_SMS };
+	const struct step steps[] = {
+		{ opt_verb(cli_survey_cmd, cli_survey_results), &results, NULL },
+		{ opt_verb(cli_survey_cmd, cli_survey_results), &sms_results, NULL },
+	};
+	int rc;
+
+	printf("\nThe respondents: some of the invited answer the survey on its web form (crmgate serve's\n"
+	       "/s/ link), one by replying to the invitation e-mail (what 'crmgate mailbox poll' does with\n"
+	       "each reply it reads), one by a text reply (Kannel's inbound route /sms/in):\n");
+	fflush(stdout);
+	rc = cli_demo_survey_answers(cli, DEMO_SURVEY, DEMO_SURVEY_SMS, err);
+	/* what was answered is the demo's even when a later answer failed */
+	if (rc) {
+		struct err ignored = ERR_INIT;
+		mark(cli, &ignored);
+		err_release(&ignored);
+	} else {
+		rc = mark(cli, err);
+	}
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(steps); i++)
+		rc = step(cli, &steps[i], err);
+	return rc;
+}
+
 int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	struct demo_args a = { .customers = 1000 };
@@ -298,7 +329,8 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	clear_documents("out/quote");
 	clear_documents("out/sms");
 	clear_documents("out/mail/new");
-	if ((rc = write_questionnaires(err)) || (rc = run_steps(cli, a.customers, err)))
+	if ((rc = write_questionnaires(err)) || (rc = run_steps(cli, a.customers, err)) ||
+	    (rc = answer_surveys(cli, err)))
 		return rc;
 	printf("\nThe birthday letters are in out/birthday and the quote in out/quote/SO00000001.docx:\n"
 	       "open them in Word or LibreOffice. The birthday e-mails (with the letter attached) went\n"

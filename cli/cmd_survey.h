@@ -15,9 +15,9 @@ struct survey_args {
 	/* survey inbox (cli/cmd_survey_inbox.c) */
 	const char *item, *invitation, *survey, *answers;
 	int all;
-	const char *target; /* preview */
-	long limit;	    /* preview */
-	int force;	    /* delete */
+	const char *target;		    /* preview */
+	long limit;			    /* preview */
+	int force;			    /* delete */
 	const char *by, *svg, *out, *table; /* results, export */
 };
 
@@ -27,6 +27,11 @@ extern const struct opt_cmd *const cli_survey_cmd;
 int cli_survey_template_add(struct cli *cli, void *args, struct err *err);
 int cli_survey_create(struct cli *cli, void *args, struct err *err);
 int cli_survey_launch(struct cli *cli, void *args, struct err *err);
+
+/* The demo's respondents (cli/demo_survey.c): some invited to email_survey
+ * answer on its web form and one by an e-mail reply, one invited to
+ * sms_survey by a text reply. */
+int cli_demo_survey_answers(struct cli *cli, const char *email_survey, const char *sms_survey, struct err *err);
 
 /* survey inbox [--all] | show | assign | dismiss: the review inbox of
  * replies (cli/cmd_survey_inbox.c) */
