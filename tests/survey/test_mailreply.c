@@ -435,7 +435,7 @@ Test(survey_mailreply, replies_over_smtp_read_over_imap, .timeout = 120)
 		free(all);
 	}
 	for (int i = 1; i <= 9; i++) {
-		char code[4], *token, *line;
+		char code[16], *token, *line;
 		snprintf(code, sizeof(code), "E%d", i);
 		token = token_of(code);
 		line = xstrfmt("Reply-To: survey+%s@example.test\r\n", token);
