@@ -94,7 +94,10 @@ static int question_chart(struct buf *out, const struct crm_res *questions, cons
 	for (int i = 0; i < n; i++)
 		l.items[i].label = labels.data + at[i];
 	an_svg_list_notes(&l);
-	title = xstrfmt("%ld. %s", q, get(questions, qrow, "text"));
+	/* a chart has room for so many bars: say that the rest are left out */
+	title = n > AN_SVG_MAX_ITEMS
+			? xstrfmt("%ld. %s (the first %d of %d)", q, get(questions, qrow, "text"), AN_SVG_MAX_ITEMS, n)
+			: xstrfmt("%ld. %s", q, get(questions, qrow, "text"));
 	an_svg_bars(out, title, l.items, l.n);
 	free(title);
 	free(at);

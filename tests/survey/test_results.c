@@ -25,7 +25,8 @@ static const char marked[] = "# 空 <i>x</i>\n"
 			     "   A. <script>alert(1)</script>\n"
 			     "   B. 二\n"
 			     "2. Rate us [rating 1-3]\n"
-			     "3. Why? [text]\n";
+			     "3. Why? [text]\n"
+			     "4. Scale [rating 1-20]\n";
 
 #define SCRIPT "<script>alert('x')</script> & 好"
 
@@ -304,6 +305,8 @@ Test(survey_results, a_chart_per_question)
 		{ "回访/q4.svg", 1, "100" },
 		{ "空/q1.svg", 2, "A. <script>alert(1)</sc" },
 		{ "空/q2.svg", 3, "Rate us" },
+		/* more than a chart has room for, and it says so */
+		{ "空/q4.svg", 15, "4. Scale (the first 15 of 20)" },
 	};
 
 	/* the folder is made, not its parents */
@@ -340,11 +343,12 @@ Test(survey_results, nobody_answered_gives_zeros)
 	expect_json("[[(o['count'], o['share']) for o in q['options']] for q in d['questions'] if 'options' in q]",
 		    "[[(0, 0), (0, 0)]]");
 	expect_json("[(q['answered'], q.get('mean'), q.get('median')) for q in d['questions']]",
-		    "[(0, None, None), (0, None, None), (0, None, None)]");
+		    "[(0, None, None), (0, None, None), (0, None, None), (0, None, None)]");
 	expect_json("[(p['value'], p['count'], p['share']) for p in d['questions'][1]['distribution']]",
 		    "[(1, 0, 0), (2, 0, 0), (3, 0, 0)]");
 	cr_assert_eq(crmgate("survey export 空"), 0, "%s", errout.data);
-	cr_expect_str_eq(out.data, "code,name,channel,answered_at,1. Pick <b>one</b> & go,2. Rate us,3. Why?\r\n");
+	cr_expect_str_eq(out.data,
+			 "code,name,channel,answered_at,1. Pick <b>one</b> & go,2. Rate us,3. Why?,4. Scale\r\n");
 }
 
 Test(survey_results, the_report_page_shows_them_escaped)
