@@ -19,7 +19,6 @@
 #include "survey/template.h"
 #include "common/banned.h"
 
-
 static int template_check(struct cli *cli, void *args, struct err *err);
 static int template_add(struct cli *cli, void *args, struct err *err);
 static int template_list(struct cli *cli, void *args, struct err *err);
