@@ -11,7 +11,8 @@
 struct survey_args {
 	const char *name, *file, *lang;
 	const char *template, *targets, *where, *channel, *closes, *subject, *body;
-	int replace, yes, min_days;
+	int replace, yes;
+	long min_days; /* OPT_INT writes a long */
 	/* survey inbox (cli/cmd_survey_inbox.c) */
 	const char *item, *invitation, *survey, *answers;
 	int all;

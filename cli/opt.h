@@ -73,21 +73,27 @@ struct opt_spec {
 	int flags;
 };
 
+/* The offset of field in type, which must be of C type ctype: the parser
+ * writes a ctype there (a long for OPT_INT), and a field of another size
+ * would be written past, so a mismatch does not compile. */
+#define OPT_OFFSET(type, field, ctype)                                                                                 \
+	(offsetof(type, field) + 0 * sizeof(char[_Generic(((type *)0)->field, ctype : 1, default : -1)]))
+
 #define OPT_FLAG(name, help, type, field)                                                                              \
 	{                                                                                                              \
-		OPT_FLAG, name, 0, NULL, help, offsetof(type, field), 0, 0, NULL, 0                                    \
+		OPT_FLAG, name, 0, NULL, help, OPT_OFFSET(type, field, int), 0, 0, NULL, 0                             \
 	}
 #define OPT_STRING(name, arg, help, type, field)                                                                       \
 	{                                                                                                              \
-		OPT_STRING, name, 0, arg, help, offsetof(type, field), 0, 0, NULL, 0                                   \
+		OPT_STRING, name, 0, arg, help, OPT_OFFSET(type, field, const char *), 0, 0, NULL, 0                   \
 	}
 #define OPT_INT(name, arg, help, type, field, min, max)                                                                \
 	{                                                                                                              \
-		OPT_INT, name, 0, arg, help, offsetof(type, field), min, max, NULL, 0                                  \
+		OPT_INT, name, 0, arg, help, OPT_OFFSET(type, field, long), min, max, NULL, 0                          \
 	}
 #define OPT_LIST(name, arg, help, type, field, max)                                                                    \
 	{                                                                                                              \
-		OPT_LIST, name, 0, arg, help, offsetof(type, field), 0, max, NULL, 0                                   \
+		OPT_LIST, name, 0, arg, help, OPT_OFFSET(type, field, struct opt_list), 0, max, NULL, 0                \
 	}
 #define OPT_CALLBACK(name, arg, help, cb)                                                                              \
 	{                                                                                                              \
@@ -101,11 +107,11 @@ struct opt_spec {
 	}
 #define OPT_ARG(name, help, type, field, flags)                                                                        \
 	{                                                                                                              \
-		OPT_ARG, name, 0, NULL, help, offsetof(type, field), 0, 0, NULL, flags                                 \
+		OPT_ARG, name, 0, NULL, help, OPT_OFFSET(type, field, const char *), 0, 0, NULL, flags                 \
 	}
 #define OPT_ARGS(name, help, type, field, flags)                                                                       \
 	{                                                                                                              \
-		OPT_ARGS, name, 0, NULL, help, offsetof(type, field), 0, 0, NULL, flags                                \
+		OPT_ARGS, name, 0, NULL, help, OPT_OFFSET(type, field, struct opt_list), 0, 0, NULL, flags             \
 	}
 #define OPT_END()                                                                                                      \
 	{                                                                                                              \

@@ -274,3 +274,35 @@ Test(options, db_psql_passes_its_arguments_to_psql)
 	cr_assert_eq(crmgate("db psql -- -tA -c 'SELECT 7'"), 0, "%s", errout.data);
 	cr_assert_str_eq(out.data, "7\n");
 }
+
+/* An option writes a value of its kind's C type into the command's
+ * argument struct (a long for OPT_INT): a field of another type would be
+ * written past, so the option tables refuse to compile with one. */
+Test(options, a_field_of_the_wrong_type_does_not_compile)
+{
+	static const struct {
+		const char *field, *spec;
+		int compiles;
+	} cases[] = {
+		{ "long n;", "OPT_INT(\"n\", \"N\", \"h\", struct a, n, 0, 9)", 1 },
+		{ "int n;", "OPT_INT(\"n\", \"N\", \"h\", struct a, n, 0, 9)", 0 },
+		{ "int f;", "OPT_FLAG(\"f\", \"h\", struct a, f)", 1 },
+		{ "long f;", "OPT_FLAG(\"f\", \"h\", struct a, f)", 0 },
+		{ "const char *s;", "OPT_STRING(\"s\", \"S\", \"h\", struct a, s)", 1 },
+		{ "int s;", "OPT_STRING(\"s\", \"S\", \"h\", struct a, s)", 0 },
+		{ "struct opt_list l;", "OPT_LIST(\"l\", \"L\", \"h\", struct a, l, 0)", 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *src = xstrfmt("%s/opt_%zu.c", dir, i);
+		char *code = xstrfmt("#include \"cli/opt.h\"\nstruct a { %s };\n"
+				     "const struct opt_spec specs[] = { %s, OPT_END() };\n",
+				     cases[i].field, cases[i].spec);
+		test_write_file(src, code);
+		cr_expect_eq(test_sh("cc -std=c17 -D_GNU_SOURCE -fsyntax-only -I. '%s' 2>/dev/null", src) == 0,
+			     cases[i].compiles, "%s with %s %s", cases[i].spec, cases[i].field,
+			     cases[i].compiles ? "does not compile" : "compiles");
+		free(code);
+		free(src);
+	}
+}
