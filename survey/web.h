@@ -25,9 +25,19 @@
 #ifndef SURVEY_WEB_H
 #define SURVEY_WEB_H
 
+#include "survey/answer.h"
+#include "survey/template.h"
+
 #include "common/err.h"
 #include "common/httpd.h"
 #include "gateway/web.h"
+
+/* What a post of the form may carry, for the server's limits
+ * (http_options): every option of every question chosen with an [other]
+ * text each, and free text at its cap, percent-encoded (a Chinese
+ * character takes 9 bytes), for a long questionnaire's worth of it. */
+#define SURVEY_WEB_FIELDS_MAX (SURVEY_QUESTIONS_MAX * (SURVEY_OPTIONS_MAX + 1))
+#define SURVEY_WEB_BODY_MAX   (256u * 1024)
 
 struct survey_web;
 

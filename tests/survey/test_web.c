@@ -19,6 +19,7 @@
 #include "common/xalloc.h"
 #include "crm/db.h"
 #include "gateway/web.h"
+#include "survey/form.h"
 #include "survey/response.h"
 #include "example.h"
 #include "serve.h"
@@ -501,4 +502,44 @@ ParameterizedTest(size_t *i, survey_web, malformed_posts)
 	buf_release(&headers);
 	free(path);
 	free(tok);
+}
+
+/* A long questionnaire is answered whole: sixty multiple choices with
+ * every option and an [other] text each, and a long free text in Chinese
+ * (percent-encoded, nine bytes a character), in one post. */
+Test(survey_web, a_long_questionnaire_is_answered_whole)
+{
+	enum { QUESTIONS = 60 };
+	struct buf tpl = BUF_INIT, body = BUF_INIT, page = BUF_INIT, headers = BUF_INIT;
+	char *file = xstrfmt("%s/long.txt", dir), *tok, *path;
+
+	buf_adds(&tpl, "# 长问卷\n");
+	for (int q = 1; q <= QUESTIONS; q++)
+		buf_addf(&tpl, "%d. 问题%d [multi]\n   A. 甲\n   B. 乙\n   C. 丙\n   D. 其他 [other]\n", q, q);
+	buf_addf(&tpl, "%d. 建议 [text]\n", QUESTIONS + 1);
+	test_write_file(file, tpl.data);
+	cr_assert_eq(crmgate("survey template add 长问卷 '%s'", file), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("survey create 长 --template 长问卷 --targets contact --where \"code = 'E2'\""
+			     " --channel email"),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("survey launch 长 --yes"), 0, "%s", errout.data);
+	for (int q = 1; q <= QUESTIONS; q++)
+		buf_addf(&body, "%sq%d=A&q%d=B&q%d=C&q%d=D&q%d_other=%%E5%%AE%%9A", q > 1 ? "&" : "", q, q, q, q, q);
+	buf_addf(&body, "&q%d=", QUESTIONS + 1);
+	for (int i = 0; i < SURVEY_FORM_MAXLENGTH; i++)
+		buf_adds(&body, "%E5%A5%BD"); /* 好 */
+	tok = token_of("长", "E2");
+	path = path_of(tok);
+	cr_expect_eq(post(path, body.data, &page, &headers), 200, "%zu bytes, %d fields: %s", body.len,
+		     QUESTIONS * 5 + 1, page.data);
+	expect_value("SELECT count(*) FROM crm.survey_answer a JOIN crm.survey_response r ON r.id = a.response_id"
+		     " JOIN crm.survey s ON s.id = r.survey_id WHERE s.name = '长'",
+		     "241");
+	buf_release(&tpl);
+	buf_release(&body);
+	buf_release(&page);
+	buf_release(&headers);
+	free(path);
+	free(tok);
+	free(file);
 }
