@@ -191,14 +191,17 @@ static void synopsis(struct buf *out, const char *lead, const struct opt_cmd *cm
 }
 
 /* The synopsis of cmd, or of each of its verbs (and theirs: "survey
- * template add"); lead is "usage: " for the first line only. */
+ * template add"), after its own when a group does something without a
+ * verb ("survey inbox [--all]"); lead is "usage: " for the first line
+ * only. */
 static void synopses(struct buf *out, const char **lead, const struct opt_cmd *cmd)
 {
-	if (!cmd->verbs) {
+	if (!cmd->verbs || cmd->fn) {
 		synopsis(out, *lead, cmd);
 		*lead = "       ";
-		return;
 	}
+	if (!cmd->verbs)
+		return;
 	for (const struct opt_cmd *v = cmd->verbs; v->name; v++)
 		synopses(out, lead, v);
 }
