@@ -3,9 +3,11 @@
  * (truncated, tampered, unknown, malformed); a response is stored once,
  * its answers naming the question and option rows; the first way of
  * answering wins; a closed survey and a reply stored twice store nothing. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TEST_FIXTURE
 #include "testlib.h"
@@ -226,6 +228,64 @@ Test(survey_response, a_user_answers_only_for_the_surveys_they_run)
 	assert_ok(crm_db_exec(conn, "SELECT set_config('crmgate.login', '', false)", &err), &err);
 	assert_ok(survey_respond(&o, conn, inv.id, "link", &t, &a, NULL, NULL, &err), &err);
 	cr_expect_eq(o, SURVEY_STORED, "the form acts for no user");
+	survey_invitation_release(&inv);
+	survey_answers_release(&a);
+	survey_template_release(&t);
+	free(tok);
+}
+
+struct retry {
+	long long id;
+	const struct survey_template *t;
+	const struct survey_answers *a;
+	enum survey_outcome o;
+	int rc;
+};
+
+/* The retry, on a connection of its own: it waits for the first call's lock. */
+static void *retry_run(void *arg)
+{
+	struct retry *r = arg;
+	struct err err = ERR_INIT;
+	struct crm_db *c;
+
+	r->rc = crm_db_connect(&c, db, &err);
+	if (!r->rc)
+		r->rc = survey_respond(&r->o, c, r->id, "sms", r->t, r->a, "kannel:77", NULL, &err);
+	crm_db_free(c);
+	err_release(&err);
+	return NULL;
+}
+
+/* Kannel calls /sms/in again while the first call still runs: the retry
+ * waits for the invitation's lock and is the same message, not a second
+ * answer to keep for review. */
+Test(survey_response, a_retry_that_waited_for_the_first_is_a_duplicate)
+{
+	struct err err = ERR_INIT;
+	struct survey_invitation inv;
+	struct survey_template t;
+	struct survey_answers a;
+	struct retry r = { 0 };
+	enum survey_outcome o;
+	pthread_t th;
+	char *tok = token_of("E2");
+
+	assert_ok(survey_invitation_by_token(&inv, conn, tok, &err), &err);
+	assert_ok(survey_store_get_id(&t, conn, inv.template_id, &err), &err);
+	fill(&a, &t);
+	r.id = inv.id;
+	r.t = &t;
+	r.a = &a;
+	assert_ok(crm_db_begin(conn, &err), &err);
+	assert_ok(survey_respond(&o, conn, inv.id, "sms", &t, &a, "kannel:77", NULL, &err), &err);
+	cr_assert_eq(o, SURVEY_STORED);
+	cr_assert_eq(pthread_create(&th, NULL, retry_run, &r), 0);
+	usleep(300 * 1000); /* the retry is waiting for the row's lock by now */
+	assert_ok(crm_db_commit(conn, &err), &err);
+	pthread_join(th, NULL);
+	cr_expect_eq(r.rc, 0);
+	cr_expect_eq(r.o, SURVEY_DUPLICATE, "the retry was told %s", survey_outcome_name(r.o));
 	survey_invitation_release(&inv);
 	survey_answers_release(&a);
 	survey_template_release(&t);
