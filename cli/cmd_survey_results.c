@@ -22,13 +22,18 @@
 #include "survey/results.h"
 #include "common/banned.h"
 
-/* The column called name of a result of survey/results.c (it has it). */
+/* The column called name of a result of survey/results.c (it has it).
+ * With a breakdown the first two columns are the group and the field's
+ * value, named as the field is ("status", "code"): a figure's column of
+ * the same name is the one after them. */
 static int col(const struct crm_res *res, const char *name)
 {
-	int c = crm_res_column(res, name);
-	if (c < 0)
-		BUG("survey results: no column '%s'", name);
-	return c;
+	int first = crm_res_cols(res) > 1 && !strcmp(crm_res_name(res, 0), "group") && strcmp(name, "group") ? 2 : 0;
+
+	for (int c = first; c < crm_res_cols(res); c++)
+		if (!strcmp(crm_res_name(res, c), name))
+			return c;
+	BUG("survey results: no column '%s'", name);
 }
 
 static const char *get(const struct crm_res *res, int row, const char *name)
@@ -136,7 +141,7 @@ static int write_charts(const struct survey_results *r, const char *dir, struct 
 
 static void json_key(FILE *f, const char *key)
 {
-	out_json_string(f, key);
+	out_json_string(f, key ? key : ""); /* a key is a string: none is "" */
 	fputs(": ", f);
 }
 

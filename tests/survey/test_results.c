@@ -177,7 +177,7 @@ static char *json_says(const char *expr)
 static void expect_json(const char *expr, const char *want)
 {
 	char *said = json_says(expr);
-	cr_expect_str_eq(said, want, "%s", expr);
+	cr_expect_str_eq(said, want, "%s: %s", expr, said);
 	free(said);
 }
 
@@ -235,6 +235,20 @@ Test(survey_results, by_a_field_of_the_targets)
 	cr_expect(strstr(errout.data, "expected the end of the field"), "%s", errout.data);
 	cr_expect_eq(crmgate("survey results 没有"), 2);
 	cr_expect(strstr(errout.data, "no survey named '没有'"), "%s", errout.data);
+}
+
+/* A breakdown by a field named as a figure is ("status" of customers,
+ * like the invitations' delivery states) keeps the figures their own. */
+Test(survey_results, a_field_named_as_a_figure)
+{
+	import("customer", "code,name,email,status\nC3,丙公司,c3@example.test,potential\n");
+	cr_assert_eq(crmgate("survey create 客户 --template 满意度 --targets customer --where \"code = 'C3'\""
+			     " --channel email"),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("survey launch 客户 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("--format json survey results 客户 --by status"), 0, "%s", errout.data);
+	expect_json("d['by'], sorted(d['delivery']), [(g['value'], g['delivery']) for g in d['groups']]",
+		    "status ['queued'] [('potential', {'queued': 1})]");
 }
 
 Test(survey_results, csv_and_table)
