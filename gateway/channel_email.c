@@ -23,6 +23,9 @@
 
 struct email_msg;
 
+/* Characters of a survey link's token (base64url of 256 bits, sql/022). */
+#define SURVEY_TOKEN_CHARS 43
+
 struct email {
 	const struct gw_transport *transport; /* NULL until the first message */
 	void *transport_state;
@@ -472,9 +475,35 @@ static int email_sample(void *state, struct gw_worker *w, struct gw_camp *k, con
 	return rc;
 }
 
+/* [survey] reply_to, LOCAL@DOMAIN: each survey invitation's Reply-To is
+ * LOCAL+TOKEN@DOMAIN, which must still be an address (a mailbox name is 64
+ * characters at most, and the token takes 44 of them). */
+static int check_reply_to(const char *reply_to, struct err *err)
+{
+	struct buf tagged = BUF_INIT;
+	const char *at = strchr(reply_to, '@');
+	int rc = gw_mime_check_addr(reply_to, "[survey] reply_to", err);
+
+	if (!rc) {
+		buf_addf(&tagged, "%.*s+%0*d%s", (int)(at - reply_to), reply_to, SURVEY_TOKEN_CHARS, 0, at);
+		if (gw_mime_check_addr(tagged.data, "[survey] reply_to", err)) {
+			err_clear(err);
+			rc = err_set(err, ERR_INPUT,
+				     "[survey] reply_to '%s': with a reply token (+ and %d characters) the part before"
+				     " '@' is longer than an address allows (64)",
+				     reply_to, SURVEY_TOKEN_CHARS);
+			err_hint(err, "use a part before '@' of %d characters or fewer, such as survey@…",
+				 64 - 1 - SURVEY_TOKEN_CHARS);
+		}
+	}
+	buf_release(&tagged);
+	return rc;
+}
+
 static int email_open(void **state, struct gw_worker *w, struct err *err)
 {
 	struct email *e = xcalloc(1, sizeof(*e));
+	int rc;
 
 	*state = e;
 	buf_init(&e->text);
@@ -487,7 +516,10 @@ static int email_open(void **state, struct gw_worker *w, struct err *err)
 	if (!e->public_url)
 		e->public_url = "http://127.0.0.1:8080";
 	e->reply_to = config_get(w->o->cfg, "survey", "reply_to");
-	/* a bad DKIM setting stops the worker before it claims anything */
+	/* a bad setting stops the worker before it claims anything, rather
+	 * than fail each message it touches */
+	if (e->reply_to && *e->reply_to && (rc = check_reply_to(e->reply_to, err)))
+		return rc;
 	return gw_dkim_open(&e->dkim, w->o->cfg, err);
 }
 

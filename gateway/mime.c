@@ -190,7 +190,7 @@ static const char *addr_problem(char why[48], const char *addr, size_t n)
 	return NULL;
 }
 
-static int check_addr(const char *addr, const char *what, struct err *err)
+int gw_mime_check_addr(const char *addr, const char *what, struct err *err)
 {
 	char why_buf[48];
 	const char *why;
@@ -651,8 +651,9 @@ static int make_fields(struct mailimf_fields **out, const struct gw_mail *m, str
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_addr(m->from_addr, "from address", err)) || (rc = check_addr(m->to_addr, "to address", err)) ||
-	    (m->reply_to && (rc = check_addr(m->reply_to, "reply-to address", err))) ||
+	if ((rc = gw_mime_check_addr(m->from_addr, "from address", err)) ||
+	    (rc = gw_mime_check_addr(m->to_addr, "to address", err)) ||
+	    (m->reply_to && (rc = gw_mime_check_addr(m->reply_to, "reply-to address", err))) ||
 	    (rc = header_text(&from_name, m->from_name, 1, "from name", err)) ||
 	    (rc = header_text(&to_name, m->to_name, 1, "to name", err)) ||
 	    (rc = header_text(&subject, m->subject, 0, "subject", err)) || (rc = message_id(&msgid, m, err))) {

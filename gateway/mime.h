@@ -46,4 +46,8 @@ struct gw_mail {
  * own. */
 int gw_mime_build(struct buf *out, const struct gw_mail *m, struct err *err);
 
+/* Is addr a plain address (dot-atom@host), as every address of a message
+ * must be? ERR_INPUT naming it as what ("reply-to address") and why not. */
+int gw_mime_check_addr(const char *addr, const char *what, struct err *err);
+
 #endif

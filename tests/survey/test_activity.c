@@ -396,3 +396,22 @@ Test(survey_activity, texts_carry_the_link_and_the_campaign_is_the_surveys_alone
 	free(folder);
 	buf_release(&texts);
 }
+
+/* [survey] reply_to too long for a token to fit: 'send' says so before it
+ * touches a message, rather than fail every invitation one by one. */
+Test(survey_activity, a_reply_to_without_room_for_the_token_is_refused_at_once)
+{
+	cr_assert_eq(crmgate("survey create 回访 --template 满意度 --targets contact --channel email"), 0, "%s",
+		     errout.data);
+	cr_assert_eq(crmgate("survey launch 回访 --yes"), 0, "%s", errout.data);
+	setenv("CRMGATE_SURVEY_REPLY_TO", "customer-survey-replies@example.test", 1);
+	cr_expect_neq(crmgate("send --once"), 0);
+	cr_expect(strstr(errout.data, "[survey] reply_to 'customer-survey-replies@example.test'"), "%s", errout.data);
+	cr_expect(strstr(errout.data, "20 characters or fewer"), "%s", errout.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.outbox WHERE status <> 'queued' AND status <> 'skipped'"), 0,
+		     "no message was touched");
+	setenv("CRMGATE_SURVEY_REPLY_TO", "survey-replies-2026@example.test", 1);
+	cr_expect_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.outbox WHERE status = 'sent'"), 3);
+	unsetenv("CRMGATE_SURVEY_REPLY_TO");
+}
