@@ -358,8 +358,11 @@ int cli_survey_export(struct cli *cli, void *args, struct err *err)
 	for (int r = 0; r < crm_res_rows(res); r++) {
 		for (int c = 0; c < crm_res_cols(res); c++) {
 			const char *v = crm_res_get(res, r, c);
+			/* the name and free texts are words, never formulas */
+			int words = c == 1 || (c >= 4 && (size_t)(c - 4) < t.nquestions &&
+					       t.questions[c - 4].type == SURVEY_TEXT);
 			buf_adds(&csv, c ? "," : "");
-			csv_add_field(&csv, v ? v : "");
+			(words ? csv_add_text_field : csv_add_field)(&csv, v ? v : "");
 		}
 		buf_adds(&csv, "\r\n");
 	}

@@ -180,3 +180,17 @@ void csv_add_field(struct buf *out, const char *value)
 	}
 	buf_addch(out, '"');
 }
+
+void csv_add_text_field(struct buf *out, const char *value)
+{
+	struct buf guarded = BUF_INIT;
+
+	if (!value[0] || !strchr("=+-@\t\r", value[0])) {
+		csv_add_field(out, value);
+		return;
+	}
+	buf_addch(&guarded, '\'');
+	buf_adds(&guarded, value);
+	csv_add_field(out, guarded.data);
+	buf_release(&guarded);
+}

@@ -44,4 +44,10 @@ int csv_read(struct csv_reader *r);
 /* Append value to out as one CSV field (quoted when it needs to be). */
 void csv_add_field(struct buf *out, const char *value);
 
+/* The same for a field of words someone outside wrote (a respondent's
+ * answer) in a file for a spreadsheet: one that Excel or LibreOffice would
+ * take for a formula (starting with = + - @, a tab or CR) is written with a
+ * ' before it, which both show as text and do not run. */
+void csv_add_text_field(struct buf *out, const char *value);
+
 #endif

@@ -165,3 +165,25 @@ Test(csv, a_record_is_at_most_the_cap)
 		buf_release(&in);
 	}
 }
+
+/* Words someone outside wrote are written so that a spreadsheet shows them
+ * and runs nothing: a field a spreadsheet takes for a formula gets a '. */
+Test(csv, a_text_field_is_never_a_formula)
+{
+	static const struct {
+		const char *value, *written;
+	} formulas[] = {
+		{ "=1+2", "'=1+2" },  { "+86 139", "'+86 139" },
+		{ "-5", "'-5" },      { "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tx", "'\tx" },    { "=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"" },
+		{ "好=1", "好=1" },   { "", "" },
+		{ "a,b", "\"a,b\"" },
+	};
+
+	for (size_t i = 0; i < sizeof(formulas) / sizeof(*formulas); i++) {
+		struct buf b = BUF_INIT;
+		csv_add_text_field(&b, formulas[i].value);
+		cr_expect_str_eq(b.data ? b.data : "", formulas[i].written, "%s", formulas[i].value);
+		buf_release(&b);
+	}
+}

