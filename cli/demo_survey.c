@@ -159,7 +159,7 @@ static int answer_by_mail(struct cli *cli, const char *survey, struct err *err)
 			 "1: A\r\n2: A,B\r\n3: 5\r\n5: 报价很清楚，服务周到。\r\n\r\n"
 			 "> 感谢您抽出时间参加本次调查。\r\n",
 			 crm_res_get(res, last, 2), crm_res_get(res, last, 0), crm_res_get(res, last, 3));
-		rc = survey_mail_hook(&replies, db, msg.data, msg.len, err);
+		rc = survey_mail_hook(&replies, db, msg.data, msg.len, NULL, err);
 		if (!rc && replies.stats.answers != 1)
 			rc = err_set(err, ERR_FAIL, "the e-mail reply was not filed as an answer");
 		if (!rc)

@@ -242,7 +242,7 @@ struct ctype {
 	char report_type[64]; /* lowercased */
 };
 
-static const char *skip_cfws(const char *p, const char *end)
+const char *gw_dsn_skip_cfws(const char *p, const char *end)
 {
 	int depth = 0;
 	for (; p < end; p++) {
@@ -250,7 +250,9 @@ static const char *skip_cfws(const char *p, const char *end)
 			depth++;
 		else if (*p == ')' && depth)
 			depth--;
-		else if (!depth && *p != ' ' && *p != '\t')
+		else if (*p == '\\' && depth && p + 1 < end)
+			p++;
+		else if (!depth && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
 			break;
 	}
 	return p;
@@ -283,14 +285,14 @@ static void parse_ctype(struct ctype *ct, const char *v, size_t len)
 {
 	const char *p = v, *end = v + len;
 	memset(ct, 0, sizeof(*ct));
-	p = skip_cfws(p, end);
+	p = gw_dsn_skip_cfws(p, end);
 	read_value(&p, end, ct->type, sizeof(ct->type), 1);
 	while (p < end) {
 		char name[32], value[256];
 		p = memchr(p, ';', (size_t)(end - p));
 		if (!p)
 			break;
-		p = skip_cfws(p + 1, end);
+		p = gw_dsn_skip_cfws(p + 1, end);
 		{
 			size_t k = 0;
 			for (; p < end && *p != '=' && *p != ';' && *p != ' ' && *p != '\t'; p++)
@@ -298,10 +300,10 @@ static void parse_ctype(struct ctype *ct, const char *v, size_t len)
 					name[k++] = (char)tolower((unsigned char)*p);
 			name[k] = 0;
 		}
-		p = skip_cfws(p, end);
+		p = gw_dsn_skip_cfws(p, end);
 		if (p >= end || *p != '=')
 			continue;
-		p = skip_cfws(p + 1, end);
+		p = gw_dsn_skip_cfws(p + 1, end);
 		read_value(&p, end, value, sizeof(value), 0);
 		if (!strcmp(name, "boundary") && !ct->boundary[0])
 			memcpy(ct->boundary, value, strlen(value) + 1);

@@ -116,4 +116,8 @@ enum gw_dsn_verdict gw_dsn_verdict(const struct gw_dsn *dsn, const char *recipie
 /* "failed", "delayed"...: for messages. */
 const char *gw_dsn_action_name(enum gw_dsn_action action);
 
+/* p (up to end) past white space, line breaks and (comments) of a header
+ * field's value (RFC 5322 CFWS): for gateway/mime_read.c too. */
+const char *gw_dsn_skip_cfws(const char *p, const char *end);
+
 #endif

@@ -294,7 +294,8 @@ int gw_imap_list(struct gw_imap *imap, uint32_t after, struct gw_imap_item **ite
 	return 0;
 }
 
-int gw_imap_fetch(struct gw_imap *imap, uint32_t uid, struct buf *out, struct err *err)
+/* The message's whole text (BODY.PEEK[]), or its header (BODY.PEEK[HEADER]). */
+static int fetch(struct gw_imap *imap, uint32_t uid, int header, struct buf *out, struct err *err)
 {
 	struct mailimap_set *set = mailimap_set_new_single(uid);
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -302,7 +303,8 @@ int gw_imap_fetch(struct gw_imap *imap, uint32_t uid, struct buf *out, struct er
 	int r, rc = 0, found = 0;
 
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
-							       mailimap_section_new(NULL)));
+							       header ? mailimap_section_new_header()
+								      : mailimap_section_new(NULL)));
 	r = mailimap_uid_fetch(imap->session, set, ft, &result);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
@@ -328,6 +330,16 @@ int gw_imap_fetch(struct gw_imap *imap, uint32_t uid, struct buf *out, struct er
 	if (!rc && !found)
 		rc = err_set(err, ERR_NOTFOUND, "IMAP server '%s': message %u is gone", imap->where, uid);
 	return rc;
+}
+
+int gw_imap_fetch(struct gw_imap *imap, uint32_t uid, struct buf *out, struct err *err)
+{
+	return fetch(imap, uid, 0, out, err);
+}
+
+int gw_imap_fetch_header(struct gw_imap *imap, uint32_t uid, struct buf *out, struct err *err)
+{
+	return fetch(imap, uid, 1, out, err);
 }
 
 int gw_imap_seen(struct gw_imap *imap, uint32_t uid, struct err *err)

@@ -36,6 +36,10 @@ int gw_imap_list(struct gw_imap *imap, uint32_t after, struct gw_imap_item **ite
  * keeps its cap. */
 int gw_imap_fetch(struct gw_imap *imap, uint32_t uid, struct buf *out, struct err *err);
 
+/* Only its header (the fields and the blank line after them), as
+ * gw_imap_fetch reads the whole: for a message too large to read. */
+int gw_imap_fetch_header(struct gw_imap *imap, uint32_t uid, struct buf *out, struct err *err);
+
 /* Flag message uid \Seen. */
 int gw_imap_seen(struct gw_imap *imap, uint32_t uid, struct err *err);
 

@@ -33,6 +33,9 @@
 #include "gateway/outbox.h"
 #include "common/banned.h"
 
+/* the most bytes of a message too large to read that are read for its header */
+#define HEADER_MAX (256u << 10)
+
 /* the first key of our advisory locks: one poll per mailbox at a time */
 #define LOCK_CLASS "1835167608"
 
@@ -52,18 +55,16 @@ static int record(struct crm_db *db, const struct gw_mailbox_opts *o, const char
 
 	*bounce = 0;
 	if (gw_dsn_parse(&dsn, msg, len, o->return_path, &perr)) {
-		/* too big or too deep for a bounce: whatever it is, not ours to read */
+		/* too many parts or too deep for a bounce: whatever it is, it
+		 * is no bounce of ours, and the survey reader keeps it */
 		log_info("mailbox: a message was not read as a bounce: %s", perr.msg.data);
-		gw_dsn_release(&dsn);
-		err_release(&perr);
-		st->other++;
-		return 0;
+		dsn.kind = GW_DSN_NONE;
 	}
 	err_release(&perr);
 	if (dsn.kind == GW_DSN_NONE) {
 		st->other++;
 		if (o->other)
-			rc = o->other(o->other_ctx, db, msg, len, err);
+			rc = o->other(o->other_ctx, db, msg, len, NULL, err);
 		goto done;
 	}
 	*bounce = 1;
@@ -144,6 +145,41 @@ done:
 	return rc;
 }
 
+/* A message too large to read whole (size bytes; 0: not known): the
+ * other hook gets its header, head (n bytes), to keep it for a person
+ * with its sender and subject; without one, a marker of where it is. */
+static int record_large(struct crm_db *db, const struct gw_mailbox_opts *o, const char *head, size_t n,
+			unsigned long long size, const char *where, struct gw_mailbox_stats *st, struct err *err)
+{
+	struct buf marker = BUF_INIT;
+	char *why;
+	int rc = 0;
+
+	st->other++;
+	if (!o->other)
+		return 0;
+	why = size ? xstrfmt("too large: a message of %llu bytes, more than the %u read; only its header was read",
+			     size, GW_MAILBOX_MAX_SIZE)
+		   : xstrfmt("too large: a message of more than %u bytes; only its header was read",
+			     GW_MAILBOX_MAX_SIZE);
+	/* the header ends at the first blank line */
+	for (size_t i = 0; i + 1 < n; i++)
+		if (head[i] == '\n' &&
+		    (head[i + 1] == '\n' || (head[i + 1] == '\r' && i + 2 < n && head[i + 2] == '\n'))) {
+			n = i + 1;
+			break;
+		}
+	if (!n) {
+		buf_addf(&marker, "X-Crmgate-Unread: %s\r\n\r\n", where);
+		head = marker.data;
+		n = marker.len;
+	}
+	rc = o->other(o->other_ctx, db, head, n, why, err);
+	buf_release(&marker);
+	free(why);
+	return rc;
+}
+
 static int lock(struct crm_db *db, const char *key, struct err *err)
 {
 	char *got = NULL;
@@ -191,24 +227,38 @@ static int poll_imap(struct crm_db *db, const struct gw_mailbox_opts *o, struct 
 		goto done;
 	msg.cap = GW_MAILBOX_MAX_SIZE;
 	for (size_t i = 0; i < n; i++) {
-		int bounce = 0;
+		int bounce = 0, large = items[i].size > GW_MAILBOX_MAX_SIZE, gone = 0;
+		char where[64];
 		snprintf(uid, sizeof(uid), "%" PRIu32, items[i].uid);
-		int readable = items[i].size <= GW_MAILBOX_MAX_SIZE;
-		if (!readable) {
-			log_info("mailbox: message %s of %" PRIu32 " bytes is too big to read", uid, items[i].size);
-			st->other++;
-		} else if ((rc = gw_imap_fetch(imap, items[i].uid, &msg, err))) {
-			/* expunged since it was listed, or bigger than it said: pass it by */
+		if (!large && (rc = gw_imap_fetch(imap, items[i].uid, &msg, err))) {
+			/* expunged since it was listed: passed by; bigger than it said: too large */
 			if (rc != ERR_NOTFOUND && rc != ERR_INPUT)
 				goto done;
-			log_info("mailbox: message %s passed by: %s", uid, err->msg.data);
+			log_info("mailbox: message %s %s: %s", uid, rc == ERR_NOTFOUND ? "passed by" : "not read whole",
+				 err->msg.data);
+			gone = rc == ERR_NOTFOUND;
+			large = !gone;
 			err_clear(err);
-			readable = 0;
 			rc = 0;
+		}
+		if (large) {
+			log_info("mailbox: message %s of %" PRIu32 " bytes is too big to read whole", uid,
+				 items[i].size);
+			if ((rc = gw_imap_fetch_header(imap, items[i].uid, &msg, err))) {
+				if (rc != ERR_NOTFOUND && rc != ERR_INPUT)
+					goto done;
+				err_clear(err);
+				buf_reset(&msg);
+				rc = 0;
+			}
 		}
 		if ((rc = crm_db_begin(db, err)))
 			goto done;
-		if (readable)
+		snprintf(where, sizeof(where), "IMAP UID %s.%s", validity, uid);
+		if (large)
+			rc = record_large(db, o, msg.data, msg.len,
+					  items[i].size > GW_MAILBOX_MAX_SIZE ? items[i].size : 0, where, st, err);
+		else if (!gone)
 			rc = record(db, o, msg.data, msg.len, st, &bounce, err);
 		if (!rc)
 			rc = crm_db_query(
@@ -245,8 +295,9 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The whole of a regular file, up to the cap: 1 when it is bigger. */
-static int read_file(const char *path, struct buf *out, struct err *err)
+/* The whole of a regular file, up to the cap: 1 when it is bigger. head:
+ * as much of its start as the cap holds (0). */
+static int read_file(const char *path, struct buf *out, int head, struct err *err)
 {
 	struct stat sb;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), rc = 0;
@@ -259,14 +310,14 @@ static int read_file(const char *path, struct buf *out, struct err *err)
 		close(fd);
 		return err_set(err, ERR_FAIL, "'%s' is not a regular file", path);
 	}
-	if ((unsigned long long)sb.st_size > out->cap) {
+	if (!head && (unsigned long long)sb.st_size > out->cap) {
 		close(fd);
 		return 1;
 	}
 	for (;;) {
 		ssize_t got;
 		if (buf_grow(out, 65536)) {
-			rc = 1;
+			rc = !head;
 			break;
 		}
 		got = read(fd, out->data + out->len, 65536);
@@ -291,7 +342,7 @@ static int poll_maildir(struct crm_db *db, const struct gw_mailbox_opts *o, stru
 	const char *dir = o->url + 8;
 	char *newdir = xstrfmt("%s/new", dir), **names = NULL;
 	size_t n = 0, alloc = 0;
-	struct buf msg = BUF_INIT;
+	struct buf msg = BUF_INIT, head = BUF_INIT;
 	DIR *d = NULL;
 	struct dirent *e;
 	int rc = 0, locked = 0;
@@ -319,7 +370,8 @@ static int poll_maildir(struct crm_db *db, const struct gw_mailbox_opts *o, stru
 	for (size_t i = 0; i < n && !rc; i++) {
 		char *from = xstrfmt("%s/%s", newdir, names[i]), *to;
 		size_t base = strcspn(names[i], ":");
-		int bounce = 0, big = read_file(from, &msg, err);
+		int bounce = 0, big = read_file(from, &msg, 0, err);
+		struct stat sb;
 		if (big == ERR_NOTFOUND) { /* another reader took it */
 			free(from);
 			continue;
@@ -332,14 +384,26 @@ static int poll_maildir(struct crm_db *db, const struct gw_mailbox_opts *o, stru
 			continue;
 		}
 		if (big) {
-			log_info("mailbox: '%s' is too big to read", from);
-			st->other++;
-		} else {
-			if (!(rc = crm_db_begin(db, err)) && !(rc = record(db, o, msg.data, msg.len, st, &bounce, err)))
-				rc = crm_db_commit(db, err);
-			if (rc)
-				crm_db_rollback(db);
+			/* its header: the start of the file */
+			log_info("mailbox: '%s' is too big to read whole", from);
+			head.cap = HEADER_MAX;
+			if (read_file(from, &head, 1, err) < 0) {
+				err_clear(err);
+				buf_reset(&head);
+			}
 		}
+		if (!(rc = crm_db_begin(db, err))) {
+			if (big)
+				rc = record_large(db, o, head.data, head.len,
+						  stat(from, &sb) ? 0 : (unsigned long long)sb.st_size, names[i], st,
+						  err);
+			else
+				rc = record(db, o, msg.data, msg.len, st, &bounce, err);
+		}
+		if (!rc)
+			rc = crm_db_commit(db, err);
+		if (rc)
+			crm_db_rollback(db);
 		/* Maildir: a message read moves to cur/ with its info, S for seen */
 		to = xstrfmt("%s/cur/%.*s:2,%s", dir, (int)base, names[i], bounce ? "S" : "");
 		if (!rc && rename(from, to) && errno != ENOENT)
@@ -357,6 +421,7 @@ done:
 	free(names);
 	free(newdir);
 	buf_release(&msg);
+	buf_release(&head);
 	return rc;
 }
 

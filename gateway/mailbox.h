@@ -18,7 +18,8 @@
 #include "common/err.h"
 #include "crm/db.h"
 
-/* Messages bigger than this are not read (counted as other, left unseen). */
+/* Messages bigger than this are not read whole (counted as other, left
+ * unseen): the other hook gets their header. */
 #define GW_MAILBOX_MAX_SIZE (16u << 20)
 
 struct gw_mailbox_stats {
@@ -31,9 +32,13 @@ struct gw_mailbox_stats {
 	long other;	/* no bounce: for the survey reader */
 };
 
-/* A message that is no bounce, handed over inside the transaction that
- * records it as read (an error rolls both back, and stops the poll). */
-typedef int (*gw_mailbox_other_fn)(void *ctx, struct crm_db *db, const char *msg, size_t len, struct err *err);
+/* A message that is no bounce (or that could not be read as one), handed
+ * over inside the transaction that records it as read (an error rolls both
+ * back, and stops the poll). unread is NULL when msg is the whole message;
+ * else it says why msg is only the message's header ("too large: ..."),
+ * or a marker header when not even that could be read. */
+typedef int (*gw_mailbox_other_fn)(void *ctx, struct crm_db *db, const char *msg, size_t len, const char *unread,
+				   struct err *err);
 
 struct gw_mailbox_opts {
 	const char *url;	     /* [mailbox] url */

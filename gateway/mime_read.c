@@ -19,11 +19,22 @@
 
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "gateway/dsn.h"
 #include "merge/docx_xml.h"
 #include "common/banned.h"
 
 /* Message within message: a forwarded one inside a reply, and so on. */
 #define MAX_DEPTH 16
+
+/* The most Content-Type fields of a message or multipart a message may
+ * hold, anywhere in it: libetpan's mailmime_parse recurses once for each
+ * level of nesting, with no limit of its own, so that a small message of
+ * many nested message/rfc822 parts overflows the stack. Each level needs
+ * a field of its own (a part without one is text/plain, or in a
+ * multipart/digest one message/rfc822 whose own parts need one again), so
+ * this bounds the depth libetpan reaches, and is four times what
+ * find_text reads. */
+#define MAX_COMPOSITE (4 * MAX_DEPTH)
 
 void gw_mime_add_raw(struct buf *out, const char *s, size_t len)
 {
@@ -232,16 +243,24 @@ static int to_utf8(struct buf *out, const char *s, size_t len, const char *chars
 	if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1)
 		return err_set(err, ERR_INPUT, "the %s part's charset '%s' is not one this system can convert", type,
 			       charset);
-	while (left) {
-		char chunk[4096], *o = chunk;
-		size_t room = sizeof(chunk);
-		size_t r = iconv(cd, &in, &left, &o, &room);
-		buf_add(out, chunk, (size_t)(o - chunk));
-		if (r == (size_t)-1 && errno != E2BIG) {
-			rc = err_set(err, ERR_INPUT, "the %s part is not valid %s at byte %zu", type, charset,
-				     (size_t)(in - s));
+	/* then the flush (in NULL): a converter that holds a letter back to
+	 * combine it with what follows (windows-1255, -1258) writes it out */
+	for (int flush = 0; flush < 2; flush++) {
+		do {
+			char chunk[4096], *o = chunk;
+			size_t room = sizeof(chunk);
+			size_t r = flush ? iconv(cd, NULL, NULL, &o, &room) : iconv(cd, &in, &left, &o, &room);
+			buf_add(out, chunk, (size_t)(o - chunk));
+			if (r != (size_t)-1)
+				break;
+			if (errno != E2BIG) {
+				rc = err_set(err, ERR_INPUT, "the %s part is not valid %s at byte %zu", type, charset,
+					     (size_t)(in - s));
+				break;
+			}
+		} while (flush || left);
+		if (rc)
 			break;
-		}
 	}
 	iconv_close(cd);
 	if (!rc && !utf8_valid(out->data, out->len))
@@ -289,6 +308,42 @@ static int part_text(struct buf *out, const struct mailmime *mime, const char *t
 
 /* ------------------------------------------------------------------ read */
 
+static int starts_icase(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(end - p) >= n && !strncasecmp(p, word, n);
+}
+
+/* The Content-Type fields of a message or multipart in msg, counted at the
+ * start of every line whatever the part they are in (an over-count refuses
+ * a message, an under-count would let it crash): more than MAX_COMPOSITE
+ * is ERR_INPUT. Cheap and linear, before libetpan sees the message. */
+static int check_nesting(const char *msg, size_t len, struct err *err)
+{
+	const char *end = msg + len;
+	size_t n = 0;
+
+	for (const char *p = msg; p < end; p++) {
+		const char *v;
+		if (p != msg && p[-1] != '\n' && p[-1] != '\r')
+			continue;
+		if (!starts_icase(p, end, "content-type"))
+			continue;
+		v = p + 12;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v == end || *v != ':')
+			continue;
+		v = gw_dsn_skip_cfws(v + 1, end);
+		if ((starts_icase(v, end, "message") || starts_icase(v, end, "multipart")) && ++n > MAX_COMPOSITE)
+			return err_set(
+				err, ERR_INPUT,
+				"the message holds more than %d messages and multiparts (nested too deep to read)",
+				MAX_COMPOSITE);
+	}
+	return 0;
+}
+
 int gw_mime_read(struct gw_mime_text *out, const char *msg, size_t len, struct err *err)
 {
 	struct mailmime *mime = NULL;
@@ -300,6 +355,8 @@ int gw_mime_read(struct gw_mime_text *out, const char *msg, size_t len, struct e
 
 	memset(out, 0, sizeof(*out));
 	read_fields(out, msg, len);
+	if ((rc = check_nesting(msg, len, err)))
+		return rc;
 	if (mailmime_parse(msg, len, &idx, &mime) != MAILIMF_NO_ERROR || !mime)
 		return err_set(err, ERR_INPUT, "the message's MIME structure could not be read");
 	find_text(&f, mime, 0, 0);

@@ -1467,7 +1467,7 @@ struct html_text {
 	struct buf *out;
 	int quote;	/* blockquotes around the text */
 	int line_start; /* nothing written on this line yet */
-	int space;	/* a space is owed before the next word */
+	int space;	/* a space (1) or a tab (2: a new table cell) is owed before the next word */
 	int pre;	/* inside <pre>: white space is kept */
 };
 
@@ -1492,7 +1492,8 @@ static void html_chars(struct html_text *h, const char *s)
 			continue;
 		}
 		if (white && !h->pre) {
-			h->space = !h->line_start;
+			if (!h->line_start && !h->space)
+				h->space = 1;
 			continue;
 		}
 		if (h->line_start) {
@@ -1500,7 +1501,7 @@ static void html_chars(struct html_text *h, const char *s)
 				buf_adds(h->out, "> ");
 			h->line_start = 0;
 		} else if (h->space) {
-			buf_addch(h->out, ' ');
+			buf_addch(h->out, h->space == 2 ? '\t' : ' ');
 		}
 		h->space = 0;
 		buf_addch(h->out, *s);
@@ -1552,6 +1553,9 @@ static void html_walk(struct html_text *h, xmlNode *node, int depth)
 		pre = !strcasecmp(name, "pre");
 		if (block)
 			html_newline(h, 0);
+		/* the cells of a row: their texts apart, as a browser copies them */
+		if ((!strcasecmp(name, "td") || !strcasecmp(name, "th")) && !h->line_start)
+			h->space = 2;
 		h->quote += quote;
 		h->pre += pre;
 		/* libxml2 limits the depth of what it builds; this is its own guard */

@@ -128,10 +128,12 @@ static char *reason_of(const char *what, const struct err *e)
 	return buf_detach(&b, NULL);
 }
 
-/* Keep the message for review (once per Message-ID). */
-static int keep(struct crm_db *db, const struct gw_mime_text *m, const char *msg, size_t len, const char *msg_id,
-		const char *reason, const struct survey_invitation *inv, struct err *err)
+/* Keep the message for review (once per Message-ID): *kept is 1 when it
+ * was not kept before. */
+static int keep(int *kept, struct crm_db *db, const struct gw_mime_text *m, const char *msg, size_t len,
+		const char *msg_id, const char *reason, const struct survey_invitation *inv, struct err *err)
 {
+	struct crm_res *res = NULL;
 	struct buf body = BUF_INIT;
 	char sid[24] = "", iid[24] = "";
 	const char *from = gw_mime_text_field(m, "from"), *subject = gw_mime_text_field(m, "subject");
@@ -145,7 +147,7 @@ static int keep(struct crm_db *db, const struct gw_mime_text *m, const char *msg
 		snprintf(sid, sizeof(sid), "%lld", inv->survey_id);
 		snprintf(iid, sizeof(iid), "%lld", inv->id);
 	}
-	rc = crm_db_query(NULL, db,
+	rc = crm_db_query(&res, db,
 			  "INSERT INTO crm.survey_inbox (channel, message_id, sender, subject, body, reason, survey_id,"
 			  " invitation_id) VALUES ('email', $1, $2, $3, $4, $5, $6::bigint, $7::bigint)"
 			  " ON CONFLICT (message_id) DO NOTHING",
@@ -153,11 +155,13 @@ static int keep(struct crm_db *db, const struct gw_mime_text *m, const char *msg
 			  (const char *[]){ msg_id, from ? from : "", subject ? subject : "", body.data, reason,
 					    inv ? sid : NULL, inv ? iid : NULL },
 			  err);
+	*kept = !rc && crm_res_affected(res) > 0;
+	crm_res_free(res);
 	buf_release(&body);
 	return rc;
 }
 
-int survey_mail_hook(void *ctx, struct crm_db *db, const char *msg, size_t len, struct err *err)
+int survey_mail_hook(void *ctx, struct crm_db *db, const char *msg, size_t len, const char *unread, struct err *err)
 {
 	static const char *const recipients[] = { "to", "cc", "delivered-to" };
 	static const char *const threads[] = { "in-reply-to", "references" };
@@ -171,7 +175,7 @@ int survey_mail_hook(void *ctx, struct crm_db *db, const char *msg, size_t len, 
 	char *msg_id = NULL, *reason = NULL;
 	const char *autoreply;
 	enum survey_outcome oc;
-	int rc = 0, found = 0, unreadable, have_t = 0;
+	int rc = 0, found = 0, unreadable, have_t = 0, kept = 0;
 
 	unreadable = gw_mime_read(&m, msg, len, &rerr) != 0;
 	headers = xcalloc(m.nfields + 1, sizeof(*headers));
@@ -194,7 +198,9 @@ int survey_mail_hook(void *ctx, struct crm_db *db, const char *msg, size_t len, 
 		rc = by_message_id(&inv, &found, db, gw_mime_text_field(&m, threads[i]), err);
 	if (rc)
 		goto done;
-	if (!found) {
+	if (unread) { /* only its header: kept with what it matched */
+		reason = xstrdup(unread);
+	} else if (!found) {
 		reason = xstrdup("unmatched: no recipient address with an invitation's +TOKEN and no In-Reply-To or"
 				 " References of an invitation's message");
 	} else if (!inv.open) {
@@ -213,15 +219,18 @@ int survey_mail_hook(void *ctx, struct crm_db *db, const char *msg, size_t len, 
 			goto done;
 		if (oc == SURVEY_CLOSED)
 			reason = xstrfmt("closed: survey '%s' takes no more answers", inv.survey);
+		else if (oc == SURVEY_ANSWERED) /* by the link, a text or another reply: a person decides */
+			reason = xstrfmt("answered already by %s: invitation %lld (%s) has a response",
+					 inv.answered_by ? inv.answered_by : "another way", inv.id, inv.target_code);
 		else if (oc == SURVEY_UNKNOWN)
 			reason = xstrdup("unmatched: its invitation is gone");
-		else
+		else /* stored, or this very message stored before */
 			sm->stats.answers++;
 	}
 	if (reason) {
-		if ((rc = keep(db, &m, msg, len, msg_id, reason, found ? &inv : NULL, err)))
+		if ((rc = keep(&kept, db, &m, msg, len, msg_id, reason, found ? &inv : NULL, err)))
 			goto done;
-		sm->stats.kept++;
+		sm->stats.kept += kept;
 	}
 done:
 	if (have_t)
@@ -274,9 +283,10 @@ int survey_mail_inbox_show(struct crm_res **out, struct crm_db *db, long long id
 	return rc;
 }
 
-/* An open item: its message id, body, survey and invitation ("" when none). */
+/* An open item: its channel (email, sms), message id, body, survey and
+ * invitation ("" when none). */
 struct item {
-	char *message_id, *body, *survey_id, *invitation_id;
+	char *channel, *message_id, *body, *survey_id, *invitation_id;
 };
 
 static int item_get(struct item *out, struct crm_db *db, long long id, struct err *err)
@@ -289,7 +299,8 @@ static int item_get(struct item *out, struct crm_db *db, long long id, struct er
 	snprintf(n, sizeof(n), "%lld", id);
 	rc = crm_db_query(
 		&res, db,
-		"SELECT status, message_id, body, coalesce(survey_id::text, ''), coalesce(invitation_id::text, '')"
+		"SELECT status, message_id, body, coalesce(survey_id::text, ''), coalesce(invitation_id::text, ''),"
+		" channel"
 		" FROM crm.survey_inbox WHERE id = $1::bigint FOR UPDATE",
 		1, (const char *[]){ n }, err);
 	if (!rc && crm_res_rows(res) == 0)
@@ -301,6 +312,7 @@ static int item_get(struct item *out, struct crm_db *db, long long id, struct er
 		out->body = xstrdup(crm_res_get(res, 0, 2));
 		out->survey_id = xstrdup(crm_res_get(res, 0, 3));
 		out->invitation_id = xstrdup(crm_res_get(res, 0, 4));
+		out->channel = xstrdup(crm_res_get(res, 0, 5));
 	}
 	crm_res_free(res);
 	return rc;
@@ -308,6 +320,7 @@ static int item_get(struct item *out, struct crm_db *db, long long id, struct er
 
 static void item_release(struct item *it)
 {
+	free(it->channel);
 	free(it->message_id);
 	free(it->body);
 	free(it->survey_id);
@@ -359,7 +372,7 @@ int survey_mail_inbox_assign(struct crm_db *db, long long id, const char *invita
 	enum survey_outcome oc;
 	long long iid = 0;
 	char n[24], in[24], *who = NULL;
-	int rc, have_t = 0;
+	int rc, have_t = 0, sms;
 
 	if ((rc = crm_db_begin(db, err)))
 		return rc;
@@ -371,12 +384,20 @@ int survey_mail_inbox_assign(struct crm_db *db, long long id, const char *invita
 	/* answers given by hand: one a line, or separated by ';' */
 	for (const char *p = answers ? answers : it.body; *p; p++)
 		buf_addch(&text, answers && *p == ';' ? '\n' : *p);
-	if ((rc = survey_reply_parse(&a, &t, text.data, text.len, err))) {
-		err_prefix(err, "%s: ", answers ? "--answers" : "the kept reply");
+	/* a kept text is read as a text reply is, and stored as one */
+	sms = !strcmp(it.channel, "sms");
+	if (sms && !answers)
+		rc = survey_reply_parse_sms(&a, &t, text.data, text.len, err);
+	else
+		rc = survey_reply_parse(&a, &t, text.data, text.len, err);
+	if (rc == SURVEY_REPLY_STOP)
+		rc = err_set(err, ERR_INPUT, "it asks to stop messages: there is no answer in it");
+	if (rc) {
+		err_prefix(err, "%s: ", answers ? "--answers" : sms ? "the kept text" : "the kept reply");
 		goto done;
 	}
 	if ((rc = crm_db_value(&who, db, "SELECT coalesce(crm.current_login(), session_user)", 0, NULL, err)) ||
-	    (rc = survey_respond(&oc, db, inv.id, "email", &t, &a, it.message_id, who ? who : "", err)))
+	    (rc = survey_respond(&oc, db, inv.id, sms ? "sms" : "email", &t, &a, it.message_id, who ? who : "", err)))
 		goto done;
 	switch (oc) {
 	case SURVEY_STORED: break;

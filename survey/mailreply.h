@@ -9,12 +9,15 @@
  * In-Reply-To and References against the Message-ID of the invitation or
  * of a reminder of it. Its text (gateway/mime_read.h) is read as answers
  * to the invitation's questionnaire (survey/reply.h) and stored through
- * survey_respond, by e-mail, once per Message-ID. An automatic reply
+ * survey_respond, by e-mail, once per Message-ID (the same message again
+ * is counted as an answer, and changes nothing). An automatic reply
  * (survey_reply_auto) is counted and forgotten. Anything else - a reply
  * that matches no invitation, whose text cannot be decoded or read as
- * answers, or that answers a closed survey - is kept for review with the
- * reason, once per Message-ID (a message without one is known by the
- * SHA-256 of its bytes), never dropped. */
+ * answers, that answers a closed survey or an invitation answered already
+ * (by the link, a text or another reply), or that was too large to be read
+ * whole - is kept for review with the reason, once per Message-ID (a
+ * message without one is known by the SHA-256 of its bytes), never
+ * dropped. */
 #ifndef SURVEY_MAILREPLY_H
 #define SURVEY_MAILREPLY_H
 
@@ -26,7 +29,7 @@
 /* What the replies of one poll became. */
 struct survey_mail_stats {
 	long answers;	   /* stored, or stored before (answered already by another way, the same message again) */
-	long kept;	   /* kept for review */
+	long kept;	   /* newly kept for review (a message kept before is not counted again) */
 	long auto_replies; /* automatic replies: not answers, not kept */
 };
 
@@ -37,8 +40,10 @@ struct survey_mail {
 };
 
 /* A gw_mailbox_other_fn: file the message msg (len bytes) as above, in the
- * mailbox's transaction. Only a database error fails (and stops the poll). */
-int survey_mail_hook(void *ctx, struct crm_db *db, const char *msg, size_t len, struct err *err);
+ * mailbox's transaction; unread not NULL: msg is only the message's header
+ * (or a marker), kept with that reason. Only a database error fails (and
+ * stops the poll). */
+int survey_mail_hook(void *ctx, struct crm_db *db, const char *msg, size_t len, const char *unread, struct err *err);
 
 /* The review inbox: id, received, sender, subject, reason (and status with
  * all), oldest first; the open items unless all. */
@@ -49,7 +54,9 @@ int survey_mail_inbox_list(struct crm_res **out, struct crm_db *db, int all, str
  * handled_at, body (ERR_NOTFOUND). */
 int survey_mail_inbox_show(struct crm_res **out, struct crm_db *db, long long id, struct err *err);
 
-/* File open item id by hand as the e-mail answer of an invitation: the
+/* File open item id by hand as the answer of an invitation, by its
+ * channel (an sms item's text is read as a text reply is, and stored as
+ * answered by sms; answers by hand are read as an e-mail's are): the
  * invitation with that id, or (when it is not a number) the one of target
  * code in survey (NULL: the survey the item was matched to); invitation
  * NULL: the one the item was matched to. answers NULL: the item's text is

@@ -700,3 +700,78 @@ Test(mailbox, forged_bounces_suppress_nobody, .timeout = 60)
 	free(sent_url);
 	free(body);
 }
+
+/* What the other hook was handed. */
+struct handed {
+	int n, unread;
+	struct buf last;
+};
+
+static int other_hook(void *ctx, struct crm_db *conn, const char *msg, size_t len, const char *unread, struct err *err)
+{
+	struct handed *h = ctx;
+	(void)conn;
+	(void)err;
+	h->n++;
+	h->unread += unread && !strncmp(unread, "too large: ", 11);
+	buf_reset(&h->last);
+	buf_add(&h->last, msg, len);
+	return 0;
+}
+
+/* Every message that is no bounce reaches the survey's hook: one that
+ * cannot be read as a bounce (too many parts, nested too deep), and one
+ * too large to read whole (its header alone, with the reason). */
+Test(mailbox, unreadable_and_too_large_handed_over)
+{
+	char *url = xstrfmt("maildir:%s/Maildir", dir), *md = url + 8, *sub, *path;
+	struct handed h = { 0, 0, BUF_INIT };
+	struct err err = ERR_INIT;
+	struct gw_mailbox_stats st = { 0 };
+	struct gw_mailbox_opts o = { .url = url, .return_path = RP, .other = other_hook, .other_ctx = &h };
+	struct buf b = BUF_INIT;
+	FILE *f;
+
+	for (const char *const *s = (const char *const[]){ "", "/cur", "/new", "/tmp", NULL }; *s; s++) {
+		sub = xstrfmt("%s%s", md, *s);
+		cr_assert_eq(mkdir(sub, 0700), 0, "%s", sub);
+		free(sub);
+	}
+	/* 100 parts: more than a bounce may have */
+	buf_adds(&b, "From: anne@example.net\nSubject: many\nContent-Type: multipart/mixed; boundary=p\n\n");
+	for (int i = 0; i < 100; i++)
+		buf_addf(&b, "--p\nContent-Type: text/plain\n\n%d\n", i);
+	buf_adds(&b, "--p--\n");
+	deliver(md, "1795753710.parts.test", b.data);
+	buf_reset(&b);
+	/* multiparts 20 deep */
+	buf_adds(&b, "From: anne@example.net\nSubject: deep\n");
+	for (int i = 0; i < 20; i++)
+		buf_addf(&b, "Content-Type: multipart/mixed; boundary=d%d\n\n--d%d\n", i, i);
+	buf_adds(&b, "\n1: B\n");
+	deliver(md, "1795753711.deep.test", b.data);
+	assert_ok(gw_mailbox_poll(session, &o, &st, &err), &err);
+	cr_expect_eq(h.n, 2, "handed %d of 2", h.n);
+	cr_expect_eq(h.unread, 0);
+	cr_expect_eq(st.other, 2);
+
+	/* one byte over the size read whole */
+	path = xstrfmt("%s/new/1795753712.big.test", md);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("From: anne@example.net\r\nSubject: big\r\nMessage-ID: <big@example.net>\r\n\r\n", f);
+	for (long i = ftell(f); i <= (long)GW_MAILBOX_MAX_SIZE; i++)
+		fputc('x', f);
+	fclose(f);
+	assert_ok(gw_mailbox_poll(session, &o, &st, &err), &err);
+	cr_expect_eq(h.n, 3);
+	cr_expect_eq(h.unread, 1);
+	cr_expect_str_eq(h.last.data, "From: anne@example.net\r\nSubject: big\r\nMessage-ID: <big@example.net>\r\n");
+	cr_expect_eq(st.other, 3);
+
+	buf_release(&b);
+	buf_release(&h.last);
+	err_release(&err);
+	free(path);
+	free(url);
+}

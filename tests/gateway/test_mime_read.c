@@ -91,6 +91,14 @@ static const struct read_case cases[] = {
 	  "From: a@example.org\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
 	  "1: B\r\n5: one\r\ntwo\r\n",
 	  "1: B\n5: one\ntwo\n", NULL, 0 },
+	{ "windows-1255: the last letter, which the converter holds back",
+	  HEAD "Content-Type: text/plain; charset=windows-1255\n\n5: \xf9\xec\xe5\xed", "5: שלום", NULL, 0 },
+	{ "windows-1258: the last letter", HEAD "Content-Type: text/plain; charset=windows-1258\n\n5: Vi\xd2t",
+	  "5: Vỉt", NULL, 0 },
+	{ "HTML table: a tab between cells, a line per row",
+	  HEAD "Content-Type: text/html; charset=utf-8\n\n<table><tr><td>1: B</td><td>2: A</td></tr>"
+	       "<tr><th>3</th><th>4</th></tr><tr><td><p>5: x</p></td><td>y</td></tr></table>",
+	  "1: B\t2: A\n3\t4\n5: x\ny\n", NULL, 1 },
 	{ "unknown charset", HEAD "Content-Type: text/plain; charset=x-klingon\n\n1: B\n", NULL, "x-klingon", 0 },
 	{ "a charset that is no name", HEAD "Content-Type: text/plain; charset=\"GBK//IGNORE\"\n\n5: \xb7\xfe\xff\n",
 	  NULL, "no charset name", 0 },
@@ -164,4 +172,57 @@ Test(mime_read, raw_bytes_as_text)
 	gw_mime_add_raw(&b, "a\0b\xff\xe5\xbe\x88", 7);
 	cr_expect_str_eq(b.data, "ab\xef\xbf\xbd很");
 	buf_release(&b);
+}
+
+/* A message nested n times in the way of step (each step ends in a blank
+ * line, whatever it starts with), then its text. */
+static char *nested(const char *head, const char *step, size_t n, const char *text)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, head);
+	for (size_t i = 0; i < n; i++)
+		buf_adds(&b, step);
+	buf_adds(&b, text);
+	return buf_detach(&b, NULL);
+}
+
+/* libetpan recurses once per nested part with no limit: a small message of
+ * 40,000 nested messages (or multiparts) must be refused before it reads
+ * it, whatever the case or the folding of its fields; a forwarded message
+ * within a forwarded one is read as before. */
+Test(mime_read, nested_too_deep_refused)
+{
+	static const struct {
+		const char *name, *step;
+		size_t n;
+		int ok;
+	} deep[] = {
+		{ "message/rfc822", "Content-Type: message/rfc822\r\n\r\n", 40000, 0 },
+		{ "folded, any case, a comment", "content-TYPE :\r\n\t(fwd) Message/RFC822\r\n\r\n", 40000, 0 },
+		{ "multipart", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n", 40000, 0 },
+		{ "just over the limit", "Content-Type: message/rfc822\r\n\r\n", 64, 0 },
+		{ "within the limit", "Content-Type: message/rfc822\r\n\r\n", 8, 1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(deep); i++) {
+		char *msg = nested("From: a@example.org\r\nSubject: s\r\nContent-Type: message/rfc822\r\n\r\n",
+				   deep[i].step, deep[i].n, "hello\r\n");
+		struct gw_mime_text m;
+		struct err err = ERR_INIT;
+		int rc = gw_mime_read(&m, msg, strlen(msg), &err);
+
+		if (deep[i].ok) {
+			cr_expect_eq(rc, 0, "%s: %s", deep[i].name, err.msg.data);
+			cr_expect_str_eq(m.body ? m.body : "(none)", "hello\n", "%s", deep[i].name);
+		} else {
+			cr_expect_eq(rc, ERR_INPUT, "%s", deep[i].name);
+			cr_expect(strstr(err.msg.data, "nested too deep"), "%s: %s", deep[i].name, err.msg.data);
+			cr_expect_null(m.body, "%s", deep[i].name);
+		}
+		cr_expect_str_eq(gw_mime_text_field(&m, "from"), "a@example.org", "%s", deep[i].name);
+		gw_mime_text_release(&m);
+		err_release(&err);
+		free(msg);
+	}
 }

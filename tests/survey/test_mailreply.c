@@ -235,7 +235,7 @@ static void hook(struct survey_mail *sm, const char *msg)
 	struct err err = ERR_INIT;
 
 	assert_ok(crm_db_begin(session, &err), &err);
-	assert_ok(survey_mail_hook(sm, session, msg, strlen(msg), &err), &err);
+	assert_ok(survey_mail_hook(sm, session, msg, strlen(msg), NULL, &err), &err);
 	assert_ok(crm_db_commit(session, &err), &err);
 	err_release(&err);
 }
@@ -290,7 +290,7 @@ Test(survey_mailreply, without_message_id_forged_thread_closed_survey)
 		    "E2");
 	hook(&sm, msg);
 	hook(&sm, msg);
-	cr_expect_eq(sm.stats.kept, 2);
+	cr_expect_eq(sm.stats.kept, 1, "kept once, and counted once");
 	cr_expect_eq(count("SELECT count(*) FROM crm.survey_inbox WHERE message_id ~ '^sha256:[0-9a-f]{64}$'"
 			   " AND reason LIKE 'unmatched:%'"),
 		     1, "kept once, by the hash of its bytes");
@@ -469,7 +469,7 @@ Test(survey_mailreply, replies_over_smtp_read_over_imap, .timeout = 120)
 	smtp_send(&s, &replies[8]);
 	wait_delivered(&s, n + 2);
 	cr_assert_eq(crmgate("mailbox poll --once"), 0, "%s", errout.data);
-	cr_expect(strstr(out.data, "survey replies: answers 1, kept for review 1, auto-replies 0\n"), "%s", out.data);
+	cr_expect(strstr(out.data, "survey replies: answers 1, kept for review 0, auto-replies 0\n"), "%s", out.data);
 	expect_fates();
 
 	/* the review inbox */
@@ -528,4 +528,117 @@ Test(survey_mailreply, replies_over_smtp_read_over_imap, .timeout = 120)
 	free(sent);
 	buf_release(&mail);
 	servers_stop(&s);
+}
+
+/* Nothing is dropped: a reply to an invitation answered already (by the
+ * link, by another reply) is kept with the reason, and the same message
+ * again is not counted again; a message nested too deep to be read (it
+ * crashed libetpan) and one too large to read whole (only its header) are
+ * kept with their sender and subject. */
+Test(survey_mailreply, answered_already_nested_too_large_kept)
+{
+	struct survey_mail sm = { { 0 } };
+	struct err err = ERR_INIT;
+	char *e1 = token_of("E1"), *e2 = token_of("E2"), *e3 = token_of("E3"), *msg;
+	struct buf deep = BUF_INIT;
+
+	/* E2 answered on the web form */
+	test_sql(db, "UPDATE crm.survey_invitation SET answered_at = now(), answered_by = 'link'"
+		     " WHERE target_code = 'E2'");
+	msg = xstrfmt("From: e2@example.org\nTo: <survey+%s@example.test>\nSubject: late\n"
+		      "Message-ID: <twice@example.org>\n\n1: B\n3: 4\n",
+		      e2);
+	hook(&sm, msg);
+	cr_expect_eq(sm.stats.kept, 1);
+	cr_expect_eq(sm.stats.answers, 0);
+	hook(&sm, msg);
+	cr_expect_eq(sm.stats.kept, 1, "the same message again is kept once, and counted once");
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey_inbox WHERE message_id = 'twice@example.org'"
+			   " AND reason LIKE 'answered already by link%' AND invitation_id IS NOT NULL"),
+		     1);
+	free(msg);
+
+	/* E1 answered by one reply, then another */
+	for (int i = 0; i < 2; i++) {
+		msg = xstrfmt("From: e1@example.org\nTo: <survey+%s@example.test>\nMessage-ID: <e1-%d@example.org>\n\n"
+			      "1: %s\n3: 4\n",
+			      e1, i, i ? "C" : "A");
+		hook(&sm, msg);
+		free(msg);
+	}
+	cr_expect_eq(sm.stats.answers, 1);
+	cr_expect_eq(sm.stats.kept, 2);
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey_inbox WHERE message_id = 'e1-1@example.org'"
+			   " AND reason LIKE 'answered already by email%'"),
+		     1);
+	expect_answers("E1", "1:A | 3:4 email", "the first reply");
+
+	/* 40,000 messages nested: kept as unreadable, with its invitation */
+	buf_addf(&deep,
+		 "From: e3@example.org\r\nTo: <survey+%s@example.test>\r\nSubject: deep\r\n"
+		 "Message-ID: <deep@example.org>\r\nContent-Type: message/rfc822\r\n\r\n",
+		 e3);
+	for (int i = 0; i < 40000; i++)
+		buf_adds(&deep, "Content-Type: message/rfc822\r\n\r\n");
+	buf_adds(&deep, "hello\r\n");
+	assert_ok(crm_db_begin(session, &err), &err);
+	assert_ok(survey_mail_hook(&sm, session, deep.data, deep.len, NULL, &err), &err);
+	assert_ok(crm_db_commit(session, &err), &err);
+	cr_expect_eq(sm.stats.kept, 3);
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey_inbox WHERE message_id = 'deep@example.org'"
+			   " AND reason LIKE 'unreadable: %nested too deep%' AND invitation_id IS NOT NULL"
+			   " AND sender = 'e3@example.org' AND subject = 'deep'"),
+		     1);
+
+	/* too large: its header alone */
+	msg = xstrfmt("From: e3@example.org\r\nTo: <survey+%s@example.test>\r\nSubject: big\r\n"
+		      "Message-ID: <big@example.org>\r\n\r\n",
+		      e3);
+	assert_ok(crm_db_begin(session, &err), &err);
+	assert_ok(survey_mail_hook(&sm, session, msg, strlen(msg), "too large: test", &err), &err);
+	assert_ok(crm_db_commit(session, &err), &err);
+	cr_expect_eq(sm.stats.kept, 4);
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey_inbox WHERE message_id = 'big@example.org'"
+			   " AND reason = 'too large: test' AND sender = 'e3@example.org' AND subject = 'big'"),
+		     1);
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey_response"), 1);
+	free(msg);
+	buf_release(&deep);
+	err_release(&err);
+	free(e1);
+	free(e2);
+	free(e3);
+}
+
+/* A text kept for review (as /sms/in keeps one) is filed as a text reply:
+ * read as one, and answered by sms. */
+Test(survey_mailreply, sms_item_assigned_as_text)
+{
+	char *sat = xstrfmt("%s/short.txt", dir), *id;
+
+	test_write_file(sat, "# 短\n1. 满意吗？ [single, required]\n   A. 是\n   B. 否\n2. 打分 [rating 1-5]\n");
+	cr_assert_eq(crmgate("survey template add 短 '%s'", sat), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("survey create 短访 --template 短 --targets contact --channel email"), 0, "%s",
+		     errout.data);
+	cr_assert_eq(crmgate("survey launch 短访 --yes"), 0, "%s", errout.data);
+	test_sql(
+		db,
+		"INSERT INTO crm.survey_inbox (channel, message_id, sender, body, reason)"
+		" VALUES ('sms', 'kannel:t1', '+8613800000001', '1b2-4', 'no survey invitation was sent to this number')");
+	id = value("SELECT id FROM crm.survey_inbox WHERE message_id = 'kannel:t1'");
+	cr_assert_eq(crmgate("survey inbox assign %s --invitation E4 --survey 短访", id), 0, "%s", errout.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey_response r JOIN crm.survey_invitation i"
+			   " ON i.id = r.invitation_id JOIN crm.survey s ON s.id = i.survey_id"
+			   " WHERE s.name = '短访' AND i.target_code = 'E4' AND r.answered_by = 'sms'"
+			   " AND i.answered_by = 'sms' AND r.message_id = 'kannel:t1'"),
+		     1);
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey_answer a JOIN crm.survey_response r ON r.id = a.response_id"
+			   " WHERE r.message_id = 'kannel:t1' AND ((a.question = 1 AND a.label = 'B')"
+			   " OR (a.question = 2 AND a.value = 4))"),
+		     2);
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey_inbox WHERE id = (SELECT id FROM crm.survey_inbox"
+			   " WHERE message_id = 'kannel:t1') AND status = 'filed'"),
+		     1);
+	free(id);
+	free(sat);
 }
