@@ -98,10 +98,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv, struct err *err)
 	struct gw_web_options wopt = { &cli->store,	config_get(cli->cfg, "serve", "secret"),
 				       THREADS,		config_get(cli->cfg, "sms", "inbound_secret"),
 				       survey_sms_hook, NULL };
-	/* a long questionnaire's form is the largest request served */
-	struct http_options hopt = { .threads = THREADS,
-				     .max_params = SURVEY_WEB_FIELDS_MAX,
-				     .max_body = SURVEY_WEB_BODY_MAX };
+	/* a long questionnaire's form is the largest request served; its
+	 * fields are the route's to read (HTTP_ROUTE_RAW_FORM), so max_params
+	 * stays the default that guards every route's query */
+	struct http_options hopt = { .threads = THREADS, .max_body = SURVEY_WEB_BODY_MAX };
 	struct serve_args a = { 0 };
 	struct http_server *srv = NULL;
 	struct gw_web *web = NULL;

@@ -47,10 +47,7 @@ static int server_start(struct server *s, struct cli *cli, struct err *err)
 {
 	struct gw_web_options wopt = { &cli->store, config_get(cli->cfg, "serve", "secret"), 2, s->key, survey_sms_hook,
 				       NULL };
-	struct http_options hopt = { .address = "127.0.0.1",
-				     .threads = 2,
-				     .max_params = SURVEY_WEB_FIELDS_MAX,
-				     .max_body = SURVEY_WEB_BODY_MAX };
+	struct http_options hopt = { .address = "127.0.0.1", .threads = 2, .max_body = SURVEY_WEB_BODY_MAX };
 	unsigned char r[16];
 	int rc;
 

@@ -110,6 +110,7 @@ struct request_state {
 	int begun;			/* on_request has seen its headers */
 	int refused;			/* answered 400 before MHD read on: close */
 	const struct http_route *route; /* NULL: answer with status */
+	const struct http_route *owner; /* route, or for a 405 the first on its path: dresses httpd's answers */
 	int status;			/* an error to answer instead of calling a handler */
 	const char *allow;		/* for 405 */
 	size_t discarded;		/* body bytes past max_body */
@@ -350,12 +351,14 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* A log line with client-supplied bytes: control characters become '?' so
- * that a request cannot forge log lines or drive the terminal. */
-static void log_request_warning(const struct http_request *req, const char *msg)
+ * that a request cannot forge log lines or drive the terminal. The path is
+ * the route's: what follows a prefix route's prefix is a token (/u/, /s/)
+ * that lets whoever reads it act as its recipient, so it stays out. */
+static void log_request_warning(const struct http_route *route, const struct http_request *req, const char *msg)
 {
 	struct buf line = BUF_INIT;
 
-	buf_addf(&line, "http: %s %s from %s: %s", req->method, req->path, req->remote, msg);
+	buf_addf(&line, "http: %s %s%s from %s: %s", req->method, route->path, *req->rest ? "…" : "", req->remote, msg);
 	for (size_t i = 0; i < line.len; i++)
 		if ((unsigned char)line.data[i] < 0x20 || line.data[i] == 0x7f)
 			line.data[i] = '?';
@@ -399,9 +402,13 @@ static void route_request(struct http_server *srv, struct request_state *st)
 		if (!path_matches(r, st->req.path, &rest))
 			continue;
 		if (method_matches(r->method, st->req.method)) {
-			st->route = r;
+			st->route = st->owner = r;
 			st->req.rest = rest;
 			return;
+		}
+		if (!st->owner) {
+			st->owner = r;
+			st->req.rest = rest;
 		}
 		get |= !r->method || !strcmp(r->method, "GET");
 		post |= !r->method || !strcmp(r->method, "POST");
@@ -484,7 +491,7 @@ static int parse_params(struct request_state *st)
 	if (st->bad_params)
 		return MHD_HTTP_BAD_REQUEST;
 	type = MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (!st->req.body.len || !type ||
+	if ((st->route->flags & HTTP_ROUTE_RAW_FORM) || !st->req.body.len || !type ||
 	    strncasecmp(type, MHD_HTTP_POST_ENCODING_FORM_URLENCODED, strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)))
 		return 0;
 	pp = MHD_create_post_processor(st->conn, 1024, on_form_field, st);
@@ -574,6 +581,10 @@ static enum MHD_Result queue_status(struct request_state *st, int status)
 	http_reply_text(&res, status, status_text(status));
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED && st->allow)
 		http_response_header(&res, MHD_HTTP_HEADER_ALLOW, st->allow, &err);
+	if (st->owner && st->owner->error) {
+		st->owner->error(&res, &st->req, st->owner->ctx);
+		res.status = status;
+	}
 	ok = queue(st->conn, &res);
 	http_response_release(&res);
 	err_release(&err);
@@ -592,7 +603,7 @@ static enum MHD_Result call_handler(struct request_state *st)
 	if (!rc && (res.status < 100 || res.status > 599))
 		rc = err_set(&err, ERR_FAIL, "the handler answered with status %d", res.status);
 	if (rc) {
-		log_request_warning(&st->req, err.msg.len ? err.msg.data : "the handler failed");
+		log_request_warning(st->route, &st->req, err.msg.len ? err.msg.data : "the handler failed");
 		ok = queue_status(st, MHD_HTTP_INTERNAL_SERVER_ERROR);
 	} else {
 		ok = queue(st->conn, &res);

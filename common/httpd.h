@@ -46,7 +46,8 @@ struct http_options {
 	unsigned header_timeout;  /* seconds for a request's line and headers; 0: 5 */
 	unsigned body_timeout;	  /* seconds for its body, after the headers; 0: 10 */
 	size_t max_body;	  /* request body bytes, 413 beyond; 0: 64 KiB */
-	size_t max_params;	  /* query parameters plus form fields, 400 beyond; 0: 64 */
+	size_t max_params;	  /* query parameters plus form fields (not of a
+				     HTTP_ROUTE_RAW_FORM route), 400 beyond; 0: 64 */
 };
 
 struct http_param {
@@ -86,17 +87,31 @@ struct http_response {
  * to the log (never to the client). */
 typedef int (*http_handler_fn)(struct http_response *out, const struct http_request *req, void *ctx, struct err *err);
 
+/* Dresses an answer common/httpd makes itself for a request to a route (413
+ * too large, 400 bad parameters, 405 on its path, 500 when its handler
+ * failed): out holds httpd's plain text answer; the hook may add headers
+ * and replace the body and content type, never the status. */
+typedef void (*http_error_fn)(struct http_response *out, const struct http_request *req, void *ctx);
+
+/* The handler reads an application/x-www-form-urlencoded body itself
+ * (req->body): its fields are not parsed into req->params, nor counted
+ * against max_params. For a form of more fields than any query may carry. */
+#define HTTP_ROUTE_RAW_FORM 1u
+
 /* A route: method "GET" (which also answers HEAD), "POST", or NULL for both;
  * path "/sms/dlr" matches exactly, a path ending in '/' ("/u/") is a prefix
  * and matches "/u/TOKEN" (req->rest is then "TOKEN"). The first route in the
  * table whose path and method match is called, with its own ctx; a path that
  * matches only with another method gets 405 with an Allow header, no path
- * match 404. */
+ * match 404. What follows a prefix route's prefix (a token, often a secret)
+ * never goes to the log. */
 struct http_route {
 	const char *method;
 	const char *path;
 	http_handler_fn handler;
-	void *ctx; /* the handler's; the registering module's state */
+	void *ctx;	     /* the handler's; the registering module's state */
+	unsigned flags;	     /* HTTP_ROUTE_* */
+	http_error_fn error; /* NULL: httpd's own answers stay plain */
 };
 
 /* The route table a server is started with, gathered from the modules that

@@ -663,11 +663,11 @@ static int h_sms_in(struct http_response *res, const struct http_request *req, v
 
 /* ctx: the struct gw_web, set when they are registered */
 static const struct http_route routes[] = {
-	{ "GET", "/u/", h_unsubscribe_page, NULL },
-	{ "POST", "/u/", h_unsubscribe, NULL },
+	{ "GET", "/u/", h_unsubscribe_page, NULL, 0, NULL },
+	{ "POST", "/u/", h_unsubscribe, NULL, 0, NULL },
 	/* GET for Kannel; POST too, for HTTP providers that post their callbacks */
-	{ NULL, "/sms/dlr", h_sms_dlr, NULL },
-	{ NULL, "/sms/in", h_sms_in, NULL },
+	{ NULL, "/sms/dlr", h_sms_dlr, NULL, 0, NULL },
+	{ NULL, "/sms/in", h_sms_in, NULL, 0, NULL },
 };
 
 void gw_web_routes(struct http_routes *t, struct gw_web *web)

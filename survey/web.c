@@ -102,8 +102,8 @@ static int template_get(const struct survey_template **out, struct survey_templa
 	return 0;
 }
 
-/* The headers of every survey page, and the page itself. */
-static int reply(struct http_response *res, int status, struct err *err)
+/* The headers of every answer on /s/ (the token is in the URL). */
+static int add_headers(struct http_response *res, struct err *err)
 {
 	static const char *const headers[][2] = {
 		{ "Content-Security-Policy", CSP },
@@ -115,6 +115,14 @@ static int reply(struct http_response *res, int status, struct err *err)
 	for (size_t i = 0; i < ARRAY_SIZE(headers); i++)
 		if (http_response_header(res, headers[i][0], headers[i][1], err))
 			return err->code;
+	return 0;
+}
+
+/* The headers of every survey page, and the page itself. */
+static int reply(struct http_response *res, int status, struct err *err)
+{
+	if (add_headers(res, err))
+		return err->code;
 	http_reply_html(res, status, NULL);
 	return 0;
 }
@@ -239,10 +247,33 @@ done:
 	return rc;
 }
 
-/* ctx: the struct survey_web, set when they are registered */
+/* What common/httpd answers itself on /s/ (a post past max_body, a bad
+ * query, a failed handler, another method): the survey's headers, and its
+ * own page where it has one. */
+static void h_error(struct http_response *res, const struct http_request *req, void *ctx)
+{
+	enum survey_lang lang = survey_form_lang(http_header(req, "Accept-Language"), SURVEY_LANG_ZH);
+	struct err err = ERR_INIT;
+
+	(void)ctx;
+	if (res->status == 413 || res->status == 400) {
+		buf_reset(&res->body);
+		survey_form_page(&res->body, res->status == 413 ? SURVEY_PAGE_TOO_LARGE : SURVEY_PAGE_BAD_FORM, lang,
+				 NULL);
+		http_reply_html(res, res->status, NULL);
+	}
+	if (add_headers(res, &err))
+		BUG("survey headers: %s", err.msg.data); /* constants: cannot fail */
+	err_release(&err);
+}
+
+/* ctx: the struct survey_web, set when they are registered. The form is
+ * read by survey_form_parse from the raw body: a long questionnaire posts
+ * thousands of fields, past the server's max_params, which stays a guard
+ * on query parameters. */
 static const struct http_route routes[] = {
-	{ "GET", "/s/", h_survey, NULL },
-	{ "POST", "/s/", h_survey, NULL },
+	{ "GET", "/s/", h_survey, NULL, 0, h_error },
+	{ "POST", "/s/", h_survey, NULL, HTTP_ROUTE_RAW_FORM, h_error },
 };
 
 void survey_web_routes(struct http_routes *t, struct survey_web *web)

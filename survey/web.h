@@ -17,7 +17,8 @@
  * a Content-Security-Policy that allows no script, no frame and no outside
  * resource, nosniff, no referrer (the token is in the URL) and no-store.
  * Other methods get 405 from common/httpd, and bodies past its max_body a
- * 413 before they reach the route.
+ * 413 (the survey's "too long" page) before they reach the route; what
+ * common/httpd answers itself on /s/ carries the same headers.
  *
  * The routes use the gateway's connection pool (gw_web_db_get): one pool
  * for the whole server. Questionnaires are cached by id, since the one a
@@ -32,12 +33,13 @@
 #include "common/httpd.h"
 #include "gateway/web.h"
 
-/* What a post of the form may carry, for the server's limits
- * (http_options): every option of every question chosen with an [other]
- * text each, and free text at its cap, percent-encoded (a Chinese
- * character takes 9 bytes), for a long questionnaire's worth of it. */
-#define SURVEY_WEB_FIELDS_MAX (SURVEY_QUESTIONS_MAX * (SURVEY_OPTIONS_MAX + 1))
-#define SURVEY_WEB_BODY_MAX   (256u * 1024)
+/* How large a post of the form may be, for the server's max_body: every
+ * option of every question chosen with an [other] text each, and free
+ * text at its cap, percent-encoded (a Chinese character takes 9 bytes),
+ * for a long questionnaire's worth of it. Its fields are not counted
+ * against max_params: the POST route reads its body itself
+ * (HTTP_ROUTE_RAW_FORM, survey_form_parse). */
+#define SURVEY_WEB_BODY_MAX (256u * 1024)
 
 struct survey_web;
 

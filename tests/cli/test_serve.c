@@ -173,6 +173,46 @@ Test(serve, answers_and_stops_on_sigterm_and_sigint)
 	free(log);
 }
 
+/* The server takes a long questionnaire's form (thousands of fields) on
+ * /s/, but a query's parameters stay capped on every route: past a few
+ * hundred, libmicrohttpd answers nothing at all. Each such request gets a
+ * plain 400 at once, and the server goes on serving. */
+Test(serve, thousands_of_query_parameters_are_refused_on_every_route)
+{
+	static const char *const paths[] = { "/s/AAAA", "/u/AAAA", "/sms/in", "/sms/dlr", "/nope" };
+	static const int counts[] = { 65, 1000, 3000, 6000 };
+	char *log = xstrfmt("%s/serve.log", dir);
+	struct buf path = BUF_INIT, body = BUF_INIT;
+	unsigned port;
+	pid_t pid;
+
+	pid = start(log, "127.0.0.1:0");
+	port = wait_port(log, pid);
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+		for (size_t k = 0; k < ARRAY_SIZE(counts); k++) {
+			struct timespec t0, t1;
+			long status;
+			buf_reset(&path);
+			buf_addf(&path, "%s?", paths[i]);
+			for (int n = 0; n < counts[k]; n++)
+				buf_adds(&path, n ? "&p=1" : "p=1");
+			buf_reset(&body);
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			status = test_http(port, NULL, path.data, NULL, NULL, &body, NULL);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			cr_expect_eq(status, 400, "%s with %d parameters: %ld", paths[i], counts[k], status);
+			cr_expect_str_eq(body.data, "bad request\n", "%s with %d parameters", paths[i], counts[k]);
+			cr_expect_lt(t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9, 2.0,
+				     "%s with %d parameters: slow", paths[i], counts[k]);
+		}
+	cr_expect_eq(fetch(port, "/sms/in?from=13800138000&text=hello", NULL), 403, "still serving");
+	kill(pid, SIGTERM);
+	expect_exit(pid, 0, log, "stopping (SIGTERM)");
+	buf_release(&path);
+	buf_release(&body);
+	free(log);
+}
+
 Test(serve, a_bad_address_or_a_busy_port)
 {
 	char *log = xstrfmt("%s/serve.log", dir);

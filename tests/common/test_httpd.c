@@ -78,9 +78,11 @@ static int h_redirect(struct http_response *out, const struct http_request *req,
 }
 
 static const struct http_route routes[] = {
-	{ "GET", "/echo", h_echo, NULL },  { "POST", "/form", h_echo, NULL },	     { NULL, "/any", h_echo, NULL },
-	{ "GET", "/u/", h_token, NULL },   { "GET", "/page", h_page, NULL },	     { "GET", "/fail", h_fail, NULL },
-	{ "POST", "/body", h_body, NULL }, { "GET", "/redirect", h_redirect, NULL },
+	{ "GET", "/echo", h_echo, NULL, 0, NULL },	   { "POST", "/form", h_echo, NULL, 0, NULL },
+	{ NULL, "/any", h_echo, NULL, 0, NULL },	   { "GET", "/u/", h_token, NULL, 0, NULL },
+	{ "GET", "/page", h_page, NULL, 0, NULL },	   { "GET", "/fail", h_fail, NULL, 0, NULL },
+	{ "GET", "/fail/", h_fail, NULL, 0, NULL },	   { "POST", "/body", h_body, NULL, 0, NULL },
+	{ "GET", "/redirect", h_redirect, NULL, 0, NULL },
 };
 
 /* ---- clients ---- */
@@ -291,6 +293,36 @@ Test(http, too_many_params_or_nul_is_400)
 		     400);
 	cr_assert_eq(get(port, "/echo?a=x%00y", NULL, NULL), 400);
 	cr_assert_eq(fetch(port, NULL, "/form", "a=x%00y", "application/x-www-form-urlencoded", NULL, NULL), 400);
+	http_server_stop(srv);
+}
+
+/* A route that reads its form itself: its fields are no parameters, and
+ * do not count against max_params; its query still does. */
+Test(http, a_raw_form_route_reads_its_own_body_past_max_params)
+{
+	static const struct http_route raw_routes[] = {
+		{ "POST", "/raw", h_echo, NULL, HTTP_ROUTE_RAW_FORM, NULL },
+		{ "POST", "/form", h_echo, NULL, 0, NULL },
+	};
+	struct http_options opt = { .max_params = 3 };
+	struct http_server *srv;
+	struct err err = ERR_INIT;
+	struct buf post = BUF_INIT, body = BUF_INIT;
+	unsigned port;
+
+	assert_ok(http_server_start(&srv, &opt, raw_routes, ARRAY_SIZE(raw_routes), &err), &err);
+	port = http_server_port(srv);
+	for (int i = 0; i < 5000; i++)
+		buf_addf(&post, "%sq%d=A", i ? "&" : "", i);
+	cr_expect_eq(fetch(port, NULL, "/raw?src=x", post.data, "application/x-www-form-urlencoded", &body, NULL), 200,
+		     "%s", body.data);
+	cr_expect_str_eq(body.data, "POST /raw\nsrc=x\n", "the fields stay in the body, unparsed");
+	cr_expect_eq(fetch(port, NULL, "/raw?a=x%00y", "q=1", "application/x-www-form-urlencoded", NULL, NULL), 400);
+	cr_expect_eq(fetch(port, NULL, "/raw?a&b&c&d", "q=1", "application/x-www-form-urlencoded", NULL, NULL), 400);
+	/* another route on the same server keeps the limit on its fields */
+	cr_expect_eq(fetch(port, NULL, "/form", post.data, "application/x-www-form-urlencoded", NULL, NULL), 400);
+	buf_release(&post);
+	buf_release(&body);
 	http_server_stop(srv);
 }
 
@@ -609,6 +641,131 @@ Test(http, hundreds_of_query_parameters_are_400_at_once)
 	http_server_stop(srv);
 }
 
+/* What follows a prefix route's prefix is a token (an unsubscribe or a
+ * survey link): a failing handler's warning names the route, not it. */
+Test(http, a_failing_route_keeps_its_token_out_of_the_log)
+{
+	char *log = xstrfmt("%s/httpd-log-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp"), *text;
+	int fd = mkstemp(log), saved = dup(2);
+	struct http_server *srv;
+	unsigned port;
+
+	cr_assert(fd >= 0 && saved >= 0);
+	cr_assert(dup2(fd, 2) >= 0);
+	srv = start(NULL);
+	port = http_server_port(srv);
+	cr_expect_eq(get(port, "/fail/Tk-5ecret-9f2c?x=1", NULL, NULL), 500);
+	cr_expect_eq(get(port, "/fail/Tk-5ecret-%0A-9f2c", NULL, NULL), 500);
+	cr_expect_eq(get(port, "/fail/", NULL, NULL), 500);
+	cr_expect_eq(get(port, "/fail", NULL, NULL), 500);
+	http_server_stop(srv);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	text = test_slurp(log);
+	unlink(log);
+	cr_expect_null(strstr(text, "5ecret"), "the token in the log:\n%s", text);
+	cr_expect(strstr(text, "http: GET /fail/… from 127.0.0.1: could not connect to 'secret-db-host'\n"), "%s",
+		  text);
+	cr_expect(strstr(text, "http: GET /fail/ from 127.0.0.1: could not connect"), "%s", text);
+	cr_expect(strstr(text, "http: GET /fail from 127.0.0.1: could not connect"), "%s", text);
+	free(text);
+	free(log);
+}
+
+/* Decorates httpd's own answers on its route, and tries to change their
+ * status (which httpd keeps). */
+static void dress(struct http_response *out, const struct http_request *req, void *ctx)
+{
+	struct err err = ERR_INIT;
+
+	buf_reset(&out->body);
+	buf_addf(&out->body, "<p>%s %d on %s</p>", (const char *)ctx, out->status, req->rest);
+	assert_ok(http_response_header(out, "Cache-Control", "no-store", &err), &err);
+	http_reply_html(out, 200, NULL);
+}
+
+static int h_dressed(struct http_response *out, const struct http_request *req, void *ctx, struct err *err)
+{
+	(void)ctx;
+	if (!strcmp(req->rest, "fail"))
+		return err_set(err, ERR_FAIL, "failed");
+	http_reply_text(out, 200, "ok\n");
+	return 0;
+}
+
+/* Every answer on a route with an error hook goes through it, whoever
+ * makes it: too large (by Content-Length or chunked), a bad query, a failed
+ * handler, another method on its path. Other routes' answers stay plain. */
+Test(http, a_route_dresses_the_answers_httpd_makes_for_it)
+{
+	static char name[] = "dressed";
+	static const struct http_route dressed_routes[] = {
+		{ "GET", "/d/", h_dressed, name, 0, dress },
+		{ "POST", "/d/", h_dressed, name, HTTP_ROUTE_RAW_FORM, dress },
+		{ "GET", "/plain/", h_dressed, NULL, 0, NULL },
+	};
+	static const struct {
+		const char *method, *path, *post;
+		long status;
+		const char *body;
+	} cases[] = {
+		{ NULL, "/d/x", "q=1", 200, "ok\n" },
+		{ NULL, "/d/big", NULL, 413, "<p>dressed 413 on big</p>" },
+		{ NULL, "/d/nul?a=%00", NULL, 400, "<p>dressed 400 on nul</p>" },
+		{ NULL, "/d/fail", NULL, 500, "<p>dressed 500 on fail</p>" },
+		{ "DELETE", "/d/x", NULL, 405, "<p>dressed 405 on x</p>" },
+		{ NULL, "/plain/fail", NULL, 500, "internal server error\n" },
+		{ NULL, "/nope", NULL, 404, "not found\n" },
+	};
+	struct http_options opt = { .max_body = 1024 };
+	struct http_server *srv;
+	struct err err = ERR_INIT;
+	struct buf big = BUF_INIT, body = BUF_INIT, headers = BUF_INIT;
+	unsigned port;
+
+	assert_ok(http_server_start(&srv, &opt, dressed_routes, ARRAY_SIZE(dressed_routes), &err), &err);
+	port = http_server_port(srv);
+	for (int i = 0; i < 4096; i++)
+		buf_addch(&big, 'x');
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *post = cases[i].post;
+		long status;
+		if (!post && !cases[i].method && !strncmp(cases[i].path, "/d/big", 6))
+			post = big.data;
+		buf_reset(&body);
+		buf_reset(&headers);
+		status = fetch(port, cases[i].method, cases[i].path, post, post ? "text/plain" : NULL, &body, &headers);
+		cr_expect_eq(status, cases[i].status, "%s: %ld", cases[i].path, status);
+		cr_expect_str_eq(body.data, cases[i].body, "%s", cases[i].path);
+		if (cases[i].status >= 400 && !strncmp(cases[i].path, "/d/", 3)) {
+			cr_expect(strstr(headers.data, "Cache-Control: no-store\r\n"), "%s: %s", cases[i].path,
+				  headers.data);
+			cr_expect(strstr(headers.data, "Content-Security-Policy: "), "%s: %s", cases[i].path,
+				  headers.data);
+		} else {
+			cr_expect_null(strstr(headers.data, "Cache-Control"), "%s: %s", cases[i].path, headers.data);
+		}
+	}
+	cr_expect(strstr(headers.data, "X-Content-Type-Options: nosniff\r\n"), "%s", headers.data);
+	/* chunked: the 413 comes after the body, through the hook too */
+	buf_reset(&body);
+	buf_adds(&body, "POST /d/chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+			"1000\r\n");
+	buf_add(&body, big.data, big.len);
+	buf_adds(&body, "\r\n0\r\n\r\n");
+	buf_reset(&headers);
+	raw(port, body.data, body.len, 0, &headers);
+	cr_expect(!strncmp(headers.data, "HTTP/1.1 413 ", 13), "%s", headers.data);
+	cr_expect(strstr(headers.data, "Cache-Control: no-store\r\n"), "%s", headers.data);
+	cr_expect(strstr(headers.data, "<p>dressed 413 on chunked</p>"), "%s", headers.data);
+	buf_release(&big);
+	buf_release(&body);
+	buf_release(&headers);
+	http_server_stop(srv);
+}
+
 /* ---- lifecycle ---- */
 
 Test(http, stop_with_open_connections_and_restart)
@@ -667,12 +824,12 @@ static int h_module(struct http_response *out, const struct http_request *req, v
 Test(http, each_route_gets_its_own_context)
 {
 	static const struct http_route gateway_routes[] = {
-		{ "GET", "/u/", h_module, NULL },
-		{ NULL, "/sms/dlr", h_module, NULL },
+		{ "GET", "/u/", h_module, NULL, 0, NULL },
+		{ NULL, "/sms/dlr", h_module, NULL, 0, NULL },
 	};
 	static const struct http_route survey_routes[] = {
-		{ "GET", "/s/", h_module, NULL },
-		{ "POST", "/s/", h_module, NULL },
+		{ "GET", "/s/", h_module, NULL, 0, NULL },
+		{ "POST", "/s/", h_module, NULL, 0, NULL },
 	};
 	struct module gateway = { "gateway", 0, PTHREAD_MUTEX_INITIALIZER };
 	struct module survey = { "survey", 0, PTHREAD_MUTEX_INITIALIZER };
