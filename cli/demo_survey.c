@@ -75,7 +75,8 @@ static void server_stop(struct server *s)
 	http_routes_release(&s->routes);
 }
 
-/* The tokens of the first n invitations of survey (target code, token). */
+/* The tokens of the first n invitations of survey (target code, token,
+ * recipient, message id, invitation id). */
 static int invitations(struct crm_res **out, struct cli *cli, const char *survey, int n, struct err *err)
 {
 	char limit[16];
@@ -87,7 +88,8 @@ static int invitations(struct crm_res **out, struct cli *cli, const char *survey
 	return rc ? rc
 		  : crm_db_query(
 			    out, db,
-			    "SELECT i.target_code, crm.survey_outbox_token(i.outbox_id, $2), o.recipient, o.message_id"
+			    "SELECT i.target_code, crm.survey_outbox_token(i.outbox_id, $2), o.recipient, o.message_id,"
+			    " i.id"
 			    " FROM crm.survey_invitation i JOIN crm.survey s ON s.id = i.survey_id"
 			    " JOIN crm.outbox o ON o.id = i.outbox_id"
 			    " WHERE s.name = $1 AND o.status IN ('sent', 'delivered') ORDER BY i.id LIMIT $3::integer",
@@ -167,6 +169,26 @@ static int answer_by_mail(struct cli *cli, const char *survey, struct err *err)
 	return rc;
 }
 
+/* Fail unless invitation id (of target) is answered by a text. */
+static int answered_by_sms(struct cli *cli, const char *id, const char *target, struct err *err)
+{
+	const char *params[] = { id };
+	struct crm_db *db;
+	char *by = NULL;
+	int rc = cli_db(cli, &db, err);
+
+	if (!rc)
+		rc = crm_db_value(&by, db, "SELECT answered_by FROM crm.survey_invitation WHERE id = $1::bigint", 1,
+				  params, err);
+	if (!rc && (!by || strcmp(by, "sms")))
+		rc = err_set(
+			err, ERR_FAIL,
+			"%s's text reply was not stored as the answer: answered by %s (see 'crmgate survey inbox')",
+			target, by ? by : "nothing");
+	free(by);
+	return rc;
+}
+
 /* A text reply "1A 2:5" from the first invited mobile, through Kannel's
  * inbound route as Kannel calls it. */
 static int answer_by_text(struct gw_sms_http *h, const struct server *s, struct cli *cli, const char *survey,
@@ -189,6 +211,9 @@ static int answer_by_text(struct gw_sms_http *h, const struct server *s, struct 
 	}
 	if (!rc && reply.status / 100 != 2)
 		rc = err_set(err, ERR_FAIL, "the inbound text route answered HTTP %ld", reply.status);
+	/* 2xx is also a text kept for review: only the invitation says it was answered */
+	if (!rc)
+		rc = answered_by_sms(cli, crm_res_get(res, 0, 4), crm_res_get(res, 0, 0), err);
 	if (!rc)
 		printf("%s answered by a text reply: 1A 2:5\n", crm_res_get(res, 0, 0));
 	gw_sms_http_reply_release(&reply);

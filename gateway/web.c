@@ -535,47 +535,6 @@ static int h_sms_dlr(struct http_response *res, const struct http_request *req, 
 	return rc;
 }
 
-static int is_space_at(const char *s, size_t *len)
-{
-	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\v' || *s == '\f') {
-		*len = 1;
-		return 1;
-	}
-	if (!strncmp(s, "\xe3\x80\x80", 3)) { /* U+3000 IDEOGRAPHIC SPACE */
-		*len = 3;
-		return 1;
-	}
-	return 0;
-}
-
-int gw_web_is_stop(const char *text)
-{
-	static const char *const words[] = { "STOP", "TD", "T", "退订" };
-	const char *end;
-	size_t n;
-
-	while (is_space_at(text, &n))
-		text += n;
-	end = text + strlen(text);
-	while (end > text) {
-		const char *p = end - 1;
-		if (is_space_at(p, &n) && n == 1) {
-			end = p;
-			continue;
-		}
-		if (end - text >= 3 && is_space_at(end - 3, &n) && n == 3) {
-			end -= 3;
-			continue;
-		}
-		break;
-	}
-	n = (size_t)(end - text);
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (strlen(words[i]) == n && !strncasecmp(text, words[i], n))
-			return 1;
-	return 0;
-}
-
 /* Only digits of what the client sent reach the log: " from a number
  * ending 8000", or nothing. */
 static void number_end(char out[32], const char *from)
@@ -585,6 +544,69 @@ static void number_end(char out[32], const char *from)
 	out[0] = 0;
 	if (n > 4 && is_digits(from + n - 4, 4))
 		snprintf(out, 32, " from a number ending %s", from + n - 4);
+}
+
+/* A character of a text as a stop word is read: the full-width forms
+ * (U+FF01-U+FF5E, what a Chinese keyboard types) as their ASCII, ASCII
+ * letters in lower case, the ideographic and no-break spaces as a space,
+ * 。 and 、 as a period and a comma. */
+static uint32_t stop_fold(uint32_t cp)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		cp -= 0xFEE0;
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if (cp == 0x3000 || cp == 0x00A0)
+		return ' ';
+	if (cp == 0x3002)
+		return '.';
+	if (cp == 0x3001)
+		return ',';
+	return cp;
+}
+
+int gw_web_is_stop(const char *text)
+{
+	/* Only words that ask for nothing but to stop: not 取消 or cancel
+	 * (a booking, an order), not "no" (an answer) */
+	static const char *const words[] = { "stop", "td", "t", "unsubscribe", "退订" };
+	struct buf f = BUF_INIT;
+	size_t n = strlen(text), len, start = 0;
+	uint32_t cp;
+	int stop = 0;
+
+	for (; n && (len = utf8_decode(text, n, &cp)); text += len, n -= len) {
+		cp = stop_fold(cp);
+		if (cp < 0x80)
+			buf_addch(&f, (char)cp);
+		else
+			buf_add(&f, text, len);
+	}
+	if (n) /* not UTF-8: no stop word */
+		goto done;
+	while (start < f.len && strchr(" \t\r\n\v\f", f.data[start]))
+		start++;
+	/* "STOP." "退订。" "stop!!": the punctuation a sentence ends with */
+	while (f.len > start && strchr(" \t\r\n\v\f.!?,;~", f.data[f.len - 1]))
+		buf_truncate(&f, f.len - 1);
+	for (size_t i = 0; i < ARRAY_SIZE(words) && !stop; i++)
+		stop = !strcmp(f.data + start, words[i]);
+done:
+	buf_release(&f);
+	return stop;
+}
+
+int gw_web_sms_stop(struct crm_db *db, const char *from, struct err *err)
+{
+	const char *params[] = { from };
+	char *n = NULL, ending[32];
+	int rc = crm_db_value(&n, db, "SELECT crm.sms_stop($1)", 1, params, err);
+
+	number_end(ending, from);
+	if (!rc)
+		log_info("serve: an SMS opt-out%s: %s opted out", ending, n ? n : "0");
+	free(n);
+	return rc;
 }
 
 /* A text that is no stop word, to the hook. A text that is not UTF-8 (a
@@ -616,8 +638,6 @@ static int h_sms_in(struct http_response *res, const struct http_request *req, v
 	struct crm_db *db = NULL;
 	const char *from = http_param(req, "from"), *text = http_param(req, "text");
 	const char *key = http_param(req, "key"), *id = http_param(req, "id");
-	const char *params[1];
-	char *n = NULL, ending[32];
 	int rc;
 
 	if (!w->inbound_secret) {
@@ -648,15 +668,9 @@ static int h_sms_in(struct http_response *res, const struct http_request *req, v
 		return 0;
 	if (!gw_web_is_stop(text))
 		return w->text_fn ? inbound_text(w, from, http_param(req, "to"), text, id, err) : 0;
-	params[0] = from;
 	rc = pool_get(&db, w, err);
-	if (rc)
-		return rc;
-	rc = crm_db_value(&n, db, "SELECT crm.sms_stop($1)", 1, params, err);
-	number_end(ending, from);
 	if (!rc)
-		log_info("serve: an SMS opt-out%s: %s opted out", ending, n ? n : "0");
-	free(n);
+		rc = gw_web_sms_stop(db, from, err);
 	pool_put(w, db, rc != 0);
 	return rc;
 }

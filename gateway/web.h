@@ -7,7 +7,7 @@
  *   GET  /sms/in    Kannel's get-url for inbound texts:
  *                   ?key=SECRET&from=%p&to=%P&text=%a&id=%I (id, Kannel's
  *                   message id, may be left out: it makes a retried call
- *                   idempotent); STOP, TD, T or 退订 opts the number out,
+ *                   idempotent); a stop word (gw_web_is_stop) opts the number out,
  *                   any other text goes to the text hook (the surveys'
  *                   text answers) when one is given. SECRET is [sms]
  *                   inbound_secret: anyone else gets 403, and without one
@@ -100,8 +100,17 @@ int gw_web_token_check(long *outbox_id, struct crm_db *db, const char *token, co
 /* The same for a delivery-report id (gw_web_dlr_token's). */
 int gw_web_dlr_token_check(long *outbox_id, struct crm_db *db, const char *token, const char *secret, struct err *err);
 
-/* Is text an opt-out keyword: STOP, TD, T (ASCII case ignored) or 退订,
- * after trimming spaces (ASCII and U+3000)? */
+/* Is text an opt-out keyword: STOP, TD, T, UNSUBSCRIBE or 退订, in any
+ * case, in full-width letters too ("ＳＴＯＰ"), with spaces around (ASCII,
+ * U+3000) and the punctuation a sentence ends with after it ("STOP.",
+ * "td!", "退订。")? The one rule of every inbound text: /sms/in acts on it,
+ * and the surveys' text answers (survey/smsreply.c) do not read it as an
+ * answer. Words that may ask to cancel something else (取消, CANCEL) are
+ * none: such a text is kept for review, not taken as an opt-out. */
 int gw_web_is_stop(const char *text);
+
+/* Opt the number from out of texts (crm.sms_stop: every contact and lead
+ * contact with that mobile, and the suppression list), and log it. */
+int gw_web_sms_stop(struct crm_db *db, const char *from, struct err *err);
 
 #endif

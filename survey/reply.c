@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "common/xalloc.h"
+#include "gateway/web.h"
 #include "survey/fold.h"
 #include "common/banned.h"
 
@@ -603,19 +604,6 @@ int survey_reply_parse(struct survey_answers *out, const struct survey_template 
 
 /* ------------------------------------------------- text replies */
 
-static int is_stop(const char *f)
-{
-	static const char *const words[] = { "stop", "td", "退订", "unsubscribe" };
-	size_t n = strlen(f);
-
-	while (n && strchr(".!", f[n - 1]))
-		n--;
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (strlen(words[i]) == n && !memcmp(f, words[i], n))
-			return 1;
-	return 0;
-}
-
 /* One answer of a text reply at f + *i to question q: a letter or a whole
  * number; 0, or -1 when what stands there is not one. */
 static int read_sms_answer(struct survey_answer *ans, const struct survey_question *q, const char *f, size_t *i)
@@ -698,10 +686,16 @@ int survey_reply_parse_sms(struct survey_answers *out, const struct survey_templ
 	struct buf f = BUF_INIT, one = BUF_INIT;
 	struct line *lines = NULL;
 	size_t nr;
+	int stop;
 
 	survey_answers_init(out, t);
 	if (too_long(len, err))
 		return ERR_INPUT;
+	buf_add(&one, text, len); /* the gateway's rule, on the text as it came */
+	stop = gw_web_is_stop(one.data);
+	buf_release(&one);
+	if (stop)
+		return SURVEY_REPLY_STOP;
 	for (size_t k = 0; k < t->nquestions; k++)
 		if (t->questions[k].type != SURVEY_SINGLE && t->questions[k].type != SURVEY_RATING)
 			return err_set(err, ERR_INPUT,
@@ -717,10 +711,6 @@ int survey_reply_parse_sms(struct survey_answers *out, const struct survey_templ
 	}
 	free(lines);
 	buf_release(&one);
-	if (is_stop(f.data)) {
-		buf_release(&f);
-		return SURVEY_REPLY_STOP;
-	}
 	if (!sms_alone(out, t, f.data))
 		read_sms(&r, f.data);
 	buf_release(&f);

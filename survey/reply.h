@@ -42,8 +42,9 @@
 int survey_reply_parse(struct survey_answers *out, const struct survey_template *t, const char *body, size_t len,
 		       struct err *err);
 
-/* A text reply that asks to stop messages ("STOP", "TD", "退订"): the SMS
- * gateway acts on it; it is no answer. */
+/* A text reply that asks to stop messages: a stop word by the gateway's
+ * one rule (gw_web_is_stop: "STOP.", "ＴＤ", "退订。"); the SMS gateway acts
+ * on it; it is no answer. */
 #define SURVEY_REPLY_STOP 1
 
 /* Read the answers to t in a text reply (len bytes of UTF-8) into out, as

@@ -3,8 +3,10 @@
  * a survey sent by text, or kept for review.
  *
  * crmgate serve's /sms/in (gateway/web.c) hands every inbound text that is
- * no stop word to survey_sms_receive through its text hook; a stop word
- * never comes here (it opts the number out, and is no answer).
+ * no stop word to survey_sms_receive through its text hook. A stop word is
+ * the gateway's one rule (gw_web_is_stop): one that comes here all the
+ * same opts the number out as /sms/in does (gw_web_sms_stop), and is no
+ * answer; no text is dropped.
  *
  * Matching: the newest invitation of a running survey sent by sms whose
  * outbox row went to the sending number, the numbers compared as the
@@ -19,9 +21,12 @@
  * meanwhile, goes to crm.survey_inbox (channel sms) with the reason.
  *
  * Once: a text is known by Kannel's id of it ("kannel:ID") when Kannel
- * gives one (%I in its get-url), else by a digest of the number, the
- * recipient, the text and the day ("sms:HEX"), so that Kannel calling
- * again stores nothing twice, response or review item. */
+ * gives one (%I in its get-url), else by a digest ("sms:HEX") of the
+ * number, the recipient, the text and the invitation it was matched to,
+ * and for a text kept for review the UTC day too, so that Kannel calling
+ * again stores nothing twice, response or review item, while the same "B"
+ * answering two surveys is two answers. A text whose id is that of the
+ * response to another invitation is kept for review, not dropped. */
 #ifndef SURVEY_SMSREPLY_H
 #define SURVEY_SMSREPLY_H
 
@@ -33,6 +38,7 @@ enum survey_sms_outcome {
 	SURVEY_SMS_STORED,    /* stored as the invitation's answers */
 	SURVEY_SMS_DUPLICATE, /* this very text was handled before: nothing done */
 	SURVEY_SMS_KEPT,      /* kept in the review inbox, with the reason */
+	SURVEY_SMS_OPTED_OUT, /* a stop word: the number is opted out */
 };
 
 /* Deal with the text (UTF-8) from number from to to (NULL: unknown), with

@@ -472,7 +472,30 @@ Test(web, stop_words)
 		{ "TDX", 0 },
 		{ "退订吧", 0 },
 		{ "S T O P", 0 },
-		{ "ＴＤ", 0 },
+		/* what people type: punctuation after it, full width, any case */
+		{ "STOP.", 1 },
+		{ "stop!", 1 },
+		{ " Stop!!\n", 1 },
+		{ "STOP ?", 1 },
+		{ "Unsubscribe", 1 },
+		{ "unsubscribe.", 1 },
+		{ "ＳＴＯＰ", 1 },
+		{ "ｓｔｏｐ！", 1 },
+		{ "ＴＤ", 1 },
+		{ "td.", 1 },
+		{ "T.", 1 },
+		{ "退订。", 1 },
+		{ "退订！", 1 },
+		{ "\xe3\x80\x80退订。\xe3\x80\x80", 1 },
+		/* words that may cancel something else, and no word at all */
+		{ "取消", 0 },
+		{ "CANCEL", 0 },
+		{ "stop it", 0 },
+		{ "S.T.O.P", 0 },
+		{ ".", 0 },
+		{ "!!", 0 },
+		{ "。", 0 },
+		{ "STOP\xff", 0 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		cr_expect_eq(gw_web_is_stop(cases[i].text), cases[i].stop, "'%s'", cases[i].text);

@@ -10,6 +10,7 @@
 
 #include "testlib.h"
 #include "common/xalloc.h"
+#include "gateway/web.h"
 #include "survey/reply.h"
 #include "example.h"
 
@@ -301,6 +302,11 @@ static const struct {
 	{ sms_survey, "退订", SURVEY_REPLY_STOP, NULL },
 	{ sms_survey, " 退订。", SURVEY_REPLY_STOP, NULL },
 	{ one_question, "TD", SURVEY_REPLY_STOP, NULL },
+	{ sms_survey, "STOP.", SURVEY_REPLY_STOP, NULL },
+	{ sms_survey, "Unsubscribe", SURVEY_REPLY_STOP, NULL },
+	{ sms_survey, "td.", SURVEY_REPLY_STOP, NULL },
+	{ example, "STOP", SURVEY_REPLY_STOP, NULL }, /* a stop word whatever the questions */
+	{ sms_survey, "取消", ERR_INPUT, "'取消' is not a text answer like 1B 2A 3:5" },
 	{ sms_survey, "yes", ERR_INPUT, "'yes' is not a text answer like 1B 2A 3:5" },
 	{ sms_survey, "hello 1B 3:5", ERR_INPUT, "'hello 1b 3:5' is not a text answer like 1B 2A 3:5" },
 	{ sms_survey, "1B 2", ERR_INPUT, "'1b 2' is not a text answer like 1B 2A 3:5" },
@@ -338,6 +344,33 @@ Test(reply, text_replies)
 		else
 			cr_expect_str_eq(err.msg.data, sms[i].answers, "'%s': '%s'", sms[i].text, err.msg.data);
 		free(got);
+		err_release(&err);
+		survey_answers_release(&a);
+		survey_template_release(&t);
+	}
+}
+
+/* A text is a stop word for the survey exactly when it is one for the
+ * gateway (gw_web_is_stop): a text one of them took for a stop word and
+ * the other did not would be lost (issue 12). */
+Test(reply, text_stop_words_are_the_gateways)
+{
+	static const char *const texts[] = {
+		"STOP",	     "STOP.", "stop!",	" Stop!! ", "Unsubscribe", "UNSUBSCRIBE.", "ＳＴＯＰ", "ｓｔｏｐ！",
+		"TD",	     "td.",   "ＴＤ",	"T",	    "t.",	   "退订",	   "退订。",   "　退订！",
+		"退订\n",    "取消",  "cancel", "stop it",  "please stop", "退订吧",	   "S T O P",  "B",
+		"1B 2A 3:5", "no",    ".",	"",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		struct survey_template t;
+		struct survey_answers a;
+		struct err err = ERR_INIT;
+		int rc;
+
+		load(&t, sms_survey);
+		rc = survey_reply_parse_sms(&a, &t, texts[i], strlen(texts[i]), &err);
+		cr_expect_eq(rc == SURVEY_REPLY_STOP, gw_web_is_stop(texts[i]), "'%s': the survey says %d (%s)",
+			     texts[i], rc, err.msg.data);
 		err_release(&err);
 		survey_answers_release(&a);
 		survey_template_release(&t);

@@ -17,6 +17,7 @@
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
+#include "survey/smsreply.h"
 
 #define KEY "in-key-7"
 
@@ -293,6 +294,105 @@ Test(survey_sms, stop_opts_out_and_answers_nothing)
 	cr_expect(wait_for("SELECT string_agg(code, ' ' ORDER BY code) FROM crm.contact WHERE sms_opt_out", "E4 E5"));
 	expect_value("SELECT count(*) FROM crm.survey_response", "0");
 	expect_value("SELECT count(*) FROM crm.survey_inbox", "0");
+}
+
+/* Every way a stop word is typed opts the number out through /sms/in, and
+ * is neither answer nor review item; a word that may cancel something else
+ * is kept for review, the number not opted out (issue 12). */
+Test(survey_sms, stop_in_every_form_opts_out)
+{
+	static const struct {
+		const char *code, *mobile, *text;
+		int stop;
+	} texts[] = {
+		{ "E1", "13900000001", "STOP.", 1 },	   { "E2", "13900000002", "stop!", 1 },
+		{ "E3", "13900000003", "Unsubscribe", 1 }, { "E4", "13900000004", "ＳＴＯＰ", 1 },
+		{ "E5", "13900000005", "td.", 1 },	   { "E6", "13900000006", "退订。", 1 },
+		{ "E7", "13900000007", " ｔｄ！ ", 1 },	   { "E8", "13900000008", "取消", 0 },
+		{ "E9", "13900000009", "please stop", 0 },
+	};
+	struct buf want = BUF_INIT;
+
+	test_import(db, dir, "contact",
+		    "code,customer_code,name,mobile\n"
+		    "E6,C1,孙八,13900000006\nE7,C1,周九,13900000007\nE8,C1,吴十,13900000008\nE9,C1,郑一,13900000009\n");
+	survey("回访", "three", "code <> 'none'", NULL);
+	send_to_files();
+	serve();
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		char *id = xstrfmt("f-%zu", i);
+		cr_expect_eq(inbound(texts[i].mobile, texts[i].text, i % 2 ? id : NULL), 200, "'%s'", texts[i].text);
+		if (texts[i].stop)
+			buf_addf(&want, "%s%s", want.len ? " " : "", texts[i].code);
+		free(id);
+	}
+	cr_expect(wait_for("SELECT coalesce(string_agg(code, ' ' ORDER BY code), '') FROM crm.contact"
+			   " WHERE sms_opt_out",
+			   want.data),
+		  "not opted out as %s", want.data);
+	expect_value("SELECT coalesce(string_agg(code, ' ' ORDER BY code), '') FROM crm.contact WHERE sms_opt_out",
+		     want.data);
+	expect_value("SELECT count(*) FROM crm.survey_response", "0");
+	expect_value("SELECT string_agg(body, ' | ' ORDER BY id) FROM crm.survey_inbox", "取消 | please stop");
+	buf_release(&want);
+}
+
+/* A stop word handed to the text answers all the same (not through
+ * /sms/in) opts out there too: no text is dropped. */
+Test(survey_sms, a_stop_word_given_to_the_text_answers_opts_out)
+{
+	static const char *const stops[] = { "STOP", "Unsubscribe.", "退订。" };
+	struct err err = ERR_INIT;
+	struct crm_db *conn;
+
+	survey("回访", "three", "code <> 'none'", NULL);
+	send_to_files();
+	assert_ok(crm_db_connect(&conn, db, &err), &err);
+	for (size_t i = 0; i < ARRAY_SIZE(stops); i++) {
+		enum survey_sms_outcome o = SURVEY_SMS_STORED;
+		char *from = xstrfmt("1390000000%zu", i + 1);
+		assert_ok(survey_sms_receive(&o, conn, from, "10690000", stops[i], NULL, &err), &err);
+		cr_expect_eq(o, SURVEY_SMS_OPTED_OUT, "'%s': %d", stops[i], o);
+		free(from);
+	}
+	crm_db_free(conn);
+	expect_value("SELECT string_agg(code, ' ' ORDER BY code) FROM crm.contact WHERE sms_opt_out", "E1 E2 E3");
+	expect_value("SELECT count(*) FROM crm.survey_response", "0");
+	expect_value("SELECT count(*) FROM crm.survey_inbox", "0");
+}
+
+/* Without Kannel's id the same text answering two surveys the same day is
+ * two answers, and a retry for the same invitation still one; with it, a
+ * text whose id is that of another invitation's answer is kept, not
+ * dropped (issue 12). */
+Test(survey_sms, the_same_text_answers_two_surveys)
+{
+	survey("一问", "one", "code IN ('E1', 'E2')", NULL);
+	survey("再问", "one", "code IN ('E1', 'E2')", NULL);
+	send_to_files();
+	serve();
+
+	/* without an id: each "B" answers one invitation, the newest first */
+	cr_expect_eq(inbound("13900000001", "B", NULL), 200);
+	cr_expect_eq(inbound("13900000001", "B", NULL), 200);
+	expect_value(
+		"SELECT string_agg(s.name || ':' || i.answered_by, ' ' ORDER BY s.name) FROM crm.survey_invitation i"
+		" JOIN crm.survey s ON s.id = i.survey_id WHERE i.target_code = 'E1'",
+		"一问:sms 再问:sms");
+	/* Kannel calling again with both: nothing more */
+	cr_expect_eq(inbound("13900000001", "B", NULL), 200);
+	expect_value("SELECT count(*) FROM crm.survey_response", "2");
+	expect_value("SELECT count(*) FROM crm.survey_inbox", "0");
+
+	/* with an id: the second text carries the first one's id */
+	cr_expect_eq(inbound("13900000002", "A", "k-1"), 200);
+	cr_expect_eq(inbound("13900000002", "B", "k-1"), 200);
+	expect_value("SELECT count(*) FROM crm.survey_response", "3");
+	expect_value("SELECT body || ' | ' || reason FROM crm.survey_inbox",
+		     "B | a text with this id answered another invitation already");
+	/* and again: kept once */
+	cr_expect_eq(inbound("13900000002", "B", "k-1"), 200);
+	expect_value("SELECT count(*) FROM crm.survey_inbox", "1");
 }
 
 /* ---- a real Kannel ---- */
