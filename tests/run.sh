@@ -83,6 +83,9 @@ export CRMGATE_SMS_QUIET_HOURS
 # machine's default (/var/lib/crmgate as root); unset for the tests of that
 CRMGATE_HOME=$pgdir/home
 export CRMGATE_HOME
+# the test framework's own leak is not ours (tests/lsan.supp says which)
+LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 if ! psql "$CRMGATE_TEST_PG dbname=postgres" -qX -c "CREATE DATABASE crm_template" ||
 	! "$CRMGATE_BIN" -q --db "$CRMGATE_TEST_PG dbname=crm_template" db migrate; then
 	echo "tests/run.sh: could not prepare crm_template" >&2
