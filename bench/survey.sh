@@ -87,11 +87,18 @@ for e in customer contact; do
 done
 "$BIN" -q --db "$DB" survey template add bench "$work/survey.txt"
 "$BIN" -q --db "$DB" survey create bench --template bench --targets contact --channel email >/dev/null
+# survey links are made with [serve] secret (a key of this run's), and
+# remade here as crmgate makes them (gateway/web.h)
+CRMGATE_SERVE_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export CRMGATE_SERVE_SECRET
 "$BIN" -q --db "$DB" survey launch bench --yes >/dev/null
 "$BIN" -q --db "$DB" survey create direct --template bench --targets contact --channel email >/dev/null
 "$BIN" -q --db "$DB" survey launch direct --yes >/dev/null
-psql "$DB" -qAtX -o "$work/tokens" -v ON_ERROR_STOP=1 -c "SELECT crm.survey_outbox_token(i.outbox_id)
-	FROM crm.survey_invitation i JOIN crm.survey s ON s.id = i.survey_id WHERE s.name = 'bench' ORDER BY random()"
+psql "$DB" -qAtX -o "$work/tokens" -v ON_ERROR_STOP=1 -v key="$CRMGATE_SERVE_SECRET" <<'SQL'
+SELECT translate(rtrim(encode(public.hmac(convert_to('survey:' || encode(i.token_nonce, 'hex'), 'UTF8'),
+	convert_to(:'key', 'UTF8'), 'sha256'), 'base64'), '='), '+/', '-_')
+FROM crm.survey_invitation i JOIN crm.survey s ON s.id = i.survey_id WHERE s.name = 'bench' ORDER BY random()
+SQL
 tokens=$(wc -l <"$work/tokens")
 [ "$tokens" -eq "$N" ] || { echo "$tokens links, not $N" >&2; exit 1; }
 

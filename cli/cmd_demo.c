@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "crm/cluster.h"
+#include "gateway/crypto.h"
 #include "common/banned.h"
 
 struct demo_args {
@@ -307,9 +308,32 @@ static int answer_surveys(struct cli *cli, struct err *err)
 	return rc;
 }
 
+/* Draw a [serve] secret for this run when none is set: *drawn is it then
+ * (the caller's), else NULL. */
+static int demo_key(char **drawn, struct cli *cli, struct err *err)
+{
+	unsigned char raw[32];
+	char hex[2 * sizeof(raw) + 1];
+	int rc;
+
+	*drawn = NULL;
+	if (config_is_set(cli->cfg, "serve", "secret"))
+		return 0;
+	if ((rc = gw_crypto_random(raw, sizeof(raw), err)))
+		return rc;
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	setenv("CRMGATE_SERVE_SECRET", hex, 1);
+	*drawn = xstrdup(hex);
+	memset(raw, 0, sizeof(raw));
+	memset(hex, 0, sizeof(hex));
+	return 0;
+}
+
 int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 {
 	struct demo_args a = { .customers = 1000 };
+	char *drawn = NULL;
 	int rc;
 
 	if ((rc = opt_parse(NULL, usage, &a, argc, argv, err)))
@@ -325,13 +349,19 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	 * its own, the default quiet hours (21:00-08:00) would hold them back */
 	if (!config_is_set(cli->cfg, "sms", "quiet_hours"))
 		setenv("CRMGATE_SMS_QUIET_HOURS", "", 1);
+	/* survey links need a key of the configuration's (gateway/web.h);
+	 * without one, the demo draws one for this run */
+	if ((rc = demo_key(&drawn, cli, err)))
+		return rc;
 	clear_documents("out/birthday");
 	clear_documents("out/quote");
 	clear_documents("out/sms");
 	clear_documents("out/mail/new");
 	if ((rc = write_questionnaires(err)) || (rc = run_steps(cli, a.customers, err)) ||
-	    (rc = answer_surveys(cli, err)))
+	    (rc = answer_surveys(cli, err))) {
+		free(drawn);
 		return rc;
+	}
 	printf("\nThe birthday letters are in out/birthday and the quote in out/quote/SO00000001.docx:\n"
 	       "open them in Word or LibreOffice. The birthday e-mails (with the letter attached) went\n"
 	       "through the file transport into the Maildir out/mail/new, the text messages into out/sms\n"
@@ -340,5 +370,12 @@ int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)
 	       "The data lives in var/ (PostgreSQL, started on demand; 'crmgate db stop' stops it).\n"
 	       "Try: crmgate customer list --where \"code like 'C00000%%'\", crmgate salesperson view S0001,\n"
 	       "     crmgate export customer > customers.csv, crmgate db psql\n");
+	if (drawn)
+		printf("The survey links were made with a key drawn for this run ([serve] secret was not set).\n"
+		       "For them to go on working (reminders) and for surveys of your own, put in crmgate.conf:\n"
+		       "    [serve]\n"
+		       "    secret = %s\n",
+		       drawn);
+	free(drawn);
 	return 0;
 }

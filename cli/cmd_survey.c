@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "gateway/web.h"
 #include "survey/activity.h"
 #include "survey/store.h"
 #include "survey/template.h"
@@ -192,6 +193,9 @@ static const struct opt_cmd survey_verbs[] = {
 	{ .name = "survey show", .summary = N_("one survey and its counts"), .opts = one_opts, .fn = survey_show },
 	{ .name = "survey launch",
 	  .summary = N_("invite its targets: queue the invitations ('crmgate send' sends them)"),
+	  .help = N_("Each invitation's link is made with [serve] secret (32 characters or more, in\n"
+		     "crmgate.conf or CRMGATE_SERVE_SECRET), the same for every crmgate that launches\n"
+		     "or sends: the database keeps only each link's SHA-256."),
 	  .opts = ask_opts,
 	  .fn = cli_survey_launch },
 	{ .name = "survey remind",
@@ -460,8 +464,9 @@ int cli_survey_launch(struct cli *cli, void *args, struct err *err)
 
 	struct crm_res *s = NULL;
 
-	/* whether its links will open, said before it is asked */
-	if ((rc = cli_db(cli, &db, err)) || (rc = survey_activity_show(&s, db, a->name, err)))
+	/* whether its links can be made and will open, said before it is asked */
+	if ((rc = gw_web_survey_key_check(config_get(cli->cfg, "serve", "secret"), err)) ||
+	    (rc = cli_db(cli, &db, err)) || (rc = survey_activity_show(&s, db, a->name, err)))
 		return rc;
 	survey_warn_links(cli, crm_res_get(s, 0, crm_res_column(s, "channel")));
 	crm_res_free(s);
@@ -485,6 +490,9 @@ static int survey_remind(struct cli *cli, void *args, struct err *err)
 	struct crm_db *db;
 	int rc, yes;
 
+	/* the reminders carry the links again, made with the launch's key */
+	if ((rc = gw_web_survey_key_check(config_get(cli->cfg, "serve", "secret"), err)))
+		return rc;
 	if ((rc = survey_confirm(&yes, a, "remind", _("nobody reminded"), err,
 				 _("Remind those invited to survey '%s' who have not answered?"), a->name)) ||
 	    !yes)

@@ -75,12 +75,12 @@ static void server_stop(struct server *s)
 	http_routes_release(&s->routes);
 }
 
-/* The tokens of the first n invitations of survey (target code, token,
- * recipient, message id, invitation id). */
+/* The first n invitations of survey (target code, nonce and token hash in
+ * hexadecimal, recipient, message id, invitation id, outbox row). */
 static int invitations(struct crm_res **out, struct cli *cli, const char *survey, int n, struct err *err)
 {
 	char limit[16];
-	const char *params[] = { survey, config_get(cli->cfg, "serve", "secret"), limit };
+	const char *params[] = { survey, limit };
 	struct crm_db *db;
 	int rc = cli_db(cli, &db, err);
 
@@ -88,12 +88,21 @@ static int invitations(struct crm_res **out, struct cli *cli, const char *survey
 	return rc ? rc
 		  : crm_db_query(
 			    out, db,
-			    "SELECT i.target_code, crm.survey_outbox_token(i.outbox_id, $2), o.recipient, o.message_id,"
-			    " i.id"
+			    "SELECT i.target_code, encode(i.token_nonce, 'hex'), o.recipient, o.message_id, i.id,"
+			    " encode(i.token_hash, 'hex'), i.outbox_id"
 			    " FROM crm.survey_invitation i JOIN crm.survey s ON s.id = i.survey_id"
 			    " JOIN crm.outbox o ON o.id = i.outbox_id"
-			    " WHERE s.name = $1 AND o.status IN ('sent', 'delivered') ORDER BY i.id LIMIT $3::integer",
-			    3, params, err);
+			    " WHERE s.name = $1 AND o.status IN ('sent', 'delivered') ORDER BY i.id LIMIT $2::integer",
+			    2, params, err);
+}
+
+/* The token of row i of survey's invitations(), remade as the sender made it. */
+static int token_of(struct buf *out, struct cli *cli, const char *survey, struct crm_res *res, int i, struct err *err)
+{
+	struct gw_web_invitation v = { strtol(crm_res_get(res, i, 6), NULL, 10), crm_res_get(res, i, 1),
+				       crm_res_get(res, i, 5), survey };
+
+	return gw_web_survey_token_of(out, &v, config_get(cli->cfg, "serve", "secret"), err);
 }
 
 /* POST the answers to the form of token; the HTTP status into *status. */
@@ -118,19 +127,22 @@ static int answer_by_form(struct gw_sms_http *h, const struct server *s, struct 
 			  struct err *err)
 {
 	struct crm_res *res = NULL;
+	struct buf token = BUF_INIT;
 	int rc = invitations(&res, cli, survey, (int)ARRAY_SIZE(form_answers), err);
 
 	for (int i = 0; !rc && i < crm_res_rows(res); i++) {
 		long status = 0;
-		rc = post_form(h, s, crm_res_get(res, i, 1), form_answers[i], &status, err);
+		buf_reset(&token);
+		if (!(rc = token_of(&token, cli, survey, res, i, err)))
+			rc = post_form(h, s, token.data, form_answers[i], &status, err);
 		if (!rc && status != 200)
 			rc = err_set(err, ERR_FAIL, "the survey form answered HTTP %ld to %s's answers", status,
 				     crm_res_get(res, i, 0));
 		if (!rc)
-			printf("%s answered on the form: %s/s/%.8s…\n", crm_res_get(res, i, 0), s->base,
-			       crm_res_get(res, i, 1));
+			printf("%s answered on the form: %s/s/%.8s…\n", crm_res_get(res, i, 0), s->base, token.data);
 	}
 	crm_res_free(res);
+	buf_release(&token);
 	return rc;
 }
 

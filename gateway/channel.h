@@ -30,6 +30,7 @@ struct gw_camp {
 	const struct crm_entity *e;
 	struct gw_tpl subject, text, html, doc;
 	struct value *globals;
+	int survey; /* it sends a survey's invitations or reminders: their links need the key */
 };
 
 /* The worker: what every channel shares (gateway/send.c keeps the rest). */

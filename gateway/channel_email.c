@@ -17,14 +17,12 @@
 #include "gateway/mime.h"
 #include "gateway/smtp.h"
 #include "gateway/transport.h"
+#include "gateway/web.h"
 #include "merge/office.h"
 #include "merge/render.h"
 #include "common/banned.h"
 
 struct email_msg;
-
-/* Characters of a survey link's token (base64url of 256 bits, sql/022). */
-#define SURVEY_TOKEN_CHARS 43
 
 struct email {
 	const struct gw_transport *transport; /* NULL until the first message */
@@ -275,12 +273,12 @@ done:
 }
 
 /* The signed unsubscribe links and return path tags of the batch's rows,
- * in one query. */
+ * in one query, and for a survey's rows their survey links. */
 static int email_links(struct email_batch *b, struct err *err)
 {
 	struct gw_worker *w = b->w;
 	const char *public_url = b->e->public_url;
-	struct buf ids = BUF_INIT;
+	struct buf ids = BUF_INIT, token = BUF_INIT;
 	struct crm_res *res = NULL;
 	const char *params[2];
 	size_t len = strlen(public_url);
@@ -294,34 +292,47 @@ static int email_links(struct email_batch *b, struct err *err)
 	buf_addch(&ids, '}');
 	params[0] = ids.data;
 	params[1] = w->secret;
-	rc = crm_db_query_prepared(&res, w->db,
-				   "SELECT crm.unsubscribe_token(u.id, $2::text), crm.bounce_tag(u.id, $2::text),"
-				   " crm.survey_outbox_token(u.id, $2::text)"
-				   " FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY u.n",
-				   2, params, err);
+	/* only a survey's rows look for an invitation: a campaign's cost no
+	 * more than they did before surveys */
+	rc = crm_db_query_prepared(
+		&res, w->db,
+		b->k->survey ? "SELECT crm.unsubscribe_token(u.id, $2::text), crm.bounce_tag(u.id, $2::text),"
+			       " encode(s.nonce, 'hex'), encode(s.token_hash, 'hex'), s.survey"
+			       " FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n)"
+			       " LEFT JOIN LATERAL crm.survey_outbox_nonce(u.id) s ON true ORDER BY u.n"
+			     : "SELECT crm.unsubscribe_token(u.id, $2::text), crm.bounce_tag(u.id, $2::text)"
+			       " FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY u.n",
+		2, params, err);
 	if (!rc && crm_res_rows(res) != b->n)
 		rc = err_set(err, ERR_FAIL, "could not sign the links of %d outbox rows", b->n);
 	for (int i = 0; !rc && i < b->n; i++) {
-		const char *token = crm_res_get(res, i, 0), *tag = crm_res_get(res, i, 1);
-		const char *survey = crm_res_get(res, i, 2);
-		if (!token || !tag || strlen(tag) != GW_DSN_TAG_LEN) {
+		const char *unsub = crm_res_get(res, i, 0), *tag = crm_res_get(res, i, 1);
+		const char *nonce = b->k->survey ? crm_res_get(res, i, 2) : NULL;
+		if (!unsub || !tag || strlen(tag) != GW_DSN_TAG_LEN) {
 			rc = err_set(err, ERR_FAIL, "could not sign the links of outbox row %ld", b->m[i].job->id);
 			break;
 		}
 		buf_add(&b->m[i].unsub, public_url, len);
-		buf_addf(&b->m[i].unsub, "/u/%s", token);
-		if (survey) {
+		buf_addf(&b->m[i].unsub, "/u/%s", unsub);
+		if (nonce) {
+			struct gw_web_invitation v = { b->m[i].job->id, nonce, crm_res_get(res, i, 3),
+						       crm_res_get(res, i, 4) };
+			buf_reset(&token);
+			rc = gw_web_survey_token_of(&token, &v, w->secret, err);
+			if (rc)
+				break;
 			buf_add(&b->m[i].survey, public_url, len);
-			buf_addf(&b->m[i].survey, "/s/%s", survey);
+			buf_addf(&b->m[i].survey, "/s/%s", token.data);
 			/* a reply finds its invitation by the token (survey/mailreply.h) */
 			if (b->e->reply_to && strchr(b->e->reply_to, '@'))
 				buf_addf(&b->m[i].reply_to, "%.*s+%s%s", (int)strcspn(b->e->reply_to, "@"),
-					 b->e->reply_to, survey, strchr(b->e->reply_to, '@'));
+					 b->e->reply_to, token.data, strchr(b->e->reply_to, '@'));
 		}
 		memcpy(b->m[i].tag, tag, GW_DSN_TAG_LEN + 1);
 	}
 	crm_res_free(res);
 	buf_release(&ids);
+	buf_release(&token);
 	return rc;
 }
 
@@ -485,15 +496,15 @@ static int check_reply_to(const char *reply_to, struct err *err)
 	int rc = gw_mime_check_addr(reply_to, "[survey] reply_to", err);
 
 	if (!rc) {
-		buf_addf(&tagged, "%.*s+%0*d%s", (int)(at - reply_to), reply_to, SURVEY_TOKEN_CHARS, 0, at);
+		buf_addf(&tagged, "%.*s+%0*d%s", (int)(at - reply_to), reply_to, GW_WEB_SURVEY_TOKEN_LEN, 0, at);
 		if (gw_mime_check_addr(tagged.data, "[survey] reply_to", err)) {
 			err_clear(err);
 			rc = err_set(err, ERR_INPUT,
 				     "[survey] reply_to '%s': with a reply token (+ and %d characters) the part before"
 				     " '@' is longer than an address allows (64)",
-				     reply_to, SURVEY_TOKEN_CHARS);
+				     reply_to, GW_WEB_SURVEY_TOKEN_LEN);
 			err_hint(err, "use a part before '@' of %d characters or fewer, such as survey@…",
-				 64 - 1 - SURVEY_TOKEN_CHARS);
+				 64 - 1 - GW_WEB_SURVEY_TOKEN_LEN);
 		}
 	}
 	buf_release(&tagged);

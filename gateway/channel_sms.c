@@ -109,7 +109,7 @@ static int sms_one(void *ctx, const struct value *rec, struct err *err)
 	j->seen = 1;
 	/* a survey invitation's link, made as the e-mail channel makes it */
 	buf_reset(&s->text);
-	if ((rc = gw_web_survey_url(&s->text, w->db, s->public_url, j->job->id, w->secret, err))) {
+	if (j->k->survey && (rc = gw_web_survey_url(&s->text, w->db, s->public_url, j->job->id, w->secret, err))) {
 		buf_release(&body);
 		return rc;
 	}

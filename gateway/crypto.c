@@ -1,11 +1,17 @@
-/* gateway/crypto.c - SHA-256, base64, RSA-SHA256 signatures over OpenSSL
- * (FIPS 180-4, RFC 4648, RFC 8017); the one file that includes OpenSSL. */
+/* gateway/crypto.c - SHA-256, HMAC-SHA256, base64, RSA-SHA256 signatures
+ * over OpenSSL (FIPS 180-4, RFC 2104, RFC 4648, RFC 8017); the one file
+ * that includes OpenSSL. */
 #include "gateway/crypto.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 
 #include "common/xalloc.h"
@@ -37,6 +43,34 @@ int gw_crypto_sha256(unsigned char out[GW_CRYPTO_SHA256_LEN], const void *data, 
 
 	if (!EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) || n != GW_CRYPTO_SHA256_LEN)
 		return fail(err, ERR_FAIL, "SHA-256 is not available");
+	return 0;
+}
+
+/* From the kernel rather than OpenSSL's generator: what survey tokens are
+ * drawn from is named by the issue (getrandom(2)), and it blocks only
+ * until the kernel's pool is first ready. */
+int gw_crypto_random(unsigned char *out, size_t n, struct err *err)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = getrandom(out + got, n - got, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return err_set(err, ERR_FAIL, "could not draw random bytes: %s", strerror(errno));
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+int gw_crypto_hmac_sha256(unsigned char out[GW_CRYPTO_SHA256_LEN], const void *key, size_t klen, const void *data,
+			  size_t len, struct err *err)
+{
+	unsigned n = 0;
+
+	if (klen > INT_MAX || !HMAC(EVP_sha256(), key, (int)klen, data, len, out, &n) || n != GW_CRYPTO_SHA256_LEN)
+		return fail(err, ERR_FAIL, "HMAC-SHA256 is not available");
 	return 0;
 }
 

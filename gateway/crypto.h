@@ -1,7 +1,7 @@
 /* gateway/crypto.h - the cryptography the gateway needs, over OpenSSL.
  *
- * SHA-256 (FIPS 180-4), whole or streamed; base64 (RFC 4648, section 4);
- * RSA private keys read from unencrypted PEM, and RSASSA-PKCS1-v1_5 with
+ * SHA-256 (FIPS 180-4), whole or streamed; HMAC-SHA256 (RFC 2104); base64
+ * (RFC 4648, section 4); RSA private keys read from unencrypted PEM, and RSASSA-PKCS1-v1_5 with
  * SHA-256 signatures by them (RFC 8017, as DKIM's rsa-sha256 needs). This is
  * the one file of ours that includes OpenSSL: swapping it for another
  * library touches crypto.c only. Failures carry OpenSSL's reason in err. */
@@ -19,6 +19,15 @@
 /* The SHA-256 of data[0..len) into out. Fails (ERR_FAIL) only when the
  * library cannot compute it. */
 int gw_crypto_sha256(unsigned char out[GW_CRYPTO_SHA256_LEN], const void *data, size_t len, struct err *err);
+
+/* Fill out[0..n) with random bytes from the kernel (getrandom(2)).
+ * ERR_FAIL only when the kernel gives none. */
+int gw_crypto_random(unsigned char *out, size_t n, struct err *err);
+
+/* The HMAC-SHA256 (RFC 2104) of data[0..len) under key[0..klen) into out.
+ * Fails (ERR_FAIL) only when the library cannot compute it. */
+int gw_crypto_hmac_sha256(unsigned char out[GW_CRYPTO_SHA256_LEN], const void *key, size_t klen, const void *data,
+			  size_t len, struct err *err);
 
 /* A SHA-256 computed piece by piece: _new, _add as often as needed, _final
  * once, _free (NULL does nothing). _add and _final fail as gw_crypto_sha256. */

@@ -18,6 +18,7 @@
 #include "gateway/channel.h"
 #include "gateway/outbox.h"
 #include "gateway/tpl.h"
+#include "gateway/web.h"
 #include "common/banned.h"
 
 /* A channel of a worker: opened when the worker first has rows of it
@@ -79,7 +80,13 @@ static int camp_get(struct gw_camp **out, struct gw_worker *w, long id, struct e
 		return rc;
 	}
 	k->globals = gw_tpl_globals(w->o->today);
-	if ((rc = gw_tpl_survey_globals(k->globals, w->db, k->c.id, NULL, err))) {
+	rc = gw_tpl_survey_globals(k->globals, w->db, k->c.id, NULL, err);
+	/* a survey's messages carry links made with [serve] secret: without
+	 * it none can go, and the rows stay queued until it is set */
+	k->survey = !rc && value_object_get(k->globals, "survey_title") != NULL;
+	if (!rc && k->survey)
+		rc = gw_web_survey_key_check(w->secret, err);
+	if (rc) {
 		err_prefix(err, "campaign %ld: ", id);
 		camp_free(k);
 		return rc;

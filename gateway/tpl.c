@@ -13,6 +13,7 @@
 #include "common/xalloc.h"
 #include "crm/record.h"
 #include "crm/template.h"
+#include "gateway/web.h"
 #include "merge/text.h"
 #include "common/banned.h"
 
@@ -129,9 +130,6 @@ struct value *gw_tpl_globals(const char *today)
 	return g;
 }
 
-/* Characters of a survey token: base64url of an HMAC-SHA256, unpadded (sql/022) */
-#define SURVEY_TOKEN_LEN 43
-
 const char *gw_tpl_public_url(const struct config *cfg)
 {
 	return config_get_or(cfg, "serve", "public_url", "http://127.0.0.1:8080");
@@ -161,7 +159,7 @@ int gw_tpl_survey_globals(struct value *globals, struct crm_db *db, long campaig
 				len--;
 			buf_add(&link, placeholder_base, len);
 			buf_adds(&link, "/s/");
-			for (int i = 0; i < SURVEY_TOKEN_LEN; i++)
+			for (int i = 0; i < GW_WEB_SURVEY_TOKEN_LEN; i++)
 				buf_addch(&link, 'X');
 			value_object_set(globals, "survey_url", value_new_text(link.data));
 			buf_release(&link);

@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "gateway/crypto.h"
 #include "gateway/outbox.h"
 #include "common/banned.h"
 
@@ -192,24 +194,141 @@ int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *publi
 	return 0;
 }
 
+/* Append data[0..len) to out in base64url without padding (RFC 4648,
+ * section 5): what fits in a URL or a configuration file as it is. */
+static void add_b64url(struct buf *out, const unsigned char *data, size_t len)
+{
+	struct buf b64 = BUF_INIT;
+
+	gw_crypto_base64(&b64, data, len);
+	for (size_t i = 0; i < b64.len && b64.data[i] != '='; i++)
+		buf_addch(out, b64.data[i] == '+' ? '-' : b64.data[i] == '/' ? '_' : b64.data[i]);
+	buf_release(&b64);
+}
+
+int gw_web_survey_key_check(const char *secret, struct err *err)
+{
+	unsigned char raw[32];
+	struct buf key = BUF_INIT;
+	struct err ignored = ERR_INIT;
+	size_t len = secret ? strlen(secret) : 0;
+
+	if (len >= GW_WEB_SURVEY_KEY_MIN)
+		return 0;
+	if (len)
+		err_set(err, ERR_INPUT, "[serve] secret has %zu characters: survey links need a key of at least %d",
+			len, GW_WEB_SURVEY_KEY_MIN);
+	else
+		err_set(err, ERR_INPUT,
+			"survey links need a key of this installation's own: [serve] secret is not set");
+	/* a key to paste, drawn now; without randomness, the hint says how */
+	if (gw_crypto_random(raw, sizeof(raw), &ignored) == 0) {
+		add_b64url(&key, raw, sizeof(raw));
+		err_hint(err,
+			 "add to crmgate.conf the two lines \"[serve]\" and \"secret = %s\" (or set"
+			 " CRMGATE_SERVE_SECRET), the same for every crmgate that sends or serves",
+			 key.data);
+	} else {
+		err_hint(err,
+			 "set [serve] secret in crmgate.conf (or CRMGATE_SERVE_SECRET) to %d or more random characters",
+			 GW_WEB_SURVEY_KEY_MIN);
+	}
+	memset(raw, 0, sizeof(raw));
+	buf_release(&key);
+	err_release(&ignored);
+	return err->code;
+}
+
+int gw_web_survey_token(struct buf *out, unsigned char hash[32], const unsigned char *nonce, size_t len,
+			const char *secret, struct err *err)
+{
+	struct buf msg = BUF_INIT;
+	unsigned char mac[GW_CRYPTO_SHA256_LEN];
+	size_t at = out->len;
+	int rc;
+
+	if ((rc = gw_web_survey_key_check(secret, err)))
+		return rc;
+	buf_adds(&msg, "survey:");
+	for (size_t i = 0; i < len; i++)
+		buf_addf(&msg, "%02x", nonce[i]);
+	rc = gw_crypto_hmac_sha256(mac, secret, strlen(secret), msg.data, msg.len, err);
+	if (!rc) {
+		add_b64url(out, mac, sizeof(mac));
+		rc = gw_crypto_sha256(hash, out->data + at, out->len - at, err);
+	}
+	memset(mac, 0, sizeof(mac));
+	buf_release(&msg);
+	return rc;
+}
+
+/* Read 2 * n hexadecimal digits into out; -1 when hex is anything else. */
+static int unhex(unsigned char *out, size_t n, const char *hex)
+{
+	if (strlen(hex) != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int b = hex_byte(hex + 2 * i);
+		if (b < 0)
+			return -1;
+		out[i] = (unsigned char)b;
+	}
+	return 0;
+}
+
+int gw_web_survey_token_of(struct buf *out, const struct gw_web_invitation *v, const char *secret, struct err *err)
+{
+	unsigned char nonce[64], want[GW_CRYPTO_SHA256_LEN], got[GW_CRYPTO_SHA256_LEN];
+	size_t n = strlen(v->nonce_hex) / 2, at = out->len;
+	int rc;
+
+	if (n > sizeof(nonce) || unhex(nonce, n, v->nonce_hex) || unhex(want, sizeof(want), v->hash_hex))
+		return err_set(err, ERR_FAIL,
+			       "outbox row %ld: its survey invitation's nonce or token hash is malformed",
+			       v->outbox_id);
+	if ((rc = gw_web_survey_token(out, got, nonce, n, secret, err)))
+		return rc;
+	/* the hash is no secret: a plain comparison tells nothing */
+	if (memcmp(got, want, sizeof(want)) != 0) {
+		buf_truncate(out, at);
+		err_set(err, ERR_INPUT,
+			"survey '%s' (outbox row %ld): its link cannot be made: [serve] secret is not the key the survey"
+			" was launched with",
+			v->survey, v->outbox_id);
+		err_hint(
+			err,
+			"set [serve] secret back to that key (the links sent with it keep working), or close the survey:"
+			" its messages not sent yet are dropped");
+		return err->code;
+	}
+	return 0;
+}
+
 int gw_web_survey_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id, const char *secret,
 		      struct err *err)
 {
 	char id[24];
-	const char *params[] = { id, secret };
-	size_t len = strlen(public_url);
-	char *token = NULL;
+	const char *params[] = { id };
+	struct crm_res *res = NULL;
+	size_t len = strlen(public_url), at = out->len;
 	int rc;
 
 	snprintf(id, sizeof(id), "%ld", outbox_id);
-	rc = crm_db_value(&token, db, "SELECT crm.survey_outbox_token($1::bigint, $2::text)", 2, params, err);
+	rc = crm_db_query(&res, db,
+			  "SELECT encode(nonce, 'hex'), encode(token_hash, 'hex'), survey"
+			  " FROM crm.survey_outbox_nonce($1::bigint) WHERE nonce IS NOT NULL",
+			  1, params, err);
 	while (len && public_url[len - 1] == '/')
 		len--;
-	if (!rc && token) {
+	if (!rc && crm_res_rows(res) == 1) {
+		struct gw_web_invitation v = { outbox_id, crm_res_get(res, 0, 0), crm_res_get(res, 0, 1),
+					       crm_res_get(res, 0, 2) };
 		buf_add(out, public_url, len);
-		buf_addf(out, "/s/%s", token);
+		buf_adds(out, "/s/");
+		if ((rc = gw_web_survey_token_of(out, &v, secret, err)))
+			buf_truncate(out, at);
 	}
-	free(token);
+	crm_res_free(res);
 	return rc;
 }
 

@@ -88,9 +88,38 @@ int gw_web_dlr_token(struct buf *out, struct crm_db *db, long outbox_id, const c
 /* Append public_url (a trailing '/' dropped) + "/u/" + the token to out. */
 int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id,
 			   const char *secret, struct err *err);
+/* Survey links (sql/022, 029): public_url/s/TOKEN, TOKEN being
+ * base64url(HMAC-SHA256(key, "survey:" || hex(nonce))) without padding, the
+ * nonce an invitation's 128 random bits. The key is [serve] secret, and
+ * only crmgate computes tokens: the database holds each invitation's nonce
+ * and the SHA-256 of its token, neither of which makes a link. */
+#define GW_WEB_SURVEY_TOKEN_LEN 43
+/* The shortest [serve] secret survey links take: whoever reads the
+ * database holds a nonce and a token's hash, from which a short key could
+ * be guessed. */
+#define GW_WEB_SURVEY_KEY_MIN 32
+
+/* 0 when secret can key survey links; ERR_INPUT otherwise (unset, or
+ * shorter than GW_WEB_SURVEY_KEY_MIN bytes), with a hint that gives a
+ * freshly drawn key to put in the configuration. */
+int gw_web_survey_key_check(const char *secret, struct err *err);
+/* Append the token of nonce[0..len) under secret to out, and put the
+ * SHA-256 of the token (what the database keeps) in hash. */
+int gw_web_survey_token(struct buf *out, unsigned char hash[32], const unsigned char *nonce, size_t len,
+			const char *secret, struct err *err);
+/* The invitation an outbox row carries, as crm.survey_outbox_nonce gives
+ * it: nonce and token hash in hexadecimal digits, the survey's name. */
+struct gw_web_invitation {
+	long outbox_id;
+	const char *nonce_hex, *hash_hex, *survey;
+};
+/* Append the token of invitation v to out. ERR_INPUT when secret is not
+ * the key the token was made with (its hash differs): the survey was
+ * launched with another [serve] secret, and no link made now would open. */
+int gw_web_survey_token_of(struct buf *out, const struct gw_web_invitation *v, const char *secret, struct err *err);
 /* Append public_url (a trailing '/' dropped) + "/s/" + the survey token of
- * the invitation outbox row outbox_id carries (sql/022) to out; nothing
- * when the row carries none. */
+ * the invitation outbox row outbox_id carries to out; nothing when the row
+ * carries none. Fails as gw_web_survey_token_of. */
 int gw_web_survey_url(struct buf *out, struct crm_db *db, const char *public_url, long outbox_id, const char *secret,
 		      struct err *err);
 /* Check a token: 0 with *outbox_id set when it is genuine, ERR_NOTFOUND

@@ -1,17 +1,17 @@
 /* survey/activity.c - survey activities (survey/activity.h, sql/022). */
 #include "survey/activity.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "common/date.h"
 #include "common/xalloc.h"
 #include "crm/entity.h"
 #include "crm/filter.h"
+#include "gateway/crypto.h"
 #include "gateway/tpl.h"
+#include "gateway/web.h"
 #include "survey/store.h"
 #include "survey/template.h"
 #include "common/banned.h"
@@ -282,22 +282,6 @@ static void survey_ref_release(struct survey_ref *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Fill buf with n random bytes from the kernel (getrandom(2)). */
-static int random_bytes(unsigned char *buf, size_t n, struct err *err)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = getrandom(buf + got, n - got, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return err_set(err, ERR_FAIL, "could not draw random bytes: %s", strerror(errno));
-		got += (size_t)r;
-	}
-	return 0;
-}
-
 struct invite {
 	const char *survey_id, *secret;
 };
@@ -309,8 +293,8 @@ static int invite(void *ctx, struct crm_db *db, struct err *err)
 {
 	const struct invite *v = ctx;
 	const char *p1[] = { v->survey_id };
-	struct buf hex = BUF_INIT;
-	unsigned char *nonces = NULL;
+	struct buf nonces_hex = BUF_INIT, hashes_hex = BUF_INIT, token = BUF_INIT;
+	unsigned char *nonces = NULL, hash[GW_CRYPTO_SHA256_LEN];
 	char *count = NULL;
 	long n = 0;
 	int rc;
@@ -324,24 +308,31 @@ static int invite(void *ctx, struct crm_db *db, struct err *err)
 		n = strtol(count, NULL, 10);
 	if (!rc && n > 0) {
 		nonces = xmalloc((size_t)n * NONCE_BYTES);
-		rc = random_bytes(nonces, (size_t)n * NONCE_BYTES, err);
+		rc = gw_crypto_random(nonces, (size_t)n * NONCE_BYTES, err);
 	}
+	/* the tokens are made here, with the key only the configuration
+	 * holds; the database gets each nonce and its token's hash (sql/029) */
+	buf_addch(&nonces_hex, '{');
+	buf_addch(&hashes_hex, '{');
+	for (long i = 0; !rc && i < n; i++) {
+		const unsigned char *nonce = nonces + (size_t)i * NONCE_BYTES;
+		buf_reset(&token);
+		rc = gw_web_survey_token(&token, hash, nonce, NONCE_BYTES, v->secret, err);
+		buf_adds(&nonces_hex, i ? ",\\\\x" : "\\\\x");
+		buf_adds(&hashes_hex, i ? ",\\\\x" : "\\\\x");
+		for (size_t k = 0; k < NONCE_BYTES; k++)
+			buf_addf(&nonces_hex, "%02x", nonce[k]);
+		for (size_t k = 0; k < sizeof(hash); k++)
+			buf_addf(&hashes_hex, "%02x", hash[k]);
+	}
+	buf_addch(&nonces_hex, '}');
+	buf_addch(&hashes_hex, '}');
 	if (!rc && n > 0) {
-		const char *p3[] = { v->survey_id, NULL, v->secret };
-		buf_addch(&hex, '{');
-		for (long i = 0; i < n; i++) {
-			buf_adds(&hex, i ? "," : "");
-			for (size_t k = 0; k < NONCE_BYTES; k++)
-				buf_addf(&hex, "%02x", nonces[(size_t)i * NONCE_BYTES + k]);
-		}
-		buf_addch(&hex, '}');
-		p3[1] = hex.data;
+		const char *p3[] = { v->survey_id, nonces_hex.data, hashes_hex.data };
 		free(count);
 		count = NULL;
-		rc = crm_db_value(&count, db,
-				  "SELECT crm.survey_invite($1::bigint, ARRAY(SELECT decode(h, 'hex')"
-				  " FROM unnest($2::text[]) WITH ORDINALITY AS u(h, n) ORDER BY u.n), $3::text)",
-				  3, p3, err);
+		rc = crm_db_value(&count, db, "SELECT crm.survey_invite($1::bigint, $2::bytea[], $3::bytea[])", 3, p3,
+				  err);
 		if (!rc && (!count || strtol(count, NULL, 10) != n))
 			rc = err_set(err, ERR_FAIL, "could not record the invitations of survey %s", v->survey_id);
 	}
@@ -355,7 +346,9 @@ static int invite(void *ctx, struct crm_db *db, struct err *err)
 		memset(nonces, 0, (size_t)n * NONCE_BYTES);
 	free(nonces);
 	free(count);
-	buf_release(&hex);
+	buf_release(&nonces_hex);
+	buf_release(&hashes_hex);
+	buf_release(&token);
 	return rc;
 }
 
@@ -367,6 +360,8 @@ int survey_activity_launch(struct crm_db *db, const char *name, const char *secr
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&out->reasons);
+	if ((rc = gw_web_survey_key_check(secret, err)))
+		return rc;
 	rc = survey_ref_get(&r, db, name, ": it cannot be launched", err);
 	if (!rc) {
 		struct invite v = { r.id, secret };

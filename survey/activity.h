@@ -37,9 +37,10 @@ int survey_activity_list(struct crm_res **out, struct crm_db *db, struct err *er
 int survey_activity_show(struct crm_res **out, struct crm_db *db, const char *name, struct err *err);
 
 /* Queue an invitation to every target of the survey called name not
- * invited yet, each with a fresh token (secret: [serve] secret, NULL: the
- * database's key; the same that 'send' signs with), and set it running. A
- * closed survey is ERR_INPUT. */
+ * invited yet, each with a fresh token made with secret ([serve] secret,
+ * the key 'send' makes the links with: gw_web_survey_key_check's
+ * ERR_INPUT when it is unset or short), and set it running. A closed
+ * survey is ERR_INPUT. */
 int survey_activity_launch(struct crm_db *db, const char *name, const char *secret, const char *today,
 			   struct gw_launch *out, struct err *err);
 

@@ -42,10 +42,18 @@ Test(demo, each_line_it_shows_does_what_the_step_did)
 	char *shown, *p;
 	int steps = 0;
 
+	unsetenv("CRMGATE_SERVE_SECRET");
 	cr_assert_eq(crmgate("demo --customers 30"), 0, "%s", errout.data);
 	shown = xstrdup(out.data);
 	/* as the demo does for its own steps: the greetings go out at any hour */
 	setenv("CRMGATE_SMS_QUIET_HOURS", "", 1);
+	/* and as it tells the user: the survey links' key it drew, configured */
+	p = strstr(shown, "\n    [serve]\n    secret = ");
+	cr_assert(p, "the demo did not give the key it drew: %s", shown);
+	p += strlen("\n    [serve]\n    secret = ");
+	cr_assert_eq(strspn(p, "0123456789abcdef"), 64, "%s", p);
+	p[64] = '\0';
+	setenv("CRMGATE_SERVE_SECRET", p, 1);
 	for (p = strstr(shown, ECHO); p; steps++) {
 		char *line = p + strlen(ECHO), *nl = strchr(line, '\n'), *end, *done, *want, *got;
 		cr_assert(nl, "an unfinished line: %s", line);

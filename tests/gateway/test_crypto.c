@@ -1,5 +1,5 @@
-/* tests/gateway/test_crypto.c - the crypto wrapper (SHA-256 and base64
- * against their standards' test vectors), the TLS pin check on plain bytes,
+/* tests/gateway/test_crypto.c - the crypto wrapper (SHA-256, HMAC and
+ * base64 against their standards' test vectors), the TLS pin check on plain bytes,
  * and the rule that keeps them there: an outside library is included by .c
  * files of ours only (no header of ours makes its users include it), and
  * OpenSSL by gateway/crypto.c alone. */
@@ -55,6 +55,39 @@ Test(crypto, sha256_test_vectors_whole_and_streamed)
 		cr_expect_str_eq(got.data, cases[i].md, "'%s' streamed", cases[i].in);
 	}
 	gw_crypto_sha256_free(NULL);
+	buf_release(&got);
+}
+
+/* RFC 4231's cases 1, 2 and 6 (a key longer than SHA-256's block, which
+ * HMAC hashes first). */
+Test(crypto, hmac_sha256_test_vectors)
+{
+	static const struct {
+		unsigned char key_byte;
+		size_t key_len;
+		const char *key, *data, *mac;
+	} cases[] = {
+		{ 0x0b, 20, NULL, "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+		{ 0, 4, "Jefe", "what do ya want for nothing?",
+		  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+		{ 0xaa, 131, NULL, "Test Using Larger Than Block-Size Key - Hash Key First",
+		  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+	};
+	struct err err = ERR_INIT;
+	struct buf got = BUF_INIT;
+	unsigned char md[GW_CRYPTO_SHA256_LEN], key[131];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (cases[i].key)
+			memcpy(key, cases[i].key, cases[i].key_len);
+		else
+			memset(key, cases[i].key_byte, cases[i].key_len);
+		assert_ok(gw_crypto_hmac_sha256(md, key, cases[i].key_len, cases[i].data, strlen(cases[i].data), &err),
+			  &err);
+		buf_reset(&got);
+		hex(&got, md, sizeof(md));
+		cr_expect_str_eq(got.data, cases[i].mac, "case %zu", i);
+	}
 	buf_release(&got);
 }
 

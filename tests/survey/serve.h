@@ -11,6 +11,7 @@
 #include "common/xalloc.h"
 #include "crm/db.h"
 #include "survey/response.h"
+#include "key.h"
 
 /* Start "crmgate --db DB serve" on a free port of 127.0.0.1, its output in
  * log; its process group in *pid (stop it with kill(-pid, SIGTERM)), and
@@ -39,11 +40,14 @@ static char *serve_token(struct crm_db *conn, const char *survey, const char *co
 	const char *params[] = { survey, code };
 	char *t = NULL;
 
-	assert_ok(crm_db_value(&t, conn,
-			       "SELECT crm.survey_outbox_token(i.outbox_id) FROM crm.survey_invitation i"
-			       " JOIN crm.survey s ON s.id = i.survey_id WHERE s.name = $1 AND i.target_code = $2",
-			       2, params, &err),
-		  &err);
+	assert_ok(
+		crm_db_value(
+			&t, conn,
+			"SELECT " TEST_SURVEY_TOKEN_SQL(
+				"i.token_nonce") " FROM crm.survey_invitation i"
+						 " JOIN crm.survey s ON s.id = i.survey_id WHERE s.name = $1 AND i.target_code = $2",
+			2, params, &err),
+		&err);
 	cr_assert(t && strlen(t) == SURVEY_TOKEN_LEN, "token '%s'", t ? t : "NULL");
 	return t;
 }

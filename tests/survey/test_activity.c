@@ -14,6 +14,7 @@
 #include "common/xalloc.h"
 #include "crm/db.h"
 #include "example.h"
+#include "key.h"
 
 static char *maildir;
 
@@ -21,6 +22,7 @@ static void setup(void)
 {
 	char *sat, *url;
 
+	test_survey_key_set();
 	test_fixture_init();
 	test_import(db, dir, "salesperson", "code,name,email\nS1,王伟,wang.wei@example.test\nS2,李娜,\n");
 	test_import(db, dir, "customer", "code,name,owner_code\nC1,甲公司,S1\n");
@@ -361,6 +363,69 @@ Test(survey_activity, remind_those_who_have_not_answered_with_the_same_link)
 	cr_expect(strstr(errout.data, "survey '回访' is closed: nobody is reminded"), "%s", errout.data);
 	buf_release(&first);
 	buf_release(&both);
+}
+
+/* A survey link is made with [serve] secret alone: without it (or with a
+ * short one) nothing is launched or reminded, the database's own key makes
+ * no link, and a sender with another key sends no link that would not
+ * open: it stops, the rows stay queued, and the right key sends them. */
+Test(survey_activity, links_are_made_with_the_configured_key_alone)
+{
+	struct buf mail = BUF_INIT;
+	char tok[8][64];
+	int links;
+
+	cr_assert_eq(crmgate("survey create 回访 --template 满意度 --targets contact --channel email"), 0, "%s",
+		     errout.data);
+	unsetenv("CRMGATE_SERVE_SECRET");
+	cr_expect_eq(crmgate("survey launch 回访 --yes"), 2);
+	cr_expect(strstr(errout.data, "survey links need a key of this installation's own: [serve] secret is not set"),
+		  "%s", errout.data);
+	cr_expect(strstr(errout.data, "\"secret = "), "a key to paste: %s", errout.data);
+	setenv("CRMGATE_SERVE_SECRET", "0123456789abcdef", 1);
+	cr_expect_eq(crmgate("survey launch 回访 --yes"), 2);
+	cr_expect(strstr(errout.data, "[serve] secret has 16 characters: survey links need a key of at least 32"), "%s",
+		  errout.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.outbox"), 0, "nothing queued");
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey WHERE status = 'draft'"), 1, "still a draft");
+
+	test_survey_key_set();
+	cr_assert_eq(crmgate("survey launch 回访 --yes"), 0, "%s", errout.data);
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	read_mail(&mail);
+	cr_assert_eq(tokens(tok, 8, mail.data, &links), 3, "%s", mail.data);
+	for (int i = 0; i < 3; i++) {
+		/* the formula links already sent rely on, remade apart from crmgate */
+		char *sql = xstrfmt("SELECT count(*) FROM crm.survey_invitation WHERE " TEST_SURVEY_TOKEN_SQL(
+					    "token_nonce") " = '%s'",
+				    tok[i]);
+		cr_expect_eq(count(sql), 1, "token %s", tok[i]);
+		free(sql);
+	}
+	cr_expect_eq(count("SELECT count(*) FROM crm.survey_invitation i, crm.serve_secret k"
+			   " WHERE i.token_hash = sha256(convert_to(translate(rtrim(encode(public.hmac(convert_to("
+			   "'survey:' || encode(i.token_nonce, 'hex'), 'UTF8'), k.secret, 'sha256'), 'base64'), '='),"
+			   " '+/', '-_'), 'UTF8'))"),
+		     0, "the database's key makes no link");
+
+	unsetenv("CRMGATE_SERVE_SECRET");
+	cr_expect_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 2);
+	cr_expect(strstr(errout.data, "[serve] secret is not set"), "%s", errout.data);
+	test_survey_key_set();
+	cr_assert_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 0, "%s", errout.data);
+	cr_expect(strstr(out.data, "reminded 3"), "%s", out.data);
+	setenv("CRMGATE_SERVE_SECRET", "another-key-of-forty-characters-0123456", 1);
+	cr_expect_neq(crmgate("send --once"), 0, "links that would not open are not sent");
+	cr_expect(strstr(errout.data, "survey '回访' (outbox row"), "%s", errout.data);
+	cr_expect(strstr(errout.data, "its link cannot be made: [serve] secret is not the key the survey was"
+				      " launched with"),
+		  "%s", errout.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.outbox WHERE source = 'survey_reminder' AND status = 'queued'"), 3,
+		     "the reminders wait, queued");
+	test_survey_key_set();
+	cr_assert_eq(crmgate("send --once"), 0, "%s", errout.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.outbox WHERE source = 'survey_reminder' AND status = 'sent'"), 3);
+	buf_release(&mail);
 }
 
 Test(survey_activity, texts_carry_the_link_and_the_campaign_is_the_surveys_alone)

@@ -24,6 +24,7 @@
 #include "crm/db.h"
 #include "example.h"
 #include "serve.h"
+#include "key.h"
 
 #define NPM_DIR	   "var/npm"
 #define PLAYWRIGHT NPM_DIR "/node_modules/playwright-core/package.json"
@@ -37,6 +38,7 @@ static void setup(void)
 	struct err err = ERR_INIT;
 	char *file;
 
+	test_survey_key_set();
 	test_fixture_init();
 	test_import(db, dir, "customer", "code,name\nC1,甲公司\n");
 	test_import(db, dir, "contact", "code,customer_code,name,email\nE1,C1,张三,zhang@example.test\n");

@@ -26,11 +26,13 @@
 #include "crm/db.h"
 #include "survey/mailreply.h"
 #include "example.h"
+#include "key.h"
 
 static void setup(void)
 {
 	char *sat;
 
+	test_survey_key_set();
 	test_fixture_init_session();
 	test_import(db, dir, "customer", "code,name\nC1,甲公司\n");
 	test_import(db, dir, "contact",
@@ -78,7 +80,8 @@ static long count(const char *sql)
 /* The token of target code's invitation. */
 static char *token_of(const char *code)
 {
-	return value("SELECT crm.survey_outbox_token(outbox_id) FROM crm.survey_invitation WHERE target_code = '%s'",
+	return value("SELECT " TEST_SURVEY_TOKEN_SQL(
+			     "token_nonce") " FROM crm.survey_invitation WHERE target_code = '%s'",
 		     code);
 }
 

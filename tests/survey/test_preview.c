@@ -13,6 +13,7 @@
 #include "testlib.h"
 #include "common/xalloc.h"
 #include "crm/db.h"
+#include "key.h"
 
 /* A title and a question with HTML in them, which the HTML must escape. */
 static const char questionnaire[] = "# 满意度 <调查> & 回访\n"
@@ -27,6 +28,7 @@ static void setup(void)
 {
 	char *path, *url;
 
+	test_survey_key_set();
 	test_fixture_init();
 	test_import(db, dir, "customer", "code,name\nC1,甲公司\n");
 	test_import(db, dir, "contact",

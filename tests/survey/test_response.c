@@ -16,6 +16,7 @@
 #include "survey/response.h"
 #include "survey/store.h"
 #include "example.h"
+#include "key.h"
 
 static struct crm_db *conn;
 
@@ -24,6 +25,7 @@ static void setup(void)
 	struct err err = ERR_INIT;
 	char *sat;
 
+	test_survey_key_set();
 	test_fixture_init();
 	test_import(db, dir, "customer", "code,name\nC1,甲公司\n");
 	test_import(db, dir, "contact",
@@ -60,8 +62,8 @@ static char *value(const char *sql)
 /* The token of the link sent to target code. */
 static char *token_of(const char *code)
 {
-	char *sql = xstrfmt("SELECT crm.survey_outbox_token(outbox_id) FROM crm.survey_invitation"
-			    " WHERE target_code = '%s'",
+	char *sql = xstrfmt("SELECT " TEST_SURVEY_TOKEN_SQL("token_nonce") " FROM crm.survey_invitation"
+									   " WHERE target_code = '%s'",
 			    code);
 	char *t = value(sql);
 

@@ -18,6 +18,7 @@
 #include "survey/response.h"
 #include "survey/store.h"
 #include "example.h"
+#include "key.h"
 
 /* A questionnaire with markup in its texts, for the survey nobody answers. */
 static const char marked[] = "# 空 <i>x</i>\n"
@@ -119,6 +120,7 @@ static void setup(void)
 	struct err err = ERR_INIT;
 	char *sat;
 
+	test_survey_key_set();
 	test_fixture_init();
 	import("region", "code,name,parent_code\nEAST,华东,\nSH,上海,EAST\nNORTH,华北,\n");
 	import("customer", "code,name,region_code\nC1,甲公司,SH\nC2,乙公司,NORTH\n");

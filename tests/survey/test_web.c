@@ -24,6 +24,7 @@
 #include "survey/web.h"
 #include "example.h"
 #include "serve.h"
+#include "key.h"
 
 static const char english[] = "# Product feedback\n"
 			      "1. Would you buy again? [single, required]\n"
@@ -59,6 +60,7 @@ static void setup(void)
 	struct err err = ERR_INIT;
 	char *file;
 
+	test_survey_key_set();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	test_fixture_init();
 	test_import(db, dir, "customer", "code,name\nC1,甲公司\n");
