@@ -358,9 +358,12 @@ int cli_survey_export(struct cli *cli, void *args, struct err *err)
 	for (int r = 0; r < crm_res_rows(res); r++) {
 		for (int c = 0; c < crm_res_cols(res); c++) {
 			const char *v = crm_res_get(res, r, c);
-			/* the name and free texts are words, never formulas */
-			int words = c == 1 || (c >= 4 && (size_t)(c - 4) < t.nquestions &&
-					       t.questions[c - 4].type == SURVEY_TEXT);
+			/* everything but a rating or number is words (a name, an
+			 * option's text and its "other" text, a free text), never
+			 * a formula; those two are plain decimals, -3 a number */
+			const struct survey_question *q =
+				c >= 4 && (size_t)(c - 4) < t.nquestions ? &t.questions[c - 4] : NULL;
+			int words = !q || (q->type != SURVEY_RATING && q->type != SURVEY_NUMBER);
 			buf_adds(&csv, c ? "," : "");
 			(words ? csv_add_text_field : csv_add_field)(&csv, v ? v : "");
 		}

@@ -140,7 +140,13 @@ static void print_csv(const struct crm_res *res, FILE *f)
 		for (int c = 0; c < cols; c++) {
 			const char *v = cell(res, r, c);
 			buf_adds(&line, c ? "," : "");
-			csv_add_field(&line, v ? v : "");
+			/* text may be anyone's words (a respondent's, a customer's
+			 * name): never a formula for the spreadsheet that opens
+			 * this; numbers and booleans stay what Excel reads them as */
+			if (crm_res_kind(res, c) == CRM_RES_TEXT)
+				csv_add_text_field(&line, v ? v : "");
+			else
+				csv_add_field(&line, v ? v : "");
 		}
 		buf_adds(&line, "\r\n");
 	}

