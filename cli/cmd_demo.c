@@ -14,6 +14,7 @@
 #include "common/xalloc.h"
 #include "crm/cluster.h"
 #include "gateway/crypto.h"
+#include "gateway/web.h"
 #include "common/banned.h"
 
 struct demo_args {
@@ -308,16 +309,17 @@ static int answer_surveys(struct cli *cli, struct err *err)
 	return rc;
 }
 
-/* Draw a [serve] secret for this run when none is set: *drawn is it then
- * (the caller's), else NULL. */
+/* Draw a [serve] secret for this run when none that survey links can
+ * take is set: *drawn is it then (the caller's), else NULL. */
 static int demo_key(char **drawn, struct cli *cli, struct err *err)
 {
 	unsigned char raw[32];
 	char hex[2 * sizeof(raw) + 1];
+	const char *set = config_get(cli->cfg, "serve", "secret");
 	int rc;
 
 	*drawn = NULL;
-	if (config_is_set(cli->cfg, "serve", "secret"))
+	if (set && strlen(set) >= GW_WEB_SURVEY_KEY_MIN)
 		return 0;
 	if ((rc = gw_crypto_random(raw, sizeof(raw), err)))
 		return rc;

@@ -499,7 +499,8 @@ static int survey_remind(struct cli *cli, void *args, struct err *err)
 		return rc;
 	if ((rc = cli_db(cli, &db, err)))
 		return rc;
-	rc = survey_activity_remind(db, a->name, (int)a->min_days, cli->today, &l, err);
+	rc = survey_activity_remind(db, a->name, (int)a->min_days, config_get(cli->cfg, "serve", "secret"), cli->today,
+				    &l, err);
 	if (!rc)
 		print_queued(_("reminded"), &l);
 	gw_launch_release(&l);

@@ -79,12 +79,13 @@ static int record(struct crm_db *db, const struct gw_mailbox_opts *o, const char
 	/* the row whose Message-ID the bounce returns, else the one its tag was made for */
 	snprintf(mid_id, sizeof(mid_id), "%ld", dsn.source == GW_DSN_SRC_MESSAGE_ID ? dsn.outbox_id : 0);
 	snprintf(tag_id, sizeof(tag_id), "%ld", dsn.tag_id);
-	if ((rc = crm_db_query(&res, db,
-			       "SELECT id, recipient FROM crm.outbox WHERE channel = 'email' AND"
-			       " ((id = $1::bigint AND btrim(message_id, '<> ') = $2::text)"
-			       " OR (id = $3::bigint AND crm.bounce_tag(id, $5::text) = $4::text))"
-			       " ORDER BY id <> $1::bigint LIMIT 1",
-			       5, (const char *[]){ mid_id, dsn.message_id, tag_id, dsn.tag, o->secret }, err)))
+	if ((rc = crm_db_query(
+		     &res, db,
+		     "SELECT id, recipient FROM crm.outbox WHERE channel = 'email' AND"
+		     " ((id = $1::bigint AND btrim(message_id, '<> ') = $2::text)"
+		     " OR (id = $3::bigint AND $4::text IN (crm.bounce_tag(id, $5::text), crm.bounce_tag(id, NULL))))"
+		     " ORDER BY id <> $1::bigint LIMIT 1",
+		     5, (const char *[]){ mid_id, dsn.message_id, tag_id, dsn.tag, o->secret }, err)))
 		goto done;
 	if (crm_res_rows(res) != 1) {
 		log_debug("mailbox: a bounce names outbox row %ld, but its Message-ID or return path is no e-mail's"

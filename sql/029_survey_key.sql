@@ -11,8 +11,9 @@
 -- and the token's SHA-256 and nothing that makes a link. The formula is the
 -- same, so links sent with [serve] secret set keep working; an invitation
 -- made with the database's key still answers by its link (the form looks
--- the token up by its hash), but a reminder to it cannot carry its link,
--- and crmgate send says so.
+-- the token up by its hash), but a reminder to it cannot carry its link:
+-- survey remind refuses, and so does crmgate send for an invitation that
+-- was queued and not sent before; closing the survey drops those.
 --
 -- The functions that made tokens from the database's key go: no role can
 -- ask the database for a survey link any more.

@@ -352,6 +352,32 @@ static int invite(void *ctx, struct crm_db *db, struct err *err)
 	return rc;
 }
 
+/* 0 when secret remakes the link of the survey's newest invitation (or it
+ * has none): launching again or reminding with another key would queue
+ * messages whose links cannot be made, and crmgate send would stop at
+ * them. ERR_INPUT as gw_web_survey_token_of otherwise. */
+static int key_fits(struct crm_db *db, const char *survey_id, const char *secret, struct err *err)
+{
+	const char *params[] = { survey_id };
+	struct crm_res *res = NULL;
+	struct buf token = BUF_INIT;
+	int rc;
+
+	rc = crm_db_query(&res, db,
+			  "SELECT i.outbox_id, encode(i.token_nonce, 'hex'), encode(i.token_hash, 'hex'), s.name"
+			  " FROM crm.survey_invitation i JOIN crm.survey s ON s.id = i.survey_id"
+			  " WHERE i.survey_id = $1::bigint ORDER BY i.id DESC LIMIT 1",
+			  1, params, err);
+	if (!rc && crm_res_rows(res) == 1) {
+		struct gw_web_invitation v = { strtol(crm_res_get(res, 0, 0), NULL, 10), crm_res_get(res, 0, 1),
+					       crm_res_get(res, 0, 2), crm_res_get(res, 0, 3) };
+		rc = gw_web_survey_token_of(&token, &v, secret, err);
+	}
+	crm_res_free(res);
+	buf_release(&token);
+	return rc;
+}
+
 int survey_activity_launch(struct crm_db *db, const char *name, const char *secret, const char *today,
 			   struct gw_launch *out, struct err *err)
 {
@@ -363,6 +389,8 @@ int survey_activity_launch(struct crm_db *db, const char *name, const char *secr
 	if ((rc = gw_web_survey_key_check(secret, err)))
 		return rc;
 	rc = survey_ref_get(&r, db, name, ": it cannot be launched", err);
+	if (!rc)
+		rc = key_fits(db, r.id, secret, err);
 	if (!rc) {
 		struct invite v = { r.id, secret };
 		struct gw_producer p = { "survey_invitation", strtol(r.id, NULL, 10), NULL, invite, &v };
@@ -402,8 +430,8 @@ static int reminded(void *ctx, struct crm_db *db, struct err *err)
 	return rc;
 }
 
-int survey_activity_remind(struct crm_db *db, const char *name, int min_days, const char *today, struct gw_launch *out,
-			   struct err *err)
+int survey_activity_remind(struct crm_db *db, const char *name, int min_days, const char *secret, const char *today,
+			   struct gw_launch *out, struct err *err)
 {
 	struct survey_ref r;
 	char *round = NULL, *launched = NULL;
@@ -419,6 +447,8 @@ int survey_activity_remind(struct crm_db *db, const char *name, int min_days, co
 		if (!rc && !launched)
 			rc = err_set(err, ERR_INPUT, "survey '%s' is not launched: nobody is invited yet", name);
 	}
+	if (!rc)
+		rc = key_fits(db, r.id, secret, err);
 	if (!rc)
 		rc = crm_db_value(&round, db, "SELECT nextval('crm.survey_reminder_id')", 0, NULL, err);
 	if (!rc) {

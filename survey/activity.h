@@ -48,9 +48,11 @@ int survey_activity_launch(struct crm_db *db, const char *name, const char *secr
  * invitation went out and who heard from the survey (invitation or
  * reminder) no sooner than min_days days ago: one outbox row each (source
  * survey_reminder) with the invitation's link again. A closed survey is
- * ERR_INPUT, one not launched too. */
-int survey_activity_remind(struct crm_db *db, const char *name, int min_days, const char *today, struct gw_launch *out,
-			   struct err *err);
+ * ERR_INPUT, one not launched too, and a secret that does not remake the
+ * invitations' links (survey_activity_launch checks that as well when the
+ * survey has invitations already). */
+int survey_activity_remind(struct crm_db *db, const char *name, int min_days, const char *secret, const char *today,
+			   struct gw_launch *out, struct err *err);
 
 /* Close the survey called name: no more answers are taken, invitations not
  * sent yet are dropped. Closing a closed survey is ERR_INPUT. */

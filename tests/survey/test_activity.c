@@ -411,6 +411,13 @@ Test(survey_activity, links_are_made_with_the_configured_key_alone)
 	unsetenv("CRMGATE_SERVE_SECRET");
 	cr_expect_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 2);
 	cr_expect(strstr(errout.data, "[serve] secret is not set"), "%s", errout.data);
+	/* another key, long enough: nothing is queued that send could not make */
+	setenv("CRMGATE_SERVE_SECRET", "another-key-of-forty-characters-0123456", 1);
+	cr_expect_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 2);
+	cr_expect(strstr(errout.data, "[serve] secret is not the key the survey was launched with"), "%s", errout.data);
+	cr_expect_eq(crmgate("survey launch 回访 --yes"), 2, "nor a launch again with another key");
+	cr_expect(strstr(errout.data, "[serve] secret is not the key the survey was launched with"), "%s", errout.data);
+	cr_expect_eq(count("SELECT count(*) FROM crm.outbox WHERE source = 'survey_reminder'"), 0);
 	test_survey_key_set();
 	cr_assert_eq(crmgate("survey remind 回访 --min-days 0 --yes"), 0, "%s", errout.data);
 	cr_expect(strstr(out.data, "reminded 3"), "%s", out.data);
