@@ -13,7 +13,6 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "crm/cluster.h"
-#include "gateway/crypto.h"
 #include "gateway/web.h"
 #include "common/banned.h"
 
@@ -313,23 +312,19 @@ static int answer_surveys(struct cli *cli, struct err *err)
  * take is set: *drawn is it then (the caller's), else NULL. */
 static int demo_key(char **drawn, struct cli *cli, struct err *err)
 {
-	unsigned char raw[32];
-	char hex[2 * sizeof(raw) + 1];
-	const char *set = config_get(cli->cfg, "serve", "secret");
-	int rc;
+	struct buf key = BUF_INIT;
+	struct err unusable = ERR_INIT;
+	int rc = 0;
 
 	*drawn = NULL;
-	if (set && strlen(set) >= GW_WEB_SURVEY_KEY_MIN)
-		return 0;
-	if ((rc = gw_crypto_random(raw, sizeof(raw), err)))
-		return rc;
-	for (size_t i = 0; i < sizeof(raw); i++)
-		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
-	setenv("CRMGATE_SERVE_SECRET", hex, 1);
-	*drawn = xstrdup(hex);
-	memset(raw, 0, sizeof(raw));
-	memset(hex, 0, sizeof(hex));
-	return 0;
+	if (gw_web_survey_key_check(config_get(cli->cfg, "serve", "secret"), &unusable) &&
+	    !(rc = gw_web_survey_key_new(&key, err))) {
+		setenv("CRMGATE_SERVE_SECRET", key.data, 1);
+		*drawn = buf_detach(&key, NULL);
+	}
+	err_release(&unusable);
+	buf_release(&key);
+	return rc;
 }
 
 int cmd_demo(struct cli *cli, int argc, char **argv, struct err *err)

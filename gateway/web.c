@@ -206,9 +206,19 @@ static void add_b64url(struct buf *out, const unsigned char *data, size_t len)
 	buf_release(&b64);
 }
 
-int gw_web_survey_key_check(const char *secret, struct err *err)
+int gw_web_survey_key_new(struct buf *out, struct err *err)
 {
 	unsigned char raw[32];
+	int rc = gw_crypto_random(raw, sizeof(raw), err);
+
+	for (size_t i = 0; !rc && i < sizeof(raw); i++)
+		buf_addf(out, "%02x", raw[i]);
+	memset(raw, 0, sizeof(raw));
+	return rc;
+}
+
+int gw_web_survey_key_check(const char *secret, struct err *err)
+{
 	struct buf key = BUF_INIT;
 	struct err ignored = ERR_INIT;
 	size_t len = secret ? strlen(secret) : 0;
@@ -222,18 +232,15 @@ int gw_web_survey_key_check(const char *secret, struct err *err)
 		err_set(err, ERR_INPUT,
 			"survey links need a key of this installation's own: [serve] secret is not set");
 	/* a key to paste, drawn now; without randomness, the hint says how */
-	if (gw_crypto_random(raw, sizeof(raw), &ignored) == 0) {
-		add_b64url(&key, raw, sizeof(raw));
+	if (gw_web_survey_key_new(&key, &ignored) == 0)
 		err_hint(err,
 			 "add to crmgate.conf the two lines \"[serve]\" and \"secret = %s\" (or set"
 			 " CRMGATE_SERVE_SECRET), the same for every crmgate that sends or serves",
 			 key.data);
-	} else {
+	else
 		err_hint(err,
 			 "set [serve] secret in crmgate.conf (or CRMGATE_SERVE_SECRET) to %d or more random characters",
 			 GW_WEB_SURVEY_KEY_MIN);
-	}
-	memset(raw, 0, sizeof(raw));
 	buf_release(&key);
 	err_release(&ignored);
 	return err->code;

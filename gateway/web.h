@@ -103,6 +103,10 @@ int gw_web_unsubscribe_url(struct buf *out, struct crm_db *db, const char *publi
  * shorter than GW_WEB_SURVEY_KEY_MIN bytes), with a hint that gives a
  * freshly drawn key to put in the configuration. */
 int gw_web_survey_key_check(const char *secret, struct err *err);
+/* Append a new key for survey links to out: 32 random bytes from the
+ * kernel, as 64 hexadecimal digits (what a configuration file holds as it
+ * is). ERR_FAIL only when the kernel gives none. */
+int gw_web_survey_key_new(struct buf *out, struct err *err);
 /* Append the token of nonce[0..len) under secret to out, and put the
  * SHA-256 of the token (what the database keeps) in hash. */
 int gw_web_survey_token(struct buf *out, unsigned char hash[32], const unsigned char *nonce, size_t len,
